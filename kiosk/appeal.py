@@ -1,0 +1,255 @@
+"""The appeal a kiosk shows: its model and the TOML loader.
+
+An appeal file is read once at start-up. Any problem is reported as an `AppealError` that names
+the file, the field and what is wrong, so a volunteer can fix the file before a screen shows.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+
+# Every field an appeal may ask for, in the order the form shows them.
+FIELD_NAMES: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "email",
+    "postcode",
+    "country",
+    "comment",
+)
+
+DEFAULT_APPEAL = "un-chechnya.toml"
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_UPDATE_DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+class AppealError(Exception):
+    """An appeal file that cannot be used, with where and why."""
+
+    def __init__(self, source: str, field: str, problem: str) -> None:
+        self.source = source
+        self.field = field
+        self.problem = problem
+        where = f"{source}: field '{field}'" if field else source
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Update:
+    number: int
+    date: str  # "YYYY-MM" or "YYYY-MM-DD", as precise as the source allows
+    text: str
+
+
+@dataclass(frozen=True)
+class Letter:
+    salutation: str
+    text: str
+    comment_prompt: str
+
+
+@dataclass(frozen=True)
+class Consent:
+    terms: str
+    privacy_notice: str
+    updates: str | None  # None: the appeal offers no updates opt-in
+
+
+@dataclass(frozen=True)
+class Appeal:
+    id: str
+    version: int
+    language: str
+    title: str
+    author: str
+    target: str
+    body: str
+    letter: Letter
+    updates: tuple[Update, ...]
+    asked: tuple[str, ...]
+    required: frozenset[str]
+    consent: Consent
+    goal: int | None = None
+    petition_url: str | None = None
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.body.split("\n\n") if p.strip())
+
+
+class _Reader:
+    """Typed access to one TOML table, raising AppealError that names the field."""
+
+    def __init__(self, source: str, data: dict[str, Any], prefix: str = "") -> None:
+        self.source = source
+        self.data = data
+        self.prefix = prefix
+
+    def _name(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def fail(self, key: str, problem: str) -> AppealError:
+        return AppealError(self.source, self._name(key), problem)
+
+    def text(self, key: str, *, optional: bool = False, max_len: int = 20_000) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            if optional:
+                return None
+            raise self.fail(key, "is missing; add it as a text value")
+        if not isinstance(value, str):
+            raise self.fail(key, f"must be text, not {type(value).__name__}")
+        value = value.strip()
+        if not value:
+            raise self.fail(key, "is empty; write the text or remove the field")
+        if len(value) > max_len:
+            raise self.fail(key, f"is {len(value)} characters long; the limit is {max_len}")
+        return value
+
+    def req_text(self, key: str, *, max_len: int = 20_000) -> str:
+        value = self.text(key, max_len=max_len)
+        assert value is not None
+        return value
+
+    def integer(self, key: str, *, optional: bool = False, minimum: int = 0) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            if optional:
+                return None
+            raise self.fail(key, "is missing; add it as a whole number")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, f"must be a whole number, not {type(value).__name__}")
+        if value < minimum:
+            raise self.fail(key, f"must be at least {minimum}, not {value}")
+        return value
+
+    def table(self, key: str) -> _Reader:
+        value = self.data.get(key)
+        if value is None:
+            raise self.fail(key, f"is missing; add a [{self._name(key)}] table")
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table")
+        return _Reader(self.source, value, f"{self._name(key)}.")
+
+    def string_list(self, key: str) -> list[str]:
+        value = self.data.get(key)
+        if value is None:
+            raise self.fail(key, "is missing; add a list of field names")
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a list of field names in quotes")
+        return list(value)
+
+
+def load_appeal(path: Path) -> Appeal:
+    """Load an appeal file from disk."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise AppealError(source, "", "the file does not exist") from None
+    except OSError as exc:
+        raise AppealError(source, "", f"cannot be read ({exc.strerror})") from None
+    return parse_appeal(raw, source)
+
+
+def load_bundled_appeal(name: str = DEFAULT_APPEAL) -> Appeal:
+    """Load an appeal shipped in the package's resources."""
+    resource = files("kiosk.resources").joinpath("appeals", name)
+    return parse_appeal(resource.read_bytes(), f"bundled appeal {name}")
+
+
+def parse_appeal(raw: bytes, source: str) -> Appeal:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise AppealError(
+            source, "", f"is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise AppealError(source, "", f"is not valid TOML: {exc}") from None
+    return _build(_Reader(source, data))
+
+
+def _build(r: _Reader) -> Appeal:
+    fmt = r.integer("format", minimum=1)
+    if fmt != FORMAT_VERSION:
+        raise r.fail("format", f"is {fmt}; this kiosk reads format {FORMAT_VERSION}")
+    appeal_id = r.req_text("id", max_len=63)
+    if not _ID_RE.match(appeal_id):
+        raise r.fail("id", "must be lower-case letters, digits and hyphens, e.g. 'save-the-park'")
+    language = r.req_text("language", max_len=12)
+    if not _LANG_RE.match(language):
+        raise r.fail("language", f"'{language}' is not a language code such as 'en' or 'it'")
+    petition_url = r.text("petition_url", optional=True, max_len=2000)
+    if petition_url is not None and not petition_url.startswith("https://"):
+        raise r.fail("petition_url", "must start with https://")
+
+    letter = r.table("letter")
+    consent = r.table("consent")
+    fields = r.table("fields")
+    asked = fields.string_list("asked")
+    required = fields.string_list("required")
+    for name in asked:
+        if name not in FIELD_NAMES:
+            raise fields.fail("asked", f"'{name}' is not a field; use {', '.join(FIELD_NAMES)}")
+    if len(set(asked)) != len(asked):
+        raise fields.fail("asked", "names a field twice")
+    for name in required:
+        if name not in asked:
+            raise fields.fail("required", f"'{name}' is required but not in 'asked'")
+    if not asked:
+        raise fields.fail("asked", "is empty; a signature needs at least one field")
+
+    return Appeal(
+        id=appeal_id,
+        version=_int(r, "version", minimum=1),
+        language=language,
+        title=r.req_text("title", max_len=300),
+        author=r.req_text("author", max_len=200),
+        target=r.req_text("target", max_len=300),
+        body=r.req_text("body"),
+        letter=Letter(
+            salutation=letter.req_text("salutation", max_len=300),
+            text=letter.req_text("text"),
+            comment_prompt=letter.req_text("comment_prompt", max_len=200),
+        ),
+        updates=_updates(r),
+        asked=tuple(n for n in FIELD_NAMES if n in asked),
+        required=frozenset(required),
+        consent=Consent(
+            terms=consent.req_text("terms", max_len=5000),
+            privacy_notice=consent.req_text("privacy_notice", max_len=5000),
+            updates=consent.text("updates", optional=True, max_len=5000),
+        ),
+        goal=r.integer("goal", optional=True, minimum=1),
+        petition_url=petition_url,
+    )
+
+
+def _int(r: _Reader, key: str, *, minimum: int) -> int:
+    value = r.integer(key, minimum=minimum)
+    assert value is not None
+    return value
+
+
+def _updates(r: _Reader) -> tuple[Update, ...]:
+    raw = r.data.get("updates", [])
+    if not isinstance(raw, list) or not all(isinstance(u, dict) for u in raw):
+        raise r.fail("updates", "must be a list of [[updates]] tables")
+    result = []
+    for index, item in enumerate(raw):
+        u = _Reader(r.source, item, f"updates[{index}].")
+        date = u.req_text("date", max_len=10)
+        if not _UPDATE_DATE_RE.match(date):
+            raise u.fail("date", f"'{date}' is not a date like 2017-04 or 2017-04-21")
+        result.append(Update(number=_int(u, "number", minimum=1), date=date, text=u.req_text("text")))
+    return tuple(result)

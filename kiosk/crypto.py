@@ -1,0 +1,179 @@
+"""Every use of `cryptography` primitives in the kiosk lives here.
+
+- Records are sealed with HPKE (RFC 9180) in base mode: ML-KEM-768+X25519 hybrid KEM,
+  HKDF-SHA256, AES-256-GCM. Each seal draws a fresh encapsulation, so no nonce is ever reused.
+  The record's identity (appeal id, signature id, device id) is bound as HPKE `info`, so a sealed
+  blob moved to another record fails to open.
+- The campaign key pair is the ML-KEM-768 and X25519 key pairs that form the hybrid key. On disk
+  the private halves are PKCS#8 PEM, encrypted under a secret stretched from the passphrase
+  with scrypt (docs/crypto.md says why), the public halves are SubjectPublicKeyInfo PEM.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hpke, serialization
+from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+SUITE = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+SEAL_CONTEXT = b"kiosk/signature-record/v1"
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----\r?\n.*?-----END \1-----\r?\n?", re.S)
+_SCRYPT_N = 2**17  # 128 MiB, about half a second: the passphrase is the key's last defence
+_SCRYPT_R = 8
+_SCRYPT_P = 1
+
+
+class KeyFileError(Exception):
+    """A campaign key file that cannot be used; the message says what to do."""
+
+
+class WrongPassphrase(KeyFileError):
+    pass
+
+
+class SealBroken(Exception):
+    """A sealed record that does not open: altered, moved to another record, or another key."""
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record_binding(appeal_id: str, signature_id: str, device_id: str) -> bytes:
+    """The HPKE info that ties a sealed record to its place: unambiguous, canonical JSON."""
+    ids = {"appeal": appeal_id, "device": device_id, "signature": signature_id}
+    return SEAL_CONTEXT + b"\x00" + json.dumps(ids, sort_keys=True).encode("ascii")
+
+
+@dataclass(frozen=True)
+class CampaignPublicKey:
+    mlkem: mlkem.MLKEM768PublicKey
+    x25519: x25519.X25519PublicKey
+
+    @property
+    def hpke_key(self) -> hpke.MLKEM768X25519PublicKey:
+        return hpke.MLKEM768X25519PublicKey(self.mlkem, self.x25519)
+
+    @property
+    def fingerprint(self) -> str:
+        """A short id for people to compare, e.g. when a coordinator hands out the key."""
+        raw = self.mlkem.public_bytes_raw() + self.x25519.public_bytes_raw()
+        digest = hashlib.sha256(raw).hexdigest()[:20]
+        return "-".join(digest[i : i + 4] for i in range(0, 20, 4))
+
+    def to_pem(self) -> bytes:
+        spki = serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        return (
+            f"Kiosk campaign public key {self.fingerprint}\n".encode()
+            + self.mlkem.public_bytes(*spki)
+            + self.x25519.public_bytes(*spki)
+        )
+
+    @classmethod
+    def from_pem(cls, data: bytes, source: str) -> CampaignPublicKey:
+        blocks = _pem_blocks(data, "PUBLIC KEY")
+        if len(blocks) != 2:
+            raise KeyFileError(
+                f"{source} is not a campaign public key (expected two PUBLIC KEY blocks, "
+                f"found {len(blocks)}). Ask your coordinator for the file made by 'kiosk keygen'."
+            )
+        try:
+            m = serialization.load_pem_public_key(blocks[0])
+            x = serialization.load_pem_public_key(blocks[1])
+        except ValueError as exc:
+            raise KeyFileError(f"{source} is damaged ({exc}). Ask for a fresh copy.") from None
+        if not isinstance(m, mlkem.MLKEM768PublicKey) or not isinstance(x, x25519.X25519PublicKey):
+            raise KeyFileError(
+                f"{source} holds keys of the wrong kind; a campaign key is ML-KEM-768 + X25519."
+            )
+        return cls(m, x)
+
+
+@dataclass(frozen=True)
+class CampaignPrivateKey:
+    mlkem: mlkem.MLKEM768PrivateKey
+    x25519: x25519.X25519PrivateKey
+
+    @classmethod
+    def generate(cls) -> CampaignPrivateKey:
+        return cls(mlkem.MLKEM768PrivateKey.generate(), x25519.X25519PrivateKey.generate())
+
+    def public_key(self) -> CampaignPublicKey:
+        return CampaignPublicKey(self.mlkem.public_key(), self.x25519.public_key())
+
+    @property
+    def hpke_key(self) -> hpke.MLKEM768X25519PrivateKey:
+        return hpke.MLKEM768X25519PrivateKey(self.mlkem, self.x25519)
+
+    def to_pem(self, passphrase: str, *, scrypt_n: int = _SCRYPT_N) -> bytes:
+        if not passphrase:
+            raise KeyFileError("The passphrase is empty; choose a long passphrase.")
+        salt = secrets.token_bytes(16)
+        secret = _stretch(passphrase, salt, scrypt_n)
+        enc = serialization.BestAvailableEncryption(secret)
+        pkcs8 = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc
+        header = (
+            f"Kiosk campaign private key {self.public_key().fingerprint}\n"
+            "Keep it offline. Whoever has it and the passphrase can read every signature.\n"
+            f"scrypt-salt: {base64.b64encode(salt).decode()}\n"
+            f"scrypt-n: {scrypt_n}\nscrypt-r: {_SCRYPT_R}\nscrypt-p: {_SCRYPT_P}\n"
+        )
+        return (
+            header.encode() + self.mlkem.private_bytes(*pkcs8) + self.x25519.private_bytes(*pkcs8)
+        )
+
+    @classmethod
+    def from_pem(cls, data: bytes, passphrase: str, source: str) -> CampaignPrivateKey:
+        params = dict(re.findall(rb"^(scrypt-[nrps]\w*): *(\S+)$", data, re.M))
+        blocks = _pem_blocks(data, "ENCRYPTED PRIVATE KEY")
+        try:
+            salt = base64.b64decode(params[b"scrypt-salt"], validate=True)
+            n = int(params[b"scrypt-n"])
+            if len(blocks) != 2 or n < 2**14 or int(params[b"scrypt-r"]) != _SCRYPT_R:
+                raise ValueError
+        except (KeyError, ValueError):
+            raise KeyFileError(
+                f"{source} is not a campaign private key made by 'kiosk keygen'."
+            ) from None
+        secret = _stretch(passphrase, salt, n)
+        try:
+            m = serialization.load_pem_private_key(blocks[0], secret)
+            x = serialization.load_pem_private_key(blocks[1], secret)
+        except ValueError:
+            raise WrongPassphrase(
+                f"The passphrase does not open {source}. Check it and try again."
+            ) from None
+        if not isinstance(m, mlkem.MLKEM768PrivateKey) or not isinstance(
+            x, x25519.X25519PrivateKey
+        ):
+            raise KeyFileError(f"{source} holds keys of the wrong kind.")
+        return cls(m, x)
+
+
+def seal(plaintext: bytes, key: CampaignPublicKey, binding: bytes) -> bytes:
+    return SUITE.encrypt(plaintext, key.hpke_key, info=binding)
+
+
+def open_sealed(sealed: bytes, key: CampaignPrivateKey, binding: bytes) -> bytes:
+    try:
+        return SUITE.decrypt(sealed, key.hpke_key, info=binding)
+    except (InvalidTag, ValueError):
+        raise SealBroken("the sealed record does not open with this key and binding") from None
+
+
+def _pem_blocks(data: bytes, label: str) -> list[bytes]:
+    return [m.group(0) for m in _PEM_BLOCK.finditer(data) if m.group(1).decode() == label]
+
+
+def _stretch(passphrase: str, salt: bytes, n: int) -> bytes:
+    kdf = Scrypt(salt=salt, length=32, n=n, r=_SCRYPT_R, p=_SCRYPT_P)
+    return base64.b64encode(kdf.derive(passphrase.encode("utf-8")))

@@ -1,0 +1,73 @@
+"""Recording a signature: the one operation the supporter's screens call."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kiosk.appeal import Appeal
+from kiosk.crypto import CampaignPublicKey
+from kiosk.form import Submission
+from kiosk.record import SignatureRecord
+from kiosk.vault import NewSignature, Vault
+
+log = logging.getLogger("kiosk.signing")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    signature_id: str
+    sequence: int
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SignatureDesk:
+    """Seals each submission to the campaign key and commits it to the vault.
+
+    `record` returns only after the sealed row is durable, so the thank-you screen that follows
+    it promises something true.
+    """
+
+    def __init__(
+        self,
+        appeal: Appeal,
+        vault: Vault,
+        campaign_key: CampaignPublicKey,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.appeal = appeal
+        self._vault = vault
+        self._key = campaign_key
+        self._clock = clock
+
+    def record(self, submission: Submission) -> Receipt:
+        signed_at = self._clock().astimezone(UTC)
+        record = SignatureRecord.from_submission(
+            submission,
+            appeal=self.appeal,
+            signature_id=str(uuid.uuid4()),
+            device_id=self._vault.device_id,
+            signed_at=signed_at,
+        )
+        sequence = self._vault.add(
+            NewSignature(
+                id=record.signature_id,
+                appeal_id=self.appeal.id,
+                appeal_version=self.appeal.version,
+                collected_hour=signed_at.replace(minute=0, second=0, microsecond=0, tzinfo=None),
+                key_fingerprint=self._key.fingerprint,
+                sealed=record.seal(self._key),
+            )
+        )
+        log.info("recorded signature #%d for appeal %s", sequence, self.appeal.id)
+        return Receipt(record.signature_id, sequence)
+
+    def count(self) -> int:
+        return self._vault.count(self.appeal.id)

@@ -1,0 +1,5 @@
+"""The kiosk's local store of sealed signatures (SQLite through SQLAlchemy)."""
+
+from kiosk.vault.store import VAULT_FILE, NewSignature, Vault, VaultError
+
+__all__ = ["VAULT_FILE", "NewSignature", "Vault", "VaultError"]

@@ -1,0 +1,35 @@
+"""Creates and upgrades the vault schema through the Alembic migrations shipped in the package."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine, inspect, text
+
+log = logging.getLogger("kiosk.vault")
+
+# The newest migration in kiosk/vault/migrations/versions; a test checks they agree. Knowing it
+# here lets an up-to-date vault open without importing Alembic, which keeps start-up fast.
+SCHEMA_HEAD = "0001"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine) -> None:
+    revision = current_revision(engine)
+    if revision == SCHEMA_HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    log.info("upgrading vault schema from %s to %s", revision or "empty", SCHEMA_HEAD)
+    config = Config()
+    config.set_main_option("script_location", "kiosk.vault:migrations")
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

@@ -1,0 +1,114 @@
+"""The vault: this kiosk's durable store of sealed signatures."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from kiosk.vault import schema
+from kiosk.vault.engine import make_engine
+from kiosk.vault.models import Device, StoredSignature
+
+log = logging.getLogger("kiosk.vault")
+
+VAULT_FILE = "vault.sqlite3"
+
+
+class VaultError(Exception):
+    """The vault cannot be opened or written; the message is meant for a volunteer."""
+
+
+@dataclass(frozen=True)
+class NewSignature:
+    id: str
+    appeal_id: str
+    appeal_version: int
+    collected_hour: datetime
+    key_fingerprint: str
+    sealed: bytes
+
+
+class Vault:
+    def __init__(self, engine: Engine, *, location: str) -> None:
+        self._engine = engine
+        self._location = location
+        self.device_id = self._ensure_device()
+
+    @classmethod
+    def open(cls, data_dir: Path, *, now: Callable[[], datetime] | None = None) -> Vault:
+        path = data_dir / VAULT_FILE
+        engine = make_engine(path)
+        try:
+            schema.upgrade(engine)
+            return cls(engine, location=str(path))
+        except OperationalError as exc:
+            engine.dispose()
+            raise VaultError(
+                f"The signature store {path} cannot be opened ({_reason(exc)}). "
+                "Check that the data directory is writable and the disk is not full."
+            ) from None
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def _ensure_device(self) -> str:
+        with Session(self._engine) as s, s.begin():
+            device = s.scalars(select(Device)).first()
+            if device is None:
+                device = Device(id=str(uuid.uuid4()), created_at=datetime.now(UTC).replace(tzinfo=None))
+                s.add(device)
+                log.info("created device identity %s", device.id)
+            return device.id
+
+    def add(self, new: NewSignature) -> int:
+        """Store one sealed signature durably; returns its device sequence number.
+
+        Returns only after the commit reached the disk (WAL, synchronous=FULL).
+        """
+        try:
+            with Session(self._engine) as s, s.begin():
+                seq = s.scalar(select(func.coalesce(func.max(StoredSignature.device_seq), 0))) + 1
+                s.add(
+                    StoredSignature(
+                        id=new.id,
+                        device_seq=seq,
+                        appeal_id=new.appeal_id,
+                        appeal_version=new.appeal_version,
+                        collected_hour=new.collected_hour,
+                        key_fingerprint=new.key_fingerprint,
+                        sealed=new.sealed,
+                    )
+                )
+        except OperationalError as exc:
+            log.error("storing a signature failed: %s", _reason(exc))
+            raise VaultError(
+                f"This signature could not be saved ({_reason(exc)}). "
+                "Please ask a volunteer for help; nothing already saved is affected."
+            ) from None
+        return seq
+
+    def count(self, appeal_id: str | None = None) -> int:
+        query = select(func.count()).select_from(StoredSignature)
+        if appeal_id is not None:
+            query = query.where(StoredSignature.appeal_id == appeal_id)
+        with Session(self._engine) as s:
+            return s.scalar(query) or 0
+
+    def signatures(self) -> list[StoredSignature]:
+        """Every stored row in device order, detached from the session."""
+        with Session(self._engine, expire_on_commit=False) as s:
+            return list(s.scalars(select(StoredSignature).order_by(StoredSignature.device_seq)))
+
+
+def _reason(exc: OperationalError) -> str:
+    orig = exc.orig
+    return str(orig) if isinstance(orig, sqlite3.Error) else type(orig).__name__

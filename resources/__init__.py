@@ -1,0 +1,1 @@
+"""Bundled resources: appeals, stylesheets. Loaded through importlib.resources."""

@@ -1,0 +1,77 @@
+"""Shared fixtures: a campaign key pair, a vault in a temporary data directory, a desk."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYTEST_QT_API", "pyside6")
+
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from kiosk.appeal import Appeal, load_bundled_appeal  # noqa: E402
+from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey  # noqa: E402
+from kiosk.record import SignatureRecord, open_record  # noqa: E402
+from kiosk.signing import SignatureDesk  # noqa: E402
+from kiosk.vault import Vault  # noqa: E402
+from kiosk.vault.models import StoredSignature  # noqa: E402
+
+settings.register_profile("ci", max_examples=300, deadline=None)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+@pytest.fixture(scope="session")
+def campaign_private_key() -> CampaignPrivateKey:
+    return CampaignPrivateKey.generate()
+
+
+@pytest.fixture(scope="session")
+def campaign_public_key(campaign_private_key: CampaignPrivateKey) -> CampaignPublicKey:
+    return campaign_private_key.public_key()
+
+
+@pytest.fixture(scope="session")
+def appeal() -> Appeal:
+    return load_bundled_appeal()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def vault(data_dir: Path) -> Iterator[Vault]:
+    v = Vault.open(data_dir)
+    yield v
+    v.close()
+
+
+@pytest.fixture
+def desk(appeal: Appeal, vault: Vault, campaign_public_key: CampaignPublicKey) -> SignatureDesk:
+    return SignatureDesk(appeal, vault, campaign_public_key)
+
+
+@pytest.fixture
+def open_stored(
+    campaign_private_key: CampaignPrivateKey, vault: Vault
+) -> Callable[[StoredSignature], SignatureRecord]:
+    """Decrypt a stored row the way the coordinator will, checking its binding."""
+
+    def _open(row: StoredSignature) -> SignatureRecord:
+        return open_record(
+            row.sealed,
+            campaign_private_key,
+            appeal_id=row.appeal_id,
+            signature_id=row.id,
+            device_id=vault.device_id,
+        )
+
+    return _open
