@@ -4,6 +4,7 @@
   HKDF-SHA256, AES-256-GCM. Each seal draws a fresh encapsulation, so no nonce is ever reused.
   The record's identity (appeal id, signature id, device id) is bound as HPKE `info`, so a sealed
   blob moved to another record fails to open.
+- Each kiosk signs its batches with its own Ed25519 device key; the server holds the public half.
 - The campaign key pair is the ML-KEM-768 and X25519 key pairs that form the hybrid key. On disk
   the private halves are PKCS#8 PEM, encrypted under a secret stretched from the passphrase
   with scrypt (docs/crypto.md says why), the public halves are SubjectPublicKeyInfo PEM.
@@ -18,9 +19,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hpke, serialization
-from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
+from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 SUITE = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
@@ -38,6 +39,10 @@ class KeyFileError(Exception):
 
 class WrongPassphrase(KeyFileError):
     pass
+
+
+class BadSignature(Exception):
+    """A batch whose device signature does not verify."""
 
 
 class SealBroken(Exception):
@@ -177,3 +182,54 @@ def _pem_blocks(data: bytes, label: str) -> list[bytes]:
 def _stretch(passphrase: str, salt: bytes, n: int) -> bytes:
     kdf = Scrypt(salt=salt, length=32, n=n, r=_SCRYPT_R, p=_SCRYPT_P)
     return base64.b64encode(kdf.derive(passphrase.encode("utf-8")))
+
+
+BATCH_SIGNATURE_CONTEXT = b"kiosk/batch-signature/v1\x00"
+
+
+@dataclass(frozen=True)
+class DeviceKey:
+    """A kiosk's Ed25519 batch-signing key. Holds no personal data; it proves which kiosk spoke."""
+
+    private: ed25519.Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls) -> DeviceKey:
+        return cls(ed25519.Ed25519PrivateKey.generate())
+
+    @property
+    def public_bytes(self) -> bytes:
+        return self.private.public_key().public_bytes_raw()
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private.sign(BATCH_SIGNATURE_CONTEXT + message)
+
+    def to_pem(self) -> bytes:
+        return self.private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    @classmethod
+    def from_pem(cls, data: bytes, source: str) -> DeviceKey:
+        try:
+            key = serialization.load_pem_private_key(data, None)
+        except (ValueError, TypeError):
+            raise KeyFileError(f"{source} is not a readable device key.") from None
+        if not isinstance(key, ed25519.Ed25519PrivateKey):
+            raise KeyFileError(f"{source} is not an Ed25519 device key.")
+        return cls(key)
+
+
+def verify_device_signature(public_bytes: bytes, message: bytes, signature: bytes) -> None:
+    """Raise BadSignature unless `signature` is the device's over `message`."""
+    try:
+        public = ed25519.Ed25519PublicKey.from_public_bytes(public_bytes)
+        public.verify(signature, BATCH_SIGNATURE_CONTEXT + message)
+    except (InvalidSignature, ValueError):
+        raise BadSignature("the batch signature does not verify for this device") from None
+
+
+def sha256_bytes_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

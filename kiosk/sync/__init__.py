@@ -1,0 +1,1 @@
+"""Kiosk-side sync: closing signatures into signed batches, uploading them, batch files."""
