@@ -1,0 +1,1 @@
+"""Alembic migrations of the central server database (SQLite and PostgreSQL)."""
