@@ -1,0 +1,321 @@
+"""The appeal loader: the bundled appeal is the seed petition, and every broken file is named."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kiosk.appeal import (
+    FIELD_NAMES,
+    Appeal,
+    AppealError,
+    load_appeal,
+    load_bundled_appeal,
+    parse_appeal,
+)
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "appeal-care2-chechnya.txt"
+if not SEED.exists():  # the repository checked out somewhere else: the shared tree by name
+    SEED = Path("/work/shared/seed/appeal-care2-chechnya.txt")
+
+MINIMAL = """\
+format = 1
+id = "save-the-park"
+version = 3
+language = "en"
+title = "Save the park"
+author = "Friends of the Park"
+target = "The Mayor"
+body = \"\"\"
+First paragraph.
+
+Second paragraph.
+\"\"\"
+goal = 5000
+petition_url = "https://example.org/park"
+
+[letter]
+salutation = "Dear Mayor,"
+text = "Please keep the park."
+comment_prompt = "Why it matters to you"
+
+[[updates]]
+number = 1
+date = "2024-05-01"
+text = "We met the mayor."
+
+[[updates]]
+number = 2
+date = "2024-06"
+text = "Thank you all."
+
+[fields]
+asked = ["email", "first_name"]
+required = ["email"]
+
+[consent]
+terms = "I agree."
+privacy_notice = "We keep it safe."
+updates = "Email me."
+"""
+
+
+def _seed_paragraphs() -> list[str]:
+    text = SEED.read_text(encoding="utf-8")
+    return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+
+
+def _write(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "appeal.toml"
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    path.write_bytes(text)
+    return path
+
+
+def _edit(old: str, new: str, source: str = MINIMAL) -> str:
+    assert source.count(old) == 1, f"{old!r} is not unique in the template"
+    return source.replace(old, new)
+
+
+# --- the bundled appeal -------------------------------------------------------------------------
+
+
+def test_minimal_template_loads(tmp_path: Path) -> None:
+    appeal = load_appeal(_write(tmp_path, MINIMAL))
+    assert appeal.id == "save-the-park"
+    assert appeal.version == 3
+    assert appeal.paragraphs == ("First paragraph.", "Second paragraph.")
+    assert appeal.asked == ("first_name", "email")  # the form's order, not the file's
+    assert appeal.required == frozenset({"email"})
+    assert [(u.number, u.date) for u in appeal.updates] == [(1, "2024-05-01"), (2, "2024-06")]
+    assert appeal.goal == 5000
+    assert appeal.petition_url == "https://example.org/park"
+    assert appeal.consent.updates == "Email me."
+
+
+def test_optional_parts_may_be_left_out(tmp_path: Path) -> None:
+    text = MINIMAL.split("[[updates]]")[0] + MINIMAL[MINIMAL.index("[fields]") :]
+    text = _edit('updates = "Email me."\n', "", text)
+    text = _edit("goal = 5000\n", "", text)
+    text = _edit('petition_url = "https://example.org/park"\n', "", text)
+    appeal = load_appeal(_write(tmp_path, text))
+    assert appeal.updates == ()
+    assert appeal.goal is None and appeal.petition_url is None
+    assert appeal.consent.updates is None
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the shared seed petition is not checked out")
+def test_bundled_appeal_is_the_seed_petition() -> None:
+    appeal = load_bundled_appeal()
+    seed = _seed_paragraphs()
+    assert appeal.title == seed[0]
+    # "• da:\xa0Andrew M" / "• destinatario:\xa0...": the page's Italian byline.
+    byline = dict(re.split(r":\s+", line.strip(" •"), maxsplit=1) for line in seed[1].splitlines())
+    assert appeal.author == byline["da"]
+    assert appeal.target == byline["destinatario"]
+
+    salutation_at = next(
+        i for i, p in enumerate(seed) if p.startswith(appeal.letter.salutation.rstrip(",;: "))
+    )
+    assert seed[salutation_at].rstrip(" ;,") == appeal.letter.salutation.rstrip(" ;,")
+    assert appeal.paragraphs == tuple(seed[2:salutation_at])
+    assert appeal.letter.text == seed[salutation_at + 1]
+    assert f"[{appeal.letter.comment_prompt}]" == seed[salutation_at + 2]
+
+    (update,) = appeal.updates
+    update_block = next(p for p in seed if p.startswith(f"Aggiorna #{update.number}"))
+    assert update.text == update_block.split("\n", 1)[1].strip()
+    assert appeal.language == "en"
+    assert set(appeal.asked) == set(FIELD_NAMES)
+    assert {"first_name", "last_name", "email"} <= appeal.required
+
+
+def test_bundled_appeal_loads_without_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert isinstance(load_bundled_appeal(), Appeal)
+
+
+# --- broken files: each names the file and the field -------------------------------------------
+
+
+def _error(tmp_path: Path, text: str | bytes) -> AppealError:
+    path = _write(tmp_path, text)
+    with pytest.raises(AppealError) as info:
+        load_appeal(path)
+    exc = info.value
+    assert exc.source == str(path)
+    assert str(exc).startswith(f"{path}: ")
+    assert "\n" not in exc.problem
+    return exc
+
+
+def _field_error(tmp_path: Path, text: str, field: str, problem: str) -> None:
+    exc = _error(tmp_path, text)
+    assert exc.field == field
+    assert str(exc).startswith(f"{exc.source}: field '{field}': ")
+    assert problem in exc.problem, exc.problem
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.toml"
+    with pytest.raises(AppealError) as info:
+        load_appeal(path)
+    assert str(info.value) == f"{path}: the file does not exist"
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(AppealError) as info:
+        load_appeal(tmp_path)  # a directory
+    assert info.value.source == str(tmp_path)
+    assert "cannot be read" in info.value.problem
+
+
+def test_bad_toml_names_the_line(tmp_path: Path) -> None:
+    exc = _error(tmp_path, _edit('title = "Save the park"', "title = Save the park"))
+    assert exc.field == ""
+    assert "is not valid TOML" in exc.problem
+    assert "line 5" in exc.problem
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    raw = MINIMAL.replace("The Mayor", "Le Maire de S\xe8te").encode("latin-1")
+    exc = _error(tmp_path, raw)
+    assert "is not UTF-8 text" in exc.problem
+    offset = raw.index("\xe8".encode("latin-1"))
+    assert f"offset {offset}" in exc.problem
+    assert "save it as UTF-8" in exc.problem
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("format = 1\n", "format"),
+        ('id = "save-the-park"\n', "id"),
+        ("version = 3\n", "version"),
+        ('language = "en"\n', "language"),
+        ('title = "Save the park"\n', "title"),
+        ('author = "Friends of the Park"\n', "author"),
+        ('target = "The Mayor"\n', "target"),
+        ('salutation = "Dear Mayor,"\n', "letter.salutation"),
+        ('text = "Please keep the park."\n', "letter.text"),
+        ('comment_prompt = "Why it matters to you"\n', "letter.comment_prompt"),
+        ('text = "We met the mayor."\n', "updates[0].text"),
+        ('date = "2024-06"\n', "updates[1].date"),
+        ('asked = ["email", "first_name"]\n', "fields.asked"),
+        ('required = ["email"]\n', "fields.required"),
+        ('terms = "I agree."\n', "consent.terms"),
+        ('privacy_notice = "We keep it safe."\n', "consent.privacy_notice"),
+    ],
+)
+def test_missing_field(tmp_path: Path, line: str, field: str) -> None:
+    _field_error(tmp_path, _edit(line, ""), field, "is missing")
+
+
+def test_missing_body(tmp_path: Path) -> None:
+    start, end = MINIMAL.index("body = "), MINIMAL.index("goal = ")
+    _field_error(tmp_path, MINIMAL[:start] + MINIMAL[end:], "body", "is missing")
+
+
+@pytest.mark.parametrize("table", ["letter", "consent", "fields"])
+def test_missing_table(tmp_path: Path, table: str) -> None:
+    text = _edit(f"[{table}]\n", "[unrelated]\n")
+    _field_error(tmp_path, text, table, f"add a [{table}] table")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "problem"),
+    [
+        ('title = "Save the park"', "title = 3", "title", "must be text, not int"),
+        (
+            'author = "Friends of the Park"',
+            "author = ['A', 'B']",
+            "author",
+            "must be text, not list",
+        ),
+        ("version = 3", 'version = "3"', "version", "must be a whole number, not str"),
+        ("version = 3", "version = 3.0", "version", "must be a whole number, not float"),
+        ("goal = 5000", "goal = true", "goal", "must be a whole number, not bool"),
+        ("format = 1", "format = true", "format", "must be a whole number, not bool"),
+        ('salutation = "Dear Mayor,"', "salutation = 1", "letter.salutation", "must be text"),
+        ('terms = "I agree."', "terms = false", "consent.terms", "must be text, not bool"),
+        ('asked = ["email", "first_name"]', 'asked = "email"', "fields.asked", "must be a list"),
+        (
+            'asked = ["email", "first_name"]',
+            'asked = ["email", 1]',
+            "fields.asked",
+            "must be a list",
+        ),
+        ('required = ["email"]', "required = {}", "fields.required", "must be a list"),
+        ("number = 2", 'number = "two"', "updates[1].number", "must be a whole number, not str"),
+        ('date = "2024-06"', "date = 2024-06-01", "updates[1].date", "must be text, not date"),
+    ],
+)
+def test_wrong_type(tmp_path: Path, old: str, new: str, field: str, problem: str) -> None:
+    _field_error(tmp_path, _edit(old, new), field, problem)
+
+
+def test_table_that_is_not_a_table(tmp_path: Path) -> None:
+    text = _edit("[letter]\n", "[letterx]\n", _edit("format = 1\n", 'format = 1\nletter = "Hi"\n'))
+    _field_error(tmp_path, text, "letter", "must be a table")
+
+
+def test_updates_that_are_not_tables(tmp_path: Path) -> None:
+    text = MINIMAL.split("[[updates]]")[0] + MINIMAL[MINIMAL.index("[fields]") :]
+    text = _edit("format = 1\n", 'format = 1\nupdates = ["soon"]\n', text)
+    _field_error(tmp_path, text, "updates", "must be a list of [[updates]] tables")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "problem"),
+    [
+        # fields.asked / fields.required
+        ('asked = ["email", "first_name"]', 'asked = ["email", "phone"]', "fields.asked",
+         "'phone' is not a field; use first_name, last_name, email, postcode, country, comment"),
+        ('asked = ["email", "first_name"]', 'asked = ["email", "Email"]', "fields.asked",
+         "'Email' is not a field"),
+        ('asked = ["email", "first_name"]', 'asked = ["email", "email"]', "fields.asked",
+         "names a field twice"),
+        ('asked = ["email", "first_name"]\nrequired = ["email"]', "asked = []\nrequired = []",
+         "fields.asked", "is empty; a signature needs at least one field"),
+        ('required = ["email"]', 'required = ["email", "postcode"]', "fields.required",
+         "'postcode' is required but not in 'asked'"),
+        # ids and codes
+        ('id = "save-the-park"', 'id = "Save The Park"', "id", "lower-case letters, digits"),
+        ('id = "save-the-park"', 'id = "-park"', "id", "lower-case letters, digits"),
+        ('id = "save-the-park"', 'id = "park/../../etc"', "id", "lower-case letters, digits"),
+        ('id = "save-the-park"', f'id = "{"p" * 64}"', "id", "the limit is 63"),
+        ('language = "en"', 'language = "English"', "language", "is not a language code"),
+        ("format = 1", "format = 2", "format", "is 2; this kiosk reads format 1"),
+        ("format = 1", "format = 0", "format", "must be at least 1, not 0"),
+        ("version = 3", "version = 0", "version", "must be at least 1, not 0"),
+        ("goal = 5000", "goal = -5", "goal", "must be at least 1, not -5"),
+        ('petition_url = "https://example.org/park"', 'petition_url = "http://example.org"',
+         "petition_url", "must start with https://"),
+        # dates
+        ('date = "2024-06"', 'date = "June 2024"', "updates[1].date",
+         "'June 2024' is not a date like 2017-04 or 2017-04-21"),
+        ('date = "2024-05-01"', 'date = "2024-5-1"', "updates[0].date", "is not a date like"),
+        ('date = "2024-05-01"', 'date = "1 May, 2024"', "updates[0].date", "the limit is 10"),
+        ("number = 1", "number = 0", "updates[0].number", "must be at least 1"),
+        # empty and oversized text
+        ('title = "Save the park"', 'title = "   "', "title", "is empty"),
+        ('title = "Save the park"', f'title = "{"t" * 301}"', "title",
+         "is 301 characters long; the limit is 300"),
+        ('terms = "I agree."', 'terms = ""', "consent.terms", "is empty"),
+    ],
+)  # fmt: skip
+def test_bad_value(tmp_path: Path, old: str, new: str, field: str, problem: str) -> None:
+    _field_error(tmp_path, _edit(old, new), field, problem)
+
+
+def test_parse_appeal_uses_the_given_source_name() -> None:
+    with pytest.raises(AppealError) as info:
+        parse_appeal(_edit("format = 1", "format = 9").encode(), "bundled appeal x.toml")
+    assert str(info.value) == (
+        "bundled appeal x.toml: field 'format': is 9; this kiosk reads format 1"
+    )
