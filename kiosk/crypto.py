@@ -29,6 +29,7 @@ SEAL_CONTEXT = b"kiosk/signature-record/v1"
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----\r?\n.*?-----END \1-----\r?\n?", re.S)
 _SCRYPT_N = 2**17  # 128 MiB, about half a second: the passphrase is the key's last defence
+_SCRYPT_N_MAX = 2**20  # 1 GiB: a larger n in a key file is damage, not caution
 _SCRYPT_R = 8
 _SCRYPT_P = 1
 
@@ -143,7 +144,11 @@ class CampaignPrivateKey:
         try:
             salt = base64.b64decode(params[b"scrypt-salt"], validate=True)
             n = int(params[b"scrypt-n"])
-            if len(blocks) != 2 or n < 2**14 or int(params[b"scrypt-r"]) != _SCRYPT_R:
+            # A damaged header must not reach Scrypt: it rejects n that is not a power of two
+            # (ValueError) and would try to allocate absurd memory for a huge one.
+            if len(blocks) != 2 or not 2**14 <= n <= _SCRYPT_N_MAX or n & (n - 1):
+                raise ValueError
+            if int(params[b"scrypt-r"]) != _SCRYPT_R:
                 raise ValueError
         except (KeyError, ValueError):
             raise KeyFileError(
