@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -21,3 +22,15 @@ class Settings:
     appeal_file: Path | None = None  # None: the bundled appeal
     fullscreen: bool = True
     thanks_seconds: int = 8  # the thank-you screen returns to the appeal by itself
+    sync: SyncSettings = field(default_factory=lambda: SyncSettings())
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    batch_size: int = 100  # signatures per batch (at most kiosk.sync.batch.MAX_RECORDS)
+    batch_max_age: timedelta = timedelta(minutes=10)  # a batch closes when its first is this old
+    sync_interval: timedelta = timedelta(seconds=30)  # how often the worker looks for work
+    retention: timedelta = timedelta(days=7)  # sealed rows stay this long after acknowledgement
+    backoff_base: timedelta = timedelta(seconds=2)
+    backoff_max: timedelta = timedelta(minutes=5)
+    request_timeout: timedelta = timedelta(seconds=20)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -14,12 +14,18 @@ class Base(DeclarativeBase):
 
 
 class Device(Base):
-    """This kiosk's identity: one row, created with the vault."""
+    """This kiosk's identity: one row, created with the vault; enrolment fills in the rest."""
 
     __tablename__ = "device"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime())
+    # The Ed25519 key's file name in the data directory (0600); the key itself is not in here.
+    device_key_file: Mapped[str | None] = mapped_column(String(255))
+    server_url: Mapped[str | None] = mapped_column(String(2048))
+    event: Mapped[str | None] = mapped_column(String(255))
+    campaign_key_fingerprint: Mapped[str | None] = mapped_column(String(32))
+    enrolled_at: Mapped[datetime | None] = mapped_column(DateTime())
 
 
 class StoredSignature(Base):
@@ -34,3 +40,41 @@ class StoredSignature(Base):
     collected_hour: Mapped[datetime] = mapped_column(DateTime())
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # Set once, in the transaction that closes the batch; NULL while the signature is pending.
+    batch_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("batch.id", name="fk_signature_batch"), index=True
+    )
+
+
+class BatchState:
+    PENDING = "pending"  # closed and signed, never offered to the server
+    SENT = "sent"  # offered at least once; the server may or may not hold it
+    ACKNOWLEDGED = "acknowledged"  # a 2xx receipt with this batch's hash came back
+
+
+class StoredBatch(Base):
+    """A closed batch. Its envelope never changes; purging drops it and keeps the receipt."""
+
+    __tablename__ = "batch"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sent', 'acknowledged')", name="ck_batch_state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    appeal_id: Mapped[str] = mapped_column(String(63))
+    appeal_version: Mapped[int] = mapped_column(Integer)
+    record_count: Mapped[int] = mapped_column(Integer)
+    # Highest signature device_seq in the batch: keeps the sequence gap-free after a purge.
+    last_device_seq: Mapped[int] = mapped_column(Integer)
+    envelope: Mapped[bytes | None] = mapped_column(LargeBinary)  # NULL once purged
+    state: Mapped[str] = mapped_column(String(16), index=True, default=BatchState.PENDING)
+    receipt: Mapped[str | None] = mapped_column(Text)  # the server's receipt, JSON
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime())
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime())

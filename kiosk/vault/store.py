@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.vault import schema
 from kiosk.vault.engine import make_engine
-from kiosk.vault.models import Device, StoredSignature
+from kiosk.vault.models import Device, StoredBatch, StoredSignature
 
 log = logging.getLogger("kiosk.vault")
 
@@ -60,11 +60,18 @@ class Vault:
     def close(self) -> None:
         self._engine.dispose()
 
+    @property
+    def engine(self) -> Engine:
+        """For the sync subsystem's own queries over the batch tables."""
+        return self._engine
+
     def _ensure_device(self) -> str:
         with Session(self._engine) as s, s.begin():
             device = s.scalars(select(Device)).first()
             if device is None:
-                device = Device(id=str(uuid.uuid4()), created_at=datetime.now(UTC).replace(tzinfo=None))
+                device = Device(
+                    id=str(uuid.uuid4()), created_at=datetime.now(UTC).replace(tzinfo=None)
+                )
                 s.add(device)
                 log.info("created device identity %s", device.id)
             return device.id
@@ -76,7 +83,7 @@ class Vault:
         """
         try:
             with Session(self._engine) as s, s.begin():
-                seq = s.scalar(select(func.coalesce(func.max(StoredSignature.device_seq), 0))) + 1
+                seq = _last_device_seq(s) + 1
                 s.add(
                     StoredSignature(
                         id=new.id,
@@ -107,6 +114,14 @@ class Vault:
         """Every stored row in device order, detached from the session."""
         with Session(self._engine, expire_on_commit=False) as s:
             return list(s.scalars(select(StoredSignature).order_by(StoredSignature.device_seq)))
+
+
+def _last_device_seq(s: Session) -> int:
+    # Purged signature rows leave their batch behind, so the batch remembers where the
+    # sequence stood: it never restarts or repeats after a purge.
+    rows = s.scalar(select(func.coalesce(func.max(StoredSignature.device_seq), 0)))
+    batches = s.scalar(select(func.coalesce(func.max(StoredBatch.last_device_seq), 0)))
+    return max(rows or 0, batches or 0)
 
 
 def _reason(exc: OperationalError) -> str:

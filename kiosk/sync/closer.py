@@ -1,0 +1,160 @@
+"""Closing pending signatures into signed batches.
+
+A batch is closed in one vault transaction: it takes the next batch number and the previous
+batch's hash, is signed with the device key, and its envelope is stored in the same commit that
+sets each signature's batch_id. So a closed batch never changes, the batch numbers have no gaps,
+and no signature is in two batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from kiosk.crypto import DeviceKey
+from kiosk.sync.batch import GENESIS_HASH, MAX_RECORDS, Batch, BatchRecord
+from kiosk.vault import Vault
+from kiosk.vault.models import BatchState, StoredBatch, StoredSignature
+
+log = logging.getLogger("kiosk.sync")
+
+AppealKey = tuple[str, int]  # (appeal id, appeal version): a batch holds one appeal version
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class BatchCloser:
+    """Decides when pending signatures become a batch, and closes them.
+
+    The age limit is measured from when this process first saw a pending signature, not from
+    when it was collected: the vault keeps only the hour of collection (on purpose), so after a
+    restart the pending rows count as new. That delays a batch by at most one `max_age`.
+    """
+
+    def __init__(
+        self,
+        vault: Vault,
+        device_key: DeviceKey,
+        *,
+        batch_size: int = 100,
+        max_age: timedelta = timedelta(minutes=10),
+        clock: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not 0 < batch_size <= MAX_RECORDS:
+            raise ValueError(f"batch_size must be 1 to {MAX_RECORDS}, not {batch_size}")
+        self._vault = vault
+        self._key = device_key
+        self._batch_size = batch_size
+        self._max_age = max_age.total_seconds()
+        self._clock = clock
+        self._monotonic = monotonic
+        self._first_seen: dict[AppealKey, float] = {}
+
+    def close_due(self) -> list[str]:
+        """Close every full batch, and the rest of an appeal's pending rows once they are old."""
+        return self._close(force=False)
+
+    def close_all(self) -> list[str]:
+        """Close every pending signature now ("Sync now", export to a USB stick)."""
+        return self._close(force=True)
+
+    def _close(self, *, force: bool) -> list[str]:
+        closed: list[str] = []
+        now = self._monotonic()
+        pending = self._pending_counts()
+        for appeal, count in pending.items():
+            first_seen = self._first_seen.setdefault(appeal, now)
+            old = now - first_seen >= self._max_age
+            while count >= self._batch_size or (count > 0 and (force or old)):
+                batch_id = self._close_one(appeal, min(count, self._batch_size))
+                if batch_id is None:
+                    break
+                closed.append(batch_id)
+                count -= min(count, self._batch_size)
+            if count == 0:
+                del self._first_seen[appeal]
+        for appeal in set(self._first_seen) - set(pending):
+            del self._first_seen[appeal]
+        return closed
+
+    def _pending_counts(self) -> dict[AppealKey, int]:
+        query = (
+            select(StoredSignature.appeal_id, StoredSignature.appeal_version, func.count())
+            .where(StoredSignature.batch_id.is_(None))
+            .group_by(StoredSignature.appeal_id, StoredSignature.appeal_version)
+        )
+        with Session(self._vault.engine) as s:
+            return {(a, v): n for a, v, n in s.execute(query)}
+
+    def _close_one(self, appeal: AppealKey, limit: int) -> str | None:
+        appeal_id, appeal_version = appeal
+        created = self._clock().astimezone(UTC).replace(microsecond=0)
+        # The vault's transactions begin IMMEDIATE: the write lock is held from the first read of
+        # the chain's head to the commit, so two closers cannot take the same number.
+        with Session(self._vault.engine) as s, s.begin():
+            head = s.scalars(select(StoredBatch).order_by(StoredBatch.seq.desc()).limit(1)).first()
+            rows = s.scalars(
+                select(StoredSignature)
+                .where(
+                    StoredSignature.batch_id.is_(None),
+                    StoredSignature.appeal_id == appeal_id,
+                    StoredSignature.appeal_version == appeal_version,
+                )
+                .order_by(StoredSignature.device_seq)
+                .limit(limit)
+            ).all()
+            if not rows:
+                return None
+            batch = Batch(
+                batch_id=str(uuid.uuid4()),
+                device_id=self._vault.device_id,
+                seq=head.seq + 1 if head else 1,
+                prev_hash=head.hash if head else GENESIS_HASH,
+                appeal_id=appeal_id,
+                appeal_version=appeal_version,
+                created_at=created,
+                records=tuple(
+                    BatchRecord(r.id, r.device_seq, r.collected_hour, r.key_fingerprint, r.sealed)
+                    for r in rows
+                ),
+            )
+            signed = batch.sign(self._key)
+            s.add(
+                StoredBatch(
+                    id=batch.batch_id,
+                    seq=batch.seq,
+                    prev_hash=batch.prev_hash,
+                    hash=signed.hash,
+                    appeal_id=appeal_id,
+                    appeal_version=appeal_version,
+                    record_count=len(rows),
+                    last_device_seq=rows[-1].device_seq,
+                    envelope=signed.to_bytes(),
+                    state=BatchState.PENDING,
+                    attempts=0,
+                    created_at=created.replace(tzinfo=None),
+                )
+            )
+            s.flush()
+            result = s.execute(
+                update(StoredSignature)
+                .where(
+                    StoredSignature.id.in_([r.id for r in rows]),
+                    StoredSignature.batch_id.is_(None),
+                )
+                .values(batch_id=batch.batch_id)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != len(rows):  # cannot happen under the write lock; never guess
+                raise RuntimeError("pending signatures changed while a batch was being closed")
+        log.info("closed batch #%d (%s) with %d signatures", batch.seq, batch.batch_id, len(rows))
+        return batch.batch_id

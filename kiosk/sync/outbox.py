@@ -1,0 +1,148 @@
+"""The vault's side of delivery: which batches still have to go, and what happened to each.
+
+State machine of a batch: pending → sent (before each request) → acknowledged (only after a 2xx
+receipt with the batch's own hash). A sent batch may or may not have reached the server; it is
+offered again until acknowledged, which is safe because the server answers the identical batch
+with the same receipt.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from kiosk.vault import Vault
+from kiosk.vault.models import BatchState, StoredBatch, StoredSignature
+
+log = logging.getLogger("kiosk.sync")
+
+
+@dataclass(frozen=True)
+class OutgoingBatch:
+    id: str
+    seq: int
+    hash: str
+    record_count: int
+    envelope: bytes
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending_signatures: int  # not yet in any batch
+    unsent_batches: int  # closed, not acknowledged
+    unsent_signatures: int  # in those batches
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def unacknowledged(vault: Vault) -> list[OutgoingBatch]:
+    """Every batch the server has not confirmed, oldest first (the chain's order)."""
+    query = (
+        select(StoredBatch)
+        .where(StoredBatch.state != BatchState.ACKNOWLEDGED)
+        .order_by(StoredBatch.seq)
+    )
+    with Session(vault.engine) as s:
+        return [
+            OutgoingBatch(b.id, b.seq, b.hash, b.record_count, b.envelope)
+            for b in s.scalars(query)
+            if b.envelope is not None
+        ]
+
+
+def mark_sent(vault: Vault, batch_id: str, now: datetime) -> None:
+    with Session(vault.engine) as s, s.begin():
+        s.execute(
+            update(StoredBatch)
+            .where(StoredBatch.id == batch_id, StoredBatch.state != BatchState.ACKNOWLEDGED)
+            .values(state=BatchState.SENT, attempts=StoredBatch.attempts + 1, sent_at=_naive(now))
+        )
+
+
+def mark_acknowledged(vault: Vault, batch_id: str, receipt_json: str, now: datetime) -> None:
+    with Session(vault.engine) as s, s.begin():
+        s.execute(
+            update(StoredBatch)
+            .where(StoredBatch.id == batch_id, StoredBatch.state == BatchState.SENT)
+            .values(
+                state=BatchState.ACKNOWLEDGED,
+                receipt=receipt_json,
+                acknowledged_at=_naive(now),
+                last_error=None,
+            )
+        )
+
+
+def record_error(vault: Vault, batch_id: str, message: str) -> None:
+    with Session(vault.engine) as s, s.begin():
+        s.execute(update(StoredBatch).where(StoredBatch.id == batch_id).values(last_error=message))
+
+
+def backlog(vault: Vault) -> Backlog:
+    with Session(vault.engine) as s:
+        pending = s.scalar(
+            select(func.count())
+            .select_from(StoredSignature)
+            .where(StoredSignature.batch_id.is_(None))
+        )
+        batches, signatures = s.execute(
+            select(func.count(), func.coalesce(func.sum(StoredBatch.record_count), 0)).where(
+                StoredBatch.state != BatchState.ACKNOWLEDGED
+            )
+        ).one()
+    return Backlog(pending or 0, batches, signatures)
+
+
+def last_acknowledged_at(vault: Vault) -> datetime | None:
+    with Session(vault.engine) as s:
+        moment = s.scalar(select(func.max(StoredBatch.acknowledged_at)))
+    return moment.replace(tzinfo=UTC) if moment else None
+
+
+def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
+    """Delete the sealed rows of batches acknowledged more than `retention` ago.
+
+    Keeps each batch row as its receipt (ids, hash, count, the server's receipt) and drops its
+    envelope. secure_delete overwrites the freed pages; the checkpoint then truncates the WAL so
+    the old page images go too. Returns the number of signatures purged.
+    """
+    cutoff = _naive(now - retention)
+    with Session(vault.engine) as s, s.begin():
+        due = select(StoredBatch.id).where(
+            StoredBatch.state == BatchState.ACKNOWLEDGED,
+            StoredBatch.acknowledged_at <= cutoff,
+            StoredBatch.purged_at.is_(None),
+        )
+        ids = list(s.scalars(due))
+        if not ids:
+            return 0
+        removed = s.execute(
+            delete(StoredSignature)
+            .where(StoredSignature.batch_id.in_(ids))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        s.execute(
+            update(StoredBatch)
+            .where(StoredBatch.id.in_(ids))
+            .values(envelope=None, purged_at=_naive(now))
+            .execution_options(synchronize_session=False)
+        )
+    checkpoint(vault)
+    log.info("purged %d signatures of %d acknowledged batches", removed, len(ids))
+    return int(removed)
+
+
+def checkpoint(vault: Vault) -> None:
+    """Copy the WAL into the database file and truncate it to zero bytes."""
+    with vault.engine.connect() as conn:
+        # The raw connection: SQLAlchemy would wrap the pragma in a transaction, and a
+        # checkpoint cannot complete from inside one.
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

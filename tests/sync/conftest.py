@@ -1,0 +1,49 @@
+"""Fixtures for the sync tests: a device key, and a way to fill the vault quickly.
+
+Sealed blobs here are random bytes standing in for HPKE output: batching, upload and purge
+treat them as opaque, and random bytes make "is this blob still in the file?" unambiguous.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+
+from kiosk.crypto import DeviceKey
+from kiosk.vault import NewSignature, Vault
+
+HOUR = datetime(2025, 5, 1, 10)
+
+
+@pytest.fixture(scope="session")
+def device_key() -> DeviceKey:
+    return DeviceKey.generate()
+
+
+AddSignatures = Callable[..., list[NewSignature]]
+
+
+@pytest.fixture
+def add_signatures(vault: Vault) -> AddSignatures:
+    def _add(
+        n: int, *, appeal_id: str = "test-appeal", version: int = 1, target: Vault | None = None
+    ) -> list[NewSignature]:
+        added = []
+        for _ in range(n):
+            new = NewSignature(
+                id=str(uuid.uuid4()),
+                appeal_id=appeal_id,
+                appeal_version=version,
+                collected_hour=HOUR,
+                key_fingerprint="abcd-ef01-2345-6789-abcd",
+                sealed=b"SEALED:" + os.urandom(48),
+            )
+            (target or vault).add(new)
+            added.append(new)
+        return added
+
+    return _add

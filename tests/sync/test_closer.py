@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from conftest import AddSignatures  # type: ignore[import-not-found]
+
+from kiosk.crypto import DeviceKey
+from kiosk.sync.batch import GENESIS_HASH, parse
+from kiosk.sync.closer import BatchCloser
+from kiosk.vault import Vault
+from kiosk.vault.models import StoredBatch
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _closer(vault: Vault, key: DeviceKey, clock: FakeMonotonic, size: int = 5) -> BatchCloser:
+    return BatchCloser(vault, key, batch_size=size, max_age=timedelta(minutes=10), monotonic=clock)
+
+
+def _stored(vault: Vault) -> list[StoredBatch]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    with Session(vault.engine, expire_on_commit=False) as s:
+        return list(s.scalars(select(StoredBatch).order_by(StoredBatch.seq)))
+
+
+def test_closes_a_batch_only_when_full(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    clock = FakeMonotonic()
+    closer = _closer(vault, device_key, clock)
+    add_signatures(4)
+    assert closer.close_due() == []
+    add_signatures(7)
+    closed = closer.close_due()
+    assert len(closed) == 2  # 11 pending: two full batches of 5, one signature waits
+    assert [b.record_count for b in _stored(vault)] == [5, 5]
+    assert sum(1 for row in vault.signatures() if row.batch_id is None) == 1
+
+
+def test_closes_the_rest_once_the_oldest_pending_is_old(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    clock = FakeMonotonic()
+    closer = _closer(vault, device_key, clock)
+    add_signatures(2)
+    assert closer.close_due() == []
+    clock.now += 599
+    assert closer.close_due() == []
+    clock.now += 1
+    (batch_id,) = closer.close_due()
+    (stored,) = _stored(vault)
+    assert stored.id == batch_id and stored.record_count == 2
+    # The clock restarts for signatures that arrive after the batch closed.
+    add_signatures(1)
+    assert closer.close_due() == []
+
+
+def test_on_demand_closes_everything_pending_per_appeal(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    closer = _closer(vault, device_key, FakeMonotonic())
+    add_signatures(3, appeal_id="first")
+    add_signatures(2, appeal_id="second")
+    add_signatures(1, appeal_id="first", version=2)
+    closer.close_all()
+    batches = _stored(vault)
+    assert sorted((b.appeal_id, b.appeal_version, b.record_count) for b in batches) == [
+        ("first", 1, 3),
+        ("first", 2, 1),
+        ("second", 1, 2),
+    ]
+    assert closer.close_all() == []
+
+
+def test_batches_form_a_gap_free_chain_of_signed_envelopes(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    closer = _closer(vault, device_key, FakeMonotonic(), size=3)
+    added = add_signatures(10)
+    closer.close_all()
+    batches = _stored(vault)
+    assert [b.seq for b in batches] == [1, 2, 3, 4]
+    previous = GENESIS_HASH
+    seen: list[str] = []
+    for stored in batches:
+        assert stored.envelope is not None
+        signed = parse(stored.envelope)
+        signed.verify(device_key.public_bytes)
+        assert signed.hash == stored.hash
+        assert signed.batch.prev_hash == stored.prev_hash == previous
+        assert signed.batch.seq == stored.seq
+        assert signed.batch.device_id == vault.device_id
+        previous = stored.hash
+        seen.extend(r.id for r in signed.batch.records)
+    # Every signature in exactly one batch, in collection order, sealed bytes untouched.
+    assert seen == [a.id for a in added]
+    by_id = {a.id: a.sealed for a in added}
+    for stored in batches:
+        assert stored.envelope is not None
+        for record in parse(stored.envelope).batch.records:
+            assert record.sealed == by_id[record.id]
+    assert {row.batch_id for row in vault.signatures()} == {b.id for b in batches}
+
+
+def test_two_closers_never_put_a_signature_in_two_batches(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    import threading
+
+    add_signatures(60)
+    closers = [_closer(vault, device_key, FakeMonotonic(), size=4) for _ in range(3)]
+    threads = [threading.Thread(target=c.close_all) for c in closers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    batches = _stored(vault)
+    assert [b.seq for b in batches] == list(range(1, len(batches) + 1))
+    ids = [r.id for b in batches if b.envelope for r in parse(b.envelope).batch.records]
+    assert len(ids) == len(set(ids)) == 60
+
+
+def test_batch_size_is_bounded_by_the_format() -> None:
+    with pytest.raises(ValueError, match="batch_size"):
+        BatchCloser(None, DeviceKey.generate(), batch_size=1001)  # type: ignore[arg-type]

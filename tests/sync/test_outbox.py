@@ -1,0 +1,135 @@
+"""Batch delivery state in the vault, and purging acknowledged batches."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from conftest import AddSignatures  # type: ignore[import-not-found]
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.crypto import DeviceKey
+from kiosk.sync import outbox
+from kiosk.sync.closer import BatchCloser
+from kiosk.vault import Vault
+from kiosk.vault.models import BatchState, StoredBatch
+
+NOW = datetime(2025, 5, 1, 12, tzinfo=UTC)
+
+
+def _batch(vault: Vault, batch_id: str) -> StoredBatch:
+    with Session(vault.engine, expire_on_commit=False) as s:
+        return s.get_one(StoredBatch, batch_id)
+
+
+def _receipt(b: outbox.OutgoingBatch) -> str:
+    return json.dumps({"batch_id": b.id, "hash": b.hash})
+
+
+def test_state_moves_pending_sent_acknowledged_and_only_from_sent(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    add_signatures(3)
+    (batch_id,) = BatchCloser(vault, device_key).close_all()
+    (out,) = outbox.unacknowledged(vault)
+    assert _batch(vault, batch_id).state == BatchState.PENDING
+    # Acknowledging a batch that was never marked sent does nothing: the order is enforced.
+    outbox.mark_acknowledged(vault, batch_id, _receipt(out), NOW)
+    assert _batch(vault, batch_id).state == BatchState.PENDING
+
+    outbox.mark_sent(vault, batch_id, NOW)
+    outbox.record_error(vault, batch_id, "The server cannot be reached; retrying.")
+    outbox.mark_sent(vault, batch_id, NOW)
+    stored = _batch(vault, batch_id)
+    assert (stored.state, stored.attempts) == (BatchState.SENT, 2)
+    assert outbox.backlog(vault) == outbox.Backlog(0, 1, 3)
+
+    outbox.mark_acknowledged(vault, batch_id, _receipt(out), NOW)
+    stored = _batch(vault, batch_id)
+    assert stored.state == BatchState.ACKNOWLEDGED and stored.last_error is None
+    assert json.loads(stored.receipt or "")["hash"] == out.hash
+    assert outbox.unacknowledged(vault) == []
+    assert outbox.last_acknowledged_at(vault) == NOW
+    # A late "sent" (a retry racing the receipt) never demotes an acknowledged batch.
+    outbox.mark_sent(vault, batch_id, NOW)
+    assert _batch(vault, batch_id).state == BatchState.ACKNOWLEDGED
+
+
+def test_backlog_counts_pending_signatures_and_unsent_batches(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    add_signatures(7)
+    BatchCloser(vault, device_key, batch_size=3).close_due()
+    assert outbox.backlog(vault) == outbox.Backlog(
+        pending_signatures=1, unsent_batches=2, unsent_signatures=6
+    )
+
+
+def _acknowledge_all(vault: Vault, when: datetime) -> None:
+    for b in outbox.unacknowledged(vault):
+        outbox.mark_sent(vault, b.id, when)
+        outbox.mark_acknowledged(vault, b.id, _receipt(b), when)
+
+
+def test_purge_waits_for_retention_then_keeps_only_the_receipt(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    add_signatures(4)
+    closer = BatchCloser(vault, device_key, batch_size=2)
+    closer.close_all()
+    _acknowledge_all(vault, NOW)
+    add_signatures(2)  # a later batch, still unsent: never purged
+    closer.close_all()
+    week = timedelta(days=7)
+
+    assert outbox.purge(vault, week, NOW + week - timedelta(seconds=1)) == 0
+    assert vault.count() == 6
+    assert outbox.purge(vault, week, NOW + week) == 4
+    assert vault.count() == 2
+    with Session(vault.engine) as s:
+        batches = list(s.scalars(select(StoredBatch).order_by(StoredBatch.seq)))
+        assert [(b.state, b.envelope is None) for b in batches] == [
+            (BatchState.ACKNOWLEDGED, True),
+            (BatchState.ACKNOWLEDGED, True),
+            (BatchState.PENDING, False),
+        ]
+        assert all(b.receipt and b.hash and b.purged_at for b in batches[:2])
+    assert outbox.purge(vault, week, NOW + 2 * week) == 0
+
+
+def test_the_sequence_continues_after_every_row_was_purged(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    add_signatures(3)
+    BatchCloser(vault, device_key).close_all()
+    _acknowledge_all(vault, NOW)
+    outbox.purge(vault, timedelta(0), NOW)
+    assert vault.count() == 0
+    add_signatures(1)
+    (row,) = vault.signatures()
+    assert row.device_seq == 4
+
+
+def test_purged_blobs_are_gone_from_the_database_and_wal_files(
+    vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    added = add_signatures(20)
+    BatchCloser(vault, device_key, batch_size=10).close_all()
+    # The raw blobs (signature rows) and stretches of each stored envelope (batch rows).
+    envelopes = [b.envelope for b in outbox.unacknowledged(vault)]
+    _acknowledge_all(vault, NOW)
+    needles = [a.sealed for a in added] + [e[i : i + 48] for e in envelopes for i in (200, 2000)]
+
+    def on_disk() -> bytes:
+        return b"".join(p.read_bytes() for p in sorted(data_dir.glob("vault.sqlite3*")))
+
+    outbox.checkpoint(vault)
+    assert all(n in on_disk() for n in needles)  # the check can see them while they exist
+
+    assert outbox.purge(vault, timedelta(days=1), NOW + timedelta(days=1)) == 20
+    leftover = [n for n in needles if n in on_disk()]
+    assert leftover == []
+    wal = data_dir / "vault.sqlite3-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
