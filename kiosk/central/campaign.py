@@ -1,0 +1,90 @@
+"""The campaign this server collects for: its public key, its appeal, the coordinator credential.
+
+Credentials and enrolment codes are random tokens of 128+ bits, so their SHA-256 is as safe to
+store as a slow hash would be (nobody can guess through 2**128) and, unlike a salted hash, can be
+looked up by value: that is what lets an enrolment code be consumed by one conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk.appeal import parse_appeal
+from kiosk.central.errors import Conflict, NoCampaign
+from kiosk.central.models import Campaign, CoordinatorCredential, utcnow
+from kiosk.crypto import CampaignPublicKey, sha256_hex
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    public_key_pem: str
+    key_fingerprint: str
+    appeal_id: str
+    appeal_version: int
+    appeal_toml: str
+
+
+def token_hash(token: str) -> str:
+    return sha256_hex(token)
+
+
+def create_campaign(engine: Engine, public_key: CampaignPublicKey, appeal_toml: str) -> CampaignInfo:
+    """Store the campaign; raises Conflict if this database already has one."""
+    appeal = parse_appeal(appeal_toml.encode("utf-8"), "the campaign's appeal")
+    row = Campaign(
+        id=1,
+        public_key_pem=public_key.to_pem().decode("ascii"),
+        key_fingerprint=public_key.fingerprint,
+        appeal_id=appeal.id,
+        appeal_version=appeal.version,
+        appeal_toml=appeal_toml,
+        created_at=utcnow(),
+    )
+    try:
+        with Session(engine) as s, s.begin():
+            s.add(row)
+    except IntegrityError:
+        raise Conflict(
+            "this database already holds a campaign; one server collects for one campaign"
+        ) from None
+    return get_campaign(engine)
+
+
+def get_campaign(engine: Engine) -> CampaignInfo:
+    with Session(engine) as s:
+        row = s.get(Campaign, 1)
+        if row is None:
+            raise NoCampaign("no campaign yet: run 'kiosk central init' first")
+        return CampaignInfo(
+            row.public_key_pem, row.key_fingerprint, row.appeal_id, row.appeal_version, row.appeal_toml
+        )
+
+
+def find_campaign(engine: Engine) -> CampaignInfo | None:
+    try:
+        return get_campaign(engine)
+    except NoCampaign:
+        return None
+
+
+def issue_credential(engine: Engine) -> str:
+    """A new coordinator credential; only its hash is kept, so show it now or lose it."""
+    credential = "kc_" + secrets.token_urlsafe(32)
+    with Session(engine) as s, s.begin():
+        s.add(CoordinatorCredential(credential_hash=token_hash(credential), created_at=utcnow()))
+    return credential
+
+
+def credential_is_valid(engine: Engine, credential: str) -> bool:
+    with Session(engine) as s:
+        found = s.scalar(
+            select(CoordinatorCredential.id).where(
+                CoordinatorCredential.credential_hash == token_hash(credential)
+            )
+        )
+    return found is not None

@@ -1,0 +1,59 @@
+"""What can go wrong in the central server's services, in words a person can act on.
+
+The services raise these; the HTTP layer maps each class to a status code (api.py) and the
+coordinator CLI prints the message. Messages never contain personal data.
+"""
+
+from __future__ import annotations
+
+
+class CentralError(Exception):
+    """Base of every expected failure; `str(exc)` is the message to show."""
+
+    title = "Request refused"
+
+
+class Malformed(CentralError):
+    title = "Malformed request"
+
+
+class IdMismatch(CentralError):
+    title = "Batch id mismatch"
+
+
+class Unacceptable(CentralError):
+    """Well formed, but not for this campaign (another appeal or campaign key)."""
+
+    title = "Batch not for this campaign"
+
+
+class UnknownDevice(CentralError):
+    title = "Unknown device"
+
+
+class BadSignature(CentralError):
+    title = "Bad batch signature"
+
+
+class RevokedDevice(CentralError):
+    title = "Device revoked"
+
+
+class Conflict(CentralError):
+    title = "Conflict"
+
+
+class TooLarge(CentralError):
+    title = "Request too large"
+
+
+class EnrolmentRefused(CentralError):
+    title = "Enrolment refused"
+
+
+class NoCampaign(CentralError):
+    title = "No campaign"
+
+
+class NotFound(CentralError):
+    title = "Not found"

@@ -1,0 +1,119 @@
+"""The central server's tables. Outside `record.sealed` nothing here is personal: ids, sequence
+numbers, hours, hashes and the signed envelopes (whose records are sealed too)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC (the same on SQLite and PostgreSQL), read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Campaign(Base):
+    """The one campaign this server collects for: its public key and its appeal."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_campaign_single"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    key_fingerprint: Mapped[str] = mapped_column(String(32))
+    appeal_id: Mapped[str] = mapped_column(String(63))
+    appeal_version: Mapped[int]
+    appeal_toml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CoordinatorCredential(Base):
+    __tablename__ = "coordinator_credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credential_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EnrolmentCode(Base):
+    __tablename__ = "enrolment_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    event: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    device_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Device(Base):
+    __tablename__ = "device"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    event: Mapped[str] = mapped_column(String(200))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StoredBatch(Base):
+    __tablename__ = "batch"
+    __table_args__ = (UniqueConstraint("device_id", "seq", name="uq_batch_device_seq"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    appeal_id: Mapped[str] = mapped_column(String(63))
+    appeal_version: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)  # as received, for audit
+    record_count: Mapped[int]
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StoredRecord(Base):
+    __tablename__ = "record"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batch.id"), index=True)
+    device_seq: Mapped[int] = mapped_column(BigInteger)
+    collected_hour: Mapped[datetime] = mapped_column(UTCDateTime)
+    key_fingerprint: Mapped[str] = mapped_column(String(32))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)

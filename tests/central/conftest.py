@@ -1,0 +1,171 @@
+"""Central server fixtures: a database on SQLite and on PostgreSQL, a campaign, fake kiosks.
+
+PostgreSQL tests get a throwaway schema each (created, migrated, dropped), so tests that need
+real commits from several threads still start from nothing. With CI=true an unreachable
+PostgreSQL fails the run; elsewhere those tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from importlib.resources import files
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from kiosk.appeal import DEFAULT_APPEAL, Appeal
+from kiosk.central.campaign import CampaignInfo, create_campaign
+from kiosk.central.db import open_database
+from kiosk.central.enrolment import enrol, issue_code
+from kiosk.crypto import CampaignPublicKey, DeviceKey, sha256_hex
+from kiosk.record import SignatureRecord
+from kiosk.sync.batch import GENESIS_HASH, Batch, BatchRecord, SignedBatch
+
+PG_SERVER = os.environ.get("KIOSK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+_pg_unreachable: str | None = None
+_pg_checked = False
+
+
+def _postgres_problem() -> str | None:
+    global _pg_checked, _pg_unreachable
+    if not _pg_checked:
+        _pg_checked = True
+        try:
+            probe = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
+            with probe.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            probe.dispose()
+        except Exception as exc:  # any failure to connect means: no PostgreSQL here
+            _pg_unreachable = f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+    return _pg_unreachable
+
+
+def appeal_toml() -> str:
+    return files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+        return
+    problem = _postgres_problem()
+    if problem is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true requires PostgreSQL at {PG_SERVER}: {problem}")
+        pytest.skip(f"PostgreSQL at {PG_SERVER} is unreachable ({problem}); set CI=true to require it")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    e = open_database(database_url)
+    yield e
+    e.dispose()
+
+
+@pytest.fixture
+def campaign(engine: Engine, campaign_public_key: CampaignPublicKey) -> CampaignInfo:
+    return create_campaign(engine, campaign_public_key, appeal_toml())
+
+
+class FakeKiosk:
+    """Builds signed batches the way a kiosk does: sealed records, a chain, a device key."""
+
+    def __init__(self, appeal: Appeal, key: CampaignPublicKey) -> None:
+        self.appeal = appeal
+        self.campaign_key = key
+        self.device_key = DeviceKey.generate()
+        self.device_id = str(uuid.uuid4())
+        self.seq = 0
+        self.prev_hash = GENESIS_HASH
+        self.record_seq = 0
+        self.clock = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+    @property
+    def public_key_b64(self) -> str:
+        return base64.b64encode(self.device_key.public_bytes).decode("ascii")
+
+    def record(self, **fields: str) -> SignatureRecord:
+        self.clock += timedelta(minutes=1)
+        consent = self.appeal.consent
+        return SignatureRecord(
+            signature_id=str(uuid.uuid4()),
+            device_id=self.device_id,
+            appeal_id=self.appeal.id,
+            appeal_version=self.appeal.version,
+            language=self.appeal.language,
+            signed_at=self.clock,
+            fields={"first_name": "Ada", "last_name": "Lovelace", "email": "", **fields},
+            terms_accepted=True,
+            terms_sha256=sha256_hex(consent.terms),
+            privacy_notice_sha256=sha256_hex(consent.privacy_notice),
+            updates_opt_in=False,
+            updates_sha256=sha256_hex(consent.updates) if consent.updates else None,
+        )
+
+    def batch(
+        self, records: list[SignatureRecord] | int = 2, *, seq: int | None = None, **changes: Any
+    ) -> SignedBatch:
+        """The next batch in this kiosk's chain (or any seq/prev_hash the test asks for)."""
+        if isinstance(records, int):
+            records = [self.record(email=f"person{i}@example.org") for i in range(records)]
+        rows = []
+        for r in records:
+            self.record_seq += 1
+            rows.append(
+                BatchRecord(
+                    id=r.signature_id,
+                    device_seq=self.record_seq,
+                    collected_hour=r.signed_at.replace(minute=0, second=0, microsecond=0),
+                    key_fingerprint=self.campaign_key.fingerprint,
+                    sealed=r.seal(self.campaign_key),
+                )
+            )
+        self.seq = seq if seq is not None else self.seq + 1
+        fields: dict[str, Any] = {
+            "batch_id": str(uuid.uuid4()),
+            "device_id": self.device_id,
+            "seq": self.seq,
+            "prev_hash": self.prev_hash,
+            "appeal_id": self.appeal.id,
+            "appeal_version": self.appeal.version,
+            "created_at": self.clock.replace(microsecond=0),
+            "records": tuple(rows),
+        }
+        fields.update(changes)
+        signed = Batch(**fields).sign(self.device_key)
+        self.prev_hash = signed.hash
+        return signed
+
+
+@pytest.fixture
+def new_kiosk(appeal: Appeal, campaign_public_key: CampaignPublicKey) -> type[FakeKiosk] | Any:
+    return lambda: FakeKiosk(appeal, campaign_public_key)
+
+
+@pytest.fixture
+def enrolled(engine: Engine, campaign: CampaignInfo, new_kiosk: Any) -> Any:
+    """A factory of kiosks enrolled on `engine` at the event 'Rally'."""
+
+    def _make(event: str = "Rally") -> FakeKiosk:
+        kiosk: FakeKiosk = new_kiosk()
+        code = issue_code(engine, event, timedelta(hours=1)).code
+        enrol(engine, code, kiosk.device_id, kiosk.public_key_b64)
+        return kiosk
+
+    return _make

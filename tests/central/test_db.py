@@ -1,0 +1,40 @@
+"""The central schema: migrations reach the head on both databases, and the models agree."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+from kiosk.central import db
+from kiosk.central.models import Base
+
+
+def test_migrations_head_matches_schema_head() -> None:
+    versions = files("kiosk.central").joinpath("migrations", "versions")
+    revisions = sorted(p.name for p in versions.iterdir() if p.name.endswith(".py"))
+    assert revisions[-1].startswith(db.SCHEMA_HEAD + "_")
+
+
+def test_migrated_schema_matches_the_models(engine: Engine) -> None:
+    assert db.current_revision(engine) == db.SCHEMA_HEAD
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert compare_metadata(context, Base.metadata) == []
+    assert {"batch", "record", "device"} <= set(inspect(engine).get_table_names())
+
+
+def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.SCHEMA_HEAD
+
+
+def test_unknown_database_kind_is_a_message() -> None:
+    import pytest
+
+    with pytest.raises(db.DatabaseError, match="SQLite or PostgreSQL"):
+        db.make_engine("mysql://localhost/x")
+    with pytest.raises(db.DatabaseError, match="not a database URL"):
+        db.make_engine("nonsense")
