@@ -66,7 +66,8 @@ def normalise(text: str, *, multiline: bool = False) -> str:
 
 def _has_control(text: str, *, multiline: bool) -> bool:
     allowed = "\n" if multiline else ""
-    return any(unicodedata.category(c) == "Cc" and c not in allowed for c in text)
+    # Lone surrogates (Cs) count too: they cannot be encoded as UTF-8, so could never be sealed.
+    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,13 @@ hostile_pieces = st.sampled_from(
     ]
 )
 hostile_text = st.lists(hostile_pieces, max_size=30).map("".join)
-any_text = st.one_of(st.text(), hostile_text, st.text(alphabet=HARD_CONTROLS + "ab \n"))
+LONE_SURROGATES = ["\ud800", "\udbff", "\udc00", "\udfff"]
+any_text = st.one_of(
+    st.text(),
+    hostile_text,
+    st.text(alphabet=HARD_CONTROLS + "ab \n"),
+    st.text(alphabet=st.sampled_from([*LONE_SURROGATES, "a", "\u0301", " "])),
+)
 
 
 def _validate(appeal: Appeal, raw: Mapping[str, str], *, terms: bool = True) -> Validation:
@@ -157,6 +163,7 @@ def test_validate_never_raises_and_accepts_only_clean_values(
             assert not BIDI_AND_ZERO_WIDTH.intersection(value)
             allowed = {"\n"} if spec.multiline else set()
             assert not any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
+            value.encode("utf-8")  # sealing needs UTF-8: no lone surrogate may get through
         assert set(appeal.required) <= set(result.submission.fields)
 
 
@@ -331,6 +338,14 @@ def test_names_need_letters(appeal: Appeal, field: str, value: str) -> None:
 )
 def test_control_character_message(appeal: Appeal, field: str, value: str) -> None:
     assert _validate(appeal, {**VALID, field: value}).errors == {field: CONTROL_MESSAGE}
+
+
+@pytest.mark.parametrize("field", sorted(VALID))
+@pytest.mark.parametrize("surrogate", LONE_SURROGATES)
+def test_lone_surrogates_are_rejected(appeal: Appeal, field: str, surrogate: str) -> None:
+    # Text pasted from a broken source can hold half a UTF-16 pair; it can never be sealed.
+    result = _validate(appeal, {**VALID, field: VALID[field][:2] + surrogate + VALID[field][2:]})
+    assert result.errors == {field: CONTROL_MESSAGE}
 
 
 @pytest.mark.parametrize(
