@@ -33,7 +33,9 @@ def token_hash(token: str) -> str:
     return sha256_hex(token)
 
 
-def create_campaign(engine: Engine, public_key: CampaignPublicKey, appeal_toml: str) -> CampaignInfo:
+def create_campaign(
+    engine: Engine, public_key: CampaignPublicKey, appeal_toml: str
+) -> CampaignInfo:
     """Store the campaign; raises Conflict if this database already has one."""
     appeal = parse_appeal(appeal_toml.encode("utf-8"), "the campaign's appeal")
     row = Campaign(
@@ -61,7 +63,11 @@ def get_campaign(engine: Engine) -> CampaignInfo:
         if row is None:
             raise NoCampaign("no campaign yet: run 'kiosk central init' first")
         return CampaignInfo(
-            row.public_key_pem, row.key_fingerprint, row.appeal_id, row.appeal_version, row.appeal_toml
+            row.public_key_pem,
+            row.key_fingerprint,
+            row.appeal_id,
+            row.appeal_version,
+            row.appeal_toml,
         )
 
 

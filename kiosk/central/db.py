@@ -93,8 +93,10 @@ def upgrade(engine: Engine) -> None:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"cannot open the database {engine.url!r}: {exc.__class__.__name__}: "
-                            f"{str(exc.orig if hasattr(exc, 'orig') else exc).strip()}") from None
+        raise DatabaseError(
+            f"cannot open the database {engine.url!r}: {exc.__class__.__name__}: "
+            f"{str(exc.orig if hasattr(exc, 'orig') else exc).strip()}"
+        ) from None
 
 
 def open_database(url: str) -> Engine:

@@ -26,7 +26,9 @@ from kiosk.crypto import CampaignPublicKey, DeviceKey, sha256_hex
 from kiosk.record import SignatureRecord
 from kiosk.sync.batch import GENESIS_HASH, Batch, BatchRecord, SignedBatch
 
-PG_SERVER = os.environ.get("KIOSK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_SERVER = os.environ.get(
+    "KIOSK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 _pg_unreachable: str | None = None
 _pg_checked = False
 
@@ -58,7 +60,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]
     if problem is not None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true requires PostgreSQL at {PG_SERVER}: {problem}")
-        pytest.skip(f"PostgreSQL at {PG_SERVER} is unreachable ({problem}); set CI=true to require it")
+        pytest.skip(
+            f"PostgreSQL at {PG_SERVER} is unreachable ({problem}); set CI=true to require it"
+        )
     schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

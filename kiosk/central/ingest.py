@@ -1,0 +1,180 @@
+"""Taking in a signed batch: the one code path behind `PUT /api/v1/batches/{id}` and
+`kiosk central import`.
+
+The batch and its records go in one transaction. Uniqueness (batch id; device and seq; record
+id) is left to the database's constraints: whoever loses a race, or sends a batch again, hits
+IntegrityError and is then compared with what is stored. Identical means the same receipt;
+anything else is a conflict. There is no check-then-insert to race.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk.central import errors
+from kiosk.central.campaign import get_campaign
+from kiosk.central.models import Device, StoredBatch, StoredRecord, utcnow
+from kiosk.crypto import BadSignature
+from kiosk.sync import batch as batch_format
+
+log = logging.getLogger("kiosk.central")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    batch_id: str
+    device_id: str
+    seq: int
+    hash: str
+    record_count: int
+    received_at: datetime
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "batch_id": self.batch_id,
+            "device_id": self.device_id,
+            "seq": self.seq,
+            "hash": self.hash,
+            "record_count": self.record_count,
+            "received_at": self.received_at.astimezone(UTC).isoformat(),
+        }
+
+
+def ingest(
+    engine: Engine, envelope: bytes, *, expected_id: str | None = None
+) -> tuple[Receipt, bool]:
+    """Store a signed batch once. Returns its receipt and whether this call stored it."""
+    try:
+        signed = batch_format.parse(envelope)
+    except batch_format.BatchFormatError as exc:
+        raise errors.Malformed(f"the batch is malformed: {exc}") from None
+    batch = signed.batch
+    if expected_id is not None and expected_id != batch.batch_id:
+        raise errors.IdMismatch(
+            f"the URL names batch {expected_id} but the body is batch {batch.batch_id}"
+        )
+    campaign = get_campaign(engine)
+    with Session(engine) as s:
+        device = s.get(Device, batch.device_id)
+        if device is None:
+            raise errors.UnknownDevice(f"device {batch.device_id} is not enrolled")
+        try:
+            signed.verify(device.public_key)
+        except BadSignature:
+            raise errors.BadSignature(
+                f"the signature of batch {batch.batch_id} does not verify for device "
+                f"{batch.device_id}"
+            ) from None
+        if device.revoked_at is not None:
+            raise errors.RevokedDevice(f"device {batch.device_id} has been revoked")
+    if batch.appeal_id != campaign.appeal_id:
+        raise errors.Unacceptable(
+            f"the batch is for appeal {batch.appeal_id!r}; this campaign collects for "
+            f"{campaign.appeal_id!r}"
+        )
+    for r in batch.records:
+        if r.key_fingerprint != campaign.key_fingerprint:
+            raise errors.Unacceptable(
+                f"record {r.id} is sealed to key {r.key_fingerprint}, not the campaign key "
+                f"{campaign.key_fingerprint}"
+            )
+    try:
+        created_at = _aware(batch.created_at)
+        hours = [_aware(r.collected_hour) for r in batch.records]
+    except OverflowError:
+        raise errors.Malformed("the batch holds a time outside the years 1 to 9999") from None
+    received_at = utcnow()
+    try:
+        with Session(engine) as s, s.begin():
+            s.add(
+                StoredBatch(
+                    id=batch.batch_id,
+                    device_id=batch.device_id,
+                    seq=batch.seq,
+                    hash=signed.hash,
+                    prev_hash=batch.prev_hash,
+                    appeal_id=batch.appeal_id,
+                    appeal_version=batch.appeal_version,
+                    created_at=created_at,
+                    envelope=envelope,
+                    record_count=len(batch.records),
+                    received_at=received_at,
+                )
+            )
+            s.flush()
+            s.execute(
+                insert(StoredRecord),
+                [
+                    {
+                        "id": r.id,
+                        "batch_id": batch.batch_id,
+                        "device_seq": r.device_seq,
+                        "collected_hour": hour,
+                        "key_fingerprint": r.key_fingerprint,
+                        "sealed": r.sealed,
+                    }
+                    for r, hour in zip(batch.records, hours, strict=True)
+                ],
+            )
+    except IntegrityError:
+        return _already_stored(engine, signed.hash, batch), False
+    log.info(
+        "stored batch %s from device %s seq %d (%d records)",
+        batch.batch_id,
+        batch.device_id,
+        batch.seq,
+        len(batch.records),
+    )
+    receipt = Receipt(
+        batch.batch_id, batch.device_id, batch.seq, signed.hash, len(batch.records), received_at
+    )
+    return receipt, True
+
+
+def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -> Receipt:
+    with Session(engine) as s:
+        stored = s.get(StoredBatch, batch.batch_id)
+        if stored is not None:
+            if stored.hash != body_hash:
+                raise errors.Conflict(
+                    f"a different batch is already stored under id {batch.batch_id}"
+                )
+            return receipt_of(stored)
+        other = s.scalar(
+            select(StoredBatch.id).where(
+                StoredBatch.device_id == batch.device_id, StoredBatch.seq == batch.seq
+            )
+        )
+        if other is not None:
+            raise errors.Conflict(
+                f"device {batch.device_id} already sent batch {other} as number {batch.seq}"
+            )
+        ids = [r.id for r in batch.records]
+        taken = s.scalar(select(StoredRecord.id).where(StoredRecord.id.in_(ids)).limit(1))
+    if taken is None:  # nothing is ever deleted, so this only means a bug: say so plainly
+        raise errors.Conflict(f"batch {batch.batch_id} conflicts with a stored batch")
+    raise errors.Conflict(f"record {taken} is already stored in another batch")
+
+
+def receipt_of(stored: StoredBatch) -> Receipt:
+    return Receipt(
+        stored.id,
+        stored.device_id,
+        stored.seq,
+        stored.hash,
+        stored.record_count,
+        stored.received_at,
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    """Batch times without an offset are taken as UTC, as the kiosk writes them."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
