@@ -1,0 +1,192 @@
+"""HTTP client for the central server's API (docs/sync-protocol.md), with errors in words.
+
+Every failure is a SyncError whose message a volunteer can read. `permanent` says whether
+trying again can help: a revoked kiosk stays revoked, a dropped connection may come back.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+log = logging.getLogger("kiosk.sync")
+
+API = "/api/v1"
+
+
+class SyncError(Exception):
+    def __init__(self, message: str, *, permanent: bool, reached_server: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.reached_server = reached_server
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device_id: str
+    event: str
+    campaign_public_key_pem: str
+    campaign_key_fingerprint: str
+    appeal_toml: str
+
+
+class CentralClient:
+    def __init__(
+        self,
+        server_url: str,
+        *,
+        timeout: float = 20.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.server_url = server_url.rstrip("/")
+        self._http = httpx.Client(
+            base_url=self.server_url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            transport=transport,
+            headers={"User-Agent": "kiosk-sync/1"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> CentralClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def put_batch(self, batch_id: str, envelope: bytes) -> dict[str, Any]:
+        """Upload one envelope; returns the receipt of a 2xx answer."""
+        response = self._send(
+            "PUT",
+            f"{API}/batches/{batch_id}",
+            content=envelope,
+            headers={"Content-Type": "application/json"},
+        )
+        if response.is_success:
+            return _json_object(response)
+        raise _batch_refusal(response)
+
+    def enrol(self, code: str, device_id: str, device_public_key: bytes) -> Enrolment:
+        response = self._send(
+            "POST",
+            f"{API}/enrolments",
+            json={
+                "code": code,
+                "device_id": device_id,
+                "device_public_key": base64.b64encode(device_public_key).decode("ascii"),
+            },
+        )
+        if not response.is_success:
+            detail = _problem(response)
+            if response.status_code == 403:
+                message = f"The enrolment code was refused: {detail}"
+            elif response.status_code == 409:
+                message = f"This kiosk is already enrolled with another key: {detail}"
+            else:
+                message = (
+                    f"The server refused the enrolment (HTTP {response.status_code}): {detail}"
+                )
+            raise SyncError(message, permanent=True, reached_server=True)
+        doc = _json_object(response)
+        try:
+            return Enrolment(
+                device_id=str(doc["device_id"]),
+                event=str(doc["event"]),
+                campaign_public_key_pem=str(doc["campaign_public_key"]),
+                campaign_key_fingerprint=str(doc["campaign_key_fingerprint"]),
+                appeal_toml=str(doc["appeal_toml"]),
+            )
+        except KeyError as exc:
+            raise SyncError(
+                f"The server's enrolment answer lacks {exc.args[0]!r}; is it a kiosk server?",
+                permanent=True,
+                reached_server=True,
+            ) from None
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TimeoutException:
+            raise SyncError(
+                "The server did not answer in time; trying again later.",
+                permanent=False,
+                reached_server=False,
+            ) from None
+        except httpx.TransportError as exc:
+            log.info("request to the server failed: %s", type(exc).__name__)
+            raise SyncError(
+                f"The server at {self.server_url} cannot be reached; trying again later.",
+                permanent=False,
+                reached_server=False,
+            ) from None
+        except httpx.InvalidURL:
+            raise SyncError(
+                f"{self.server_url} is not a usable server address.",
+                permanent=True,
+                reached_server=False,
+            ) from None
+        if response.status_code >= 500 or response.status_code == 429:
+            raise SyncError(
+                f"The server had a problem (HTTP {response.status_code}); trying again later.",
+                permanent=False,
+                reached_server=True,
+            )
+        return response
+
+
+def _batch_refusal(response: httpx.Response) -> SyncError:
+    status, detail = response.status_code, _problem(response)
+    if status == 401:
+        message = (
+            "The server does not accept this kiosk's signature (unknown kiosk or wrong key). "
+            f"Ask the coordinator to enrol it again. ({detail})"
+        )
+    elif status == 403:
+        message = (
+            "This kiosk was revoked by the coordinator, so the server no longer accepts its "
+            "batches. Its signatures are safe here: export them to a USB stick for the "
+            "coordinator."
+        )
+    elif status == 409:
+        message = (
+            "The server already holds a different batch under this kiosk's batch id or number. "
+            f"Ask the coordinator to check this kiosk. ({detail})"
+        )
+    elif status == 404:
+        message = "The server address does not offer the kiosk sync API (HTTP 404). Check it."
+    else:
+        message = f"The server refused a batch (HTTP {status}): {detail}"
+    return SyncError(message, permanent=True, reached_server=True)
+
+
+def _problem(response: httpx.Response) -> str:
+    """The server's own words from an RFC 9457 problem document, or the HTTP reason."""
+    try:
+        doc = response.json()
+    except ValueError:
+        return response.reason_phrase or f"HTTP {response.status_code}"
+    if isinstance(doc, dict):
+        for key in ("detail", "title"):
+            if isinstance(doc.get(key), str) and doc[key]:
+                return str(doc[key])[:500]
+    return response.reason_phrase or f"HTTP {response.status_code}"
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        doc = response.json()
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        # A 2xx that is not a whole receipt (a cut or garbled response) proves nothing.
+        raise SyncError(
+            "The server's answer was incomplete; trying again later.",
+            permanent=False,
+            reached_server=True,
+        )
+    return doc

@@ -1,0 +1,79 @@
+"""What the sync worker tells the UI: a plain snapshot, handed to subscribers' callbacks.
+
+Callbacks run on the worker's thread. A Qt observer must hop to the GUI thread itself (see
+kiosk/ui/sync_status.py); nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+log = logging.getLogger("kiosk.sync")
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool = False
+    pending_signatures: int = 0  # collected, not yet closed into a batch
+    unsent_batches: int = 0  # closed, not yet acknowledged by the server
+    unsent_signatures: int = 0  # signatures inside those batches
+    last_success: datetime | None = None  # when the server last acknowledged a batch
+    last_error: str | None = None  # in words, for a volunteer; None after a clean sync
+    server_reachable: bool | None = None  # None: not tried yet
+    syncing: bool = False
+
+    @property
+    def waiting(self) -> int:
+        """Signatures on this kiosk that the server has not confirmed."""
+        return self.pending_signatures + self.unsent_signatures
+
+
+Subscriber = Callable[[SyncStatus], None]
+
+
+class StatusBoard:
+    """Holds the latest status and calls every subscriber when it changes."""
+
+    def __init__(self, initial: SyncStatus | None = None) -> None:
+        self._lock = threading.Lock()
+        self._status = initial or SyncStatus()
+        self._subscribers: list[Subscriber] = []
+
+    @property
+    def current(self) -> SyncStatus:
+        with self._lock:
+            return self._status
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call `callback` with each new status (and once now); returns an unsubscribe."""
+        with self._lock:
+            self._subscribers.append(callback)
+            status = self._status
+        self._call(callback, status)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def publish(self, status: SyncStatus) -> None:
+        with self._lock:
+            if status == self._status:
+                return
+            self._status = status
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            self._call(callback, status)
+
+    @staticmethod
+    def _call(callback: Subscriber, status: SyncStatus) -> None:
+        try:
+            callback(status)
+        except Exception:  # an observer's bug must not stop the sync
+            log.exception("a sync status subscriber failed")

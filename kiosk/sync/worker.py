@@ -1,0 +1,164 @@
+"""The sync worker: a plain thread that closes batches, uploads them and purges old ones.
+
+It wakes on a timer and on "Sync now", never blocks its caller, and reports through a
+StatusBoard. Transient failures (no network, timeouts, 5xx, cut or garbled answers) retry with
+exponential backoff and full jitter; permanent ones (revoked kiosk, conflicting batch) stop the
+uploads until someone presses "Sync now" or restarts the kiosk, and say why in words.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from kiosk.settings import SyncSettings
+from kiosk.sync import outbox
+from kiosk.sync.backoff import retry_delay
+from kiosk.sync.client import CentralClient, SyncError
+from kiosk.sync.closer import BatchCloser, utc_now
+from kiosk.sync.status import StatusBoard, SyncStatus
+from kiosk.vault import Vault
+
+log = logging.getLogger("kiosk.sync")
+
+
+class Outcome(enum.Enum):
+    DONE = "done"  # everything closed was acknowledged
+    RETRY = "retry"  # a transient failure: back off and try again
+    STOPPED = "stopped"  # a permanent failure: wait for a person
+
+
+class SyncWorker:
+    def __init__(
+        self,
+        vault: Vault,
+        closer: BatchCloser,
+        client: CentralClient,
+        settings: SyncSettings,
+        *,
+        board: StatusBoard | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._vault = vault
+        self._closer = closer
+        self._client = client
+        self._settings = settings
+        self.board = board or StatusBoard()
+        self._clock = clock
+        self._rng = rng or random.SystemRandom()
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._requested = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stopped_by: str | None = None  # the permanent error that paused uploads
+        self._failures = 0
+        self.board.publish(self._snapshot(replace(self.board.current, enrolled=True)))
+
+    # The caller's side: each returns at once.
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="kiosk-sync", daemon=True)
+            self._thread.start()
+
+    def sync_now(self) -> None:
+        """Close what is pending and upload it as soon as possible, retrying a stopped sync."""
+        self._requested.set()
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self._client.close()
+
+    # The worker's side.
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            force = self._requested.is_set()
+            self._requested.clear()
+            outcome = self.run_once(force=force)
+            if outcome is Outcome.RETRY:
+                self._failures += 1
+                delay = retry_delay(
+                    self._failures,
+                    base=self._settings.backoff_base.total_seconds(),
+                    cap=self._settings.backoff_max.total_seconds(),
+                    rng=self._rng,
+                )
+            else:
+                self._failures = 0
+                delay = self._settings.sync_interval.total_seconds()
+            self._wake.wait(delay)
+            self._wake.clear()
+
+    def run_once(self, *, force: bool = False) -> Outcome:
+        """One round: close due batches (all, if forced), upload, purge. Never raises."""
+        self.board.publish(replace(self.board.current, syncing=True))
+        status = replace(self.board.current, syncing=False)
+        try:
+            if force:
+                self._stopped_by = None
+                self._closer.close_all()
+            else:
+                self._closer.close_due()
+            if self._stopped_by is not None:
+                outcome, status = Outcome.STOPPED, replace(status, last_error=self._stopped_by)
+            else:
+                outcome, status = self._upload(status)
+            outbox.purge(self._vault, self._settings.retention, self._clock())
+        except Exception as exc:  # the vault failing (disk full, locked): say so, retry later
+            log.exception("sync round failed")
+            outcome = Outcome.RETRY
+            status = replace(status, last_error=f"Sync could not run ({type(exc).__name__}).")
+        self.board.publish(self._snapshot(status))
+        return outcome
+
+    def _upload(self, status: SyncStatus) -> tuple[Outcome, SyncStatus]:
+        for batch in outbox.unacknowledged(self._vault):
+            if self._stopping.is_set():
+                return Outcome.RETRY, status
+            outbox.mark_sent(self._vault, batch.id, self._clock())
+            try:
+                receipt = self._client.put_batch(batch.id, batch.envelope)
+                if receipt.get("hash") != batch.hash or receipt.get("batch_id") != batch.id:
+                    raise SyncError(
+                        "The server's receipt does not match the batch this kiosk sent. "
+                        "Ask the coordinator to check the server.",
+                        permanent=True,
+                        reached_server=True,
+                    )
+            except SyncError as exc:
+                log.warning("batch #%d not delivered: %s", batch.seq, exc)
+                outbox.record_error(self._vault, batch.id, str(exc))
+                status = replace(status, last_error=str(exc), server_reachable=exc.reached_server)
+                if exc.permanent:
+                    self._stopped_by = str(exc)
+                    return Outcome.STOPPED, status
+                return Outcome.RETRY, status
+            outbox.mark_acknowledged(
+                self._vault, batch.id, json.dumps(receipt, sort_keys=True), self._clock()
+            )
+            log.info("batch #%d acknowledged (%d signatures)", batch.seq, batch.record_count)
+            status = replace(status, server_reachable=True)
+        return Outcome.DONE, replace(status, last_error=None)
+
+    def _snapshot(self, status: SyncStatus) -> SyncStatus:
+        backlog = outbox.backlog(self._vault)
+        return replace(
+            status,
+            pending_signatures=backlog.pending_signatures,
+            unsent_batches=backlog.unsent_batches,
+            unsent_signatures=backlog.unsent_signatures,
+            last_success=outbox.last_acknowledged_at(self._vault),
+        )

@@ -1,0 +1,152 @@
+"""A small stand-in for the central server, for the sync client's own tests.
+
+It follows docs/sync-protocol.md for enrolment and batch upload, keeps everything in memory
+behind one lock, and counts what it stored. The real server has its own tests; the sync tests
+that cross both live in tests/e2e.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from kiosk.crypto import BadSignature
+from kiosk.sync.batch import BatchFormatError, parse
+
+
+@dataclass
+class FakeCentral:
+    campaign_public_pem: str = ""
+    campaign_fingerprint: str = ""
+    appeal_toml: str = ""
+    codes: dict[str, str] = field(default_factory=dict)  # code -> event, removed when used
+    devices: dict[str, bytes] = field(default_factory=dict)
+    revoked: set[str] = field(default_factory=set)
+    receipts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+    seqs: dict[tuple[str, int], str] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)  # record id -> batch id
+    fail_next: int = 0  # answer this many batch uploads with 503 before looking at them
+    requests: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/api/v1/health", self._health, methods=["GET"]),
+                Route("/api/v1/enrolments", self._enrol, methods=["POST"]),
+                Route("/api/v1/batches/{batch_id}", self._put, methods=["PUT"]),
+            ]
+        )
+
+    async def _health(self, _request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def _enrol(self, request: Request) -> Response:
+        doc = json.loads(await request.body())
+        with self.lock:
+            event = self.codes.pop(doc["code"], None)
+            if event is None:
+                return _problem(403, "This enrolment code is unknown, used or expired.")
+            self.devices[doc["device_id"]] = base64.b64decode(doc["device_public_key"])
+        return JSONResponse(
+            {
+                "device_id": doc["device_id"],
+                "event": event,
+                "campaign_public_key": self.campaign_public_pem,
+                "campaign_key_fingerprint": self.campaign_fingerprint,
+                "appeal_toml": self.appeal_toml,
+            },
+            status_code=201,
+        )
+
+    async def _put(self, request: Request) -> Response:
+        body = await request.body()
+        with self.lock:
+            self.requests += 1
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return _problem(503, "Try again later.")
+            try:
+                signed = parse(body)
+            except BatchFormatError as exc:
+                return _problem(422, str(exc))
+            batch = signed.batch
+            if batch.batch_id != request.path_params["batch_id"]:
+                return _problem(422, "The path and the body name different batches.")
+            key = self.devices.get(batch.device_id)
+            if key is None:
+                return _problem(401, "Unknown device.")
+            if batch.device_id in self.revoked:
+                return _problem(403, "This device was revoked.")
+            try:
+                signed.verify(key)
+            except BadSignature:
+                return _problem(401, "The batch signature does not verify.")
+            if batch.batch_id in self.receipts:
+                if self.hashes[batch.batch_id] != signed.hash:
+                    return _problem(409, "A different batch has this id.")
+                return JSONResponse(self.receipts[batch.batch_id], status_code=200)
+            if (batch.device_id, batch.seq) in self.seqs or any(
+                r.id in self.records for r in batch.records
+            ):
+                return _problem(409, "This device's batch number or a record is taken.")
+            receipt = {
+                "batch_id": batch.batch_id,
+                "device_id": batch.device_id,
+                "seq": batch.seq,
+                "hash": signed.hash,
+                "record_count": len(batch.records),
+                "received_at": datetime.now(UTC).isoformat(),
+            }
+            self.receipts[batch.batch_id] = receipt
+            self.hashes[batch.batch_id] = signed.hash
+            self.seqs[(batch.device_id, batch.seq)] = batch.batch_id
+            self.records.update({r.id: batch.batch_id for r in batch.records})
+        return JSONResponse(receipt, status_code=201)
+
+
+def _problem(status: int, detail: str) -> Response:
+    return JSONResponse(
+        {"title": "refused", "detail": detail},
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Serve an ASGI app on 127.0.0.1 in a thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):  # bounded: five seconds
+        if server.started:
+            break
+        threading.Event().wait(0.01)
+    else:
+        raise RuntimeError("the test server did not start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -1,0 +1,212 @@
+"""The upload client and worker: state machine, errors in words, backoff, the thread."""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from conftest import AddSignatures  # type: ignore[import-not-found]
+from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.crypto import DeviceKey
+from kiosk.settings import SyncSettings
+from kiosk.sync.backoff import retry_delay
+from kiosk.sync.client import CentralClient
+from kiosk.sync.closer import BatchCloser
+from kiosk.sync.status import SyncStatus
+from kiosk.sync.worker import Outcome, SyncWorker
+from kiosk.vault import Vault
+from kiosk.vault.models import BatchState, StoredBatch
+
+FAST = SyncSettings(
+    batch_size=5,
+    sync_interval=timedelta(seconds=30),
+    backoff_base=timedelta(milliseconds=10),
+    backoff_max=timedelta(milliseconds=50),
+)
+
+
+@pytest.fixture
+def central(vault: Vault, device_key: DeviceKey) -> Iterator[tuple[FakeCentral, str]]:
+    fake = FakeCentral()
+    fake.devices[vault.device_id] = device_key.public_bytes
+    with serve(fake.app()) as url:
+        yield fake, url
+
+
+def _worker(vault: Vault, key: DeviceKey, client: CentralClient) -> SyncWorker:
+    closer = BatchCloser(vault, key, batch_size=FAST.batch_size)
+    return SyncWorker(vault, closer, client, FAST, rng=random.Random(7))
+
+
+def _states(vault: Vault) -> list[str]:
+    with Session(vault.engine) as s:
+        return list(s.scalars(select(StoredBatch.state).order_by(StoredBatch.seq)))
+
+
+def test_backoff_is_full_jitter_within_a_growing_bounded_ceiling() -> None:
+    rng = random.Random(1)
+    for failures in range(1, 40):
+        ceiling = min(60.0, 0.5 * 2 ** (failures - 1))
+        delays = [retry_delay(failures, base=0.5, cap=60.0, rng=rng) for _ in range(200)]
+        assert all(0.0 <= d <= ceiling for d in delays)
+        assert max(delays) > 0.8 * ceiling and min(delays) < 0.2 * ceiling  # spread, not fixed
+    assert retry_delay(0, base=0.5, cap=60.0, rng=rng) == 0.0
+    assert retry_delay(10_000, base=0.5, cap=60.0, rng=rng) <= 60.0
+
+
+def test_uploads_every_batch_and_acknowledges_on_the_receipt(
+    vault: Vault,
+    device_key: DeviceKey,
+    add_signatures: AddSignatures,
+    central: tuple[FakeCentral, str],
+) -> None:
+    fake, url = central
+    added = add_signatures(12)
+    worker = _worker(vault, device_key, CentralClient(url))
+    seen: list[SyncStatus] = []
+    worker.board.subscribe(seen.append)
+    assert worker.run_once(force=True) is Outcome.DONE
+    assert _states(vault) == [BatchState.ACKNOWLEDGED] * 3
+    assert set(fake.records) == {a.id for a in added}
+    status = worker.board.current
+    assert (status.pending_signatures, status.unsent_batches, status.waiting) == (0, 0, 0)
+    assert status.last_success is not None and status.last_error is None
+    assert status.server_reachable is True
+    assert any(s.syncing for s in seen) and not seen[-1].syncing
+    # Again: nothing left to send, nothing sent.
+    requests = fake.requests
+    assert worker.run_once(force=True) is Outcome.DONE
+    assert fake.requests == requests
+    worker.stop()
+
+
+def test_a_batch_is_marked_sent_before_its_request(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    add_signatures(2)
+    states_during_request: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        states_during_request.append(_states(vault))
+        return httpx.Response(503)
+
+    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
+    worker = _worker(vault, device_key, client)
+    assert worker.run_once(force=True) is Outcome.RETRY
+    assert states_during_request == [[BatchState.SENT]]
+    assert _states(vault) == [BatchState.SENT]
+    assert "HTTP 503" in (worker.board.current.last_error or "")
+    assert worker.board.current.server_reachable is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [
+        (httpx.Response(201, content=b'{"batch_id": "x", "ha'), Outcome.RETRY),  # cut short
+        (httpx.Response(200, json={"batch_id": "?", "hash": "0" * 64}), Outcome.STOPPED),
+        (httpx.Response(502, text="bad gateway"), Outcome.RETRY),
+    ],
+)
+def test_only_a_2xx_with_the_matching_hash_acknowledges(
+    vault: Vault,
+    device_key: DeviceKey,
+    add_signatures: AddSignatures,
+    answer: httpx.Response,
+    outcome: Outcome,
+) -> None:
+    add_signatures(1)
+    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(lambda _: answer))
+    worker = _worker(vault, device_key, client)
+    assert worker.run_once(force=True) is outcome
+    assert _states(vault) == [BatchState.SENT]
+    assert worker.board.current.unsent_batches == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (403, "revoked by the coordinator"),
+        (401, "does not accept this kiosk"),
+        (409, "different batch"),
+    ],
+)
+def test_permanent_refusals_stop_uploads_until_sync_now(
+    vault: Vault,
+    device_key: DeviceKey,
+    add_signatures: AddSignatures,
+    status: int,
+    words: str,
+) -> None:
+    add_signatures(1)
+    calls: list[int] = []
+    answers = {"status": status}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if answers["status"] != 200:
+            return httpx.Response(answers["status"], json={"title": "no", "detail": "refused"})
+        signed = json.loads(request.content)
+        assert signed["format"] == "kiosk-batch/1"
+        from kiosk.sync.batch import parse
+
+        doc = parse(request.content)
+        return httpx.Response(200, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})
+
+    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
+    worker = _worker(vault, device_key, client)
+    assert worker.run_once(force=True) is Outcome.STOPPED
+    assert words in (worker.board.current.last_error or "")
+    assert worker.run_once() is Outcome.STOPPED  # the timer does not hammer the server
+    assert len(calls) == 1
+    answers["status"] = 200
+    assert worker.run_once(force=True) is Outcome.DONE  # "Sync now" tries again
+    assert _states(vault) == [BatchState.ACKNOWLEDGED]
+
+
+def test_an_unreachable_server_is_retried_and_reported(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    with socket.socket() as s:  # a port with nothing listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    add_signatures(1)
+    worker = _worker(vault, device_key, CentralClient(f"http://127.0.0.1:{port}", timeout=2))
+    assert worker.run_once(force=True) is Outcome.RETRY
+    status = worker.board.current
+    assert status.server_reachable is False
+    assert "cannot be reached" in (status.last_error or "")
+    assert status.unsent_batches == 1
+    worker.stop()
+
+
+def test_the_thread_backs_off_then_delivers_and_sync_now_never_blocks(
+    vault: Vault,
+    device_key: DeviceKey,
+    add_signatures: AddSignatures,
+    central: tuple[FakeCentral, str],
+) -> None:
+    fake, url = central
+    fake.fail_next = 3
+    add_signatures(7)
+    worker = _worker(vault, device_key, CentralClient(url))
+    delivered = threading.Event()
+    worker.board.subscribe(lambda s: s.last_success and s.waiting == 0 and delivered.set())
+    worker.start()
+    started = time.monotonic()
+    worker.sync_now()
+    assert time.monotonic() - started < 0.05
+    assert delivered.wait(10)
+    assert len(fake.records) == 7 and fake.requests == 3 + 2
+    started = time.monotonic()
+    worker.stop()
+    assert time.monotonic() - started < 2
