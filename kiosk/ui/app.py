@@ -1,0 +1,72 @@
+"""Start the kiosk's Qt application and show the window."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk import __version__
+from kiosk.ui.look import apply_look
+from kiosk.ui.window import KioskWindow
+
+if TYPE_CHECKING:
+    from kiosk.signing import SignatureDesk
+
+WINDOWED_SIZE = (1280, 800)
+
+
+def run_kiosk(
+    desk: SignatureDesk,
+    *,
+    fullscreen: bool,
+    demo_notice: str | None,
+    thanks_seconds: float = 8,
+    quit_after_shown: bool = False,
+) -> int:
+    """Show the kiosk and run until the window closes; returns the application's exit code.
+
+    `quit_after_shown` ends the event loop as soon as the appeal has been painted once, which is
+    how the cold-start benchmark measures the time to a usable screen.
+    """
+    app = application()
+    window = KioskWindow(desk, demo_notice, thanks_seconds=thanks_seconds)
+    if quit_after_shown:
+        window.appeal_screen.installEventFilter(_QuitWhenPainted(app, parent=window))
+    if fullscreen:
+        # No title bar or frame to tap on: the supporter sees only the kiosk.
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.showFullScreen()
+    else:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+    return app.exec()
+
+
+class _QuitWhenPainted(QObject):
+    def __init__(self, app: QApplication, *, parent: QObject) -> None:
+        super().__init__(parent)
+        self._app = app
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            # Queued, so the paint in progress completes before the loop ends.
+            QTimer.singleShot(0, self._app.quit)
+            watched.removeEventFilter(self)
+        return False
+
+
+def application() -> QApplication:
+    """The running QApplication, created and given the kiosk's look if there is none yet."""
+    existing = QApplication.instance()
+    if existing is not None and not isinstance(existing, QApplication):
+        raise RuntimeError("a non-widget Qt application is already running")
+    app = existing or QApplication(sys.argv[:1])
+    app.setApplicationName("kiosk")
+    app.setApplicationDisplayName("Petition kiosk")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("kiosk")
+    apply_look(app)
+    return app

@@ -1,0 +1,140 @@
+"""One form field as the supporter sees it: its label, the editor, and the message under it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+
+from kiosk.form import FieldSpec
+from kiosk.ui.countries import country_names
+from kiosk.ui.parts import text_label
+
+Editor = QLineEdit | QPlainTextEdit | QComboBox
+
+# Nothing typed here may end up in an on-screen keyboard's learned words or suggestions.
+_PRIVATE_INPUT = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+_EXTRA_HINTS = {
+    "email": Qt.InputMethodHint.ImhEmailCharactersOnly | Qt.InputMethodHint.ImhNoAutoUppercase,
+    "postcode": Qt.InputMethodHint.ImhPreferUppercase,
+}
+
+
+class FieldBlock(QWidget):
+    def __init__(self, spec: FieldSpec, *, required: bool, placeholder: str = "") -> None:
+        super().__init__()
+        self.name = spec.name
+        self.setObjectName(f"block_{spec.name}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+
+        caption = spec.label if required else f"{spec.label} (optional)"
+        self.label = text_label(caption, "field_label", object_name=f"label_{spec.name}")
+        self.editor = _make_editor(spec, placeholder or spec.input_hint)
+        self.editor.setObjectName(f"field_{spec.name}")
+        self.editor.setAccessibleName(spec.label)
+        self.editor.setInputMethodHints(
+            _PRIVATE_INPUT | _EXTRA_HINTS.get(spec.name, Qt.InputMethodHint.ImhNone)
+        )
+        self.label.setBuddy(self.editor)
+        self.error = text_label(role="error", object_name=f"error_{spec.name}")
+        self.error.setAccessibleName(f"Problem with {spec.label.lower()}")
+        self.error.hide()
+
+        layout.addWidget(self.label)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        _on_edit(self.editor, self.clear_error)
+
+    def text(self) -> str:
+        if isinstance(self.editor, QPlainTextEdit):
+            return self.editor.toPlainText()
+        if isinstance(self.editor, QComboBox):
+            return self.editor.currentText()
+        return self.editor.text()
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.editor.setAccessibleDescription(message)
+        _set_invalid(self.editor, True)
+
+    def clear_error(self) -> None:
+        if self.error.isHidden():
+            return
+        self.error.clear()
+        self.error.hide()
+        self.editor.setAccessibleDescription("")
+        _set_invalid(self.editor, False)
+
+    def wipe(self) -> None:
+        """Empty the field and its undo history: the next person must not be able to undo back."""
+        editor = self.editor
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText("")
+            editor.document().clearUndoRedoStacks()
+        elif isinstance(editor, QComboBox):
+            editor.setCurrentIndex(-1)
+            editor.setEditText("")  # setText on the line edit beneath, which drops its history
+            editor.completer().setCompletionPrefix("")
+        else:
+            editor.setText("")  # unlike clear(), setText leaves nothing to undo
+        self.clear_error()
+
+
+def _make_editor(spec: FieldSpec, placeholder: str) -> Editor:
+    if spec.multiline:
+        text = QPlainTextEdit()
+        text.setPlaceholderText(placeholder)
+        # Tab leaves the box instead of typing a tab, so the form works from the keyboard.
+        text.setTabChangesFocus(True)
+        return text
+    if spec.name == "country":
+        return _country_box(placeholder or "Type or choose")
+    line = QLineEdit()
+    line.setPlaceholderText(placeholder)
+    return line
+
+
+def _country_box(placeholder: str) -> QComboBox:
+    box = QComboBox()
+    box.setEditable(True)
+    # Typed text must not join the list of choices: it would outlive the signature.
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems(list(country_names()))
+    box.setCurrentIndex(-1)
+    box.setMaxVisibleItems(8)
+    # Size by a typical name, not the longest one, so the box shares a row with the postcode.
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(10)
+    line = box.lineEdit()
+    assert line is not None
+    line.setObjectName("field_country_text")
+    line.setAccessibleName("Country")
+    line.setPlaceholderText(placeholder)
+    box.view().setObjectName("field_country_list")
+    box.view().setAccessibleName("Countries")
+    completer = box.completer()
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    suggestions = completer.popup()  # exists once the mode asks for a popup
+    suggestions.setObjectName("field_country_suggestions")
+    suggestions.setAccessibleName("Matching countries")
+    return box
+
+
+def _on_edit(editor: Editor, callback: object) -> None:
+    if isinstance(editor, QPlainTextEdit):
+        editor.textChanged.connect(callback)
+    elif isinstance(editor, QComboBox):
+        editor.editTextChanged.connect(callback)
+    else:
+        editor.textEdited.connect(callback)
+
+
+def _set_invalid(editor: QWidget, invalid: bool) -> None:
+    editor.setProperty("invalid", invalid)
+    editor.style().unpolish(editor)
+    editor.style().polish(editor)

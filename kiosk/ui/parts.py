@@ -1,0 +1,142 @@
+"""Small building blocks the screens share: labels, buttons, scroll areas, the demo banner.
+
+Looks live in resources/styles/kiosk.qss; widgets here only carry a `role` property that the
+stylesheet selects on, so a screen never hard-codes a colour or a font size.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+# Line spacing for passages of text, as a percentage of the font's own.
+LINE_HEIGHT = 135
+
+# Lines longer than this are hard to follow at arm's length, even on a wide screen.
+READING_WIDTH = 880
+
+
+def text_label(text: str = "", role: str = "body", *, object_name: str = "") -> QLabel:
+    label = QLabel(text)
+    style_text_label(label, role)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+def reading_label(text: str, role: str = "body", *, object_name: str = "") -> QLabel:
+    """A label for long passages, with the looser line spacing that makes them easy to follow.
+
+    Qt offers line spacing only through rich text, so the text is escaped first: what shows is
+    still exactly the text given, never markup.
+    """
+    label = text_label(object_name=object_name, role=role)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setText(f'<p style="line-height: {LINE_HEIGHT}%;">{html.escape(text)}</p>')
+    return label
+
+
+def style_text_label(label: QLabel, role: str) -> None:
+    """Make a label wrap, take its look from the stylesheet role, and never read HTML.
+
+    Appeal texts come from a file and form values from a stranger; plain text means neither can
+    inject markup, links or images into the screen.
+    """
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setProperty("role", role)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Change the stylesheet role of a widget and make the new look take effect."""
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def action_button(
+    text: str, object_name: str, *, primary: bool = False, accessible_name: str = ""
+) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(object_name)
+    button.setAccessibleName(accessible_name or text)
+    button.setProperty("role", "primary" if primary else "secondary")
+    # Outside a dialog Qt buttons ignore Enter; a keyboard user expects Enter to press them.
+    button.setAutoDefault(True)
+    button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+    return button
+
+
+def reading_column(object_name: str, accessible_name: str) -> tuple[QScrollArea, QVBoxLayout]:
+    """A vertically scrolling page whose content is centred at a comfortable reading width.
+
+    Returns the scroll area to place on the screen and the column layout to fill.
+    """
+    page = QWidget()
+    page.setObjectName(f"{object_name}_page")
+    # The scroll area sizes the page by its height for the actual width. Left at its default,
+    # the page's minimum height would be that of the narrowest possible width, adding a long
+    # blank stretch below the text.
+    page.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+    row = QHBoxLayout(page)
+    row.setContentsMargins(32, 28, 32, 28)
+    column_widget = QWidget()
+    column_widget.setMaximumWidth(READING_WIDTH)
+    column = QVBoxLayout(column_widget)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(18)
+    row.addStretch(1)
+    row.addWidget(column_widget, 100)
+    row.addStretch(1)
+
+    area = QScrollArea()
+    area.setObjectName(object_name)
+    area.setAccessibleName(accessible_name)
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll_bar = area.verticalScrollBar()
+    scroll_bar.setObjectName(f"{object_name}_bar")
+    scroll_bar.setAccessibleName("Scroll the page")
+    # A finger drag scrolls the page on a touch screen, as people expect from a tablet.
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    return area, column
+
+
+def action_bar(object_name: str) -> tuple[QFrame, QHBoxLayout]:
+    """The strip at the bottom of a screen that keeps its main buttons always in reach."""
+    bar = QFrame()
+    bar.setObjectName(object_name)
+    bar.setProperty("role", "action_bar")
+    layout = QHBoxLayout(bar)
+    layout.setContentsMargins(32, 16, 32, 16)
+    layout.setSpacing(20)
+    return bar, layout
+
+
+def screen_layout(widget: QWidget) -> QVBoxLayout:
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    return layout
+
+
+def demo_banner(notice: str) -> QLabel:
+    label = text_label(notice, "demo_banner", object_name="demo_banner")
+    label.setAccessibleName("Demo notice")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label

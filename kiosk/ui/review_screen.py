@@ -1,0 +1,108 @@
+"""Review and confirm: what will be signed, exactly as it will be sealed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.appeal import Appeal
+from kiosk.form import FIELDS, Submission
+from kiosk.ui.parts import action_bar, action_button, reading_column, screen_layout, text_label
+
+
+class ReviewScreen(QWidget):
+    edit_requested = Signal()
+    confirm_requested = Signal()
+
+    def __init__(self, appeal: Appeal, submission: Submission, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("review_screen")
+        self.submission = submission
+        layout = screen_layout(self)
+        scroll, column = reading_column("review_scroll", "Check and confirm")
+        layout.addWidget(scroll, 1)
+
+        column.addWidget(text_label("Check and confirm", "title", object_name="review_title"))
+        column.addWidget(
+            text_label(f"This is what you are about to sign, to {appeal.target}.", "meta")
+        )
+        self._failure = text_label(role="failure", object_name="record_error")
+        self._failure.setAccessibleName("Your signature was not saved")
+        self._failure.hide()
+        column.addWidget(self._failure)
+        self._values: list[QLabel] = []
+        column.addWidget(self._details_card(appeal, submission))
+        column.addWidget(self._consent_card(appeal, submission))
+        column.addStretch(1)
+
+        bar, bar_layout = action_bar("review_actions")
+        self.edit_button = action_button("Edit", "edit_button", accessible_name="Edit your details")
+        self.confirm_button = action_button(
+            "Confirm and sign", "confirm_button", primary=True, accessible_name="Confirm and sign"
+        )
+        bar_layout.addWidget(self.edit_button)
+        bar_layout.addStretch(1)
+        bar_layout.addWidget(self.confirm_button)
+        layout.addWidget(bar)
+        QWidget.setTabOrder(self.edit_button, self.confirm_button)
+        self.setFocusProxy(self.confirm_button)
+
+        self.edit_button.clicked.connect(self.edit_requested)
+        self.confirm_button.clicked.connect(self.confirm_requested)
+
+    def show_failure(self, message: str) -> None:
+        self._failure.setText(f"Your signature was not saved. {message}")
+        self._failure.show()
+        self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def wipe(self) -> None:
+        """Blank every label that shows an entered value, so nothing outlives the screen."""
+        for label in self._values:
+            label.clear()
+        self._failure.clear()
+
+    def _details_card(self, appeal: Appeal, submission: Submission) -> QFrame:
+        card, card_layout = _card("review_details")
+        card_layout.addWidget(text_label("Your details", "section"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(14)
+        grid.setColumnStretch(1, 1)
+        for row, name in enumerate(appeal.asked):
+            spec = FIELDS[name]
+            value = submission.fields.get(name, "")
+            caption = text_label(spec.label, "review_label")
+            grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
+            shown = self._value_label(value or "Not given", f"review_{name}")
+            shown.setProperty("role", "value" if value else "hint")
+            grid.addWidget(shown, row, 1)
+        card_layout.addLayout(grid)
+        return card
+
+    def _consent_card(self, appeal: Appeal, submission: Submission) -> QFrame:
+        card, card_layout = _card("review_consent")
+        card_layout.addWidget(text_label("Your consent", "section"))
+        card_layout.addWidget(
+            text_label("✓  You agree to the terms.", "value", object_name="review_terms")
+        )
+        if appeal.consent.updates is not None:
+            text = (
+                "✓  Send me email updates." if submission.updates_opt_in else "✗  No email updates."
+            )
+            card_layout.addWidget(self._value_label(text, "review_updates"))
+        return card
+
+    def _value_label(self, text: str, object_name: str) -> QLabel:
+        label = text_label(text, "value", object_name=object_name)
+        self._values.append(label)
+        return label
+
+
+def _card(object_name: str) -> tuple[QFrame, QVBoxLayout]:
+    card = QFrame()
+    card.setObjectName(object_name)
+    card.setProperty("role", "card")
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(28, 24, 28, 24)
+    layout.setSpacing(14)
+    return card, layout

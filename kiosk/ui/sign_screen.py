@@ -1,0 +1,219 @@
+"""The form: the supporter's details, the consent, and messages saying how to fix each problem.
+
+The screen only collects text and ticks. `kiosk.form.validate` decides what is acceptable; this
+screen shows its messages and, once it accepts, hands the `Submission` on through `submitted`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import pairwise
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
+
+from kiosk.appeal import Appeal
+from kiosk.form import FIELDS, validate
+from kiosk.ui.consent_row import ConsentRow
+from kiosk.ui.field_block import FieldBlock
+from kiosk.ui.parts import action_bar, action_button, reading_column, screen_layout, text_label
+
+# Fields that share a row when the appeal asks for both; the rest take a row of their own.
+# Relative widths: a postcode is short, a country name can be long.
+_PAIRS = {"first_name": ("last_name", 1, 1), "postcode": ("country", 2, 3)}
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class SignScreen(QWidget):
+    back_requested = Signal()
+    submitted = Signal(object)  # a kiosk.form.Submission
+
+    def __init__(self, appeal: Appeal, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sign_screen")
+        self._appeal = appeal
+        layout = screen_layout(self)
+        self._scroll, column = reading_column("sign_scroll", "Your details")
+        layout.addWidget(self._scroll, 1)
+
+        column.addWidget(text_label("Add your name", "title", object_name="sign_title"))
+        column.addWidget(text_label(f"Your signature goes to {appeal.target}.", "meta"))
+        column.addSpacing(4)
+        self._blocks = {
+            name: FieldBlock(
+                FIELDS[name],
+                required=name in appeal.required,
+                placeholder=appeal.letter.comment_prompt if name == "comment" else "",
+            )
+            for name in appeal.asked
+        }
+        self._place_fields(column)
+
+        column.addSpacing(8)
+        column.addWidget(self._consent_card(appeal))
+        column.addStretch(1)
+
+        bar, bar_layout = action_bar("sign_actions")
+        self.back_button = action_button(
+            "Back", "back_button", accessible_name="Back to the appeal"
+        )
+        self.continue_button = action_button(
+            "Continue", "continue_button", primary=True, accessible_name="Continue to review"
+        )
+        self._summary = text_label(role="error", object_name="form_error_summary")
+        self._summary.setAccessibleName("Problems to fix")
+        self._summary.hide()
+        bar_layout.addWidget(self.back_button)
+        bar_layout.addWidget(self._summary, 1)
+        bar_layout.addStretch(0)
+        bar_layout.addWidget(self.continue_button)
+        layout.addWidget(bar)
+
+        self.back_button.clicked.connect(self.back_requested)
+        self.continue_button.clicked.connect(self.try_continue)
+        self._wire_keyboard()
+
+    def focus_first_field(self) -> None:
+        self._scroll.verticalScrollBar().setValue(0)
+        first = next(iter(self._blocks.values()))
+        first.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def try_continue(self) -> None:
+        raw = {name: block.text() for name, block in self._blocks.items()}
+        result = validate(
+            self._appeal,
+            raw,
+            terms_accepted=self.terms.isChecked(),
+            updates_opt_in=self.updates is not None and self.updates.isChecked(),
+        )
+        for name, block in self._blocks.items():
+            if name in result.errors:
+                block.show_error(result.errors[name])
+            else:
+                block.clear_error()
+        if "terms" in result.errors:
+            self._terms_error.setText(result.errors["terms"])
+            self._terms_error.show()
+        else:
+            self._terms_error.hide()
+        if result.submission is not None:
+            self._summary.hide()
+            self.submitted.emit(result.submission)
+            return
+        count = len(result.errors)
+        self._summary.setText(
+            "Please fix the highlighted field."
+            if count == 1
+            else f"Please fix the {count} highlighted fields."
+        )
+        self._summary.show()
+        self._focus_first_problem(result.errors)
+
+    def wipe(self) -> None:
+        """Forget everything entered, including undo history and error messages."""
+        for block in self._blocks.values():
+            block.wipe()
+        self.terms.setChecked(False)
+        if self.updates is not None:
+            self.updates.setChecked(False)
+        self._terms_error.hide()
+        self._summary.clear()
+        self._summary.hide()
+
+    def _place_fields(self, column: QVBoxLayout) -> None:
+        placed: set[str] = set()
+        for name, block in self._blocks.items():
+            if name in placed:
+                continue
+            partner, left, right = _PAIRS.get(name, ("", 1, 1))
+            if partner in self._blocks:
+                row = QHBoxLayout()
+                row.setSpacing(24)
+                row.addWidget(block, left)
+                row.addWidget(self._blocks[partner], right)
+                column.addLayout(row)
+                placed.add(partner)
+            else:
+                column.addWidget(block)
+
+    def _consent_card(self, appeal: Appeal) -> QFrame:
+        card = QFrame()
+        card.setObjectName("consent_card")
+        card.setProperty("role", "card")
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addWidget(text_label("Your consent", "section"))
+        terms = ConsentRow(
+            appeal.consent.terms,
+            object_name="consent_terms",
+            accessible_name="I agree to the terms",
+        )
+        self.terms: QCheckBox = terms.checkbox
+        layout.addWidget(terms)
+        self._terms_error = text_label(role="error", object_name="error_terms")
+        self._terms_error.setAccessibleName("Problem with the consent")
+        self._terms_error.hide()
+        layout.addWidget(self._terms_error)
+        self.terms.toggled.connect(self._terms_toggled)
+        privacy = text_label(appeal.consent.privacy_notice, "hint", object_name="privacy_notice")
+        privacy.setAccessibleName("Privacy notice")
+        layout.addWidget(privacy)
+
+        self.updates: QCheckBox | None = None
+        if appeal.consent.updates is not None:
+            updates = ConsentRow(
+                appeal.consent.updates,
+                object_name="consent_updates",
+                accessible_name="Email me updates (optional)",
+            )
+            self.updates = updates.checkbox
+            layout.addSpacing(6)
+            layout.addWidget(updates)
+        return card
+
+    def _terms_toggled(self, ticked: bool) -> None:
+        if ticked:
+            self._terms_error.hide()
+
+    def _wire_keyboard(self) -> None:
+        """Tab follows the page; Enter moves to the next field, and from a tick box continues."""
+        editors: list[QWidget] = [block.editor for block in self._blocks.values()]
+        boxes: list[QWidget] = [self.terms] + ([self.updates] if self.updates else [])
+        chain = [*editors, *boxes, self.back_button, self.continue_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+        # Enter in the comment starts a new line; everywhere else it moves the supporter on.
+        self._enter_moves_to: dict[QObject, QWidget] = {
+            editor: following
+            for editor, following in pairwise([*editors, self.terms])
+            if not isinstance(editor, QPlainTextEdit)
+        }
+        self._enter_continues: set[QObject] = set(boxes)
+        for widget in [*self._enter_moves_to, *self._enter_continues]:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in _ENTER_KEYS
+        ):
+            if watched in self._enter_moves_to:
+                self._enter_moves_to[watched].setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+            if watched in self._enter_continues:
+                self.try_continue()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _focus_first_problem(self, errors: Mapping[str, str]) -> None:
+        for name, block in self._blocks.items():
+            if name in errors:
+                self._scroll.ensureWidgetVisible(block, 0, 40)
+                block.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        self._scroll.ensureWidgetVisible(self._terms_error.parentWidget(), 0, 40)
+        self.terms.setFocus(Qt.FocusReason.OtherFocusReason)
