@@ -8,6 +8,7 @@ PostgreSQL fails the run; elsewhere those tests are skipped with the reason.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -16,12 +17,14 @@ from importlib.resources import files
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.orm import Session
 
 from kiosk.appeal import DEFAULT_APPEAL, Appeal
 from kiosk.central.campaign import CampaignInfo, create_campaign
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol, issue_code
+from kiosk.central.models import StoredBatch, StoredRecord
 from kiosk.crypto import CampaignPublicKey, DeviceKey, sha256_hex
 from kiosk.record import SignatureRecord
 from kiosk.sync.batch import GENESIS_HASH, Batch, BatchRecord, SignedBatch
@@ -173,3 +176,31 @@ def enrolled(engine: Engine, campaign: CampaignInfo, new_kiosk: Any) -> Any:
         return kiosk
 
     return _make
+
+
+@pytest.fixture
+def stored_counts(engine: Engine) -> Any:
+    """How many batches and records the database holds now."""
+
+    def _counts() -> tuple[int, int]:
+        with Session(engine) as s:
+            return (
+                s.scalar(select(func.count()).select_from(StoredBatch)) or 0,
+                s.scalar(select(func.count()).select_from(StoredRecord)) or 0,
+            )
+
+    return _counts
+
+
+@pytest.fixture
+def flip_byte() -> Any:
+    """One bit of the signed body flipped: still well formed, no longer what was signed."""
+
+    def _flip(data: bytes) -> bytes:
+        envelope = json.loads(data)
+        body = bytearray(base64.b64decode(envelope["body"]))
+        body[body.index(b'"prev_hash":"') + 13] ^= 0x01  # '0' becomes '1'
+        envelope["body"] = base64.b64encode(bytes(body)).decode()
+        return json.dumps(envelope).encode()
+
+    return _flip

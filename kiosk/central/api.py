@@ -1,0 +1,255 @@
+"""The HTTP API of the central server (docs/sync-protocol.md), versioned by path: /api/v1.
+
+Routes only translate: they read the request, call a service (enrolment.enrol, ingest.ingest,
+status.device_status) in a worker thread, and turn its result or its error into JSON. Every
+error, including FastAPI's own validation and routing errors, is RFC 9457 problem JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk import __version__
+from kiosk.central import errors
+from kiosk.central.campaign import credential_is_valid
+from kiosk.central.db import open_database
+from kiosk.central.enrolment import enrol
+from kiosk.central.ingest import ingest
+from kiosk.central.status import device_status
+from kiosk.sync.batch import MAX_ENVELOPE_BYTES
+
+log = logging.getLogger("kiosk.central")
+
+PROBLEM = "application/problem+json"
+STATUS = {
+    errors.Malformed: 422,
+    errors.IdMismatch: 400,
+    errors.Unacceptable: 422,
+    errors.UnknownDevice: 401,
+    errors.BadSignature: 401,
+    errors.RevokedDevice: 403,
+    errors.Conflict: 409,
+    errors.TooLarge: 413,
+    errors.EnrolmentRefused: 403,
+    errors.NoCampaign: 503,
+    errors.NotFound: 404,
+}
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+
+
+class Health(BaseModel):
+    status: str
+
+
+class EnrolmentRequest(BaseModel):
+    code: str = Field(max_length=100, description="the one-time code from 'kiosk central enroll'")
+    device_id: str = Field(max_length=36, description="the kiosk's device UUID (lower case)")
+    device_public_key: str = Field(max_length=100, description="base64 of 32-byte Ed25519 key")
+
+
+class EnrolmentResponse(BaseModel):
+    device_id: str
+    event: str
+    campaign_public_key: str
+    campaign_key_fingerprint: str
+    appeal_toml: str
+
+
+class Receipt(BaseModel):
+    batch_id: str
+    device_id: str
+    seq: int
+    hash: str
+    record_count: int
+    received_at: str
+
+
+class DeviceReport(BaseModel):
+    device_id: str
+    event: str
+    revoked: bool
+    batches: int
+    signatures: int
+    last_received_at: str | None
+    missing_seqs: list[tuple[int, int]] = Field(
+        description="inclusive ranges of batch numbers not received"
+    )
+    broken_links: list[int] = Field(
+        description="batch numbers whose prev_hash differs from the stored predecessor's hash"
+    )
+
+
+ENVELOPE_SCHEMA = {
+    "type": "object",
+    "required": ["format", "body", "signature"],
+    "properties": {
+        "format": {"type": "string", "enum": ["kiosk-batch/1"]},
+        "body": {"type": "string", "description": "base64 of the canonical batch body JSON"},
+        "signature": {"type": "string", "description": "base64 Ed25519 signature of the body"},
+    },
+}
+
+
+def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        code: {"model": Problem, "content": {PROBLEM: {"schema": Problem.model_json_schema()}}}
+        for code in codes
+    }
+
+
+def problem(status: int, title: str, detail: str) -> JSONResponse:
+    body = Problem(title=title, status=status, detail=detail).model_dump()
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYTES) -> FastAPI:
+    """The ASGI app over a database URL (migrated on start) or an already open engine."""
+    engine = open_database(database) if isinstance(database, str) else database
+    app = FastAPI(
+        title="kiosk central server",
+        version=__version__,
+        description="Receives signed batches of sealed signatures from enrolled kiosks. "
+        "See docs/sync-protocol.md.",
+    )
+    app.state.engine = engine
+
+    @app.exception_handler(errors.CentralError)
+    async def _central_error(request: Request, exc: errors.CentralError) -> JSONResponse:
+        return problem(STATUS.get(type(exc), 400), exc.title, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()[:5]
+        )
+        return problem(422, "Malformed request", where or "the request is malformed")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, "Request refused", str(exc.detail))
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        return problem(503, "Database unavailable", "the server's database is busy or down")
+
+    @app.get("/api/v1/health", response_model=Health, tags=["kiosk"])
+    async def health() -> Health:
+        return Health(status="ok")
+
+    @app.post(
+        "/api/v1/enrolments",
+        status_code=201,
+        response_model=EnrolmentResponse,
+        responses=_problems(403, 409, 422),
+        tags=["kiosk"],
+    )
+    async def enrolments(request: EnrolmentRequest) -> EnrolmentResponse:
+        """Register a kiosk's device key with a one-time enrolment code."""
+        result = await run_in_threadpool(
+            enrol, engine, request.code, request.device_id, request.device_public_key
+        )
+        return EnrolmentResponse(
+            device_id=result.device_id,
+            event=result.event,
+            campaign_public_key=result.campaign.public_key_pem,
+            campaign_key_fingerprint=result.campaign.key_fingerprint,
+            appeal_toml=result.campaign.appeal_toml,
+        )
+
+    @app.put(
+        "/api/v1/batches/{batch_id}",
+        status_code=201,
+        response_model=Receipt,
+        responses={
+            200: {"model": Receipt, "description": "The identical batch was already stored"},
+            **_problems(400, 401, 403, 409, 413, 422),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ENVELOPE_SCHEMA}},
+            }
+        },
+        tags=["kiosk"],
+    )
+    async def put_batch(batch_id: str, request: Request) -> JSONResponse:
+        """Store a signed batch once; the same batch again gets the same receipt."""
+        envelope = await _read_limited(request, max_body_bytes)
+        receipt, created = await run_in_threadpool(ingest, engine, envelope, expected_id=batch_id)
+        return JSONResponse(receipt.to_json(), status_code=201 if created else 200)
+
+    @app.get(
+        "/api/v1/devices",
+        response_model=list[DeviceReport],
+        responses=_problems(401),
+        tags=["coordinator"],
+    )
+    async def devices(authorization: str = Header(default="")) -> list[DeviceReport]:
+        """What each kiosk has delivered, with gaps and breaks in its chain (no personal data).
+        Needs the coordinator credential from 'kiosk central init' as a Bearer token."""
+        scheme, _, credential = authorization.partition(" ")
+        valid = scheme.lower() == "bearer" and await run_in_threadpool(
+            credential_is_valid, engine, credential.strip()
+        )
+        if not valid:
+            raise _Unauthorised("send the coordinator credential as 'Authorization: Bearer ...'")
+        reports = await run_in_threadpool(device_status, engine)
+        return [
+            DeviceReport(
+                device_id=r.device_id,
+                event=r.event,
+                revoked=r.revoked,
+                batches=r.batches,
+                signatures=r.signatures,
+                last_received_at=r.last_received_at.isoformat() if r.last_received_at else None,
+                missing_seqs=list(r.missing),
+                broken_links=list(r.broken_links),
+            )
+            for r in reports
+        ]
+
+    return app
+
+
+class _Unauthorised(errors.CentralError):
+    title = "Coordinator credential required"
+
+
+STATUS[_Unauthorised] = 401
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to be too large (before reading it
+    all when the client declares its length)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise errors.Malformed("the Content-Length header is not a number")
+        if int(declared) > limit:
+            raise errors.TooLarge(f"the body is {declared} bytes; the limit is {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise errors.TooLarge(f"the body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,58 @@
+"""Running the ASGI app with uvicorn: in the foreground (`kiosk central serve`) or in a
+background thread on an ephemeral loopback port (the demo and the tests)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import uvicorn
+from fastapi import FastAPI
+
+LOOPBACK = "127.0.0.1"
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0
+
+
+class ServerStartError(Exception):
+    pass
+
+
+class ServerThread:
+    """uvicorn serving `app` on 127.0.0.1 from a daemon thread; `url` once started."""
+
+    def __init__(self, app: FastAPI, *, port: int = 0) -> None:
+        config = uvicorn.Config(
+            app, host=LOOPBACK, port=port, log_level="warning", access_log=False, lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="kiosk-central", daemon=True)
+        self.url = ""
+
+    def start(self) -> ServerThread:
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise ServerStartError("the central server did not start on 127.0.0.1")
+            time.sleep(0.01)
+        port = self._server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://{LOOPBACK}:{port}"
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout=STOP_TIMEOUT)
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve(app: FastAPI, *, host: str = LOOPBACK, port: int = 8080) -> None:
+    """Serve in the foreground until interrupted (Ctrl-C)."""
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,78 @@
+"""What each kiosk has delivered, and where its chain of batches has gaps or breaks.
+
+A device numbers its batches 1, 2, 3, ... and each names its predecessor's hash. A missing
+number is a gap (a batch not yet received, or lost); a batch whose `prev_hash` differs from the
+stored predecessor's hash is a break (a batch was altered or replaced on the kiosk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kiosk.central.models import Device, StoredBatch
+from kiosk.sync.batch import GENESIS_HASH
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    device_id: str
+    event: str
+    revoked: bool
+    batches: int
+    signatures: int
+    last_received_at: datetime | None
+    missing: tuple[tuple[int, int], ...]  # inclusive ranges of sequence numbers not received
+    broken_links: tuple[int, ...]  # seqs whose prev_hash is not the stored predecessor's hash
+
+    @property
+    def chain_ok(self) -> bool:
+        return not self.missing and not self.broken_links
+
+
+def device_status(engine: Engine) -> list[DeviceStatus]:
+    with Session(engine) as s:
+        devices = s.scalars(select(Device).order_by(Device.enrolled_at, Device.id)).all()
+        rows = s.execute(
+            select(
+                StoredBatch.device_id,
+                StoredBatch.seq,
+                StoredBatch.hash,
+                StoredBatch.prev_hash,
+                StoredBatch.record_count,
+                StoredBatch.received_at,
+            ).order_by(StoredBatch.device_id, StoredBatch.seq)
+        ).all()
+    chains: dict[str, list[tuple[int, str, str, int, datetime]]] = {}
+    for device_id, *rest in rows:
+        chains.setdefault(device_id, []).append(tuple(rest))  # type: ignore[arg-type]
+    return [_status(d, chains.get(d.id, [])) for d in devices]
+
+
+def _status(device: Device, chain: list[tuple[int, str, str, int, datetime]]) -> DeviceStatus:
+    missing: list[tuple[int, int]] = []
+    broken: list[int] = []
+    previous_seq, previous_hash = 0, GENESIS_HASH
+    for seq, body_hash, prev_hash, _count, _received in chain:
+        if seq > previous_seq + 1:
+            missing.append((previous_seq + 1, seq - 1))
+        elif prev_hash != previous_hash:
+            broken.append(seq)
+        previous_seq, previous_hash = seq, body_hash
+    return DeviceStatus(
+        device_id=device.id,
+        event=device.event,
+        revoked=device.revoked_at is not None,
+        batches=len(chain),
+        signatures=sum(row[3] for row in chain),
+        last_received_at=max((row[4] for row in chain), default=None),
+        missing=tuple(missing),
+        broken_links=tuple(broken),
+    )
+
+
+def describe_ranges(ranges: tuple[tuple[int, int], ...]) -> str:
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
