@@ -20,16 +20,30 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+class UnknownSchema(Exception):
+    """The vault was written by a kiosk with migrations this one does not have."""
+
+
 def upgrade(engine: Engine) -> None:
     revision = current_revision(engine)
     if revision == SCHEMA_HEAD:
         return
     from alembic import command
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
 
     log.info("upgrading vault schema from %s to %s", revision or "empty", SCHEMA_HEAD)
     config = Config()
     config.set_main_option("script_location", "kiosk.vault:migrations")
+    if revision is not None:
+        try:
+            ScriptDirectory.from_config(config).get_revision(revision)
+        except CommandError:
+            raise UnknownSchema(
+                f"its schema version {revision!r} is newer than this kiosk's ({SCHEMA_HEAD}); "
+                "run the kiosk version that wrote it"
+            ) from None
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

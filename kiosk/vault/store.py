@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from kiosk.vault import schema
@@ -50,12 +50,15 @@ class Vault:
         try:
             schema.upgrade(engine)
             return cls(engine, location=str(path))
-        except OperationalError as exc:
+        except DatabaseError as exc:
             engine.dispose()
             raise VaultError(
                 f"The signature store {path} cannot be opened ({_reason(exc)}). "
                 "Check that the data directory is writable and the disk is not full."
             ) from None
+        except schema.UnknownSchema as exc:
+            engine.dispose()
+            raise VaultError(f"The signature store {path} cannot be opened: {exc}.") from None
 
     def close(self) -> None:
         self._engine.dispose()
@@ -95,7 +98,7 @@ class Vault:
                         sealed=new.sealed,
                     )
                 )
-        except OperationalError as exc:
+        except DatabaseError as exc:
             log.error("storing a signature failed: %s", _reason(exc))
             raise VaultError(
                 f"This signature could not be saved ({_reason(exc)}). "
@@ -124,6 +127,6 @@ def _last_device_seq(s: Session) -> int:
     return max(rows or 0, batches or 0)
 
 
-def _reason(exc: OperationalError) -> str:
+def _reason(exc: DatabaseError) -> str:
     orig = exc.orig
     return str(orig) if isinstance(orig, sqlite3.Error) else type(orig).__name__
