@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,9 +56,20 @@ def appeal_toml() -> str:
     return files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database, copied for each test: migrating costs more than a copy."""
+    path = tmp_path_factory.mktemp("template") / "central.sqlite3"
+    open_database(f"sqlite+pysqlite:///{path}").dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
     if request.param == "sqlite":
+        shutil.copyfile(sqlite_template, tmp_path / "central.sqlite3")
         yield f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
         return
     problem = _postgres_problem()

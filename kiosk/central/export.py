@@ -1,0 +1,195 @@
+"""The coordinator's export: open every stored record, check its binding, de-duplicate, write.
+
+Runs on the coordinator's machine with the campaign private key. Plaintext exists only in
+memory and in the output the coordinator asked for: nothing is logged, no temp file is made.
+De-duplication is by e-mail address, trimmed and casefolded: the earliest signature is kept
+and the later ones are counted. Records without an e-mail address are all kept, since nothing
+safe identifies their signer.
+
+CSV follows RFC 4180 (CRLF line ends, quotes doubled), in UTF-8 with a byte-order mark so that
+spreadsheets pick the right encoding. A cell that a spreadsheet would run as a formula (leading
+=, +, -, @, tab or CR) gets a leading apostrophe (OWASP's "CSV injection" advice).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from kiosk.appeal import FIELD_NAMES
+from kiosk.central.models import Device, StoredBatch, StoredRecord
+from kiosk.crypto import CampaignPrivateKey, SealBroken
+from kiosk.record import SignatureRecord, open_record
+
+log = logging.getLogger("kiosk.central")
+
+FORMATS = ("csv", "json")
+COLUMNS = (
+    "signature_id",
+    "signed_at",
+    *FIELD_NAMES,
+    "language",
+    "appeal_id",
+    "appeal_version",
+    "terms_accepted",
+    "terms_sha256",
+    "privacy_notice_sha256",
+    "updates_opt_in",
+    "updates_sha256",
+    "device_id",
+    "event",
+    "batch_id",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Opened:
+    record: SignatureRecord
+    event: str
+    batch_id: str
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    written: int
+    duplicates_removed: int
+    unreadable: int
+
+
+def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
+    query = (
+        select(
+            StoredRecord.id,
+            StoredRecord.sealed,
+            StoredBatch.device_id,
+            StoredBatch.appeal_id,
+            Device.event,
+            StoredBatch.id,
+        )
+        .join(StoredBatch, StoredRecord.batch_id == StoredBatch.id)
+        .join(Device, StoredBatch.device_id == Device.id)
+        .order_by(StoredBatch.device_id, StoredRecord.device_seq)
+    )
+    with Session(engine) as s:
+        for row in s.execute(query.execution_options(yield_per=1000)):
+            yield tuple(row)  # type: ignore[misc]
+
+
+def open_all(
+    engine: Engine, key: CampaignPrivateKey, progress: Progress | None = None
+) -> tuple[list[Opened], ExportResult]:
+    """Every readable signature, de-duplicated and in signing order, with the counts."""
+    with Session(engine) as s:
+        total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
+    by_email: dict[str, Opened] = {}
+    without_email: list[Opened] = []
+    duplicates = unreadable = done = 0
+    for record_id, sealed, device_id, appeal_id, event, batch_id in _stored(engine):
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        try:
+            record = open_record(
+                sealed, key, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
+            )
+        except (SealBroken, ValueError, KeyError, TypeError, AttributeError):
+            unreadable += 1
+            log.warning("record %s of batch %s does not open or check out", record_id, batch_id)
+            continue
+        opened = Opened(record, event, batch_id)
+        email = record.fields.get("email", "").strip().casefold()
+        if not email:
+            without_email.append(opened)
+            continue
+        kept = by_email.get(email)
+        if kept is not None:
+            duplicates += 1
+            if _order(opened) >= _order(kept):
+                continue
+        by_email[email] = opened
+    rows = sorted([*by_email.values(), *without_email], key=_order)
+    return rows, ExportResult(len(rows), duplicates, unreadable)
+
+
+def _order(opened: Opened) -> tuple[datetime, str]:
+    signed_at = opened.record.signed_at
+    if signed_at.tzinfo is None:  # the kiosk writes UTC
+        signed_at = signed_at.replace(tzinfo=UTC)
+    return signed_at, opened.record.signature_id
+
+
+def as_dict(opened: Opened) -> dict[str, Any]:
+    r = opened.record
+    return {
+        "signature_id": r.signature_id,
+        "signed_at": r.signed_at.isoformat(),
+        **{name: r.fields.get(name, "") for name in FIELD_NAMES},
+        "language": r.language,
+        "appeal_id": r.appeal_id,
+        "appeal_version": r.appeal_version,
+        "terms_accepted": r.terms_accepted,
+        "terms_sha256": r.terms_sha256,
+        "privacy_notice_sha256": r.privacy_notice_sha256,
+        "updates_opt_in": r.updates_opt_in,
+        "updates_sha256": r.updates_sha256,
+        "device_id": r.device_id,
+        "event": opened.event,
+        "batch_id": opened.batch_id,
+    }
+
+
+def neutralise(value: Any) -> str:
+    """A cell as text, defused if a spreadsheet would evaluate it."""
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(rows: list[Opened], out: TextIO) -> None:
+    writer = csv.writer(out, dialect="excel", lineterminator="\r\n")  # RFC 4180
+    writer.writerow(COLUMNS)
+    for opened in rows:
+        doc = as_dict(opened)
+        writer.writerow([neutralise(doc[c]) for c in COLUMNS])
+
+
+def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
+    doc = {
+        "format": "kiosk-export/1",
+        "duplicates_removed": result.duplicates_removed,
+        "unreadable": result.unreadable,
+        "signatures": [as_dict(o) for o in rows],
+    }
+    json.dump(doc, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def export(
+    engine: Engine,
+    key: CampaignPrivateKey,
+    fmt: str,
+    out: TextIO,
+    progress: Progress | None = None,
+) -> ExportResult:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    rows, result = open_all(engine, key, progress)
+    if fmt == "csv":
+        write_csv(rows, out)
+    else:
+        write_json(rows, result, out)
+    return result

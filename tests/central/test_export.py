@@ -1,0 +1,109 @@
+"""The coordinator's export: every signature once, the earliest of duplicates, safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+
+from kiosk.central.export import export, neutralise, open_all
+from kiosk.central.ingest import ingest
+from kiosk.central.models import StoredRecord
+from kiosk.crypto import CampaignPrivateKey
+
+
+def test_export_round_trip_csv(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    kiosk = enrolled("Town hall")
+    first = kiosk.record(email="Grace@Example.org", first_name="Grace")
+    later = kiosk.record(email=" grace@example.ORG ", first_name="Grace again")
+    formula = kiosk.record(email="x@example.org", first_name="=HYPERLINK(1)", comment="@SUM(A1)")
+    anonymous = [kiosk.record(email=""), kiosk.record(email="")]
+    ingest(engine, kiosk.batch([later, formula]).to_bytes())
+    ingest(engine, kiosk.batch([first, *anonymous]).to_bytes())
+    out = io.StringIO(newline="")
+    result = export(engine, campaign_private_key, "csv", out)
+    assert (result.written, result.duplicates_removed, result.unreadable) == (4, 1, 0)
+    text = out.getvalue()
+    assert text.count("\r\n") == 5 and "\n" not in text.replace("\r\n", "")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["signature_id"] for r in rows] == [
+        first.signature_id,
+        formula.signature_id,
+        anonymous[0].signature_id,
+        anonymous[1].signature_id,
+    ]
+    assert rows[0]["first_name"] == "Grace" and rows[0]["event"] == "Town hall"
+    assert rows[0]["terms_accepted"] == "true" and rows[0]["updates_opt_in"] == "false"
+    assert rows[0]["terms_sha256"] == first.terms_sha256
+    assert rows[1]["first_name"] == "'=HYPERLINK(1)" and rows[1]["comment"] == "'@SUM(A1)"
+
+
+def test_export_json(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    kiosk = enrolled()
+    record = kiosk.record(email="a@example.org", comment="=1+1")
+    ingest(engine, kiosk.batch([record]).to_bytes())
+    out = io.StringIO()
+    export(engine, campaign_private_key, "json", out)
+    doc = json.loads(out.getvalue())
+    assert doc["duplicates_removed"] == 0
+    [row] = doc["signatures"]
+    assert row["comment"] == "=1+1"  # JSON is data, not a spreadsheet: kept as typed
+    assert row["terms_accepted"] is True and row["appeal_version"] == record.appeal_version
+
+
+def test_moved_or_foreign_records_are_counted_not_exported(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    kiosk = enrolled()
+    a, b = kiosk.record(email="a@example.org"), kiosk.record(email="b@example.org")
+    ingest(engine, kiosk.batch([a, b]).to_bytes())
+    with Session(engine) as s, s.begin():  # swap the sealed blobs of a and b
+        sealed = {r.id: r.sealed for r in s.query(StoredRecord)}
+        for this, other in ((a, b), (b, a)):
+            s.execute(
+                update(StoredRecord)
+                .where(StoredRecord.id == this.signature_id)
+                .values(sealed=sealed[other.signature_id])
+            )
+    rows, result = open_all(engine, campaign_private_key)
+    assert rows == [] and result.unreadable == 2
+    assert open_all(engine, CampaignPrivateKey.generate())[1].unreadable == 2
+
+
+def test_progress_is_reported(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    ingest(engine, enrolled().batch(3).to_bytes())
+    seen: list[tuple[int, int]] = []
+    open_all(engine, campaign_private_key, lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_later_duplicate_arriving_first_is_replaced_by_the_earlier(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    one, two = enrolled(), enrolled()
+    early = one.record(email="same@example.org")
+    two.clock = one.clock + timedelta(hours=1)
+    late = two.record(email="SAME@example.org")
+    ingest(engine, two.batch([late]).to_bytes())
+    ingest(engine, one.batch([early]).to_bytes())
+    rows, result = open_all(engine, campaign_private_key)
+    assert [o.record.signature_id for o in rows] == [early.signature_id]
+    assert result.duplicates_removed == 1
+
+
+def test_neutralise() -> None:
+    for risky in ("=1", "+1", "-1", "@x", "\tx", "\rx"):
+        assert neutralise(risky) == "'" + risky
+    assert neutralise("Ada") == "Ada" and neutralise(None) == "" and neutralise(True) == "true"
+    assert neutralise("a=b") == "a=b"
