@@ -15,8 +15,10 @@ from pathlib import Path
 
 from kiosk import __version__, datadir, keys, logs
 from kiosk.appeal import Appeal, AppealError, load_appeal, load_bundled_appeal
+from kiosk.central import cli as central_cli
 from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey, KeyFileError
 from kiosk.settings import Settings, default_data_dir
+from kiosk.sync import cli as sync_cli
 from kiosk.vault import Vault, VaultError
 
 EXIT_USAGE = 2
@@ -79,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
         "--passphrase-file", type=Path, help=f"read the passphrase from a file (or ${PASSPHRASE_ENV})"
     )
     p.set_defaults(handler=_keygen)
+    central_cli.register(sub)
+    sync_cli.register(sub)
     return parser
 
 

@@ -7,12 +7,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey, KeyFileError
+from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey, DeviceKey, KeyFileError
 
 log = logging.getLogger("kiosk.keys")
 
 PUBLIC_KEY_FILE = "campaign-public.pem"
 PRIVATE_KEY_FILE = "campaign-private.pem"
+DEVICE_KEY_FILE = "device-key.pem"  # this kiosk's Ed25519 batch-signing key, made at enrolment
 DEMO_DIR = "demo-coordinator"  # in a demo data directory: the coordinator's half, for the demo
 DEMO_PASSPHRASE = "demo only - not for real signatures"
 
@@ -37,6 +38,38 @@ def install_public_key(source: Path, data_dir: Path) -> CampaignPublicKey:
     _write(data_dir / PUBLIC_KEY_FILE, key.to_pem(), mode=0o644)
     log.info("installed campaign key %s", key.fingerprint)
     return key
+
+
+def store_public_key(key: CampaignPublicKey, data_dir: Path) -> None:
+    """Keep a campaign key received at enrolment, where `kiosk run` looks for it."""
+    _write(data_dir / PUBLIC_KEY_FILE, key.to_pem(), mode=0o644)
+    log.info("installed campaign key %s", key.fingerprint)
+
+
+def device_key(data_dir: Path) -> DeviceKey:
+    """This kiosk's device key, created (0600) the first time it is needed."""
+    path = data_dir / DEVICE_KEY_FILE
+    if path.exists():
+        return load_device_key(path)
+    key = DeviceKey.generate()
+    _write(path, key.to_pem(), mode=0o600)
+    log.info("created a device key")
+    return key
+
+
+def load_device_key(path: Path) -> DeviceKey:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KeyFileError(
+            f"The device key {path} cannot be read ({exc.strerror}). Enrol the kiosk again "
+            "with a new code from the coordinator."
+        ) from None
+    return DeviceKey.from_pem(data, str(path))
+
+
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    _write(path, data, mode=mode)
 
 
 def write_key_pair(private: CampaignPrivateKey, passphrase: str, out_dir: Path) -> tuple[Path, Path]:

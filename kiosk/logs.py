@@ -20,6 +20,8 @@ def setup(data_dir: Path, *, verbose: bool = False) -> Path:
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("kiosk")
+    for old in root.handlers:  # a second setup in one process (tests, several commands)
+        old.close()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     return path

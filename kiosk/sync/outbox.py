@@ -36,6 +36,10 @@ class Backlog:
     unsent_batches: int  # closed, not acknowledged
     unsent_signatures: int  # in those batches
 
+    @property
+    def waiting_total(self) -> int:
+        return self.pending_signatures + self.unsent_signatures
+
 
 def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)

@@ -6,9 +6,10 @@ treat them as opaque, and random bytes make "is this blob still in the file?" un
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
@@ -47,3 +48,13 @@ def add_signatures(vault: Vault) -> AddSignatures:
         return added
 
     return _add
+
+
+@pytest.fixture(autouse=True)
+def _close_log_files() -> Iterator[None]:
+    """Commands run in-process set up file logging in their data directory; close it after."""
+    yield
+    root = logging.getLogger("kiosk")
+    for handler in root.handlers:
+        handler.close()
+    root.handlers.clear()

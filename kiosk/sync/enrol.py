@@ -1,0 +1,126 @@
+"""Enrolment from the kiosk's side, and reading back what enrolment stored.
+
+The kiosk takes a one-time code from the coordinator, makes (or reuses) its Ed25519 device
+key, registers the public half with the server, and keeps what the server hands back: the
+campaign public key, the appeal, the event and the server's address.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk import keys
+from kiosk.appeal import parse_appeal
+from kiosk.crypto import CampaignPublicKey, KeyFileError
+from kiosk.sync import outbox
+from kiosk.sync.client import CentralClient, SyncError
+from kiosk.vault import Vault
+from kiosk.vault.models import Device
+
+log = logging.getLogger("kiosk.sync")
+
+APPEAL_FILE = "appeal.toml"  # the appeal received at enrolment; `kiosk run` prefers it
+
+
+class EnrolmentError(Exception):
+    """Enrolment did not happen; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    server_url: str
+    event: str
+    device_key_file: Path
+    campaign_key_fingerprint: str
+    enrolled_at: datetime
+
+
+def enrolled(vault: Vault, data_dir: Path) -> Enrolled | None:
+    """What this kiosk's enrolment stored, or None if it was never enrolled."""
+    with Session(vault.engine) as s:
+        device = s.scalars(select(Device)).one()
+        if device.enrolled_at is None or not device.server_url or not device.device_key_file:
+            return None
+        return Enrolled(
+            server_url=device.server_url,
+            event=device.event or "",
+            device_key_file=data_dir / device.device_key_file,
+            campaign_key_fingerprint=device.campaign_key_fingerprint or "",
+            enrolled_at=device.enrolled_at.replace(tzinfo=UTC),
+        )
+
+
+def enrol(
+    vault: Vault,
+    data_dir: Path,
+    code: str,
+    server_url: str,
+    *,
+    client: CentralClient | None = None,
+) -> Enrolled:
+    server_url = server_url.rstrip("/")
+    if not server_url.startswith(("http://", "https://")):
+        raise EnrolmentError(f"{server_url!r} is not a server address; it starts with https://")
+    device_key = keys.device_key(data_dir)
+    own_client = client is None
+    http = client or CentralClient(server_url)
+    try:
+        answer = http.enrol(code.strip(), vault.device_id, device_key.public_bytes)
+    except SyncError as exc:
+        raise EnrolmentError(str(exc)) from None
+    finally:
+        if own_client:
+            http.close()
+    if answer.device_id != vault.device_id:
+        raise EnrolmentError("The server enrolled a different device id; nothing was changed.")
+    try:
+        campaign = CampaignPublicKey.from_pem(
+            answer.campaign_public_key_pem.encode("utf-8"), "the server's campaign key"
+        )
+    except KeyFileError as exc:
+        raise EnrolmentError(str(exc)) from None
+    if campaign.fingerprint != answer.campaign_key_fingerprint:
+        raise EnrolmentError(
+            "The campaign key the server sent does not match its fingerprint; nothing was kept."
+        )
+    appeal_bytes = answer.appeal_toml.encode("utf-8")
+    parse_appeal(appeal_bytes, "the appeal sent by the server")  # AppealError says what is wrong
+    _refuse_key_change_with_unsent(vault, data_dir, campaign)
+
+    keys.store_public_key(campaign, data_dir)
+    keys.write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
+    now = datetime.now(UTC).replace(microsecond=0)
+    with Session(vault.engine) as s, s.begin():
+        device = s.scalars(select(Device)).one()
+        device.device_key_file = keys.DEVICE_KEY_FILE
+        device.server_url = server_url
+        device.event = answer.event
+        device.campaign_key_fingerprint = campaign.fingerprint
+        device.enrolled_at = now.replace(tzinfo=None)
+    log.info("enrolled for event %r with campaign key %s", answer.event, campaign.fingerprint)
+    return Enrolled(
+        server_url, answer.event, data_dir / keys.DEVICE_KEY_FILE, campaign.fingerprint, now
+    )
+
+
+def _refuse_key_change_with_unsent(vault: Vault, data_dir: Path, new: CampaignPublicKey) -> None:
+    """Signatures sealed to one campaign must reach that campaign before the kiosk switches."""
+    current = data_dir / keys.PUBLIC_KEY_FILE
+    if not current.exists():
+        return
+    try:
+        old = keys.load_public_key(current).fingerprint
+    except KeyFileError:
+        return
+    if old != new.fingerprint and outbox.backlog(vault).waiting_total > 0:
+        raise EnrolmentError(
+            f"This kiosk still holds signatures for campaign key {old} that the server has not "
+            "confirmed. Sync them, or export them with 'kiosk export-batches', before enrolling "
+            "it for another campaign."
+        )

@@ -1,0 +1,39 @@
+"""Starting the sync worker for an enrolled kiosk, from its settings and data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk import keys
+from kiosk.settings import SyncSettings
+from kiosk.sync.client import CentralClient
+from kiosk.sync.closer import BatchCloser
+from kiosk.sync.enrol import Enrolled, enrolled
+from kiosk.sync.status import StatusBoard
+from kiosk.sync.worker import SyncWorker
+from kiosk.vault import Vault
+
+
+def closer_for(vault: Vault, enrolment: Enrolled, settings: SyncSettings) -> BatchCloser:
+    return BatchCloser(
+        vault,
+        keys.load_device_key(enrolment.device_key_file),
+        batch_size=settings.batch_size,
+        max_age=settings.batch_max_age,
+    )
+
+
+def start_sync(
+    vault: Vault, data_dir: Path, settings: SyncSettings, *, board: StatusBoard | None = None
+) -> SyncWorker | None:
+    """A running worker if this kiosk is enrolled, else None (it collects offline only)."""
+    enrolment = enrolled(vault, data_dir)
+    if enrolment is None:
+        return None
+    client = CentralClient(enrolment.server_url, timeout=settings.request_timeout.total_seconds())
+    worker = SyncWorker(
+        vault, closer_for(vault, enrolment, settings), client, settings, board=board
+    )
+    worker.start()
+    worker.sync_now()
+    return worker

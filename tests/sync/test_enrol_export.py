@@ -1,0 +1,126 @@
+"""Enrolment from the kiosk's side, and batch files for a USB stick (library and command)."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from conftest import AddSignatures  # type: ignore[import-not-found]
+from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+
+from kiosk import keys
+from kiosk.appeal import load_appeal
+from kiosk.cli import main
+from kiosk.crypto import CampaignPublicKey
+from kiosk.sync import outbox
+from kiosk.sync.batch import parse
+from kiosk.sync.enrol import APPEAL_FILE, EnrolmentError, enrol, enrolled
+from kiosk.vault import Vault
+
+APPEAL_TOML = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")
+
+
+@pytest.fixture
+def central(campaign_public_key: CampaignPublicKey) -> Iterator[tuple[FakeCentral, str]]:
+    fake = FakeCentral(
+        campaign_public_pem=campaign_public_key.to_pem().decode(),
+        campaign_fingerprint=campaign_public_key.fingerprint,
+        appeal_toml=APPEAL_TOML,
+        codes={"CODE-1": "Rally at the square", "CODE-2": "Second rally"},
+    )
+    with serve(fake.app()) as url:
+        yield fake, url
+
+
+def test_enrolment_keeps_key_appeal_event_and_server(
+    vault: Vault,
+    data_dir: Path,
+    central: tuple[FakeCentral, str],
+    campaign_public_key: CampaignPublicKey,
+) -> None:
+    fake, url = central
+    assert enrolled(vault, data_dir) is None
+    done = enrol(vault, data_dir, " CODE-1\n", url + "/")
+    assert (done.event, done.server_url) == ("Rally at the square", url)
+    assert enrolled(vault, data_dir) == done
+
+    device_key = keys.load_device_key(data_dir / keys.DEVICE_KEY_FILE)
+    assert fake.devices[vault.device_id] == device_key.public_bytes
+    assert stat.S_IMODE((data_dir / keys.DEVICE_KEY_FILE).stat().st_mode) == 0o600
+    stored = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)
+    assert stored.fingerprint == campaign_public_key.fingerprint
+    assert load_appeal(data_dir / APPEAL_FILE).id == "un-chechnya-purge"
+
+    # Enrolling again (a new event) keeps the same device key.
+    enrol(vault, data_dir, "CODE-2", url)
+    assert (
+        keys.load_device_key(data_dir / keys.DEVICE_KEY_FILE).public_bytes
+        == device_key.public_bytes
+    )
+    assert enrolled(vault, data_dir).event == "Second rally"  # type: ignore[union-attr]
+
+
+def test_a_used_code_is_refused_with_the_servers_words(
+    vault: Vault, data_dir: Path, central: tuple[FakeCentral, str]
+) -> None:
+    _fake, url = central
+    enrol(vault, data_dir, "CODE-1", url)
+    with pytest.raises(EnrolmentError, match="unknown, used or expired"):
+        enrol(vault, data_dir, "CODE-1", url)
+
+
+def test_a_server_sending_a_key_unlike_its_fingerprint_is_refused(
+    vault: Vault, data_dir: Path, central: tuple[FakeCentral, str]
+) -> None:
+    fake, url = central
+    fake.campaign_fingerprint = "0000-0000-0000-0000-0000"
+    with pytest.raises(EnrolmentError, match="does not match its fingerprint"):
+        enrol(vault, data_dir, "CODE-1", url)
+    assert enrolled(vault, data_dir) is None
+    assert not (data_dir / keys.PUBLIC_KEY_FILE).exists()
+
+
+def test_enroll_and_export_commands(
+    vault: Vault,
+    data_dir: Path,
+    tmp_path: Path,
+    central: tuple[FakeCentral, str],
+    add_signatures: AddSignatures,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _fake, url = central
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    assert main(["export-batches", str(stick), "--data-dir", str(data_dir)]) == 2
+    assert "not enrolled" in capsys.readouterr().err
+
+    assert main(["enroll", "CODE-1", "--server", url, "--data-dir", str(data_dir)]) == 0
+    assert "Rally at the square" in capsys.readouterr().out
+    assert main(["enroll", "CODE-1", "--server", url, "--data-dir", str(data_dir)]) == 2
+    assert "kiosk: The enrolment code was refused" in capsys.readouterr().err
+
+    added = add_signatures(150)  # the default batch size is 100: two batches
+    assert main(["export-batches", str(stick), "--data-dir", str(data_dir)]) == 0
+    assert "Wrote 2 batch files" in capsys.readouterr().out
+    written = sorted(stick.glob("*.kbatch"))
+    device_key = keys.load_device_key(data_dir / keys.DEVICE_KEY_FILE)
+    by_id = {b.id: b.envelope for b in outbox.unacknowledged(vault)}
+    ids = []
+    for path in written:
+        signed = parse(path.read_bytes())
+        signed.verify(device_key.public_bytes)
+        assert path.name == f"{signed.batch.batch_id}.kbatch"
+        assert path.read_bytes() == by_id[signed.batch.batch_id]  # the upload's exact bytes
+        ids += [r.id for r in signed.batch.records]
+    assert sorted(ids) == sorted(a.id for a in added)
+
+    before = {p.name: p.read_bytes() for p in written}
+    assert main(["export-batches", str(stick), "--data-dir", str(data_dir)]) == 0
+    assert {p.name: p.read_bytes() for p in stick.glob("*.kbatch")} == before
+    assert not list(stick.glob(".*"))  # no temporary files left behind
+
+    assert main(["export-batches", str(tmp_path / "nope"), "--data-dir", str(data_dir)]) == 2
+    assert "not a directory" in capsys.readouterr().err
