@@ -101,5 +101,9 @@ def upgrade(engine: Engine) -> None:
 
 def open_database(url: str) -> Engine:
     engine = make_engine(url)
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine

@@ -1,0 +1,205 @@
+"""`kiosk central ...` as a coordinator uses it, through kiosk.cli.main."""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from kiosk import keys
+from kiosk.central.campaign import CampaignInfo
+from kiosk.central.enrolment import enrol
+from kiosk.central.status import device_status
+from kiosk.cli import main
+from kiosk.crypto import CampaignPrivateKey
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def central(
+    tmp_path: Path,
+    database_url: str,
+    campaign: CampaignInfo,
+    campaign_private_key: CampaignPrivateKey,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Any:
+    """Runs `kiosk central COMMAND ...` on a data dir holding the campaign's (fast) key file."""
+    data_dir = tmp_path / "central"
+    data_dir.mkdir()
+    pem = campaign_private_key.to_pem(PASSPHRASE, scrypt_n=2**14)
+    (data_dir / keys.PRIVATE_KEY_FILE).write_bytes(pem)
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+
+    def run(*argv: str | Path) -> int:
+        common = ["--data-dir", str(data_dir), "--database-url", database_url]
+        return main(["central", str(argv[0]), *common, *map(str, argv[1:])])
+
+    return run
+
+
+def test_init_makes_an_encrypted_key_and_a_credential_once(
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    assert main(["central", "init", *args]) == 0
+    out = capsys.readouterr().out
+    assert "un-chechnya" in out and "kc_" in out
+    private = tmp_path / "c" / keys.PRIVATE_KEY_FILE
+    assert b"ENCRYPTED PRIVATE KEY" in private.read_bytes()
+    assert b"BEGIN PRIVATE KEY" not in private.read_bytes()
+    assert os.stat(private).st_mode & 0o077 == 0
+    assert main(["central", "init", *args]) == 2
+    assert "already holds campaign" in capsys.readouterr().err
+
+
+def test_init_refuses_a_short_passphrase(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "short")
+    args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    assert main(["central", "init", *args]) == 2
+    assert "at least 12" in capsys.readouterr().err
+    assert not (tmp_path / "c" / keys.PRIVATE_KEY_FILE).exists()
+
+
+def test_enroll_prints_a_code_and_its_qr(
+    central: Any, engine: Engine, new_kiosk: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert central("enroll", "--event", "Rally", "--valid-for", "30m") == 0
+    out = capsys.readouterr().out
+    code = out.split("\n\n")[1].strip()
+    assert "█" in out or "▀" in out  # the QR code, drawn with block characters
+    kiosk = new_kiosk()
+    assert enrol(engine, code, kiosk.device_id, kiosk.public_key_b64).event == "Rally"
+
+
+def test_enroll_rejects_a_bad_duration(central: Any, capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        central("enroll", "--event", "Rally", "--valid-for", "forever")
+    assert exit_.value.code == 2
+    assert "not a duration" in capsys.readouterr().err
+    assert central("enroll", "--event", "Rally", "--valid-for", "90d") == 2
+    assert "at most 30 days" in capsys.readouterr().err
+
+
+def test_revoke(central: Any, enrolled: Any, engine: Engine, capsys: Any) -> None:
+    kiosk = enrolled()
+    assert central("revoke", kiosk.device_id) == 0
+    assert device_status(engine)[0].revoked
+    assert central("revoke", "no-such-device") == 2
+    assert "no device no-such-device" in capsys.readouterr().err
+
+
+def test_import_stores_good_files_reports_bad_ones_and_changes_nothing_twice(
+    central: Any, enrolled: Any, tmp_path: Path, stored_counts: Any, capsys: Any
+) -> None:
+    kiosk = enrolled()
+    good = []
+    for n in (2, 3):
+        signed = kiosk.batch(n)
+        path = tmp_path / f"{signed.batch.batch_id}.kbatch"
+        path.write_bytes(signed.to_bytes())
+        good.append(path)
+    bad = tmp_path / "bad.kbatch"
+    bad.write_bytes(b"not a batch")
+    missing = tmp_path / "missing.kbatch"
+    assert central("import", good[0], bad, missing, good[1]) == 2
+    captured = capsys.readouterr()
+    assert "bad.kbatch: not imported: the batch is malformed" in captured.err
+    assert "missing.kbatch: not imported" in captured.err
+    assert captured.out.count(": imported:") == 2
+    assert stored_counts() == (2, 5)
+    assert central("import", *good) == 0
+    assert capsys.readouterr().out.count("already stored") == 2
+    assert stored_counts() == (2, 5)
+
+
+def test_status_shows_gaps_and_breaks(
+    central: Any, enrolled: Any, engine: Engine, capsys: Any
+) -> None:
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled("Market square")
+    ingest(engine, kiosk.batch(1).to_bytes())
+    kiosk.batch(1)
+    ingest(engine, kiosk.batch(1).to_bytes())
+    kiosk.prev_hash = "e" * 64
+    ingest(engine, kiosk.batch(2).to_bytes())
+    assert central("status") == 0
+    out = capsys.readouterr().out
+    assert kiosk.device_id in out and "Market square" in out and "CHAIN PROBLEM" in out
+    assert "missing batches: 2" in out and "broken chain at batches: 4" in out
+
+
+def test_export_csv_round_trip(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled()
+    records = [
+        kiosk.record(email="a@example.org", last_name="-2+3"),
+        kiosk.record(email="A@example.org "),
+        kiosk.record(email="b@example.org", comment='He said "no",\r\nthen left'),
+    ]
+    ingest(engine, kiosk.batch(records).to_bytes())
+    out = tmp_path / "signatures.csv"
+    assert central("export", "--format", "csv", "--out", out, "--progress") == 0
+    err = capsys.readouterr().err
+    assert "exported 2 signatures" in err and "removed 1 duplicates" in err
+    assert "export: [" in err
+    assert os.stat(out).st_mode & 0o077 == 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["signature_id"] for r in rows] == [records[0].signature_id, records[2].signature_id]
+    assert rows[0]["last_name"] == "'-2+3"
+    assert rows[1]["comment"] == 'He said "no",\r\nthen left'
+
+
+def test_export_with_the_wrong_passphrase_is_a_message(
+    central: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "not the passphrase at all")
+    out = tmp_path / "signatures.csv"
+    assert central("export", "--out", out) == 2
+    err = capsys.readouterr().err
+    assert "passphrase does not open" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_export_json_to_stdout(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    import json
+
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch(2).to_bytes())
+    passphrase_file = tmp_path / "pass"
+    passphrase_file.write_text(PASSPHRASE + "\n")
+    assert central("export", "--format", "json", "--passphrase-file", passphrase_file) == 0
+    assert len(json.loads(capsys.readouterr().out)["signatures"]) == 2
+
+
+def test_bad_database_url_is_a_message(tmp_path: Path, capsys: Any) -> None:
+    argv = ["central", "status", "--data-dir", str(tmp_path), "--database-url", "mysql://x/y"]
+    assert main(argv) == 2
+    assert "SQLite or PostgreSQL" in capsys.readouterr().err
+
+
+def test_enroll_valid_for_parses(central: Any) -> None:
+    from kiosk.central.cli import _duration
+
+    assert _duration("90m") == timedelta(minutes=90)
+    assert _duration("7d") == timedelta(days=7)
