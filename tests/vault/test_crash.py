@@ -29,7 +29,7 @@ from kiosk.record import open_record
 from kiosk.vault import VAULT_FILE, Vault
 
 sys.path.insert(0, str(Path(__file__).parent))
-from crash_child import entries  # noqa: E402
+from crash_child import entries
 
 CHILD = Path(__file__).with_name("crash_child.py")
 KILLS = 100 if os.environ.get("CI") == "true" else 20
