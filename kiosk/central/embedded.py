@@ -1,0 +1,87 @@
+"""A central server inside another program: what `kiosk demo` runs so that a newcomer sees the
+whole flow (enrol, sign, sync, export) without setting anything up.
+
+    from kiosk.central.embedded import start_local_server
+
+    server = start_local_server(data_dir, public_key)   # SQLite in data_dir, 127.0.0.1:<free port>
+    code = server.issue_enrolment_code("Demo")          # what `kiosk central enroll` would print
+    ...                                                 # the kiosk enrols at server.url and syncs
+    server.export(private_key, "csv", out)              # optional: the coordinator's export
+    server.stop()
+
+- `data_dir` gets its own SQLite database (`central.sqlite3`); the first start stores the campaign
+  (`public_key` and the appeal, by default the bundled one), later starts reuse it. A data
+  directory that holds another campaign raises `kiosk.central.errors.Conflict`.
+- The server is uvicorn on 127.0.0.1 with an ephemeral port, in a daemon thread; `url` is its base
+  (e.g. "http://127.0.0.1:54321"), the API under `/api/v1` as in docs/sync-protocol.md.
+- `stop()` ends the server (bounded wait) and closes the database; `LocalServer` is also a
+  context manager.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from importlib.resources import files
+from pathlib import Path
+from typing import TextIO
+
+from kiosk import datadir
+from kiosk.appeal import DEFAULT_APPEAL
+from kiosk.central import errors
+from kiosk.central.api import create_app
+from kiosk.central.campaign import create_campaign, find_campaign
+from kiosk.central.db import default_url, open_database
+from kiosk.central.enrolment import issue_code
+from kiosk.central.export import ExportResult, export
+from kiosk.central.server import ServerThread
+from kiosk.central.status import DeviceStatus, device_status
+from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
+
+
+class LocalServer:
+    def __init__(self, data_dir: Path, public_key: CampaignPublicKey, appeal_toml: str) -> None:
+        self.engine = open_database(default_url(datadir.prepare(data_dir)))
+        try:
+            campaign = find_campaign(self.engine) or create_campaign(
+                self.engine, public_key, appeal_toml
+            )
+            if campaign.key_fingerprint != public_key.fingerprint:
+                raise errors.Conflict(
+                    f"{data_dir} holds the central database of campaign "
+                    f"{campaign.key_fingerprint}, not {public_key.fingerprint}"
+                )
+            self._thread = ServerThread(create_app(self.engine)).start()
+        except BaseException:
+            self.engine.dispose()
+            raise
+        self.url = self._thread.url
+
+    def issue_enrolment_code(self, event: str, valid_for: timedelta = timedelta(hours=1)) -> str:
+        return issue_code(self.engine, event, valid_for).code
+
+    def status(self) -> list[DeviceStatus]:
+        return device_status(self.engine)
+
+    def export(self, key: CampaignPrivateKey, fmt: str, out: TextIO) -> ExportResult:
+        return export(self.engine, key, fmt, out)
+
+    def stop(self) -> None:
+        self._thread.stop()
+        self.engine.dispose()
+
+    def __enter__(self) -> LocalServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_local_server(
+    data_dir: Path, public_key: CampaignPublicKey, appeal_toml: str | None = None
+) -> LocalServer:
+    """Start a central server for this campaign on loopback; see the module docstring."""
+    if appeal_toml is None:
+        appeal_toml = (
+            files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
+        )
+    return LocalServer(data_dir, public_key, appeal_toml)
