@@ -49,7 +49,7 @@ class AppealScreen(QWidget):
         self.sign_button = action_button(
             "Sign the petition", "sign_button", primary=True, accessible_name="Sign the petition"
         )
-        self.sign_button.setProperty("size", "hero")
+        self.sign_button.setProperty("large", True)
         self.sign_button.clicked.connect(self.sign_requested)
         bar_layout.addWidget(self.sign_button)
         layout.addWidget(bar)

@@ -35,6 +35,8 @@ class SignScreen(QWidget):
         self._appeal = appeal
         layout = screen_layout(self)
         self._scroll, column = reading_column("sign_scroll", "Your details")
+        # Tab goes from field to field and the page follows; the page itself needs no stop.
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self._scroll, 1)
 
         column.addWidget(text_label("Add your name", "title", object_name="sign_title"))
@@ -202,7 +204,9 @@ class SignScreen(QWidget):
             and event.key() in _ENTER_KEYS
         ):
             if watched in self._enter_moves_to:
-                self._enter_moves_to[watched].setFocus(Qt.FocusReason.TabFocusReason)
+                following = self._enter_moves_to[watched]
+                following.setFocus(Qt.FocusReason.TabFocusReason)
+                self._scroll.ensureWidgetVisible(following, 0, 80)
                 return True
             if watched in self._enter_continues:
                 self.try_continue()

@@ -77,6 +77,11 @@ class Supporter:
         self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
     def focus(self) -> QWidget:
+        if QApplication.activeWindow() is None:
+            # Qt's offscreen platform makes every popup it shows the active window and never
+            # hands activation back; a real window system returns it to the kiosk window.
+            with self.qtbot.waitActive(self.window):
+                self.window.activateWindow()
         # Keys go to an open popup (the country suggestions) first, as on a real screen.
         target = QApplication.activePopupWidget() or QApplication.focusWidget()
         assert target is not None, "nothing has the keyboard focus"
