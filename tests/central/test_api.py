@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from kiosk.central.api import create_app
 from kiosk.central.campaign import CampaignInfo, issue_credential
+from kiosk.central.db import open_database
 from kiosk.central.enrolment import issue_code, revoke
 from kiosk.central.server import ServerThread
 
@@ -213,3 +214,33 @@ def test_committed_openapi_document_is_current(engine: Engine) -> None:
     current = create_app(engine).openapi()
     committed = json.loads(OPENAPI_FILE.read_text("utf-8"))
     assert committed == current, "run: python -m kiosk.central.openapi > docs/openapi.json"
+
+
+def test_two_servers_on_one_database_store_a_batch_once(
+    database_url: str, campaign: CampaignInfo, enrolled: Any, stored_counts: Any
+) -> None:
+    """Two server processes, each with its own engine and pool, racing on one database."""
+    signed = enrolled().batch(3)
+    results: list[httpx.Response] = []
+    start = threading.Barrier(2, timeout=10)
+    engines = [open_database(database_url) for _ in range(2)]
+    servers = [ServerThread(create_app(e)).start() for e in engines]
+
+    def upload(url: str) -> None:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            start.wait()
+            results.append(put(http, signed))
+
+    try:
+        threads = [threading.Thread(target=upload, args=(s.url,)) for s in servers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    finally:
+        for server, engine in zip(servers, engines, strict=True):
+            server.stop()
+            engine.dispose()
+    assert sorted(r.status_code for r in results) == [200, 201]
+    assert results[0].json() == results[1].json()
+    assert stored_counts() == (1, 3)
