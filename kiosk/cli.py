@@ -18,6 +18,7 @@ from kiosk.appeal import Appeal, AppealError, load_appeal, load_bundled_appeal
 from kiosk.central import cli as central_cli
 from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey, KeyFileError
 from kiosk.settings import Settings, default_data_dir
+from kiosk.sync import APPEAL_FILE
 from kiosk.sync import cli as sync_cli
 from kiosk.vault import Vault, VaultError
 
@@ -114,23 +115,31 @@ def _run(args: argparse.Namespace) -> int:
     vault = Vault.open(settings.data_dir)
     try:
         from kiosk.signing import SignatureDesk
+        from kiosk.sync import service as sync_service
         from kiosk.ui.app import run_kiosk
 
         desk = SignatureDesk(appeal, vault, key)
-        return run_kiosk(
-            desk,
-            fullscreen=settings.fullscreen,
-            demo_notice=demo_notice,
-            thanks_seconds=settings.thanks_seconds,
-            quit_after_shown=args.quit_after_shown,
-        )
+        worker = sync_service.start_sync(vault, settings.data_dir, settings.sync)
+        try:
+            return run_kiosk(
+                desk,
+                fullscreen=settings.fullscreen,
+                demo_notice=demo_notice,
+                thanks_seconds=settings.thanks_seconds,
+                quit_after_shown=args.quit_after_shown,
+                sync_board=worker.board if worker else None,
+            )
+        finally:
+            if worker is not None:
+                worker.stop()
     finally:
         vault.close()
 
 
 def _appeal(settings: Settings) -> Appeal:
     if settings.appeal_file is None:
-        return load_bundled_appeal()
+        enrolled = settings.data_dir / APPEAL_FILE  # received at enrolment
+        return load_appeal(enrolled) if enrolled.exists() else load_bundled_appeal()
     return load_appeal(settings.appeal_file)
 
 

@@ -18,14 +18,12 @@ from sqlalchemy.orm import Session
 from kiosk import keys
 from kiosk.appeal import parse_appeal
 from kiosk.crypto import CampaignPublicKey, KeyFileError
-from kiosk.sync import outbox
+from kiosk.sync import APPEAL_FILE, outbox
 from kiosk.sync.client import CentralClient, SyncError
 from kiosk.vault import Vault
 from kiosk.vault.models import Device
 
 log = logging.getLogger("kiosk.sync")
-
-APPEAL_FILE = "appeal.toml"  # the appeal received at enrolment; `kiosk run` prefers it
 
 
 class EnrolmentError(Exception):

@@ -9,11 +9,13 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__
+from kiosk.ui import sync_status
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
     from kiosk.signing import SignatureDesk
+    from kiosk.sync.status import StatusBoard
 
 WINDOWED_SIZE = (1280, 800)
 
@@ -25,6 +27,7 @@ def run_kiosk(
     demo_notice: str | None,
     thanks_seconds: float = 8,
     quit_after_shown: bool = False,
+    sync_board: StatusBoard | None = None,
 ) -> int:
     """Show the kiosk and run until the window closes; returns the application's exit code.
 
@@ -33,6 +36,8 @@ def run_kiosk(
     """
     app = application()
     window = KioskWindow(desk, demo_notice, thanks_seconds=thanks_seconds)
+    if sync_board is not None:
+        sync_status.install(window.appeal_screen, sync_board)
     if quit_after_shown:
         window.appeal_screen.installEventFilter(_QuitWhenPainted(app, parent=window))
     if fullscreen:

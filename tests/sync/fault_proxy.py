@@ -120,7 +120,7 @@ def _read_message(sock: socket.socket) -> bytes | None:
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
         if not chunk:
-            return None if not data else data
+            return data or None
         data += chunk
         if len(data) > MAX_MESSAGE:
             raise ValueError("message too large")

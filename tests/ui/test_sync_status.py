@@ -1,0 +1,59 @@
+"""The sync status corner on the appeal screen: fed from the worker's thread, drawn on the GUI's."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtWidgets import QLabel
+
+from kiosk.appeal import Appeal
+from kiosk.sync.status import StatusBoard, SyncStatus
+from kiosk.ui import sync_status
+from kiosk.ui.appeal_screen import AppealScreen
+
+
+def test_status_published_on_a_worker_thread_is_shown_on_the_gui_thread(
+    qtbot: QtBot, appeal: Appeal
+) -> None:
+    screen = AppealScreen(appeal, signed_count=3)
+    qtbot.addWidget(screen)
+    board = StatusBoard()
+    label = sync_status.install(screen, board)
+    assert screen.findChild(QLabel, "sync_status") is label
+    assert label.text() == "Nothing to sync yet"
+
+    painted_on: list[threading.Thread] = []
+    original = label.show_status
+
+    def spy(status: SyncStatus) -> None:
+        painted_on.append(threading.current_thread())
+        original(status)
+
+    relay = screen.findChild(sync_status.SyncStatusRelay)
+    assert relay is not None
+    relay.status_changed.disconnect(label.show_status)
+    relay.status_changed.connect(spy)
+
+    worker = threading.Thread(
+        target=board.publish,
+        args=(SyncStatus(enrolled=True, pending_signatures=4, unsent_signatures=3),),
+    )
+    with qtbot.waitSignal(relay.status_changed, timeout=2000):
+        worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: label.text() == "7 waiting to sync", timeout=2000)
+    assert painted_on == [threading.main_thread()]
+    assert label.accessibleName() == "Sync status: 7 waiting to sync"
+
+
+def test_descriptions_say_what_a_volunteer_needs() -> None:
+    now = datetime(2025, 5, 1, 12, tzinfo=UTC)
+    done = SyncStatus(last_success=now - timedelta(minutes=5), server_reachable=True)
+    assert sync_status.describe(done, lambda: now) == "All signatures synced · last sync 5 min ago"
+    offline = SyncStatus(pending_signatures=2, server_reachable=False)
+    assert sync_status.describe(offline) == "2 waiting to sync · offline"
+    revoked = SyncStatus(unsent_signatures=5, last_error="This kiosk was revoked.")
+    assert sync_status.describe(revoked) == "5 waiting to sync · This kiosk was revoked."
