@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import AddSignatures  # type: ignore[import-not-found]
+from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto import DeviceKey
 from kiosk.sync.batch import GENESIS_HASH, parse

@@ -8,8 +8,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from conftest import AddSignatures  # type: ignore[import-not-found]
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk import keys
 from kiosk.appeal import load_appeal

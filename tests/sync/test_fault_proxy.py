@@ -9,9 +9,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from conftest import AddSignatures  # type: ignore[import-not-found]
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
 from fault_proxy import FAULTS, FaultProxy  # type: ignore[import-not-found]
+from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto import DeviceKey
 from kiosk.settings import SyncSettings

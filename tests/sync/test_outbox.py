@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import AddSignatures  # type: ignore[import-not-found]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto import DeviceKey
 from kiosk.sync import outbox

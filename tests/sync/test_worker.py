@@ -12,10 +12,10 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import AddSignatures  # type: ignore[import-not-found]
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto import DeviceKey
 from kiosk.settings import SyncSettings
