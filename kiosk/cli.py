@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kiosk import __version__, datadir, keys, logs
 from kiosk.appeal import Appeal, AppealError, load_appeal, load_bundled_appeal
@@ -25,6 +26,7 @@ from kiosk.vault import Vault, VaultError
 EXIT_USAGE = 2
 MIN_PASSPHRASE = 12
 PASSPHRASE_ENV = "KIOSK_KEY_PASSPHRASE"
+DEMO_CENTRAL_DIR = "demo-central"  # the demo's central server database, inside its data dir
 
 
 class UserError(Exception):
@@ -119,6 +121,7 @@ def _run(args: argparse.Namespace) -> int:
         from kiosk.ui.app import run_kiosk
 
         desk = SignatureDesk(appeal, vault, key)
+        local_server = _demo_server(vault, settings.data_dir, key) if args.demo else None
         worker = sync_service.start_sync(vault, settings.data_dir, settings.sync)
         try:
             return run_kiosk(
@@ -132,8 +135,26 @@ def _run(args: argparse.Namespace) -> int:
         finally:
             if worker is not None:
                 worker.stop()
+            if local_server is not None:
+                local_server.stop()
     finally:
         vault.close()
+
+
+def _demo_server(vault: Vault, data_dir: Path, key: CampaignPublicKey) -> Any:
+    """The demo's own central server on 127.0.0.1, with this kiosk enrolled to it."""
+    from kiosk.central.embedded import start_local_server
+    from kiosk.sync.enrol import EnrolmentError, enrol
+
+    server = start_local_server(data_dir / DEMO_CENTRAL_DIR, key)
+    try:
+        # A new port on every start, so the kiosk enrols again (with its same device key).
+        enrol(vault, data_dir, server.issue_enrolment_code("Demo event"), server.url)
+    except EnrolmentError as exc:
+        server.stop()
+        raise UserError(f"the demo server did not enrol this kiosk: {exc}") from None
+    print(f"kiosk: demo central server at {server.url}", file=sys.stderr)
+    return server
 
 
 def _appeal(settings: Settings) -> Appeal:
