@@ -112,10 +112,9 @@ def _retry_or_refuse(s: Session, code_hash: str, device_id: str, public_key: byt
     if row is None:
         raise EnrolmentRefused("this enrolment code is unknown; check it or ask for a new one")
     if row.used_at is not None:
-        device = s.get(Device, device_id)
-        same = row.device_id == device_id and device is not None
-        if same and device.public_key == public_key and device.revoked_at is None:
-            return row.event
+        device = s.get(Device, device_id) if row.device_id == device_id else None
+        if device is not None and device.public_key == public_key and device.revoked_at is None:
+            return row.event  # the same kiosk retrying after a lost response
         raise EnrolmentRefused("this enrolment code has already been used; ask for a new one")
     raise EnrolmentRefused("this enrolment code has expired; ask the coordinator for a new one")
 
