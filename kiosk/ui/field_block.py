@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.form import FieldSpec
 from kiosk.ui.countries import country_names
@@ -77,7 +85,9 @@ class FieldBlock(QWidget):
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(-1)
             editor.setEditText("")  # setText on the line edit beneath, which drops its history
-            editor.completer().setCompletionPrefix("")
+            completer = editor.completer()
+            if completer is not None:
+                completer.setCompletionPrefix("")
         else:
             editor.setText("")  # unlike clear(), setText leaves nothing to undo
         self.clear_error()
@@ -115,13 +125,16 @@ def _country_box(placeholder: str) -> QComboBox:
     line.setPlaceholderText(placeholder)
     box.view().setObjectName("field_country_list")
     box.view().setAccessibleName("Countries")
-    completer = box.completer()
+    # Suggestions as the supporter types: "king" offers "United Kingdom".
+    completer = QCompleter(box.model(), box)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    suggestions = completer.popup()  # exists once the mode asks for a popup
+    suggestions = QListView()
     suggestions.setObjectName("field_country_suggestions")
     suggestions.setAccessibleName("Matching countries")
+    completer.setPopup(suggestions)
+    box.setCompleter(completer)
     return box
 
 

@@ -153,6 +153,7 @@ class SignScreen(QWidget):
             accessible_name="I agree to the terms",
         )
         self.terms: QCheckBox = terms.checkbox
+        self._terms_row = terms
         layout.addWidget(terms)
         self._terms_error = text_label(role="error", object_name="error_terms")
         self._terms_error.setAccessibleName("Problem with the consent")
@@ -182,7 +183,7 @@ class SignScreen(QWidget):
     def _wire_keyboard(self) -> None:
         """Tab follows the page; Enter moves to the next field, and from a tick box continues."""
         editors: list[QWidget] = [block.editor for block in self._blocks.values()]
-        boxes: list[QWidget] = [self.terms] + ([self.updates] if self.updates else [])
+        boxes: list[QWidget] = [self.terms, *([self.updates] if self.updates else [])]
         chain = [*editors, *boxes, self.back_button, self.continue_button]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
@@ -219,5 +220,5 @@ class SignScreen(QWidget):
                 self._scroll.ensureWidgetVisible(block, 0, 40)
                 block.editor.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
-        self._scroll.ensureWidgetVisible(self._terms_error.parentWidget(), 0, 40)
+        self._scroll.ensureWidgetVisible(self._terms_row, 0, 80)
         self.terms.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -65,7 +65,9 @@ class KioskWindow(QWidget):
         self._show(self.appeal_screen)
 
     def current_screen(self) -> QWidget:
-        return self._stack.currentWidget()
+        screen = self._stack.currentWidget()
+        assert screen is not None, "the appeal screen is always in the stack"
+        return screen
 
     # The flow, one step per method.
 

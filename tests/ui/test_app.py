@@ -2,58 +2,76 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from importlib.resources import files
 
 import pytest
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.signing import SignatureDesk
-from kiosk.ui.app import WINDOWED_SIZE, application, run_kiosk
+from kiosk.ui.app import WINDOWED_SIZE, application
 from kiosk.ui.look import IMAGE_PREFIX, load_stylesheet
+
+# Runs in a child process: run_kiosk starts and ends the application's event loop, which a
+# test process that goes on to other Qt tests must not do.
+RUN_AND_REPORT = """
+import json, sys, tempfile
+from pathlib import Path
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from kiosk.appeal import load_bundled_appeal
+from kiosk.crypto import CampaignPrivateKey
+from kiosk.signing import SignatureDesk
+from kiosk.ui.app import run_kiosk
 from kiosk.ui.window import KioskWindow
+from kiosk.vault import Vault
+
+fullscreen = sys.argv[1] == "fullscreen"
+seen = []
+
+def look():
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, KioskWindow) and widget.isVisible():
+            seen.append({
+                "screen": widget.current_screen().objectName(),
+                "fullscreen": widget.isFullScreen(),
+                "frameless": bool(widget.windowFlags() & Qt.WindowType.FramelessWindowHint),
+                "size": [widget.width(), widget.height()],
+            })
+
+with tempfile.TemporaryDirectory() as data:
+    vault = Vault.open(Path(data))
+    desk = SignatureDesk(load_bundled_appeal(), vault, CampaignPrivateKey.generate().public_key())
+    QTimer.singleShot(0, look)
+    code = run_kiosk(desk, fullscreen=fullscreen, demo_notice=None, quit_after_shown=True)
+    vault.close()
+print(json.dumps({"code": code, "seen": seen}))
+"""
 
 
-@pytest.mark.parametrize("fullscreen", [False, True], ids=["windowed", "fullscreen"])
-def test_run_kiosk_shows_the_appeal(
-    qapp: QApplication, desk: SignatureDesk, fullscreen: bool
-) -> None:
-    seen: list[tuple[str, bool, bool, tuple[int, int]]] = []
-
-    def look_at_the_window() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, KioskWindow) and widget.isVisible():
-                frameless = bool(widget.windowFlags() & Qt.WindowType.FramelessWindowHint)
-                size = (widget.width(), widget.height())
-                seen.append(
-                    (widget.current_screen().objectName(), widget.isFullScreen(), frameless, size)
-                )
-
-    timed_out: list[bool] = []
-
-    def give_up() -> None:
-        timed_out.append(True)
-        qapp.exit(1)
-
-    QTimer.singleShot(0, look_at_the_window)
-    # Should the kiosk not quit once shown, the test ends instead of hanging.
-    safety = QTimer()
-    safety.setSingleShot(True)
-    safety.timeout.connect(give_up)
-    safety.start(10_000)
-    result = run_kiosk(desk, fullscreen=fullscreen, demo_notice=None, quit_after_shown=True)
-    safety.stop()
-    assert not timed_out, "the kiosk did not quit after the appeal was shown"
-    assert result == 0
-
-    assert len(seen) == 1
-    screen, is_fullscreen, frameless, size = seen[0]
-    assert screen == "appeal_screen"
-    assert (is_fullscreen, frameless) == (fullscreen, fullscreen)
-    if not fullscreen:
-        assert size == WINDOWED_SIZE
+@pytest.mark.parametrize("mode", ["windowed", "fullscreen"])
+def test_run_kiosk_shows_the_appeal_and_quits_once_shown(mode: str) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_FATAL_WARNINGS": "1"}
+    child = subprocess.run(
+        [sys.executable, "-c", RUN_AND_REPORT, mode],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    report = json.loads(child.stdout.splitlines()[-1])
+    assert report["code"] == 0
+    [window] = report["seen"]
+    assert window["screen"] == "appeal_screen"
+    assert window["fullscreen"] is window["frameless"] is (mode == "fullscreen")
+    if mode == "windowed":
+        assert tuple(window["size"]) == WINDOWED_SIZE
 
 
 def test_application_reuses_the_running_one(qapp: QApplication) -> None:
