@@ -105,9 +105,9 @@ class SignScreen(QWidget):
             return
         count = len(result.errors)
         self._summary.setText(
-            "Please fix the highlighted field."
+            "Please fix the problem marked above."
             if count == 1
-            else f"Please fix the {count} highlighted fields."
+            else f"Please fix the {count} problems marked above."
         )
         self._summary.show()
         self._focus_first_problem(result.errors)

@@ -86,7 +86,8 @@ def test_invalid_entries_get_inline_help_and_nothing_is_stored(
             assert not label.isVisible(), f"a message for {name}, which is fine"
     assert "last name" in errors["last_name"].text()
     assert supporter.find("field_last_name").property("invalid") is True
-    assert "4 highlighted" in supporter.find("form_error_summary", QLabel).text()
+    summary = supporter.find("form_error_summary", QLabel).text()
+    assert summary == "Please fix the 4 problems marked above."
     assert vault.count() == 0
 
     # Fixing a field takes its message away at once; ticking the box takes the consent's away.
