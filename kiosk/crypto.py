@@ -101,7 +101,16 @@ class CampaignPublicKey:
             raise KeyFileError(
                 f"{source} holds keys of the wrong kind; a campaign key is ML-KEM-768 + X25519."
             )
-        return cls(m, x)
+        key = cls(m, x)
+        # Any 32 bytes are a valid X25519 key, so damage to the key material would otherwise
+        # load silently as another key; the fingerprint written beside it catches that.
+        stated = re.search(rb"^Kiosk campaign public key ([0-9a-f-]+)\s*$", data, re.M)
+        if stated and stated.group(1).decode() != key.fingerprint:
+            raise KeyFileError(
+                f"{source} is damaged: its keys do not match the fingerprint written in it "
+                f"({stated.group(1).decode()}). Ask your coordinator for a fresh copy."
+            )
+        return key
 
 
 @dataclass(frozen=True)
