@@ -367,3 +367,26 @@ def test_installed_keygen_rejects_a_short_passphrase(tmp_path: Path) -> None:
     assert code == 2
     assert "use at least 12" in _one_line_error(err)
     assert not (tmp_path / "keys").exists()
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`kiosk ... | head` must not end in a BrokenPipeError traceback."""
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text("a passphrase long enough\n")
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("kiosk")),
+            "keygen",
+            "--out",
+            str(tmp_path / "keys"),
+            "--passphrase-file",
+            str(passphrase),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader leaves before the first line is written
+    _, err = proc.communicate(timeout=60)
+    assert (tmp_path / "keys" / keys.PRIVATE_KEY_FILE).exists()
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
