@@ -100,3 +100,34 @@ def test_kiosk_demo_starts_shows_the_appeal_and_leaves_a_sound_data_dir(tmp_path
     assert log_text.count("upgrading vault schema") == 1
     assert log_text.count("created demo campaign key") == 1
     assert "Traceback" not in second.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="kiosk run aborts at interpreter exit (SIGABRT, 'Fatal Python error: none_dealloc') "
+    "when the KioskWindow is left for the final garbage collection; run_kiosk should delete "
+    "the window before returning. Remove this mark once fixed.",
+)
+def test_kiosk_run_starts_with_a_handed_over_key_and_exits_cleanly(
+    tmp_path: Path, campaign_public_key: CampaignPublicKey
+) -> None:
+    key_file = tmp_path / "from-the-coordinator.pem"
+    key_file.write_bytes(campaign_public_key.to_pem())
+    data_dir = tmp_path / "kiosk"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    args = [str(KIOSK), "run", "--data-dir", str(data_dir), "--quit-after-shown"]
+    result = subprocess.run(
+        [*args, "--campaign-key", str(key_file)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        cwd="/",
+    )
+    # The key is installed and the vault created before the window shows, whatever happens after.
+    assert (data_dir / keys.PUBLIC_KEY_FILE).read_bytes() == campaign_public_key.to_pem()
+    assert _vault_facts(data_dir)[0] == SCHEMA_HEAD
+    assert "Fatal Python error" not in result.stderr
+    assert result.returncode == 0, result.stderr
