@@ -1,5 +1,6 @@
-"""The `kiosk` command: every expected failure is one clear line and exit status 2, never a
-traceback; keygen writes a usable key pair and refuses what would lose one."""
+"""The `kiosk` command (kiosk/cli.py; named apart from tests/central/test_cli.py, since pytest
+needs unique test module names): every expected failure is one clear line and exit status 2,
+never a traceback; keygen writes a usable key pair and refuses what would lose one."""
 
 from __future__ import annotations
 
