@@ -6,8 +6,6 @@ stylesheet selects on, so a screen never hard-codes a colour or a font size.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# Line spacing for passages of text, as a percentage of the font's own.
-LINE_HEIGHT = 135
+from kiosk.ui.wrapping_label import WrappingLabel
+
+# Line spacing for passages of text, relative to the font's own.
+LINE_SPACING = 1.35
 
 # Lines longer than this are hard to follow at arm's length, even on a wide screen.
 READING_WIDTH = 880
@@ -37,14 +37,19 @@ def text_label(text: str = "", role: str = "body", *, object_name: str = "") -> 
 
 
 def reading_label(text: str, role: str = "body", *, object_name: str = "") -> QLabel:
-    """A label for long passages, with the looser line spacing that makes them easy to follow.
+    """A label for passages of text, with the looser line spacing that makes them easy to follow."""
+    return wrapping_label(text, role, object_name=object_name, line_spacing=LINE_SPACING)
 
-    Qt offers line spacing only through rich text, so the text is escaped first: what shows is
-    still exactly the text given, never markup.
-    """
-    label = text_label(object_name=object_name, role=role)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setText(f'<p style="line-height: {LINE_HEIGHT}%;">{html.escape(text)}</p>')
+
+def wrapping_label(
+    text: str, role: str = "value", *, object_name: str = "", line_spacing: float = 1.0
+) -> QLabel:
+    """A label for text nobody here controls the shape of, such as what a supporter typed or a
+    link in the appeal: it breaks inside a long word rather than widening the screen."""
+    label = WrappingLabel(text, line_spacing=line_spacing)
+    style_text_label(label, role)
+    if object_name:
+        label.setObjectName(object_name)
     return label
 
 

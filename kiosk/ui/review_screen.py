@@ -7,7 +7,14 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.appeal import Appeal
 from kiosk.form import FIELDS, Submission
-from kiosk.ui.parts import action_bar, action_button, reading_column, screen_layout, text_label
+from kiosk.ui.parts import (
+    action_bar,
+    action_button,
+    reading_column,
+    screen_layout,
+    text_label,
+    wrapping_label,
+)
 
 
 class ReviewScreen(QWidget):
@@ -74,7 +81,7 @@ class ReviewScreen(QWidget):
             caption = text_label(spec.label, "review_label")
             grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
             shown = self._value_label(value or "Not given", f"review_{name}")
-            shown.setProperty("role", "value" if value else "hint")
+            shown.setProperty("role", "value" if value else "value_missing")
             grid.addWidget(shown, row, 1)
         card_layout.addLayout(grid)
         return card
@@ -93,7 +100,7 @@ class ReviewScreen(QWidget):
         return card
 
     def _value_label(self, text: str, object_name: str) -> QLabel:
-        label = text_label(text, "value", object_name=object_name)
+        label = wrapping_label(text, "value", object_name=object_name)
         self._values.append(label)
         return label
 

@@ -119,3 +119,33 @@ def test_controls_are_named_for_tests_and_screen_readers(
                 assert widget.accessibleName(), f"{widget.objectName()} has no accessible name"
                 checked += 1
     assert checked >= 20
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
+def test_long_unbroken_entries_wrap_on_the_review(
+    qtbot: QtBot, make_window: Callable[..., KioskWindow], size: tuple[int, int]
+) -> None:
+    supporter = Supporter(qtbot, make_window(size=size))
+    supporter.tap("sign_button")
+    supporter.fill_in(
+        {
+            "field_first_name": "A" * 80,
+            "field_last_name": "B" * 80,
+            "field_email": "c" * 60 + "@" + "d" * 60 + ".example.org",
+            "field_country": "Ireland",
+        },
+        comment=False,
+    )
+    supporter.write_comment(("x" * 990,))
+    supporter.tap("consent_terms")
+    supporter.tap("continue_button")
+    assert supporter.screen == "review_screen"
+
+    window = supporter.window
+    for label in shown(window, QLabel):
+        right = label.mapTo(window, QPoint(label.width(), 0)).x()
+        assert right <= window.width(), f"{label.objectName()} runs off the screen"
+        assert isinstance(label, QLabel)
+        assert label.height() >= label.heightForWidth(label.width())
+    assert supporter.find("review_comment", QLabel).text() == "x" * 990
+    assert on_screen(supporter.find("confirm_button"), window)
