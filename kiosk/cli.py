@@ -134,6 +134,8 @@ def _run(args: argparse.Namespace) -> int:
                 fullscreen=settings.fullscreen,
                 demo_notice=demo_notice,
                 thanks_seconds=settings.thanks_seconds,
+                idle_seconds=settings.idle_seconds,
+                idle_countdown_seconds=settings.idle_countdown_seconds,
                 quit_after_shown=args.quit_after_shown,
                 sync_board=worker.board if worker else None,
             )

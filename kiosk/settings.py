@@ -22,6 +22,8 @@ class Settings:
     appeal_file: Path | None = None  # None: the bundled appeal
     fullscreen: bool = True
     thanks_seconds: int = 8  # the thank-you screen returns to the appeal by itself
+    idle_seconds: int = 60  # on the form, no touch or key for this long asks "Still there?"
+    idle_countdown_seconds: int = 10  # ... and this long after, everything entered is wiped
     sync: SyncSettings = field(default_factory=lambda: SyncSettings())
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+import shiboken6
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -26,28 +28,48 @@ def run_kiosk(
     fullscreen: bool,
     demo_notice: str | None,
     thanks_seconds: float = 8,
+    idle_seconds: float = 60,
+    idle_countdown_seconds: float = 10,
     quit_after_shown: bool = False,
     sync_board: StatusBoard | None = None,
 ) -> int:
     """Show the kiosk and run until the window closes; returns the application's exit code.
 
+    Fullscreen is kiosk mode: frameless, in front of everything, and locked, so that only the
+    volunteer's exit (`KioskWindow.exit_kiosk`) closes it. A window (the demo, `--window`) is
+    for trying the kiosk and closes as any window does.
+
     `quit_after_shown` ends the event loop as soon as the appeal has been painted once, which is
     how the cold-start benchmark measures the time to a usable screen.
     """
     app = application()
-    window = KioskWindow(desk, demo_notice, thanks_seconds=thanks_seconds)
+    window = KioskWindow(
+        desk,
+        demo_notice,
+        thanks_seconds=thanks_seconds,
+        idle_seconds=idle_seconds,
+        idle_countdown_seconds=idle_countdown_seconds,
+        locked=fullscreen,
+    )
     if sync_board is not None:
         sync_status.install(window.appeal_screen, sync_board)
     if quit_after_shown:
         window.appeal_screen.installEventFilter(_QuitWhenPainted(app, parent=window))
     if fullscreen:
-        # No title bar or frame to tap on: the supporter sees only the kiosk.
+        # No title bar or frame to tap on, and no other window above: the supporter sees
+        # only the kiosk.
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         window.showFullScreen()
     else:
         window.resize(*WINDOWED_SIZE)
         window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        # Deleted here, while Qt is whole: left to the interpreter's final garbage collection,
+        # the window and the application filters it owns are torn down in no safe order.
+        shiboken6.delete(window)
 
 
 class _QuitWhenPainted(QObject):
@@ -58,7 +80,8 @@ class _QuitWhenPainted(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             # Queued, so the paint in progress completes before the loop ends.
-            QTimer.singleShot(0, self._app.quit)
+            # exit(), not quit(): quit() asks the windows first, and a locked kiosk says no.
+            QTimer.singleShot(0, lambda: self._app.exit(0))
             watched.removeEventFilter(self)
         return False
 

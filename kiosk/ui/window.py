@@ -10,12 +10,16 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QClipboard, QGuiApplication
-from PySide6.QtWidgets import QStackedWidget, QWidget
+import shiboken6
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.form import Submission
 from kiosk.ui.appeal_screen import AppealScreen
+from kiosk.ui.idle import IdleWatch, StillTherePrompt
+from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.parts import demo_banner, screen_layout
 from kiosk.ui.review_screen import ReviewScreen
 from kiosk.ui.sign_screen import SignScreen
@@ -37,9 +41,15 @@ class KioskWindow(QWidget):
         demo_notice: str | None = None,
         *,
         thanks_seconds: float = 8,
+        idle_seconds: float = 60,
+        idle_countdown_seconds: float = 10,
+        locked: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # First: setting the title below already delivers a change event.
+        self._locked = locked
+        self._focus_before_prompt: QWidget | None = None
         self.setObjectName("kiosk_window")
         self.setWindowTitle(desk.appeal.title)
         # An explicit floor, so the window's minimum does not follow each screen's layout: the
@@ -62,7 +72,88 @@ class KioskWindow(QWidget):
         self.appeal_screen = AppealScreen(desk.appeal, signed_count=desk.count())
         self.appeal_screen.sign_requested.connect(self._open_form)
         self._stack.addWidget(self.appeal_screen)
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "the kiosk window needs a QApplication"
+        self._lockdown = Lockdown(app, parent=self)
+        self._idle = IdleWatch(app, idle_seconds, parent=self)
+        self._idle.idle.connect(self._ask_still_there)
+        self.still_there = StillTherePrompt(idle_countdown_seconds, parent=self)
+        self.still_there.kept.connect(self._still_there)
+        self.still_there.expired.connect(self.reset_after_idle)
         self._show(self.appeal_screen)
+
+    # Lockdown: in kiosk mode only the volunteer's exit lets the window close.
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def allow_exit(self) -> None:
+        """Let the next close request through (the admin panel's "Exit kiosk")."""
+        self._locked = False
+
+    def exit_kiosk(self) -> None:
+        """Unlock and close the window, which ends the kiosk."""
+        self.allow_exit()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Alt+F4 and the window manager's close button arrive here as a close request.
+        if self._locked:
+            log.info("close request refused: the kiosk is locked")
+            event.ignore()
+            return
+        event.accept()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Another program took the focus (Alt+Tab, a notification): take it back. Windows of
+        # the kiosk's own, such as a volunteer's dialog, keep it.
+        if (
+            self._locked
+            and event.type() == QEvent.Type.ActivationChange
+            and not self.isActiveWindow()
+        ):
+            QTimer.singleShot(0, self._reclaim_focus)
+
+    def _reclaim_focus(self) -> None:
+        if self._locked and self.isVisible() and QApplication.activeWindow() is None:
+            self.raise_()
+            self.activateWindow()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.still_there.setGeometry(self.rect())
+
+    # Idle reset.
+
+    def _ask_still_there(self) -> None:
+        # An open popup (the country suggestions) would sit above the prompt: close it.
+        for _ in range(10):
+            popup = QApplication.activePopupWidget()
+            if popup is None:
+                break
+            popup.close()
+        self._focus_before_prompt = self.focusWidget()
+        self._stack.setEnabled(False)  # keys must not reach the form beneath the prompt
+        self.still_there.start()
+
+    def _still_there(self) -> None:
+        self._stack.setEnabled(True)
+        self._show(self.current_screen())
+        previous = self._focus_before_prompt
+        self._focus_before_prompt = None
+        if previous is not None and shiboken6.isValid(previous) and self.isAncestorOf(previous):
+            previous.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reset_after_idle(self) -> None:
+        """Forget the supporter who walked away: every entry, then back to the appeal."""
+        log.info("idle: the form was cleared")
+        self.still_there.stop()
+        self._stack.setEnabled(True)
+        self._discard_form()
+        self._back_to_appeal()
 
     def current_screen(self) -> QWidget:
         screen = self._stack.currentWidget()
@@ -137,6 +228,8 @@ class KioskWindow(QWidget):
             self._sign.wipe()
             self._destroy(self._sign)
             self._sign = None
+        # Text an input method holds (a word being composed, its suggestions) goes too.
+        QGuiApplication.inputMethod().reset()
         clipboard = QGuiApplication.clipboard()
         clipboard.clear(QClipboard.Mode.Clipboard)
         if clipboard.supportsSelection():
@@ -160,3 +253,9 @@ class KioskWindow(QWidget):
     def _show(self, screen: QWidget) -> None:
         self._stack.setCurrentWidget(screen)
         screen.setFocus(Qt.FocusReason.OtherFocusReason)
+        # The appeal is the resting state and the thank-you screen leaves by itself; anywhere
+        # else, a supporter who walks away is asked, then forgotten.
+        if screen is self.appeal_screen or screen is self._thanks:
+            self._idle.disarm()
+        else:
+            self._idle.arm()

@@ -103,12 +103,6 @@ def test_kiosk_demo_starts_shows_the_appeal_and_leaves_a_sound_data_dir(tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="kiosk run aborts at interpreter exit (SIGABRT, 'Fatal Python error: none_dealloc') "
-    "when the KioskWindow is left for the final garbage collection; run_kiosk should delete "
-    "the window before returning. Remove this mark once fixed.",
-)
 def test_kiosk_run_starts_with_a_handed_over_key_and_exits_cleanly(
     tmp_path: Path, campaign_public_key: CampaignPublicKey
 ) -> None:

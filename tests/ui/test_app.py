@@ -40,6 +40,8 @@ def look():
                 "screen": widget.current_screen().objectName(),
                 "fullscreen": widget.isFullScreen(),
                 "frameless": bool(widget.windowFlags() & Qt.WindowType.FramelessWindowHint),
+                "on_top": bool(widget.windowFlags() & Qt.WindowType.WindowStaysOnTopHint),
+                "locked": widget.locked,
                 "size": [widget.width(), widget.height()],
             })
 
@@ -69,7 +71,10 @@ def test_run_kiosk_shows_the_appeal_and_quits_once_shown(mode: str) -> None:
     assert report["code"] == 0
     [window] = report["seen"]
     assert window["screen"] == "appeal_screen"
-    assert window["fullscreen"] is window["frameless"] is (mode == "fullscreen")
+    # Fullscreen is kiosk mode: frameless, in front and locked; and it still quits once shown.
+    kiosk_mode = mode == "fullscreen"
+    assert window["fullscreen"] is window["frameless"] is kiosk_mode
+    assert window["on_top"] is window["locked"] is kiosk_mode
     if mode == "windowed":
         assert tuple(window["size"]) == WINDOWED_SIZE
 

@@ -1,0 +1,204 @@
+"""Idle reset: a supporter who walks away is asked "Still there?", then forgotten, so that the
+next person can recover nothing of them: not from a widget, not from the screen, not from the
+clipboard."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import shiboken6
+from conftest import LANDSCAPE, STORED, Supporter
+from pytestqt.qtbot import QtBot
+from test_wipe import assert_no_trace, assert_nothing_to_undo, copy_email_to_clipboard
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+
+from kiosk.signing import SignatureDesk
+from kiosk.ui.look import apply_look
+from kiosk.ui.window import KioskWindow
+
+IDLE = 0.4  # seconds; the kiosk's default is 60
+COUNTDOWN = 2  # seconds; the kiosk's default is 10
+
+
+@pytest.fixture
+def idle_window(
+    qtbot: QtBot, qapp: QApplication, desk: SignatureDesk
+) -> Iterator[Callable[[], KioskWindow]]:
+    apply_look(qapp)
+    # A steady text cursor, so two screenshots of the same form are the same pixels.
+    flash = qapp.cursorFlashTime()
+    qapp.setCursorFlashTime(0)
+
+    def make() -> KioskWindow:
+        window = KioskWindow(
+            desk, None, thanks_seconds=60, idle_seconds=IDLE, idle_countdown_seconds=COUNTDOWN
+        )
+        qtbot.addWidget(window)
+        window.resize(*LANDSCAPE)
+        with qtbot.waitExposed(window):
+            window.show()
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        return window
+
+    yield make
+    qapp.setCursorFlashTime(flash)
+    QApplication.clipboard().clear()
+
+
+@pytest.fixture
+def supporter(qtbot: QtBot, idle_window: Callable[[], KioskWindow]) -> Supporter:
+    return Supporter(qtbot, idle_window())
+
+
+def prompt_shown(window: KioskWindow) -> bool:
+    return window.still_there.isVisible()
+
+
+def wait_for_prompt(qtbot: QtBot, window: KioskWindow) -> None:
+    qtbot.waitUntil(lambda: prompt_shown(window), timeout=int(IDLE * 1000) + 3000)
+    button = window.still_there.findChild(QWidget, "still_here_button")
+    assert button is not None and button.isVisible()
+    assert button.accessibleName()
+    assert QApplication.activePopupWidget() is None
+    if QApplication.activeWindow() is not window:
+        # Qt's offscreen platform leaves a closed popup the active window; a real window
+        # system hands activation back to the kiosk.
+        with qtbot.waitActive(window):
+            window.activateWindow()
+    assert QApplication.focusWidget() is button
+
+
+def test_the_resting_appeal_screen_never_asks(qtbot: QtBot, supporter: Supporter) -> None:
+    qtbot.wait(int(IDLE * 1000 * 3))
+    assert supporter.screen == "appeal_screen"
+    assert not prompt_shown(supporter.window)
+
+
+def test_typing_keeps_the_form_open(qtbot: QtBot, supporter: Supporter) -> None:
+    supporter.tap("sign_button")
+    supporter.qtbot.mouseClick(supporter.find("field_first_name"), Qt.MouseButton.LeftButton)
+    deadline = time.monotonic() + IDLE * 3
+    while time.monotonic() < deadline:
+        supporter.type("a")
+        qtbot.wait(int(IDLE * 1000 / 4))
+    assert not prompt_shown(supporter.window)
+    assert supporter.screen == "sign_screen"
+
+
+def test_still_here_keeps_everything_entered(qtbot: QtBot, supporter: Supporter) -> None:
+    supporter.tap("sign_button")
+    supporter.fill_in(comment=False)
+    before = supporter.find("field_email", QLineEdit)
+    wait_for_prompt(qtbot, supporter.window)
+
+    # The prompt takes the keyboard: what is typed now does not reach the form beneath.
+    supporter.type("x")
+    assert isinstance(before, QLineEdit)
+    assert before.text() == STORED["email"]
+
+    qtbot.mouseClick(supporter.window.still_there.keep_button, Qt.MouseButton.LeftButton)
+    assert not prompt_shown(supporter.window)
+    assert supporter.screen == "sign_screen"
+    assert supporter.find("field_email", QLineEdit) is before
+    assert before.text() == STORED["email"]
+    # Back where they were, and the watch starts again.
+    assert QApplication.focusWidget() is not None
+    wait_for_prompt(qtbot, supporter.window)
+
+
+def test_the_countdown_is_shown_and_counts(qtbot: QtBot, supporter: Supporter) -> None:
+    supporter.tap("sign_button")
+    wait_for_prompt(qtbot, supporter.window)
+    countdown = supporter.window.still_there.findChild(QLabel, "still_there_countdown")
+    assert countdown is not None and countdown.isVisible()
+    assert countdown.text() == "Your details will be cleared in 2 seconds."
+    qtbot.waitUntil(lambda: "in 1 second." in countdown.text(), timeout=2500)
+    assert countdown.accessibleName() == countdown.text()
+    qtbot.waitUntil(lambda: supporter.screen == "appeal_screen", timeout=2500)
+
+
+def grab(window: KioskWindow) -> QImage:
+    QApplication.processEvents()
+    return window.grab().toImage()
+
+
+def differing_pixels(a: QImage, b: QImage) -> int:
+    assert a.size() == b.size()
+    a = a.convertToFormat(QImage.Format.Format_RGB32)
+    b = b.convertToFormat(QImage.Format.Format_RGB32)
+    return sum(
+        1
+        for y in range(0, a.height(), 2)
+        for x in range(0, a.width(), 2)
+        if a.pixel(x, y) != b.pixel(x, y)
+    )
+
+
+@pytest.mark.parametrize("walk_away_on", ["sign_screen", "review_screen"])
+def test_after_the_wipe_nothing_of_the_signer_can_be_recovered(
+    qtbot: QtBot,
+    idle_window: Callable[[], KioskWindow],
+    supporter: Supporter,
+    walk_away_on: str,
+) -> None:
+    window = supporter.window
+    supporter.tap("sign_button")
+    supporter.fill_in()
+    supporter.type_into("field_first_name", "X")  # more to undo: the history holds the name
+    supporter.press(Qt.Key.Key_Backspace)
+    copy_email_to_clipboard(supporter)
+    screens = [window.current_screen()]
+    if walk_away_on == "review_screen":
+        supporter.tap("consent_terms")
+        supporter.tap("continue_button")
+        screens.append(window.current_screen())
+    assert supporter.screen == walk_away_on
+    # The screenshot shows the signer before the wipe, so comparing screenshots can tell.
+    assert differing_pixels(grab(window), grab(window)) == 0
+
+    wait_for_prompt(qtbot, window)
+    qtbot.waitUntil(lambda: supporter.screen == "appeal_screen", timeout=COUNTDOWN * 1000 + 2000)
+    assert not prompt_shown(window)
+
+    # Every widget, the undo stacks and the clipboard: blank at once...
+    assert_no_trace(window)
+    assert_nothing_to_undo(window)
+    assert QApplication.clipboard().text() == ""
+    # ...and the signer's screens are destroyed soon after.
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(s) for s in screens), timeout=2000)
+
+    # The screen: the form the next person opens is pixel for pixel a pristine one, in a
+    # window built from scratch on the same screen.
+    supporter.tap("sign_button")
+    assert_no_trace(window)
+    assert_nothing_to_undo(window)
+    after_wipe = grab(window)
+    pristine_window = idle_window()
+    pristine = Supporter(qtbot, pristine_window)
+    pristine.tap("sign_button")
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    after_wipe_again = grab(window)
+    with qtbot.waitActive(pristine_window):
+        pristine_window.activateWindow()
+    assert differing_pixels(after_wipe_again, after_wipe) == 0
+    assert differing_pixels(grab(pristine_window), after_wipe) == 0
+
+    # Paste and undo in the new form bring nothing back.
+    first_name = supporter.find("field_first_name", QLineEdit)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.mouseClick(first_name, Qt.MouseButton.LeftButton)
+    supporter.press(Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    supporter.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    supporter.press(
+        Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert isinstance(first_name, QLineEdit)
+    assert first_name.text() == ""
