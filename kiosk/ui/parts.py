@@ -23,6 +23,7 @@ from kiosk.ui.wrapping_label import WrappingLabel
 
 # Line spacing for passages of text, relative to the font's own.
 LINE_SPACING = 1.35
+PARAGRAPH_GAP = 10
 
 # Lines longer than this are hard to follow at arm's length, even on a wide screen.
 READING_WIDTH = 880
@@ -38,7 +39,10 @@ def text_label(text: str = "", role: str = "body", *, object_name: str = "") -> 
 
 def reading_label(text: str, role: str = "body", *, object_name: str = "") -> QLabel:
     """A label for passages of text, with the looser line spacing that makes them easy to follow."""
-    return wrapping_label(text, role, object_name=object_name, line_spacing=LINE_SPACING)
+    label = wrapping_label(text, role, object_name=object_name, line_spacing=LINE_SPACING)
+    # With looser lines, paragraphs need a wider gap to still read as paragraphs.
+    label.setContentsMargins(0, 0, 0, PARAGRAPH_GAP)
+    return label
 
 
 def wrapping_label(

@@ -78,7 +78,8 @@ class ReviewScreen(QWidget):
         for row, name in enumerate(appeal.asked):
             spec = FIELDS[name]
             value = submission.fields.get(name, "")
-            caption = text_label(spec.label, "review_label")
+            # Drawn by the same kind of label as the value, so the two share a baseline.
+            caption = wrapping_label(spec.label, "review_label")
             grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
             shown = self._value_label(value or "Not given", f"review_{name}")
             shown.setProperty("role", "value" if value else "value_missing")
