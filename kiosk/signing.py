@@ -69,5 +69,6 @@ class SignatureDesk:
         log.info("recorded signature #%d for appeal %s", sequence, self.appeal.id)
         return Receipt(record.signature_id, sequence)
 
-    def count(self) -> int:
-        return self._vault.count(self.appeal.id)
+    def count(self, *, after_seq: int = 0) -> int:
+        """Signatures for this appeal on this kiosk (after a device sequence number only)."""
+        return self._vault.count(self.appeal.id, after_seq=after_seq)

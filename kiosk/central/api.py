@@ -25,7 +25,7 @@ from kiosk.central.campaign import credential_is_valid
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
-from kiosk.central.status import device_status
+from kiosk.central.status import campaign_summary, device_status
 from kiosk.sync.batch import MAX_ENVELOPE_BYTES
 
 log = logging.getLogger("kiosk.central")
@@ -78,6 +78,11 @@ class Receipt(BaseModel):
     hash: str
     record_count: int
     received_at: str
+
+
+class CampaignSummary(BaseModel):
+    appeal_id: str = Field(description="the appeal the campaign collects signatures for")
+    signatures: int = Field(description="signatures received for it, from every kiosk")
 
 
 class DeviceReport(BaseModel):
@@ -195,6 +200,18 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         envelope = await _read_limited(request, max_body_bytes)
         receipt, created = await run_in_threadpool(ingest, engine, envelope, expected_id=batch_id)
         return JSONResponse(receipt.to_json(), status_code=201 if created else 200)
+
+    @app.get(
+        "/api/v1/campaign/summary",
+        response_model=CampaignSummary,
+        responses=_problems(503),
+        tags=["kiosk"],
+    )
+    async def summary() -> CampaignSummary:
+        """How many signatures the campaign has received: a count only, public, so that every
+        kiosk's resting screen can show the campaign's total."""
+        result = await run_in_threadpool(campaign_summary, engine)
+        return CampaignSummary(appeal_id=result.appeal_id, signatures=result.signatures)
 
     @app.get(
         "/api/v1/devices",

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.central.models import Device, StoredBatch
+from kiosk.central.campaign import get_campaign
+from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.sync.batch import GENESIS_HASH
 
 
@@ -72,6 +73,30 @@ def _status(device: Device, chain: list[tuple[int, str, str, int, datetime]]) ->
         missing=tuple(missing),
         broken_links=tuple(broken),
     )
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    appeal_id: str
+    signatures: int  # records received for the campaign's appeal, from every kiosk
+
+
+def campaign_summary(engine: Engine) -> CampaignSummary:
+    """How many signatures the server holds for the campaign's appeal: a count and nothing more,
+    for the kiosks' resting screen. Raises NoCampaign before `kiosk central init`.
+
+    Each record is stored once (its id is unique), so a batch uploaded twice counts once. The
+    same person signing on two kiosks counts twice here; only the export, after decryption, can
+    tell.
+    """
+    appeal_id = get_campaign(engine).appeal_id
+    with Session(engine) as s:
+        count = s.scalar(
+            select(func.count(StoredRecord.id))
+            .join(StoredBatch, StoredRecord.batch_id == StoredBatch.id)
+            .where(StoredBatch.appeal_id == appeal_id)
+        )
+    return CampaignSummary(appeal_id=appeal_id, signatures=count or 0)
 
 
 def describe_ranges(ranges: tuple[tuple[int, int], ...]) -> str:

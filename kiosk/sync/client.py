@@ -26,6 +26,12 @@ class SyncError(Exception):
 
 
 @dataclass(frozen=True)
+class CampaignTotal:
+    appeal_id: str
+    signatures: int  # received by the server for the appeal, from every kiosk
+
+
+@dataclass(frozen=True)
 class Enrolment:
     device_id: str
     event: str
@@ -70,6 +76,29 @@ class CentralClient:
         if response.is_success:
             return _json_object(response)
         raise _batch_refusal(response)
+
+    def campaign_summary(self) -> CampaignTotal:
+        """The campaign's total as the server counts it (GET /api/v1/campaign/summary)."""
+        response = self._send("GET", f"{API}/campaign/summary")
+        if not response.is_success:
+            raise SyncError(
+                f"The server gives no campaign total (HTTP {response.status_code}): "
+                f"{_problem(response)}",
+                permanent=True,
+                reached_server=True,
+            )
+        doc = _json_object(response)
+        appeal_id, signatures = doc.get("appeal_id"), doc.get("signatures")
+        if (
+            not isinstance(appeal_id, str)
+            or not isinstance(signatures, int)
+            or isinstance(signatures, bool)
+            or signatures < 0
+        ):
+            raise SyncError(
+                "The server's campaign total is malformed.", permanent=False, reached_server=True
+            )
+        return CampaignTotal(appeal_id, signatures)
 
     def enrol(self, code: str, device_id: str, device_public_key: bytes) -> Enrolment:
         response = self._send(

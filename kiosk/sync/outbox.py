@@ -103,6 +103,18 @@ def backlog(vault: Vault) -> Backlog:
     return Backlog(pending or 0, batches, signatures)
 
 
+def acknowledged_through(vault: Vault) -> int:
+    """The last device sequence number in an acknowledged batch (0 if none). Batches are
+    acknowledged in order, so every signature up to it has reached the server."""
+    with Session(vault.engine) as s:
+        last = s.scalar(
+            select(func.max(StoredBatch.last_device_seq)).where(
+                StoredBatch.state == BatchState.ACKNOWLEDGED
+            )
+        )
+    return int(last or 0)
+
+
 def last_acknowledged_at(vault: Vault) -> datetime | None:
     with Session(vault.engine) as s:
         moment = s.scalar(select(func.max(StoredBatch.acknowledged_at)))

@@ -25,6 +25,12 @@ class SyncStatus:
     last_error: str | None = None  # in words, for a volunteer; None after a clean sync
     server_reachable: bool | None = None  # None: not tried yet
     syncing: bool = False
+    # The campaign's total as the server last reported it, and how far this kiosk's own
+    # signatures were in it: every one up to this device sequence number had been
+    # acknowledged when the server counted (see kiosk.tally).
+    campaign_appeal_id: str | None = None
+    campaign_total: int | None = None
+    counted_through_seq: int = 0
 
     @property
     def waiting(self) -> int:

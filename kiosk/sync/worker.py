@@ -116,6 +116,8 @@ class SyncWorker:
                 outcome, status = Outcome.STOPPED, replace(status, last_error=self._stopped_by)
             else:
                 outcome, status = self._upload(status)
+            if outcome is Outcome.DONE:
+                status = self._fetch_total(status)
             outbox.purge(self._vault, self._settings.retention, self._clock())
         except Exception as exc:  # the vault failing (disk full, locked): say so, retry later
             log.exception("sync round failed")
@@ -152,6 +154,26 @@ class SyncWorker:
             log.info("batch #%d acknowledged (%d signatures)", batch.seq, batch.record_count)
             status = replace(status, server_reachable=True)
         return Outcome.DONE, replace(status, last_error=None)
+
+    def _fetch_total(self, status: SyncStatus) -> SyncStatus:
+        """Ask for the campaign's total, right after every batch was acknowledged: the server's
+        count then holds exactly this kiosk's signatures up to the last acknowledged one. On
+        failure the last total stays: it only decorates the appeal screen, so nothing about it
+        may turn a round that delivered everything into a failed one."""
+        try:
+            total = self._client.campaign_summary()
+        except SyncError as exc:
+            log.info("no campaign total this round: %s", exc)
+            return status
+        except Exception:
+            log.exception("asking for the campaign total failed")
+            return status
+        return replace(
+            status,
+            campaign_appeal_id=total.appeal_id,
+            campaign_total=total.signatures,
+            counted_through_seq=outbox.acknowledged_through(self._vault),
+        )
 
     def _snapshot(self, status: SyncStatus) -> SyncStatus:
         backlog = outbox.backlog(self._vault)

@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__
-from kiosk.ui import sync_status
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
 
@@ -52,7 +51,7 @@ def run_kiosk(
         locked=fullscreen,
     )
     if sync_board is not None:
-        sync_status.install(window.appeal_screen, sync_board)
+        window.follow_sync(sync_board)
     if quit_after_shown:
         window.appeal_screen.installEventFilter(_QuitWhenPainted(app, parent=window))
     if fullscreen:

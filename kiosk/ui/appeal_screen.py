@@ -57,9 +57,17 @@ class AppealScreen(QWidget):
         self.set_signed_count(signed_count)
         self.setFocusProxy(self.sign_button)
 
-    def set_signed_count(self, count: int) -> None:
+    def set_signed_count(self, count: int, *, campaign_wide: bool = False) -> None:
+        """Show how many have signed: on this kiosk, or (`campaign_wide`) everywhere."""
         number = self._locale.toString(count)
-        if count == 0:
+        if campaign_wide:
+            if count == 0:
+                text = "Be the first to sign."
+            elif count == 1:
+                text = "1 person has signed so far."
+            else:
+                text = f"{number} people have signed so far."
+        elif count == 0:
             text = "Be the first to sign on this kiosk."
         elif count == 1:
             text = "1 person has signed on this kiosk."

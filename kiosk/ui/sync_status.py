@@ -59,6 +59,7 @@ class SyncCornerLabel(QLabel):
         style_text_label(self, "hint")
         self.setObjectName("sync_status")
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.relay = relay
         relay.status_changed.connect(self.show_status)
         self.show_status(SyncStatus())
 

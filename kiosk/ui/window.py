@@ -17,6 +17,8 @@ from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.form import Submission
+from kiosk.tally import tally
+from kiosk.ui import sync_status
 from kiosk.ui.appeal_screen import AppealScreen
 from kiosk.ui.idle import IdleWatch, StillTherePrompt
 from kiosk.ui.lockdown import Lockdown
@@ -28,6 +30,7 @@ from kiosk.vault import VaultError
 
 if TYPE_CHECKING:
     from kiosk.signing import SignatureDesk
+    from kiosk.sync.status import StatusBoard, SyncStatus
 
 log = logging.getLogger("kiosk.ui")
 
@@ -50,6 +53,7 @@ class KioskWindow(QWidget):
         # First: setting the title below already delivers a change event.
         self._locked = locked
         self._focus_before_prompt: QWidget | None = None
+        self._sync_status: SyncStatus | None = None
         self.setObjectName("kiosk_window")
         self.setWindowTitle(desk.appeal.title)
         # An explicit floor, so the window's minimum does not follow each screen's layout: the
@@ -82,6 +86,23 @@ class KioskWindow(QWidget):
         self.still_there.kept.connect(self._still_there)
         self.still_there.expired.connect(self.reset_after_idle)
         self._show(self.appeal_screen)
+
+    # The count on the appeal screen: this kiosk's, and the campaign's once the server said.
+
+    def follow_sync(self, board: StatusBoard) -> None:
+        """Show the sync worker's status in a corner, and its campaign total in the count.
+        Both update on the worker's reports, delivered on the GUI thread; nothing polls."""
+        label = sync_status.install(self.appeal_screen, board)
+        label.relay.status_changed.connect(self._sync_changed)
+        self._sync_changed(board.current)
+
+    def _sync_changed(self, status: SyncStatus) -> None:
+        self._sync_status = status
+        self._update_count()
+
+    def _update_count(self) -> None:
+        count = tally(self._desk, self._sync_status)
+        self.appeal_screen.set_signed_count(count.signatures, campaign_wide=count.campaign_wide)
 
     # Lockdown: in kiosk mode only the volunteer's exit lets the window close.
 
@@ -202,7 +223,7 @@ class KioskWindow(QWidget):
             review.show_failure(str(exc))
             return
         self._discard_form()
-        self.appeal_screen.set_signed_count(self._desk.count())
+        self._update_count()
         self._thanks = ThanksScreen(self._desk.appeal, seconds=self._thanks_seconds)
         self._thanks.finished.connect(self._thanks_done)
         self._stack.addWidget(self._thanks)

@@ -106,10 +106,13 @@ class Vault:
             ) from None
         return seq
 
-    def count(self, appeal_id: str | None = None) -> int:
+    def count(self, appeal_id: str | None = None, *, after_seq: int = 0) -> int:
+        """Stored signatures (of one appeal), those after a device sequence number only."""
         query = select(func.count()).select_from(StoredSignature)
         if appeal_id is not None:
             query = query.where(StoredSignature.appeal_id == appeal_id)
+        if after_seq:
+            query = query.where(StoredSignature.device_seq > after_seq)
         with Session(self._engine) as s:
             return s.scalar(query) or 0
 

@@ -40,6 +40,9 @@ class FakeCentral:
     seqs: dict[tuple[str, int], str] = field(default_factory=dict)
     records: dict[str, str] = field(default_factory=dict)  # record id -> batch id
     fail_next: int = 0  # answer this many batch uploads with 503 before looking at them
+    # The campaign summary: None answers 404, as a server from before it existed does.
+    summary_appeal_id: str | None = None
+    other_kiosks_signatures: int = 0  # counted in the summary besides this fake's records
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -49,11 +52,19 @@ class FakeCentral:
                 Route("/api/v1/health", self._health, methods=["GET"]),
                 Route("/api/v1/enrolments", self._enrol, methods=["POST"]),
                 Route("/api/v1/batches/{batch_id}", self._put, methods=["PUT"]),
+                Route("/api/v1/campaign/summary", self._summary, methods=["GET"]),
             ]
         )
 
     async def _health(self, _request: Request) -> Response:
         return JSONResponse({"status": "ok"})
+
+    async def _summary(self, _request: Request) -> Response:
+        with self.lock:
+            if self.summary_appeal_id is None:
+                return _problem(404, "Not Found")
+            total = len(self.records) + self.other_kiosks_signatures
+            return JSONResponse({"appeal_id": self.summary_appeal_id, "signatures": total})
 
     async def _enrol(self, request: Request) -> Response:
         doc = json.loads(await request.body())
