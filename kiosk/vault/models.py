@@ -3,9 +3,18 @@ outside the sealed blob there are only ids, the device's sequence, the appeal an
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -78,3 +87,34 @@ class StoredBatch(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime())
     purged_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+
+class KioskState(Base):
+    """The volunteer's settings and the PIN guard's memory: one row (id 1), no supporter data.
+
+    The PIN is kept only as its Argon2id hash (kiosk.crypto.hash_pin), with the failed attempts
+    and the earliest next try, so a restart neither forgets a lockout nor resets the count."""
+
+    __tablename__ = "kiosk_state"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_kiosk_state_single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    pin_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # No try is accepted before this moment (UTC): the growing delay, or a lockout.
+    pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime())
+    event_name: Mapped[str | None] = mapped_column(String(255))
+    appeal_id: Mapped[str | None] = mapped_column(String(63))  # the volunteer's chosen appeal
+
+
+class DailyTally(Base):
+    """How many signed, per UTC day, event and appeal. Counted in the transaction that stores
+    each signature and never purged, so the counts outlive the sealed rows. A day is the finest
+    time kept: the count cannot be matched to a person's moment at the table."""
+
+    __tablename__ = "daily_tally"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    event: Mapped[str] = mapped_column(String(255), primary_key=True)  # "" for no event
+    appeal_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    signatures: Mapped[int] = mapped_column(Integer)

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from kiosk.vault import schema
+from kiosk.vault import schema, state
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import Device, StoredBatch, StoredSignature
 
@@ -98,6 +98,8 @@ class Vault:
                         sealed=new.sealed,
                     )
                 )
+                # Same transaction: the count can never drift from what was stored.
+                state.count_signature(s, new.collected_hour.date(), new.appeal_id)
         except DatabaseError as exc:
             log.error("storing a signature failed: %s", _reason(exc))
             raise VaultError(

@@ -22,7 +22,7 @@ def _config() -> Config:
 
 
 def test_schema_head_is_the_newest_migration() -> None:
-    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0002"
+    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0003"
 
 
 def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
@@ -44,7 +44,7 @@ def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
 
     vault = Vault.open(data_dir)
     try:
-        assert current_revision(vault.engine) == "0002"
+        assert current_revision(vault.engine) == SCHEMA_HEAD
         assert vault.device_id == "8c1f7d9e-0000-4000-8000-000000000001"
         (row,) = vault.signatures()
         assert row.sealed == b"\x00\xff" and row.batch_id is None

@@ -41,7 +41,9 @@ DEVICE_COLUMNS = {
     "enrolled_at",
 }
 # tests/sync/test_vault_schema.py holds the batch table to its own exact column set.
-TABLES = {"alembic_version", "device", "signature", "batch"}
+# kiosk_state (the volunteer's PIN hash, event, appeal) and daily_tally (counts per day, event and
+# appeal) are held to theirs by tests/vault/test_kiosk_state.py.
+TABLES = {"alembic_version", "device", "signature", "batch", "kiosk_state", "daily_tally"}
 
 
 def _config() -> Config:
