@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 import shiboken6
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QResizeEvent
+from PySide6.QtGui import (
+    QClipboard,
+    QCloseEvent,
+    QGuiApplication,
+    QResizeEvent,
+    QWindowStateChangeEvent,
+)
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.form import Submission
@@ -54,6 +60,7 @@ class KioskWindow(QWidget):
         self._locked = locked
         self._focus_before_prompt: QWidget | None = None
         self._sync_status: SyncStatus | None = None
+        self._restore_state = Qt.WindowState.WindowNoState
         self.setObjectName("kiosk_window")
         self.setWindowTitle(desk.appeal.title)
         # An explicit floor, so the window's minimum does not follow each screen's layout: the
@@ -131,15 +138,25 @@ class KioskWindow(QWidget):
         super().changeEvent(event)
         # Another program took the focus (Alt+Tab, a notification): take it back. Windows of
         # the kiosk's own, such as a volunteer's dialog, keep it.
-        if (
-            self._locked
-            and event.type() == QEvent.Type.ActivationChange
-            and not self.isActiveWindow()
-        ):
+        if not self._locked:
+            return
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
             QTimer.singleShot(0, self._reclaim_focus)
+        elif isinstance(event, QWindowStateChangeEvent):
+            was_fullscreen = bool(event.oldState() & Qt.WindowState.WindowFullScreen)
+            if self.isMinimized() or (was_fullscreen and not self.isFullScreen()):
+                # The window manager minimised it or took fullscreen away: put it back.
+                self._restore_state = event.oldState() & ~Qt.WindowState.WindowMinimized
+                QTimer.singleShot(0, self._restore)
 
     def _reclaim_focus(self) -> None:
         if self._locked and self.isVisible() and QApplication.activeWindow() is None:
+            self.raise_()
+            self.activateWindow()
+
+    def _restore(self) -> None:
+        if self._locked and self.windowState() != self._restore_state:
+            self.setWindowState(self._restore_state)
             self.raise_()
             self.activateWindow()
 

@@ -1,0 +1,285 @@
+"""The real kiosk in a real (virtual) X display, driven from outside as a person at the table
+would: taps and typing through xdotool, the key chords that close or leave a window, and the
+window manager's own requests. After each attempt the kiosk must still run, still have the
+focus, and still fill the screen.
+
+Needs Xvfb, xdotool, wmctrl and openbox (a window manager, so that Alt+F4 and Alt+Tab mean
+"close" and "switch"); skips with a message when they are missing. `.ci/run` installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.signing import SignatureDesk
+from kiosk.ui.window import KioskWindow
+from kiosk.vault import VAULT_FILE
+
+KIOSK = Path(sys.executable).with_name("kiosk")
+SCREEN = (1280, 800)
+TOOLS = ("Xvfb", "xdotool", "wmctrl", "openbox")
+MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(MISSING),
+        reason=f"the real-window test needs {', '.join(TOOLS)}; missing: {', '.join(MISSING)} "
+        "(Debian: apt-get install xvfb xdotool wmctrl openbox libxcb-cursor0)",
+    ),
+]
+
+DISTRACTOR = """
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+window = QWidget()
+window.setWindowTitle("another program")
+window.resize(400, 300)
+window.show()
+app.exec()
+"""
+
+
+def wait_for(what: str, check: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@dataclass
+class Display:
+    name: str
+    env: dict[str, str]
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            args, env=self.env, capture_output=True, text=True, timeout=20, check=False
+        )
+        return result.stdout.strip()
+
+    def key(self, chord: str) -> None:
+        self.run("xdotool", "key", "--clearmodifiers", chord)
+
+    def active_window(self) -> str:
+        return self.run("xdotool", "getactivewindow")
+
+    def geometry(self, window: str) -> tuple[int, int, int, int]:
+        values = dict(
+            line.split("=", 1)
+            for line in self.run("xdotool", "getwindowgeometry", "--shell", window).splitlines()
+        )
+        return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def display(tmp_path: Path) -> Iterator[Display]:
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_end),
+            "-screen",
+            "0",
+            f"{SCREEN[0]}x{SCREEN[1]}x24",
+            "-nolisten",
+            "tcp",
+        ],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    processes = [xvfb]
+    try:
+        with os.fdopen(read_end) as numbers:
+            # Xvfb writes its display number once it accepts clients; bounded by its own exit.
+            number = numbers.readline().strip()
+        assert number, "Xvfb did not start"
+        env = {
+            k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")
+        }
+        env.update(DISPLAY=f":{number}", XDG_RUNTIME_DIR=str(tmp_path))
+        shown = Display(f":{number}", env)
+        processes.append(
+            subprocess.Popen(
+                ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        )
+        wait_for("the window manager", lambda: "Openbox" in shown.run("wmctrl", "-m"))
+        yield shown
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+
+
+@pytest.fixture
+def sign_button_at(qapp: QApplication, desk: SignatureDesk) -> tuple[int, int]:
+    """Where the "Sign" button is on a full screen of this size, from the same window laid out
+    offscreen: the kiosk fills the screen from its top left corner."""
+    window = KioskWindow(desk)
+    window.resize(*SCREEN)
+    window.show()
+    QApplication.processEvents()
+    button = window.appeal_screen.sign_button
+    centre = button.mapTo(window, button.rect().center())
+    window.close()
+    window.deleteLater()
+    return centre.x(), centre.y()
+
+
+def signatures_in(data_dir: Path) -> int:
+    conn = sqlite3.connect(f"file:{data_dir / VAULT_FILE}?mode=ro", uri=True)
+    try:
+        (count,) = conn.execute("SELECT count(*) FROM signature").fetchone()
+    finally:
+        conn.close()
+    return int(count)
+
+
+def test_the_kiosk_stays_in_front_whatever_is_pressed(
+    tmp_path: Path, display: Display, sign_button_at: tuple[int, int]
+) -> None:
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_text("a rally on a rainy day\n", encoding="utf-8")
+    subprocess.run(
+        [str(KIOSK), "keygen", "--passphrase-file", str(passphrase), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    data_dir = tmp_path / "kiosk"
+    log = (tmp_path / "kiosk.log").open("wb")
+    kiosk = subprocess.Popen(
+        [
+            str(KIOSK),
+            "run",
+            "--data-dir",
+            str(data_dir),
+            "--campaign-key",
+            str(tmp_path / "campaign-public.pem"),
+        ],
+        env=display.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    others: list[subprocess.Popen[bytes]] = []
+    try:
+        wait_for(
+            "the kiosk window to have the focus",
+            lambda: "Petition kiosk" in display.run("xdotool", "getactivewindow", "getwindowname"),
+            timeout=60,
+        )
+        window = display.active_window()
+
+        def assert_in_front(attempt: str) -> None:
+            time.sleep(0.5)  # let the window manager and the kiosk answer
+            assert kiosk.poll() is None, f"the kiosk ended after {attempt}"
+            wait_for(
+                f"the kiosk to have the focus back after {attempt}",
+                lambda: display.active_window() == window,
+                timeout=5,
+            )
+            assert display.geometry(window) == (0, 0, *SCREEN), f"not fullscreen after {attempt}"
+
+        assert_in_front("starting")
+
+        # Another program opens a window and the window manager gives it the focus.
+        others.append(
+            subprocess.Popen(
+                [sys.executable, "-c", DISTRACTOR],
+                env=display.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        wait_for("the other window", lambda: "another program" in display.run("wmctrl", "-l"))
+        assert_in_front("another program opening a window")
+        other = display.run("xdotool", "search", "--name", "another program").split()[0]
+
+        attempts: list[tuple[str, Callable[[], object]]] = [
+            ("Alt+F4", lambda: display.key("alt+F4")),
+            ("Alt+Tab", lambda: display.key("alt+Tab")),
+            ("Alt+Shift+Tab", lambda: display.key("alt+shift+Tab")),
+            ("Ctrl+W", lambda: display.key("ctrl+w")),
+            ("Ctrl+Q", lambda: display.key("ctrl+q")),
+            ("Escape", lambda: display.key("Escape")),
+            ("F11", lambda: display.key("F11")),
+            ("Super", lambda: display.key("super")),
+            ("Ctrl+Escape", lambda: display.key("ctrl+Escape")),
+            ("Ctrl+Alt+Delete", lambda: display.key("ctrl+alt+Delete")),
+            (
+                "a right click",
+                lambda: display.run("xdotool", "mousemove", "200", "200", "click", "3"),
+            ),
+            (
+                "the window manager's close (wmctrl -c)",
+                lambda: display.run("wmctrl", "-i", "-c", window),
+            ),
+            (
+                "activating the other window",
+                lambda: display.run("xdotool", "windowactivate", other),
+            ),
+            ("minimising the kiosk", lambda: display.run("xdotool", "windowminimize", window)),
+            (
+                "taking fullscreen away",
+                lambda: display.run("wmctrl", "-i", "-r", window, "-b", "remove,fullscreen"),
+            ),
+        ]
+        for attempt, act in attempts:
+            act()
+            assert_in_front(attempt)
+
+        # And it still works for the next supporter: a tap, typing, keys, a signature.
+        display.run("xdotool", "mousemove", str(sign_button_at[0]), str(sign_button_at[1]))
+        display.run("xdotool", "click", "1")
+        time.sleep(0.7)
+        for text in ("Zoe", "Obriain", "zoe@example.org", "", "Ireland"):
+            if text:
+                display.run("xdotool", "type", "--delay", "30", text)
+            if text == "Ireland":
+                time.sleep(0.3)
+                display.key("Escape")  # close the suggestions, keep what was typed
+            display.key("Return")
+        display.key("Tab")  # out of the comment box, to the consent
+        display.key("space")
+        display.key("Return")  # continue to the review
+        time.sleep(0.7)
+        display.key("Return")  # confirm
+        wait_for("the signature in the vault", lambda: signatures_in(data_dir) == 1, timeout=10)
+        display.key("alt+F4")
+        assert_in_front("Alt+F4 on the thank-you screen")
+    finally:
+        for process in others:
+            _stop(process)
+        _stop(kiosk)
+        log.close()
+    # The kiosk ended on SIGTERM, not on anything pressed; the log has no traceback.
+    assert "Traceback" not in (tmp_path / "kiosk.log").read_text(encoding="utf-8", errors="replace")
