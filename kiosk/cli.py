@@ -125,9 +125,12 @@ def _run(args: argparse.Namespace) -> int:
         from kiosk.sync import service as sync_service
         from kiosk.ui.app import run_kiosk
 
-        desk = SignatureDesk(appeal, vault, key)
         local_server = _demo_server(vault, settings.data_dir, key) if args.demo else None
         worker = sync_service.start_sync(vault, settings.data_dir, settings.sync)
+        # The sync status follows each signature at once, not the worker's next round.
+        desk = SignatureDesk(
+            appeal, vault, key, on_recorded=(lambda _: worker.refresh()) if worker else None
+        )
         try:
             return run_kiosk(
                 desk,

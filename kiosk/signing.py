@@ -31,7 +31,9 @@ class SignatureDesk:
     """Seals each submission to the campaign key and commits it to the vault.
 
     `record` returns only after the sealed row is durable, so the thank-you screen that follows
-    it promises something true.
+    it promises something true. `on_recorded` is then told, on the same thread (the kiosk wires
+    the sync worker's cheap recount there, so its pending count follows at once); its failure is
+    logged, never the signature's.
     """
 
     def __init__(
@@ -41,11 +43,13 @@ class SignatureDesk:
         campaign_key: CampaignPublicKey,
         *,
         clock: Callable[[], datetime] = _utc_now,
+        on_recorded: Callable[[Receipt], None] | None = None,
     ) -> None:
         self.appeal = appeal
         self._vault = vault
         self._key = campaign_key
         self._clock = clock
+        self._on_recorded = on_recorded
 
     def record(self, submission: Submission) -> Receipt:
         signed_at = self._clock().astimezone(UTC)
@@ -67,7 +71,13 @@ class SignatureDesk:
             )
         )
         log.info("recorded signature #%d for appeal %s", sequence, self.appeal.id)
-        return Receipt(record.signature_id, sequence)
+        receipt = Receipt(record.signature_id, sequence)
+        if self._on_recorded is not None:
+            try:
+                self._on_recorded(receipt)
+            except Exception:  # the signature is durable; an observer's bug must not undo that
+                log.exception("after recording signature #%d, an observer failed", sequence)
+        return receipt
 
     def count(self, *, after_seq: int = 0) -> int:
         """Signatures for this appeal on this kiosk (after a device sequence number only)."""

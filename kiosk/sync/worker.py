@@ -59,6 +59,9 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._stopped_by: str | None = None  # the permanent error that paused uploads
         self._failures = 0
+        # Held while a status is computed from the vault and published, by the worker and by
+        # refresh() alike: a count read before the other's publish can never land after it.
+        self._publishing = threading.Lock()
         self.board.publish(self._snapshot(replace(self.board.current, enrolled=True)))
 
     # The caller's side: each returns at once.
@@ -72,6 +75,16 @@ class SyncWorker:
         """Close what is pending and upload it as soon as possible, retrying a stopped sync."""
         self._requested.set()
         self._wake.set()
+
+    def refresh(self) -> None:
+        """Recount what waits to sync and publish it now, on the caller's thread: two counting
+        queries on the vault, no network, no round. For whoever records a signature, so the
+        pending count follows it at once instead of after the next round. Never raises."""
+        try:
+            with self._publishing:
+                self.board.publish(self._snapshot(self.board.current))
+        except Exception:  # the count only decorates the screen; the next round retries it
+            log.exception("sync status refresh failed")
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
@@ -104,8 +117,9 @@ class SyncWorker:
 
     def run_once(self, *, force: bool = False) -> Outcome:
         """One round: close due batches (all, if forced), upload, purge. Never raises."""
-        self.board.publish(replace(self.board.current, syncing=True))
-        status = replace(self.board.current, syncing=False)
+        with self._publishing:
+            self.board.publish(replace(self.board.current, syncing=True))
+            status = replace(self.board.current, syncing=False)
         try:
             if force:
                 self._stopped_by = None
@@ -123,7 +137,8 @@ class SyncWorker:
             log.exception("sync round failed")
             outcome = Outcome.RETRY
             status = replace(status, last_error=f"Sync could not run ({type(exc).__name__}).")
-        self.board.publish(self._snapshot(status))
+        with self._publishing:
+            self.board.publish(self._snapshot(status))
         return outcome
 
     def _upload(self, status: SyncStatus) -> tuple[Outcome, SyncStatus]:
