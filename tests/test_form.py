@@ -11,7 +11,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kiosk.appeal import Appeal
-from kiosk.form import FIELDS, Submission, Validation, normalise, validate
+from kiosk.form import FIELDS, Message, Submission, Validation, normalise, validate
 
 # Derived from the Unicode database here, not copied from kiosk.form, so a character the form
 # forgets to strip makes a test fail: every explicit bidi embedding/override/isolate, the three
@@ -31,7 +31,8 @@ BIDI_AND_ZERO_WIDTH = frozenset(
 HARD_CONTROLS = "".join(
     chr(cp)
     for cp in range(0x100)  # every Cc character is below U+0100
-    if unicodedata.category(chr(cp)) == "Cc" and not chr(cp).isspace()
+    # tab, line feed and carriage return are layout, normalised to spaces and line breaks
+    if unicodedata.category(chr(cp)) == "Cc" and chr(cp) not in "\t\n\r"
 )
 
 VALID = {
@@ -108,7 +109,8 @@ def test_no_bidi_or_zero_width_character_survives(text: str, multiline: bool) ->
 def test_single_line_fields_lose_line_breaks_and_edge_space(text: str) -> None:
     out = normalise(text)
     assert "\n" not in out and "\r" not in out
-    assert out == out.strip()
+    # Only real spaces are trimmed: control characters stay for validate() to refuse
+    assert out == out.strip(" ")
     assert "  " not in out
 
 
@@ -117,7 +119,7 @@ def test_multiline_keeps_at_most_one_blank_line(text: str) -> None:
     out = normalise(text, multiline=True)
     assert "\r" not in out
     assert "\n\n\n" not in out
-    assert all(line == line.strip() for line in out.split("\n"))
+    assert all(line == line.strip(" ") for line in out.split("\n"))
 
 
 @given(text=any_text, multiline=st.booleans())
@@ -280,6 +282,7 @@ def test_valid_example_is_accepted_and_canonicalised(appeal: Appeal) -> None:
         {**VALID, "email": "Amira.Haddad@example.org", "postcode": "SW1A 1AA"},
         terms_accepted=True,
         updates_opt_in=True,
+        language=appeal.language,
     )
 
 
@@ -334,6 +337,10 @@ def test_names_need_letters(appeal: Appeal, field: str, value: str) -> None:
         ("country", "Italy\x7f"),
         ("comment", "hello\x07world"),
         ("comment", "line\n\x9bline"),
+        # Python counts these as whitespace; they must still be refused, not turned into spaces
+        ("first_name", "Ann\x1ca"),
+        ("last_name", "O'Brien\x85"),
+        ("comment", "a\x0bb"),
     ],
 )
 def test_control_character_message(appeal: Appeal, field: str, value: str) -> None:
@@ -404,3 +411,42 @@ def test_fields_not_asked_are_ignored(appeal: Appeal) -> None:
     result = _validate(short, {**VALID, "first_name": "\x00"})
     assert result.submission is not None
     assert dict(result.submission.fields) == {"email": VALID["email"]}
+
+
+# --- messages in the supporter's language -----------------------------------------------------
+
+
+def test_messages_carry_their_template_and_values_for_translation(appeal: Appeal) -> None:
+    errors = _validate(appeal, {**VALID, "first_name": "", "comment": "x" * 1001}).errors
+    assert isinstance(errors["first_name"], Message)
+    assert errors["first_name"].template == FIELDS["first_name"].missing
+    too_long = errors["comment"]
+    assert too_long.template == (
+        "This is {length} characters long; please shorten it to {limit} or fewer."
+    )
+    assert too_long.values == {"length": 1001, "limit": 1000}
+    catalog = {too_long.template: "Sono {length} caratteri; accorciali a {limit} o meno."}
+    assert too_long.translated(lambda t: catalog.get(t, t)) == (
+        "Sono 1001 caratteri; accorciali a 1000 o meno."
+    )
+
+
+def test_the_submission_remembers_the_language_it_was_shown_in(appeal: Appeal) -> None:
+    italian = appeal.in_language("it")
+    result = validate(italian, VALID, terms_accepted=True, updates_opt_in=False)
+    assert result.submission is not None
+    assert result.submission.language == "it"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Zo\u00ade", "Zoe"),  # soft hyphen
+        ("a\u2062b", "ab"),  # invisible times
+        ("a\u206ab", "ab"),  # deprecated format character
+        ("vote\U000e0079\U000e0065\U000e0073", "vote"),  # tag characters hiding "yes"
+        ("a\u3000\u2003b", "a b"),  # ideographic and em spaces collapse like spaces
+    ],
+)
+def test_other_invisible_characters_are_removed(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
