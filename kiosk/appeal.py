@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -80,10 +81,30 @@ class Appeal:
     consent: Consent
     goal: int | None = None
     petition_url: str | None = None
+    # The same appeal in other languages, by language code; each has no translations of its own.
+    translations: Mapping[str, Appeal] = field(default_factory=dict, hash=False)
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
         return tuple(p.strip() for p in self.body.split("\n\n") if p.strip())
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The appeal's own language first, then those it is translated into."""
+        return (self.language, *self.translations)
+
+    def in_language(self, language: str) -> Appeal:
+        """The appeal as a supporter who chose `language` sees it: its translation where there
+        is one (`it-CH` takes `it`), its own texts otherwise. Texts a translation leaves out are
+        the appeal's own; the result's `language` says which language was asked for and found."""
+        if language == self.language:
+            return self
+        if language in self.translations:
+            return self.translations[language]
+        primary = language.split("-")[0]
+        if primary == self.language.split("-")[0]:
+            return self
+        return self.translations.get(primary, self)
 
 
 class _Reader:
@@ -209,7 +230,7 @@ def _build(r: _Reader) -> Appeal:
     if not asked:
         raise fields.fail("asked", "is empty; a signature needs at least one field")
 
-    return Appeal(
+    appeal = Appeal(
         id=appeal_id,
         version=_int(r, "version", minimum=1),
         language=language,
@@ -233,6 +254,7 @@ def _build(r: _Reader) -> Appeal:
         goal=r.integer("goal", optional=True, minimum=1),
         petition_url=petition_url,
     )
+    return replace(appeal, translations=_translations(r, appeal))
 
 
 def _int(r: _Reader, key: str, *, minimum: int) -> int:
@@ -251,5 +273,92 @@ def _updates(r: _Reader) -> tuple[Update, ...]:
         date = u.req_text("date", max_len=10)
         if not _UPDATE_DATE_RE.match(date):
             raise u.fail("date", f"'{date}' is not a date like 2017-04 or 2017-04-21")
-        result.append(Update(number=_int(u, "number", minimum=1), date=date, text=u.req_text("text")))
+        result.append(
+            Update(number=_int(u, "number", minimum=1), date=date, text=u.req_text("text"))
+        )
     return tuple(result)
+
+
+# What a [translations.<lang>] table may override, with the limits of the original fields.
+_TRANSLATED_TOP = {"title": 300, "author": 200, "target": 300, "body": 20_000}
+_TRANSLATED_LETTER = {"salutation": 300, "text": 20_000, "comment_prompt": 200}
+_TRANSLATED_CONSENT = {"terms": 5000, "privacy_notice": 5000, "updates": 5000}
+
+
+def _only(r: _Reader, allowed: set[str] | dict[str, int]) -> None:
+    for key in r.data:
+        if key not in allowed:
+            raise r.fail(key, f"cannot be translated; use {', '.join(sorted(allowed))}")
+
+
+def _translations(r: _Reader, base: Appeal) -> dict[str, Appeal]:
+    raw = r.data.get("translations")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise r.fail("translations", "must be [translations.<language>] tables")
+    result: dict[str, Appeal] = {}
+    for language, table in raw.items():
+        name = f"translations.{language}"
+        if not _LANG_RE.match(language):
+            raise AppealError(
+                r.source, name, f"'{language}' is not a language code such as 'en' or 'it'"
+            )
+        if language == base.language:
+            raise AppealError(
+                r.source, name, "is the appeal's own language; its texts go at the top of the file"
+            )
+        if not isinstance(table, dict):
+            raise AppealError(r.source, name, f"must be a [{name}] table")
+        result[language] = _translation(_Reader(r.source, table, f"{name}."), base, language)
+    return result
+
+
+def _translation(t: _Reader, base: Appeal, language: str) -> Appeal:
+    _only(t, {*_TRANSLATED_TOP, "letter", "consent", "updates"})
+    top = _texts(t, _TRANSLATED_TOP)
+    letter = base.letter
+    if "letter" in t.data:
+        lt = t.table("letter")
+        _only(lt, _TRANSLATED_LETTER)
+        letter = replace(letter, **_texts(lt, _TRANSLATED_LETTER))
+    consent = base.consent
+    if "consent" in t.data:
+        ct = t.table("consent")
+        _only(ct, _TRANSLATED_CONSENT)
+        if "updates" in ct.data and base.consent.updates is None:
+            raise ct.fail("updates", "translates an opt-in the appeal does not offer")
+        consent = replace(consent, **_texts(ct, _TRANSLATED_CONSENT))
+    return replace(
+        base,
+        language=language,
+        title=top.get("title", base.title),
+        author=top.get("author", base.author),
+        target=top.get("target", base.target),
+        body=top.get("body", base.body),
+        letter=letter,
+        consent=consent,
+        updates=_translated_updates(t, base.updates),
+        translations={},
+    )
+
+
+def _texts(r: _Reader, limits: dict[str, int]) -> dict[str, str]:
+    found = {key: r.text(key, optional=True, max_len=limit) for key, limit in limits.items()}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def _translated_updates(t: _Reader, original: tuple[Update, ...]) -> tuple[Update, ...]:
+    raw = t.data.get("updates", [])
+    if not isinstance(raw, list) or not all(isinstance(u, dict) for u in raw):
+        raise t.fail("updates", "must be a list of tables with 'number' and 'text'")
+    by_number = {u.number: u for u in original}
+    texts: dict[int, str] = {}
+    for index, item in enumerate(raw):
+        u = _Reader(t.source, item, f"{t.prefix}updates[{index}].")
+        _only(u, {"number", "text"})
+        number = _int(u, "number", minimum=1)
+        if number not in by_number:
+            raise u.fail("number", f"there is no update {number} to translate")
+        texts[number] = u.req_text("text")
+    return tuple(replace(u, text=texts.get(u.number, u.text)) for u in original)

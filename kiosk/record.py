@@ -50,13 +50,15 @@ class SignatureRecord:
         device_id: str,
         signed_at: datetime,
     ) -> SignatureRecord:
-        consent = appeal.consent
+        # The texts the supporter read: those of the language the form was shown in.
+        shown = appeal.in_language(submission.language) if submission.language else appeal
+        consent = shown.consent
         return cls(
             signature_id=signature_id,
             device_id=device_id,
             appeal_id=appeal.id,
             appeal_version=appeal.version,
-            language=appeal.language,
+            language=shown.language,
             signed_at=signed_at,
             fields=dict(submission.fields),
             terms_accepted=submission.terms_accepted,

@@ -319,3 +319,130 @@ def test_parse_appeal_uses_the_given_source_name() -> None:
     assert str(info.value) == (
         "bundled appeal x.toml: field 'format': is 9; this kiosk reads format 1"
     )
+
+
+# --- translations ------------------------------------------------------------------------------
+
+ITALIAN = """
+[translations.it]
+title = "Salviamo il parco"
+target = "Il sindaco"
+body = "Un solo paragrafo."
+
+[translations.it.letter]
+text = "Per favore, salvi il parco."
+
+[[translations.it.updates]]
+number = 2
+text = "Grazie a tutti."
+
+[translations.it.consent]
+terms = "Accetto."
+updates = "Scrivetemi."
+"""
+
+
+def _parse(extra: str) -> Appeal:
+    return parse_appeal((MINIMAL + extra).encode("utf-8"), "test.toml")
+
+
+def test_a_translation_overrides_only_what_it_gives() -> None:
+    appeal = parse_appeal((MINIMAL + ITALIAN).encode("utf-8"), "test.toml")
+    assert appeal.languages == ("en", "it")
+    italian = appeal.in_language("it")
+    assert italian.language == "it"
+    assert (italian.title, italian.target) == ("Salviamo il parco", "Il sindaco")
+    assert italian.author == appeal.author  # not translated: the original
+    assert italian.paragraphs == ("Un solo paragrafo.",)
+    assert italian.letter.text == "Per favore, salvi il parco."
+    assert italian.letter.salutation == appeal.letter.salutation
+    assert [u.text for u in italian.updates] == ["We met the mayor.", "Grazie a tutti."]
+    assert [u.date for u in italian.updates] == [u.date for u in appeal.updates]
+    assert italian.consent.terms == "Accetto."
+    assert italian.consent.privacy_notice == appeal.consent.privacy_notice
+    assert italian.consent.updates == "Scrivetemi."
+    # Everything that is not text stays the appeal's.
+    assert (italian.id, italian.version, italian.asked) == (appeal.id, appeal.version, appeal.asked)
+
+
+def test_language_fallback() -> None:
+    appeal = parse_appeal((MINIMAL + ITALIAN).encode("utf-8"), "test.toml")
+    assert appeal.in_language("en") is appeal
+    assert appeal.in_language("en-GB") is appeal
+    assert appeal.in_language("it-CH").language == "it"
+    assert appeal.in_language("ar") is appeal
+
+
+def test_the_bundled_appeal_speaks_italian() -> None:
+    appeal = load_bundled_appeal()
+    italian = appeal.in_language("it")
+    assert italian.language == "it"
+    for english, translated in [
+        (appeal.title, italian.title),
+        (appeal.target, italian.target),
+        (appeal.body, italian.body),
+        (appeal.letter.salutation, italian.letter.salutation),
+        (appeal.letter.text, italian.letter.text),
+        (appeal.letter.comment_prompt, italian.letter.comment_prompt),
+        (appeal.updates[0].text, italian.updates[0].text),
+        (appeal.consent.terms, italian.consent.terms),
+        (appeal.consent.privacy_notice, italian.consent.privacy_notice),
+        (appeal.consent.updates, italian.consent.updates),
+    ]:
+        assert translated and translated != english
+    assert len(italian.paragraphs) == len(appeal.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "problem"),
+    [
+        ('[translations.xx1]\ntitle = "x"\n', "translations.xx1", "not a language code"),
+        ('[translations.en]\ntitle = "x"\n', "translations.en", "the appeal's own language"),
+        ('[translations]\nit = "x"\n', "translations.it", "must be a [translations.it] table"),
+        ('[translations.it]\ntitel = "x"\n', "translations.it.titel", "cannot be translated"),
+        ('[translations.it]\nid = "x"\n', "translations.it.id", "cannot be translated"),
+        ('[translations.it]\ntitle = ""\n', "translations.it.title", "is empty"),
+        ("[translations.it]\ntitle = 3\n", "translations.it.title", "must be text"),
+        (
+            '[translations.it.letter]\nsalute = "x"\n',
+            "translations.it.letter.salute",
+            "cannot be translated",
+        ),
+        (
+            '[translations.it.consent]\nterms = "x"\nextra = "y"\n',
+            "translations.it.consent.extra",
+            "cannot be translated",
+        ),
+        (
+            '[[translations.it.updates]]\nnumber = 7\ntext = "x"\n',
+            "translations.it.updates[0].number",
+            "there is no update 7",
+        ),
+        (
+            "[[translations.it.updates]]\nnumber = 1\n",
+            "translations.it.updates[0].text",
+            "is missing",
+        ),
+        (
+            '[[translations.it.updates]]\nnumber = 1\ntext = "x"\ndate = "2020-01"\n',
+            "translations.it.updates[0].date",
+            "cannot be translated",
+        ),
+        ('[translations.it]\nupdates = "x"\n', "translations.it.updates", "must be a list"),
+    ],
+)
+def test_broken_translations_name_the_field(extra: str, field: str, problem: str) -> None:
+    with pytest.raises(AppealError) as caught:
+        _parse("\n" + extra)
+    assert caught.value.field == field
+    assert problem in caught.value.problem
+
+
+def test_an_opt_in_translation_needs_an_opt_in() -> None:
+    text = (
+        MINIMAL.replace('updates = "Email me."\n', "")
+        + '[translations.it.consent]\nupdates = "x"\n'
+    )
+    with pytest.raises(AppealError) as caught:
+        parse_appeal(text.encode("utf-8"), "test.toml")
+    assert caught.value.field == "translations.it.consent.updates"

@@ -111,3 +111,26 @@ def test_record_stored_under_other_ids_is_refused(
             signature_id=record.signature_id,
             device_id=record.device_id,
         )
+
+
+def test_a_signature_given_in_italian_seals_the_italian_consent_texts(appeal: Appeal) -> None:
+    italian = appeal.in_language("it")
+    record = SignatureRecord.from_submission(
+        Submission({"email": "a@example.org"}, True, True, language="it"),
+        appeal=appeal,
+        signature_id=SIGNATURE_ID,
+        device_id=DEVICE_ID,
+        signed_at=datetime(2026, 11, 23, 14, 37, tzinfo=UTC),
+    )
+    assert record.language == "it"
+    assert record.terms_sha256 == sha256_hex(italian.consent.terms)
+    assert record.terms_sha256 != sha256_hex(appeal.consent.terms)
+    assert record.privacy_notice_sha256 == sha256_hex(italian.consent.privacy_notice)
+    assert record.updates_sha256 == sha256_hex(italian.consent.updates or "")
+    assert (record.appeal_id, record.appeal_version) == (appeal.id, appeal.version)
+
+
+def test_a_signature_without_a_language_seals_the_appeal_s_own_texts(appeal: Appeal) -> None:
+    record = _record(appeal, {"email": "a@example.org"})
+    assert record.language == appeal.language == "en"
+    assert record.terms_sha256 == sha256_hex(appeal.consent.terms)
