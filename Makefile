@@ -32,6 +32,8 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/commit_latency.py
 	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/idle_cpu.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
