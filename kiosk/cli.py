@@ -125,12 +125,35 @@ def _run(args: argparse.Namespace) -> int:
         from kiosk.sync import service as sync_service
         from kiosk.ui.app import run_kiosk
 
+        from kiosk.admin import AdminDesk, chosen_appeal
+        from kiosk.pin import PinGuard
+        from kiosk.sync.status import StatusBoard
+
         local_server = _demo_server(vault, settings.data_dir, key) if args.demo else None
-        worker = sync_service.start_sync(vault, settings.data_dir, settings.sync)
-        # The sync status follows each signature at once, not the worker's next round.
-        desk = SignatureDesk(
-            appeal, vault, key, on_recorded=(lambda _: worker.refresh()) if worker else None
+        if args.appeal is None:  # the appeal a volunteer chose in the panel, if any
+            appeal = chosen_appeal(vault, settings.data_dir) or appeal
+        board = StatusBoard()
+        worker = sync_service.start_sync(vault, settings.data_dir, settings.sync, board=board)
+        # Enrolling from the panel starts (or restarts) the worker, on the same board.
+        admin = AdminDesk(
+            vault,
+            settings.data_dir,
+            settings.sync,
+            PinGuard(vault),
+            board=board,
+            worker=worker,
+            start_worker=lambda b: sync_service.start_sync(
+                vault, settings.data_dir, settings.sync, board=b
+            ),
         )
+
+        def refresh(_: object) -> None:
+            # The sync status follows each signature at once, not the worker's next round.
+            current = admin.worker
+            if current is not None:
+                current.refresh()
+
+        desk = SignatureDesk(appeal, vault, key, on_recorded=refresh)
         try:
             return run_kiosk(
                 desk,
@@ -140,11 +163,13 @@ def _run(args: argparse.Namespace) -> int:
                 idle_seconds=settings.idle_seconds,
                 idle_countdown_seconds=settings.idle_countdown_seconds,
                 quit_after_shown=args.quit_after_shown,
-                sync_board=worker.board if worker else None,
+                sync_board=board if worker else None,
+                admin=admin,
+                admin_idle_seconds=settings.admin_idle_seconds,
+                demo=args.demo,
             )
         finally:
-            if worker is not None:
-                worker.stop()
+            admin.stop()
             if local_server is not None:
                 local_server.stop()
     finally:

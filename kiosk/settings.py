@@ -24,6 +24,7 @@ class Settings:
     thanks_seconds: int = 8  # the thank-you screen returns to the appeal by itself
     idle_seconds: int = 60  # on the form, no touch or key for this long asks "Still there?"
     idle_countdown_seconds: int = 10  # ... and this long after, everything entered is wiped
+    admin_idle_seconds: int = 60  # the volunteer's panel locks itself after this long untouched
     sync: SyncSettings = field(default_factory=lambda: SyncSettings())
 
 

@@ -15,6 +15,7 @@ from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
+    from kiosk.admin import AdminDesk
     from kiosk.signing import SignatureDesk
     from kiosk.sync.status import StatusBoard
 
@@ -31,6 +32,9 @@ def run_kiosk(
     idle_countdown_seconds: float = 10,
     quit_after_shown: bool = False,
     sync_board: StatusBoard | None = None,
+    admin: AdminDesk | None = None,
+    admin_idle_seconds: float = 60,
+    demo: bool = False,
 ) -> int:
     """Show the kiosk and run until the window closes; returns the application's exit code.
 
@@ -40,6 +44,9 @@ def run_kiosk(
 
     `quit_after_shown` ends the event loop as soon as the appeal has been painted once, which is
     how the cold-start benchmark measures the time to a usable screen.
+
+    `admin` adds the volunteer's panel (kiosk/ui/admin): a long press in the top-left corner
+    and the PIN. With no PIN chosen yet, the kiosk asks for one before the appeal shows.
     """
     app = application()
     window = KioskWindow(
@@ -52,6 +59,12 @@ def run_kiosk(
     )
     if sync_board is not None:
         window.follow_sync(sync_board)
+    if admin is not None:
+        from kiosk.ui.admin import install_admin
+
+        install_admin(
+            window, admin, exit_kiosk=window.exit_kiosk, demo=demo, idle_seconds=admin_idle_seconds
+        )
     if quit_after_shown:
         window.appeal_screen.installEventFilter(_QuitWhenPainted(app, parent=window))
     if fullscreen:

@@ -1,0 +1,43 @@
+"""The volunteer's admin panel: a hidden gesture, a PIN pad, and the panel with its pages.
+
+`install_admin` puts it over a kiosk window. On a kiosk with no PIN yet, it asks a volunteer to
+choose one before anything else shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.admin import AdminDesk
+from kiosk.appeal import Appeal
+from kiosk.removable import Drive, removable_drives
+from kiosk.ui.admin.layer import AdminLayer
+
+
+def install_admin(
+    window: QWidget,
+    desk: AdminDesk,
+    *,
+    exit_kiosk: Callable[[], None],
+    demo: bool = False,
+    idle_seconds: float = 60,
+    on_appeal_chosen: Callable[[Appeal], None] | None = None,
+    find_drives: Callable[[], list[Drive]] = removable_drives,
+) -> AdminLayer:
+    layer = AdminLayer(
+        window,
+        desk,
+        exit_kiosk=exit_kiosk,
+        demo=demo,
+        idle_seconds=idle_seconds,
+        on_appeal_chosen=on_appeal_chosen,
+        find_drives=find_drives,
+    )
+    if not desk.pin.is_set():
+        layer.choose_first_pin()
+    return layer
+
+
+__all__ = ["AdminLayer", "install_admin"]

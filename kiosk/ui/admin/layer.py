@@ -1,0 +1,449 @@
+"""The volunteer's layer over the kiosk window: the PIN pad, then the panel and its pages.
+
+It is an overlay inside the window (as the "Still there?" prompt is), not a dialog: nothing the
+window system could move or close. Opened by the corner hold or Ctrl+Alt+A; closed, and so
+locked, by "Close", by `idle_seconds` without a touch, or by leaving the kiosk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.admin import AdminDesk, AdminError
+from kiosk.appeal import Appeal
+from kiosk.pin import PinNotSet, PinRuleError, PinWait, check_rules
+from kiosk.removable import Drive, removable_drives
+from kiosk.sync.enrol import Enrolled
+from kiosk.ui.admin.gesture import CornerHold
+from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, ExportPage
+from kiosk.ui.admin.panel import AdminPanel
+from kiosk.ui.admin.pin_pad import PinPad
+from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.idle import INPUT_EVENTS
+from kiosk.ui.sync_status import SyncStatusRelay
+
+log = logging.getLogger("kiosk.ui")
+
+
+def _clock_text(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class AdminLayer(QFrame):
+    unlocked = Signal()
+    locked = Signal()
+    export_finished = Signal(str)  # the message shown
+    enrol_finished = Signal(str)
+
+    def __init__(
+        self,
+        window: QWidget,
+        desk: AdminDesk,
+        *,
+        exit_kiosk: Callable[[], None],
+        demo: bool = False,
+        idle_seconds: float = 60,
+        hold_seconds: float = 3,
+        find_drives: Callable[[], list[Drive]] = removable_drives,
+        on_appeal_chosen: Callable[[Appeal], None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.setObjectName("admin_layer")
+        self.setAccessibleName(self.tr("Volunteer area"))
+        self.setProperty("role", "overlay")
+        self.setAutoFillBackground(True)
+        self._window = window
+        self._desk = desk
+        self._exit_kiosk = exit_kiosk
+        self._demo = demo
+        self._find_drives = find_drives
+        self._on_appeal_chosen = on_appeal_chosen
+        self._mode = ""
+        self._first_pin = ""  # held between "choose" and "again", in memory only
+        self._old_pin = ""
+
+        self._stack = QStackedWidget(self)
+        self._stack.setObjectName("admin_pages")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._stack)
+
+        self._pin_page = QWidget()
+        self._pin_page.setObjectName("admin_pin_page")
+        pin_layout = QVBoxLayout(self._pin_page)
+        self.pad = PinPad()
+        pin_layout.addStretch(1)
+        pin_layout.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
+        pin_layout.addStretch(1)
+        self.pad.submitted.connect(self._pin_entered)
+        self.pad.cancelled.connect(self.lock)
+        self._stack.addWidget(self._pin_page)
+
+        self.panel = AdminPanel()
+        self._stack.addWidget(self.panel)
+        self.export_page = ExportPage()
+        self.event_page = EventPage()
+        self.appeal_page = AppealPage()
+        self.enrol_page = EnrolPage()
+        self.exit_page = ExitPage()
+        for page in (
+            self.export_page,
+            self.event_page,
+            self.appeal_page,
+            self.enrol_page,
+            self.exit_page,
+        ):
+            page.back_requested.connect(self._show_panel)
+            self._stack.addWidget(page)
+        self._wire_panel()
+
+        self._relay = SyncStatusRelay(desk.board, parent=self)
+        self._relay.status_changed.connect(self.panel.show_status)
+        self.panel.show_status(desk.board.current)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_wait)
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(max(1, round(idle_seconds * 1000)))
+        self._idle.timeout.connect(self._idle_out)
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self._app = app
+        app.installEventFilter(self)
+        window.installEventFilter(self)
+        self.gesture = CornerHold(app, window, hold_seconds=hold_seconds, parent=self)
+        self.gesture.triggered.connect(self.open)
+        self.hide()
+
+    # Opening and locking.
+
+    def open(self) -> None:
+        """The gesture: ask for the PIN (or for a first PIN, if none was chosen yet)."""
+        if self.isVisible():
+            return
+        if not self._desk.pin.is_set():
+            self.choose_first_pin()
+            return
+        self._ask_pin("unlock", self.tr("Volunteer PIN"), self.tr("Enter the PIN to continue."))
+
+    def choose_first_pin(self) -> None:
+        hint = self.tr("4 to 12 digits. Volunteers use it to open the panel and exit the kiosk.")
+        if self._demo:
+            hint = self.tr(
+                "This is a demo: choose any PIN to try the volunteer panel. 4 to 12 digits."
+            )
+        self._ask_pin("choose", self.tr("Choose a volunteer PIN"), hint, can_cancel=False)
+
+    def lock(self) -> None:
+        """Close everything and forget what was typed; the next visit asks for the PIN again."""
+        was_open = self.isVisible()
+        self._tick.stop()
+        self._idle.stop()
+        self._first_pin = self._old_pin = ""
+        self.pad.clear()
+        self.pad.set_waiting(False)
+        self.event_page.name_edit.clear()
+        self.enrol_page.code_edit.clear()
+        self.panel.show_message("")
+        self.hide()
+        self._set_screens_enabled(True)
+        self.gesture.enabled = True
+        if was_open:
+            log.info("volunteer panel locked")
+            self.locked.emit()
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    def _cover(self) -> None:
+        self.setGeometry(self._window.rect())
+        self._set_screens_enabled(False)
+        self.gesture.enabled = False
+        self.show()
+        self.raise_()
+        self._idle.start()
+
+    def _set_screens_enabled(self, enabled: bool) -> None:
+        # Keys and taps must not reach the supporter's screens beneath the volunteer's.
+        screens = self._window.findChild(QStackedWidget, "screens")
+        if screens is not None:
+            screens.setEnabled(enabled)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self._window.rect())
+        elif (
+            self.isVisible()
+            and self._mode not in ("choose", "again")
+            and event.type() in INPUT_EVENTS
+        ):
+            self._idle.start()
+        return False
+
+    def _idle_out(self) -> None:
+        if self._mode in ("choose", "again"):
+            return  # the first PIN must be chosen before anything else shows
+        log.info("volunteer panel locked after idle time")
+        self.lock()
+
+    # The PIN pad.
+
+    def _ask_pin(self, mode: str, title: str, hint: str, *, can_cancel: bool = True) -> None:
+        self._mode = mode
+        self.pad.prompt(title, hint, can_cancel=can_cancel)
+        self._stack.setCurrentWidget(self._pin_page)
+        self._cover()
+        self.pad.setFocus(Qt.FocusReason.OtherFocusReason)
+        if mode in ("unlock", "old"):
+            self._show_wait()
+
+    def _pin_entered(self, pin: str) -> None:
+        handler = {
+            "choose": self._chosen,
+            "again": self._chosen_again,
+            "unlock": self._unlock,
+            "old": self._old_entered,
+            "new": self._new_entered,
+            "new_again": self._new_again,
+        }.get(self._mode)
+        if handler is not None:
+            handler(pin)
+
+    def _chosen(self, pin: str) -> None:
+        try:
+            check_rules(pin)
+        except PinRuleError as exc:
+            self.pad.show_message(str(exc), error=True)
+            return
+        self._first_pin = pin
+        self._mode = "again"
+        self.pad.prompt(self.tr("Enter the same PIN again"), self.pad.hint.text(), can_cancel=False)
+
+    def _chosen_again(self, pin: str) -> None:
+        first, self._first_pin = self._first_pin, ""
+        if pin != first:
+            self.choose_first_pin()
+            self.pad.show_message(self.tr("The two PINs differ. Choose one again."), error=True)
+            return
+        self._desk.pin.choose(pin)
+        self._show_panel()
+        self.panel.show_message(
+            self.tr(
+                "PIN saved. To come back here, hold the top-left corner for 3 seconds "
+                "(or press Ctrl+Alt+A)."
+            )
+        )
+
+    def _check(self, pin: str) -> bool:
+        try:
+            result = self._desk.pin.verify(pin)
+        except PinWait:
+            self._show_wait()
+            return False
+        except PinNotSet:
+            self.choose_first_pin()
+            return False
+        if result.accepted:
+            return True
+        self._show_wait(wrong=True)
+        return False
+
+    def _unlock(self, pin: str) -> None:
+        if self._check(pin):
+            log.info("volunteer panel unlocked")
+            self._show_panel()
+            self.unlocked.emit()
+
+    def _show_wait(self, *, wrong: bool = False) -> None:
+        """The message under the dots: wrong, and how long until the next try."""
+        pause = self._desk.pin.wait_seconds()
+        seconds = pause.wait_seconds
+        self.pad.set_waiting(seconds > 0)
+        if seconds > 0:
+            if pause.locked:
+                text = self.tr("Too many wrong PINs. Locked for %1.")
+            else:
+                text = self.tr("Wrong PIN. Try again in %1.")
+            self.pad.show_message(text.replace("%1", _clock_text(seconds)), error=True)
+            if not self._tick.isActive():
+                self._tick.start()
+            return
+        self._tick.stop()
+        if wrong:
+            self.pad.show_message(self.tr("Wrong PIN. Try again."), error=True)
+        elif pause.failures:
+            self.pad.show_message(self.tr("You can try again now."))
+
+    # Changing the PIN: the old one first, then the new one twice.
+
+    def _start_change(self) -> None:
+        self._ask_pin("old", self.tr("Change PIN"), self.tr("First, the current PIN."))
+
+    def _old_entered(self, pin: str) -> None:
+        if self._check(pin):
+            self._old_pin = pin
+            self._mode = "new"
+            self.pad.prompt(self.tr("Choose the new PIN"), self.tr("4 to 12 digits."))
+
+    def _new_entered(self, pin: str) -> None:
+        try:
+            check_rules(pin)
+        except PinRuleError as exc:
+            self.pad.show_message(str(exc), error=True)
+            return
+        self._first_pin = pin
+        self._mode = "new_again"
+        self.pad.prompt(self.tr("Enter the new PIN again"), self.tr("4 to 12 digits."))
+
+    def _new_again(self, pin: str) -> None:
+        first, old = self._first_pin, self._old_pin
+        self._first_pin = self._old_pin = ""
+        if pin != first:
+            self._show_panel()
+            self.panel.show_message(self.tr("The two new PINs differ; the PIN was not changed."))
+            return
+        result = self._desk.pin.change(old, pin)
+        self._show_panel()
+        self.panel.show_message(
+            self.tr("The PIN was changed.")
+            if result.accepted
+            else self.tr("The PIN was not changed.")
+        )
+
+    # The panel and its pages.
+
+    def _wire_panel(self) -> None:
+        p = self.panel
+        p.close_requested.connect(self.lock)
+        p.sync_requested.connect(self._sync_now)
+        p.export_requested.connect(self._open_export)
+        p.event_requested.connect(self._open_event)
+        p.appeal_requested.connect(self._open_appeal)
+        p.enrol_requested.connect(self._open_enrol)
+        p.change_pin_requested.connect(self._start_change)
+        p.exit_requested.connect(lambda: self._stack.setCurrentWidget(self.exit_page))
+        self.exit_page.exit_confirmed.connect(self._exit)
+        self.export_page.export_requested.connect(self._export)
+        self.event_page.save_requested.connect(self._save_event)
+        self.appeal_page.choose_requested.connect(self._choose_appeal)
+        self.enrol_page.enrol_requested.connect(self._enrol)
+
+    def _show_panel(self) -> None:
+        self._mode = "panel"
+        self._tick.stop()
+        self.panel.show_counts(self._desk.counts(), self._desk.event_name())
+        self.panel.show_choices(several_appeals=len(self._desk.appeals()) > 1)
+        self.panel.show_message("")
+        self._stack.setCurrentWidget(self.panel)
+        self._cover()
+        self.panel.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _sync_now(self) -> None:
+        if self._desk.sync_now():
+            self.panel.show_message(self.tr("Sync started."))
+        else:
+            self.panel.show_message(self.tr("This kiosk is not enrolled, so it cannot sync."))
+
+    def _open_export(self) -> None:
+        self.export_page.set_drives(self._find_drives())
+        self._stack.setCurrentWidget(self.export_page)
+
+    def _export(self, folder: Path) -> None:
+        self.export_page.set_busy(True, self.tr("Writing the batch files…"))
+        run_task(
+            lambda: self._desk.export(folder),
+            parent=self,
+            on_success=lambda written: self._exported(folder, written),
+            on_failure=self._export_failed,
+            expected=(AdminError,),
+        )
+
+    def _exported(self, folder: Path, written: list[Path]) -> None:
+        if written:
+            text = self.tr("%n batch file(s) written to %1.", "", len(written))
+        else:
+            text = self.tr("Nothing to export: the server has everything. (%1)")
+        text = text.replace("%1", str(folder))
+        self.export_page.set_busy(False)
+        self.export_page.show_result(text)
+        self.export_finished.emit(text)
+
+    def _export_failed(self, message: str) -> None:
+        self.export_page.set_busy(False)
+        self.export_page.show_result(message, error=True)
+        self.export_finished.emit(message)
+
+    def _open_event(self) -> None:
+        self.event_page.start(self._desk.event_name())
+        self._stack.setCurrentWidget(self.event_page)
+
+    def _save_event(self, name: str) -> None:
+        try:
+            self._desk.set_event_name(name)
+        except AdminError as exc:
+            self.event_page.show_result(str(exc), error=True)
+            return
+        self._show_panel()
+        self.panel.show_message(self.tr("Event name saved."))
+
+    def _open_appeal(self) -> None:
+        current = self._desk.chosen_appeal_id() or ""
+        self.appeal_page.start(self._desk.appeals(), current)
+        self._stack.setCurrentWidget(self.appeal_page)
+
+    def _choose_appeal(self, appeal_id: str) -> None:
+        try:
+            appeal = self._desk.choose_appeal(appeal_id)
+        except AdminError as exc:
+            self.appeal_page.show_result(str(exc), error=True)
+            return
+        if self._on_appeal_chosen is not None:
+            self._on_appeal_chosen(appeal)
+        self._show_panel()
+        self.panel.show_message(self.tr("The kiosk now shows: %1").replace("%1", appeal.title))
+
+    def _open_enrol(self) -> None:
+        self.enrol_page.start(self._desk.server_url())
+        self._stack.setCurrentWidget(self.enrol_page)
+
+    def _enrol(self, server_url: str, code: str) -> None:
+        self.enrol_page.set_busy(True, self.tr("Enrolling…"))
+        run_task(
+            lambda: self._desk.enrol(server_url, code),
+            parent=self,
+            on_success=self._enrolled,
+            on_failure=self._enrol_failed,
+            expected=(AdminError,),
+        )
+
+    def _enrolled(self, done: Enrolled) -> None:
+        self.enrol_page.set_busy(False)
+        self.enrol_page.code_edit.clear()
+        text = self.tr("Enrolled for “%1”. Signatures now sync to %2.")
+        text = text.replace("%1", done.event).replace("%2", done.server_url)
+        self.enrol_page.show_result(text)
+        self.enrol_finished.emit(text)
+
+    def _enrol_failed(self, message: str) -> None:
+        self.enrol_page.set_busy(False)
+        self.enrol_page.show_result(message, error=True)
+        self.enrol_finished.emit(message)
+
+    def _exit(self) -> None:
+        log.info("volunteer left kiosk mode")
+        self.lock()
+        self._exit_kiosk()
+
+    def release(self) -> None:
+        """Stop watching the application's events (the window is going)."""
+        self.gesture.release()
+        self._app.removeEventFilter(self)

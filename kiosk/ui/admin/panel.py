@@ -1,0 +1,220 @@
+"""The admin panel itself: today's, this event's and all counts, the sync state in words, and
+the volunteer's buttons. It shows numbers and words about the kiosk, never a signer's data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.sync.status import SyncStatus
+from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
+from kiosk.vault.state import Counts
+
+
+class AdminPanel(QWidget):
+    sync_requested = Signal()
+    export_requested = Signal()
+    event_requested = Signal()
+    appeal_requested = Signal()
+    enrol_requested = Signal()
+    change_pin_requested = Signal()
+    exit_requested = Signal()
+    close_requested = Signal()
+
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("admin_panel")
+        self.setAccessibleName(self.tr("Volunteer panel"))
+        self._now = now
+        self._locale = QLocale()
+        layout = screen_layout(self)
+        area, column = reading_column("admin_scroll", self.tr("Volunteer panel"))
+        layout.addWidget(area, 1)
+
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(text_label(self.tr("Volunteer panel"), "title", object_name="admin_title"))
+        self.event_label = text_label(role="meta", object_name="admin_event")
+        titles.addWidget(self.event_label)
+        head.addLayout(titles, 1)
+        self.close_button = action_button(
+            self.tr("Close"), "admin_close", accessible_name=self.tr("Close and lock the panel")
+        )
+        self.close_button.clicked.connect(self.close_requested)
+        head.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(head)
+
+        stats = QHBoxLayout()
+        stats.setSpacing(16)
+        self.today_value = self._stat(stats, self.tr("Today"), "admin_today")
+        self.event_value = self._stat(stats, self.tr("This event"), "admin_event_count")
+        self.total_value = self._stat(stats, self.tr("All on this kiosk"), "admin_total")
+        column.addLayout(stats)
+
+        sync_card = QFrame()
+        sync_card.setObjectName("admin_sync_card")
+        sync_card.setProperty("role", "card")
+        sync_column = QVBoxLayout(sync_card)
+        sync_column.setContentsMargins(28, 20, 28, 20)
+        sync_column.setSpacing(8)
+        sync_column.addWidget(text_label(self.tr("Sync"), "section"))
+        self.waiting_label = text_label(object_name="admin_waiting")
+        self.last_sync_label = text_label(object_name="admin_last_sync")
+        self.server_label = text_label(object_name="admin_server")
+        self.error_label = text_label(role="error", object_name="admin_sync_error")
+        for label in (self.waiting_label, self.last_sync_label, self.server_label):
+            sync_column.addWidget(label)
+        sync_column.addWidget(self.error_label)
+        column.addWidget(sync_card)
+
+        self.message = text_label(role="lead", object_name="admin_message")
+        self.message.hide()
+        column.addWidget(self.message)
+
+        button_box = QWidget()
+        button_box.setObjectName("admin_actions")
+        self._grid = QGridLayout(button_box)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(16)
+        self._columns = 2
+        buttons = (
+            ("admin_sync_now", self.tr("Sync now"), self.sync_requested, True),
+            ("admin_export", self.tr("Export to USB stick"), self.export_requested, False),
+            ("admin_set_event", self.tr("Event name"), self.event_requested, False),
+            ("admin_choose_appeal", self.tr("Choose appeal"), self.appeal_requested, False),
+            ("admin_enrol", self.tr("Enrol with a code"), self.enrol_requested, False),
+            ("admin_change_pin", self.tr("Change PIN"), self.change_pin_requested, False),
+            ("admin_exit", self.tr("Exit kiosk"), self.exit_requested, False),
+        )
+        self.buttons: dict[str, QPushButton] = {}
+        for name, text, signal, primary in buttons:
+            button = action_button(text, name, primary=primary)
+            button.setParent(button_box)
+            button.setProperty("compact", True)
+            button.clicked.connect(signal)
+            self.buttons[name] = button
+        self._shown = set(self.buttons)
+        self._place_buttons()
+        column.addWidget(button_box)
+        column.addStretch(1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Three buttons a row where the screen is wide enough, two on a narrow (portrait) one.
+        columns = 3 if event.size().width() >= 1100 else 2
+        if columns != self._columns:
+            self._columns = columns
+            self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        """Lay the shown buttons out in reading order, with no gap where one is hidden."""
+        for button in self.buttons.values():
+            self._grid.removeWidget(button)
+        shown = [b for name, b in self.buttons.items() if name in self._shown]
+        for index, button in enumerate(shown):
+            self._grid.addWidget(button, *divmod(index, self._columns))
+        for name, button in self.buttons.items():
+            button.setVisible(name in self._shown)
+
+    def _stat(self, row: QHBoxLayout, caption: str, name: str) -> QLabel:
+        card = QFrame()
+        card.setObjectName(f"{name}_card")
+        card.setProperty("role", "card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(20, 16, 20, 16)
+        value = text_label("0", "stat", object_name=name)
+        value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label = text_label(caption, "hint")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        inner.addWidget(value)
+        inner.addWidget(label)
+        value.setAccessibleName(caption)
+        row.addWidget(card, 1)
+        return value
+
+    def show_counts(self, counts: Counts, event: str) -> None:
+        for label, number in (
+            (self.today_value, counts.today),
+            (self.event_value, counts.event),
+            (self.total_value, counts.total),
+        ):
+            label.setText(self._locale.toString(number))
+        self.event_label.setText(
+            self.tr("Event: %1").replace("%1", event) if event else self.tr("No event name set")
+        )
+
+    def show_choices(self, *, several_appeals: bool) -> None:
+        wanted = set(self.buttons)
+        if not several_appeals:
+            wanted.discard("admin_choose_appeal")
+        if wanted != self._shown:
+            self._shown = wanted
+            self._place_buttons()
+
+    def show_status(self, status: SyncStatus) -> None:
+        if not status.enrolled:
+            self.waiting_label.setText(
+                self.tr("%n signature(s) on this kiosk not yet synced.", "", status.waiting)
+                if status.waiting
+                else self.tr("Not enrolled: signatures stay on this kiosk until it is.")
+            )
+        elif status.syncing:
+            self.waiting_label.setText(self.tr("Syncing now…"))
+        else:
+            self.waiting_label.setText(
+                self.tr("Waiting to sync: %1 (%2 not yet in a batch, %3 in batches not confirmed).")
+                .replace("%1", self._locale.toString(status.waiting))
+                .replace("%2", self._locale.toString(status.pending_signatures))
+                .replace("%3", self._locale.toString(status.unsent_signatures))
+                if status.waiting
+                else self.tr("Everything collected here has reached the server.")
+                if status.last_success
+                else self.tr("Nothing waiting to sync.")
+            )
+        self.last_sync_label.setText(self._last_sync(status))
+        self.server_label.setText(self._server(status))
+        self.error_label.setText(
+            self.tr("Problem: %1").replace("%1", status.last_error) if status.last_error else ""
+        )
+        self.error_label.setVisible(bool(status.last_error))
+        self.buttons["admin_sync_now"].setEnabled(status.enrolled)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setAccessibleName(text)
+        self.message.setVisible(bool(text))
+
+    def _last_sync(self, status: SyncStatus) -> str:
+        if status.last_success is None:
+            return self.tr("Last sync: never")
+        minutes = int((self._now() - status.last_success).total_seconds() // 60)
+        when = status.last_success.astimezone().strftime("%H:%M")
+        if minutes < 1:
+            return self.tr("Last sync: %1, just now").replace("%1", when)
+        return self.tr("Last sync: %1, %n minute(s) ago", "", minutes).replace("%1", when)
+
+    def _server(self, status: SyncStatus) -> str:
+        if not status.enrolled:
+            return self.tr("Server: none (this kiosk is not enrolled)")
+        if status.server_reachable is None:
+            return self.tr("Server: not tried yet")
+        if status.server_reachable:
+            return self.tr("Server: reachable")
+        return self.tr("Server: not reachable (no network?)")

@@ -1,0 +1,163 @@
+"""The PIN pad: big digit buttons, masked dots, a message line and OK / Cancel.
+
+It only collects digits; what they are checked against, and how long to wait after a wrong
+PIN, is the controller's business (kiosk/ui/admin/layer.py over kiosk.pin).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.pin import MAX_DIGITS
+from kiosk.ui.parts import action_button, text_label
+
+DOT = "\u25cf"
+
+
+class PinPad(QFrame):
+    submitted = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pin_pad")
+        self.setProperty("role", "card")
+        self.setAccessibleName(self.tr("Volunteer PIN"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMaximumWidth(520)
+        self._digits = ""
+        self._waiting = False
+
+        column = QVBoxLayout(self)
+        column.setContentsMargins(36, 28, 36, 28)
+        column.setSpacing(14)
+        self.title = text_label(role="section", object_name="pin_title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(self.title)
+        self.hint = text_label(role="hint", object_name="pin_hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(self.hint)
+        self.dots = text_label(role="pin_dots", object_name="pin_dots")
+        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(self.dots)
+        self.message = text_label(role="pin_message", object_name="pin_message")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(self.message)
+
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        self.digit_buttons: list[QPushButton] = []
+        for digit in range(10):
+            button = QPushButton(str(digit))
+            button.setObjectName(f"pin_digit_{digit}")
+            button.setAccessibleName(str(digit))
+            button.setProperty("role", "pin_key")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the pad
+            button.clicked.connect(lambda _=False, d=str(digit): self.add_digit(d))
+            self.digit_buttons.append(button)
+            row, col = (3, 1) if digit == 0 else divmod(digit - 1, 3)
+            grid.addWidget(button, row, col)
+        self.delete_button = QPushButton("\u232b")
+        self.delete_button.setObjectName("pin_delete")
+        self.delete_button.setAccessibleName(self.tr("Delete the last digit"))
+        self.delete_button.setProperty("role", "pin_key")
+        self.delete_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.delete_button.clicked.connect(self.delete_digit)
+        grid.addWidget(self.delete_button, 3, 0)
+        self.ok_button = QPushButton(self.tr("OK"))
+        self.ok_button.setObjectName("pin_ok")
+        self.ok_button.setAccessibleName(self.tr("OK, check the PIN"))
+        self.ok_button.setProperty("role", "pin_ok")
+        self.ok_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ok_button.clicked.connect(self.submit)
+        grid.addWidget(self.ok_button, 3, 2)
+        column.addLayout(grid)
+
+        cancel_row = QHBoxLayout()
+        self.cancel_button = action_button(
+            self.tr("Cancel"), "pin_cancel", accessible_name=self.tr("Cancel")
+        )
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel_button.clicked.connect(self.cancel)
+        cancel_row.addStretch(1)
+        cancel_row.addWidget(self.cancel_button)
+        cancel_row.addStretch(1)
+        column.addLayout(cancel_row)
+        self._show_dots()
+
+    def prompt(self, title: str, hint: str = "", *, can_cancel: bool = True) -> None:
+        """Start a new entry: clear the digits and the message, show what is asked."""
+        self.title.setText(title)
+        self.setAccessibleName(title)
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
+        self.cancel_button.setVisible(can_cancel)
+        self.clear()
+        self.show_message("")
+
+    def clear(self) -> None:
+        self._digits = ""
+        self._show_dots()
+
+    @property
+    def entered(self) -> int:
+        """How many digits are in (never which)."""
+        return len(self._digits)
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setAccessibleName(text)
+        self.message.setProperty("error", error)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def set_waiting(self, waiting: bool) -> None:
+        """While tries are paused, OK is disabled (digits can still be typed)."""
+        self._waiting = waiting
+        self._update_ok()
+
+    def add_digit(self, digit: str) -> None:
+        if len(self._digits) < MAX_DIGITS:
+            self._digits += digit
+            self._show_dots()
+
+    def delete_digit(self) -> None:
+        self._digits = self._digits[:-1]
+        self._show_dots()
+
+    def submit(self) -> None:
+        if self._waiting or not self._digits:
+            return
+        digits, self._digits = self._digits, ""
+        self._show_dots()
+        self.submitted.emit(digits)
+
+    def cancel(self) -> None:
+        if self.cancel_button.isVisible():
+            self.clear()
+            self.cancelled.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        text = event.text()
+        if len(text) == 1 and text.isascii() and text.isdigit():
+            self.add_digit(text)
+        elif key == Qt.Key.Key_Backspace:
+            self.delete_digit()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+        elif key == Qt.Key.Key_Escape:
+            self.cancel()
+        else:
+            super().keyPressEvent(event)
+
+    def _show_dots(self) -> None:
+        shown = DOT * len(self._digits) if self._digits else "\u2013"
+        self.dots.setText(" ".join(shown))
+        self.dots.setAccessibleName(self.tr("%n digit(s) entered", "", len(self._digits)))
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        self.ok_button.setEnabled(bool(self._digits) and not self._waiting)
