@@ -1,8 +1,8 @@
 """Closing pending signatures into signed batches.
 
-A batch is closed in one vault transaction: it takes the next batch number and the previous
-batch's hash, is signed with the device key, and its envelope is stored in the same commit that
-sets each signature's batch_id. So a closed batch never changes, the batch numbers have no gaps,
+A batch is closed inside one vault transaction (a backlog closes several in one): it takes the
+next batch number and the previous batch's hash, is signed with the device key, and its envelope
+is stored in the same commit that sets each signature's batch_id. So a closed batch never changes, the batch numbers have no gaps,
 and no signature is in two batches.
 """
 
@@ -25,6 +25,8 @@ from kiosk.vault.models import BatchState, StoredBatch, StoredSignature
 log = logging.getLogger("kiosk.sync")
 
 AppealKey = tuple[str, int]  # (appeal id, appeal version): a batch holds one appeal version
+# Closing a backlog holds at most this many signatures (and their envelopes) in one transaction.
+ROWS_PER_TRANSACTION = 5000
 
 
 def utc_now() -> datetime:
@@ -74,12 +76,18 @@ class BatchCloser:
         for appeal, count in pending.items():
             first_seen = self._first_seen.setdefault(appeal, now)
             old = now - first_seen >= self._max_age
+            sizes = []
             while count >= self._batch_size or (count > 0 and (force or old)):
-                batch_id = self._close_one(appeal, min(count, self._batch_size))
-                if batch_id is None:
+                sizes.append(min(count, self._batch_size))
+                count -= sizes[-1]
+            # A backlog closes in a few transactions, each reading the pending rows once.
+            per_transaction = max(1, ROWS_PER_TRANSACTION // self._batch_size)
+            for start in range(0, len(sizes), per_transaction):
+                done = self._close_some(appeal, sizes[start : start + per_transaction])
+                closed += done
+                if len(done) < len(sizes[start : start + per_transaction]):
+                    count = -1  # fewer pending rows than counted: look again next time
                     break
-                closed.append(batch_id)
-                count -= min(count, self._batch_size)
             if count == 0:
                 del self._first_seen[appeal]
         for appeal in set(self._first_seen) - set(pending):
@@ -95,66 +103,81 @@ class BatchCloser:
         with Session(self._vault.engine) as s:
             return {(a, v): n for a, v, n in s.execute(query)}
 
-    def _close_one(self, appeal: AppealKey, limit: int) -> str | None:
+    def _close_some(self, appeal: AppealKey, sizes: list[int]) -> list[str]:
+        """Close consecutive batches of these sizes from the oldest pending rows, in one
+        transaction: one read of the pending rows, one commit, however many batches."""
         appeal_id, appeal_version = appeal
         created = self._clock().astimezone(UTC).replace(microsecond=0)
+        made: list[tuple[Batch, int]] = []
         # The vault's transactions begin IMMEDIATE: the write lock is held from the first read of
         # the chain's head to the commit, so two closers cannot take the same number.
         with Session(self._vault.engine) as s, s.begin():
             head = s.scalars(select(StoredBatch).order_by(StoredBatch.seq.desc()).limit(1)).first()
+            seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
             rows = s.scalars(
                 select(StoredSignature)
                 .where(
                     StoredSignature.batch_id.is_(None),
-                    StoredSignature.appeal_id == appeal_id,
+                    # `|| ''` keeps SQLite off the appeal_id index: every row of the vault has
+                    # the same appeal, so that index reads them all, batched or not, each time.
+                    # The batch_id index reads only the pending ones.
+                    StoredSignature.appeal_id.concat("") == appeal_id,
                     StoredSignature.appeal_version == appeal_version,
                 )
                 .order_by(StoredSignature.device_seq)
-                .limit(limit)
+                .limit(sum(sizes))
             ).all()
-            if not rows:
-                return None
-            batch = Batch(
-                batch_id=str(uuid.uuid4()),
-                device_id=self._vault.device_id,
-                seq=head.seq + 1 if head else 1,
-                prev_hash=head.hash if head else GENESIS_HASH,
-                appeal_id=appeal_id,
-                appeal_version=appeal_version,
-                created_at=created,
-                records=tuple(
-                    BatchRecord(r.id, r.device_seq, r.collected_hour, r.key_fingerprint, r.sealed)
-                    for r in rows
-                ),
-            )
-            signed = batch.sign(self._key)
-            s.add(
-                StoredBatch(
-                    id=batch.batch_id,
-                    seq=batch.seq,
-                    prev_hash=batch.prev_hash,
-                    hash=signed.hash,
+            for size in sizes:
+                chunk, rows = rows[:size], rows[size:]
+                if not chunk:
+                    break
+                seq += 1
+                batch = Batch(
+                    batch_id=str(uuid.uuid4()),
+                    device_id=self._vault.device_id,
+                    seq=seq,
+                    prev_hash=prev_hash,
                     appeal_id=appeal_id,
                     appeal_version=appeal_version,
-                    record_count=len(rows),
-                    last_device_seq=rows[-1].device_seq,
-                    envelope=signed.to_bytes(),
-                    state=BatchState.PENDING,
-                    attempts=0,
-                    created_at=created.replace(tzinfo=None),
+                    created_at=created,
+                    records=tuple(
+                        BatchRecord(
+                            r.id, r.device_seq, r.collected_hour, r.key_fingerprint, r.sealed
+                        )
+                        for r in chunk
+                    ),
                 )
-            )
-            s.flush()
-            result = s.execute(
-                update(StoredSignature)
-                .where(
-                    StoredSignature.id.in_([r.id for r in rows]),
-                    StoredSignature.batch_id.is_(None),
+                signed = batch.sign(self._key)
+                prev_hash = signed.hash
+                s.add(
+                    StoredBatch(
+                        id=batch.batch_id,
+                        seq=batch.seq,
+                        prev_hash=batch.prev_hash,
+                        hash=signed.hash,
+                        appeal_id=appeal_id,
+                        appeal_version=appeal_version,
+                        record_count=len(chunk),
+                        last_device_seq=chunk[-1].device_seq,
+                        envelope=signed.to_bytes(),
+                        state=BatchState.PENDING,
+                        attempts=0,
+                        created_at=created.replace(tzinfo=None),
+                    )
                 )
-                .values(batch_id=batch.batch_id)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != len(rows):  # cannot happen under the write lock; never guess
-                raise RuntimeError("pending signatures changed while a batch was being closed")
-        log.info("closed batch #%d (%s) with %d signatures", batch.seq, batch.batch_id, len(rows))
-        return batch.batch_id
+                s.flush()
+                result = s.execute(
+                    update(StoredSignature)
+                    .where(
+                        StoredSignature.id.in_([r.id for r in chunk]),
+                        StoredSignature.batch_id.is_(None),
+                    )
+                    .values(batch_id=batch.batch_id)
+                    .execution_options(synchronize_session=False)
+                )
+                if result.rowcount != len(chunk):  # cannot happen under the write lock
+                    raise RuntimeError("pending signatures changed while a batch was being closed")
+                made.append((batch, len(chunk)))
+        for batch, n in made:
+            log.info("closed batch #%d (%s) with %d signatures", batch.seq, batch.batch_id, n)
+        return [batch.batch_id for batch, _ in made]

@@ -132,3 +132,32 @@ def test_two_closers_never_put_a_signature_in_two_batches(
 def test_batch_size_is_bounded_by_the_format() -> None:
     with pytest.raises(ValueError, match="batch_size"):
         BatchCloser(None, DeviceKey.generate(), batch_size=1001)  # type: ignore[arg-type]
+
+
+def test_a_backlog_closes_across_transactions_into_one_unbroken_chain(
+    vault: Vault,
+    device_key: DeviceKey,
+    add_signatures: AddSignatures,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A backlog closes several batches per transaction (one read of the pending rows, one
+    commit); across those transactions the numbers, the hash chain and the rows still hold."""
+    monkeypatch.setattr("kiosk.sync.closer.ROWS_PER_TRANSACTION", 12)  # 2 batches of 5 each
+    added = add_signatures(33)
+    closer = _closer(vault, device_key, FakeMonotonic(), size=5)
+    closed = closer.close_due()  # six full batches; the last 3 wait until they are old
+    stored = _stored(vault)
+    assert [b.id for b in stored] == closed and [b.seq for b in stored] == [1, 2, 3, 4, 5, 6]
+    prev = GENESIS_HASH
+    records = []
+    for b in stored:
+        assert b.envelope is not None
+        signed = parse(b.envelope)
+        assert (signed.batch.prev_hash, signed.hash) == (prev, b.hash)
+        assert b.last_device_seq == signed.batch.records[-1].device_seq
+        prev = signed.hash
+        records += [r.id for r in signed.batch.records]
+    assert records == [s.id for s in added[:30]]  # oldest first, each once
+    assert closer.close_all() and [
+        r.id for r in parse(_stored(vault)[-1].envelope).batch.records
+    ] == [s.id for s in added[30:]]
