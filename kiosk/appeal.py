@@ -28,6 +28,9 @@ FIELD_NAMES: tuple[str, ...] = (
 
 DEFAULT_APPEAL = "un-chechnya.toml"
 
+# Whether the form asks for a signature drawn by finger, pen or mouse.
+DRAWN_SIGNATURE_CHOICES: tuple[str, ...] = ("none", "optional", "required")
+
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _UPDATE_DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
@@ -81,6 +84,7 @@ class Appeal:
     consent: Consent
     goal: int | None = None
     petition_url: str | None = None
+    drawn_signature: str = "none"  # one of DRAWN_SIGNATURE_CHOICES
     # The same appeal in other languages, by language code; each has no translations of its own.
     translations: Mapping[str, Appeal] = field(default_factory=dict, hash=False)
 
@@ -229,6 +233,10 @@ def _build(r: _Reader) -> Appeal:
             raise fields.fail("required", f"'{name}' is required but not in 'asked'")
     if not asked:
         raise fields.fail("asked", "is empty; a signature needs at least one field")
+    drawn = fields.data.get("drawn_signature", "none")
+    if drawn not in DRAWN_SIGNATURE_CHOICES:
+        choices = ", ".join(f'"{c}"' for c in DRAWN_SIGNATURE_CHOICES)
+        raise fields.fail("drawn_signature", f"is {drawn!r}; use one of {choices}")
 
     appeal = Appeal(
         id=appeal_id,
@@ -253,6 +261,7 @@ def _build(r: _Reader) -> Appeal:
         ),
         goal=r.integer("goal", optional=True, minimum=1),
         petition_url=petition_url,
+        drawn_signature=drawn,
     )
     return replace(appeal, translations=_translations(r, appeal))
 

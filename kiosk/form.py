@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 
 from kiosk.appeal import Appeal
+from kiosk.strokes import Drawing, LimitProblem, limit_problem
 
 TRANSLATION_CONTEXT = "form"
 
@@ -117,6 +118,20 @@ _BAD_EMAIL = QT_TRANSLATE_NOOP(
 _TERMS = QT_TRANSLATE_NOOP(
     "form", "Please tick the box to agree, so your signature can be counted."
 )
+_DRAWING_MISSING = QT_TRANSLATE_NOOP(
+    "form", "Please sign in the box with your finger, a pen or the mouse."
+)
+_DRAWING_TOO_BIG = QT_TRANSLATE_NOOP(
+    "form", "Your signature is too long to keep. Please press Clear and sign again, more briefly."
+)
+_DRAWING_PROBLEMS = {
+    LimitProblem.TOO_MANY_STROKES: _DRAWING_TOO_BIG,
+    LimitProblem.TOO_MANY_POINTS: _DRAWING_TOO_BIG,
+    LimitProblem.TOO_LONG: _DRAWING_TOO_BIG,
+    LimitProblem.MALFORMED: QT_TRANSLATE_NOOP(
+        "form", "Your signature could not be read. Please press Clear and sign again."
+    ),
+}
 
 # Invisible characters that can hide, reorder or disguise text: zero-width spaces and joiners,
 # the word joiner, the byte-order mark, every bidirectional embedding/override/isolate/mark, the
@@ -171,6 +186,8 @@ class Submission:
     updates_opt_in: bool
     # The language the appeal and its consent texts were shown in ("": the appeal's own).
     language: str = ""
+    # The signature drawn on the pad, when the appeal asks for one and the supporter drew it.
+    drawing: Drawing | None = None
 
 
 @dataclass(frozen=True)
@@ -189,11 +206,13 @@ def validate(
     *,
     terms_accepted: bool,
     updates_opt_in: bool,
+    drawing: Drawing | None = None,
 ) -> Validation:
     """Check every asked field; return all problems at once, each saying how to fix it.
 
     `appeal` is the appeal as the supporter sees it (`Appeal.in_language`); the submission
-    remembers that language, so the record seals the consent texts that were shown."""
+    remembers that language, so the record seals the consent texts that were shown. `drawing`
+    is what the signature pad holds; it is kept only where the appeal asks for one."""
     errors: dict[str, Message] = {}
     clean: dict[str, str] = {}
     for name in appeal.asked:
@@ -204,6 +223,14 @@ def validate(
             errors[name] = problem
         else:
             clean[name] = _canonical(name, value)
+    # A lone tap is no signature: not kept where optional, not enough where required.
+    drawn = drawing if drawing is not None and drawing.is_signature() else None
+    if appeal.drawn_signature == "none":
+        drawn = None
+    else:
+        problem = _drawing_problem(drawn, required=appeal.drawn_signature == "required")
+        if problem:
+            errors["drawn_signature"] = problem
     if not terms_accepted:
         errors["terms"] = Message(_TERMS)
     if errors:
@@ -211,7 +238,11 @@ def validate(
     opt_in = updates_opt_in and appeal.consent.updates is not None
     return Validation(
         submission=Submission(
-            clean, terms_accepted=True, updates_opt_in=opt_in, language=appeal.language
+            clean,
+            terms_accepted=True,
+            updates_opt_in=opt_in,
+            language=appeal.language,
+            drawing=drawn,
         )
     )
 
@@ -231,6 +262,13 @@ def _check(spec: FieldSpec, value: str, *, required: bool) -> Message | None:
     elif spec.name == "postcode" and not _POSTCODE.match(value):
         return Message(_POSTCODE_CHARACTERS)
     return None
+
+
+def _drawing_problem(drawing: Drawing | None, *, required: bool) -> Message | None:
+    if drawing is None:
+        return Message(_DRAWING_MISSING) if required else None
+    problem = limit_problem(drawing)
+    return Message(_DRAWING_PROBLEMS[problem]) if problem else None
 
 
 def _email_problem(value: str) -> Message | None:

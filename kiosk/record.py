@@ -21,6 +21,7 @@ from kiosk.crypto import (
     sha256_hex,
 )
 from kiosk.form import Submission
+from kiosk.strokes import Drawing, quantised
 
 RECORD_FORMAT = 1
 
@@ -39,6 +40,9 @@ class SignatureRecord:
     privacy_notice_sha256: str
     updates_opt_in: bool
     updates_sha256: str | None  # the opt-in text shown, whether or not it was ticked
+    # The signature drawn on the pad, if any. Optional in the document: records from before
+    # the pad, and those without a drawing, have no "drawn_signature" key.
+    drawing: Drawing | None = None
 
     @classmethod
     def from_submission(
@@ -66,6 +70,8 @@ class SignatureRecord:
             privacy_notice_sha256=sha256_hex(consent.privacy_notice),
             updates_opt_in=submission.updates_opt_in,
             updates_sha256=sha256_hex(consent.updates) if consent.updates else None,
+            # As it reads back from the document: coordinates to the precision kept.
+            drawing=quantised(submission.drawing) if submission.drawing else None,
         )
 
     @property
@@ -87,6 +93,8 @@ class SignatureRecord:
                 "updates": {"opted_in": self.updates_opt_in, "text_sha256": self.updates_sha256},
             },
         }
+        if self.drawing is not None:
+            doc["drawn_signature"] = {"strokes": self.drawing.to_data()}
         return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
     @classmethod
@@ -95,6 +103,7 @@ class SignatureRecord:
         if doc.get("format") != RECORD_FORMAT:
             raise ValueError(f"record format {doc.get('format')!r} is not {RECORD_FORMAT}")
         consent = doc["consent"]
+        drawn = doc.get("drawn_signature")
         return cls(
             signature_id=doc["signature_id"],
             device_id=doc["device_id"],
@@ -108,6 +117,7 @@ class SignatureRecord:
             privacy_notice_sha256=consent["privacy_notice"]["text_sha256"],
             updates_opt_in=consent["updates"]["opted_in"],
             updates_sha256=consent["updates"]["text_sha256"],
+            drawing=Drawing.from_data(drawn["strokes"]) if drawn is not None else None,
         )
 
     def seal(self, key: CampaignPublicKey) -> bytes:

@@ -446,3 +446,34 @@ def test_an_opt_in_translation_needs_an_opt_in() -> None:
     with pytest.raises(AppealError) as caught:
         parse_appeal(text.encode("utf-8"), "test.toml")
     assert caught.value.field == "translations.it.consent.updates"
+
+
+# --- the drawn signature -----------------------------------------------------------------------
+
+
+def test_no_drawn_signature_unless_the_appeal_asks(tmp_path: Path) -> None:
+    assert load_appeal(_write(tmp_path, MINIMAL)).drawn_signature == "none"
+
+
+@pytest.mark.parametrize("setting", ["none", "optional", "required"])
+def test_drawn_signature_setting(tmp_path: Path, setting: str) -> None:
+    text = _edit('required = ["email"]\n', f'required = ["email"]\ndrawn_signature = "{setting}"\n')
+    appeal = load_appeal(_write(tmp_path, text))
+    assert appeal.drawn_signature == setting
+    assert appeal.in_language("it").drawn_signature == setting
+
+
+@pytest.mark.parametrize("value", ['"yes"', '"Required"', "true", "1"])
+def test_drawn_signature_must_be_a_known_choice(tmp_path: Path, value: str) -> None:
+    text = _edit('required = ["email"]\n', f'required = ["email"]\ndrawn_signature = {value}\n')
+    _field_error(
+        tmp_path, text, "fields.drawn_signature", 'use one of "none", "optional", "required"'
+    )
+
+
+def test_the_bundled_appeal_offers_an_optional_drawn_signature() -> None:
+    appeal = load_bundled_appeal()
+    assert appeal.drawn_signature == "optional"
+    # Its consent says a drawing is collected, in every language.
+    assert "my signature" in appeal.consent.terms
+    assert "la mia firma" in appeal.in_language("it").consent.terms

@@ -14,6 +14,7 @@ from kiosk.appeal import FIELD_NAMES, Appeal
 from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey, SealBroken, seal, sha256_hex
 from kiosk.form import Submission
 from kiosk.record import RECORD_FORMAT, SignatureRecord, open_record
+from kiosk.strokes import Drawing, Point, quantised
 
 SIGNATURE_ID = "0b7e8a52-1f0c-4d52-9a44-6a1f1a3c2d10"
 DEVICE_ID = "6c1d2e3f-0000-4000-8000-00000000d001"
@@ -134,3 +135,72 @@ def test_a_signature_without_a_language_seals_the_appeal_s_own_texts(appeal: App
     record = _record(appeal, {"email": "a@example.org"})
     assert record.language == appeal.language == "en"
     assert record.terms_sha256 == sha256_hex(appeal.consent.terms)
+
+
+# --- the drawn signature -----------------------------------------------------------------------
+
+_unit = st.floats(min_value=0, max_value=1, allow_nan=False)
+_drawings = st.lists(
+    st.lists(
+        st.builds(Point, _unit, _unit, st.integers(0, 120_000), st.one_of(st.none(), _unit)),
+        min_size=1,
+        max_size=30,
+    ).map(tuple),
+    min_size=1,
+    max_size=6,
+).map(lambda s: Drawing(tuple(s)))
+
+
+@given(drawing=_drawings)
+def test_drawn_strokes_round_trip_through_the_seal(
+    appeal: Appeal,
+    campaign_public_key: CampaignPublicKey,
+    campaign_private_key: CampaignPrivateKey,
+    drawing: Drawing,
+) -> None:
+    record = SignatureRecord.from_submission(
+        Submission({"email": "a@example.org"}, True, False, drawing=drawing),
+        appeal=appeal,
+        signature_id=SIGNATURE_ID,
+        device_id=DEVICE_ID,
+        signed_at=datetime(2026, 11, 23, 14, 37, tzinfo=UTC),
+    )
+    assert record.drawing == quantised(drawing)
+    sealed = record.seal(campaign_public_key)
+    # Nothing of the strokes shows through the seal.
+    assert b"strokes" not in sealed and b"drawn_signature" not in sealed
+    opened = open_record(
+        sealed,
+        campaign_private_key,
+        appeal_id=appeal.id,
+        signature_id=SIGNATURE_ID,
+        device_id=DEVICE_ID,
+    )
+    assert opened == record
+    assert opened.drawing is not None
+    assert [len(s) for s in opened.drawing.strokes] == [len(s) for s in drawing.strokes]
+    assert [p.t for s in opened.drawing.strokes for p in s] == [
+        p.t for s in drawing.strokes for p in s
+    ]
+
+
+def test_drawn_strokes_are_kept_as_points_in_the_document(appeal: Appeal) -> None:
+    drawing = Drawing(((Point(0.1, 0.2, 0), Point(0.30004, 0.4, 16, 0.5)),))
+    record = replace(_record(appeal, {"email": "a@example.org"}), drawing=drawing)
+    doc = json.loads(record.to_bytes())
+    assert doc["drawn_signature"] == {"strokes": [[[0.1, 0.2, 0], [0.3, 0.4, 16, 0.5]]]}
+
+
+def test_a_record_without_a_drawing_has_no_drawing_key(appeal: Appeal) -> None:
+    record = _record(appeal, {"email": "a@example.org"})
+    assert record.drawing is None
+    assert "drawn_signature" not in json.loads(record.to_bytes())
+    # A document written before the pad existed still reads.
+    assert SignatureRecord.from_bytes(record.to_bytes()) == record
+
+
+def test_damaged_strokes_in_a_record_are_refused(appeal: Appeal) -> None:
+    doc = json.loads(_record(appeal, {}).to_bytes())
+    doc["drawn_signature"] = {"strokes": [[["x", 0.2, 0]]]}
+    with pytest.raises(ValueError):
+        SignatureRecord.from_bytes(json.dumps(doc).encode())

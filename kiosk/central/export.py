@@ -9,6 +9,11 @@ safe identifies their signer.
 CSV follows RFC 4180 (CRLF line ends, quotes doubled), in UTF-8 with a byte-order mark so that
 spreadsheets pick the right encoding. A cell that a spreadsheet would run as a formula (leading
 =, +, -, @, tab or CR) gets a leading apostrophe (OWASP's "CSV injection" advice).
+
+A drawn signature is exported whole in JSON, as its strokes of [x, y, t] or [x, y, t, pressure]
+points (x and y from 0 to 1 of the pad, t in ms). CSV says only whether there is one ("yes" or
+"no"): a drawing's path runs to tens of thousands of characters, past the 32,767 a spreadsheet
+cell holds, so a CSV that carried it would be cut short when opened.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ COLUMNS = (
     "privacy_notice_sha256",
     "updates_opt_in",
     "updates_sha256",
+    "drawn_signature",
     "device_id",
     "event",
     "batch_id",
@@ -142,6 +148,7 @@ def as_dict(opened: Opened) -> dict[str, Any]:
         "privacy_notice_sha256": r.privacy_notice_sha256,
         "updates_opt_in": r.updates_opt_in,
         "updates_sha256": r.updates_sha256,
+        "drawn_signature": {"strokes": r.drawing.to_data()} if r.drawing else None,
         "device_id": r.device_id,
         "event": opened.event,
         "batch_id": opened.batch_id,
@@ -164,6 +171,7 @@ def write_csv(rows: list[Opened], out: TextIO) -> None:
     writer.writerow(COLUMNS)
     for opened in rows:
         doc = as_dict(opened)
+        doc["drawn_signature"] = "yes" if doc["drawn_signature"] else "no"
         writer.writerow([neutralise(doc[c]) for c in COLUMNS])
 
 

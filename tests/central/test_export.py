@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from kiosk.central.export import export, neutralise, open_all
 from kiosk.central.ingest import ingest
 from kiosk.central.models import StoredRecord
 from kiosk.crypto import CampaignPrivateKey
+from kiosk.strokes import Drawing, Point
 
 
 def test_export_round_trip_csv(
@@ -107,3 +109,27 @@ def test_neutralise() -> None:
         assert neutralise(risky) == "'" + risky
     assert neutralise("Ada") == "Ada" and neutralise(None) == "" and neutralise(True) == "true"
     assert neutralise("a=b") == "a=b"
+
+
+def test_export_carries_drawn_signatures(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    kiosk = enrolled()
+    drawing = Drawing(((Point(0.1, 0.5, 0), Point(0.25, 0.4, 16, 0.75)), (Point(0.6, 0.6, 300),)))
+    drawn = replace(kiosk.record(email="a@example.org"), drawing=drawing)
+    plain = kiosk.record(email="b@example.org")
+    ingest(engine, kiosk.batch([drawn, plain]).to_bytes())
+
+    out = io.StringIO()
+    export(engine, campaign_private_key, "json", out)
+    first, second = json.loads(out.getvalue())["signatures"]
+    assert first["drawn_signature"] == {
+        "strokes": [[[0.1, 0.5, 0], [0.25, 0.4, 16, 0.75]], [[0.6, 0.6, 300]]]
+    }
+    assert second["drawn_signature"] is None
+
+    out = io.StringIO(newline="")
+    export(engine, campaign_private_key, "csv", out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert [r["drawn_signature"] for r in rows] == ["yes", "no"]
+    assert "0.25" not in out.getvalue()  # the strokes themselves stay out of the CSV
