@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,9 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.admin import AdminDesk
 from kiosk.appeal import load_bundled_appeal
 from kiosk.crypto import CampaignPrivateKey
+from kiosk.pin import PinGuard
+from kiosk.settings import SyncSettings
 from kiosk.signing import SignatureDesk
+from kiosk.sync.status import StatusBoard, SyncStatus
+from kiosk.ui.admin import install_admin
 from kiosk.ui.app import application
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault
@@ -68,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             vault = Vault.open(Path(scratch))
             try:
                 desk = SignatureDesk(load_bundled_appeal(), vault, key)
-                for path in _shoot(app, desk, size, args.outdir, orientation):
+                for path in _shoot(app, desk, size, args.outdir, orientation, Path(scratch), vault):
                     print(path)
             finally:
                 vault.close()
@@ -76,8 +82,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _shoot(
-    app: QApplication, desk: SignatureDesk, size: tuple[int, int], outdir: Path, orientation: str
+    app: QApplication,
+    desk: SignatureDesk,
+    size: tuple[int, int],
+    outdir: Path,
+    orientation: str,
+    data_dir: Path,
+    vault: Vault,
 ) -> list[Path]:
+    admin = _admin(vault, data_dir)
     window = KioskWindow(desk)
     window.resize(*size)
     window.show()
@@ -105,10 +118,38 @@ def _shoot(
     shot("review")
     _click(window, "confirm_button")
     shot("thanks")
+    layer = install_admin(window, admin, exit_kiosk=window.exit_kiosk)
+    layer.open()
+    for digit in "246":
+        _click(layer, f"pin_digit_{digit}")
+    shot("pin-pad")
+    _click(layer, "pin_digit_8")
+    _click(layer, "pin_ok")
+    shot("admin-panel")
+    layer.lock()
+    layer.release()
     window.close()
     window.deleteLater()
     _settle(app)
     return shots
+
+
+def _admin(vault: Vault, data_dir: Path) -> AdminDesk:
+    """The volunteer's side: a PIN, an event, and one signature waiting to sync."""
+    pin = PinGuard(vault)
+    if not pin.is_set():
+        pin.choose("2468")
+    board = StatusBoard(
+        SyncStatus(
+            enrolled=True,
+            pending_signatures=1,
+            server_reachable=True,
+            last_success=datetime.now(UTC) - timedelta(minutes=12),
+        )
+    )
+    admin = AdminDesk(vault, data_dir, SyncSettings(), pin, board=board)
+    admin.set_event_name("Pride march, 14 June")
+    return admin
 
 
 def _fill(window: QWidget, values: dict[str, str]) -> None:

@@ -3,9 +3,9 @@ the event name, the auto-lock, no signer's data anywhere, and leaving kiosk mode
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
 from pathlib import Path
 
 from admin_helpers import (  # type: ignore[import-not-found]
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
 from kiosk import keys
-from kiosk.admin import AdminDesk
+from kiosk.admin import AdminDesk, chosen_appeal
 from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import StatusBoard, SyncStatus
@@ -117,16 +117,14 @@ def test_sync_state_in_words(make_admin: Callable[..., Volunteer], board: Status
         )
     )
     volunteer.qtbot.waitUntil(lambda: "5" in volunteer.text("admin_waiting"))
-    assert volunteer.text("admin_waiting") == (
-        "Waiting to sync: 5 (2 not yet in a batch, 3 in batches not confirmed)."
-    )
+    assert volunteer.text("admin_waiting") == ("Waiting to sync: 5 (sent, not yet confirmed: 3).")
     assert volunteer.text("admin_server") == "Server: not reachable (no network?)"
     assert volunteer.text("admin_sync_error").endswith("Check the network.")
     assert volunteer.text("admin_last_sync") == "Last sync: never"
     board.publish(SyncStatus(enrolled=True, server_reachable=True, last_success=datetime.now(UTC)))
     volunteer.qtbot.waitUntil(lambda: volunteer.text("admin_server") == "Server: reachable")
     assert volunteer.text("admin_waiting") == "Everything collected here has reached the server."
-    assert volunteer.text("admin_last_sync").endswith("just now")
+    assert volunteer.text("admin_last_sync").endswith("(just now)")
     assert not volunteer.layer.panel.error_label.isVisible()
 
 
@@ -152,8 +150,7 @@ def test_export_writes_batch_files_to_the_stick(
         volunteer.tap("admin_export_page_action")
     files = sorted(usb.glob("*.kbatch"))
     assert len(files) == 1
-    # "file(s)" until the English catalog gives the plural its words
-    assert re.fullmatch(rf"1 batch file(\(s\))? written to {re.escape(str(usb))}\.", done.args[0])
+    assert done.args == [f"Batch files written: 1, to {usb}."]
     assert volunteer.text("admin_export_page_result") == done.args[0]
     assert volunteer.find("admin_export_page_action").isEnabled()
 
@@ -288,3 +285,41 @@ def test_every_control_is_named(make_admin: Callable[..., Volunteer]) -> None:
         assert widget.objectName(), widget
         assert widget.accessibleName(), widget.objectName()
     assert volunteer.layer.findChildren(QLabel)
+
+
+def test_choose_appeal_when_several_are_installed(
+    make_admin: Callable[..., Volunteer], vault: Vault, data_dir: Path
+) -> None:
+    volunteer = make_admin()
+    volunteer.unlock()
+    assert not volunteer.layer.panel.buttons["admin_choose_appeal"].isVisible()  # only one
+    volunteer.tap("admin_close")
+    bundled = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")
+    (data_dir / "appeal.toml").write_text(
+        bundled.replace('id = "un-chechnya-purge"', 'id = "enrolled-appeal"', 1), "utf-8"
+    )
+    volunteer.unlock()
+    volunteer.tap("admin_choose_appeal")
+    volunteer.tap("appeal_choice_enrolled-appeal")
+    volunteer.tap("admin_appeal_page_action")
+    assert volunteer.text("admin_message").startswith("Chosen: ")
+    chosen = chosen_appeal(vault, data_dir)
+    assert chosen is not None and chosen.id == "enrolled-appeal"
+
+
+def test_enrolment_errors_are_shown(make_admin: Callable[..., Volunteer]) -> None:
+    volunteer = make_admin()
+    volunteer.unlock()
+    volunteer.tap("admin_enrol")
+    with volunteer.qtbot.waitSignal(volunteer.layer.enrol_finished, timeout=10000):
+        volunteer.tap("admin_enrol_page_action")
+    assert volunteer.text("admin_enrol_page_result") == (
+        "Type the enrolment code the coordinator gave you."
+    )
+    volunteer.find("enrol_server", QLineEdit).clear()
+    volunteer.qtbot.keyClicks(volunteer.find("enrol_server", QLineEdit), "sign.example.org")
+    volunteer.qtbot.keyClicks(volunteer.find("enrol_code", QLineEdit), "ABCD-EFGH")
+    with volunteer.qtbot.waitSignal(volunteer.layer.enrol_finished, timeout=10000) as done:
+        volunteer.tap("admin_enrol_page_action")
+    assert done.args == ["'sign.example.org' is not a server address; it starts with https://"]
+    assert volunteer.find("admin_enrol_page_action").isEnabled()

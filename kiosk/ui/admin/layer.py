@@ -369,7 +369,7 @@ class AdminLayer(QFrame):
 
     def _exported(self, folder: Path, written: list[Path]) -> None:
         if written:
-            text = self.tr("%n batch file(s) written to %1.", "", len(written))
+            text = self.tr("Batch files written: %2, to %1.").replace("%2", str(len(written)))
         else:
             text = self.tr("Nothing to export: the server has everything. (%1)")
         text = text.replace("%1", str(folder))
@@ -406,10 +406,13 @@ class AdminLayer(QFrame):
         except AdminError as exc:
             self.appeal_page.show_result(str(exc), error=True)
             return
+        self._show_panel()
         if self._on_appeal_chosen is not None:
             self._on_appeal_chosen(appeal)
-        self._show_panel()
-        self.panel.show_message(self.tr("The kiosk now shows: %1").replace("%1", appeal.title))
+            text = self.tr("The kiosk now shows: %1")
+        else:
+            text = self.tr("Chosen: %1. The kiosk shows it from its next start.")
+        self.panel.show_message(text.replace("%1", appeal.title))
 
     def _open_enrol(self) -> None:
         self.enrol_page.start(self._desk.server_url())

@@ -171,23 +171,16 @@ class AdminPanel(QWidget):
     def show_status(self, status: SyncStatus) -> None:
         if not status.enrolled:
             self.waiting_label.setText(
-                self.tr("%n signature(s) on this kiosk not yet synced.", "", status.waiting)
+                self.tr("Not enrolled. Waiting to sync on this kiosk: %1.").replace(
+                    "%1", self._locale.toString(status.waiting)
+                )
                 if status.waiting
                 else self.tr("Not enrolled: signatures stay on this kiosk until it is.")
             )
         elif status.syncing:
             self.waiting_label.setText(self.tr("Syncing now…"))
         else:
-            self.waiting_label.setText(
-                self.tr("Waiting to sync: %1 (%2 not yet in a batch, %3 in batches not confirmed).")
-                .replace("%1", self._locale.toString(status.waiting))
-                .replace("%2", self._locale.toString(status.pending_signatures))
-                .replace("%3", self._locale.toString(status.unsent_signatures))
-                if status.waiting
-                else self.tr("Everything collected here has reached the server.")
-                if status.last_success
-                else self.tr("Nothing waiting to sync.")
-            )
+            self.waiting_label.setText(self._waiting(status))
         self.last_sync_label.setText(self._last_sync(status))
         self.server_label.setText(self._server(status))
         self.error_label.setText(
@@ -201,14 +194,28 @@ class AdminPanel(QWidget):
         self.message.setAccessibleName(text)
         self.message.setVisible(bool(text))
 
+    def _waiting(self, status: SyncStatus) -> str:
+        if not status.waiting:
+            if status.last_success:
+                return self.tr("Everything collected here has reached the server.")
+            return self.tr("Nothing waiting to sync.")
+        number = self._locale.toString
+        if status.unsent_signatures:
+            return (
+                self.tr("Waiting to sync: %1 (sent, not yet confirmed: %2).")
+                .replace("%1", number(status.waiting))
+                .replace("%2", number(status.unsent_signatures))
+            )
+        return self.tr("Waiting to sync: %1.").replace("%1", number(status.waiting))
+
     def _last_sync(self, status: SyncStatus) -> str:
         if status.last_success is None:
             return self.tr("Last sync: never")
         minutes = int((self._now() - status.last_success).total_seconds() // 60)
         when = status.last_success.astimezone().strftime("%H:%M")
         if minutes < 1:
-            return self.tr("Last sync: %1, just now").replace("%1", when)
-        return self.tr("Last sync: %1, %n minute(s) ago", "", minutes).replace("%1", when)
+            return self.tr("Last sync: %1 (just now)").replace("%1", when)
+        return self.tr("Last sync: %1 (%2 min ago)").replace("%1", when).replace("%2", str(minutes))
 
     def _server(self, status: SyncStatus) -> str:
         if not status.enrolled:

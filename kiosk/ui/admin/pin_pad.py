@@ -156,7 +156,9 @@ class PinPad(QFrame):
     def _show_dots(self) -> None:
         shown = DOT * len(self._digits) if self._digits else "\u2013"
         self.dots.setText(" ".join(shown))
-        self.dots.setAccessibleName(self.tr("%n digit(s) entered", "", len(self._digits)))
+        self.dots.setAccessibleName(
+            self.tr("Digits entered: %1").replace("%1", str(len(self._digits)))
+        )
         self._update_ok()
 
     def _update_ok(self) -> None:
