@@ -1,0 +1,519 @@
+"""Sync throughput: one kiosk's signatures to the real central server over loopback, the
+server's ingest next to a raw-insert floor measured in the same run, and the coordinator's export.
+
+    .venv/bin/python bench/sync_throughput.py [--n 10000] [--export-n 100000]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--profile]
+
+For each database (SQLite in a temp dir always; PostgreSQL too with --database-url, in
+throwaway schemas that are dropped afterwards):
+
+- whole sync: a kiosk vault holding `--n` signatures (recorded once with SignatureDesk.record,
+  a real HPKE seal and durable commit each; that fill is timed apart) is copied, enrolled with
+  the real enrolment call, and synced with SyncWorker.run_once(force=True) to the real server
+  (uvicorn on 127.0.0.1, an ephemeral port): closing the batches, uploading, acknowledging.
+  Batches have the default size (SyncSettings.batch_size).
+- ingest: the same envelopes, taken from the kiosk vault, fed to kiosk.central.ingest.ingest in
+  a fresh database of the same kind; interleaved batch by batch with
+- the floor: the same rows (each batch row with its envelope, and its records) inserted raw
+  through the DBAPI into a third fresh database with the same schema: plain INSERTs, one
+  transaction per batch (executemany for the records), same durability settings. The ratio is
+  the ingest's rate over the floor's; goal: at least 0.5.
+- export: `--export-n` sealed signatures (made quickly, not timed) stored through ingest in
+  batches of 1000, then kiosk.central.export.export to CSV (into a discarding sink), with the
+  campaign private key read from a key file with scrypt n=2**14.
+
+Goals: the whole sync of 10,000 in under 5 s; ingest at least half the floor's rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import pstats
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from kiosk import keys
+from kiosk.appeal import DEFAULT_APPEAL, load_bundled_appeal
+from kiosk.central.api import create_app
+from kiosk.central.campaign import create_campaign
+from kiosk.central.db import open_database
+from kiosk.central.enrolment import enrol as central_enrol
+from kiosk.central.enrolment import issue_code
+from kiosk.central.export import export
+from kiosk.central.ingest import ingest
+from kiosk.central.models import StoredRecord
+from kiosk.central.server import ServerThread
+from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey, DeviceKey, sha256_hex
+from kiosk.form import validate
+from kiosk.record import SignatureRecord
+from kiosk.settings import SyncSettings
+from kiosk.signing import SignatureDesk
+from kiosk.sync import batch as batch_format
+from kiosk.sync import outbox
+from kiosk.sync.client import CentralClient
+from kiosk.sync.enrol import enrol
+from kiosk.sync.service import closer_for
+from kiosk.sync.worker import Outcome, SyncWorker
+from kiosk.vault import Vault
+
+SYNC_GOAL_SECONDS = 5.0
+INGEST_GOAL_RATIO = 0.5
+EXPORT_BATCH = 1000
+PASSPHRASE = "bench passphrase"
+ENTRIES = {
+    "first_name": "Amira",
+    "last_name": "Haddad-Lindqvist",
+    "email": "amira.haddad@example.org",
+    "postcode": "10115",
+    "country": "Germany",
+    "comment": "No one should be persecuted for who they are. Please act now.",
+}
+
+
+def appeal_toml() -> str:
+    return files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
+
+
+@dataclass
+class Result:
+    database: str
+    fill_s: float = 0.0
+    close_s: float = 0.0
+    upload_s: float = 0.0
+    batches: int = 0
+    ingest_s: float = 0.0
+    floor_s: float = 0.0
+    export_s: float = 0.0
+    export_rows: int = 0
+
+
+class Databases:
+    """Fresh, migrated databases of one kind: files in a directory, or PostgreSQL schemas."""
+
+    def __init__(self, url: str | None, work: Path) -> None:
+        self.url = url
+        self.work = work
+        self.kind = "SQLite" if url is None else make_url(url).get_backend_name()
+        self._schemas: list[str] = []
+        self._admin = None if url is None else create_engine(url, isolation_level="AUTOCOMMIT")
+
+    def fresh(self, name: str) -> Engine:
+        if self._admin is None:
+            return open_database(f"sqlite+pysqlite:///{self.work / (name + '.sqlite3')}")
+        schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
+        with self._admin.connect() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        self._schemas.append(schema)
+        assert self.url is not None
+        sep = "&" if "?" in self.url else "?"
+        return open_database(f"{self.url}{sep}options=-csearch_path%3D{schema}")
+
+    def drop(self) -> None:
+        if self._admin is None:
+            return
+        with self._admin.connect() as conn:
+            for schema in self._schemas:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        self._admin.dispose()
+
+
+def central(engine: Engine, public_key: CampaignPublicKey) -> None:
+    create_campaign(engine, public_key, appeal_toml())
+
+
+def enrol_device(engine: Engine, device_id: str, public_bytes: bytes) -> None:
+    code = issue_code(engine, "Bench", timedelta(hours=1)).code
+    central_enrol(engine, code, device_id, base64.b64encode(public_bytes).decode("ascii"))
+
+
+def fill_vault(data_dir: Path, public_key: CampaignPublicKey, n: int) -> float:
+    """n signatures through SignatureDesk.record, each sealed and durably committed."""
+    appeal = load_bundled_appeal()
+    result = validate(appeal, ENTRIES, terms_accepted=True, updates_opt_in=True)
+    assert result.submission is not None, result.errors
+    vault = Vault.open(data_dir)
+    try:
+        desk = SignatureDesk(appeal, vault, public_key)
+        start = time.perf_counter()
+        for _ in range(n):
+            desk.record(result.submission)
+        return time.perf_counter() - start
+    finally:
+        vault.close()
+
+
+@contextmanager
+def profiled(enabled: bool, title: str) -> Iterator[None]:
+    if not enabled:
+        yield
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        print(f"\n{title} (this thread only; cumulative):")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(20)
+
+
+def whole_sync(
+    dbs: Databases, template: Path, public_key: CampaignPublicKey, n: int, result: Result, *,
+    profile: bool,
+) -> list[bytes]:  # fmt: skip
+    """Sync the filled vault to a real server; returns the envelopes it sent, in order."""
+    data_dir = dbs.work / f"kiosk-{dbs.kind}"
+    shutil.copytree(template, data_dir)
+    engine = dbs.fresh("sync")
+    central(engine, public_key)
+    vault = Vault.open(data_dir)
+    try:
+        with ServerThread(create_app(engine)) as server:
+            state = enrol(
+                vault, data_dir, issue_code(engine, "Bench", timedelta(hours=1)).code, server.url
+            )
+            settings = SyncSettings()
+            closer = closer_for(vault, state, settings)
+            worker = SyncWorker(vault, closer, CentralClient(server.url), settings)
+            with profiled(profile, f"whole sync on {dbs.kind}"):
+                start = time.perf_counter()
+                closer.close_all()
+                closed = time.perf_counter()
+                outcome = worker.run_once(force=True)
+                done = time.perf_counter()
+            worker.stop()
+        assert outcome is Outcome.DONE, worker.board.current.last_error
+        assert outbox.backlog(vault).waiting_total == 0
+        with Session(engine) as s:
+            stored = s.scalar(select(func.count()).select_from(StoredRecord))
+        assert stored == n, (stored, n)
+        result.close_s, result.upload_s = closed - start, done - closed
+        envelopes = [b.envelope for b in _acknowledged(vault)]
+        result.batches = len(envelopes)
+        return envelopes
+    finally:
+        vault.close()
+        engine.dispose()
+
+
+def _acknowledged(vault: Vault) -> list[Any]:
+    from kiosk.vault.models import StoredBatch
+
+    with Session(vault.engine) as s:
+        return list(s.scalars(select(StoredBatch).order_by(StoredBatch.seq)))
+
+
+FloorRows = tuple[tuple[Any, ...], list[tuple[Any, ...]]]
+
+
+def floor_rows(engine: Engine, envelope: bytes) -> FloorRows:
+    """The rows ingest stores for this envelope, as the DBAPI takes them."""
+    sqlite = engine.dialect.name == "sqlite"
+
+    def when(moment: datetime) -> Any:
+        naive = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        return naive.isoformat(" ", "microseconds") if sqlite else naive
+
+    signed = batch_format.parse(envelope)
+    b = signed.batch
+    batch_row = (
+        b.batch_id, b.device_id, b.seq, signed.hash, b.prev_hash, b.appeal_id, b.appeal_version,
+        when(b.created_at), envelope, len(b.records), when(datetime.now(UTC)),
+    )  # fmt: skip
+    record_rows = [
+        (r.id, b.batch_id, r.device_seq, when(r.collected_hour), r.key_fingerprint, r.sealed)
+        for r in b.records
+    ]
+    return batch_row, record_rows
+
+
+def floor_writer(engine: Engine) -> tuple[Callable[[FloorRows], None], Callable[[], None]]:
+    """Raw DBAPI inserts of one batch's rows in one transaction, into the same schema, with
+    the engine's own connection settings (on SQLite: WAL, synchronous=FULL, BEGIN IMMEDIATE)."""
+    sqlite = engine.dialect.name == "sqlite"
+    pooled = engine.raw_connection()
+    raw: Any = pooled.dbapi_connection
+    param = "?" if sqlite else "%s"
+    batch_sql = (
+        "INSERT INTO batch (id, device_id, seq, hash, prev_hash, appeal_id, appeal_version, "
+        f"created_at, envelope, record_count, received_at) VALUES ({', '.join([param] * 11)})"
+    )
+    record_sql = (
+        "INSERT INTO record (id, batch_id, device_seq, collected_hour, key_fingerprint, sealed) "
+        f"VALUES ({', '.join([param] * 6)})"
+    )
+
+    def write(rows: FloorRows) -> None:
+        batch_row, record_rows = rows
+        cursor = raw.cursor()
+        if sqlite:
+            cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute(batch_sql, batch_row)
+        cursor.executemany(record_sql, record_rows)
+        if sqlite:
+            cursor.execute("COMMIT")
+        else:
+            raw.commit()
+        cursor.close()
+
+    return write, pooled.close
+
+
+def ingest_vs_floor(
+    dbs: Databases, envelopes: list[bytes], public_key: CampaignPublicKey, device_id: str,
+    device_public: bytes, result: Result, *, profile: bool,
+) -> None:  # fmt: skip
+    """Interleaved, batch by batch, so both see the same disk and the same noise. The floor
+    is handed its rows already decoded: parsing and checking are work it does not do."""
+    ingest_db, floor_db = dbs.fresh("ingest"), dbs.fresh("floor")
+    write_floor, release = floor_writer(floor_db)
+    try:
+        for engine in (ingest_db, floor_db):
+            central(engine, public_key)
+            enrol_device(engine, device_id, device_public)
+        decoded = [floor_rows(floor_db, envelope) for envelope in envelopes]
+        ingest_s = floor_s = 0.0
+        profiler = cProfile.Profile() if profile else None
+        for envelope, rows in zip(envelopes, decoded, strict=True):
+            start = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            _receipt, created = ingest(ingest_db, envelope)
+            if profiler:
+                profiler.disable()
+            ingest_s += time.perf_counter() - start
+            assert created
+            start = time.perf_counter()
+            write_floor(rows)
+            floor_s += time.perf_counter() - start
+        result.ingest_s, result.floor_s = ingest_s, floor_s
+        if profiler:
+            print(f"\ningest on {dbs.kind} (cumulative):")
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(20)
+    finally:
+        release()
+        ingest_db.dispose()
+        floor_db.dispose()
+
+
+def sealed_batches(public_key: CampaignPublicKey, n: int) -> tuple[DeviceKey, str, list[bytes]]:
+    """n sealed signatures from one made-up kiosk, signed into batches of EXPORT_BATCH."""
+    appeal = load_bundled_appeal()
+    consent = appeal.consent
+    device_key, device_id = DeviceKey.generate(), str(uuid.uuid4())
+    terms, privacy = sha256_hex(consent.terms), sha256_hex(consent.privacy_notice)
+    updates = sha256_hex(consent.updates) if consent.updates else None
+    clock = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    envelopes, prev = [], batch_format.GENESIS_HASH
+    for seq, first in enumerate(range(0, n, EXPORT_BATCH), start=1):
+        rows = []
+        for i in range(first, min(n, first + EXPORT_BATCH)):
+            signed_at = clock + timedelta(seconds=i)
+            record = SignatureRecord(
+                signature_id=str(uuid.uuid4()),
+                device_id=device_id,
+                appeal_id=appeal.id,
+                appeal_version=appeal.version,
+                language=appeal.language,
+                signed_at=signed_at,
+                fields={**ENTRIES, "email": f"person{i}@example.org"},
+                terms_accepted=True,
+                terms_sha256=terms,
+                privacy_notice_sha256=privacy,
+                updates_opt_in=False,
+                updates_sha256=updates,
+            )
+            rows.append(
+                batch_format.BatchRecord(
+                    record.signature_id,
+                    i + 1,
+                    signed_at.replace(minute=0, second=0),
+                    public_key.fingerprint,
+                    record.seal(public_key),
+                )
+            )
+        signed = batch_format.Batch(
+            batch_id=str(uuid.uuid4()),
+            device_id=device_id,
+            seq=seq,
+            prev_hash=prev,
+            appeal_id=appeal.id,
+            appeal_version=appeal.version,
+            created_at=clock,
+            records=tuple(rows),
+        ).sign(device_key)
+        prev = signed.hash
+        envelopes.append(signed.to_bytes())
+    return device_key, device_id, envelopes
+
+
+class _Discard:
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def write(self, data: str) -> int:
+        self.chars += len(data)
+        return len(data)
+
+
+def export_run(
+    dbs: Databases, key_file: Path, public_key: CampaignPublicKey,
+    made: tuple[DeviceKey, str, list[bytes]], n: int, result: Result,
+) -> None:  # fmt: skip
+    device_key, device_id, envelopes = made
+    engine = dbs.fresh("export")
+    try:
+        central(engine, public_key)
+        enrol_device(engine, device_id, device_key.public_bytes)
+        for envelope in envelopes:
+            ingest(engine, envelope)
+        key = CampaignPrivateKey.from_pem(key_file.read_bytes(), PASSPHRASE, str(key_file))
+        sink = _Discard()
+        start = time.perf_counter()
+        done = export(engine, key, "csv", sink)  # type: ignore[arg-type]
+        result.export_s = time.perf_counter() - start
+        result.export_rows = done.written
+        assert (done.written, done.duplicates_removed, done.unreadable) == (n, 0, 0), done
+    finally:
+        engine.dispose()
+
+
+def postgres_problem(url: str) -> str | None:
+    try:
+        probe = create_engine(url, connect_args={"connect_timeout": 3})
+        with probe.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        probe.dispose()
+    except Exception as exc:  # any failure to connect: no PostgreSQL here
+        return f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+    return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="signatures to sync")
+    parser.add_argument("--export-n", type=int, default=100_000, help="signatures to export")
+    parser.add_argument("--database-url", help="also run on this PostgreSQL server")
+    parser.add_argument("--dir", type=Path, help="where the files go (default: a temp dir)")
+    parser.add_argument("--profile", action="store_true", help="cProfile sync and ingest")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="syncbench-", dir=args.dir))
+    private = CampaignPrivateKey.generate()
+    public_key = private.public_key()
+    key_file = work / "campaign-private.pem"
+    key_file.write_bytes(private.to_pem(PASSPHRASE, scrypt_n=2**14))
+    start = time.perf_counter()
+    CampaignPrivateKey.from_pem(key_file.read_bytes(), PASSPHRASE, str(key_file))
+    key_load_s = time.perf_counter() - start
+
+    template = work / "kiosk-template"
+    template.mkdir()
+    fill_s = fill_vault(template, public_key, args.n)
+    start = time.perf_counter()
+    made = sealed_batches(public_key, args.export_n)
+    make_export_s = time.perf_counter() - start
+
+    kinds: list[str | None] = [None]
+    skipped = None
+    if args.database_url:
+        skipped = postgres_problem(args.database_url)
+        if skipped is None:
+            kinds.append(args.database_url)
+    results = []
+    try:
+        for url in kinds:
+            dbs = Databases(url, work)
+            try:
+                result = Result(dbs.kind, fill_s=fill_s)
+                envelopes = whole_sync(
+                    dbs, template, public_key, args.n, result, profile=args.profile
+                )
+                kiosk_dir = work / f"kiosk-{dbs.kind}"
+                vault = Vault.open(kiosk_dir)
+                device_id = vault.device_id
+                vault.close()
+                device_public = keys.load_device_key(kiosk_dir / keys.DEVICE_KEY_FILE).public_bytes
+                ingest_vs_floor(
+                    dbs, envelopes, public_key, device_id, device_public, result,
+                    profile=args.profile,
+                )  # fmt: skip
+                export_run(dbs, key_file, public_key, made, args.export_n, result)
+                results.append(result)
+            finally:
+                dbs.drop()
+    finally:
+        if args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+    report(args.n, args.export_n, results, fill_s, make_export_s, key_load_s, skipped)
+    return 0
+
+
+def report(
+    n: int, export_n: int, results: list[Result], fill_s: float, make_export_s: float,
+    key_load_s: float, skipped: str | None,
+) -> None:  # fmt: skip
+    print(
+        f"sync throughput: {n} signatures from one kiosk, batches of {SyncSettings().batch_size}, "
+        f"to the central server on 127.0.0.1; Python {sys.version.split()[0]}, "
+        f"SQLite {sqlite3.sqlite_version}"
+    )
+    print(
+        f"(not timed below: filling the kiosk vault with SignatureDesk.record took {fill_s:.1f} s,"
+        f" {n / fill_s:.0f}/s; sealing {export_n} records for the export "
+        f"{make_export_s:.1f} s; loading the scrypt n=2**14 key file {key_load_s * 1000:.0f} ms)"
+    )
+    if skipped:
+        print(f"PostgreSQL skipped: {skipped}")
+    print()
+    header = f"{'':44}" + "".join(f"{r.database:>14}" for r in results)
+    print(header)
+
+    def row(label: str, values: list[str]) -> None:
+        print(f"{label:44}" + "".join(f"{v:>14}" for v in values))
+
+    row("whole sync: close batches, s", [f"{r.close_s:.2f}" for r in results])
+    row("whole sync: upload + acknowledge, s", [f"{r.upload_s:.2f}" for r in results])
+    row("whole sync: total, s", [f"{r.close_s + r.upload_s:.2f}" for r in results])
+    row("whole sync: signatures/s", [f"{n / (r.close_s + r.upload_s):,.0f}" for r in results])
+    row("ingest alone (server side): s", [f"{r.ingest_s:.2f}" for r in results])
+    row("ingest alone: signatures/s", [f"{n / r.ingest_s:,.0f}" for r in results])
+    row("floor (raw INSERTs, 1 tx/batch): s", [f"{r.floor_s:.2f}" for r in results])
+    row("floor: signatures/s", [f"{n / r.floor_s:,.0f}" for r in results])
+    row(
+        "ratio ingest/floor (rate; goal >= 0.5)", [f"{r.floor_s / r.ingest_s:.2f}" for r in results]
+    )
+    row(f"export of {export_n} to CSV: s", [f"{r.export_s:.2f}" for r in results])
+    row("export: rows/s", [f"{r.export_rows / r.export_s:,.0f}" for r in results])
+    print()
+    for r in results:
+        total = r.close_s + r.upload_s
+        sync_ok = "met" if total < SYNC_GOAL_SECONDS else "MISSED"
+        ratio = r.floor_s / r.ingest_s
+        ingest_ok = "met" if ratio >= INGEST_GOAL_RATIO else "MISSED"
+        print(
+            f"{r.database}: whole sync under {SYNC_GOAL_SECONDS:.0f} s: {sync_ok} ({total:.2f} s); "
+            f"ingest at least half the floor: {ingest_ok} ({ratio:.2f})"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
