@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from kiosk import datadir
 from kiosk.pin import PinGuard
@@ -52,6 +52,14 @@ window.setWindowTitle("another program")
 window.resize(400, 300)
 window.show()
 app.exec()
+"""
+
+# A picture of the whole display, for the failure message when the kiosk is not where expected.
+SCREENSHOT = """
+import sys
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication([])
+app.primaryScreen().grabWindow(0).save(sys.argv[1])
 """
 
 
@@ -142,18 +150,24 @@ def display(tmp_path: Path) -> Iterator[Display]:
 
 
 @pytest.fixture
-def sign_button_at(qapp: QApplication, desk: SignatureDesk) -> tuple[int, int]:
-    """Where the "Sign" button is on a full screen of this size, from the same window laid out
-    offscreen: the kiosk fills the screen from its top left corner."""
+def buttons_at(qapp: QApplication, desk: SignatureDesk) -> dict[str, tuple[int, int]]:
+    """Where the "Sign" and "Continue" buttons are on a full screen of this size, from the same
+    window laid out offscreen: the kiosk fills the screen from its top left corner."""
     window = KioskWindow(desk)
     window.resize(*SCREEN)
     window.show()
     QApplication.processEvents()
-    button = window.appeal_screen.sign_button
-    centre = button.mapTo(window, button.rect().center())
+    where = {}
+    for name in ("sign_button", "continue_button"):
+        button = window.current_screen().findChild(QAbstractButton, name)
+        assert button is not None, name
+        centre = button.mapTo(window, button.rect().center())
+        where[name] = (centre.x(), centre.y())
+        button.click()
+        QApplication.processEvents()
     window.close()
     window.deleteLater()
-    return centre.x(), centre.y()
+    return where
 
 
 def signatures_in(data_dir: Path) -> int:
@@ -166,7 +180,7 @@ def signatures_in(data_dir: Path) -> int:
 
 
 def test_the_kiosk_stays_in_front_whatever_is_pressed(
-    tmp_path: Path, display: Display, sign_button_at: tuple[int, int]
+    tmp_path: Path, display: Display, buttons_at: dict[str, tuple[int, int]]
 ) -> None:
     passphrase = tmp_path / "passphrase"
     passphrase.write_text("a rally on a rainy day\n", encoding="utf-8")
@@ -267,9 +281,12 @@ def test_the_kiosk_stays_in_front_whatever_is_pressed(
             assert_in_front(attempt)
 
         # And it still works for the next supporter: a tap, typing, keys, a signature.
-        display.run("xdotool", "mousemove", str(sign_button_at[0]), str(sign_button_at[1]))
-        display.run("xdotool", "click", "1")
-        time.sleep(0.7)
+        def tap(name: str) -> None:
+            x, y = buttons_at[name]
+            display.run("xdotool", "mousemove", str(x), str(y), "click", "1")
+            time.sleep(0.7)
+
+        tap("sign_button")
         for text in ("Zoe", "Obriain", "zoe@example.org", "", "Ireland"):
             if text:
                 display.run("xdotool", "type", "--delay", "30", text)
@@ -277,12 +294,19 @@ def test_the_kiosk_stays_in_front_whatever_is_pressed(
                 time.sleep(0.3)
                 display.key("Escape")  # close the suggestions, keep what was typed
             display.key("Return")
-        display.key("Tab")  # out of the comment box, to the consent
-        display.key("space")
-        display.key("Return")  # continue to the review
+        display.run("xdotool", "type", "--delay", "30", "Stand with them")
+        # Continue without the consent: the form says so and puts the focus on the tick box.
+        tap("continue_button")
+        display.key("space")  # tick it
+        display.key("Return")  # and continue, to the review
         time.sleep(0.7)
         display.key("Return")  # confirm
-        wait_for("the signature in the vault", lambda: signatures_in(data_dir) == 1, timeout=10)
+        try:
+            wait_for("the signature in the vault", lambda: signatures_in(data_dir) == 1, timeout=10)
+        except AssertionError:
+            shot = tmp_path / "screen.png"
+            display.run(sys.executable, "-c", SCREENSHOT, str(shot))
+            raise AssertionError(f"no signature recorded; the screen is in {shot}") from None
         display.key("alt+F4")
         assert_in_front("Alt+F4 on the thank-you screen")
     finally:
