@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # `make bench` also runs the sync benchmark on this PostgreSQL (skipped if unreachable).
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint screenshots bench clean
+.PHONY: run test lint screenshots bench i18n clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -27,6 +27,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check kiosk tests bench scripts
 	$(BIN)/ruff format --check kiosk tests bench scripts
 	$(BIN)/mypy
+
+# Collect the UI's strings into resources/i18n/*.ts (pyside6-lupdate) and compile them into the
+# .qm files the kiosk loads (pyside6-lrelease). Translate new strings in kiosk_it.ts, then run
+# it again; tests/ui/test_i18n.py fails while a catalog is behind the code.
+i18n: $(STAMP)
+	$(BIN)/python scripts/i18n.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots

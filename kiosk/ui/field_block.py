@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.form import FieldSpec
 from kiosk.ui.countries import country_names
+from kiosk.ui.i18n import arg, form_text
 from kiosk.ui.parts import text_label
 
 Editor = QLineEdit | QPlainTextEdit | QComboBox
@@ -36,17 +37,18 @@ class FieldBlock(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
 
-        caption = spec.label if required else f"{spec.label} (optional)"
+        label = form_text(spec.label)
+        caption = label if required else arg(self.tr("%1 (optional)"), label)
         self.label = text_label(caption, "field_label", object_name=f"label_{spec.name}")
         self.editor = _make_editor(spec, placeholder or spec.input_hint)
         self.editor.setObjectName(f"field_{spec.name}")
-        self.editor.setAccessibleName(spec.label)
+        self.editor.setAccessibleName(label)
         self.editor.setInputMethodHints(
             _PRIVATE_INPUT | _EXTRA_HINTS.get(spec.name, Qt.InputMethodHint.ImhNone)
         )
         self.label.setBuddy(self.editor)
         self.error = text_label(role="error", object_name=f"error_{spec.name}")
-        self.error.setAccessibleName(f"Problem with {spec.label.lower()}")
+        self.error.setAccessibleName(arg(self.tr("Problem with: %1"), label))
         self.error.hide()
 
         layout.addWidget(self.label)
@@ -101,7 +103,9 @@ def _make_editor(spec: FieldSpec, placeholder: str) -> Editor:
         text.setTabChangesFocus(True)
         return text
     if spec.name == "country":
-        return _country_box(placeholder or "Type or choose")
+        return _country_box(
+            placeholder or QCoreApplication.translate("FieldBlock", "Type or choose")
+        )
     line = QLineEdit()
     line.setPlaceholderText(placeholder)
     return line
@@ -121,10 +125,10 @@ def _country_box(placeholder: str) -> QComboBox:
     line = box.lineEdit()
     assert line is not None
     line.setObjectName("field_country_text")
-    line.setAccessibleName("Country")
+    line.setAccessibleName(form_text("Country"))
     line.setPlaceholderText(placeholder)
     box.view().setObjectName("field_country_list")
-    box.view().setAccessibleName("Countries")
+    box.view().setAccessibleName(QCoreApplication.translate("FieldBlock", "Countries"))
     # Suggestions as the supporter types: "king" offers "United Kingdom".
     completer = QCompleter(box.model(), box)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -132,7 +136,7 @@ def _country_box(placeholder: str) -> QComboBox:
     completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
     suggestions = QListView()
     suggestions.setObjectName("field_country_suggestions")
-    suggestions.setAccessibleName("Matching countries")
+    suggestions.setAccessibleName(QCoreApplication.translate("FieldBlock", "Matching countries"))
     completer.setPopup(suggestions)
     box.setCompleter(completer)
     return box

@@ -78,7 +78,7 @@ class StillTherePrompt(QFrame):
     def __init__(self, countdown_seconds: float, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("still_there")
-        self.setAccessibleName("Still there?")
+        self.setAccessibleName(self.tr("Still there?"))
         self.setProperty("role", "overlay")
         # Paint the whole rectangle, so nothing of the screen beneath shows through.
         self.setAutoFillBackground(True)
@@ -102,17 +102,17 @@ class StillTherePrompt(QFrame):
         column = QVBoxLayout(card)
         column.setContentsMargins(40, 36, 40, 36)
         column.setSpacing(24)
-        title = text_label("Still there?", "hero", object_name="still_there_title")
+        title = text_label(self.tr("Still there?"), "hero", object_name="still_there_title")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(title)
         self._countdown = text_label(role="lead", object_name="still_there_countdown")
         self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self._countdown)
         self.keep_button = action_button(
-            "I'm still here",
+            self.tr("I'm still here"),
             "still_here_button",
             primary=True,
-            accessible_name="I'm still here, keep my details",
+            accessible_name=self.tr("I'm still here, keep my details"),
         )
         self.keep_button.setProperty("large", True)
         column.addWidget(self.keep_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -156,7 +156,6 @@ class StillTherePrompt(QFrame):
         self._show_remaining()
 
     def _show_remaining(self) -> None:
-        unit = "second" if self._remaining == 1 else "seconds"
-        text = f"Your details will be cleared in {self._remaining} {unit}."
+        text = self.tr("Your details will be cleared in %n second(s).", "", self._remaining)
         self._countdown.setText(text)
         self._countdown.setAccessibleName(text)

@@ -6,7 +6,7 @@ stylesheet selects on, so a screen never hard-codes a colour or a font size.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -120,7 +120,7 @@ def reading_column(object_name: str, accessible_name: str) -> tuple[QScrollArea,
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll_bar = area.verticalScrollBar()
     scroll_bar.setObjectName(f"{object_name}_bar")
-    scroll_bar.setAccessibleName("Scroll the page")
+    scroll_bar.setAccessibleName(QCoreApplication.translate("parts", "Scroll the page"))
     # A finger drag scrolls the page on a touch screen, as people expect from a tablet.
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area, column

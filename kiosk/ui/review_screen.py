@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.appeal import Appeal
 from kiosk.form import FIELDS, Submission
+from kiosk.ui.i18n import arg, form_text
 from kiosk.ui.parts import (
     action_bar,
     action_button,
@@ -26,15 +27,19 @@ class ReviewScreen(QWidget):
         self.setObjectName("review_screen")
         self.submission = submission
         layout = screen_layout(self)
-        scroll, column = reading_column("review_scroll", "Check and confirm")
+        scroll, column = reading_column("review_scroll", self.tr("Check and confirm"))
         layout.addWidget(scroll, 1)
 
-        column.addWidget(text_label("Check and confirm", "title", object_name="review_title"))
         column.addWidget(
-            text_label(f"This is what you are about to sign, to {appeal.target}.", "meta")
+            text_label(self.tr("Check and confirm"), "title", object_name="review_title")
+        )
+        column.addWidget(
+            text_label(
+                arg(self.tr("This is what you are about to sign, to %1."), appeal.target), "meta"
+            )
         )
         self._failure = text_label(role="failure", object_name="record_error")
-        self._failure.setAccessibleName("Your signature was not saved")
+        self._failure.setAccessibleName(self.tr("Your signature was not saved"))
         self._failure.hide()
         column.addWidget(self._failure)
         self._values: list[QLabel] = []
@@ -43,9 +48,14 @@ class ReviewScreen(QWidget):
         column.addStretch(1)
 
         bar, bar_layout = action_bar("review_actions")
-        self.edit_button = action_button("Edit", "edit_button", accessible_name="Edit your details")
+        self.edit_button = action_button(
+            self.tr("Edit"), "edit_button", accessible_name=self.tr("Edit your details")
+        )
         self.confirm_button = action_button(
-            "Confirm and sign", "confirm_button", primary=True, accessible_name="Confirm and sign"
+            self.tr("Confirm and sign"),
+            "confirm_button",
+            primary=True,
+            accessible_name=self.tr("Confirm and sign"),
         )
         bar_layout.addWidget(self.edit_button)
         bar_layout.addStretch(1)
@@ -58,7 +68,7 @@ class ReviewScreen(QWidget):
         self.confirm_button.clicked.connect(self.confirm_requested)
 
     def show_failure(self, message: str) -> None:
-        self._failure.setText(f"Your signature was not saved. {message}")
+        self._failure.setText(arg(self.tr("Your signature was not saved. %1"), message))
         self._failure.show()
         self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -70,7 +80,7 @@ class ReviewScreen(QWidget):
 
     def _details_card(self, appeal: Appeal, submission: Submission) -> QFrame:
         card, card_layout = _card("review_details")
-        card_layout.addWidget(text_label("Your details", "section"))
+        card_layout.addWidget(text_label(self.tr("Your details"), "section"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(14)
@@ -79,9 +89,9 @@ class ReviewScreen(QWidget):
             spec = FIELDS[name]
             value = submission.fields.get(name, "")
             # Drawn by the same kind of label as the value, so the two share a baseline.
-            caption = wrapping_label(spec.label, "review_label")
+            caption = wrapping_label(form_text(spec.label), "review_label")
             grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
-            shown = self._value_label(value or "Not given", f"review_{name}")
+            shown = self._value_label(value or self.tr("Not given"), f"review_{name}")
             shown.setProperty("role", "value" if value else "value_missing")
             grid.addWidget(shown, row, 1)
         card_layout.addLayout(grid)
@@ -89,13 +99,15 @@ class ReviewScreen(QWidget):
 
     def _consent_card(self, appeal: Appeal, submission: Submission) -> QFrame:
         card, card_layout = _card("review_consent")
-        card_layout.addWidget(text_label("Your consent", "section"))
+        card_layout.addWidget(text_label(self.tr("Your consent"), "section"))
         card_layout.addWidget(
-            text_label("✓  You agree to the terms.", "value", object_name="review_terms")
+            text_label(self.tr("✓  You agree to the terms."), "value", object_name="review_terms")
         )
         if appeal.consent.updates is not None:
             text = (
-                "✓  Send me email updates." if submission.updates_opt_in else "✗  No email updates."
+                self.tr("✓  Send me email updates.")
+                if submission.updates_opt_in
+                else self.tr("✗  No email updates.")
             )
             card_layout.addWidget(self._value_label(text, "review_updates"))
         return card

@@ -17,6 +17,7 @@ from kiosk.appeal import Appeal
 from kiosk.form import FIELDS, validate
 from kiosk.ui.consent_row import ConsentRow
 from kiosk.ui.field_block import FieldBlock
+from kiosk.ui.i18n import arg, message_text
 from kiosk.ui.parts import action_bar, action_button, reading_column, screen_layout, text_label
 
 # Fields that share a row when the appeal asks for both; the rest take a row of their own.
@@ -34,13 +35,15 @@ class SignScreen(QWidget):
         self.setObjectName("sign_screen")
         self._appeal = appeal
         layout = screen_layout(self)
-        self._scroll, column = reading_column("sign_scroll", "Your details")
+        self._scroll, column = reading_column("sign_scroll", self.tr("Your details"))
         # Tab goes from field to field and the page follows; the page itself needs no stop.
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self._scroll, 1)
 
-        column.addWidget(text_label("Add your name", "title", object_name="sign_title"))
-        column.addWidget(text_label(f"Your signature goes to {appeal.target}.", "meta"))
+        column.addWidget(text_label(self.tr("Add your name"), "title", object_name="sign_title"))
+        column.addWidget(
+            text_label(arg(self.tr("Your signature goes to %1."), appeal.target), "meta")
+        )
         column.addSpacing(4)
         self._blocks = {
             name: FieldBlock(
@@ -58,13 +61,16 @@ class SignScreen(QWidget):
 
         bar, bar_layout = action_bar("sign_actions")
         self.back_button = action_button(
-            "Back", "back_button", accessible_name="Back to the appeal"
+            self.tr("Back"), "back_button", accessible_name=self.tr("Back to the appeal")
         )
         self.continue_button = action_button(
-            "Continue", "continue_button", primary=True, accessible_name="Continue to review"
+            self.tr("Continue"),
+            "continue_button",
+            primary=True,
+            accessible_name=self.tr("Continue to review"),
         )
         self._summary = text_label(role="error", object_name="form_error_summary")
-        self._summary.setAccessibleName("Problems to fix")
+        self._summary.setAccessibleName(self.tr("Problems to fix"))
         self._summary.hide()
         bar_layout.addWidget(self.back_button)
         bar_layout.addWidget(self._summary, 1)
@@ -91,11 +97,11 @@ class SignScreen(QWidget):
         )
         for name, block in self._blocks.items():
             if name in result.errors:
-                block.show_error(result.errors[name])
+                block.show_error(message_text(result.errors[name]))
             else:
                 block.clear_error()
         if "terms" in result.errors:
-            self._terms_error.setText(result.errors["terms"])
+            self._terms_error.setText(message_text(result.errors["terms"]))
             self._terms_error.show()
         else:
             self._terms_error.hide()
@@ -104,11 +110,7 @@ class SignScreen(QWidget):
             self.submitted.emit(result.submission)
             return
         count = len(result.errors)
-        self._summary.setText(
-            "Please fix the problem marked above."
-            if count == 1
-            else f"Please fix the {count} problems marked above."
-        )
+        self._summary.setText(self.tr("Please fix the %n problem(s) marked above.", "", count))
         self._summary.show()
         self._focus_first_problem(result.errors)
 
@@ -146,22 +148,22 @@ class SignScreen(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(14)
-        layout.addWidget(text_label("Your consent", "section"))
+        layout.addWidget(text_label(self.tr("Your consent"), "section"))
         terms = ConsentRow(
             appeal.consent.terms,
             object_name="consent_terms",
-            accessible_name="I agree to the terms",
+            accessible_name=self.tr("I agree to the terms"),
         )
         self.terms: QCheckBox = terms.checkbox
         self._terms_row = terms
         layout.addWidget(terms)
         self._terms_error = text_label(role="error", object_name="error_terms")
-        self._terms_error.setAccessibleName("Problem with the consent")
+        self._terms_error.setAccessibleName(self.tr("Problem with the consent"))
         self._terms_error.hide()
         layout.addWidget(self._terms_error)
         self.terms.toggled.connect(self._terms_toggled)
         privacy = text_label(appeal.consent.privacy_notice, "hint", object_name="privacy_notice")
-        privacy.setAccessibleName("Privacy notice")
+        privacy.setAccessibleName(self.tr("Privacy notice"))
         layout.addWidget(privacy)
 
         self.updates: QCheckBox | None = None
@@ -169,7 +171,7 @@ class SignScreen(QWidget):
             updates = ConsentRow(
                 appeal.consent.updates,
                 object_name="consent_updates",
-                accessible_name="Email me updates (optional)",
+                accessible_name=self.tr("Email me updates (optional)"),
             )
             self.updates = updates.checkbox
             layout.addSpacing(6)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.sync.status import StatusBoard, SyncStatus
+from kiosk.ui.i18n import arg
 from kiosk.ui.parts import style_text_label
 
 
@@ -34,20 +35,26 @@ def describe(status: SyncStatus, now: Callable[[], datetime] = lambda: datetime.
     """A short line for volunteers: what is waiting, and why if something is wrong."""
     waiting = status.waiting
     if status.syncing:
-        head = "Syncing…"
+        head = QCoreApplication.translate("sync_status", "Syncing…")
     elif waiting == 0 and status.last_success is not None:
-        head = "All signatures synced"
+        head = QCoreApplication.translate("sync_status", "All signatures synced")
     elif waiting == 0:
-        head = "Nothing to sync yet"
+        head = QCoreApplication.translate("sync_status", "Nothing to sync yet")
     else:
-        head = f"{waiting} waiting to sync"
+        head = QCoreApplication.translate("sync_status", "%n waiting to sync", "", waiting)
     if status.last_error:
+        # The worker's own words: written for the log, in English.
         return f"{head} · {status.last_error}"
     if status.server_reachable is False:
-        return f"{head} · offline"
+        offline = QCoreApplication.translate("sync_status", "offline")
+        return f"{head} · {offline}"
     if status.last_success is not None:
         minutes = int((now() - status.last_success).total_seconds() // 60)
-        return f"{head} · last sync {'just now' if minutes < 1 else f'{minutes} min ago'}"
+        if minutes < 1:
+            when = QCoreApplication.translate("sync_status", "last sync just now")
+        else:
+            when = QCoreApplication.translate("sync_status", "last sync %n min ago", "", minutes)
+        return f"{head} · {when}"
     return head
 
 
@@ -64,9 +71,15 @@ class SyncCornerLabel(QLabel):
         self.show_status(SyncStatus())
 
     def show_status(self, status: SyncStatus) -> None:
+        self._status = status
         text = describe(status)
         self.setText(text)
-        self.setAccessibleName(f"Sync status: {text}")
+        self.setAccessibleName(arg(self.tr("Sync status: %1"), text))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.show_status(self._status)
+        super().changeEvent(event)
 
 
 def install(appeal_screen: QWidget, board: StatusBoard) -> SyncCornerLabel:

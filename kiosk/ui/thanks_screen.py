@@ -5,10 +5,15 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.appeal import Appeal
-from kiosk.ui.parts import action_button, text_label
+from kiosk.ui.i18n import arg
+from kiosk.ui.parts import action_button, text_label, wrapping_label
+from kiosk.ui.qr_code import QrCode, short_url
+
+# Large enough for a phone held at arm's length to read.
+QR_SIZE = 200
 
 
 class ThanksScreen(QWidget):
@@ -39,20 +44,25 @@ class ThanksScreen(QWidget):
         mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(mark, 0, Qt.AlignmentFlag.AlignHCenter)
         for text, role, name in (
-            ("Thank you for signing!", "hero", "thanks_title"),
+            (self.tr("Thank you for signing!"), "hero", "thanks_title"),
             (
-                f"Your signature is sealed on this kiosk and will be delivered to {appeal.target}.",
+                arg(
+                    self.tr("Your signature is sealed on this kiosk and will be delivered to %1."),
+                    appeal.target,
+                ),
                 "lead",
                 "thanks_message",
             ),
-            ("Please pass the tablet on to the next person.", "meta", "thanks_next"),
+            (self.tr("Please pass the tablet on to the next person."), "meta", "thanks_next"),
         ):
             label = text_label(text, role, object_name=name)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(label)
+        if appeal.petition_url:
+            column.addWidget(self._share(appeal.petition_url))
         column.addSpacing(16)
-        self.done_button = action_button("Done", "done_button", primary=True)
-        self.done_button.setAccessibleName("Back to the appeal")
+        self.done_button = action_button(self.tr("Done"), "done_button", primary=True)
+        self.done_button.setAccessibleName(self.tr("Back to the appeal"))
         column.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self._countdown = text_label(role="hint", object_name="thanks_countdown")
         self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -69,6 +79,30 @@ class ThanksScreen(QWidget):
         self.done_button.clicked.connect(self._finish)
         self._show_remaining()
 
+    def _share(self, url: str) -> QFrame:
+        """The online petition as a QR code, so supporters can share it from their own phone."""
+        card = QFrame()
+        card.setObjectName("share_petition")
+        card.setProperty("role", "card")
+        row = QHBoxLayout(card)
+        row.setContentsMargins(24, 20, 24, 20)
+        row.setSpacing(24)
+        code = QrCode(url, size=QR_SIZE)
+        code.setObjectName("petition_qr")
+        code.setAccessibleName(self.tr("QR code of the online petition"))
+        code.setAccessibleDescription(url)
+        row.addWidget(code, 0, Qt.AlignmentFlag.AlignVCenter)
+        words = QVBoxLayout()
+        words.setSpacing(10)
+        words.addStretch(1)
+        words.addWidget(
+            text_label(self.tr("Share the petition: scan the code with your phone."), "lead")
+        )
+        words.addWidget(wrapping_label(short_url(url), "share_url", object_name="petition_url"))
+        words.addStretch(1)
+        row.addLayout(words, 1)
+        return card
+
     def start(self) -> None:
         self._deadline.start()
         self._tick.start()
@@ -78,8 +112,7 @@ class ThanksScreen(QWidget):
         self._show_remaining()
 
     def _show_remaining(self) -> None:
-        unit = "second" if self._remaining == 1 else "seconds"
-        self._countdown.setText(f"Back to the appeal in {self._remaining} {unit}.")
+        self._countdown.setText(self.tr("Back to the appeal in %n second(s).", "", self._remaining))
 
     def _finish(self) -> None:
         # The Done button and the deadline can both fire; the flow must move on only once.

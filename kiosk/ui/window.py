@@ -26,12 +26,15 @@ from kiosk.form import Submission
 from kiosk.tally import tally
 from kiosk.ui import sync_status
 from kiosk.ui.appeal_screen import AppealScreen
+from kiosk.ui.i18n import Languages
 from kiosk.ui.idle import IdleWatch, StillTherePrompt
 from kiosk.ui.lockdown import Lockdown
+from kiosk.ui.look import Look
 from kiosk.ui.parts import demo_banner, screen_layout
 from kiosk.ui.review_screen import ReviewScreen
 from kiosk.ui.sign_screen import SignScreen
 from kiosk.ui.thanks_screen import ThanksScreen
+from kiosk.ui.touch import TouchTargets
 from kiosk.vault import VaultError
 
 if TYPE_CHECKING:
@@ -53,6 +56,7 @@ class KioskWindow(QWidget):
         idle_seconds: float = 60,
         idle_countdown_seconds: float = 10,
         locked: bool = False,
+        languages: Languages | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,13 +84,20 @@ class KioskWindow(QWidget):
         self._stack.setObjectName("screens")
         layout.addWidget(self._stack, 1)
 
-        self.appeal_screen = AppealScreen(desk.appeal, signed_count=desk.count())
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "the kiosk window needs a QApplication"
+        # The supporter's language, text size and contrast: chosen on the appeal screen, kept
+        # through their visit, reset for the next person (`_next_person`).
+        self.languages = languages or Languages(parent=self)
+        self.look = Look(app, parent=self)
+        self.appeal_screen = AppealScreen(
+            desk.appeal, signed_count=desk.count(), languages=self.languages, look=self.look
+        )
         self.appeal_screen.sign_requested.connect(self._open_form)
         self._stack.addWidget(self.appeal_screen)
 
-        app = QApplication.instance()
-        assert isinstance(app, QApplication), "the kiosk window needs a QApplication"
         self._lockdown = Lockdown(app, parent=self)
+        self._touch_targets = TouchTargets(app, parent=self)
         self._idle = IdleWatch(app, idle_seconds, parent=self)
         self._idle.idle.connect(self._ask_still_there)
         self.still_there = StillTherePrompt(idle_countdown_seconds, parent=self)
@@ -191,6 +202,7 @@ class KioskWindow(QWidget):
         self.still_there.stop()
         self._stack.setEnabled(True)
         self._discard_form()
+        self._next_person()
         self._back_to_appeal()
 
     def current_screen(self) -> QWidget:
@@ -202,7 +214,7 @@ class KioskWindow(QWidget):
 
     def _open_form(self) -> None:
         if self._sign is None:
-            self._sign = SignScreen(self._desk.appeal)
+            self._sign = SignScreen(self.appeal_screen.shown_appeal)
             self._sign.back_requested.connect(self._abandon_form)
             self._sign.submitted.connect(self._open_review)
             self._stack.addWidget(self._sign)
@@ -215,7 +227,7 @@ class KioskWindow(QWidget):
 
     def _open_review(self, submission: Submission) -> None:
         self._discard_review()
-        self._review = ReviewScreen(self._desk.appeal, submission)
+        self._review = ReviewScreen(self.appeal_screen.shown_appeal, submission)
         self._review.edit_requested.connect(self._edit)
         self._review.confirm_requested.connect(self._record)
         self._stack.addWidget(self._review)
@@ -241,17 +253,23 @@ class KioskWindow(QWidget):
             return
         self._discard_form()
         self._update_count()
-        self._thanks = ThanksScreen(self._desk.appeal, seconds=self._thanks_seconds)
+        self._thanks = ThanksScreen(self.appeal_screen.shown_appeal, seconds=self._thanks_seconds)
         self._thanks.finished.connect(self._thanks_done)
         self._stack.addWidget(self._thanks)
         self._show(self._thanks)
         self._thanks.start()
 
     def _thanks_done(self) -> None:
+        self._next_person()
         self._back_to_appeal()
         if self._thanks is not None:
             self._destroy(self._thanks)
             self._thanks = None
+
+    def _next_person(self) -> None:
+        """The next person starts in the kiosk's own language, text size and theme."""
+        self.languages.reset()
+        self.look.reset()
 
     def _back_to_appeal(self) -> None:
         self.appeal_screen.scroll_to_top()

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+import shiboken6
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
@@ -142,6 +143,7 @@ def make_window(
 ) -> Iterator[Callable[..., KioskWindow]]:
     """Build, size and show a kiosk window, with the look it has in use."""
     apply_look(qapp)
+    made: list[KioskWindow] = []
 
     def make(
         *,
@@ -152,6 +154,7 @@ def make_window(
     ) -> KioskWindow:
         window = KioskWindow(with_desk or desk, demo_notice, thanks_seconds=thanks_seconds)
         qtbot.addWidget(window)
+        made.append(window)
         window.resize(*size)
         with qtbot.waitExposed(window):
             window.show()
@@ -161,6 +164,11 @@ def make_window(
 
     yield make
     QApplication.clipboard().clear()
+    # The window goes later, from the event loop; its language and look must not outlive the test.
+    for window in made:
+        if shiboken6.isValid(window):
+            window.languages.release()
+    apply_look(qapp)
 
 
 @pytest.fixture

@@ -1,0 +1,128 @@
+"""The kiosk's languages: Qt Linguist catalogs in resources/i18n, switched while it runs.
+
+English is the language of the source; every other language has a compiled catalog
+(`kiosk_<lang>.qm`, made by `make i18n` from `kiosk_<lang>.ts`), read through importlib.resources
+and handed to Qt as bytes. Switching installs the catalog, which sends every widget a
+`LanguageChange` event (screens re-translate in `changeEvent`), makes the language Qt's default
+locale for numbers and dates, and lays the window out right-to-left when the language is written
+that way.
+
+The core marks its texts (field labels, validation messages) without importing Qt; they are
+translated here, in the "form" context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from importlib.resources import files
+
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTranslator, Signal
+from PySide6.QtGui import QGuiApplication
+
+from kiosk.form import TRANSLATION_CONTEXT, Message
+
+# The languages the kiosk speaks, each named in its own language for the switcher.
+LANGUAGES: Mapping[str, str] = {"en": "English", "it": "Italiano"}
+DEFAULT_LANGUAGE = "en"
+SOURCE_LANGUAGE = "en"
+CATALOG_PACKAGE = "kiosk.resources"
+CATALOG_FOLDER = "i18n"
+_PLACEHOLDER = re.compile(r"%([1-9])")
+
+
+def catalog_bytes(language: str) -> bytes | None:
+    """The compiled catalog shipped for `language`, or None when there is none."""
+    resource = files(CATALOG_PACKAGE).joinpath(CATALOG_FOLDER, f"kiosk_{language}.qm")
+    return resource.read_bytes() if resource.is_file() else None
+
+
+def form_text(text: str) -> str:
+    """A label or message template from kiosk.form, in the current language."""
+    return QCoreApplication.translate(TRANSLATION_CONTEXT, text)
+
+
+def message_text(message: Message) -> str:
+    """A validation message from kiosk.form, in the current language."""
+    return message.translated(form_text)
+
+
+class Languages(QObject):
+    """Which language the kiosk speaks now; one per window, passed to the screens that offer it."""
+
+    changed = Signal(str)  # the new language code
+
+    def __init__(
+        self,
+        languages: Mapping[str, str] = LANGUAGES,
+        *,
+        default: str = DEFAULT_LANGUAGE,
+        load: Callable[[str], bytes | None] = catalog_bytes,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if default not in languages:
+            raise ValueError(f"the default language {default!r} is not offered")
+        self.available = dict(languages)
+        self.default = default
+        self._load = load
+        self._current = SOURCE_LANGUAGE
+        self._translator: QTranslator | None = None
+        # QTranslator.load(bytes) reads from the buffer it is given for as long as it is used.
+        self._catalog_in_use: bytes | None = None
+        self.switch(default)
+
+    @property
+    def current(self) -> str:
+        return self._current
+
+    def switch(self, language: str) -> None:
+        if language not in self.available:
+            raise ValueError(f"the kiosk does not speak {language!r}")
+        changed = language != self._current
+        if not changed and self._translator is not None:
+            return
+        # Current before the catalogs change: screens ask for it while they re-translate.
+        self._current = language
+        locale = QLocale(language)
+        QLocale.setDefault(locale)
+        QGuiApplication.setLayoutDirection(locale.textDirection())
+        previous = self._translator
+        self._translator = None
+        # The old catalog's bytes stay referenced here until its translator is out, below.
+        old_catalog = self._catalog_in_use
+        self._catalog_in_use = None
+        # English is the source, but its catalog holds the plural forms ("1 person", "2 people").
+        catalog = self._load(language)
+        if catalog is not None:
+            translator = QTranslator(self)
+            if not translator.load(catalog):
+                raise ValueError(f"the catalog for {language!r} cannot be read")
+            self._catalog_in_use = catalog
+            self._translator = translator
+            QCoreApplication.installTranslator(translator)
+        if previous is not None:
+            QCoreApplication.removeTranslator(previous)
+            previous.deleteLater()
+            del old_catalog
+        if changed:
+            self.changed.emit(language)
+
+    def reset(self) -> None:
+        """Back to the default language, for the next person."""
+        self.switch(self.default)
+
+    def release(self) -> None:
+        """Take the catalog out of the application and restore left-to-right (the window that
+        owns this is going)."""
+        if self._translator is not None:
+            QCoreApplication.removeTranslator(self._translator)
+            self._translator.deleteLater()
+            self._translator = None
+        QLocale.setDefault(QLocale(SOURCE_LANGUAGE))
+        QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def arg(template: str, *values: object) -> str:
+    """Qt's %1, %2 ... placeholders filled in one pass, so a value holding "%2" stays as it is."""
+    return _PLACEHOLDER.sub(lambda m: str(values[int(m.group(1)) - 1]), template)
