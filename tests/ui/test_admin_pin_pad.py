@@ -133,7 +133,7 @@ def test_ten_wrong_pins_lock_the_pad(
     volunteer.layer.open()
     for _ in range(10):
         clock.advance(900)
-        volunteer.layer._show_wait()  # the next tick, without waiting a real second for it
+        volunteer.layer.flow.show_wait()  # the next tick, without waiting a real second for it
         volunteer.enter_pin("1111")
     assert volunteer.text("pin_message") == "Too many wrong PINs. Locked for 15:00."
     assert not volunteer.find("pin_ok").isEnabled()

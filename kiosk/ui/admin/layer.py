@@ -16,22 +16,18 @@ from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout,
 
 from kiosk.admin import AdminDesk, AdminError
 from kiosk.appeal import Appeal
-from kiosk.pin import PinNotSet, PinRuleError, PinWait, check_rules
 from kiosk.removable import Drive, removable_drives
 from kiosk.sync.enrol import Enrolled
 from kiosk.ui.admin.gesture import CornerHold
 from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, ExportPage
 from kiosk.ui.admin.panel import AdminPanel
+from kiosk.ui.admin.pin_flow import PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
 from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
 
 log = logging.getLogger("kiosk.ui")
-
-
-def _clock_text(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class AdminLayer(QFrame):
@@ -60,12 +56,8 @@ class AdminLayer(QFrame):
         self._window = window
         self._desk = desk
         self._exit_kiosk = exit_kiosk
-        self._demo = demo
         self._find_drives = find_drives
         self._on_appeal_chosen = on_appeal_chosen
-        self._mode = ""
-        self._first_pin = ""  # held between "choose" and "again", in memory only
-        self._old_pin = ""
 
         self._stack = QStackedWidget(self)
         self._stack.setObjectName("admin_pages")
@@ -80,8 +72,10 @@ class AdminLayer(QFrame):
         pin_layout.addStretch(1)
         pin_layout.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
         pin_layout.addStretch(1)
-        self.pad.submitted.connect(self._pin_entered)
         self.pad.cancelled.connect(self.lock)
+        self.flow = PinFlow(self.pad, desk.pin, demo=demo, parent=self)
+        self.flow.unlocked.connect(self._unlocked)
+        self.flow.finished.connect(self._after_pin)
         self._stack.addWidget(self._pin_page)
 
         self.panel = AdminPanel()
@@ -106,9 +100,6 @@ class AdminLayer(QFrame):
         self._relay.status_changed.connect(self.panel.show_status)
         self.panel.show_status(desk.board.current)
 
-        self._tick = QTimer(self)
-        self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._show_wait)
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.setInterval(max(1, round(idle_seconds * 1000)))
@@ -132,24 +123,22 @@ class AdminLayer(QFrame):
         if not self._desk.pin.is_set():
             self.choose_first_pin()
             return
-        self._ask_pin("unlock", self.tr("Volunteer PIN"), self.tr("Enter the PIN to continue."))
+        self.flow.unlock()
+        self._show_pad()
 
     def choose_first_pin(self) -> None:
-        hint = self.tr("4 to 12 digits. Volunteers use it to open the panel and exit the kiosk.")
-        if self._demo:
-            hint = self.tr(
-                "This is a demo: choose any PIN to try the volunteer panel. 4 to 12 digits."
-            )
-        self._ask_pin("choose", self.tr("Choose a volunteer PIN"), hint, can_cancel=False)
+        self.flow.choose_first()
+        self._show_pad()
+
+    def _unlocked(self) -> None:
+        self._show_panel()
+        self.unlocked.emit()
 
     def lock(self) -> None:
         """Close everything and forget what was typed; the next visit asks for the PIN again."""
         was_open = self.isVisible()
-        self._tick.stop()
         self._idle.stop()
-        self._first_pin = self._old_pin = ""
-        self.pad.clear()
-        self.pad.set_waiting(False)
+        self.flow.reset()
         self.event_page.name_edit.clear()
         self.enrol_page.code_edit.clear()
         self.panel.show_message("")
@@ -159,10 +148,6 @@ class AdminLayer(QFrame):
         if was_open:
             log.info("volunteer panel locked")
             self.locked.emit()
-
-    @property
-    def mode(self) -> str:
-        return self._mode
 
     def _cover(self) -> None:
         self.setGeometry(self._window.rect())
@@ -181,143 +166,30 @@ class AdminLayer(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Resize:
             self.setGeometry(self._window.rect())
-        elif (
-            self.isVisible()
-            and self._mode not in ("choose", "again")
-            and event.type() in INPUT_EVENTS
-        ):
+        elif self.isVisible() and not self.flow.choosing and event.type() in INPUT_EVENTS:
             self._idle.start()
         return False
 
     def _idle_out(self) -> None:
-        if self._mode in ("choose", "again"):
+        if self.flow.choosing:
             return  # the first PIN must be chosen before anything else shows
         log.info("volunteer panel locked after idle time")
         self.lock()
 
     # The PIN pad.
 
-    def _ask_pin(self, mode: str, title: str, hint: str, *, can_cancel: bool = True) -> None:
-        self._mode = mode
-        self.pad.prompt(title, hint, can_cancel=can_cancel)
+    def _show_pad(self) -> None:
         self._stack.setCurrentWidget(self._pin_page)
         self._cover()
         self.pad.setFocus(Qt.FocusReason.OtherFocusReason)
-        if mode in ("unlock", "old"):
-            self._show_wait()
 
-    def _pin_entered(self, pin: str) -> None:
-        handler = {
-            "choose": self._chosen,
-            "again": self._chosen_again,
-            "unlock": self._unlock,
-            "old": self._old_entered,
-            "new": self._new_entered,
-            "new_again": self._new_again,
-        }.get(self._mode)
-        if handler is not None:
-            handler(pin)
-
-    def _chosen(self, pin: str) -> None:
-        try:
-            check_rules(pin)
-        except PinRuleError as exc:
-            self.pad.show_message(str(exc), error=True)
-            return
-        self._first_pin = pin
-        self._mode = "again"
-        self.pad.prompt(self.tr("Enter the same PIN again"), self.pad.hint.text(), can_cancel=False)
-
-    def _chosen_again(self, pin: str) -> None:
-        first, self._first_pin = self._first_pin, ""
-        if pin != first:
-            self.choose_first_pin()
-            self.pad.show_message(self.tr("The two PINs differ. Choose one again."), error=True)
-            return
-        self._desk.pin.choose(pin)
+    def _after_pin(self, message: str) -> None:
         self._show_panel()
-        self.panel.show_message(
-            self.tr(
-                "PIN saved. To come back here, hold the top-left corner for 3 seconds "
-                "(or press Ctrl+Alt+A)."
-            )
-        )
-
-    def _check(self, pin: str) -> bool:
-        try:
-            result = self._desk.pin.verify(pin)
-        except PinWait:
-            self._show_wait()
-            return False
-        except PinNotSet:
-            self.choose_first_pin()
-            return False
-        if result.accepted:
-            return True
-        self._show_wait(wrong=True)
-        return False
-
-    def _unlock(self, pin: str) -> None:
-        if self._check(pin):
-            log.info("volunteer panel unlocked")
-            self._show_panel()
-            self.unlocked.emit()
-
-    def _show_wait(self, *, wrong: bool = False) -> None:
-        """The message under the dots: wrong, and how long until the next try."""
-        pause = self._desk.pin.wait_seconds()
-        seconds = pause.wait_seconds
-        self.pad.set_waiting(seconds > 0)
-        if seconds > 0:
-            if pause.locked:
-                text = self.tr("Too many wrong PINs. Locked for %1.")
-            else:
-                text = self.tr("Wrong PIN. Try again in %1.")
-            self.pad.show_message(text.replace("%1", _clock_text(seconds)), error=True)
-            if not self._tick.isActive():
-                self._tick.start()
-            return
-        self._tick.stop()
-        if wrong:
-            self.pad.show_message(self.tr("Wrong PIN. Try again."), error=True)
-        elif pause.failures:
-            self.pad.show_message(self.tr("You can try again now."))
-
-    # Changing the PIN: the old one first, then the new one twice.
+        self.panel.show_message(message)
 
     def _start_change(self) -> None:
-        self._ask_pin("old", self.tr("Change PIN"), self.tr("First, the current PIN."))
-
-    def _old_entered(self, pin: str) -> None:
-        if self._check(pin):
-            self._old_pin = pin
-            self._mode = "new"
-            self.pad.prompt(self.tr("Choose the new PIN"), self.tr("4 to 12 digits."))
-
-    def _new_entered(self, pin: str) -> None:
-        try:
-            check_rules(pin)
-        except PinRuleError as exc:
-            self.pad.show_message(str(exc), error=True)
-            return
-        self._first_pin = pin
-        self._mode = "new_again"
-        self.pad.prompt(self.tr("Enter the new PIN again"), self.tr("4 to 12 digits."))
-
-    def _new_again(self, pin: str) -> None:
-        first, old = self._first_pin, self._old_pin
-        self._first_pin = self._old_pin = ""
-        if pin != first:
-            self._show_panel()
-            self.panel.show_message(self.tr("The two new PINs differ; the PIN was not changed."))
-            return
-        result = self._desk.pin.change(old, pin)
-        self._show_panel()
-        self.panel.show_message(
-            self.tr("The PIN was changed.")
-            if result.accepted
-            else self.tr("The PIN was not changed.")
-        )
+        self.flow.change()
+        self._show_pad()
 
     # The panel and its pages.
 
@@ -338,8 +210,6 @@ class AdminLayer(QFrame):
         self.enrol_page.enrol_requested.connect(self._enrol)
 
     def _show_panel(self) -> None:
-        self._mode = "panel"
-        self._tick.stop()
         self.panel.show_counts(self._desk.counts(), self._desk.event_name())
         self.panel.show_choices(several_appeals=len(self._desk.appeals()) > 1)
         self.panel.show_message("")
