@@ -7,9 +7,10 @@ They apply at once and last until the next person (the window resets them).
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -126,12 +127,7 @@ class AppealScreen(QWidget):
     # The supporter's choices.
 
     def _choices(self) -> QFrame:
-        bar = QFrame()
-        bar.setObjectName("appeal_choices")
-        bar.setProperty("role", "tool_bar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(32, 12, 32, 12)
-        row.setSpacing(12)
+        languages: list[QPushButton] = []
         if self._languages is not None and len(self._languages.available) > 1:
             for code, name in self._languages.available.items():
                 # Each language is named in itself, so it is found by those who read it.
@@ -139,8 +135,8 @@ class AppealScreen(QWidget):
                 button.setAccessibleName(name)
                 button.clicked.connect(lambda _=False, c=code: self._choose_language(c))
                 self._language_buttons[code] = button
-                row.addWidget(button)
-        row.addStretch(1)
+                languages.append(button)
+        looks: list[QPushButton] = []
         if self._look is not None:
             self._smaller = _choice("A\u2212", "text_smaller")
             self._larger = _choice("A+", "text_larger")
@@ -148,9 +144,8 @@ class AppealScreen(QWidget):
             self._smaller.clicked.connect(self._look.smaller)
             self._larger.clicked.connect(self._look.larger)
             self._contrast_button.toggled.connect(self._look.set_high_contrast)
-            for button in (self._smaller, self._larger, self._contrast_button):
-                row.addWidget(button)
-        return bar
+            looks = [self._smaller, self._larger, self._contrast_button]
+        return ChoiceBar(languages, looks)
 
     def _choose_language(self, code: str) -> None:
         if self._languages is not None:
@@ -266,6 +261,61 @@ class AppealScreen(QWidget):
         else:
             when = self._locale.toString(QDate(parts[0], parts[1], parts[2]), "d MMMM yyyy")
         return arg(self.tr("Update %1 · %2"), update.number, when)
+
+
+class ChoiceBar(QFrame):
+    """The languages on the left, text size and contrast on the right; on two lines when one
+    line is too narrow for them (upright, or in a long language)."""
+
+    def __init__(self, languages: list[QPushButton], looks: list[QPushButton]) -> None:
+        super().__init__()
+        self.setObjectName("appeal_choices")
+        self.setProperty("role", "tool_bar")
+        self._languages = languages
+        self._looks = looks
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(32, 12, 32, 12)
+        self._grid.setHorizontalSpacing(12)
+        self._grid.setVerticalSpacing(10)
+        self._two_lines: bool | None = None
+        self._arrange(two_lines=False)
+
+    def _needed_width(self) -> int:
+        buttons = [*self._languages, *self._looks]
+        margins = self._grid.contentsMargins()
+        spacing = self._grid.horizontalSpacing() * len(buttons)
+        return (
+            sum(b.sizeHint().width() for b in buttons) + spacing + margins.left() + margins.right()
+        )
+
+    def _arrange(self, *, two_lines: bool) -> None:
+        if two_lines == self._two_lines:
+            return
+        self._two_lines = two_lines
+        for button in [*self._languages, *self._looks]:
+            self._grid.removeWidget(button)
+        for column in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(column, 0)
+        for column, button in enumerate(self._languages):
+            self._grid.addWidget(button, 0, column)
+        gap = len(self._languages)
+        self._grid.setColumnStretch(gap, 1)
+        row = 1 if two_lines else 0
+        start = 0 if two_lines else gap + 1
+        for offset, button in enumerate(self._looks):
+            self._grid.addWidget(button, row, start + offset)
+        if two_lines:
+            self._grid.setColumnStretch(gap, 0)
+            self._grid.setColumnStretch(max(gap, len(self._looks)) + 1, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(two_lines=self._needed_width() > self.width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.StyleChange):
+            self._arrange(two_lines=self._needed_width() > self.width())
 
 
 def _choice(text: str, object_name: str, *, checkable: bool = False) -> QPushButton:

@@ -40,9 +40,11 @@ class ThanksScreen(QWidget):
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(24)
-        mark = text_label("✓", "thanks_mark", object_name="thanks_mark")
-        mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(mark, 0, Qt.AlignmentFlag.AlignHCenter)
+        if not appeal.petition_url:
+            # With a QR code to show, the room the big tick takes is the code's.
+            mark = text_label("✓", "thanks_mark", object_name="thanks_mark")
+            mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            column.addWidget(mark, 0, Qt.AlignmentFlag.AlignHCenter)
         for text, role, name in (
             (self.tr("Thank you for signing!"), "hero", "thanks_title"),
             (
