@@ -7,7 +7,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.appeal import Appeal
 from kiosk.form import FIELDS, Submission
+from kiosk.strokes import Drawing
 from kiosk.ui.i18n import arg, form_text
+from kiosk.ui.ink import SignaturePreview
 from kiosk.ui.parts import (
     action_bar,
     action_button,
@@ -44,6 +46,9 @@ class ReviewScreen(QWidget):
         column.addWidget(self._failure)
         self._values: list[QLabel] = []
         column.addWidget(self._details_card(appeal, submission))
+        self._drawn: SignaturePreview | None = None
+        if submission.drawing is not None:
+            column.addWidget(self._drawing_card(submission.drawing))
         column.addWidget(self._consent_card(appeal, submission))
         column.addStretch(1)
 
@@ -77,6 +82,8 @@ class ReviewScreen(QWidget):
         for label in self._values:
             label.clear()
         self._failure.clear()
+        if self._drawn is not None:
+            self._drawn.clear()
 
     def _details_card(self, appeal: Appeal, submission: Submission) -> QFrame:
         card, card_layout = _card("review_details")
@@ -110,6 +117,13 @@ class ReviewScreen(QWidget):
                 else self.tr("✗  No email updates.")
             )
             card_layout.addWidget(self._value_label(text, "review_updates"))
+        return card
+
+    def _drawing_card(self, drawing: Drawing) -> QFrame:
+        card, card_layout = _card("review_drawing")
+        card_layout.addWidget(text_label(self.tr("Your signature"), "section"))
+        self._drawn = SignaturePreview(drawing)
+        card_layout.addWidget(self._drawn)
         return card
 
     def _value_label(self, text: str, object_name: str) -> QLabel:

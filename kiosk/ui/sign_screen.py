@@ -19,6 +19,7 @@ from kiosk.ui.consent_row import ConsentRow
 from kiosk.ui.field_block import FieldBlock
 from kiosk.ui.i18n import arg, message_text
 from kiosk.ui.parts import action_bar, action_button, reading_column, screen_layout, text_label
+from kiosk.ui.signature_pad import SignaturePad
 
 # Fields that share a row when the appeal asks for both; the rest take a row of their own.
 # Relative widths: a postcode is short, a country name can be long.
@@ -54,6 +55,12 @@ class SignScreen(QWidget):
             for name in appeal.asked
         }
         self._place_fields(column)
+        # The appeal may ask for a signature drawn by finger, pen or mouse.
+        self.signature_pad: SignaturePad | None = None
+        if appeal.drawn_signature != "none":
+            self.signature_pad = SignaturePad(required=appeal.drawn_signature == "required")
+            column.addSpacing(8)
+            column.addWidget(self.signature_pad)
 
         column.addSpacing(8)
         column.addWidget(self._consent_card(appeal))
@@ -94,12 +101,18 @@ class SignScreen(QWidget):
             raw,
             terms_accepted=self.terms.isChecked(),
             updates_opt_in=self.updates is not None and self.updates.isChecked(),
+            drawing=self.signature_pad.drawing() if self.signature_pad else None,
         )
         for name, block in self._blocks.items():
             if name in result.errors:
                 block.show_error(message_text(result.errors[name]))
             else:
                 block.clear_error()
+        if self.signature_pad is not None:
+            if "drawn_signature" in result.errors:
+                self.signature_pad.show_problem(result.errors["drawn_signature"])
+            else:
+                self.signature_pad.clear_error()
         if "terms" in result.errors:
             self._terms_error.setText(message_text(result.errors["terms"]))
             self._terms_error.show()
@@ -118,6 +131,8 @@ class SignScreen(QWidget):
         """Forget everything entered, including undo history and error messages."""
         for block in self._blocks.values():
             block.wipe()
+        if self.signature_pad is not None:
+            self.signature_pad.clear()
         self.terms.setChecked(False)
         if self.updates is not None:
             self.updates.setChecked(False)
@@ -186,7 +201,8 @@ class SignScreen(QWidget):
         """Tab follows the page; Enter moves to the next field, and from a tick box continues."""
         editors: list[QWidget] = [block.editor for block in self._blocks.values()]
         boxes: list[QWidget] = [self.terms, *([self.updates] if self.updates else [])]
-        chain = [*editors, *boxes, self.back_button, self.continue_button]
+        pad: list[QWidget] = [self.signature_pad.clear_button] if self.signature_pad else []
+        chain = [*editors, *pad, *boxes, self.back_button, self.continue_button]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
 
@@ -222,5 +238,9 @@ class SignScreen(QWidget):
                 self._scroll.ensureWidgetVisible(block, 0, 40)
                 block.editor.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
+        if "drawn_signature" in errors and self.signature_pad is not None:
+            self._scroll.ensureWidgetVisible(self.signature_pad, 0, 40)
+            self.signature_pad.clear_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         self._scroll.ensureWidgetVisible(self._terms_row, 0, 80)
         self.terms.setFocus(Qt.FocusReason.OtherFocusReason)

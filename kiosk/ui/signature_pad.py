@@ -12,7 +12,7 @@ shown) until `clear()`, which drops both; it is never saved as an image.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QEventPoint,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.form import TRANSLATION_CONTEXT, Message
 from kiosk.strokes import (
     MAX_POINTS,
     MAX_STROKES,
@@ -403,6 +404,12 @@ class SignaturePad(QWidget):
         """Forget the drawing (the Clear button, and the idle wipe)."""
         self.canvas.clear()
         self.clear_error()
+
+    def show_problem(self, message: Message) -> None:
+        """A problem `kiosk.form` found with the drawing, in the supporter's language."""
+        self.show_error(
+            message.translated(lambda text: QCoreApplication.translate(TRANSLATION_CONTEXT, text))
+        )
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

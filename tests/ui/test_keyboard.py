@@ -42,6 +42,9 @@ def test_signing_with_the_keyboard_alone(
     supporter.press(ENTER)  # a new line, not the next field
     supporter.type(COMMENT_LINES[1])
     supporter.press(Qt.Key.Key_Tab)
+    # The bundled appeal's drawn signature is optional: its Clear button is passed over.
+    assert focused() == "signature_clear"
+    supporter.press(Qt.Key.Key_Tab)
     assert focused() == "consent_terms"
     supporter.press(Qt.Key.Key_Space)
     supporter.press(ENTER)
@@ -57,7 +60,7 @@ def test_signing_with_the_keyboard_alone(
 def test_tab_visits_the_form_in_reading_order(supporter: Supporter) -> None:
     supporter.tap("sign_button")
     visited = [focused()]
-    for _ in range(10):
+    for _ in range(11):
         supporter.press(Qt.Key.Key_Tab)
         visited.append(focused())
     assert visited == [
@@ -67,6 +70,7 @@ def test_tab_visits_the_form_in_reading_order(supporter: Supporter) -> None:
         "field_postcode",
         "field_country",
         "field_comment",
+        "signature_clear",
         "consent_terms",
         "consent_updates",
         "back_button",
@@ -77,7 +81,7 @@ def test_tab_visits_the_form_in_reading_order(supporter: Supporter) -> None:
 
 def test_enter_on_an_unticked_consent_shows_what_is_missing(supporter: Supporter) -> None:
     supporter.tap("sign_button")
-    for _ in range(6):
+    for _ in range(7):
         supporter.press(Qt.Key.Key_Tab)
     assert focused() == "consent_terms"
     supporter.press(ENTER)
