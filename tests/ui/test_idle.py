@@ -13,12 +13,13 @@ from conftest import LANDSCAPE, STORED, Supporter
 from pytestqt.qtbot import QtBot
 from test_wipe import assert_no_trace, assert_nothing_to_undo, copy_email_to_clipboard
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QWidget
 
 from kiosk.signing import SignatureDesk
 from kiosk.ui.look import apply_look
+from kiosk.ui.signature_pad import SignatureCanvas
 from kiosk.ui.window import KioskWindow
 
 IDLE = 0.4  # seconds; the kiosk's default is 60
@@ -189,3 +190,35 @@ def test_after_the_wipe_nothing_of_the_signer_can_be_recovered(
     )
     assert isinstance(first_name, QLineEdit)
     assert first_name.text() == ""
+
+
+def test_a_drawn_signature_is_wiped_with_the_rest(qtbot: QtBot, supporter: Supporter) -> None:
+    window = supporter.window
+    supporter.tap("sign_button")
+    pristine = grab(window)
+    canvas = supporter.find("signature_canvas", SignatureCanvas)
+    assert isinstance(canvas, SignatureCanvas)
+    scroll = window.current_screen().findChild(QScrollArea, "sign_scroll")
+    assert scroll is not None
+    scroll.ensureWidgetVisible(canvas)  # as a finger scrolls to it
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(40, 40))
+    for x in range(60, 400, 20):
+        qtbot.mouseMove(canvas, QPoint(x, 40 + (x % 60)), delay=5)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(400, 60), delay=5)
+    assert not canvas.is_empty()
+    drawn = grab(canvas)
+
+    wait_for_prompt(qtbot, window)
+    qtbot.waitUntil(lambda: supporter.screen == "appeal_screen", timeout=COUNTDOWN * 1000 + 2000)
+    assert canvas.is_empty()  # wiped at once, before the screen is deleted
+    qtbot.waitUntil(lambda: not shiboken6.isValid(canvas), timeout=2000)
+
+    # The next person's pad is blank: in its strokes and on the screen.
+    supporter.tap("sign_button")
+    assert differing_pixels(grab(window), pristine) == 0
+    new_canvas = supporter.find("signature_canvas", SignatureCanvas)
+    assert isinstance(new_canvas, SignatureCanvas) and new_canvas.is_empty()
+    new_scroll = window.current_screen().findChild(QScrollArea, "sign_scroll")
+    assert new_scroll is not None
+    new_scroll.ensureWidgetVisible(new_canvas)
+    assert differing_pixels(grab(new_canvas), drawn) > 0
