@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--appeal", type=Path, help="an appeal file (default: the bundled appeal)")
         p.add_argument("--window", action="store_true", help="a window instead of fullscreen")
         p.add_argument("--quit-after-shown", action="store_true", help=argparse.SUPPRESS)
+        p.add_argument(
+            "--on-screen-keyboard",
+            action="store_true",
+            help="show Qt's on-screen keyboard, for systems without one "
+            "(needs the 'keyboard' extra, PySide6-Addons)",
+        )
         p.set_defaults(handler=_run, demo=name == "demo")
         if name == "run":
             p.add_argument(
@@ -86,7 +92,9 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("."), help="directory for the two key files (default: .)"
     )
     p.add_argument(
-        "--passphrase-file", type=Path, help=f"read the passphrase from a file (or ${PASSPHRASE_ENV})"
+        "--passphrase-file",
+        type=Path,
+        help=f"read the passphrase from a file (or ${PASSPHRASE_ENV})",
     )
     p.set_defaults(handler=_keygen)
     central_cli.register(sub)
@@ -99,6 +107,7 @@ def _run(args: argparse.Namespace) -> int:
         data_dir=datadir.prepare(args.data_dir or default_data_dir(demo=args.demo)),
         appeal_file=args.appeal,
         fullscreen=not (args.demo or args.window),
+        on_screen_keyboard=args.on_screen_keyboard,
     )
     logs.setup(settings.data_dir)
     appeal = _appeal(settings)
@@ -121,13 +130,18 @@ def _run(args: argparse.Namespace) -> int:
     _require_display()
     vault = Vault.open(settings.data_dir)
     try:
-        from kiosk.signing import SignatureDesk
-        from kiosk.sync import service as sync_service
-        from kiosk.ui.app import run_kiosk
-
         from kiosk.admin import AdminDesk, chosen_appeal
         from kiosk.pin import PinGuard
+        from kiosk.signing import SignatureDesk
+        from kiosk.sync import service as sync_service
         from kiosk.sync.status import StatusBoard
+        from kiosk.ui.app import run_kiosk
+        from kiosk.ui.keyboard import use_on_screen_keyboard
+
+        if settings.on_screen_keyboard:
+            missing = use_on_screen_keyboard(os.environ)
+            if missing:
+                print(f"kiosk: {missing}", file=sys.stderr)
 
         local_server = _demo_server(vault, settings.data_dir, key) if args.demo else None
         if args.appeal is None:  # the appeal a volunteer chose in the panel, if any

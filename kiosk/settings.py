@@ -25,6 +25,7 @@ class Settings:
     idle_seconds: int = 60  # on the form, no touch or key for this long asks "Still there?"
     idle_countdown_seconds: int = 10  # ... and this long after, everything entered is wiped
     admin_idle_seconds: int = 60  # the volunteer's panel locks itself after this long untouched
+    on_screen_keyboard: bool = False  # Qt Virtual Keyboard, where the OS has no keyboard of its own
     sync: SyncSettings = field(default_factory=lambda: SyncSettings())
 
 

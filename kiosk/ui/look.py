@@ -64,6 +64,9 @@ class Look(QObject):
         self._app = app
         self._step = 0
         self._high_contrast = False
+        # Every visit starts from the standard look, whatever an earlier window left behind.
+        if app.styleSheet() != stylesheet():
+            apply_look(app)
 
     @property
     def scale(self) -> float:

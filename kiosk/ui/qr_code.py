@@ -35,9 +35,13 @@ class QrCode(QWidget):
         return QSize(self._size, self._size)
 
     def module_rect(self, row: int, column: int) -> QRectF:
-        """Where a module of the matrix is drawn, in widget coordinates."""
-        step = self.width() / self.modules
-        return QRectF((column + QUIET_ZONE) * step, (row + QUIET_ZONE) * step, step, step)
+        """Where a module of the matrix is drawn, in widget coordinates: a whole number of
+        pixels each, so every module is as sharp and as large as the next."""
+        step = max(1, min(self.width(), self.height()) // self.modules)
+        offset = (min(self.width(), self.height()) - step * self.modules) // 2
+        return QRectF(
+            offset + (column + QUIET_ZONE) * step, offset + (row + QUIET_ZONE) * step, step, step
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -48,8 +52,7 @@ class QrCode(QWidget):
         for r, row in enumerate(self.matrix):
             for c, dark in enumerate(row):
                 if dark:
-                    # Rounded out by half a pixel so neighbouring modules leave no hairline gap.
-                    painter.drawRect(self.module_rect(r, c).adjusted(-0.25, -0.25, 0.25, 0.25))
+                    painter.drawRect(self.module_rect(r, c))
         painter.end()
 
 

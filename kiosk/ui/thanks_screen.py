@@ -13,7 +13,7 @@ from kiosk.ui.parts import action_button, text_label, wrapping_label
 from kiosk.ui.qr_code import QrCode, short_url
 
 # Large enough for a phone held at arm's length to read.
-QR_SIZE = 200
+QR_SIZE = 240
 
 
 class ThanksScreen(QWidget):
