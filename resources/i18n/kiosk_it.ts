@@ -522,7 +522,7 @@
     </message>
     <message>
         <source>This is what you are about to sign, to %1.</source>
-        <translation>Ecco cosa stai per firmare, per %1.</translation>
+        <translation>Ecco cosa stai per firmare. Destinatario: %1.</translation>
     </message>
     <message>
         <source>Your signature was not saved</source>
@@ -585,7 +585,7 @@
     </message>
     <message>
         <source>Your signature goes to %1.</source>
-        <translation>La tua firma va a %1.</translation>
+        <translation>La tua firma sarà consegnata a: %1.</translation>
     </message>
     <message>
         <source>Back</source>
@@ -725,7 +725,7 @@
     </message>
     <message>
         <source>Your signature is sealed on this kiosk and will be delivered to %1.</source>
-        <translation>La tua firma è sigillata su questo chiosco e sarà consegnata a %1.</translation>
+        <translation>La tua firma è sigillata su questo chiosco e sarà consegnata al destinatario: %1.</translation>
     </message>
     <message>
         <source>Please pass the tablet on to the next person.</source>
