@@ -94,7 +94,7 @@ class SignatureRecord:
             },
         }
         if self.drawing is not None:
-            doc["drawn_signature"] = {"strokes": self.drawing.to_data()}
+            doc["drawn_signature"] = self.drawing.to_document()
         return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
     @classmethod
@@ -117,7 +117,7 @@ class SignatureRecord:
             privacy_notice_sha256=consent["privacy_notice"]["text_sha256"],
             updates_opt_in=consent["updates"]["opted_in"],
             updates_sha256=consent["updates"]["text_sha256"],
-            drawing=Drawing.from_data(drawn["strokes"]) if drawn is not None else None,
+            drawing=Drawing.from_document(drawn) if drawn is not None else None,
         )
 
     def seal(self, key: CampaignPublicKey) -> bytes:

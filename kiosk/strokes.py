@@ -23,6 +23,8 @@ from typing import Any
 MAX_STROKES = 100
 MAX_POINTS = 6000
 MAX_DURATION_MS = 120_000
+# No pad is narrower or wider than this, relative to its height.
+MIN_ASPECT = 0.1
 
 # Decimal places kept when a drawing is written: 1/10,000 of the pad is well below a pixel.
 _XY_PLACES = 4
@@ -45,6 +47,9 @@ class Drawing:
     """The strokes of one drawn signature, in the order they were drawn."""
 
     strokes: tuple[Stroke, ...] = ()
+    # The pad's width over its height when the drawing began, so the shape can be drawn again
+    # undistorted from the normalised points; None where it is not known.
+    aspect: float | None = None
 
     @property
     def point_count(self) -> int:
@@ -62,6 +67,21 @@ class Drawing:
     def to_data(self) -> list[list[list[float | int]]]:
         """Compact JSON-ready form: strokes of [x, y, t] or [x, y, t, pressure]."""
         return [[_point_data(p) for p in stroke] for stroke in self.strokes]
+
+    def to_document(self) -> dict[str, Any]:
+        """What a record keeps: the strokes, and the pad's shape where known."""
+        doc: dict[str, Any] = {"strokes": self.to_data()}
+        if self.aspect is not None:
+            doc["aspect"] = round(self.aspect, _XY_PLACES)
+        return doc
+
+    @classmethod
+    def from_document(cls, doc: Any) -> Drawing:
+        if not isinstance(doc, dict):
+            raise ValueError("a drawn signature is a table with its strokes")
+        aspect = doc.get("aspect")
+        drawing = cls.from_data(doc.get("strokes"))
+        return cls(drawing.strokes, None if aspect is None else _number(aspect))
 
     @classmethod
     def from_data(cls, data: Any) -> Drawing:
@@ -102,7 +122,7 @@ def _point(data: Any) -> Point:
 
 def quantised(drawing: Drawing) -> Drawing:
     """The drawing as it will read back from a record: coordinates to the places kept."""
-    return Drawing.from_data(drawing.to_data())
+    return Drawing.from_document(drawing.to_document())
 
 
 # Limits and well-formedness.
@@ -119,6 +139,8 @@ class LimitProblem:
 
 def limit_problem(drawing: Drawing) -> str | None:
     """The first limit the drawing breaks, or None when it can be sealed as it is."""
+    if drawing.aspect is not None and not MIN_ASPECT <= drawing.aspect <= 1 / MIN_ASPECT:
+        return LimitProblem.MALFORMED
     if len(drawing.strokes) > MAX_STROKES:
         return LimitProblem.TOO_MANY_STROKES
     if drawing.point_count > MAX_POINTS:

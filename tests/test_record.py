@@ -185,10 +185,13 @@ def test_drawn_strokes_round_trip_through_the_seal(
 
 
 def test_drawn_strokes_are_kept_as_points_in_the_document(appeal: Appeal) -> None:
-    drawing = Drawing(((Point(0.1, 0.2, 0), Point(0.30004, 0.4, 16, 0.5)),))
+    drawing = Drawing(((Point(0.1, 0.2, 0), Point(0.30004, 0.4, 16, 0.5)),), aspect=880 / 220)
     record = replace(_record(appeal, {"email": "a@example.org"}), drawing=drawing)
     doc = json.loads(record.to_bytes())
-    assert doc["drawn_signature"] == {"strokes": [[[0.1, 0.2, 0], [0.3, 0.4, 16, 0.5]]]}
+    assert doc["drawn_signature"] == {
+        "strokes": [[[0.1, 0.2, 0], [0.3, 0.4, 16, 0.5]]],
+        "aspect": 4.0,
+    }
 
 
 def test_a_record_without_a_drawing_has_no_drawing_key(appeal: Appeal) -> None:

@@ -28,7 +28,8 @@ unit = st.floats(min_value=0, max_value=1, allow_nan=False)
 pressures = st.one_of(st.none(), unit)
 points = st.builds(Point, unit, unit, st.integers(0, MAX_DURATION_MS), pressures)
 strokes = st.lists(points, min_size=1, max_size=40).map(tuple)
-drawings = st.lists(strokes, max_size=8).map(lambda s: Drawing(tuple(s)))
+aspects = st.one_of(st.none(), st.floats(min_value=0.1, max_value=10))
+drawings = st.builds(lambda s, a: Drawing(tuple(s), a), st.lists(strokes, max_size=8), aspects)
 
 
 def _line(n: int, *, start_t: int = 0, step_ms: int = 10) -> tuple[Point, ...]:
@@ -38,7 +39,8 @@ def _line(n: int, *, start_t: int = 0, step_ms: int = 10) -> tuple[Point, ...]:
 @given(drawings)
 def test_a_drawing_reads_back_from_its_compact_form(drawing: Drawing) -> None:
     kept = quantised(drawing)
-    assert Drawing.from_data(kept.to_data()) == kept
+    assert Drawing.from_document(kept.to_document()) == kept
+    assert (kept.aspect is None) == (drawing.aspect is None)
     for original, read in zip(drawing.strokes, kept.strokes, strict=True):
         for a, b in zip(original, read, strict=True):
             assert abs(a.x - b.x) <= 0.00005 and abs(a.y - b.y) <= 0.00005 and a.t == b.t
@@ -87,6 +89,18 @@ def test_exactly_at_the_caps_is_accepted() -> None:
 )
 def test_points_off_the_pad_are_malformed(point: Point) -> None:
     assert limit_problem(Drawing(((Point(0.1, 0.1, 0), point),))) == LimitProblem.MALFORMED
+
+
+@pytest.mark.parametrize("aspect", [0.0, 0.05, 11.0, -3.0])
+def test_an_impossible_pad_shape_is_malformed(aspect: float) -> None:
+    line = (Point(0.1, 0.1, 0), Point(0.2, 0.2, 10))
+    assert limit_problem(Drawing((line,), aspect)) == LimitProblem.MALFORMED
+
+
+@pytest.mark.parametrize("doc", [[], {"strokes": [], "aspect": "wide"}, {"aspect": 4.0}])
+def test_a_damaged_drawing_document_is_refused(doc: object) -> None:
+    with pytest.raises(ValueError):
+        Drawing.from_document(doc)
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ spreadsheets pick the right encoding. A cell that a spreadsheet would run as a f
 =, +, -, @, tab or CR) gets a leading apostrophe (OWASP's "CSV injection" advice).
 
 A drawn signature is exported whole in JSON, as its strokes of [x, y, t] or [x, y, t, pressure]
-points (x and y from 0 to 1 of the pad, t in ms). CSV says only whether there is one ("yes" or
-"no"): a drawing's path runs to tens of thousands of characters, past the 32,767 a spreadsheet
-cell holds, so a CSV that carried it would be cut short when opened.
+points (x and y from 0 to 1 of the pad, t in ms) and the pad's width over its height (aspect).
+CSV says only whether there is one ("yes" or "no"): a drawing's path runs to tens of thousands
+of characters, past the 32,767 a spreadsheet cell holds, so a CSV carrying it would be cut short.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def as_dict(opened: Opened) -> dict[str, Any]:
         "privacy_notice_sha256": r.privacy_notice_sha256,
         "updates_opt_in": r.updates_opt_in,
         "updates_sha256": r.updates_sha256,
-        "drawn_signature": {"strokes": r.drawing.to_data()} if r.drawing else None,
+        "drawn_signature": r.drawing.to_document() if r.drawing else None,
         "device_id": r.device_id,
         "event": opened.event,
         "batch_id": opened.batch_id,

@@ -74,7 +74,17 @@ def paint_stroke(
 
 
 def paint_drawing(painter: QPainter, drawing: Drawing, area: QRectF, ink: QColor) -> None:
-    """A whole drawing into `area` (a smaller area draws thinner ink)."""
+    """A whole drawing into `area` (a smaller area draws thinner ink), in the pad's own shape
+    where the drawing knows it: as wide as fits, centred."""
+    if drawing.aspect:
+        width = min(area.width(), area.height() * drawing.aspect)
+        height = width / drawing.aspect
+        area = QRectF(
+            area.left() + (area.width() - width) / 2,
+            area.top() + (area.height() - height) / 2,
+            width,
+            height,
+        )
     scale = min(max(area.height() / PAD_HEIGHT, 0.35), 1.0)
     for stroke in drawing.strokes:
         paint_stroke(painter, stroke, area, ink, scale=scale)

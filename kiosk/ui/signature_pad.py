@@ -84,6 +84,7 @@ class SignatureCanvas(QWidget):
         self._pen: _Stroke | None = None
         self._pen_near = False
         self._origin_ms: int | None = None
+        self._aspect: float | None = None  # width / height when the drawing began
         self._cache: QPixmap | None = None  # the finished strokes, drawn at the present size
         app = QApplication.instance()
         if app is not None:
@@ -99,7 +100,8 @@ class SignatureCanvas(QWidget):
     # What is drawn.
 
     def drawing(self) -> Drawing:
-        return Drawing(tuple(tuple(s.points) for s in self._strokes if s.points))
+        strokes = tuple(tuple(s.points) for s in self._strokes if s.points)
+        return Drawing(strokes, self._aspect if strokes else None)
 
     def is_empty(self) -> bool:
         return not self._strokes
@@ -112,6 +114,7 @@ class SignatureCanvas(QWidget):
         self._mouse = None
         self._pen = None
         self._origin_ms = None
+        self._aspect = None
         self._cache = None
         self.update()
         self.changed.emit()
@@ -140,6 +143,7 @@ class SignatureCanvas(QWidget):
         y = min(max(position.y() / height, 0.0), 1.0)
         if self._origin_ms is None:
             self._origin_ms = timestamp
+            self._aspect = width / height
         t = max(timestamp - self._origin_ms, 0)
         if stroke.points:
             last = stroke.points[-1]

@@ -115,7 +115,9 @@ def test_export_carries_drawn_signatures(
     engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
 ) -> None:
     kiosk = enrolled()
-    drawing = Drawing(((Point(0.1, 0.5, 0), Point(0.25, 0.4, 16, 0.75)), (Point(0.6, 0.6, 300),)))
+    drawing = Drawing(
+        ((Point(0.1, 0.5, 0), Point(0.25, 0.4, 16, 0.75)), (Point(0.6, 0.6, 300),)), aspect=3.5
+    )
     drawn = replace(kiosk.record(email="a@example.org"), drawing=drawing)
     plain = kiosk.record(email="b@example.org")
     ingest(engine, kiosk.batch([drawn, plain]).to_bytes())
@@ -124,7 +126,8 @@ def test_export_carries_drawn_signatures(
     export(engine, campaign_private_key, "json", out)
     first, second = json.loads(out.getvalue())["signatures"]
     assert first["drawn_signature"] == {
-        "strokes": [[[0.1, 0.5, 0], [0.25, 0.4, 16, 0.75]], [[0.6, 0.6, 300]]]
+        "strokes": [[[0.1, 0.5, 0], [0.25, 0.4, 16, 0.75]], [[0.6, 0.6, 300]]],
+        "aspect": 3.5,
     }
     assert second["drawn_signature"] is None
 
