@@ -9,6 +9,7 @@ key, both deleted at the end. Every value typed is fictional.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -17,6 +18,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -36,6 +40,7 @@ from kiosk.signing import SignatureDesk
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.admin import install_admin
 from kiosk.ui.app import application
+from kiosk.ui.signature_pad import SignatureCanvas
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault
 
@@ -114,6 +119,14 @@ def _shoot(
     if terms is None:
         raise SystemExit("no consent box on the sign screen")
     terms.setChecked(True)
+    _sign(window)
+    # Through the review and back, so the form shows the drawing without the earlier messages.
+    _click(window, "continue_button")
+    _click(window, "edit_button")
+    # The review screen just left is deleted later; finish that now, so it is not found again.
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    _show_pad(window)
+    shot("sign-drawn")
     _click(window, "continue_button")
     shot("review")
     _click(window, "confirm_button")
@@ -163,6 +176,52 @@ def _fill(window: QWidget, values: dict[str, str]) -> None:
             editor.setText(text)
         else:
             raise SystemExit(f"no field named {name} on the current screen")
+
+
+def _signature() -> list[list[tuple[float, float, int]]]:
+    """A made-up signature as strokes of (x, y, ms since the previous point) on a pad from 0 to
+    1: a tall capital, a looping hand that slows in its turns, a quick flourish under it."""
+    capital = [(0.12 + 0.03 * s, 0.22 + 0.5 * s, 12) for s in (i / 14 for i in range(15))]
+    capital += [
+        (0.15 + 0.07 * math.sin(a), 0.22 + 0.16 * (1 - math.cos(a)), 12)
+        for a in (i * math.pi / 18 for i in range(1, 19))
+    ]
+    hand = []
+    heights = (0.1, 0.22, 0.12, 0.1, 0.26, 0.12, 0.1)
+    steps = 16
+    for n, height in enumerate(heights):
+        for i in range(steps):
+            a = 2 * math.pi * (n + i / steps)
+            x = 0.17 + 0.075 * (a / (2 * math.pi)) - 0.028 * math.sin(a)
+            y = 0.66 - height * (1 - math.cos(a)) / 2
+            hand.append((x, y, 11))
+    flourish = [(0.16 + 0.62 * s, 0.82 - 0.12 * s * s, 5) for s in (i / 24 for i in range(25))]
+    return [capital, hand, flourish]
+
+
+def _show_pad(window: QWidget) -> SignatureCanvas:
+    canvas = window.findChild(SignatureCanvas, "signature_canvas")
+    scroll = window.findChild(QScrollArea, "sign_scroll")
+    if canvas is None or scroll is None:
+        raise SystemExit("no signature pad on the sign screen")
+    scroll.ensureWidgetVisible(canvas, 0, 120)
+    return canvas
+
+
+def _sign(window: QWidget) -> None:
+    """Draw on the signature pad with synthetic mouse events, as a hand would."""
+    canvas = _show_pad(window)
+    width, height = canvas.width(), canvas.height()
+    for stroke in _signature():
+        points = [(QPoint(round(x * width), round(y * height)), ms) for x, y, ms in stroke]
+        QTest.mousePress(
+            canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0][0]
+        )
+        for point, ms in points[1:]:
+            QTest.mouseMove(canvas, point, ms)
+        QTest.mouseRelease(
+            canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1][0], 5
+        )
 
 
 def _click(window: QWidget, name: str) -> None:
