@@ -63,7 +63,12 @@ def run_kiosk(
         from kiosk.ui.admin import install_admin
 
         install_admin(
-            window, admin, exit_kiosk=window.exit_kiosk, demo=demo, idle_seconds=admin_idle_seconds
+            window,
+            admin,
+            exit_kiosk=window.exit_kiosk,
+            demo=demo,
+            idle_seconds=admin_idle_seconds,
+            on_appeal_chosen=window.change_appeal,
         )
     if quit_after_shown:
         window.appeal_screen.installEventFilter(_QuitWhenPainted(app, parent=window))

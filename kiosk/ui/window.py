@@ -38,6 +38,7 @@ from kiosk.ui.touch import TouchTargets
 from kiosk.vault import VaultError
 
 if TYPE_CHECKING:
+    from kiosk.appeal import Appeal
     from kiosk.signing import SignatureDesk
     from kiosk.sync.status import StatusBoard, SyncStatus
 
@@ -64,6 +65,7 @@ class KioskWindow(QWidget):
         self._locked = locked
         self._focus_before_prompt: QWidget | None = None
         self._sync_status: SyncStatus | None = None
+        self._sync_board: StatusBoard | None = None
         self._restore_state = Qt.WindowState.WindowNoState
         self.setObjectName("kiosk_window")
         self.setWindowTitle(desk.appeal.title)
@@ -110,6 +112,7 @@ class KioskWindow(QWidget):
     def follow_sync(self, board: StatusBoard) -> None:
         """Show the sync worker's status in a corner, and its campaign total in the count.
         Both update on the worker's reports, delivered on the GUI thread; nothing polls."""
+        self._sync_board = board
         label = sync_status.install(self.appeal_screen, board)
         label.relay.status_changed.connect(self._sync_changed)
         self._sync_changed(board.current)
@@ -121,6 +124,28 @@ class KioskWindow(QWidget):
     def _update_count(self) -> None:
         count = tally(self._desk, self._sync_status)
         self.appeal_screen.set_signed_count(count.signatures, campaign_wide=count.campaign_wide)
+
+    def change_appeal(self, appeal: Appeal) -> None:
+        """A volunteer chose another appeal (the admin panel): the kiosk shows it from now on and
+        new signatures are for it. Whatever a supporter had entered is wiped first."""
+        self.still_there.stop()
+        self._discard_form()
+        if self._thanks is not None:
+            self._destroy(self._thanks)
+            self._thanks = None
+        self._desk.appeal = appeal
+        old = self.appeal_screen
+        self.appeal_screen = AppealScreen(
+            appeal, signed_count=self._desk.count(), languages=self.languages, look=self.look
+        )
+        self.appeal_screen.sign_requested.connect(self._open_form)
+        self._stack.insertWidget(0, self.appeal_screen)
+        self.setWindowTitle(appeal.title)
+        if self._sync_board is not None:
+            self.follow_sync(self._sync_board)
+        self._update_count()
+        self._show(self.appeal_screen)
+        self._destroy(old)
 
     # Lockdown: in kiosk mode only the volunteer's exit lets the window close.
 

@@ -171,6 +171,7 @@ def make_admin(
             demo=demo,
             idle_seconds=idle_seconds,
             find_drives=lambda: [Drive(usb, usb.name)],
+            on_appeal_chosen=window.change_appeal,
         )
         layers.append(layer)
         with qtbot.waitExposed(window):

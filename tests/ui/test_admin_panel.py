@@ -3,6 +3,7 @@ the event name, the auto-lock, no signer's data anywhere, and leaving kiosk mode
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
@@ -295,16 +296,24 @@ def test_choose_appeal_when_several_are_installed(
     assert not volunteer.layer.panel.buttons["admin_choose_appeal"].isVisible()  # only one
     volunteer.tap("admin_close")
     bundled = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")
-    (data_dir / "appeal.toml").write_text(
-        bundled.replace('id = "un-chechnya-purge"', 'id = "enrolled-appeal"', 1), "utf-8"
-    )
+    bundled = bundled.replace('id = "un-chechnya-purge"', 'id = "enrolled-appeal"', 1)
+    title = re.search(r'^title = "(.*)"$', bundled, re.M)
+    assert title is not None
+    renamed = bundled.replace(title.group(0), 'title = "Keep the river clean"', 1)
+    (data_dir / "appeal.toml").write_text(renamed, "utf-8")
     volunteer.unlock()
     volunteer.tap("admin_choose_appeal")
     volunteer.tap("appeal_choice_enrolled-appeal")
     volunteer.tap("admin_appeal_page_action")
-    assert volunteer.text("admin_message").startswith("Chosen: ")
+    assert volunteer.text("admin_message") == "The kiosk now shows: Keep the river clean"
     chosen = chosen_appeal(vault, data_dir)
-    assert chosen is not None and chosen.id == "enrolled-appeal"
+    assert chosen is not None and chosen.id == "enrolled-appeal"  # and at the next start
+    volunteer.tap("admin_close")
+    # The appeal screen shows it at once, and the next signature is for it.
+    shown = volunteer.window.appeal_screen.findChild(QLabel, "appeal_title")
+    assert shown is not None and shown.text() == "Keep the river clean"
+    sign(volunteer)
+    assert [row.appeal_id for row in vault.signatures()] == ["enrolled-appeal"]
 
 
 def test_enrolment_errors_are_shown(make_admin: Callable[..., Volunteer]) -> None:
