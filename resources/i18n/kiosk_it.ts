@@ -91,11 +91,11 @@
     </message>
     <message>
         <source>Export to USB stick</source>
-        <translation>Esporta su chiavetta USB</translation>
+        <translation>Esporta su USB</translation>
     </message>
     <message>
         <source>Event name</source>
-        <translation>Nome dell&apos;evento</translation>
+        <translation>Nome evento</translation>
     </message>
     <message>
         <source>Choose appeal</source>
@@ -103,7 +103,7 @@
     </message>
     <message>
         <source>Enrol with a code</source>
-        <translation>Registra con un codice</translation>
+        <translation>Registra chiosco</translation>
     </message>
     <message>
         <source>Change PIN</source>
