@@ -18,7 +18,8 @@ from admin_helpers import (  # type: ignore[import-not-found]
 )
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from kiosk.admin import AdminDesk
@@ -194,3 +195,18 @@ def test_change_pin_needs_the_old_one(
     assert volunteer.text("admin_message") == "The PIN was changed."
     assert admin_desk.pin.verify("86420").accepted
     assert not admin_desk.pin.verify(PIN).accepted
+
+
+def test_a_finger_held_on_the_corner_opens_the_pin_pad(
+    qtbot: QtBot, make_admin: Callable[..., Volunteer]
+) -> None:
+    volunteer = make_admin()
+    screen = QTest.createTouchDevice()
+    corner = QPoint(10, 10)
+    QTest.touchEvent(volunteer.window, screen).press(0, corner).commit()
+    qtbot.wait(1000)
+    assert not volunteer.layer.isVisible()  # not yet: a hold is three seconds
+    with qtbot.waitSignal(volunteer.layer.gesture.triggered, timeout=5000):
+        pass
+    QTest.touchEvent(volunteer.window, screen).release(0, corner).commit()
+    assert volunteer.find("pin_pad").isVisible()
