@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,11 +41,18 @@ from kiosk.signing import SignatureDesk
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.admin import install_admin
 from kiosk.ui.app import application
+from kiosk.ui.i18n import Languages
+from kiosk.ui.look import apply_look
 from kiosk.ui.signature_pad import SignatureCanvas
+from kiosk.ui.thanks_screen import ThanksScreen
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault
 
 SIZES = {"landscape": (1280, 800), "portrait": (800, 1280)}
+# Each set of screens: its name in the file names, the language and whether in high contrast.
+VARIANTS = {"": ("en", False), "it": ("it", False), "contrast": ("en", True)}
+# Fictional: the bundled appeal has no online petition, so the QR code is shown with this one.
+EXAMPLE_PETITION_URL = "https://www.example.org/petitions/un-chechnya"
 
 # A fictional supporter.
 SAMPLE = {
@@ -74,16 +82,49 @@ def main(argv: list[str] | None = None) -> int:
     app = application()
     key = CampaignPrivateKey.generate().public_key()
     for orientation, size in SIZES.items():
-        # A fresh, empty vault for each orientation, so both sets show the same first visit.
-        with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as scratch:
-            vault = Vault.open(Path(scratch))
-            try:
-                desk = SignatureDesk(load_bundled_appeal(), vault, key)
-                for path in _shoot(app, desk, size, args.outdir, orientation, Path(scratch), vault):
-                    print(path)
-            finally:
-                vault.close()
+        for variant, (language, high_contrast) in VARIANTS.items():
+            # A fresh, empty vault for each set, so every set shows the same first visit.
+            with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as scratch:
+                vault = Vault.open(Path(scratch))
+                try:
+                    desk = SignatureDesk(load_bundled_appeal(), vault, key)
+                    prefix = "-".join(p for p in (orientation, variant) if p)
+                    for path in _shoot(
+                        app,
+                        desk,
+                        size,
+                        args.outdir,
+                        prefix,
+                        Path(scratch),
+                        vault,
+                        language=language,
+                        high_contrast=high_contrast,
+                    ):
+                        print(path)
+                finally:
+                    vault.close()
+        print(_share_code(app, size, args.outdir / f"{orientation}-thanks-with-qr.png"))
+    apply_look(app)
     return 0
+
+
+def _share_code(app: QApplication, size: tuple[int, int], path: Path) -> Path:
+    """The thank-you screen of an appeal with an online petition (the bundled one has none)."""
+    apply_look(app)
+    languages = Languages()
+    appeal = replace(load_bundled_appeal(), petition_url=EXAMPLE_PETITION_URL)
+    screen = ThanksScreen(appeal, seconds=8)
+    screen.setMinimumSize(640, 560)
+    screen.resize(*size)
+    screen.show()
+    _settle(app)
+    if not screen.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    screen.close()
+    screen.deleteLater()
+    languages.release()
+    _settle(app)
+    return path
 
 
 def _shoot(
@@ -94,11 +135,18 @@ def _shoot(
     orientation: str,
     data_dir: Path,
     vault: Vault,
+    *,
+    language: str,
+    high_contrast: bool,
 ) -> list[Path]:
     admin = _admin(vault, data_dir)
     window = KioskWindow(desk)
     window.resize(*size)
     window.show()
+    # As a supporter would: chosen on the appeal screen.
+    _click(window, f"language_{language}")
+    if high_contrast:
+        _click(window, "high_contrast")
     shots: list[Path] = []
 
     def shot(step: str) -> None:
@@ -141,6 +189,8 @@ def _shoot(
     shot("admin-panel")
     layer.lock()
     layer.release()
+    window.languages.release()
+    window.look.reset()
     window.close()
     window.deleteLater()
     _settle(app)
