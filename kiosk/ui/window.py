@@ -168,6 +168,10 @@ class KioskWindow(QWidget):
             log.info("close request refused: the kiosk is locked")
             event.ignore()
             return
+        # A closed window no longer watches for idleness: its timers must not act on a screen
+        # nobody sees (nor on the clipboard, which the whole application shares).
+        self._idle.disarm()
+        self.still_there.stop()
         event.accept()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -203,15 +207,26 @@ class KioskWindow(QWidget):
     # Idle reset.
 
     def _ask_still_there(self) -> None:
-        # An open popup (the country suggestions) would sit above the prompt: close it.
+        if not self.isVisible():
+            return
+        # An open popup of this window (the country suggestions) would sit above the prompt.
         for _ in range(10):
             popup = QApplication.activePopupWidget()
-            if popup is None:
+            if popup is None or not self._owns(popup):
                 break
             popup.close()
         self._focus_before_prompt = self.focusWidget()
         self._stack.setEnabled(False)  # keys must not reach the form beneath the prompt
         self.still_there.start()
+
+    def _owns(self, widget: QWidget) -> bool:
+        """Whether `widget` belongs to this window, popups (windows of their own) included."""
+        parent: QWidget | None = widget
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parentWidget()
+        return False
 
     def _still_there(self) -> None:
         self._stack.setEnabled(True)

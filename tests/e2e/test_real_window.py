@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import shiboken6
 
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
@@ -166,7 +167,7 @@ def buttons_at(qapp: QApplication, desk: SignatureDesk) -> dict[str, tuple[int, 
         button.click()
         QApplication.processEvents()
     window.close()
-    window.deleteLater()
+    shiboken6.delete(window)  # now: its timers must not outlive the fixture
     return where
 
 

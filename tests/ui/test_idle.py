@@ -222,3 +222,12 @@ def test_a_drawn_signature_is_wiped_with_the_rest(qtbot: QtBot, supporter: Suppo
     assert new_scroll is not None
     new_scroll.ensureWidgetVisible(new_canvas)
     assert differing_pixels(grab(new_canvas), drawn) > 0
+
+
+def test_a_closed_window_no_longer_watches(qtbot: QtBot, supporter: Supporter) -> None:
+    supporter.tap("sign_button")
+    supporter.window.close()
+    QApplication.clipboard().setText("someone else's")
+    qtbot.wait(int((IDLE + COUNTDOWN) * 1000) + 500)
+    assert not prompt_shown(supporter.window)
+    assert QApplication.clipboard().text() == "someone else's"
