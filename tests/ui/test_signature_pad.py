@@ -10,7 +10,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QEventPoint, QInputDevice, QPointingDevice, QTabletEvent
+from PySide6.QtGui import (
+    QColor,
+    QEventPoint,
+    QInputDevice,
+    QMouseEvent,
+    QPointingDevice,
+    QTabletEvent,
+)
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
@@ -177,11 +184,28 @@ def test_two_fingers_draw_two_strokes(pad: SignaturePad, touch_screen: QPointing
 
 
 def test_a_finger_is_not_also_taken_for_the_mouse(
-    pad: SignaturePad, touch_screen: QPointingDevice
+    pad: SignaturePad, touch_screen: QPointingDevice, pen: QPointingDevice
 ) -> None:
-    # Qt turns touches nobody accepts into mouse events; the pad accepts them, so a finger's
-    # stroke is recorded once, not twice.
+    # Qt (and some platforms) turn touches and pen moves into mouse events as well, which come
+    # with the touch screen or the pen as their device. The pad draws each stroke once.
     _touch_stroke(pad, touch_screen, LINE)
+    canvas = pad.canvas
+    for device in (touch_screen, pen):
+        for kind, (x, y) in zip(
+            (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease),
+            LINE,
+            strict=False,
+        ):
+            event = QMouseEvent(
+                kind,
+                QPointF(x, y),
+                QPointF(canvas.mapToGlobal(QPoint(x, y))),
+                Qt.MouseButton.LeftButton,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+                device,
+            )
+            QApplication.sendEvent(canvas, event)
     assert len(pad.drawing().strokes) == 1
 
 
