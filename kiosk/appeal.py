@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,15 @@ class _Reader:
     def fail(self, key: str, problem: str) -> AppealError:
         return AppealError(self.source, self._name(key), problem)
 
+    def refuse_unknown(
+        self, allowed: Collection[str], *, unknown: str = "is not a key an appeal file has"
+    ) -> None:
+        """Refuse a key this table does not have: a misspelt `gaol` would otherwise be ignored
+        and the appeal would silently lose its goal."""
+        for key in self.data:
+            if key not in allowed:
+                raise self.fail(key, _unknown_key_problem(key, allowed, unknown))
+
     def text(self, key: str, *, optional: bool = False, max_len: int = 20_000) -> str | None:
         value = self.data.get(key)
         if value is None:
@@ -174,6 +184,39 @@ class _Reader:
         return list(value)
 
 
+def _unknown_key_problem(key: str, allowed: Collection[str], unknown: str) -> str:
+    close = get_close_matches(key, sorted(allowed), n=1)
+    if close:
+        return f"{unknown}; did you mean '{close[0]}'?"
+    return f"{unknown}; use {', '.join(sorted(allowed))}"
+
+
+# The keys of each table of an appeal file (docs/appeal-format.md).
+_TOP_KEYS = frozenset(
+    {
+        "format",
+        "id",
+        "version",
+        "language",
+        "title",
+        "author",
+        "target",
+        "body",
+        "goal",
+        "petition_url",
+        "letter",
+        "updates",
+        "fields",
+        "consent",
+        "translations",
+    }
+)
+_LETTER_KEYS = frozenset({"salutation", "text", "comment_prompt"})
+_FIELDS_KEYS = frozenset({"asked", "required", "drawn_signature"})
+_CONSENT_KEYS = frozenset({"terms", "privacy_notice", "updates"})
+_UPDATE_KEYS = frozenset({"number", "date", "text"})
+
+
 def load_appeal(path: Path) -> Appeal:
     """Load an appeal file from disk."""
     source = str(path)
@@ -208,6 +251,7 @@ def _build(r: _Reader) -> Appeal:
     fmt = r.integer("format", minimum=1)
     if fmt != FORMAT_VERSION:
         raise r.fail("format", f"is {fmt}; this kiosk reads format {FORMAT_VERSION}")
+    r.refuse_unknown(_TOP_KEYS)
     appeal_id = r.req_text("id", max_len=63)
     if not _ID_RE.match(appeal_id):
         raise r.fail("id", "must be lower-case letters, digits and hyphens, e.g. 'save-the-park'")
@@ -219,8 +263,11 @@ def _build(r: _Reader) -> Appeal:
         raise r.fail("petition_url", "must start with https://")
 
     letter = r.table("letter")
+    letter.refuse_unknown(_LETTER_KEYS)
     consent = r.table("consent")
+    consent.refuse_unknown(_CONSENT_KEYS)
     fields = r.table("fields")
+    fields.refuse_unknown(_FIELDS_KEYS)
     asked = fields.string_list("asked")
     required = fields.string_list("required")
     for name in asked:
@@ -279,6 +326,7 @@ def _updates(r: _Reader) -> tuple[Update, ...]:
     result = []
     for index, item in enumerate(raw):
         u = _Reader(r.source, item, f"updates[{index}].")
+        u.refuse_unknown(_UPDATE_KEYS)
         date = u.req_text("date", max_len=10)
         if not _UPDATE_DATE_RE.match(date):
             raise u.fail("date", f"'{date}' is not a date like 2017-04 or 2017-04-21")
@@ -292,12 +340,7 @@ def _updates(r: _Reader) -> tuple[Update, ...]:
 _TRANSLATED_TOP = {"title": 300, "author": 200, "target": 300, "body": 20_000}
 _TRANSLATED_LETTER = {"salutation": 300, "text": 20_000, "comment_prompt": 200}
 _TRANSLATED_CONSENT = {"terms": 5000, "privacy_notice": 5000, "updates": 5000}
-
-
-def _only(r: _Reader, allowed: set[str] | dict[str, int]) -> None:
-    for key in r.data:
-        if key not in allowed:
-            raise r.fail(key, f"cannot be translated; use {', '.join(sorted(allowed))}")
+_UNTRANSLATABLE = "cannot be translated"
 
 
 def _translations(r: _Reader, base: Appeal) -> dict[str, Appeal]:
@@ -324,17 +367,17 @@ def _translations(r: _Reader, base: Appeal) -> dict[str, Appeal]:
 
 
 def _translation(t: _Reader, base: Appeal, language: str) -> Appeal:
-    _only(t, {*_TRANSLATED_TOP, "letter", "consent", "updates"})
+    t.refuse_unknown({*_TRANSLATED_TOP, "letter", "consent", "updates"}, unknown=_UNTRANSLATABLE)
     top = _texts(t, _TRANSLATED_TOP)
     letter = base.letter
     if "letter" in t.data:
         lt = t.table("letter")
-        _only(lt, _TRANSLATED_LETTER)
+        lt.refuse_unknown(_TRANSLATED_LETTER, unknown=_UNTRANSLATABLE)
         letter = replace(letter, **_texts(lt, _TRANSLATED_LETTER))
     consent = base.consent
     if "consent" in t.data:
         ct = t.table("consent")
-        _only(ct, _TRANSLATED_CONSENT)
+        ct.refuse_unknown(_TRANSLATED_CONSENT, unknown=_UNTRANSLATABLE)
         if "updates" in ct.data and base.consent.updates is None:
             raise ct.fail("updates", "translates an opt-in the appeal does not offer")
         consent = replace(consent, **_texts(ct, _TRANSLATED_CONSENT))
@@ -365,7 +408,7 @@ def _translated_updates(t: _Reader, original: tuple[Update, ...]) -> tuple[Updat
     texts: dict[int, str] = {}
     for index, item in enumerate(raw):
         u = _Reader(t.source, item, f"{t.prefix}updates[{index}].")
-        _only(u, {"number", "text"})
+        u.refuse_unknown({"number", "text"}, unknown=_UNTRANSLATABLE)
         number = _int(u, "number", minimum=1)
         if number not in by_number:
             raise u.fail("number", f"there is no update {number} to translate")

@@ -75,6 +75,13 @@ def _write(tmp_path: Path, text: str | bytes) -> Path:
     return path
 
 
+def _without_table(table: str) -> str:
+    """The template without one [table] and its keys (left behind, they would be unknown)."""
+    text = re.sub(rf"(?ms)^\[{table}\]\n.*?(?=^\[|\Z)", "", MINIMAL)
+    assert f"[{table}]" not in text
+    return text
+
+
 def _edit(old: str, new: str, source: str = MINIMAL) -> str:
     assert source.count(old) == 1, f"{old!r} is not unique in the template"
     return source.replace(old, new)
@@ -223,7 +230,7 @@ def test_missing_body(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("table", ["letter", "consent", "fields"])
 def test_missing_table(tmp_path: Path, table: str) -> None:
-    text = _edit(f"[{table}]\n", "[unrelated]\n")
+    text = _without_table(table)
     _field_error(tmp_path, text, table, f"add a [{table}] table")
 
 
@@ -260,7 +267,7 @@ def test_wrong_type(tmp_path: Path, old: str, new: str, field: str, problem: str
 
 
 def test_table_that_is_not_a_table(tmp_path: Path) -> None:
-    text = _edit("[letter]\n", "[letterx]\n", _edit("format = 1\n", 'format = 1\nletter = "Hi"\n'))
+    text = _edit("format = 1\n", 'format = 1\nletter = "Hi"\n', _without_table("letter"))
     _field_error(tmp_path, text, "letter", "must be a table")
 
 
@@ -477,3 +484,88 @@ def test_the_bundled_appeal_offers_an_optional_drawn_signature() -> None:
     # Its consent says a drawing is collected, in every language.
     assert "my signature" in appeal.consent.terms
     assert "la mia firma" in appeal.in_language("it").consent.terms
+
+
+# --- unknown keys: refused where they stand, with the key they were probably meant to be ---------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "suggestion"),
+    [
+        ("goal = 5000\n", "gaol = 5000\n", "gaol", "goal"),
+        ('title = "Save the park"\n', 'titel = "Save the park"\n', "titel", "title"),
+        (
+            'salutation = "Dear Mayor,"\n',
+            'salutaton = "Dear Mayor,"\n',
+            "letter.salutaton",
+            "salutation",
+        ),
+        ('required = ["email"]\n', 'requried = ["email"]\n', "fields.requried", "required"),
+        (
+            "[fields]\n",
+            '[fields]\ndrawn_signatures = "optional"\n',
+            "fields.drawn_signatures",
+            "drawn_signature",
+        ),
+        (
+            'privacy_notice = "We keep it safe."\n',
+            'privacy = "We keep it safe."\n',
+            "consent.privacy",
+            "privacy_notice",
+        ),
+        ('date = "2024-06"\n', 'dates = "2024-06"\n', "updates[1].dates", "date"),
+    ],
+)
+def test_a_misspelt_key_is_refused_with_a_suggestion(
+    tmp_path: Path, old: str, new: str, field: str, suggestion: str
+) -> None:
+    exc = _error(tmp_path, _edit(old, new))
+    assert exc.field == field
+    assert exc.problem == f"is not a key an appeal file has; did you mean '{suggestion}'?"
+
+
+def test_an_unknown_key_far_from_any_lists_the_keys(tmp_path: Path) -> None:
+    exc = _error(tmp_path, _edit("[letter]\n", "[letter]\nxyzzy = 1\n"))
+    assert exc.field == "letter.xyzzy"
+    assert exc.problem == "is not a key an appeal file has; use comment_prompt, salutation, text"
+    assert str(exc) == (
+        f"{exc.source}: field 'letter.xyzzy': is not a key an appeal file has; "
+        "use comment_prompt, salutation, text"
+    )
+
+
+def test_an_unknown_table_is_refused(tmp_path: Path) -> None:
+    exc = _error(tmp_path, MINIMAL + "\n[fileds]\nasked = []\n")
+    assert exc.field == "fileds"
+    assert "did you mean 'fields'?" in exc.problem
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "suggestion"),
+    [
+        ('[translations.it]\ntitel = "x"\n', "translations.it.titel", "title"),
+        ('[translations.it.letter]\nsalute = "x"\n', "translations.it.letter.salute", "salutation"),
+        ('[translations.it.consent]\nterm = "x"\n', "translations.it.consent.term", "terms"),
+        (
+            '[[translations.it.updates]]\nnumber = 1\ntxt = "x"\n',
+            "translations.it.updates[0].txt",
+            "text",
+        ),
+    ],
+)
+def test_a_misspelt_translation_key_is_refused_with_a_suggestion(
+    extra: str, field: str, suggestion: str
+) -> None:
+    with pytest.raises(AppealError) as caught:
+        _parse("\n" + extra)
+    assert caught.value.field == field
+    assert caught.value.problem == f"cannot be translated; did you mean '{suggestion}'?"
+
+
+def test_a_key_that_is_never_translated_lists_what_may_be() -> None:
+    with pytest.raises(AppealError) as caught:
+        _parse("\n[translations.it]\ngoal = 5\n")
+    assert caught.value.field == "translations.it.goal"
+    assert caught.value.problem == (
+        "cannot be translated; use author, body, consent, letter, target, title, updates"
+    )
