@@ -77,7 +77,8 @@ class StoredBatch(Base):
     appeal_version: Mapped[int] = mapped_column(Integer)
     record_count: Mapped[int] = mapped_column(Integer)
     # Highest signature device_seq in the batch: keeps the sequence gap-free after a purge.
-    last_device_seq: Mapped[int] = mapped_column(Integer)
+    # Indexed, so the next sequence number is one lookup however many batches there are.
+    last_device_seq: Mapped[int] = mapped_column(Integer, index=True)
     envelope: Mapped[bytes | None] = mapped_column(LargeBinary)  # NULL once purged
     state: Mapped[str] = mapped_column(String(16), index=True, default=BatchState.PENDING)
     receipt: Mapped[str | None] = mapped_column(Text)  # the server's receipt, JSON

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -23,25 +23,35 @@ def kiosk_state(s: Session) -> KioskState:
     return state
 
 
+# The event signatures count towards: the volunteer's name for it, else the enrolment's, else "".
+# One SQL expression, so the tally's upsert reads it inside its own statement.
+_CURRENT_EVENT: ColumnElement[str] = func.coalesce(
+    func.nullif(select(KioskState.event_name).where(KioskState.id == 1).scalar_subquery(), ""),
+    func.nullif(select(Device.event).limit(1).scalar_subquery(), ""),
+    "",
+)
+
+# Add one to a day's tally: a single upsert, with the event read in the same statement (inline:
+# nothing is returned, as nothing is needed back).
+_COUNT_SIGNATURE = (
+    insert(DailyTally)
+    .inline()
+    .values(event=_CURRENT_EVENT, signatures=1)
+    .on_conflict_do_update(
+        index_elements=["day", "event", "appeal_id"],
+        set_={"signatures": DailyTally.signatures + 1},
+    )
+)
+
+
 def current_event(s: Session) -> str:
     """The event signatures count towards: the volunteer's name for it, else the enrolment's."""
-    chosen = s.scalar(select(KioskState.event_name).where(KioskState.id == 1))
-    if chosen:
-        return chosen
-    return s.scalar(select(Device.event)) or ""
+    return s.scalar(select(_CURRENT_EVENT)) or ""
 
 
-def count_signature(s: Session, day: date, appeal_id: str) -> None:
+def count_signature(conn: Connection, day: date, appeal_id: str) -> None:
     """Add one to the day's tally, in the caller's transaction (the one storing the signature)."""
-    event = current_event(s)
-    s.execute(
-        insert(DailyTally)
-        .values(day=day, event=event, appeal_id=appeal_id, signatures=1)
-        .on_conflict_do_update(
-            index_elements=["day", "event", "appeal_id"],
-            set_={"signatures": DailyTally.signatures + 1},
-        )
-    )
+    conn.execute(_COUNT_SIGNATURE, {"day": day, "appeal_id": appeal_id})
 
 
 @dataclass(frozen=True)

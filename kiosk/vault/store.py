@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
@@ -85,21 +85,22 @@ class Vault:
         Returns only after the commit reached the disk (WAL, synchronous=FULL).
         """
         try:
-            with Session(self._engine) as s, s.begin():
-                seq = _last_device_seq(s) + 1
-                s.add(
-                    StoredSignature(
-                        id=new.id,
-                        device_seq=seq,
-                        appeal_id=new.appeal_id,
-                        appeal_version=new.appeal_version,
-                        collected_hour=new.collected_hour,
-                        key_fingerprint=new.key_fingerprint,
-                        sealed=new.sealed,
-                    )
-                )
+            # One connection, one BEGIN IMMEDIATE transaction, two statements (Core, not the ORM
+            # unit of work: this is the path between "confirm" and the thank-you screen).
+            with self._engine.begin() as conn:
+                seq: int = conn.execute(
+                    _INSERT_SIGNATURE,
+                    {
+                        "id": new.id,
+                        "appeal_id": new.appeal_id,
+                        "appeal_version": new.appeal_version,
+                        "collected_hour": new.collected_hour,
+                        "key_fingerprint": new.key_fingerprint,
+                        "sealed": new.sealed,
+                    },
+                ).scalar_one()
                 # Same transaction: the count can never drift from what was stored.
-                state.count_signature(s, new.collected_hour.date(), new.appeal_id)
+                state.count_signature(conn, new.collected_hour.date(), new.appeal_id)
         except DatabaseError as exc:
             log.error("storing a signature failed: %s", _reason(exc))
             raise VaultError(
@@ -124,12 +125,22 @@ class Vault:
             return list(s.scalars(select(StoredSignature).order_by(StoredSignature.device_seq)))
 
 
-def _last_device_seq(s: Session) -> int:
-    # Purged signature rows leave their batch behind, so the batch remembers where the
-    # sequence stood: it never restarts or repeats after a purge.
-    rows = s.scalar(select(func.coalesce(func.max(StoredSignature.device_seq), 0)))
-    batches = s.scalar(select(func.coalesce(func.max(StoredBatch.last_device_seq), 0)))
-    return max(rows or 0, batches or 0)
+# One past the highest sequence number ever given out, computed by the INSERT itself under the
+# write lock (BEGIN IMMEDIATE). Purged signature rows leave their batch behind, so the batch
+# remembers where the sequence stood: it never restarts or repeats after a purge. Both maxima
+# are read from an index (the unique device_seq, ix_batch_last_device_seq).
+_NEXT_DEVICE_SEQ = (
+    func.max(
+        func.coalesce(select(func.max(StoredSignature.device_seq)).scalar_subquery(), 0),
+        func.coalesce(select(func.max(StoredBatch.last_device_seq)).scalar_subquery(), 0),
+    )
+    + 1
+)
+_INSERT_SIGNATURE = (
+    insert(StoredSignature)
+    .values(device_seq=_NEXT_DEVICE_SEQ)
+    .returning(StoredSignature.device_seq)
+)
 
 
 def _reason(exc: DatabaseError) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import Connection, event, inspect, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -80,9 +80,8 @@ def test_the_tally_is_in_the_signatures_transaction(
     vault.add(_new(datetime(2026, 6, 1, 9)))
     counted = state.count_signature
 
-    def count_then_fail(s: Session, day: date, appeal_id: str) -> None:
-        counted(s, day, appeal_id)
-        s.flush()
+    def count_then_fail(conn: Connection, day: date, appeal_id: str) -> None:
+        counted(conn, day, appeal_id)
         raise OperationalError("INSERT", {}, sqlite3.OperationalError("disk I/O error"))
 
     monkeypatch.setattr(state, "count_signature", count_then_fail)

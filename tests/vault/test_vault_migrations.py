@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
-from kiosk.vault import Vault
+from kiosk.vault import NewSignature, Vault
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import Base
 from kiosk.vault.schema import SCHEMA_HEAD, current_revision
@@ -138,3 +139,43 @@ def test_no_signature_column_could_hold_a_personal_field(vault: Vault) -> None:
 def test_device_row_holds_no_supporter_data(vault: Vault) -> None:
     columns = {c["name"] for c in inspect(vault.engine).get_columns("device")}
     assert columns == DEVICE_COLUMNS
+
+
+def test_a_0003_vault_gains_the_batch_sequence_index_and_keeps_counting(data_dir: Path) -> None:
+    engine = make_engine(data_dir / "vault.sqlite3")
+    try:
+        _migrate(engine, "0003")
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO device (id, created_at) VALUES ('d1', :t)"),
+                {"t": datetime(2026, 5, 1)},
+            )
+            # Every signature it took was batched and purged: only the batch remembers 1-7.
+            conn.execute(
+                text(
+                    "INSERT INTO batch (id, seq, prev_hash, hash, appeal_id, appeal_version, "
+                    "record_count, last_device_seq, state, attempts, created_at, purged_at) "
+                    "VALUES ('b1', 1, :z, :h, 'save-the-park', 1, 7, 7, 'acknowledged', 1, :t, :t)"
+                ),
+                {"z": "0" * 64, "h": "1" * 64, "t": datetime(2026, 5, 1, 12)},
+            )
+    finally:
+        engine.dispose()
+    vault = Vault.open(data_dir)
+    try:
+        assert current_revision(vault.engine) == SCHEMA_HEAD
+        indexes = {
+            ix["name"]: ix["column_names"] for ix in inspect(vault.engine).get_indexes("batch")
+        }
+        assert indexes["ix_batch_last_device_seq"] == ["last_device_seq"]
+        new = NewSignature(
+            id="8c1f7d9e-0000-4000-8000-0000000000aa",
+            appeal_id="save-the-park",
+            appeal_version=1,
+            collected_hour=datetime(2026, 5, 2, 9),
+            key_fingerprint="abcd-ef01-2345-6789-abcd",
+            sealed=b"\x01",
+        )
+        assert vault.add(new) == 8
+    finally:
+        vault.close()
