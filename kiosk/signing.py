@@ -48,6 +48,7 @@ class SignatureDesk:
         self.appeal = appeal
         self._vault = vault
         self._key = campaign_key
+        self._key_fingerprint = campaign_key.fingerprint  # a hash of the key: once, not per record
         self._clock = clock
         self._on_recorded = on_recorded
 
@@ -66,7 +67,7 @@ class SignatureDesk:
                 appeal_id=self.appeal.id,
                 appeal_version=self.appeal.version,
                 collected_hour=signed_at.replace(minute=0, second=0, microsecond=0, tzinfo=None),
-                key_fingerprint=self._key.fingerprint,
+                key_fingerprint=self._key_fingerprint,
                 sealed=record.seal(self._key),
             )
         )
