@@ -52,6 +52,15 @@ class Vault:
             return cls(engine, location=str(path))
         except DatabaseError as exc:
             engine.dispose()
+            if _damaged(exc):
+                log.error("the vault file is damaged: %s", _reason(exc))
+                raise VaultError(
+                    f"The signature store {path} is damaged ({_reason(exc)}). The kiosk did not "
+                    f"change it. Keep a copy of the data directory {data_dir} as it is and "
+                    "contact your coordinator, who may be able to recover its signatures; to "
+                    "take signatures meanwhile, start the kiosk with a new data directory "
+                    "(--data-dir)."
+                ) from None
             raise VaultError(
                 f"The signature store {path} cannot be opened ({_reason(exc)}). "
                 "Check that the data directory is writable and the disk is not full."
@@ -103,6 +112,12 @@ class Vault:
                 state.count_signature(conn, new.collected_hour.date(), new.appeal_id)
         except DatabaseError as exc:
             log.error("storing a signature failed: %s", _reason(exc))
+            if _damaged(exc):
+                # Not "nothing already saved is affected": a damaged file may have lost some.
+                raise VaultError(
+                    f"This signature could not be saved: the signature store is damaged "
+                    f"({_reason(exc)}). Please ask a volunteer for help."
+                ) from None
             raise VaultError(
                 f"This signature could not be saved ({_reason(exc)}). "
                 "Please ask a volunteer for help; nothing already saved is affected."
@@ -146,3 +161,13 @@ _INSERT_SIGNATURE = (
 def _reason(exc: DatabaseError) -> str:
     orig = exc.orig
     return str(orig) if isinstance(orig, sqlite3.Error) else type(orig).__name__
+
+
+def _damaged(exc: DatabaseError) -> bool:
+    """The file is not a database, or its pages do not hold together: damage, not a full disk,
+    a read-only file or missing permissions (which the person at the kiosk can fix)."""
+    orig = exc.orig
+    return isinstance(orig, sqlite3.Error) and (orig.sqlite_errorcode & 0xFF) in (
+        sqlite3.SQLITE_CORRUPT,
+        sqlite3.SQLITE_NOTADB,
+    )

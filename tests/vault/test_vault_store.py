@@ -143,7 +143,7 @@ def test_a_vault_from_a_newer_kiosk_is_refused_with_a_message(data_dir: Path) ->
 
 def test_a_file_that_is_not_a_database_gives_a_vault_error(data_dir: Path) -> None:
     (data_dir / VAULT_FILE).write_bytes(b"this is not a database, just some text. " * 100)
-    with pytest.raises(VaultError, match="cannot be opened") as info:
+    with pytest.raises(VaultError, match="is damaged") as info:
         Vault.open(data_dir)
     assert str(data_dir / VAULT_FILE) in str(info.value)
     assert "file is not a database" in str(info.value)
