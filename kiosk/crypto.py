@@ -22,20 +22,28 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hpke, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from kiosk.pem import Armour, encrypted_private_key_problem, read_armour
 
 SUITE = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 SEAL_CONTEXT = b"kiosk/signature-record/v1"
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----\r?\n.*?-----END \1-----\r?\n?", re.S)
 _SCRYPT_N = 2**17  # 128 MiB, about half a second: the passphrase is the key's last defence
 _SCRYPT_N_MAX = 2**20  # 1 GiB: a larger n in a key file is damage, not caution
 _SCRYPT_R = 8
 _SCRYPT_P = 1
+
+_PUBLIC_HEADER = re.compile(rb"^Kiosk campaign public key ([0-9a-f-]+)[ \t\r]*$", re.M)
+_PRIVATE_HEADER = re.compile(rb"^Kiosk campaign private key ([0-9a-f-]+)[ \t\r]*$", re.M)
+_MADE_BY = "made by 'kiosk keygen' or 'kiosk central init'"
+_USE_BACKUP = "Use your backup copy of the campaign private key."
+_ASK_AGAIN = "Ask your coordinator for a fresh copy of the campaign public key."
 
 
 class KeyFileError(Exception):
@@ -43,7 +51,19 @@ class KeyFileError(Exception):
 
 
 class WrongPassphrase(KeyFileError):
-    pass
+    """The passphrase does not open a key file whose shape is sound."""
+
+
+class DamagedKeyFile(KeyFileError):
+    """A key file cut short or altered: only a backup or a fresh copy helps."""
+
+
+class WrongKindOfKey(KeyFileError):
+    """A key file that is not the kind asked for: a public key for a private one, or no key."""
+
+
+class OtherCampaignKey(KeyFileError):
+    """A sound key file, but of another campaign than the one it is meant for."""
 
 
 class BadSignature(Exception):
@@ -90,31 +110,69 @@ class CampaignPublicKey:
 
     @classmethod
     def from_pem(cls, data: bytes, source: str) -> CampaignPublicKey:
-        blocks = _pem_blocks(data, "PUBLIC KEY")
-        if len(blocks) != 2:
-            raise KeyFileError(
-                f"{source} is not a campaign public key (expected two PUBLIC KEY blocks, "
-                f"found {len(blocks)}). Ask your coordinator for the file made by 'kiosk keygen'."
-            )
+        armour = read_armour(data)
+        _refuse_private_key_as_public(armour, data, source)
+        stated = _PUBLIC_HEADER.search(data)
+        public = armour.labelled("PUBLIC KEY")
+        if len(public) != 2 or armour.unfinished:
+            raise _public_key_shape_error(armour, len(public), stated is not None, source)
+        ders = []
+        for number, block in enumerate(public, 1):
+            if block.der is None:
+                raise DamagedKeyFile(
+                    f"{source} is damaged: part {number} of the key is not valid base64 "
+                    f"(a character was changed or lost). {_ASK_AGAIN}"
+                )
+            ders.append(block.der)
         try:
-            m = serialization.load_pem_public_key(blocks[0])
-            x = serialization.load_pem_public_key(blocks[1])
-        except ValueError as exc:
-            raise KeyFileError(f"{source} is damaged ({exc}). Ask for a fresh copy.") from None
+            m = serialization.load_der_public_key(ders[0])
+            x = serialization.load_der_public_key(ders[1])
+        except (ValueError, UnsupportedAlgorithm):
+            raise DamagedKeyFile(
+                f"{source} is damaged: its key blocks do not read as keys. {_ASK_AGAIN}"
+            ) from None
         if not isinstance(m, mlkem.MLKEM768PublicKey) or not isinstance(x, x25519.X25519PublicKey):
-            raise KeyFileError(
-                f"{source} holds keys of the wrong kind; a campaign key is ML-KEM-768 + X25519."
+            raise WrongKindOfKey(
+                f"{source} holds keys of the wrong kind; a campaign key is ML-KEM-768 + X25519 "
+                f"({_MADE_BY}). Ask your coordinator for the campaign public key."
             )
         key = cls(m, x)
         # Any 32 bytes are a valid X25519 key, so damage to the key material would otherwise
         # load silently as another key; the fingerprint written beside it catches that.
-        stated = re.search(rb"^Kiosk campaign public key ([0-9a-f-]+)\s*$", data, re.M)
         if stated and stated.group(1).decode() != key.fingerprint:
-            raise KeyFileError(
+            raise DamagedKeyFile(
                 f"{source} is damaged: its keys do not match the fingerprint written in it "
-                f"({stated.group(1).decode()}). Ask your coordinator for a fresh copy."
+                f"({stated.group(1).decode()}). {_ASK_AGAIN}"
             )
         return key
+
+
+def _refuse_private_key_as_public(armour: Armour, data: bytes, source: str) -> None:
+    if armour.labelled("ENCRYPTED PRIVATE KEY") or _PRIVATE_HEADER.search(data):
+        raise WrongKindOfKey(
+            f"{source} is not a campaign public key but the campaign's private key, which must "
+            "never be copied to a kiosk. Give the kiosk the public key file made with it "
+            f"({_MADE_BY})."
+        )
+
+
+def _public_key_shape_error(
+    armour: Armour, found: int, has_header: bool, source: str
+) -> KeyFileError:
+    if has_header or armour.unfinished or found > 2:
+        cut = ", and it ends in the middle of one" if armour.unfinished else ""
+        return DamagedKeyFile(
+            f"{source} is damaged: it holds {found} complete key blocks where a campaign public "
+            f"key has 2{cut}. {_ASK_AGAIN}"
+        )
+    if not armour.labels:
+        holds = "holds no PEM key at all"
+    else:
+        holds = f"holds {', '.join(sorted(armour.labels))} blocks"
+    return WrongKindOfKey(
+        f"{source} is not a campaign public key: it {holds}. Ask your coordinator for the "
+        f"campaign public key ({_MADE_BY})."
+    )
 
 
 @dataclass(frozen=True)
@@ -152,34 +210,139 @@ class CampaignPrivateKey:
 
     @classmethod
     def from_pem(cls, data: bytes, passphrase: str, source: str) -> CampaignPrivateKey:
-        params = dict(re.findall(rb"^(scrypt-[nrps]\w*): *(\S+)$", data, re.M))
-        blocks = _pem_blocks(data, "ENCRYPTED PRIVATE KEY")
-        try:
-            salt = base64.b64decode(params[b"scrypt-salt"], validate=True)
-            n = int(params[b"scrypt-n"])
-            # A damaged header must not reach Scrypt: it rejects n that is not a power of two
-            # (ValueError) and would try to allocate absurd memory for a huge one.
-            if len(blocks) != 2 or not 2**14 <= n <= _SCRYPT_N_MAX or n & (n - 1):
-                raise ValueError
-            if int(params[b"scrypt-r"]) != _SCRYPT_R:
-                raise ValueError
-        except (KeyError, ValueError):
-            raise KeyFileError(
-                f"{source} is not a campaign private key made by 'kiosk keygen'."
-            ) from None
-        secret = _stretch(passphrase, salt, n)
-        try:
-            m = serialization.load_pem_private_key(blocks[0], secret)
-            x = serialization.load_pem_private_key(blocks[1], secret)
-        except ValueError:
+        return LockedCampaignKey.read(data, source).unlock(passphrase)
+
+
+@dataclass(frozen=True)
+class LockedCampaignKey:
+    """A campaign private key file, read and checked as far as it can be without the passphrase.
+
+    Reading it first tells a damaged or wrong file apart from a wrong passphrase, and gives the
+    fingerprint written in it, so a key of another campaign is refused before anyone types.
+    """
+
+    source: str
+    fingerprint: str  # as written in the file's first line
+    salt: bytes
+    scrypt_n: int
+    blocks: tuple[bytes, bytes]  # DER EncryptedPrivateKeyInfo: ML-KEM-768, then X25519
+
+    @classmethod
+    def read(cls, data: bytes, source: str) -> LockedCampaignKey:
+        armour = read_armour(data)
+        encrypted = armour.labelled("ENCRYPTED PRIVATE KEY")
+        stated = _PRIVATE_HEADER.search(data)
+        if not encrypted and "ENCRYPTED PRIVATE KEY" not in armour.unfinished:
+            raise _not_a_private_key(armour, data, stated is not None, source)
+        if len(encrypted) != 2 or armour.unfinished:
+            cut = ", and it ends in the middle of one" if armour.unfinished else ""
+            raise DamagedKeyFile(
+                f"{source} is damaged: it holds {len(encrypted)} complete key blocks where a "
+                f"campaign private key has 2{cut}. {_USE_BACKUP}"
+            )
+        if stated is None:
+            raise DamagedKeyFile(
+                f"{source} is damaged, or was not {_MADE_BY}: its first line, 'Kiosk campaign "
+                f"private key' and the key's fingerprint, is missing. {_USE_BACKUP}"
+            )
+        ders = []
+        for number, block in enumerate(encrypted, 1):
+            if block.der is None:
+                raise DamagedKeyFile(
+                    f"{source} is damaged: key block {number} is not valid base64 "
+                    f"(a character was changed or lost). {_USE_BACKUP}"
+                )
+            problem = encrypted_private_key_problem(block.der)
+            if problem is not None:
+                raise DamagedKeyFile(
+                    f"{source} is damaged: key block {number} is not a well-formed encrypted "
+                    f"key ({problem}). {_USE_BACKUP}"
+                )
+            ders.append(block.der)
+        salt, n = _scrypt_parameters(data, source)
+        return cls(source, stated.group(1).decode(), salt, n, (ders[0], ders[1]))
+
+    def unlock(self, passphrase: str) -> CampaignPrivateKey:
+        secret = _stretch(passphrase, self.salt, self.scrypt_n)
+        opened: list[PrivateKeyTypes | None] = []
+        for der in self.blocks:
+            try:
+                opened.append(serialization.load_der_private_key(der, secret))
+            # A changed ciphertext byte can also decrypt to a key of an unknown type.
+            except (ValueError, TypeError, UnsupportedAlgorithm):
+                opened.append(None)
+        m, x = opened
+        if m is None and x is None:
+            # Both blocks refuse the passphrase: a wrong passphrase, unless the salt written
+            # above them is damaged, which nothing short of the right passphrase can show.
             raise WrongPassphrase(
-                f"The passphrase does not open {source}. Check it and try again."
-            ) from None
+                f"The passphrase does not open {self.source}. Check it and try again. (If you "
+                "are sure of it, the file's scrypt salt may be damaged: use your backup copy "
+                "of the campaign private key.)"
+            )
+        if m is None or x is None:
+            # The same passphrase opens one block and not the other: it is right.
+            good, bad = (2, 1) if m is None else (1, 2)
+            raise DamagedKeyFile(
+                f"{self.source} is damaged: the passphrase is right (it opens key block {good}) "
+                f"but key block {bad} does not open. {_USE_BACKUP}"
+            )
         if not isinstance(m, mlkem.MLKEM768PrivateKey) or not isinstance(
             x, x25519.X25519PrivateKey
         ):
-            raise KeyFileError(f"{source} holds keys of the wrong kind.")
-        return cls(m, x)
+            raise WrongKindOfKey(
+                f"{self.source} holds keys of the wrong kind; a campaign key is ML-KEM-768 + "
+                f"X25519 ({_MADE_BY})."
+            )
+        key = CampaignPrivateKey(m, x)
+        if key.public_key().fingerprint != self.fingerprint:
+            raise DamagedKeyFile(
+                f"{self.source} is damaged: its keys do not match the fingerprint written in it "
+                f"({self.fingerprint}). {_USE_BACKUP}"
+            )
+        return key
+
+
+def _not_a_private_key(armour: Armour, data: bytes, has_header: bool, source: str) -> KeyFileError:
+    which = f"Use the campaign private key file, {_MADE_BY}."
+    if has_header:
+        return DamagedKeyFile(
+            f"{source} is damaged: its key blocks are missing (the file may have been cut "
+            f"short). {_USE_BACKUP}"
+        )
+    if armour.labelled("PUBLIC KEY") or _PUBLIC_HEADER.search(data):
+        return WrongKindOfKey(
+            f"{source} is not a campaign private key: it is a public key. {which}"
+        )
+    if "PRIVATE KEY" in armour.labels:
+        return WrongKindOfKey(
+            f"{source} is not a campaign private key: it holds an unencrypted private key "
+            f"(a kiosk's device key?). {which}"
+        )
+    if armour.labels:
+        holds = f"holds {', '.join(sorted(armour.labels))} blocks"
+    else:
+        holds = "holds no PEM key at all"
+    return WrongKindOfKey(f"{source} is not a campaign private key: it {holds}. {which}")
+
+
+def _scrypt_parameters(data: bytes, source: str) -> tuple[bytes, int]:
+    params = dict(re.findall(rb"^(scrypt-[nrps]\w*): *(\S+)[ \t\r]*$", data, re.M))
+    try:
+        salt = base64.b64decode(params[b"scrypt-salt"], validate=True)
+        n = int(params[b"scrypt-n"])
+        # A damaged header must not reach Scrypt: it rejects n that is not a power of two
+        # (ValueError) and would try to allocate absurd memory for a huge one.
+        if len(salt) < 16 or not 2**14 <= n <= _SCRYPT_N_MAX or n & (n - 1):
+            raise ValueError
+        if int(params[b"scrypt-r"]) != _SCRYPT_R or int(params[b"scrypt-p"]) != _SCRYPT_P:
+            raise ValueError
+    except (KeyError, ValueError):
+        raise DamagedKeyFile(
+            f"{source} is damaged: its scrypt lines (salt and work factor, above the key "
+            f"blocks) are missing or altered. {_USE_BACKUP}"
+        ) from None
+    return salt, n
 
 
 def seal(plaintext: bytes, key: CampaignPublicKey, binding: bytes) -> bytes:
@@ -191,10 +354,6 @@ def open_sealed(sealed: bytes, key: CampaignPrivateKey, binding: bytes) -> bytes
         return SUITE.decrypt(sealed, key.hpke_key, info=binding)
     except (InvalidTag, ValueError):
         raise SealBroken("the sealed record does not open with this key and binding") from None
-
-
-def _pem_blocks(data: bytes, label: str) -> list[bytes]:
-    return [m.group(0) for m in _PEM_BLOCK.finditer(data) if m.group(1).decode() == label]
 
 
 def _stretch(passphrase: str, salt: bytes, n: int) -> bytes:

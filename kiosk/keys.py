@@ -7,7 +7,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey, DeviceKey, KeyFileError
+from kiosk.crypto import (
+    CampaignPrivateKey,
+    CampaignPublicKey,
+    DeviceKey,
+    KeyFileError,
+    OtherCampaignKey,
+)
 
 log = logging.getLogger("kiosk.keys")
 
@@ -33,11 +39,33 @@ def load_public_key(path: Path) -> CampaignPublicKey:
 
 
 def install_public_key(source: Path, data_dir: Path) -> CampaignPublicKey:
-    """Check a key file handed over by a coordinator, then keep a copy in the data directory."""
+    """Check a key file handed over by a coordinator, then keep a copy in the data directory.
+
+    Refuses another campaign's key where one is installed: the signatures already sealed here
+    belong to that campaign, and must reach it before the kiosk collects for another."""
     key = load_public_key(source)
-    _write(data_dir / PUBLIC_KEY_FILE, key.to_pem(), mode=0o644)
+    installed = data_dir / PUBLIC_KEY_FILE
+    current = _installed_fingerprint(installed)
+    if current is not None and current != key.fingerprint:
+        raise OtherCampaignKey(
+            f"{source} is the key of campaign {key.fingerprint}, but this kiosk collects for "
+            f"campaign {current} ({installed}). To move it to the other campaign, first sync "
+            "its signatures (or export them with 'kiosk export-batches'), then remove "
+            f"{installed} and start it again; or give it a data directory of its own with "
+            "--data-dir."
+        )
+    _write(installed, key.to_pem(), mode=0o644)
     log.info("installed campaign key %s", key.fingerprint)
     return key
+
+
+def _installed_fingerprint(path: Path) -> str | None:
+    """The fingerprint of the key installed at `path`; None if there is none or it is damaged
+    (a good copy handed over then replaces it)."""
+    try:
+        return CampaignPublicKey.from_pem(path.read_bytes(), str(path)).fingerprint
+    except (OSError, KeyFileError):
+        return None
 
 
 def store_public_key(key: CampaignPublicKey, data_dir: Path) -> None:
@@ -72,7 +100,9 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     _write(path, data, mode=mode)
 
 
-def write_key_pair(private: CampaignPrivateKey, passphrase: str, out_dir: Path) -> tuple[Path, Path]:
+def write_key_pair(
+    private: CampaignPrivateKey, passphrase: str, out_dir: Path
+) -> tuple[Path, Path]:
     """Write a new key pair; refuses to overwrite, since losing a private key loses signatures."""
     private_path, public_path = out_dir / PRIVATE_KEY_FILE, out_dir / PUBLIC_KEY_FILE
     for path in (private_path, public_path):

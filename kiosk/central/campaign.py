@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk.appeal import parse_appeal
 from kiosk.central.errors import Conflict, NoCampaign
 from kiosk.central.models import Campaign, CoordinatorCredential, utcnow
-from kiosk.crypto import CampaignPublicKey, sha256_hex
+from kiosk.crypto import CampaignPublicKey, LockedCampaignKey, OtherCampaignKey, sha256_hex
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,18 @@ def get_campaign(engine: Engine) -> CampaignInfo:
             row.appeal_id,
             row.appeal_version,
             row.appeal_toml,
+        )
+
+
+def require_own_key(campaign: CampaignInfo, key: LockedCampaignKey) -> None:
+    """Refuse another campaign's private key before its passphrase is asked for: none of the
+    signatures stored here would open with it."""
+    if key.fingerprint != campaign.key_fingerprint:
+        raise OtherCampaignKey(
+            f"{key.source} is the private key of campaign {key.fingerprint}, but this server "
+            f"collects for campaign {campaign.key_fingerprint}, so no signature here opens with "
+            "it. Use the private key made with this campaign: 'kiosk central init' wrote it as "
+            "campaign-private.pem in the server's data directory."
         )
 
 

@@ -280,8 +280,9 @@ def _existing_passphrase(passphrase_file: Path | None, key_path: Path) -> str:
 
 def _export(args: argparse.Namespace) -> int:
     from kiosk import keys
+    from kiosk.central.campaign import get_campaign, require_own_key
     from kiosk.central.export import export
-    from kiosk.crypto import CampaignPrivateKey
+    from kiosk.crypto import LockedCampaignKey
 
     data_dir = _data_dir(args)
     engine = _engine(args)
@@ -293,8 +294,12 @@ def _export(args: argparse.Namespace) -> int:
             f"cannot read the campaign private key {key_path} ({exc.strerror}); "
             "pass it with --key FILE"
         ) from None
+    # A damaged file, a file of the wrong kind or another campaign's key is said so before
+    # anyone types a passphrase; a KeyFileError reaches kiosk.cli.main as one line.
+    locked = LockedCampaignKey.read(key_pem, str(key_path))
+    require_own_key(get_campaign(engine), locked)
     passphrase = _existing_passphrase(args.passphrase_file, key_path)
-    key = CampaignPrivateKey.from_pem(key_pem, passphrase, str(key_path))
+    key = locked.unlock(passphrase)
     progress = TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
     if args.out is None:
         result = export(engine, key, args.fmt, sys.stdout, progress)

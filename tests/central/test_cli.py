@@ -203,3 +203,123 @@ def test_enroll_valid_for_parses(central: Any) -> None:
 
     assert _duration("90m") == timedelta(minutes=90)
     assert _duration("7d") == timedelta(days=7)
+
+
+# --- the campaign private key: each problem told apart, before the passphrase where it can be ---
+
+
+def _one_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("kiosk: ")
+    return lines[0]
+
+
+def _flip_in_encrypted_key(pem: bytes, block: int) -> bytes:
+    """One base64 character changed inside a block's encrypted key (not its DER structure)."""
+    starts = [i for i in range(len(pem)) if pem.startswith(b"-----BEGIN ENCRYPTED", i)]
+    end = pem.index(b"-----END", starts[block])
+    at = end - 1
+    while pem[at : at + 1] in (b"\n", b"="):
+        at -= 1
+    at -= 3  # a few characters before the padding: ciphertext, and bits that are all used
+    return pem[:at] + (b"A" if pem[at : at + 1] != b"A" else b"B") + pem[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda pem: _flip_in_encrypted_key(pem, 1),
+            "is damaged: the passphrase is right (it opens key block 1) but key block 2 does "
+            "not open. Use your backup copy of the campaign private key.",
+        ),
+        (
+            lambda pem: pem[: len(pem) - 100],
+            "is damaged: it holds 1 complete key blocks where a campaign private key has 2, and "
+            "it ends in the middle of one. Use your backup copy of the campaign private key.",
+        ),
+        (
+            lambda pem: pem.replace(b"\n", b"\n\x01", 9).replace(b"\x01", b"", 8),
+            "is damaged: key block 1 is not valid base64 (a character was changed or lost).",
+        ),
+    ],
+    ids=["flipped byte", "truncated", "not base64"],
+)
+def test_export_with_a_damaged_key_file_says_so(
+    central: Any, tmp_path: Path, capsys: Any, damage: Any, message: str
+) -> None:
+    key_file = tmp_path / "central" / keys.PRIVATE_KEY_FILE
+    key_file.write_bytes(damage(key_file.read_bytes()))
+    out = tmp_path / "signatures.csv"
+    assert central("export", "--out", out) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith(f"kiosk: {key_file} {message}")
+    assert "passphrase does not open" not in line
+    assert not out.exists()
+
+
+def test_export_with_the_wrong_passphrase_says_only_that(
+    central: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "not the passphrase at all")
+    assert central("export", "--out", tmp_path / "signatures.csv") == 2
+    line = _one_line(capsys.readouterr().err)
+    key_file = tmp_path / "central" / keys.PRIVATE_KEY_FILE
+    assert line.startswith(
+        f"kiosk: The passphrase does not open {key_file}. Check it and try again."
+    )
+    assert "is damaged" not in line
+
+
+@pytest.mark.parametrize(
+    ("contents", "message"),
+    [
+        (
+            lambda public_pem: public_pem,
+            "is not a campaign private key: it is a public key. Use the campaign private key "
+            "file, made by 'kiosk keygen' or 'kiosk central init'.",
+        ),
+        (
+            lambda public_pem: b"name,email\nZoe,zoe@example.org\n",
+            "is not a campaign private key: it holds no PEM key at all. Use the campaign "
+            "private key file, made by 'kiosk keygen' or 'kiosk central init'.",
+        ),
+    ],
+    ids=["public key", "not PEM"],
+)
+def test_export_with_the_wrong_kind_of_file_says_so_before_asking_for_a_passphrase(
+    central: Any,
+    tmp_path: Path,
+    campaign: CampaignInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    contents: Any,
+    message: str,
+) -> None:
+    monkeypatch.delenv("KIOSK_KEY_PASSPHRASE")  # and stdin is no terminal: it cannot be asked
+    wrong = tmp_path / "some-file.pem"
+    wrong.write_bytes(contents(campaign.public_key_pem.encode("ascii")))
+    assert central("export", "--key", wrong, "--out", tmp_path / "signatures.csv") == 2
+    assert _one_line(capsys.readouterr().err) == f"kiosk: {wrong} {message}"
+
+
+def test_export_with_another_campaigns_key_says_so_before_asking_for_a_passphrase(
+    central: Any,
+    tmp_path: Path,
+    campaign: CampaignInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+) -> None:
+    other = CampaignPrivateKey.generate()
+    other_file = tmp_path / "other-campaign-private.pem"
+    other_file.write_bytes(other.to_pem(PASSPHRASE, scrypt_n=2**14))
+    monkeypatch.delenv("KIOSK_KEY_PASSPHRASE")
+    assert central("export", "--key", other_file, "--out", tmp_path / "signatures.csv") == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith(
+        f"kiosk: {other_file} is the private key of campaign {other.public_key().fingerprint}, "
+        f"but this server collects for campaign {campaign.key_fingerprint}"
+    )
+    assert "Use the private key made with this campaign" in line
