@@ -166,8 +166,7 @@ def _reason(exc: DatabaseError) -> str:
 def _damaged(exc: DatabaseError) -> bool:
     """The file is not a database, or its pages do not hold together: damage, not a full disk,
     a read-only file or missing permissions (which the person at the kiosk can fix)."""
-    orig = exc.orig
-    return isinstance(orig, sqlite3.Error) and (orig.sqlite_errorcode & 0xFF) in (
-        sqlite3.SQLITE_CORRUPT,
-        sqlite3.SQLITE_NOTADB,
-    )
+    # The primary result code (the low byte of an extended one); only errors raised by SQLite
+    # itself carry one.
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
