@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.form import FieldSpec
-from kiosk.ui.countries import country_names
+from kiosk.ui.countries import country_names, stored_country
 from kiosk.ui.i18n import arg, form_text
 from kiosk.ui.parts import text_label
 
@@ -61,7 +61,8 @@ class FieldBlock(QWidget):
         if isinstance(self.editor, QPlainTextEdit):
             return self.editor.toPlainText()
         if isinstance(self.editor, QComboBox):
-            return self.editor.currentText()
+            # A listed country keeps one value whatever the language it was shown in.
+            return stored_country(self.editor.currentText())
         return self.editor.text()
 
     def show_error(self, message: str) -> None:

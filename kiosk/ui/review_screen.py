@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.appeal import Appeal
 from kiosk.form import FIELDS, Submission
 from kiosk.strokes import Drawing
+from kiosk.ui.countries import shown_country
 from kiosk.ui.i18n import arg, form_text
 from kiosk.ui.ink import SignaturePreview
 from kiosk.ui.parts import (
@@ -95,6 +96,8 @@ class ReviewScreen(QWidget):
         for row, name in enumerate(appeal.asked):
             spec = FIELDS[name]
             value = submission.fields.get(name, "")
+            if name == "country":
+                value = shown_country(value)  # "Germania" to whom chose it so, kept as "Germany"
             # Drawn by the same kind of label as the value, so the two share a baseline.
             caption = wrapping_label(form_text(spec.label), "review_label")
             grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
