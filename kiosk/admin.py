@@ -195,15 +195,21 @@ class AdminDesk:
             done = enrol(self.vault, self.data_dir, code, server_url.strip())
         except EnrolmentError as exc:
             raise AdminError(str(exc)) from None
-        if self._start_worker is not None:
-            with self._lock:
-                old, self._worker = self._worker, None
-            if old is not None:
-                old.stop()
-            new = self._start_worker(self.board)
-            with self._lock:
-                self._worker = new
+        self.start_sync()
         return done
+
+    def start_sync(self) -> None:
+        """(Re)start the sync worker, reporting on the board; it runs only on an enrolled kiosk
+        (blocking: the worker's client is imported and made here)."""
+        if self._start_worker is None:
+            return
+        with self._lock:
+            old, self._worker = self._worker, None
+        if old is not None:
+            old.stop()
+        new = self._start_worker(self.board)
+        with self._lock:
+            self._worker = new
 
     def stop(self) -> None:
         worker = self.worker
