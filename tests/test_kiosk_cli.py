@@ -17,6 +17,7 @@ import pytest
 
 from kiosk import cli, keys
 from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
+from kiosk.vault import VAULT_FILE
 
 KIOSK = Path(sys.executable).with_name("kiosk")
 PASSPHRASE = "several unrelated words here"
@@ -275,6 +276,24 @@ def test_read_only_data_dir_really_refuses_writes(read_only_data_dir: Path) -> N
     )
     assert result.returncode == 1 and "PermissionError" in result.stderr
     assert not probe.exists()
+
+
+def test_a_vault_that_cannot_be_opened_after_the_window_showed(
+    tmp_path: Path, public_key_file: Path
+) -> None:
+    """The vault opens once the appeal is on screen (kiosk/launch.py): its failure still ends
+    with one line, exit status 2, and no traceback or Qt complaint, even from a locked kiosk."""
+    data_dir = tmp_path / "d"
+    data_dir.mkdir()
+    damaged = b"not a database, whatever it once was " * 50
+    (data_dir / VAULT_FILE).write_bytes(damaged)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    args = ["run", "--data-dir", str(data_dir), "--campaign-key", str(public_key_file)]
+    code, out, err = _subprocess([*args, "--quit-after-shown"], env=env)
+    line = _one_line_error(err)
+    assert code == 2 and out == ""
+    assert line.startswith(f"kiosk: The signature store {data_dir / VAULT_FILE} ")
+    assert (data_dir / VAULT_FILE).read_bytes() == damaged
 
 
 def test_unknown_command_is_a_usage_error(tmp_path: Path) -> None:

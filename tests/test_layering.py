@@ -14,7 +14,7 @@ import kiosk.vault
 
 CORE = sorted(
     {f"kiosk.{m.name}" for m in pkgutil.iter_modules(kiosk.__path__) if not m.ispkg}
-    - {"kiosk.cli"}
+    - {"kiosk.cli", "kiosk.launch"}  # the command and its wiring: everything, lazily
     | {f"kiosk.sync.{m.name}" for m in pkgutil.iter_modules(kiosk.sync.__path__)}
     | {f"kiosk.vault.{m.name}" for m in pkgutil.iter_modules(kiosk.vault.__path__) if not m.ispkg}
 )

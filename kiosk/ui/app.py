@@ -7,71 +7,93 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__
 from kiosk.ui.look import apply_look
+from kiosk.ui.startup import Desks, Start, Starter
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
-    from kiosk.admin import AdminDesk
-    from kiosk.signing import SignatureDesk
-    from kiosk.sync.status import StatusBoard
+    from kiosk.appeal import Appeal
+
+__all__ = ["WINDOWED_SIZE", "Desks", "Start", "application", "run_kiosk"]
 
 WINDOWED_SIZE = (1280, 800)
 
 
 def run_kiosk(
-    desk: SignatureDesk,
+    appeal: Appeal,
+    start: Start,
     *,
     fullscreen: bool,
-    demo_notice: str | None,
+    demo_key: str | None = None,
     thanks_seconds: float = 8,
     idle_seconds: float = 60,
     idle_countdown_seconds: float = 10,
     quit_after_shown: bool = False,
-    sync_board: StatusBoard | None = None,
-    admin: AdminDesk | None = None,
     admin_idle_seconds: float = 60,
     demo: bool = False,
 ) -> int:
     """Show the kiosk and run until the window closes; returns the application's exit code.
 
+    The window shows `appeal` first. Once it has been painted, `start` opens what recording a
+    signature needs and then syncs, off the GUI thread (kiosk/ui/startup.py); the window then
+    records with its desk and the count, the sync corner and the volunteer's panel appear (with
+    no PIN chosen yet, the panel asks for one at once). Should either step fail, the window
+    closes and its exception is raised here. Either way, `start` is closed before this returns.
+
     Fullscreen is kiosk mode: frameless, in front of everything, and locked, so that only the
     volunteer's exit (`KioskWindow.exit_kiosk`) closes it. A window (the demo, `--window`) is
-    for trying the kiosk and closes as any window does.
+    for trying the kiosk and closes as any window does. `demo_key` (the demo key's fingerprint)
+    puts the demo's banner on every screen.
 
-    `quit_after_shown` ends the event loop as soon as the appeal has been painted once, which is
-    how the cold-start benchmark measures the time to a usable screen.
-
-    `admin` adds the volunteer's panel (kiosk/ui/admin): a long press in the top-left corner
-    and the PIN. With no PIN chosen yet, the kiosk asks for one before the appeal shows.
+    `quit_after_shown` ends the event loop once the appeal has been painted and the start has
+    finished: how the cold-start benchmark and the end-to-end tests start the kiosk.
     """
     app = application()
     window = KioskWindow(
-        desk,
-        demo_notice,
+        None,
+        demo_key,
+        appeal=appeal,
         thanks_seconds=thanks_seconds,
         idle_seconds=idle_seconds,
         idle_countdown_seconds=idle_countdown_seconds,
         locked=fullscreen,
     )
-    if sync_board is not None:
-        window.follow_sync(sync_board)
-    if admin is not None:
+    starter = Starter(start)
+    failures: list[Exception] = []
+
+    def failed(exc: Exception) -> None:
+        failures.append(exc)
+        # exit(), not quit(): quit() asks the windows first, and a locked kiosk says no.
+        app.exit(1)
+
+    def opened(desks: Desks) -> None:
         from kiosk.ui.admin import install_admin
 
-        install_admin(
-            window,
-            admin,
-            exit_kiosk=window.exit_kiosk,
-            demo=demo,
-            idle_seconds=admin_idle_seconds,
-            on_appeal_chosen=window.change_appeal,
-        )
+        try:
+            window.attach_desk(desks.signatures)
+            window.follow_sync(desks.admin.board)
+            install_admin(
+                window,
+                desks.admin,
+                exit_kiosk=window.exit_kiosk,
+                demo=demo,
+                idle_seconds=admin_idle_seconds,
+                on_appeal_chosen=window.change_appeal,
+            )
+        except Exception as exc:  # raised from run_kiosk, not lost in Qt's event loop
+            failed(exc)
+
+    starter.opened.connect(opened)
+    starter.failed.connect(failed)
     if quit_after_shown:
-        window.appeal_screen.installEventFilter(_QuitWhenPainted(app, parent=window))
+        starter.finished.connect(lambda: app.exit(0))
+    first_paint = _FirstPaint(parent=window)
+    first_paint.painted.connect(starter.begin)
+    window.appeal_screen.installEventFilter(first_paint)
     if fullscreen:
         # No title bar or frame to tap on, and no other window above: the supporter sees
         # only the kiosk.
@@ -82,24 +104,31 @@ def run_kiosk(
         window.resize(*WINDOWED_SIZE)
         window.show()
     try:
-        return app.exec()
+        code = app.exec()
     finally:
+        # The start's thread ends before what it opened is closed, and that (the sync worker,
+        # which reports to the window) before the window goes.
+        starter.wait()
+        start.close()
         # Deleted here, while Qt is whole: left to the interpreter's final garbage collection,
         # the window and the application filters it owns are torn down in no safe order.
         shiboken6.delete(window)
+        shiboken6.delete(starter)
+    if failures:
+        raise failures[0]
+    return code
 
 
-class _QuitWhenPainted(QObject):
-    def __init__(self, app: QApplication, *, parent: QObject) -> None:
-        super().__init__(parent)
-        self._app = app
+class _FirstPaint(QObject):
+    """Says when the screen it watches has been painted for the first time."""
+
+    painted = Signal()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            # Queued, so the paint in progress completes before the loop ends.
-            # exit(), not quit(): quit() asks the windows first, and a locked kiosk says no.
-            QTimer.singleShot(0, lambda: self._app.exit(0))
             watched.removeEventFilter(self)
+            # Queued, so the paint in progress completes (and reaches the screen) first.
+            QTimer.singleShot(0, self.painted.emit)
         return False
 
 

@@ -37,7 +37,7 @@ class AppealScreen(QWidget):
         self,
         appeal: Appeal,
         *,
-        signed_count: int,
+        signed_count: int | None,
         languages: Languages | None = None,
         look: Look | None = None,
         parent: QWidget | None = None,
@@ -47,7 +47,7 @@ class AppealScreen(QWidget):
         self._appeal = appeal
         self._languages = languages
         self._look = look
-        self._count = (signed_count, False)
+        self._count: tuple[int | None, bool] = (signed_count, False)
         layout = screen_layout(self)
         self._language_buttons: dict[str, QPushButton] = {}
         self._contrast_button: QPushButton | None = None
@@ -186,7 +186,8 @@ class AppealScreen(QWidget):
             self._progress.setAccessibleName(self.tr("Progress towards the goal"))
             self._goal.setText(self.tr("Goal: %Ln signature(s)", "", appeal.goal))
         count, campaign_wide = self._count
-        self.set_signed_count(count, campaign_wide=campaign_wide)
+        if count is not None:  # None: not known yet (the vault still opening), so no line
+            self.set_signed_count(count, campaign_wide=campaign_wide)
         self._show_language()
         # Qt also sends LanguageChange when a catalog is merely reinstalled: rebuild only when
         # the language did change.

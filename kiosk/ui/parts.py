@@ -1,4 +1,4 @@
-"""Small building blocks the screens share: labels, buttons, scroll areas, the demo banner.
+"""Small building blocks the screens share: labels, buttons, scroll areas.
 
 Looks live in resources/styles/kiosk.qss; widgets here only carry a `role` property that the
 stylesheet selects on, so a screen never hard-codes a colour or a font size.
@@ -142,10 +142,3 @@ def screen_layout(widget: QWidget) -> QVBoxLayout:
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(0)
     return layout
-
-
-def demo_banner(notice: str) -> QLabel:
-    label = text_label(notice, "demo_banner", object_name="demo_banner")
-    label.setAccessibleName("Demo notice")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label

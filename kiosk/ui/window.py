@@ -26,16 +26,16 @@ from kiosk.form import Submission
 from kiosk.tally import tally
 from kiosk.ui import sync_status
 from kiosk.ui.appeal_screen import AppealScreen
+from kiosk.ui.demo_banner import DemoBanner
 from kiosk.ui.i18n import Languages
 from kiosk.ui.idle import IdleWatch, StillTherePrompt
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.look import Look
-from kiosk.ui.parts import demo_banner, screen_layout
+from kiosk.ui.parts import screen_layout
 from kiosk.ui.review_screen import ReviewScreen
 from kiosk.ui.sign_screen import SignScreen
 from kiosk.ui.thanks_screen import ThanksScreen
 from kiosk.ui.touch import TouchTargets
-from kiosk.vault import VaultError
 
 if TYPE_CHECKING:
     from kiosk.appeal import Appeal
@@ -48,11 +48,16 @@ MINIMUM_SIZE = (640, 560)
 
 
 class KioskWindow(QWidget):
+    """The supporter's screens. `desk` records their signatures; a window started before its
+    vault is open (kiosk/launch.py) shows `appeal` without a count, and gets its desk later
+    (`attach_desk`). `demo_key`, the demo key's fingerprint, puts the demo's banner on top."""
+
     def __init__(
         self,
-        desk: SignatureDesk,
-        demo_notice: str | None = None,
+        desk: SignatureDesk | None,
+        demo_key: str | None = None,
         *,
+        appeal: Appeal | None = None,
         thanks_seconds: float = 8,
         idle_seconds: float = 60,
         idle_countdown_seconds: float = 10,
@@ -66,22 +71,27 @@ class KioskWindow(QWidget):
         self._focus_before_prompt: QWidget | None = None
         self._sync_status: SyncStatus | None = None
         self._sync_board: StatusBoard | None = None
+        self._sync_relay: sync_status.SyncStatusRelay | None = None
         self._restore_state = Qt.WindowState.WindowNoState
         self.setObjectName("kiosk_window")
-        self.setWindowTitle(desk.appeal.title)
+        shown = desk.appeal if desk is not None else appeal
+        assert shown is not None, "a kiosk window needs a desk or an appeal"
+        self._appeal = shown
+        self.setWindowTitle(shown.title)
         # An explicit floor, so the window's minimum does not follow each screen's layout: the
         # screens scroll instead, and the window never renegotiates its size with the platform
         # (which some platform plugins, offscreen among them, warn about).
         self.setMinimumSize(*MINIMUM_SIZE)
         self._desk = desk
+        self._record_waiting = False  # confirmed before the desk was there
         self._thanks_seconds = thanks_seconds
         self._sign: SignScreen | None = None
         self._review: ReviewScreen | None = None
         self._thanks: ThanksScreen | None = None
 
         layout = screen_layout(self)
-        if demo_notice:
-            layout.addWidget(demo_banner(demo_notice))
+        if demo_key:
+            layout.addWidget(DemoBanner(demo_key))
         self._stack = QStackedWidget()
         self._stack.setObjectName("screens")
         layout.addWidget(self._stack, 1)
@@ -93,7 +103,10 @@ class KioskWindow(QWidget):
         self.languages = languages or Languages(parent=self)
         self.look = Look(app, parent=self)
         self.appeal_screen = AppealScreen(
-            desk.appeal, signed_count=desk.count(), languages=self.languages, look=self.look
+            shown,
+            signed_count=desk.count() if desk is not None else None,
+            languages=self.languages,
+            look=self.look,
         )
         self.appeal_screen.sign_requested.connect(self._open_form)
         self._stack.addWidget(self.appeal_screen)
@@ -107,21 +120,46 @@ class KioskWindow(QWidget):
         self.still_there.expired.connect(self.reset_after_idle)
         self._show(self.appeal_screen)
 
+    def attach_desk(self, desk: SignatureDesk) -> None:
+        """Record with `desk` from now on, and show its appeal (the one a volunteer chose may
+        differ from the one shown so far) with its count. A signature confirmed while the
+        window had no desk is recorded now."""
+        self._desk = desk
+        if desk.appeal != self._appeal:
+            self.change_appeal(desk.appeal)
+        self._update_count()
+        if self._record_waiting:
+            self._record_waiting = False
+            self._record()
+
     # The count on the appeal screen: this kiosk's, and the campaign's once the server said.
 
     def follow_sync(self, board: StatusBoard) -> None:
-        """Show the sync worker's status in a corner, and its campaign total in the count.
-        Both update on the worker's reports, delivered on the GUI thread; nothing polls."""
+        """Follow the sync worker's reports, delivered on the GUI thread (nothing polls): its
+        campaign total in the count, and its status in a corner of the appeal screen once a
+        worker runs, whether from the start or after an enrolment from the volunteer panel."""
+        if self._sync_relay is not None:
+            self._sync_relay.detach()
+            self._sync_relay.deleteLater()
         self._sync_board = board
-        label = sync_status.install(self.appeal_screen, board)
-        label.relay.status_changed.connect(self._sync_changed)
+        self._sync_relay = sync_status.SyncStatusRelay(board, parent=self)
+        self._sync_relay.status_changed.connect(self._sync_changed)
         self._sync_changed(board.current)
 
     def _sync_changed(self, status: SyncStatus) -> None:
         self._sync_status = status
+        self._show_sync()
+
+    def _show_sync(self) -> None:
+        board = self._sync_board
+        shown = self.appeal_screen.findChild(sync_status.SyncCornerLabel) is not None
+        if board is not None and board.current.enrolled and not shown:
+            sync_status.install(self.appeal_screen, board)
         self._update_count()
 
     def _update_count(self) -> None:
+        if self._desk is None:
+            return  # not known until the vault is open
         count = tally(self._desk, self._sync_status)
         self.appeal_screen.set_signed_count(count.signatures, campaign_wide=count.campaign_wide)
 
@@ -133,17 +171,20 @@ class KioskWindow(QWidget):
         if self._thanks is not None:
             self._destroy(self._thanks)
             self._thanks = None
-        self._desk.appeal = appeal
+        self._appeal = appeal
+        if self._desk is not None:
+            self._desk.appeal = appeal
         old = self.appeal_screen
         self.appeal_screen = AppealScreen(
-            appeal, signed_count=self._desk.count(), languages=self.languages, look=self.look
+            appeal,
+            signed_count=self._desk.count() if self._desk is not None else None,
+            languages=self.languages,
+            look=self.look,
         )
         self.appeal_screen.sign_requested.connect(self._open_form)
         self._stack.insertWidget(0, self.appeal_screen)
         self.setWindowTitle(appeal.title)
-        if self._sync_board is not None:
-            self.follow_sync(self._sync_board)
-        self._update_count()
+        self._show_sync()  # the corner and the count, on the new screen
         self._show(self.appeal_screen)
         self._destroy(old)
 
@@ -282,6 +323,12 @@ class KioskWindow(QWidget):
         if review is None:
             return
         review.setEnabled(False)  # one press, one signature
+        if self._desk is None:
+            # The first moments of a start, the vault still opening: recorded on attach_desk.
+            self._record_waiting = True
+            return
+        from kiosk.vault import VaultError  # loaded with the desk's vault: no cost here
+
         # The commit takes milliseconds, and the thank-you may only appear once it has returned,
         # so it runs here rather than in a worker that the screens would have to wait for anyway.
         try:

@@ -274,6 +274,17 @@
     </message>
 </context>
 <context>
+    <name>DemoBanner</name>
+    <message>
+        <source>DEMO KEY %1: signatures taken here are for trying the kiosk only.</source>
+        <translation>CHIAVE DEMO %1: le firme raccolte qui servono solo a provare il chiosco.</translation>
+    </message>
+    <message>
+        <source>Demo notice</source>
+        <translation>Avviso demo</translation>
+    </message>
+</context>
+<context>
     <name>EnrolPage</name>
     <message>
         <source>Enrol with a code</source>

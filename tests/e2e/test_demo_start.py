@@ -120,7 +120,7 @@ def test_kiosk_run_starts_with_a_handed_over_key_and_exits_cleanly(
         stdin=subprocess.DEVNULL,
         cwd="/",
     )
-    # The key is installed and the vault created before the window shows, whatever happens after.
+    # The key is installed before the window shows, and the vault created once it has.
     assert (data_dir / keys.PUBLIC_KEY_FILE).read_bytes() == campaign_public_key.to_pem()
     assert _vault_facts(data_dir)[0] == SCHEMA_HEAD
     assert "Fatal Python error" not in result.stderr

@@ -148,11 +148,11 @@ def make_window(
     def make(
         *,
         size: tuple[int, int] = LANDSCAPE,
-        demo_notice: str | None = None,
+        demo_key: str | None = None,
         thanks_seconds: float = 60,
         with_desk: SignatureDesk | None = None,
     ) -> KioskWindow:
-        window = KioskWindow(with_desk or desk, demo_notice, thanks_seconds=thanks_seconds)
+        window = KioskWindow(with_desk or desk, demo_key, thanks_seconds=thanks_seconds)
         qtbot.addWidget(window)
         made.append(window)
         window.resize(*size)

@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,21 +19,33 @@ from kiosk.ui.app import WINDOWED_SIZE, application
 from kiosk.ui.look import IMAGE_PREFIX, load_stylesheet
 
 # Runs in a child process: run_kiosk starts and ends the application's event loop, which a
-# test process that goes on to other Qt tests must not do.
+# test process that goes on to other Qt tests must not do. The start opens a real vault, after
+# noting whether the appeal screen had been painted by then.
 RUN_AND_REPORT = """
-import json, sys, tempfile
+import json, sys, tempfile, time
 from pathlib import Path
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+from kiosk.admin import AdminDesk
 from kiosk.appeal import load_bundled_appeal
 from kiosk.crypto import CampaignPrivateKey
+from kiosk.pin import PinGuard
+from kiosk.settings import SyncSettings
 from kiosk.signing import SignatureDesk
-from kiosk.ui.app import run_kiosk
+from kiosk.sync.status import SyncStatus
+from kiosk.ui.app import Desks, run_kiosk
 from kiosk.ui.window import KioskWindow
-from kiosk.vault import Vault
+from kiosk.vault import Vault, VaultError
 
 fullscreen = sys.argv[1] == "fullscreen"
-seen = []
+failing = sys.argv[2] == "failing"
+seen, painted, steps = [], [], []
+
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and watched.objectName() == "appeal_screen":
+            painted.append(True)
+        return False
 
 def look():
     for widget in QApplication.topLevelWidgets():
@@ -43,23 +57,54 @@ def look():
                 "on_top": bool(widget.windowFlags() & Qt.WindowType.WindowStaysOnTopHint),
                 "locked": widget.locked,
                 "size": [widget.width(), widget.height()],
+                "count": widget.appeal_screen.findChild(QObject, "signature_counter").text(),
+                "corner": [
+                    c.text() for c in widget.appeal_screen.findChildren(QLabel, "sync_status")
+                ],
             })
 
+class Start:
+    def __init__(self, data):
+        self.data, self.vault = Path(data), None
+
+    def open(self):
+        steps.append(["open", bool(painted)])
+        if failing:
+            raise VaultError("The signature store cannot be opened (a test).")
+        self.vault = Vault.open(self.data)
+        key = CampaignPrivateKey.generate().public_key()
+        self.admin = AdminDesk(self.vault, self.data, SyncSettings(), PinGuard(self.vault))
+        return Desks(SignatureDesk(load_bundled_appeal(), self.vault, key), self.admin)
+
+    def connect(self):
+        steps.append(["connect", bool(painted)])
+        self.admin.board.publish(SyncStatus(enrolled=True))  # as a sync worker starting does
+
+    def close(self):  # on the GUI thread, the window still there
+        steps.append(["close", bool(painted)])
+        look()
+        if self.vault is not None:
+            self.vault.close()
+
+app = QApplication(sys.argv[:1])
+watcher = Painted()
+app.installEventFilter(watcher)
+QTimer.singleShot(0, look)
 with tempfile.TemporaryDirectory() as data:
-    vault = Vault.open(Path(data))
-    desk = SignatureDesk(load_bundled_appeal(), vault, CampaignPrivateKey.generate().public_key())
-    QTimer.singleShot(0, look)
-    code = run_kiosk(desk, fullscreen=fullscreen, demo_notice=None, quit_after_shown=True)
-    vault.close()
-print(json.dumps({"code": code, "seen": seen}))
+    try:
+        code = run_kiosk(
+            load_bundled_appeal(), Start(data), fullscreen=fullscreen, quit_after_shown=True
+        )
+    except VaultError as exc:
+        code = str(exc)
+print(json.dumps({"code": code, "seen": seen, "steps": steps}))
 """
 
 
-@pytest.mark.parametrize("mode", ["windowed", "fullscreen"])
-def test_run_kiosk_shows_the_appeal_and_quits_once_shown(mode: str) -> None:
+def _run_and_report(mode: str, start: str = "working") -> dict[str, Any]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_FATAL_WARNINGS": "1"}
     child = subprocess.run(
-        [sys.executable, "-c", RUN_AND_REPORT, mode],
+        [sys.executable, "-c", RUN_AND_REPORT, mode, start],
         capture_output=True,
         text=True,
         timeout=60,
@@ -67,16 +112,42 @@ def test_run_kiosk_shows_the_appeal_and_quits_once_shown(mode: str) -> None:
         check=False,
     )
     assert child.returncode == 0, child.stderr
-    report = json.loads(child.stdout.splitlines()[-1])
+    assert "Traceback" not in child.stderr
+    report: dict[str, Any] = json.loads(child.stdout.splitlines()[-1])
+    return report
+
+
+@pytest.mark.parametrize("mode", ["windowed", "fullscreen"])
+def test_run_kiosk_shows_the_appeal_first_and_quits_once_started(mode: str) -> None:
+    report = _run_and_report(mode)
     assert report["code"] == 0
-    [window] = report["seen"]
-    assert window["screen"] == "appeal_screen"
-    # Fullscreen is kiosk mode: frameless, in front and locked; and it still quits once shown.
+    # The appeal is on screen before the start opens anything, and all is closed at the end.
+    assert report["steps"] == [["open", True], ["connect", True], ["close", True]]
+    first, last = report["seen"]
+    assert first["screen"] == last["screen"] == "appeal_screen"
+    # No count before the vault is open (none is known yet); the vault's once it is. The sync
+    # corner appears when a worker starts reporting on the volunteer desk's board.
+    assert (first["count"], first["corner"]) == ("", [])
+    assert (last["count"], last["corner"]) == (
+        "Be the first to sign on this kiosk.",
+        ["Nothing to sync yet"],
+    )
+    # Fullscreen is kiosk mode: frameless, in front and locked; and it still quits once started.
     kiosk_mode = mode == "fullscreen"
-    assert window["fullscreen"] is window["frameless"] is kiosk_mode
-    assert window["on_top"] is window["locked"] is kiosk_mode
+    assert first["fullscreen"] is first["frameless"] is kiosk_mode
+    assert first["on_top"] is first["locked"] is kiosk_mode
     if mode == "windowed":
-        assert tuple(window["size"]) == WINDOWED_SIZE
+        assert tuple(first["size"]) == WINDOWED_SIZE
+
+
+def test_a_start_that_fails_closes_the_window_and_raises() -> None:
+    report = _run_and_report("fullscreen", "failing")
+    assert report["code"] == "The signature store cannot be opened (a test)."
+    assert report["steps"] == [["open", True], ["close", True]]
+    first, last = report["seen"]
+    assert first["screen"] == last["screen"] == "appeal_screen"
+    assert first["count"] == last["count"] == ""  # no desk, no count
+    assert first["corner"] == last["corner"] == []
 
 
 def test_application_reuses_the_running_one(qapp: QApplication) -> None:
@@ -91,3 +162,43 @@ def test_every_image_the_stylesheet_names_is_shipped() -> None:
     styles = files("kiosk.resources").joinpath("styles")
     for name in names:
         assert styles.joinpath(name).is_file(), name
+
+
+# The `kiosk` command, with the first paint of the appeal reporting what had been imported by then.
+LOADED_AT_FIRST_PAINT = """
+import sys
+from kiosk.ui import app
+first_paint = app._FirstPaint.eventFilter
+
+def report(self, watched, event):
+    from PySide6.QtCore import QEvent
+    if event.type() == QEvent.Type.Paint:
+        print("loaded", " ".join(sorted({name.split(".")[0] for name in sys.modules})))
+    return first_paint(self, watched, event)
+
+app._FirstPaint.eventFilter = report
+from kiosk.cli import main
+sys.exit(main())
+"""
+
+
+def test_the_appeal_is_painted_before_the_database_and_network_libraries_load(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    args = ["demo", "--data-dir", str(tmp_path / "demo"), "--quit-after-shown"]
+    child = subprocess.run(
+        [sys.executable, "-c", LOADED_AT_FIRST_PAINT, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert child.returncode == 0, child.stderr
+    [line] = [line for line in child.stdout.splitlines() if line.startswith("loaded ")]
+    loaded = set(line.split()[1:])
+    assert {"PySide6", "kiosk", "cryptography"} <= loaded  # the window, the demo key
+    assert not {"sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn"} & loaded
+    # And then the rest started: the demo's own server, and this kiosk enrolled with it.
+    assert "kiosk: demo central server at http://127.0.0.1:" in child.stderr

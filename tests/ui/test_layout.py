@@ -28,7 +28,8 @@ MAIN_BUTTON = {
     "review_screen": "confirm_button",
     "thanks_screen": "done_button",
 }
-DEMO = "DEMO KEY 0000-1111-2222-3333-4444: signatures taken here are for trying the kiosk only."
+DEMO_KEY = "0000-1111-2222-3333-4444"
+DEMO = f"DEMO KEY {DEMO_KEY}: signatures taken here are for trying the kiosk only."
 
 
 def every_screen(supporter: Supporter) -> Iterator[str]:
@@ -59,7 +60,7 @@ def shown(window: KioskWindow, kind: type[QWidget]) -> list[QWidget]:
 def test_every_screen_fits(
     qtbot: QtBot, make_window: Callable[..., KioskWindow], size: tuple[int, int]
 ) -> None:
-    window = make_window(size=size, demo_notice=DEMO)
+    window = make_window(size=size, demo_key=DEMO_KEY)
     supporter = Supporter(qtbot, window)
     for step in every_screen(supporter):
         QApplication.processEvents()
@@ -106,7 +107,7 @@ def test_the_whole_appeal_scrolls_into_view(supporter: Supporter) -> None:
 def test_controls_are_named_for_tests_and_screen_readers(
     qtbot: QtBot, make_window: Callable[..., KioskWindow]
 ) -> None:
-    window = make_window(demo_notice=DEMO)
+    window = make_window(demo_key=DEMO_KEY)
     supporter = Supporter(qtbot, window)
     checked = 0
     for step in every_screen(supporter):

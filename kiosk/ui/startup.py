@@ -1,0 +1,75 @@
+"""The kiosk's start after its first paint: blocking steps on a thread of their own, their results
+brought to the GUI thread by signal, as the sync worker's status is.
+
+What the steps are is kiosk/launch.py's business (`KioskStart`): `open` gives the desks the
+window records with, then `connect` syncs. Nothing here touches a widget off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from kiosk.admin import AdminDesk
+    from kiosk.signing import SignatureDesk
+
+
+class Desks(NamedTuple):
+    signatures: SignatureDesk  # records what supporters sign, for the appeal to show
+    admin: AdminDesk  # the volunteer's panel, and the sync worker's board
+
+
+class Start(Protocol):
+    def open(self) -> Desks:
+        """Blocking: what signing needs (the vault) and the appeal to show."""
+        ...
+
+    def connect(self) -> None:
+        """Blocking: sync, once the desks are in use."""
+        ...
+
+    def close(self) -> None:
+        """Stop and close what `open` and `connect` started (each only if it did)."""
+        ...
+
+
+class Starter(QObject):
+    """Runs `start.open()` and then `start.connect()` on a thread (`begin`), and says how it went.
+
+    Exactly one of `finished` and `failed` follows `begin`; `failed` carries the exception, for
+    the caller to raise where a traceback or a message belongs (kiosk.ui.app raises it from
+    `run_kiosk`, and kiosk.cli turns the expected ones into one line)."""
+
+    opened = Signal(object)  # the Desks
+    finished = Signal()
+    failed = Signal(object)  # the exception
+
+    def __init__(self, start: Start, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._start = start
+        self._thread: threading.Thread | None = None
+
+    def begin(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="kiosk-start")
+            self._thread.start()
+
+    def wait(self) -> None:
+        """Until the steps have returned (before what they opened is closed)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            # The volunteer panel's modules too, so that installing it is quick on the GUI thread.
+            importlib.import_module("kiosk.ui.admin")
+            self.opened.emit(self._start.open())
+            self._start.connect()
+        except Exception as exc:
+            self.failed.emit(exc)
+        else:
+            self.finished.emit()

@@ -1,0 +1,108 @@
+"""Enrolling from the volunteer panel, on a kiosk that started unenrolled, against a real central
+server: the sync worker starts, and its status shows in the appeal screen's corner at once, not
+from the next start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from admin_helpers import CHEAP, PIN, Volunteer  # type: ignore[import-not-found]
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+
+from kiosk.admin import AdminDesk
+from kiosk.central.embedded import LocalServer, start_local_server
+from kiosk.crypto import CampaignPublicKey
+from kiosk.pin import PinGuard
+from kiosk.settings import SyncSettings
+from kiosk.signing import SignatureDesk
+from kiosk.sync.service import start_sync
+from kiosk.sync.status import StatusBoard
+from kiosk.ui.admin import install_admin
+from kiosk.ui.look import apply_look
+from kiosk.ui.window import KioskWindow
+from kiosk.vault import Vault
+
+
+@pytest.fixture
+def server(tmp_path: Path, campaign_public_key: CampaignPublicKey) -> Iterator[LocalServer]:
+    with start_local_server(tmp_path / "central", campaign_public_key) as running:
+        yield running
+
+
+@pytest.fixture
+def unenrolled(vault: Vault, data_dir: Path) -> Iterator[AdminDesk]:
+    """The volunteer's desk of a kiosk that is not enrolled: no worker, until an enrolment."""
+    admin = AdminDesk(
+        vault,
+        data_dir,
+        SyncSettings(),
+        PinGuard(vault, params=CHEAP),
+        board=StatusBoard(),
+        start_worker=lambda board: start_sync(vault, data_dir, SyncSettings(), board=board),
+    )
+    admin.pin.choose(PIN)
+    yield admin
+    admin.stop()
+
+
+def corner(window: KioskWindow) -> QLabel | None:
+    label = window.appeal_screen.findChild(QLabel, "sync_status")
+    return label if isinstance(label, QLabel) and label.isVisible() else None
+
+
+def test_enrolling_from_the_panel_shows_the_sync_corner_at_once(
+    qtbot: QtBot,
+    qapp: QApplication,
+    desk: SignatureDesk,
+    unenrolled: AdminDesk,
+    server: LocalServer,
+) -> None:
+    apply_look(qapp)
+    window = KioskWindow(desk)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.follow_sync(unenrolled.board)  # as kiosk.ui.app.run_kiosk does, enrolled or not
+    layer = install_admin(
+        window,
+        unenrolled,
+        exit_kiosk=window.exit_kiosk,
+        find_drives=list,
+        on_appeal_chosen=window.change_appeal,
+    )
+    with qtbot.waitExposed(window):
+        window.show()
+    volunteer = Volunteer(qtbot, window, layer)
+    try:
+        assert corner(window) is None
+        assert unenrolled.worker is None
+
+        volunteer.unlock()
+        volunteer.tap("admin_enrol")
+        url = volunteer.find("enrol_server", QLineEdit)
+        assert isinstance(url, QLineEdit)
+        url.clear()
+        qtbot.keyClicks(url, server.url)
+        code = server.issue_enrolment_code("Fair")
+        qtbot.keyClicks(volunteer.find("enrol_code", QLineEdit), code)
+        with qtbot.waitSignal(layer.enrol_finished, timeout=20000) as done:
+            volunteer.tap("admin_enrol_page_action")
+        assert str(done.args[0]).startswith("Enrolled for “Fair”.")
+        assert unenrolled.worker is not None
+        volunteer.tap("admin_enrol_page_back")
+        volunteer.tap("admin_close")
+
+        qtbot.waitUntil(lambda: corner(window) is not None, timeout=10000)
+        qtbot.waitUntil(
+            lambda: (
+                (label := corner(window)) is not None
+                and label.text().startswith("Nothing to sync yet")
+            ),
+            timeout=10000,
+        )
+    finally:
+        layer.release()
+        window.allow_exit()
