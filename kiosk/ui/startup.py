@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from kiosk.ui.window import LATER_SCREENS
+
 if TYPE_CHECKING:
     from kiosk.admin import AdminDesk
     from kiosk.signing import SignatureDesk
@@ -65,8 +67,10 @@ class Starter(QObject):
 
     def _run(self) -> None:
         try:
-            # The volunteer panel's modules too, so that installing it is quick on the GUI thread.
-            importlib.import_module("kiosk.ui.admin")
+            # The volunteer panel's modules and the supporter's next screens too, so that the
+            # GUI thread finds them loaded when it installs the one or builds the others.
+            for module in ("kiosk.ui.admin", *LATER_SCREENS):
+                importlib.import_module(module)
             self.opened.emit(self._start.open())
             self._start.connect()
         except Exception as exc:

@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
-from kiosk.form import Submission
 from kiosk.tally import tally
 from kiosk.ui import sync_status
 from kiosk.ui.appeal_screen import AppealScreen
@@ -32,19 +31,25 @@ from kiosk.ui.idle import IdleWatch, StillTherePrompt
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.look import Look
 from kiosk.ui.parts import screen_layout
-from kiosk.ui.review_screen import ReviewScreen
-from kiosk.ui.sign_screen import SignScreen
-from kiosk.ui.thanks_screen import ThanksScreen
 from kiosk.ui.touch import TouchTargets
 
 if TYPE_CHECKING:
     from kiosk.appeal import Appeal
+    from kiosk.form import Submission
     from kiosk.signing import SignatureDesk
     from kiosk.sync.status import StatusBoard, SyncStatus
+    from kiosk.ui.review_screen import ReviewScreen
+    from kiosk.ui.sign_screen import SignScreen
+    from kiosk.ui.thanks_screen import ThanksScreen
 
 log = logging.getLogger("kiosk.ui")
 
 MINIMUM_SIZE = (640, 560)
+
+# The screens after the appeal, imported when a supporter first needs one rather than before the
+# appeal's first paint (the QR code alone takes longer to load than that paint); kiosk.ui.startup
+# imports them in the background right after it.
+LATER_SCREENS = ("kiosk.ui.sign_screen", "kiosk.ui.review_screen", "kiosk.ui.thanks_screen")
 
 
 class KioskWindow(QWidget):
@@ -295,6 +300,8 @@ class KioskWindow(QWidget):
 
     def _open_form(self) -> None:
         if self._sign is None:
+            from kiosk.ui.sign_screen import SignScreen
+
             self._sign = SignScreen(self.appeal_screen.shown_appeal)
             self._sign.back_requested.connect(self._abandon_form)
             self._sign.submitted.connect(self._open_review)
@@ -307,6 +314,8 @@ class KioskWindow(QWidget):
         self._back_to_appeal()
 
     def _open_review(self, submission: Submission) -> None:
+        from kiosk.ui.review_screen import ReviewScreen
+
         self._discard_review()
         self._review = ReviewScreen(self.appeal_screen.shown_appeal, submission)
         self._review.edit_requested.connect(self._edit)
@@ -338,6 +347,8 @@ class KioskWindow(QWidget):
             review.setEnabled(True)
             review.show_failure(str(exc))
             return
+        from kiosk.ui.thanks_screen import ThanksScreen
+
         self._discard_form()
         self._update_count()
         self._thanks = ThanksScreen(self.appeal_screen.shown_appeal, seconds=self._thanks_seconds)
