@@ -1,6 +1,6 @@
 """Cold start of `kiosk demo`, offscreen: how long until the appeal is on screen.
 
-    .venv/bin/python bench/cold_start.py [--runs 5]
+    .venv/bin/python bench/cold_start.py [--runs 5] [--bytecode]
 
 Each run starts a new process, exactly as the `kiosk` console script does, with
 `demo --quit-after-shown` and QT_QPA_PLATFORM=offscreen, and reports three times from the moment
@@ -13,6 +13,11 @@ QApplication and shows a QLabel. One warm-up run of each comes first (it also cr
 key, which costs a deliberate half-second of scrypt), then the runs alternate. For comparison it
 also times `kiosk run --window`, which does not start the demo's own central server. Goal:
 appeal visible in under 1 s.
+
+Where PYTHONDONTWRITEBYTECODE is set, Python keeps no bytecode of the kiosk's own modules (an
+editable install) and compiles them on every start; an installed kiosk, or one whose Python
+writes bytecode, does not. `--bytecode` measures that case, with the bytecode in a temporary
+folder (PYTHONPYCACHEPREFIX), the floor included.
 """
 
 from __future__ import annotations
@@ -86,8 +91,12 @@ class Run(NamedTuple):
     status: int  # its exit status
 
 
-def _run(code: str, args: list[str]) -> Run:
+def _run(code: str, args: list[str], pycache: Path | None = None) -> Run:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if pycache is not None:
+        # Bytecode for every module, kept apart from the checkout; the warm-up writes it.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
     started = time.time()
     result = subprocess.run(
         [sys.executable, "-c", code, *args],
@@ -116,6 +125,12 @@ def _run(code: str, args: list[str]) -> Run:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each (default 5)")
+    parser.add_argument(
+        "--bytecode",
+        action="store_true",
+        help="let every run read compiled bytecode, as an installed kiosk does, even where "
+        "PYTHONDONTWRITEBYTECODE is set (then the kiosk's own modules compile on every start)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kiosk-cold-start-"))
@@ -126,16 +141,18 @@ def main() -> int:
     key_file.write_bytes(CampaignPrivateKey.generate().public_key().to_pem())
     run_args = ["run", "--window", "--data-dir", str(work / "run-data"), "--quit-after-shown"]
     try:
-        first_kiosk = _run(KIOSK, kiosk_args)  # warm-up: also makes the demo key and vault
-        _run(KIOSK, [*run_args, "--campaign-key", str(key_file)])
-        _run(FLOOR, [])
+        pycache = work / "pycache" if args.bytecode else None
+        # Warm-up: also makes the demo key and vault (and with --bytecode, the bytecode).
+        first_kiosk = _run(KIOSK, kiosk_args, pycache)
+        _run(KIOSK, [*run_args, "--campaign-key", str(key_file)], pycache)
+        _run(FLOOR, [], pycache)
         kiosk_runs: list[Run] = []
         run_runs: list[Run] = []
         floor_runs: list[Run] = []
         for _ in range(args.runs):
-            kiosk_runs.append(_run(KIOSK, kiosk_args))
-            run_runs.append(_run(KIOSK, run_args))
-            floor_runs.append(_run(FLOOR, []))
+            kiosk_runs.append(_run(KIOSK, kiosk_args, pycache))
+            run_runs.append(_run(KIOSK, run_args, pycache))
+            floor_runs.append(_run(FLOOR, [], pycache))
     finally:
         shutil.rmtree(work)
 
@@ -150,7 +167,12 @@ def main() -> int:
         print(f"{label:36} {visible:10.2f} {spread:>12} {signing} {exited:10.2f}{note}")
         return visible
 
-    print(f"cold start, offscreen: median of {args.runs} runs after one warm-up")
+    compiled = (
+        "bytecode kept"
+        if args.bytecode or not sys.flags.dont_write_bytecode
+        else ("no bytecode kept (PYTHONDONTWRITEBYTECODE): kiosk modules compile each start")
+    )
+    print(f"cold start, offscreen: median of {args.runs} runs after one warm-up; {compiled}")
     print(f"{'':36} {'visible s':>10} {'range s':>12} {'signing s':>10} {'exited s':>10}")
     kiosk_visible = row("kiosk demo --quit-after-shown", kiosk_runs)
     row("kiosk run --window (no demo server)", run_runs)
