@@ -28,9 +28,16 @@ MAX_RECORDS = 1000
 MAX_SEALED_BYTES = 64 * 1024
 MAX_ENVELOPE_BYTES = 16 * 1024 * 1024
 
+# Upper bounds of the JSON around the sealed bytes, so that a batch can be cut to a size before
+# it is built: a record's keys, id, number, hour and fingerprint; the body's other fields and
+# the envelope around the body.
+_RECORD_JSON_BYTES = 320
+_ENVELOPE_JSON_BYTES = 1024
+
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _APPEAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_FINGERPRINT = re.compile(r"^[0-9a-f-]{1,32}$")
 
 
 class BatchFormatError(ValueError):
@@ -95,16 +102,38 @@ class SignedBatch:
         return sha256_bytes_hex(self.body)
 
     def to_bytes(self) -> bytes:
-        envelope = {
-            "format": FORMAT,
-            "body": base64.b64encode(self.body).decode("ascii"),
-            "signature": base64.b64encode(self.signature).decode("ascii"),
-        }
-        return json.dumps(envelope, sort_keys=True).encode("ascii")
+        """The envelope: the bytes json.dumps(envelope, sort_keys=True) gives, put together
+        directly (base64 and the format name need no escaping), because JSON-encoding the body's
+        base64 text costs as much as encoding the body itself."""
+        return b"".join(
+            (
+                b'{"body": "',
+                base64.b64encode(self.body),
+                b'", "format": "',
+                FORMAT.encode("ascii"),
+                b'", "signature": "',
+                base64.b64encode(self.signature),
+                b'"}',
+            )
+        )
 
     def verify(self, device_public_key: bytes) -> None:
         """Raises kiosk.crypto.BadSignature unless the device key signed this body."""
         verify_device_signature(device_public_key, self.body, self.signature)
+
+
+def record_body_bytes(sealed_bytes: int) -> int:
+    """At most how many bytes of the body a record with this many sealed bytes takes."""
+    return _RECORD_JSON_BYTES + _base64_length(sealed_bytes)
+
+
+def envelope_bytes(records_bytes: int) -> int:
+    """At most how many bytes an envelope takes whose records take this many of its body."""
+    return _ENVELOPE_JSON_BYTES + _base64_length(records_bytes)
+
+
+def _base64_length(n: int) -> int:
+    return 4 * ((n + 2) // 3)
 
 
 def parse(data: bytes) -> SignedBatch:
@@ -145,15 +174,20 @@ def _batch(doc: dict[str, Any]) -> Batch:
 def _record(item: Any, index: int) -> BatchRecord:
     where = f"records[{index}]."
     _expect(isinstance(item, dict), f"'{where[:-1]}' must be an object")
-    sealed = _b64(item.get("sealed"), f"{where}sealed")
-    _expect(0 < len(sealed) <= MAX_SEALED_BYTES, f"'{where}sealed' has an impossible size")
+    sealed = _b64(item.get("sealed"), "sealed", where=where)
+    if not 0 < len(sealed) <= MAX_SEALED_BYTES:
+        raise BatchFormatError(f"'{where}sealed' has an impossible size")
     return BatchRecord(
         id=_str(item, "id", _UUID, where=where),
         device_seq=_int(item, "device_seq", where=where),
         collected_hour=_time(item, "collected_hour", where=where),
-        key_fingerprint=_str(item, "key_fingerprint", re.compile(r"^[0-9a-f-]{1,32}$"), where=where),
+        key_fingerprint=_str(item, "key_fingerprint", _FINGERPRINT, where=where),
         sealed=sealed,
     )
+
+
+# The checks below run for every field of every record: each builds its message only when the
+# check fails.
 
 
 def _expect(condition: bool, message: str) -> None:
@@ -170,34 +204,33 @@ def _json(data: bytes, what: str) -> dict[str, Any]:
     return value  # type: ignore[no-any-return]
 
 
-def _b64(value: Any, name: str) -> bytes:
-    _expect(isinstance(value, str), f"'{name}' must be base64 text")
+def _b64(value: Any, name: str, *, where: str = "") -> bytes:
+    if not isinstance(value, str):
+        raise BatchFormatError(f"'{where}{name}' must be base64 text")
     try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise BatchFormatError(f"'{name}' is not valid base64") from None
+        return binascii.a2b_base64(value.encode("ascii"), strict_mode=True)
+    except (binascii.Error, ValueError):  # UnicodeEncodeError is a ValueError
+        raise BatchFormatError(f"'{where}{name}' is not valid base64") from None
 
 
 def _str(doc: dict[str, Any], key: str, pattern: re.Pattern[str], *, where: str = "") -> str:
     value = doc.get(key)
-    _expect(
-        isinstance(value, str) and bool(pattern.match(value)), f"'{where}{key}' is missing or malformed"
-    )
-    return value  # type: ignore[return-value]
+    if isinstance(value, str) and pattern.match(value):
+        return value
+    raise BatchFormatError(f"'{where}{key}' is missing or malformed")
 
 
 def _int(doc: dict[str, Any], key: str, *, where: str = "") -> int:
     value = doc.get(key)
-    _expect(
-        isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53,
-        f"'{where}{key}' must be a positive whole number",
-    )
-    return value  # type: ignore[return-value]
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53:
+        return value
+    raise BatchFormatError(f"'{where}{key}' must be a positive whole number")
 
 
 def _time(doc: dict[str, Any], key: str, *, where: str = "") -> datetime:
     value = doc.get(key)
-    _expect(isinstance(value, str), f"'{where}{key}' must be an ISO 8601 time")
+    if not isinstance(value, str):
+        raise BatchFormatError(f"'{where}{key}' must be an ISO 8601 time")
     try:
         return datetime.fromisoformat(value)
     except ValueError:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sync_types import AddSignatures  # type: ignore[import-not-found]
@@ -161,3 +161,43 @@ def test_a_backlog_closes_across_transactions_into_one_unbroken_chain(
     assert closer.close_all() and [
         r.id for r in parse(_stored(vault)[-1].envelope).batch.records
     ] == [s.id for s in added[30:]]
+
+
+def test_a_batch_closes_early_rather_than_outgrow_max_bytes(
+    vault: Vault, device_key: DeviceKey
+) -> None:
+    """Large sealed records (drawn signatures) make a batch full by size before batch_size:
+    every envelope stays within max_bytes, and one that is full by size closes without
+    waiting for the age limit."""
+    import os
+    import uuid
+
+    from kiosk.vault import NewSignature
+
+    for size in [40_000] * 7 + [100]:
+        vault.add(
+            NewSignature(
+                id=str(uuid.uuid4()),
+                appeal_id="test-appeal",
+                appeal_version=1,
+                collected_hour=datetime(2025, 5, 1, 10),
+                key_fingerprint="abcd-ef01",
+                sealed=os.urandom(size),
+            )
+        )
+    limit = 250_000  # three records of 40 kB (up to 72 kB each in the envelope), not four
+    closer = BatchCloser(vault, device_key, batch_size=100, max_bytes=limit)
+    closed = closer.close_due()
+    assert [b.record_count for b in _stored(vault)] == [3, 3]  # the last two wait
+    assert closer.close_all() and [b.record_count for b in _stored(vault)] == [3, 3, 2]
+    for stored in _stored(vault):
+        assert stored.envelope is not None and len(stored.envelope) <= limit
+        parse(stored.envelope).verify(device_key.public_bytes)
+    assert len(closed) == 2
+
+
+def test_max_bytes_must_hold_the_largest_record_and_fit_the_server() -> None:
+    with pytest.raises(ValueError, match="max_bytes"):
+        BatchCloser(None, DeviceKey.generate(), max_bytes=64 * 1024)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="max_bytes"):
+        BatchCloser(None, DeviceKey.generate(), max_bytes=17 * 1024 * 1024)  # type: ignore[arg-type]
