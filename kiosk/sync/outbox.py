@@ -62,14 +62,14 @@ def unacknowledged(vault: Vault) -> list[OutgoingBatch]:
 
 def mark_sent(vault: Vault, batch_id: str, now: datetime) -> None:
     with Session(vault.engine) as s, s.begin():
-        s.execute(
-            update(StoredBatch)
-            .where(StoredBatch.id == batch_id, StoredBatch.state != BatchState.ACKNOWLEDGED)
-            .values(state=BatchState.SENT, attempts=StoredBatch.attempts + 1, sent_at=_naive(now))
-        )
+        _mark_sent(s, batch_id, now)
 
 
-def mark_acknowledged(vault: Vault, batch_id: str, receipt_json: str, now: datetime) -> None:
+def mark_acknowledged(
+    vault: Vault, batch_id: str, receipt_json: str, now: datetime, *, send_next: str | None = None
+) -> None:
+    """Acknowledge a sent batch and, in the same commit, mark `send_next` sent: one commit per
+    batch while a backlog uploads, instead of two."""
     with Session(vault.engine) as s, s.begin():
         s.execute(
             update(StoredBatch)
@@ -81,6 +81,16 @@ def mark_acknowledged(vault: Vault, batch_id: str, receipt_json: str, now: datet
                 last_error=None,
             )
         )
+        if send_next is not None:
+            _mark_sent(s, send_next, now)
+
+
+def _mark_sent(s: Session, batch_id: str, now: datetime) -> None:
+    s.execute(
+        update(StoredBatch)
+        .where(StoredBatch.id == batch_id, StoredBatch.state != BatchState.ACKNOWLEDGED)
+        .values(state=BatchState.SENT, attempts=StoredBatch.attempts + 1, sent_at=_naive(now))
+    )
 
 
 def record_error(vault: Vault, batch_id: str, message: str) -> None:

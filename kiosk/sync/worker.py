@@ -142,10 +142,12 @@ class SyncWorker:
         return outcome
 
     def _upload(self, status: SyncStatus) -> tuple[Outcome, SyncStatus]:
-        for batch in outbox.unacknowledged(self._vault):
+        batches = outbox.unacknowledged(self._vault)
+        if batches:
+            outbox.mark_sent(self._vault, batches[0].id, self._clock())
+        for i, batch in enumerate(batches):
             if self._stopping.is_set():
                 return Outcome.RETRY, status
-            outbox.mark_sent(self._vault, batch.id, self._clock())
             try:
                 receipt = self._client.put_batch(batch.id, batch.envelope)
                 if receipt.get("hash") != batch.hash or receipt.get("batch_id") != batch.id:
@@ -163,8 +165,14 @@ class SyncWorker:
                     self._stopped_by = str(exc)
                     return Outcome.STOPPED, status
                 return Outcome.RETRY, status
+            # The next batch is marked sent in the same commit, before its request.
+            following = batches[i + 1].id if i + 1 < len(batches) else None
             outbox.mark_acknowledged(
-                self._vault, batch.id, json.dumps(receipt, sort_keys=True), self._clock()
+                self._vault,
+                batch.id,
+                json.dumps(receipt, sort_keys=True),
+                self._clock(),
+                send_next=None if self._stopping.is_set() else following,
             )
             log.info("batch #%d acknowledged (%d signatures)", batch.seq, batch.record_count)
             status = replace(status, server_reachable=True)

@@ -57,6 +57,25 @@ def test_state_moves_pending_sent_acknowledged_and_only_from_sent(
     assert _batch(vault, batch_id).state == BatchState.ACKNOWLEDGED
 
 
+def test_acknowledging_can_mark_the_next_batch_sent_in_the_same_commit(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    add_signatures(6)
+    BatchCloser(vault, device_key, batch_size=2).close_all()
+    first, second, third = outbox.unacknowledged(vault)
+    outbox.mark_sent(vault, first.id, NOW)
+    outbox.mark_acknowledged(vault, first.id, _receipt(first), NOW, send_next=second.id)
+    assert [_batch(vault, b.id).state for b in (first, second, third)] == [
+        BatchState.ACKNOWLEDGED,
+        BatchState.SENT,
+        BatchState.PENDING,
+    ]
+    assert _batch(vault, second.id).attempts == 1
+    # A receipt for a batch that was not sent changes nothing, not even the next one.
+    outbox.mark_acknowledged(vault, third.id, _receipt(third), NOW, send_next=None)
+    assert _batch(vault, third.id).state == BatchState.PENDING
+
+
 def test_backlog_counts_pending_signatures_and_unsent_batches(
     vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
 ) -> None:

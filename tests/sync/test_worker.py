@@ -109,6 +109,60 @@ def test_a_batch_is_marked_sent_before_its_request(
     assert worker.board.current.server_reachable is True
 
 
+def test_each_batch_is_sent_after_the_previous_receipt_and_marked_sent_before_its_request(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """A backlog uploads in chain order, one commit per batch: the receipt of batch n and the
+    sent mark of batch n+1 go in together, before n+1's request leaves."""
+    from kiosk.sync.batch import parse
+
+    add_signatures(12)
+    states_during_request: list[list[str]] = []
+    seqs: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method != "PUT":  # the campaign total, after the round
+            return httpx.Response(404)
+        states_during_request.append(_states(vault))
+        doc = parse(request.content)
+        seqs.append(doc.batch.seq)
+        return httpx.Response(201, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})
+
+    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
+    worker = _worker(vault, device_key, client)
+    assert worker.run_once(force=True) is Outcome.DONE
+    sent, pending, done = BatchState.SENT, BatchState.PENDING, BatchState.ACKNOWLEDGED
+    assert seqs == [1, 2, 3]
+    assert states_during_request == [
+        [sent, pending, pending],
+        [done, sent, pending],
+        [done, done, sent],
+    ]
+    assert _states(vault) == [done] * 3
+    with Session(vault.engine) as s:
+        attempts = list(s.scalars(select(StoredBatch.attempts).order_by(StoredBatch.seq)))
+    assert attempts == [1, 1, 1]
+
+
+def test_a_failed_batch_stops_the_round_before_the_next_is_marked_sent(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    from kiosk.sync.batch import parse
+
+    add_signatures(15)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        doc = parse(request.content)
+        if doc.batch.seq == 2:
+            return httpx.Response(503)
+        return httpx.Response(201, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})
+
+    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
+    worker = _worker(vault, device_key, client)
+    assert worker.run_once(force=True) is Outcome.RETRY
+    assert _states(vault) == [BatchState.ACKNOWLEDGED, BatchState.SENT, BatchState.PENDING]
+
+
 @pytest.mark.parametrize(
     ("answer", "outcome"),
     [
