@@ -31,7 +31,9 @@ class Settings:
 
 @dataclass(frozen=True)
 class SyncSettings:
-    batch_size: int = 100  # signatures per batch (at most kiosk.sync.batch.MAX_RECORDS)
+    # Signatures per batch (at most kiosk.sync.batch.MAX_RECORDS); a batch of large records
+    # closes sooner, at kiosk.sync.closer.MAX_BATCH_BYTES. A backlog goes up in few requests.
+    batch_size: int = 1000
     batch_max_age: timedelta = timedelta(minutes=10)  # a batch closes when its first is this old
     sync_interval: timedelta = timedelta(seconds=30)  # how often the worker looks for work
     retention: timedelta = timedelta(days=7)  # sealed rows stay this long after acknowledgement
