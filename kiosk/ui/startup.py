@@ -67,11 +67,14 @@ class Starter(QObject):
 
     def _run(self) -> None:
         try:
-            # The volunteer panel's modules and the supporter's next screens too, so that the
-            # GUI thread finds them loaded when it installs the one or builds the others.
-            for module in ("kiosk.ui.admin", *LATER_SCREENS):
+            desks = self._start.open()
+            # Modules the GUI thread would otherwise load itself, holding up the screen: the
+            # volunteer panel's, which it installs with the desks, and the supporter's next
+            # screens, before the (slower) connection.
+            importlib.import_module("kiosk.ui.admin")
+            self.opened.emit(desks)
+            for module in LATER_SCREENS:
                 importlib.import_module(module)
-            self.opened.emit(self._start.open())
             self._start.connect()
         except Exception as exc:
             self.failed.emit(exc)
