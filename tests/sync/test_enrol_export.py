@@ -17,6 +17,7 @@ from kiosk.cli import main
 from kiosk.crypto import CampaignPublicKey
 from kiosk.sync import outbox
 from kiosk.sync.batch import parse
+from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import APPEAL_FILE, EnrolmentError, enrol, enrolled
 from kiosk.vault import Vault
 
@@ -102,7 +103,9 @@ def test_enroll_and_export_commands(
     assert main(["enroll", "CODE-1", "--server", url, "--data-dir", str(data_dir)]) == 2
     assert "kiosk: The enrolment code was refused" in capsys.readouterr().err
 
-    added = add_signatures(150)  # the default batch size is 100: two batches
+    added = add_signatures(50)
+    BatchCloser(vault, keys.load_device_key(data_dir / keys.DEVICE_KEY_FILE)).close_all()
+    added += add_signatures(100)  # closed by the command: two batches in all
     assert main(["export-batches", str(stick), "--data-dir", str(data_dir)]) == 0
     assert "Wrote 2 batch files" in capsys.readouterr().out
     written = sorted(stick.glob("*.kbatch"))
