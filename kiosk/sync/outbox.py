@@ -60,9 +60,11 @@ def unacknowledged(vault: Vault) -> list[OutgoingBatch]:
         ]
 
 
-def mark_sent(vault: Vault, batch_id: str, now: datetime) -> None:
+def mark_sent(vault: Vault, batch_id: str, now: datetime, *also: str) -> None:
+    """Mark a batch sent (and `also` these, in the same commit)."""
     with Session(vault.engine) as s, s.begin():
-        _mark_sent(s, batch_id, now)
+        for one in (batch_id, *also):
+            _mark_sent(s, one, now)
 
 
 def mark_acknowledged(

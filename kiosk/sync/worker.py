@@ -13,9 +13,12 @@ import json
 import logging
 import random
 import threading
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from kiosk.settings import SyncSettings
 from kiosk.sync import outbox
@@ -26,6 +29,10 @@ from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.vault import Vault
 
 log = logging.getLogger("kiosk.sync")
+
+# Uploads in flight at once. Two keep both ends busy (the server storing one batch while the
+# kiosk records the last receipt and sends the next) without letting a failure strand many.
+IN_FLIGHT = 2
 
 
 class Outcome(enum.Enum):
@@ -142,40 +149,61 @@ class SyncWorker:
         return outcome
 
     def _upload(self, status: SyncStatus) -> tuple[Outcome, SyncStatus]:
+        """Upload every unacknowledged batch, oldest first, with up to IN_FLIGHT requests at a
+        time: the server takes in one batch while the kiosk records the previous receipt.
+        Receipts are recorded in chain order only, each in the commit that marks the next
+        batch sent before its request; after a failure, later batches stay unacknowledged
+        even if they arrived (the next round sends them again, and the server answers the
+        identical batch with the same receipt)."""
         batches = outbox.unacknowledged(self._vault)
-        if batches:
-            outbox.mark_sent(self._vault, batches[0].id, self._clock())
-        for i, batch in enumerate(batches):
-            if self._stopping.is_set():
-                return Outcome.RETRY, status
-            try:
-                receipt = self._client.put_batch(batch.id, batch.envelope)
-                if receipt.get("hash") != batch.hash or receipt.get("batch_id") != batch.id:
-                    raise SyncError(
-                        "The server's receipt does not match the batch this kiosk sent. "
-                        "Ask the coordinator to check the server.",
-                        permanent=True,
-                        reached_server=True,
+        if not batches:
+            return Outcome.DONE, replace(status, last_error=None)
+        ahead = min(IN_FLIGHT, len(batches))
+        outbox.mark_sent(
+            self._vault, batches[0].id, self._clock(), *[b.id for b in batches[1:ahead]]
+        )
+        with ThreadPoolExecutor(ahead, thread_name_prefix="kiosk-upload") as requests:
+
+            def send(batch: outbox.OutgoingBatch) -> tuple[outbox.OutgoingBatch, Future[Any]]:
+                return batch, requests.submit(self._client.put_batch, batch.id, batch.envelope)
+
+            waiting = deque(send(b) for b in batches[:ahead])
+            following = iter(batches[ahead:])
+            while waiting:
+                batch, request = waiting.popleft()
+                try:
+                    receipt = request.result()
+                    if receipt.get("hash") != batch.hash or receipt.get("batch_id") != batch.id:
+                        raise SyncError(
+                            "The server's receipt does not match the batch this kiosk sent. "
+                            "Ask the coordinator to check the server.",
+                            permanent=True,
+                            reached_server=True,
+                        )
+                except SyncError as exc:
+                    log.warning("batch #%d not delivered: %s", batch.seq, exc)
+                    outbox.record_error(self._vault, batch.id, str(exc))
+                    status = replace(
+                        status, last_error=str(exc), server_reachable=exc.reached_server
                     )
-            except SyncError as exc:
-                log.warning("batch #%d not delivered: %s", batch.seq, exc)
-                outbox.record_error(self._vault, batch.id, str(exc))
-                status = replace(status, last_error=str(exc), server_reachable=exc.reached_server)
-                if exc.permanent:
-                    self._stopped_by = str(exc)
-                    return Outcome.STOPPED, status
-                return Outcome.RETRY, status
-            # The next batch is marked sent in the same commit, before its request.
-            following = batches[i + 1].id if i + 1 < len(batches) else None
-            outbox.mark_acknowledged(
-                self._vault,
-                batch.id,
-                json.dumps(receipt, sort_keys=True),
-                self._clock(),
-                send_next=None if self._stopping.is_set() else following,
-            )
-            log.info("batch #%d acknowledged (%d signatures)", batch.seq, batch.record_count)
-            status = replace(status, server_reachable=True)
+                    if exc.permanent:
+                        self._stopped_by = str(exc)
+                        return Outcome.STOPPED, status
+                    return Outcome.RETRY, status
+                after = None if self._stopping.is_set() else next(following, None)
+                outbox.mark_acknowledged(
+                    self._vault,
+                    batch.id,
+                    json.dumps(receipt, sort_keys=True),
+                    self._clock(),
+                    send_next=after.id if after else None,
+                )
+                if after is not None:
+                    waiting.append(send(after))
+                log.info("batch #%d acknowledged (%d signatures)", batch.seq, batch.record_count)
+                status = replace(status, server_reachable=True)
+        if self._stopping.is_set() and next(following, None) is not None:
+            return Outcome.RETRY, status
         return Outcome.DONE, replace(status, last_error=None)
 
     def _fetch_total(self, status: SyncStatus) -> SyncStatus:

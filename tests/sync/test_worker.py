@@ -109,58 +109,78 @@ def test_a_batch_is_marked_sent_before_its_request(
     assert worker.board.current.server_reachable is True
 
 
-def test_each_batch_is_sent_after_the_previous_receipt_and_marked_sent_before_its_request(
+def test_a_backlog_uploads_two_at_a_time_and_each_batch_is_marked_sent_before_its_request(
     vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
 ) -> None:
-    """A backlog uploads in chain order, one commit per batch: the receipt of batch n and the
-    sent mark of batch n+1 go in together, before n+1's request leaves."""
+    """Two requests in flight; a batch is marked sent (in the commit that records the receipt
+    two batches before it) before its request, and receipts are recorded in chain order."""
     from kiosk.sync.batch import parse
 
-    add_signatures(12)
-    states_during_request: list[list[str]] = []
-    seqs: list[int] = []
+    add_signatures(30)  # six batches of five
+    seen: dict[int, list[str]] = {}
+    lock = threading.Lock()
+    in_flight = [0]
+    most_in_flight = [0]
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method != "PUT":  # the campaign total, after the round
             return httpx.Response(404)
-        states_during_request.append(_states(vault))
         doc = parse(request.content)
-        seqs.append(doc.batch.seq)
+        with lock:
+            in_flight[0] += 1
+            most_in_flight[0] = max(most_in_flight[0], in_flight[0])
+        seen[doc.batch.seq] = _states(vault)
+        time.sleep(0.05)  # long enough for the other request to start
+        with lock:
+            in_flight[0] -= 1
         return httpx.Response(201, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})
 
     client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
     worker = _worker(vault, device_key, client)
     assert worker.run_once(force=True) is Outcome.DONE
     sent, pending, done = BatchState.SENT, BatchState.PENDING, BatchState.ACKNOWLEDGED
-    assert seqs == [1, 2, 3]
-    assert states_during_request == [
-        [sent, pending, pending],
-        [done, sent, pending],
-        [done, done, sent],
-    ]
-    assert _states(vault) == [done] * 3
+    assert sorted(seen) == [1, 2, 3, 4, 5, 6] and most_in_flight[0] == 2
+    for seq, states in seen.items():
+        k = seq - 1
+        assert states[k] == sent
+        assert set(states[: max(k - 1, 0)]) <= {done}  # two back: recorded before this left
+        assert set(states[k + 2 :]) <= {pending}  # two ahead: waits for this one's receipt
+    assert _states(vault) == [done] * 6
     with Session(vault.engine) as s:
         attempts = list(s.scalars(select(StoredBatch.attempts).order_by(StoredBatch.seq)))
-    assert attempts == [1, 1, 1]
+    assert attempts == [1] * 6
 
 
-def test_a_failed_batch_stops_the_round_before_the_next_is_marked_sent(
+def test_after_a_failed_batch_no_later_receipt_is_recorded(
     vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
 ) -> None:
+    """Batch 2 fails while batch 3 gets through: 3 stays unacknowledged (receipts are recorded
+    in chain order only) and batch 4 is never sent; the next round sends 2, 3 and 4."""
     from kiosk.sync.batch import parse
 
-    add_signatures(15)
+    add_signatures(20)
+    requested: list[int] = []
+    answers = {2: 503}
 
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.method != "PUT":
+            return httpx.Response(404)
         doc = parse(request.content)
-        if doc.batch.seq == 2:
-            return httpx.Response(503)
+        requested.append(doc.batch.seq)
+        if answers.get(doc.batch.seq):
+            return httpx.Response(answers[doc.batch.seq])
         return httpx.Response(201, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})
 
     client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
     worker = _worker(vault, device_key, client)
     assert worker.run_once(force=True) is Outcome.RETRY
-    assert _states(vault) == [BatchState.ACKNOWLEDGED, BatchState.SENT, BatchState.PENDING]
+    assert sorted(requested) == [1, 2, 3]
+    sent, pending, done = BatchState.SENT, BatchState.PENDING, BatchState.ACKNOWLEDGED
+    assert _states(vault) == [done, sent, sent, pending]
+    answers.clear()
+    requested.clear()
+    assert worker.run_once(force=True) is Outcome.DONE
+    assert sorted(requested) == [2, 3, 4] and _states(vault) == [done] * 4
 
 
 @pytest.mark.parametrize(
