@@ -151,8 +151,8 @@ class SyncWorker:
     def _upload(self, status: SyncStatus) -> tuple[Outcome, SyncStatus]:
         """Upload every unacknowledged batch, oldest first, with up to IN_FLIGHT requests at a
         time: the server takes in one batch while the kiosk records the previous receipt.
-        Receipts are recorded in chain order only, each in the commit that marks the next
-        batch sent before its request; after a failure, later batches stay unacknowledged
+        Receipts are recorded in chain order only, each in the commit that marks the next batch
+        to go sent, before its request; after a failure, later batches stay unacknowledged
         even if they arrived (the next round sends them again, and the server answers the
         identical batch with the same receipt)."""
         batches = outbox.unacknowledged(self._vault)
