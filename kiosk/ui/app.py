@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["WINDOWED_SIZE", "Desks", "Start", "application", "run_kiosk"]
 
 WINDOWED_SIZE = (1280, 800)
+START_AT_THE_LATEST_MS = 3000  # after the event loop starts, painted or not
 
 
 def run_kiosk(
@@ -94,6 +95,9 @@ def run_kiosk(
     first_paint = _FirstPaint(parent=window)
     first_paint.painted.connect(starter.begin)
     window.appeal_screen.installEventFilter(first_paint)
+    # A window the platform does not expose yet (a screen switched off) is not painted: the
+    # kiosk still opens its vault and syncs.
+    QTimer.singleShot(START_AT_THE_LATEST_MS, starter, starter.begin)
     if fullscreen:
         # No title bar or frame to tap on, and no other window above: the supporter sees
         # only the kiosk.

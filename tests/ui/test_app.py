@@ -39,6 +39,10 @@ from kiosk.vault import Vault, VaultError
 
 fullscreen = sys.argv[1] == "fullscreen"
 failing = sys.argv[2] == "failing"
+if sys.argv[2] == "unpainted":  # as if the platform never exposed the window
+    from kiosk.ui import app as app_module
+    app_module._FirstPaint.eventFilter = lambda self, watched, event: False
+    app_module.START_AT_THE_LATEST_MS = 300
 seen, painted, steps = [], [], []
 
 class Painted(QObject):
@@ -138,6 +142,17 @@ def test_run_kiosk_shows_the_appeal_first_and_quits_once_started(mode: str) -> N
     assert first["on_top"] is first["locked"] is kiosk_mode
     if mode == "windowed":
         assert tuple(first["size"]) == WINDOWED_SIZE
+
+
+def test_a_window_never_painted_starts_all_the_same() -> None:
+    report = _run_and_report("fullscreen", "unpainted")
+    assert report["code"] == 0
+    assert [step for step, _ in report["steps"]] == ["open", "connect", "close"]
+    last = report["seen"][-1]
+    assert (last["count"], last["corner"]) == (
+        "Be the first to sign on this kiosk.",
+        ["Nothing to sync yet"],
+    )
 
 
 def test_a_start_that_fails_closes_the_window_and_raises() -> None:
