@@ -5,11 +5,12 @@ right after it (docs/performance.md: the appeal visible in under a second).
 
 - Before any window, each failure one message and exit status 2: the data directory, the log,
   the appeal, the campaign key (or the demo's), a display.
-- Once the appeal is painted, off the GUI thread (kiosk.ui.app runs the steps of `KioskStart`
-  in order): `open` the vault, take the volunteer's chosen appeal and make the desks, after
-  which signatures can be recorded; then `connect`: the demo's own central server and the
-  enrolment to it, or this kiosk's sync worker if it is enrolled. A failure in either closes the
-  window and ends as the checks do: one message, exit status 2.
+- Once the appeal is painted, off the GUI thread (kiosk/ui/startup.py runs the steps of
+  `KioskStart` in order): `open` the vault, take the volunteer's chosen appeal and make the
+  desks, after which signatures can be recorded; then `connect`: the demo's own central server
+  and the enrolment to it, or this kiosk's sync worker if it is enrolled. A failure in either
+  closes the window, and one the person can fix (a vault that will not open, a demo server that
+  will not enrol) ends as the checks do: one message, exit status 2.
 
 Only those steps import SQLAlchemy, httpx and FastAPI, which take longer to load than the
 window takes to show.
