@@ -6,7 +6,7 @@ stylesheet selects on, so a screen never hard-codes a colour or a font size.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -121,9 +121,39 @@ def reading_column(object_name: str, accessible_name: str) -> tuple[QScrollArea,
     scroll_bar = area.verticalScrollBar()
     scroll_bar.setObjectName(f"{object_name}_bar")
     scroll_bar.setAccessibleName(QCoreApplication.translate("parts", "Scroll the page"))
-    # A finger drag scrolls the page on a touch screen, as people expect from a tablet.
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    scroll_by_touch(area.viewport())
     return area, column
+
+
+def scroll_by_touch(viewport: QWidget) -> None:
+    """A finger drag scrolls the page on a touch screen, as people expect from a tablet."""
+    # The gesture moves the scroller of the widget it starts on, if that has one when the finger
+    # lands: made here, it goes with the viewport.
+    QScroller.scroller(viewport)
+    viewport.grabGesture(page_scroll_gesture())
+    viewport.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+
+
+# Holds the page-scroll gesture's registration for as long as the process runs. Not a child of
+# the application: Qt deletes its gesture manager before the application's children, and a
+# scroller deleted after that crashes on the way out.
+_gesture_holder: QObject | None = None
+
+
+def page_scroll_gesture() -> Qt.GestureType:
+    """The touch-scroll gesture every page grabs, registered once.
+
+    `QScroller.grabGesture` registers a new recognizer under a new gesture type at every call,
+    and both outlive the page (Qt keeps the recognizer, PySide a new enum object for the new
+    type). The form and review screens are built anew for each supporter, so a grab per page
+    grew memory with every signature; one recognizer serves every page instead.
+    """
+    global _gesture_holder
+    if _gesture_holder is None:
+        _gesture_holder = QObject()
+        _gesture_holder.setObjectName("page_scroll_gesture")
+        return QScroller.grabGesture(_gesture_holder, QScroller.ScrollerGestureType.TouchGesture)
+    return QScroller.grabbedGesture(_gesture_holder)
 
 
 def action_bar(object_name: str) -> tuple[QFrame, QHBoxLayout]:

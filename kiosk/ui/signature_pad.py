@@ -46,7 +46,7 @@ from kiosk.strokes import (
     is_palm,
 )
 from kiosk.ui.ink import PAD_HEIGHT, mixed, paint_stroke
-from kiosk.ui.parts import action_button, text_label
+from kiosk.ui.parts import action_button, page_scroll_gesture, text_label
 
 # A contact wider than this is not a fingertip: a palm or the side of a hand.
 PALM_LIMIT_MM = 20.0
@@ -299,12 +299,12 @@ class SignatureCanvas(QWidget):
         super().showEvent(event)
         # A finger on the pad draws: it must not also scroll the page the pad sits in. Taking
         # the page's scroll gesture here keeps the page's scroller from seeing these touches.
+        # Gestures go to the innermost widget that grabbed them.
         ancestor = self.parentWidget()
         while ancestor is not None:
             if QScroller.hasScroller(ancestor):
-                gesture = QScroller.grabbedGesture(ancestor)
-                if gesture != Qt.GestureType(0):
-                    self.grabGesture(gesture)
+                self.grabGesture(page_scroll_gesture())
+                return
             ancestor = ancestor.parentWidget()
 
     # Ink.
