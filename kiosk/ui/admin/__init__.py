@@ -1,7 +1,8 @@
 """The volunteer's admin panel: a hidden gesture, a PIN pad, and the panel with its pages.
 
 `install_admin` puts it over a kiosk window. On a kiosk with no PIN yet, it asks a volunteer to
-choose one before anything else shows.
+choose one as soon as it is installed (when the start has opened the vault, about a second after
+the appeal shows), and nothing else can be done until one is chosen.
 """
 
 from __future__ import annotations
