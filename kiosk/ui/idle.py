@@ -1,7 +1,8 @@
 """Idle reset: a supporter who walks away mid-form must not leave their details for the next.
 
 `IdleWatch` is an application-wide event filter that sees every touch, click, key and wheel
-turn. While armed (the window arms it on every screen but the appeal), a single-shot timer
+turn. While armed (the window arms it on every screen but the appeal, and on the appeal while a
+supporter's language, text size or contrast differs from the kiosk's), a single-shot timer
 restarts on each input; when it runs out the watch says `idle`. Nothing ticks while nobody is
 there and nothing is armed, so the resting appeal screen costs no CPU.
 
@@ -47,7 +48,8 @@ class IdleWatch(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(max(1, round(idle_seconds * 1000)))
+        self._interval = max(1, round(idle_seconds * 1000))
+        self._timer.setInterval(self._interval)
         self._timer.timeout.connect(self.idle)
         app.installEventFilter(self)
 
@@ -55,9 +57,12 @@ class IdleWatch(QObject):
     def armed(self) -> bool:
         return self._timer.isActive()
 
-    def arm(self) -> None:
-        """Start (or restart) counting idle time."""
-        self._timer.start()
+    def arm(self, seconds: float | None = None) -> None:
+        """Start (or restart) counting idle time: the watch's own, or `seconds` this time."""
+        if seconds is None:
+            self._timer.start(self._interval)
+        else:
+            self._timer.start(max(1, round(seconds * 1000)))
 
     def disarm(self) -> None:
         self._timer.stop()

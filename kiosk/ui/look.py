@@ -77,6 +77,11 @@ class Look(QObject):
         return self._high_contrast
 
     @property
+    def is_standard(self) -> bool:
+        """The kiosk's own look: standard text size, standard theme."""
+        return (self._step, self._high_contrast) == (0, False)
+
+    @property
     def can_grow(self) -> bool:
         return self._step < len(TEXT_SCALES) - 1
 

@@ -26,7 +26,7 @@ from kiosk.tally import tally
 from kiosk.ui import sync_status
 from kiosk.ui.appeal_screen import AppealScreen
 from kiosk.ui.demo_banner import DemoBanner
-from kiosk.ui.i18n import Languages
+from kiosk.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, Languages
 from kiosk.ui.idle import IdleWatch, StillTherePrompt
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.look import Look
@@ -34,6 +34,8 @@ from kiosk.ui.parts import screen_layout
 from kiosk.ui.touch import TouchTargets
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from kiosk.appeal import Appeal
     from kiosk.form import Submission
     from kiosk.signing import SignatureDesk
@@ -105,8 +107,12 @@ class KioskWindow(QWidget):
         assert isinstance(app, QApplication), "the kiosk window needs a QApplication"
         # The supporter's language, text size and contrast: chosen on the appeal screen, kept
         # through their visit, reset for the next person (`_next_person`).
-        self.languages = languages or Languages(parent=self)
+        self.languages = languages or Languages(
+            default=_kiosk_language(shown, LANGUAGES), parent=self
+        )
         self.look = Look(app, parent=self)
+        self._idle_seconds = idle_seconds
+        self._idle_countdown_seconds = idle_countdown_seconds
         self.appeal_screen = AppealScreen(
             shown,
             signed_count=desk.count() if desk is not None else None,
@@ -119,7 +125,9 @@ class KioskWindow(QWidget):
         self._lockdown = Lockdown(app, parent=self)
         self._touch_targets = TouchTargets(app, parent=self)
         self._idle = IdleWatch(app, idle_seconds, parent=self)
-        self._idle.idle.connect(self._ask_still_there)
+        self._idle.idle.connect(self._went_idle)
+        self.languages.changed.connect(self._choices_changed)
+        self.look.changed.connect(self._choices_changed)
         self.still_there = StillTherePrompt(idle_countdown_seconds, parent=self)
         self.still_there.kept.connect(self._still_there)
         self.still_there.expired.connect(self.reset_after_idle)
@@ -179,6 +187,8 @@ class KioskWindow(QWidget):
         self._appeal = appeal
         if self._desk is not None:
             self._desk.appeal = appeal
+        self.languages.default = _kiosk_language(appeal, self.languages.available)
+        self._next_person()
         old = self.appeal_screen
         self.appeal_screen = AppealScreen(
             appeal,
@@ -252,6 +262,12 @@ class KioskWindow(QWidget):
 
     # Idle reset.
 
+    def _went_idle(self) -> None:
+        if self.current_screen() is self.appeal_screen:
+            self._reset_choices_after_idle()
+        else:
+            self._ask_still_there()
+
     def _ask_still_there(self) -> None:
         if not self.isVisible():
             return
@@ -290,6 +306,29 @@ class KioskWindow(QWidget):
         self._discard_form()
         self._next_person()
         self._back_to_appeal()
+
+    def _reset_choices_after_idle(self) -> None:
+        """Someone chose a language, text size or contrast on the appeal screen and left without
+        signing: the next person finds the kiosk's own again. Nothing personal was entered, so
+        there is nothing to ask before."""
+        log.info("idle: the appeal screen's choices were reset")
+        self._next_person()
+        self._back_to_appeal()  # the top of the appeal, the focus on Sign
+
+    def _choices_changed(self) -> None:
+        if self.current_screen() is self.appeal_screen:
+            self._watch_appeal_screen()
+
+    def _at_kiosk_defaults(self) -> bool:
+        return self.languages.current == self.languages.default and self.look.is_standard
+
+    def _watch_appeal_screen(self) -> None:
+        # At the kiosk's defaults nothing is watched: the resting screen runs no timer. With a
+        # supporter's choices, they are undone after as long as a form would be kept for them.
+        if self._at_kiosk_defaults():
+            self._idle.disarm()
+        else:
+            self._idle.arm(self._idle_seconds + self._idle_countdown_seconds)
 
     def current_screen(self) -> QWidget:
         screen = self._stack.currentWidget()
@@ -409,7 +448,17 @@ class KioskWindow(QWidget):
         screen.setFocus(Qt.FocusReason.OtherFocusReason)
         # The appeal is the resting state and the thank-you screen leaves by itself; anywhere
         # else, a supporter who walks away is asked, then forgotten.
-        if screen is self.appeal_screen or screen is self._thanks:
+        if screen is self.appeal_screen:
+            self._watch_appeal_screen()
+        elif screen is self._thanks:
             self._idle.disarm()
         else:
             self._idle.arm()
+
+
+def _kiosk_language(appeal: Appeal, available: Mapping[str, str]) -> str:
+    """The language each supporter starts in: the appeal's own, where the kiosk speaks it."""
+    for code in (appeal.language, appeal.language.split("-")[0], DEFAULT_LANGUAGE):
+        if code in available:
+            return code
+    return next(iter(available))
