@@ -210,7 +210,7 @@ def whole_sync(
             stored = s.scalar(select(func.count()).select_from(StoredRecord))
         assert stored == n, (stored, n)
         result.close_s, result.upload_s = closed - start, done - closed
-        envelopes = [b.envelope for b in _acknowledged(vault)]
+        envelopes = _envelopes(vault)
         result.batches = len(envelopes)
         return envelopes
     finally:
@@ -218,11 +218,16 @@ def whole_sync(
         engine.dispose()
 
 
-def _acknowledged(vault: Vault) -> list[Any]:
-    from kiosk.vault.models import StoredBatch
+def _envelopes(vault: Vault) -> list[bytes]:
+    from kiosk.vault.models import BatchEnvelope, StoredBatch
 
+    query = (
+        select(BatchEnvelope.envelope)
+        .join(StoredBatch, StoredBatch.id == BatchEnvelope.batch_id)
+        .order_by(StoredBatch.seq)
+    )
     with Session(vault.engine) as s:
-        return list(s.scalars(select(StoredBatch).order_by(StoredBatch.seq)))
+        return list(s.scalars(query))
 
 
 FloorRows = tuple[tuple[Any, ...], list[tuple[Any, ...]]]

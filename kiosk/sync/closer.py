@@ -3,7 +3,9 @@
 A batch is closed inside one vault transaction (a backlog closes several in one): it takes the
 next batch number and the previous batch's hash, is signed with the device key, and its envelope
 is stored in the same commit that sets each signature's batch_id. So a closed batch never
-changes, the batch numbers have no gaps, and no signature is in two batches. A batch holds at
+changes, the batch numbers have no gaps, and no signature is in two batches. The envelope goes
+in a table of its own (batch_envelope): the batch row's state changes, and rewriting that row
+must not rewrite the envelope's pages with it. A batch holds at
 most batch_size signatures and an envelope of at most max_bytes, whichever comes first.
 """
 
@@ -30,7 +32,7 @@ from kiosk.sync.batch import (
     record_body_bytes,
 )
 from kiosk.vault import Vault
-from kiosk.vault.models import BatchState, StoredBatch, StoredSignature
+from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
 
 log = logging.getLogger("kiosk.sync")
 
@@ -207,10 +209,14 @@ class BatchCloser:
                         appeal_version=appeal_version,
                         record_count=len(chunk),
                         last_device_seq=chunk[-1].device_seq,
-                        envelope=signed.to_bytes(),
                         state=BatchState.PENDING,
                         attempts=0,
                         created_at=created.replace(tzinfo=None),
+                    )
+                )
+                s.execute(
+                    insert(BatchEnvelope).values(
+                        batch_id=batch.batch_id, envelope=signed.to_bytes()
                     )
                 )
                 result = s.execute(

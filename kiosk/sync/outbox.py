@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.vault import Vault
-from kiosk.vault.models import BatchState, StoredBatch, StoredSignature
+from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
 
 log = logging.getLogger("kiosk.sync")
 
@@ -48,16 +48,19 @@ def _naive(moment: datetime) -> datetime:
 def unacknowledged(vault: Vault) -> list[OutgoingBatch]:
     """Every batch the server has not confirmed, oldest first (the chain's order)."""
     query = (
-        select(StoredBatch)
+        select(
+            StoredBatch.id,
+            StoredBatch.seq,
+            StoredBatch.hash,
+            StoredBatch.record_count,
+            BatchEnvelope.envelope,
+        )
+        .join(BatchEnvelope, BatchEnvelope.batch_id == StoredBatch.id)
         .where(StoredBatch.state != BatchState.ACKNOWLEDGED)
         .order_by(StoredBatch.seq)
     )
     with Session(vault.engine) as s:
-        return [
-            OutgoingBatch(b.id, b.seq, b.hash, b.record_count, b.envelope)
-            for b in s.scalars(query)
-            if b.envelope is not None
-        ]
+        return [OutgoingBatch(*row) for row in s.execute(query)]
 
 
 def mark_sent(vault: Vault, batch_id: str, now: datetime, *also: str) -> None:
@@ -136,9 +139,10 @@ def last_acknowledged_at(vault: Vault) -> datetime | None:
 def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
     """Delete the sealed rows of batches acknowledged more than `retention` ago.
 
-    Keeps each batch row as its receipt (ids, hash, count, the server's receipt) and drops its
-    envelope. secure_delete overwrites the freed pages; the checkpoint then truncates the WAL so
-    the old page images go too. Returns the number of signatures purged.
+    Keeps each batch row as its receipt (ids, hash, count, the server's receipt) and deletes
+    its envelope (the batch_envelope row). secure_delete overwrites the freed pages; the
+    checkpoint then truncates the WAL so the old page images go too. Returns the number of
+    signatures purged.
     """
     cutoff = _naive(now - retention)
     with Session(vault.engine) as s, s.begin():
@@ -156,9 +160,14 @@ def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
             .execution_options(synchronize_session=False)
         ).rowcount
         s.execute(
+            delete(BatchEnvelope)
+            .where(BatchEnvelope.batch_id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
+        s.execute(
             update(StoredBatch)
             .where(StoredBatch.id.in_(ids))
-            .values(envelope=None, purged_at=_naive(now))
+            .values(purged_at=_naive(now))
             .execution_options(synchronize_session=False)
         )
     checkpoint(vault)

@@ -62,7 +62,8 @@ class BatchState:
 
 
 class StoredBatch(Base):
-    """A closed batch. Its envelope never changes; purging drops it and keeps the receipt."""
+    """A closed batch and its delivery state: a small row, rewritten at each change of state.
+    Its envelope is in BatchEnvelope, so those rewrites never copy the envelope's pages."""
 
     __tablename__ = "batch"
     __table_args__ = (
@@ -79,7 +80,6 @@ class StoredBatch(Base):
     # Highest signature device_seq in the batch: keeps the sequence gap-free after a purge.
     # Indexed, so the next sequence number is one lookup however many batches there are.
     last_device_seq: Mapped[int] = mapped_column(Integer, index=True)
-    envelope: Mapped[bytes | None] = mapped_column(LargeBinary)  # NULL once purged
     state: Mapped[str] = mapped_column(String(16), index=True, default=BatchState.PENDING)
     receipt: Mapped[str | None] = mapped_column(Text)  # the server's receipt, JSON
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -87,7 +87,19 @@ class StoredBatch(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime())
-    purged_at: Mapped[datetime | None] = mapped_column(DateTime())
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime())  # its envelope is deleted
+
+
+class BatchEnvelope(Base):
+    """A closed batch's signed envelope, written once in the commit that closes the batch, never
+    changed, and deleted when the batch is purged (the batch row and its receipt stay)."""
+
+    __tablename__ = "batch_envelope"
+
+    batch_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("batch.id", name="fk_batch_envelope_batch"), primary_key=True
+    )
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class KioskState(Base):

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto import DeviceKey
 from kiosk.sync.batch import GENESIS_HASH, parse
 from kiosk.sync.closer import BatchCloser
 from kiosk.vault import Vault
-from kiosk.vault.models import StoredBatch
+from kiosk.vault.models import BatchEnvelope, StoredBatch
 
 
 class FakeMonotonic:
@@ -24,12 +27,15 @@ def _closer(vault: Vault, key: DeviceKey, clock: FakeMonotonic, size: int = 5) -
     return BatchCloser(vault, key, batch_size=size, max_age=timedelta(minutes=10), monotonic=clock)
 
 
-def _stored(vault: Vault) -> list[StoredBatch]:
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    with Session(vault.engine, expire_on_commit=False) as s:
-        return list(s.scalars(select(StoredBatch).order_by(StoredBatch.seq)))
+def _stored(vault: Vault) -> list[Row[Any]]:
+    """Each batch row's columns and its envelope; a batch without one would be missing here."""
+    query = (
+        select(StoredBatch.__table__, BatchEnvelope.envelope)
+        .join(BatchEnvelope, BatchEnvelope.batch_id == StoredBatch.id)
+        .order_by(StoredBatch.seq)
+    )
+    with Session(vault.engine) as s:
+        return list(s.execute(query))
 
 
 def test_closes_a_batch_only_when_full(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,8 +15,8 @@ from sync_types import AddSignatures  # type: ignore[import-not-found]
 from kiosk.crypto import DeviceKey
 from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
-from kiosk.vault import Vault
-from kiosk.vault.models import BatchState, StoredBatch
+from kiosk.vault import NewSignature, Vault
+from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch
 
 NOW = datetime(2025, 5, 1, 12, tzinfo=UTC)
 
@@ -109,12 +111,14 @@ def test_purge_waits_for_retention_then_keeps_only_the_receipt(
     assert vault.count() == 2
     with Session(vault.engine) as s:
         batches = list(s.scalars(select(StoredBatch).order_by(StoredBatch.seq)))
-        assert [(b.state, b.envelope is None) for b in batches] == [
-            (BatchState.ACKNOWLEDGED, True),
-            (BatchState.ACKNOWLEDGED, True),
-            (BatchState.PENDING, False),
+        enveloped = set(s.scalars(select(BatchEnvelope.batch_id)))
+        assert [(b.state, b.id in enveloped) for b in batches] == [
+            (BatchState.ACKNOWLEDGED, False),
+            (BatchState.ACKNOWLEDGED, False),
+            (BatchState.PENDING, True),
         ]
         assert all(b.receipt and b.hash and b.purged_at for b in batches[:2])
+        assert batches[2].purged_at is None
     assert outbox.purge(vault, week, NOW + 2 * week) == 0
 
 
@@ -152,3 +156,33 @@ def test_purged_blobs_are_gone_from_the_database_and_wal_files(
     assert leftover == []
     wal = data_dir / "vault.sqlite3-wal"
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_state_changes_do_not_rewrite_the_envelope(
+    vault: Vault, data_dir: Path, device_key: DeviceKey
+) -> None:
+    """Marking a batch sent, recording an error and acknowledging it write the small batch row:
+    the WAL grows by a few pages for each, not by a copy of the envelope's overflow pages."""
+    for _ in range(10):
+        vault.add(
+            NewSignature(
+                id=str(uuid.uuid4()),
+                appeal_id="test-appeal",
+                appeal_version=1,
+                collected_hour=NOW.replace(tzinfo=None),
+                key_fingerprint="abcd-ef01-2345-6789-abcd",
+                sealed=os.urandom(30_000),
+            )
+        )
+    BatchCloser(vault, device_key, batch_size=10).close_all()
+    (out,) = outbox.unacknowledged(vault)
+    assert len(out.envelope) > 300_000
+    wal = data_dir / "vault.sqlite3-wal"
+    outbox.checkpoint(vault)
+    assert wal.stat().st_size == 0
+    outbox.mark_sent(vault, out.id, NOW)
+    outbox.record_error(vault, out.id, "The server cannot be reached; retrying.")
+    outbox.mark_sent(vault, out.id, NOW)
+    outbox.mark_acknowledged(vault, out.id, _receipt(out), NOW)
+    assert _batch(vault, out.id).state == BatchState.ACKNOWLEDGED
+    assert 0 < wal.stat().st_size < 100_000

@@ -1,18 +1,30 @@
-"""The v0002 migration: batches, signature.batch_id and the enrolment columns."""
+"""The sync tables' migrations: batches, signature.batch_id and the enrolment columns (v0002),
+and the batch envelopes moved out of the batch rows (v0005)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from sqlalchemy import Engine, inspect, text
+from sync_types import AddSignatures  # type: ignore[import-not-found]
 
+from kiosk.crypto import DeviceKey
+from kiosk.settings import SyncSettings
+from kiosk.sync import outbox
+from kiosk.sync.batch import parse
+from kiosk.sync.client import CentralClient
+from kiosk.sync.closer import BatchCloser
+from kiosk.sync.worker import Outcome, SyncWorker
 from kiosk.vault import Vault
 from kiosk.vault.engine import make_engine
 from kiosk.vault.schema import SCHEMA_HEAD, current_revision
+
+T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
 
 def _config() -> Config:
@@ -22,7 +34,7 @@ def _config() -> Config:
 
 
 def test_schema_head_is_the_newest_migration() -> None:
-    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0004"
+    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0005"
 
 
 def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
@@ -63,7 +75,77 @@ def test_no_column_outside_the_seal_can_hold_a_personal_field(vault: Vault) -> N
     """The batch table holds ids, hashes of batch bodies (of sealed data), counts and times."""
     allowed = {
         "id", "seq", "prev_hash", "hash", "appeal_id", "appeal_version", "record_count",
-        "last_device_seq", "envelope", "state", "receipt", "attempts", "last_error",
+        "last_device_seq", "state", "receipt", "attempts", "last_error",
         "created_at", "sent_at", "acknowledged_at", "purged_at",
     }  # fmt: skip
     assert {c["name"] for c in inspect(vault.engine).get_columns("batch")} == allowed
+    # The signed envelope (its records sealed) sits apart, keyed by its batch.
+    columns = {c["name"] for c in inspect(vault.engine).get_columns("batch_envelope")}
+    assert columns == {"batch_id", "envelope"}
+
+
+def _envelopes(engine: Engine) -> dict[str, bytes]:
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT batch_id, envelope FROM batch_envelope")).all())
+
+
+def test_a_0004_vault_moves_its_envelopes_out_and_syncs_on(
+    vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    # A vault with a purged batch, an acknowledged one, a pending one and unbatched signatures,
+    # taken back to 0004, where the envelopes live in the batch rows.
+    add_signatures(7)
+    purged, acknowledged, pending = BatchCloser(vault, device_key, batch_size=3).close_all()
+    for batch_id, when in ((purged, T0), (acknowledged, T0 + timedelta(days=10))):
+        outbox.mark_sent(vault, batch_id, when)
+        outbox.mark_acknowledged(vault, batch_id, '{"receipt": 1}', when)
+    assert outbox.purge(vault, timedelta(days=7), T0 + timedelta(days=8)) == 3
+    kept = _envelopes(vault.engine)
+    assert set(kept) == {acknowledged, pending}
+    late = add_signatures(2)
+    vault.close()
+    engine = make_engine(data_dir / "vault.sqlite3")
+    try:
+        config = _config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0004")
+        assert "batch_envelope" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, envelope FROM batch ORDER BY seq")).all()
+        assert rows == [
+            (purged, None),
+            (acknowledged, kept[acknowledged]),
+            (pending, kept[pending]),
+        ]
+    finally:
+        engine.dispose()
+
+    upgraded = Vault.open(data_dir)
+    try:
+        assert current_revision(upgraded.engine) == SCHEMA_HEAD
+        assert _envelopes(upgraded.engine) == kept
+        assert "envelope" not in {c["name"] for c in inspect(upgraded.engine).get_columns("batch")}
+        fake = FakeCentral()
+        fake.devices[upgraded.device_id] = device_key.public_bytes
+        with serve(fake.app()) as url:
+            closer = BatchCloser(upgraded, device_key, batch_size=3)
+            worker = SyncWorker(upgraded, closer, CentralClient(url), SyncSettings(batch_size=3))
+            assert worker.run_once(force=True) is Outcome.DONE
+            worker.stop()
+        sent = {r.id for r in parse(kept[pending]).batch.records} | {a.id for a in late}
+        assert set(fake.records) == sent
+        assert outbox.backlog(upgraded).waiting_total == 0
+        # The round's purge took the batch acknowledged in May; the retention purge then takes
+        # the two just acknowledged (3 signatures), deletes every envelope and keeps 4 receipts.
+        with upgraded.engine.connect() as conn:
+            ids = list(conn.scalars(text("SELECT id FROM batch ORDER BY seq")))
+        assert ids[:3] == [purged, acknowledged, pending] and len(ids) == 4
+        assert set(_envelopes(upgraded.engine)) == {pending, ids[3]}
+        assert outbox.purge(upgraded, timedelta(0), datetime.now(UTC) + timedelta(days=1)) == 3
+        assert _envelopes(upgraded.engine) == {}
+        with upgraded.engine.connect() as conn:
+            receipts = conn.execute(text("SELECT receipt FROM batch WHERE receipt IS NOT NULL"))
+            assert len(receipts.all()) == 4
+    finally:
+        upgraded.close()

@@ -44,7 +44,15 @@ DEVICE_COLUMNS = {
 # tests/sync/test_vault_schema.py holds the batch table to its own exact column set.
 # kiosk_state (the volunteer's PIN hash, event, appeal) and daily_tally (counts per day, event and
 # appeal) are held to theirs by tests/vault/test_kiosk_state.py.
-TABLES = {"alembic_version", "device", "signature", "batch", "kiosk_state", "daily_tally"}
+TABLES = {
+    "alembic_version",
+    "device",
+    "signature",
+    "batch",
+    "batch_envelope",
+    "kiosk_state",
+    "daily_tally",
+}
 
 
 def _config() -> Config:
