@@ -153,9 +153,11 @@ def parse(data: bytes) -> SignedBatch:
 def _batch(doc: dict[str, Any]) -> Batch:
     _expect(doc.get("format") == FORMAT, f"body 'format' must be {FORMAT!r}")
     appeal = doc.get("appeal")
-    _expect(isinstance(appeal, dict), "'appeal' must be an object with id and version")
+    if not isinstance(appeal, dict):
+        raise BatchFormatError("'appeal' must be an object with id and version")
     records = doc.get("records")
-    _expect(isinstance(records, list), "'records' must be a list")
+    if not isinstance(records, list):
+        raise BatchFormatError("'records' must be a list")
     _expect(0 < len(records) <= MAX_RECORDS, f"'records' must hold 1 to {MAX_RECORDS} records")
     parsed = tuple(_record(r, i) for i, r in enumerate(records))
     _expect(len({r.id for r in parsed}) == len(parsed), "'records' lists a record id twice")

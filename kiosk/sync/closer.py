@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -33,6 +34,9 @@ from kiosk.sync.batch import (
 )
 from kiosk.vault import Vault
 from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 log = logging.getLogger("kiosk.sync")
 
@@ -219,16 +223,19 @@ class BatchCloser:
                         batch_id=batch.batch_id, envelope=signed.to_bytes()
                     )
                 )
-                result = s.execute(
-                    update(StoredSignature)
-                    .where(
-                        StoredSignature.id.in_([r.id for r in chunk]),
-                        # `|| ''` again: on the batch_id index, `IS NULL` would read every
-                        # pending row of the backlog for each batch instead of these by id.
-                        StoredSignature.batch_id.concat("").is_(None),
-                    )
-                    .values(batch_id=batch.batch_id)
-                    .execution_options(synchronize_session=False)
+                result = cast(
+                    "CursorResult[Any]",
+                    s.execute(
+                        update(StoredSignature)
+                        .where(
+                            StoredSignature.id.in_([r.id for r in chunk]),
+                            # `|| ''` again: on the batch_id index, `IS NULL` would read every
+                            # pending row of the backlog for each batch instead of these by id.
+                            StoredSignature.batch_id.concat("").is_(None),
+                        )
+                        .values(batch_id=batch.batch_id)
+                        .execution_options(synchronize_session=False)
+                    ),
                 )
                 if result.rowcount != len(chunk):  # cannot happen under the write lock
                     raise RuntimeError("pending signatures changed while a batch was being closed")

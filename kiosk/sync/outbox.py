@@ -11,12 +11,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.vault import Vault
 from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 log = logging.getLogger("kiosk.sync")
 
@@ -154,11 +158,15 @@ def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
         ids = list(s.scalars(due))
         if not ids:
             return 0
-        removed = s.execute(
-            delete(StoredSignature)
-            .where(StoredSignature.batch_id.in_(ids))
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        deleted = cast(
+            "CursorResult[Any]",
+            s.execute(
+                delete(StoredSignature)
+                .where(StoredSignature.batch_id.in_(ids))
+                .execution_options(synchronize_session=False)
+            ),
+        )
+        removed = deleted.rowcount
         s.execute(
             delete(BatchEnvelope)
             .where(BatchEnvelope.batch_id.in_(ids))
