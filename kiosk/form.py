@@ -150,7 +150,10 @@ _INVISIBLE = dict.fromkeys(
 )  # fmt: skip
 # Only real spaces (and tab) are collapsed. Python's str.isspace() also counts the control
 # characters U+001C-U+001F and U+0085, which must reach validation and be refused.
-_SPACE_CHARS = " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SPACE_CHARS = (
+    " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u202f\u205f\u3000"
+)
 _SPACES = re.compile(f"[{_SPACE_CHARS}]+")
 _POSTCODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]*$")
 

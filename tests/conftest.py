@@ -7,18 +7,18 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTEST_QT_API", "pyside6")
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
+import pytest
+from hypothesis import settings
 
-from kiosk.appeal import Appeal, load_bundled_appeal  # noqa: E402
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey  # noqa: E402
-from kiosk.record import SignatureRecord, open_record  # noqa: E402
-from kiosk.signing import SignatureDesk  # noqa: E402
-from kiosk.vault import Vault  # noqa: E402
-from kiosk.vault.models import StoredSignature  # noqa: E402
+from kiosk.appeal import Appeal, load_bundled_appeal
+from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
+from kiosk.record import SignatureRecord, open_record
+from kiosk.signing import SignatureDesk
+from kiosk.vault import Vault
+from kiosk.vault.models import StoredSignature
 
 settings.register_profile("ci", max_examples=300, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)

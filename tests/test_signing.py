@@ -71,7 +71,9 @@ def test_row_outside_the_seal_holds_only_the_hour(
     assert record.signed_at == moment
 
 
-def test_sequence_numbers_count_up_from_one(desk: SignatureDesk, vault: Vault, appeal: Appeal) -> None:
+def test_sequence_numbers_count_up_from_one(
+    desk: SignatureDesk, vault: Vault, appeal: Appeal
+) -> None:
     for _ in range(3):
         _submit(desk, appeal)
     assert [r.device_seq for r in vault.signatures()] == [1, 2, 3]
