@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
 from kiosk.ui.look import apply_look
@@ -18,10 +18,24 @@ from kiosk.ui.window import KioskWindow
 if TYPE_CHECKING:
     from kiosk.appeal import Appeal
 
-__all__ = ["WINDOWED_SIZE", "Desks", "Start", "application", "run_kiosk"]
+__all__ = ["WINDOWED_SIZE", "Desks", "Start", "application", "run_kiosk", "windowed_size"]
 
 WINDOWED_SIZE = (1280, 800)
+FRAME_ALLOWANCE = 48  # a title bar and borders, which the window manager adds outside the size
+HEADLESS_PLATFORMS = ("offscreen", "minimal")  # their screen is nominal (offscreen: 800x800)
 START_AT_THE_LATEST_MS = 3000  # after the event loop starts, painted or not
+
+
+def windowed_size(window: QWidget) -> QSize:
+    """The demo's window: 1280x800, or less where the screen (without its panels) is smaller,
+    so that the bottom of the appeal screen, the Sign button and the sync corner, is on it."""
+    width, height = WINDOWED_SIZE
+    screen = window.screen()
+    if screen is not None and QApplication.platformName() not in HEADLESS_PLATFORMS:
+        available = screen.availableGeometry()
+        width = min(width, available.width())
+        height = min(height, available.height() - FRAME_ALLOWANCE)
+    return QSize(width, height)
 
 
 def run_kiosk(
@@ -105,7 +119,7 @@ def run_kiosk(
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         window.showFullScreen()
     else:
-        window.resize(*WINDOWED_SIZE)
+        window.resize(windowed_size(window))
         window.show()
     try:
         code = app.exec()

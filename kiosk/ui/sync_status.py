@@ -87,6 +87,8 @@ def install(appeal_screen: QWidget, board: StatusBoard) -> SyncCornerLabel:
     relay = SyncStatusRelay(board, parent=appeal_screen)
     label = SyncCornerLabel(relay, parent=appeal_screen)
     label.show_status(board.current)
+    # In line with the bottom bar's text, and clear of the window's edge.
+    label.setContentsMargins(32, 0, 32, 8)
     layout = appeal_screen.layout()
     if layout is not None:
         layout.addWidget(label)

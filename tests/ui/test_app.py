@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.ui.app import WINDOWED_SIZE, application
 from kiosk.ui.look import IMAGE_PREFIX, load_stylesheet
@@ -217,3 +217,20 @@ def test_the_appeal_is_painted_before_the_database_and_network_libraries_load(
     assert not {"sqlalchemy", "alembic", "httpx", "fastapi", "uvicorn"} & loaded
     # And then the rest started: the demo's own server, and this kiosk enrolled with it.
     assert "kiosk: demo central server at http://127.0.0.1:" in child.stderr
+
+
+def test_the_demo_window_fits_a_smaller_screen(
+    qapp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The offscreen platform's nominal screen is 800x800; taken as a real screen (as on a small
+    # laptop), the window keeps its bottom, the Sign button and the sync corner, on it.
+    from kiosk.ui import app as app_module
+
+    window = QWidget()
+    available = window.screen().availableGeometry()
+    assert app_module.windowed_size(window).toTuple() == WINDOWED_SIZE  # headless: as designed
+    monkeypatch.setattr(app_module.QApplication, "platformName", staticmethod(lambda: "xcb"))
+    fitted = app_module.windowed_size(window)
+    assert fitted.width() == min(WINDOWED_SIZE[0], available.width())
+    assert fitted.height() == min(WINDOWED_SIZE[1], available.height() - app_module.FRAME_ALLOWANCE)
+    assert fitted.height() < WINDOWED_SIZE[1]
