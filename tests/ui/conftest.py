@@ -153,19 +153,38 @@ def make_window(
         with_desk: SignatureDesk | None = None,
     ) -> KioskWindow:
         window = KioskWindow(with_desk or desk, demo_key, thanks_seconds=thanks_seconds)
-        qtbot.addWidget(window)
         made.append(window)
-        window.resize(*size)
-        with qtbot.waitExposed(window):
-            window.show()
-        with qtbot.waitActive(window):
-            window.activateWindow()
-        return window
+        return show_window(qtbot, window, size=size)
 
     yield make
+    release_windows(qapp, made)
+
+
+def show_window(
+    qtbot: QtBot,
+    window: KioskWindow,
+    *,
+    size: tuple[int, int] = LANDSCAPE,
+    before_close: Callable[[KioskWindow], None] | None = None,
+) -> KioskWindow:
+    """Hand a kiosk window to pytest-qt, size it, show it and wait until it is active."""
+    if before_close is None:
+        qtbot.addWidget(window)
+    else:
+        qtbot.addWidget(window, before_close_func=before_close)
+    window.resize(*size)
+    with qtbot.waitExposed(window):
+        window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    return window
+
+
+def release_windows(qapp: QApplication, windows: list[KioskWindow]) -> None:
+    """After a test: the clipboard empty, and no window's language or look outlives it (the
+    windows themselves go later, from the event loop)."""
     QApplication.clipboard().clear()
-    # The window goes later, from the event loop; its language and look must not outlive the test.
-    for window in made:
+    for window in windows:
         if shiboken6.isValid(window):
             window.languages.release()
     apply_look(qapp)

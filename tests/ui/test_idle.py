@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import shiboken6
-from conftest import LANDSCAPE, STORED, Supporter
+from conftest import STORED, Supporter, show_window
 from pytestqt.qtbot import QtBot
 from test_wipe import assert_no_trace, assert_nothing_to_undo, copy_email_to_clipboard
 
@@ -39,13 +39,7 @@ def idle_window(
         window = KioskWindow(
             desk, None, thanks_seconds=60, idle_seconds=IDLE, idle_countdown_seconds=COUNTDOWN
         )
-        qtbot.addWidget(window)
-        window.resize(*LANDSCAPE)
-        with qtbot.waitExposed(window):
-            window.show()
-        with qtbot.waitActive(window):
-            window.activateWindow()
-        return window
+        return show_window(qtbot, window)
 
     yield make
     qapp.setCursorFlashTime(flash)

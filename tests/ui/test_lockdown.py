@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LANDSCAPE, Supporter
+from conftest import Supporter, show_window
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt, QUrl
@@ -33,13 +33,7 @@ def kiosk_window(
     def make(*, locked: bool) -> KioskWindow:
         window = KioskWindow(desk, None, thanks_seconds=60, locked=locked)
         # pytest-qt closes its widgets after the test; a locked window would refuse.
-        qtbot.addWidget(window, before_close_func=lambda w: w.allow_exit())
-        window.resize(*LANDSCAPE)
-        with qtbot.waitExposed(window):
-            window.show()
-        with qtbot.waitActive(window):
-            window.activateWindow()
-        return window
+        return show_window(qtbot, window, before_close=lambda w: w.allow_exit())
 
     yield make
     QApplication.clipboard().clear()

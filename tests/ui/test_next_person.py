@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
-from conftest import LANDSCAPE, Supporter
+from conftest import Supporter, release_windows, show_window
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, QTimer
@@ -41,19 +41,11 @@ def make_idle_window(
             idle_seconds=IDLE,
             idle_countdown_seconds=COUNTDOWN,
         )
-        qtbot.addWidget(window)
         made.append(window)
-        window.resize(*LANDSCAPE)
-        with qtbot.waitExposed(window):
-            window.show()
-        with qtbot.waitActive(window):
-            window.activateWindow()
-        return window
+        return show_window(qtbot, window)
 
     yield make
-    for window in made:
-        window.languages.release()
-    apply_look(qapp)
+    release_windows(qapp, made)
 
 
 @pytest.fixture

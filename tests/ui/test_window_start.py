@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
-import shiboken6
-from conftest import LANDSCAPE, Supporter
+from conftest import Supporter, release_windows, show_window
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QLabel
@@ -34,21 +33,11 @@ def starting_window(
 
     def make() -> KioskWindow:
         window = KioskWindow(None, appeal=appeal, thanks_seconds=60)
-        qtbot.addWidget(window)
         made.append(window)
-        window.resize(*LANDSCAPE)
-        with qtbot.waitExposed(window):
-            window.show()
-        with qtbot.waitActive(window):
-            window.activateWindow()
-        return window
+        return show_window(qtbot, window)
 
     yield make
-    QApplication.clipboard().clear()
-    for window in made:
-        if shiboken6.isValid(window):
-            window.languages.release()
-    apply_look(qapp)
+    release_windows(qapp, made)
 
 
 def counter(window: KioskWindow) -> str:
