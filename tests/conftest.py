@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -23,6 +24,19 @@ from kiosk.vault.models import StoredSignature
 settings.register_profile("ci", max_examples=300, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+@pytest.fixture(autouse=True)
+def _restore_kiosk_logging() -> Iterator[None]:
+    """main() points the 'kiosk' logger at a file in the data directory; undo that afterwards."""
+    logger = logging.getLogger("kiosk")
+    before, level = list(logger.handlers), logger.level
+    yield
+    for handler in logger.handlers:
+        if handler not in before:
+            handler.close()
+    logger.handlers[:] = before
+    logger.setLevel(level)
 
 
 @pytest.fixture(scope="session")

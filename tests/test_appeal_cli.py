@@ -3,14 +3,13 @@ it was probably meant to be, exit status 2, no traceback, and no window."""
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
-from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from cli_output import one_error_line
 
 from kiosk import cli
 
@@ -18,31 +17,11 @@ KIOSK = Path(sys.executable).with_name("kiosk")
 BUNDLED = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")
 
 
-@pytest.fixture(autouse=True)
-def _restore_kiosk_logging() -> Iterator[None]:
-    """main() points the 'kiosk' logger at a file in the data directory; undo that afterwards."""
-    logger = logging.getLogger("kiosk")
-    before, level = list(logger.handlers), logger.level
-    yield
-    for handler in logger.handlers:
-        if handler not in before:
-            handler.close()
-    logger.handlers[:] = before
-    logger.setLevel(level)
-
-
 def _misspelt(tmp_path: Path, old: str, new: str) -> Path:
     assert BUNDLED.count(old) == 1, old
     path = tmp_path / "my-appeal.toml"
     path.write_text(BUNDLED.replace(old, new), encoding="utf-8")
     return path
-
-
-def _one_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    return lines[0]
 
 
 def test_a_misspelt_goal_stops_the_installed_command(tmp_path: Path) -> None:
@@ -57,7 +36,7 @@ def test_a_misspelt_goal_stops_the_installed_command(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stdout == ""
-    assert _one_line(result.stderr) == (
+    assert one_error_line(result.stderr) == (
         f"kiosk: {appeal}: field 'gaol': is not a key an appeal file has; did you mean 'goal'?"
     )
 
@@ -89,4 +68,4 @@ def test_a_misspelt_key_in_a_table_stops_the_kiosk(
     out, err = capsys.readouterr()
     assert code == 2
     assert out == ""
-    assert _one_line(err) == f"kiosk: {appeal}: {message}"
+    assert one_error_line(err) == f"kiosk: {appeal}: {message}"

@@ -4,40 +4,18 @@ saying which and what to do, exit status 2, no traceback, and nothing installed.
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_output import one_error_line
 
 from kiosk import cli, keys
 from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
 
 KIOSK = Path(sys.executable).with_name("kiosk")
 FRESH_COPY = "Ask your coordinator for a fresh copy of the campaign public key."
-
-
-@pytest.fixture(autouse=True)
-def _restore_kiosk_logging() -> Iterator[None]:
-    """main() points the 'kiosk' logger at a file in the data directory; undo that afterwards."""
-    logger = logging.getLogger("kiosk")
-    before, level = list(logger.handlers), logger.level
-    yield
-    for handler in logger.handlers:
-        if handler not in before:
-            handler.close()
-    logger.handlers[:] = before
-    logger.setLevel(level)
-
-
-def _one_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("kiosk: ")
-    return lines[0]
 
 
 def _flip_in_x25519_key(pem: bytes) -> bytes:
@@ -52,7 +30,7 @@ def _run(capsys: pytest.CaptureFixture[str], data_dir: Path, key_file: Path) -> 
     out, err = capsys.readouterr()
     assert code == 2
     assert out == ""
-    return _one_line(err)
+    return one_error_line(err)
 
 
 @pytest.mark.parametrize(
@@ -156,6 +134,6 @@ def test_a_damaged_key_from_the_installed_command(
         cwd="/",
     )
     assert result.returncode == 2
-    line = _one_line(result.stderr)
+    line = one_error_line(result.stderr)
     assert line.startswith(f"kiosk: {key_file} is damaged")
     assert line.endswith(FRESH_COPY)

@@ -5,7 +5,6 @@ never a traceback; keygen writes a usable key pair and refuses what would lose o
 from __future__ import annotations
 
 import ctypes
-import logging
 import os
 import stat
 import subprocess
@@ -21,19 +20,6 @@ from kiosk.vault import VAULT_FILE
 
 KIOSK = Path(sys.executable).with_name("kiosk")
 PASSPHRASE = "several unrelated words here"
-
-
-@pytest.fixture(autouse=True)
-def _restore_kiosk_logging() -> Iterator[None]:
-    """main() points the 'kiosk' logger at a file in the data directory; undo that afterwards."""
-    logger = logging.getLogger("kiosk")
-    before, level = list(logger.handlers), logger.level
-    yield
-    for handler in logger.handlers:
-        if handler not in before:
-            handler.close()
-    logger.handlers[:] = before
-    logger.setLevel(level)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_output import one_error_line
 from sqlalchemy import Engine
 
 from kiosk import keys
@@ -208,14 +209,6 @@ def test_enroll_valid_for_parses(central: Any) -> None:
 # --- the campaign private key: each problem told apart, before the passphrase where it can be ---
 
 
-def _one_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("kiosk: ")
-    return lines[0]
-
-
 def _flip_in_encrypted_key(pem: bytes, block: int) -> bytes:
     """One base64 character changed inside a block's encrypted key (not its DER structure)."""
     starts = [i for i in range(len(pem)) if pem.startswith(b"-----BEGIN ENCRYPTED", i)]
@@ -254,7 +247,7 @@ def test_export_with_a_damaged_key_file_says_so(
     key_file.write_bytes(damage(key_file.read_bytes()))
     out = tmp_path / "signatures.csv"
     assert central("export", "--out", out) == 2
-    line = _one_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert line.startswith(f"kiosk: {key_file} {message}")
     assert "passphrase does not open" not in line
     assert not out.exists()
@@ -265,7 +258,7 @@ def test_export_with_the_wrong_passphrase_says_only_that(
 ) -> None:
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "not the passphrase at all")
     assert central("export", "--out", tmp_path / "signatures.csv") == 2
-    line = _one_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     key_file = tmp_path / "central" / keys.PRIVATE_KEY_FILE
     assert line.startswith(
         f"kiosk: The passphrase does not open {key_file}. Check it and try again."
@@ -302,7 +295,7 @@ def test_export_with_the_wrong_kind_of_file_says_so_before_asking_for_a_passphra
     wrong = tmp_path / "some-file.pem"
     wrong.write_bytes(contents(campaign.public_key_pem.encode("ascii")))
     assert central("export", "--key", wrong, "--out", tmp_path / "signatures.csv") == 2
-    assert _one_line(capsys.readouterr().err) == f"kiosk: {wrong} {message}"
+    assert one_error_line(capsys.readouterr().err) == f"kiosk: {wrong} {message}"
 
 
 def test_export_with_another_campaigns_key_says_so_before_asking_for_a_passphrase(
@@ -317,7 +310,7 @@ def test_export_with_another_campaigns_key_says_so_before_asking_for_a_passphras
     other_file.write_bytes(other.to_pem(PASSPHRASE, scrypt_n=2**14))
     monkeypatch.delenv("KIOSK_KEY_PASSPHRASE")
     assert central("export", "--key", other_file, "--out", tmp_path / "signatures.csv") == 2
-    line = _one_line(capsys.readouterr().err)
+    line = one_error_line(capsys.readouterr().err)
     assert line.startswith(
         f"kiosk: {other_file} is the private key of campaign {other.public_key().fingerprint}, "
         f"but this server collects for campaign {campaign.key_fingerprint}"

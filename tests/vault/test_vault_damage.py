@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cli_output import one_error_line
 from sqlalchemy.exc import OperationalError
 
 from kiosk.vault import VAULT_FILE, NewSignature, Vault, VaultError, state
@@ -44,14 +45,6 @@ def _export_batches(data_dir: Path, tmp_path: Path) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
-def _one_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("kiosk: ")
-    return lines[0]
-
-
 def _says_damaged(line: str, data_dir: Path, reason: str) -> None:
     assert f"The signature store {data_dir / VAULT_FILE} is damaged ({reason})" in line
     assert "did not change it" in line
@@ -76,7 +69,7 @@ def test_a_file_that_is_not_a_database_is_damaged_and_left_alone(
     (data_dir / VAULT_FILE).write_bytes(damaged)
     code, out, err = _export_batches(data_dir, tmp_path)
     assert code == 2 and out == ""
-    _says_damaged(_one_line(err), data_dir, "file is not a database")
+    _says_damaged(one_error_line(err), data_dir, "file is not a database")
     assert (data_dir / VAULT_FILE).read_bytes() == damaged
 
 
@@ -86,7 +79,7 @@ def test_a_cut_short_vault_is_damaged_and_left_alone(data_dir: Path, tmp_path: P
     (data_dir / VAULT_FILE).write_bytes(whole[: len(whole) // 2])
     code, out, err = _export_batches(data_dir, tmp_path)
     assert code == 2 and out == ""
-    _says_damaged(_one_line(err), data_dir, "database disk image is malformed")
+    _says_damaged(one_error_line(err), data_dir, "database disk image is malformed")
     assert (data_dir / VAULT_FILE).read_bytes() == whole[: len(whole) // 2]
 
 
@@ -97,7 +90,7 @@ def test_a_vault_that_cannot_be_opened_is_not_called_damaged(
     # something the person at the kiosk can look into.
     (data_dir / VAULT_FILE).mkdir()
     code, out, err = _export_batches(data_dir, tmp_path)
-    line = _one_line(err)
+    line = one_error_line(err)
     assert code == 2 and out == ""
     assert line == (
         f"kiosk: The signature store {data_dir / VAULT_FILE} cannot be opened (unable to open "
