@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     logs.setup(settings.data_dir)
     appeal = _appeal(settings)
     if args.demo:
+        # Before the demo key is made (a deliberate half-second of scrypt) and announced. A
+        # campaign key handed to `kiosk run` is installed first, so it is kept all the same.
+        _require_display()
         demo = keys.ensure_demo_campaign(settings.data_dir)
         key = demo.public_key
         print(
@@ -66,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         key = _campaign_key(settings.data_dir, args.campaign_key)
-    _require_display()
+        _require_display()
 
     from kiosk.ui.app import run_kiosk
     from kiosk.ui.keyboard import use_on_screen_keyboard

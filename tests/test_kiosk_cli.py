@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from cli_output import one_error_line
 
 from kiosk import cli, keys
 from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
@@ -51,14 +52,6 @@ def bad_appeal(tmp_path: Path) -> Path:
     path = tmp_path / "broken-appeal.toml"
     path.write_text('format = 1\nid = "Not An Id"\n', encoding="utf-8")
     return path
-
-
-def _one_line_error(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("kiosk: ")
-    return lines[0]
 
 
 Run = Callable[..., tuple[int, str, str]]
@@ -127,7 +120,7 @@ def test_installed_command_exists() -> None:
 @pytest.mark.parametrize("command", ["run", "demo"])
 def test_malformed_appeal(main: Run, tmp_path: Path, bad_appeal: Path, command: str) -> None:
     code, out, err = main([command, "--data-dir", str(tmp_path / "d"), "--appeal", str(bad_appeal)])
-    line = _one_line_error(err)
+    line = one_error_line(err)
     assert code == 2
     assert line.startswith(f"kiosk: {bad_appeal}: field 'id': ")
     assert "lower-case letters, digits and hyphens" in line
@@ -138,7 +131,7 @@ def test_malformed_appeal_from_the_installed_command(tmp_path: Path, bad_appeal:
     args = ["demo", "--data-dir", str(tmp_path / "d"), "--appeal", str(bad_appeal)]
     code, out, err = _subprocess(args)
     assert code == 2
-    assert _one_line_error(err).startswith(f"kiosk: {bad_appeal}: field 'id': ")
+    assert one_error_line(err).startswith(f"kiosk: {bad_appeal}: field 'id': ")
     assert out == ""
 
 
@@ -146,13 +139,13 @@ def test_missing_appeal_file(main: Run, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.toml"
     code, _, err = main(["demo", "--data-dir", str(tmp_path / "d"), "--appeal", str(missing)])
     assert code == 2
-    assert _one_line_error(err) == f"kiosk: {missing}: the file does not exist"
+    assert one_error_line(err) == f"kiosk: {missing}: the file does not exist"
 
 
 def test_missing_campaign_key(run: Run, tmp_path: Path) -> None:
     data_dir = tmp_path / "d"
     code, _, err = run(["run", "--data-dir", str(data_dir)])
-    line = _one_line_error(err)
+    line = one_error_line(err)
     assert code == 2
     assert line.startswith(f"kiosk: No campaign key at {data_dir / keys.PUBLIC_KEY_FILE}.")
     assert "--campaign-key FILE" in line and "kiosk demo" in line
@@ -163,7 +156,7 @@ def test_missing_campaign_key_file_given(main: Run, tmp_path: Path) -> None:
     missing = tmp_path / "campaign-public.pem"
     code, _, err = main(["run", "--data-dir", str(tmp_path / "d"), "--campaign-key", str(missing)])
     assert code == 2
-    assert _one_line_error(err).startswith(f"kiosk: No campaign key at {missing}.")
+    assert one_error_line(err).startswith(f"kiosk: No campaign key at {missing}.")
 
 
 def test_private_key_given_as_campaign_key(
@@ -172,7 +165,7 @@ def test_private_key_given_as_campaign_key(
     data_dir = tmp_path / "d"
     args = ["run", "--data-dir", str(data_dir), "--campaign-key", str(private_key_file)]
     code, _, err = run(args)
-    line = _one_line_error(err)
+    line = one_error_line(err)
     assert code == 2
     assert line.startswith(f"kiosk: {private_key_file} is not a campaign public key")
     assert "but the campaign's private key, which must never be copied to a kiosk" in line
@@ -187,16 +180,17 @@ def test_damaged_installed_key(main: Run, tmp_path: Path, public_key_file: Path)
     (data_dir / keys.PUBLIC_KEY_FILE).write_bytes(pem[: len(pem) // 2])
     code, _, err = main(["run", "--data-dir", str(data_dir)])
     assert code == 2
-    assert "is damaged" in _one_line_error(err)
+    assert "is damaged" in one_error_line(err)
 
 
 def test_no_display(headless_env: dict[str, str], run: Run, tmp_path: Path) -> None:
-    code, _, err = run(["demo", "--data-dir", str(tmp_path / "d")], env=headless_env)
-    # The demo prints its notice first; the failure is the last line, and the only error.
+    data_dir = tmp_path / "d"
+    code, _, err = run(["demo", "--data-dir", str(data_dir)], env=headless_env)
+    # Said before the demo key is made and announced: the one line.
     assert code == 2
-    assert "Traceback" not in err
-    last = err.strip().splitlines()[-1]
+    last = one_error_line(err)
     assert last.startswith("kiosk: no display found")
+    assert not list(data_dir.rglob("*.pem"))
     assert "QT_QPA_PLATFORM=offscreen" in last and "xvfb-run" in last
     assert "qt.qpa" not in err and "Could not load the Qt platform plugin" not in err
 
@@ -208,13 +202,13 @@ def test_campaign_key_is_installed_before_the_display_check(
     args = ["run", "--data-dir", str(data_dir), "--campaign-key", str(public_key_file)]
     code, _, err = run(args, env=headless_env)
     assert code == 2
-    assert _one_line_error(err).startswith("kiosk: no display found")
+    assert one_error_line(err).startswith("kiosk: no display found")
     installed = CampaignPublicKey.from_pem((data_dir / keys.PUBLIC_KEY_FILE).read_bytes(), "k")
     assert installed.to_pem() == public_key_file.read_bytes()
     # Next time the handed-over file is not needed.
     code, _, err = run(["run", "--data-dir", str(data_dir)], env=headless_env)
     assert code == 2
-    assert _one_line_error(err).startswith("kiosk: no display found")
+    assert one_error_line(err).startswith("kiosk: no display found")
 
 
 def test_data_dir_that_is_a_file(main: Run, tmp_path: Path) -> None:
@@ -222,7 +216,7 @@ def test_data_dir_that_is_a_file(main: Run, tmp_path: Path) -> None:
     not_a_dir.write_text("x")
     code, _, err = main(["demo", "--data-dir", str(not_a_dir)])
     assert code == 2
-    line = _one_line_error(err)
+    line = one_error_line(err)
     assert line.startswith(f"kiosk: The data directory {not_a_dir} cannot be written")
     assert "--data-dir" in line
 
@@ -242,7 +236,7 @@ def test_read_only_data_dir(read_only_data_dir: Path, command: str) -> None:
     code, out, err = _subprocess(
         [command, "--data-dir", str(read_only_data_dir)], unprivileged=True
     )
-    line = _one_line_error(err)
+    line = one_error_line(err)
     assert code == 2
     assert line.startswith(f"kiosk: The data directory {read_only_data_dir} cannot be written")
     assert "Permission denied" in line and "--data-dir" in line
@@ -276,7 +270,7 @@ def test_a_vault_that_cannot_be_opened_after_the_window_showed(
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     args = ["run", "--data-dir", str(data_dir), "--campaign-key", str(public_key_file)]
     code, out, err = _subprocess([*args, "--quit-after-shown"], env=env)
-    line = _one_line_error(err)
+    line = one_error_line(err)
     assert code == 2 and out == ""
     assert line.startswith(f"kiosk: The signature store {data_dir / VAULT_FILE} ")
     assert (data_dir / VAULT_FILE).read_bytes() == damaged
@@ -325,7 +319,7 @@ def test_keygen_refuses_to_overwrite(run: Run, tmp_path: Path) -> None:
     args = ["keygen", "--out", str(out_dir), "--passphrase-file"]
     code, _, err = run([*args, str(_passphrase_file(tmp_path, PASSPHRASE))])
     assert code == 2
-    assert _one_line_error(err).startswith(f"kiosk: {existing} already exists.")
+    assert one_error_line(err).startswith(f"kiosk: {existing} already exists.")
     assert existing.read_bytes() == b"the only copy of last year's key"
     assert not (out_dir / keys.PUBLIC_KEY_FILE).exists()
 
@@ -336,7 +330,7 @@ def test_keygen_rejects_short_passphrases(main: Run, tmp_path: Path, passphrase:
     args = ["keygen", "--out", str(out_dir), "--passphrase-file"]
     code, _, err = main([*args, str(_passphrase_file(tmp_path, passphrase))])
     assert code == 2
-    line = _one_line_error(err)
+    line = one_error_line(err)
     assert f"the passphrase is {len(passphrase)} characters; use at least 12" in line
     assert "Nothing was written" in line
     assert not out_dir.exists()
@@ -348,7 +342,7 @@ def test_keygen_without_a_passphrase_source(
     monkeypatch.delenv(cli.PASSPHRASE_ENV, raising=False)
     code, _, err = _subprocess(["keygen", "--out", str(tmp_path / "keys")], env=dict(os.environ))
     assert code == 2
-    assert "--passphrase-file" in _one_line_error(err)
+    assert "--passphrase-file" in one_error_line(err)
     assert not (tmp_path / "keys").exists()
 
 
@@ -364,14 +358,14 @@ def test_keygen_unreadable_passphrase_file(main: Run, tmp_path: Path) -> None:
     missing = tmp_path / "no-such-file"
     code, _, err = main(["keygen", "--out", str(tmp_path / "k"), "--passphrase-file", str(missing)])
     assert code == 2
-    assert _one_line_error(err).startswith(f"kiosk: cannot read the passphrase file {missing}")
+    assert one_error_line(err).startswith(f"kiosk: cannot read the passphrase file {missing}")
 
 
 def test_installed_keygen_rejects_a_short_passphrase(tmp_path: Path) -> None:
     args = ["keygen", "--out", str(tmp_path / "keys"), "--passphrase-file"]
     code, _, err = _subprocess([*args, str(_passphrase_file(tmp_path, "too short"))])
     assert code == 2
-    assert "use at least 12" in _one_line_error(err)
+    assert "use at least 12" in one_error_line(err)
     assert not (tmp_path / "keys").exists()
 
 
