@@ -3,17 +3,14 @@ it was probably meant to be, exit status 2, no traceback, and no window."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from cli_output import one_error_line
+from cli_output import one_error_line, run_kiosk
 
 from kiosk import cli
 
-KIOSK = Path(sys.executable).with_name("kiosk")
 BUNDLED = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")
 
 
@@ -26,13 +23,8 @@ def _misspelt(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_a_misspelt_goal_stops_the_installed_command(tmp_path: Path) -> None:
     appeal = _misspelt(tmp_path, "# goal = 100000\n", "gaol = 100000\n")
-    result = subprocess.run(
-        [str(KIOSK), "demo", "--data-dir", str(tmp_path / "d"), "--appeal", str(appeal)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        cwd="/",
+    result = run_kiosk(
+        ["demo", "--data-dir", str(tmp_path / "d"), "--appeal", str(appeal)], timeout=60
     )
     assert result.returncode == 2
     assert result.stdout == ""

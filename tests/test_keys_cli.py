@@ -4,17 +4,14 @@ saying which and what to do, exit status 2, no traceback, and nothing installed.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from cli_output import one_error_line
+from cli_output import one_error_line, run_kiosk
 
 from kiosk import cli, keys
 from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
 
-KIOSK = Path(sys.executable).with_name("kiosk")
 FRESH_COPY = "Ask your coordinator for a fresh copy of the campaign public key."
 
 
@@ -125,14 +122,7 @@ def test_a_damaged_key_from_the_installed_command(
     key_file = tmp_path / "campaign-public.pem"
     key_file.write_bytes(_flip_in_x25519_key(campaign_public_key.to_pem()))
     args = ["run", "--data-dir", str(tmp_path / "kiosk"), "--campaign-key", str(key_file)]
-    result = subprocess.run(
-        [str(KIOSK), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        cwd="/",
-    )
+    result = run_kiosk(args, timeout=60)
     assert result.returncode == 2
     line = one_error_line(result.stderr)
     assert line.startswith(f"kiosk: {key_file} is damaged")

@@ -13,13 +13,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from cli_output import one_error_line
+from cli_output import KIOSK, one_error_line, run_kiosk
 
 from kiosk import cli, keys
 from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
 from kiosk.vault import VAULT_FILE
 
-KIOSK = Path(sys.executable).with_name("kiosk")
 PASSPHRASE = "several unrelated words here"
 
 
@@ -83,16 +82,7 @@ def _subprocess(
     args: list[str], *, env: dict[str, str] | None = None, unprivileged: bool = False
 ) -> tuple[int, str, str]:
     preexec = _drop_root_file_powers if unprivileged and os.geteuid() == 0 else None
-    result = subprocess.run(
-        [str(KIOSK), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        preexec_fn=preexec,
-        cwd="/",
-    )
+    result = run_kiosk(args, env=env, preexec_fn=preexec)
     return result.returncode, result.stdout, result.stderr
 
 

@@ -4,19 +4,15 @@ the kiosk may not open is not called damaged. From the `kiosk` command: one line
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import uuid
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from cli_output import one_error_line
+from cli_output import one_error_line, run_kiosk
 from sqlalchemy.exc import OperationalError
 
 from kiosk.vault import VAULT_FILE, NewSignature, Vault, VaultError, state
-
-KIOSK = Path(sys.executable).with_name("kiosk")
 
 
 def _new() -> NewSignature:
@@ -34,14 +30,7 @@ def _export_batches(data_dir: Path, tmp_path: Path) -> tuple[int, str, str]:
     """`kiosk export-batches`, as a volunteer would run it: it opens the vault first."""
     usb = tmp_path / "usb"
     usb.mkdir()
-    result = subprocess.run(
-        [str(KIOSK), "export-batches", str(usb), "--data-dir", str(data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        cwd="/",
-    )
+    result = run_kiosk(["export-batches", str(usb), "--data-dir", str(data_dir)])
     return result.returncode, result.stdout, result.stderr
 
 
