@@ -34,11 +34,11 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from kiosk.crypto import CampaignPrivateKey
+from kiosk.crypto.campaign_key import CampaignPrivateKey
 
 GOAL_SECONDS = 1.0
 
-# The console script is `from kiosk.cli import main; sys.exit(main())`. This is the same, plus
+# The console script is `from kiosk.cli.main import main; sys.exit(main())`. This is the same, plus
 # wrappers that print when the appeal screen's first-paint filter fires and when the window gets
 # its desk. (`kiosk run` and `kiosk demo` import kiosk.ui.app before their window anyway.)
 KIOSK = textwrap.dedent(
@@ -57,7 +57,7 @@ KIOSK = textwrap.dedent(
         _attach(self, desk)
         print(f"signing {time.time():.6f}", flush=True)
     _app.KioskWindow.attach_desk = _attached
-    from kiosk.cli import main
+    from kiosk.cli.main import main
     sys.argv[0] = "kiosk"
     sys.exit(main())
     """

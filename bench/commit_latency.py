@@ -27,11 +27,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.appeal import load_bundled_appeal
-from kiosk.crypto import CampaignPrivateKey, record_binding, seal
-from kiosk.form import Submission, validate
-from kiosk.record import SignatureRecord
-from kiosk.signing import SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.crypto.seal import record_binding, seal
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import load_bundled_appeal
+from kiosk.petition.form import Submission, validate
+from kiosk.petition.record import SignatureRecord
 from kiosk.vault import Vault
 
 GOAL_RATIO = 2.0

@@ -29,10 +29,11 @@ from drive import sign_once
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.appeal import load_bundled_appeal
-from kiosk.crypto import CampaignPrivateKey, DeviceKey
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import load_bundled_appeal
 from kiosk.settings import Settings, SyncSettings
-from kiosk.signing import SignatureDesk
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.worker import SyncWorker

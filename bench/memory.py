@@ -28,9 +28,9 @@ from drive import sign_once
 
 from PySide6.QtCore import QCoreApplication, QEvent
 
-from kiosk.appeal import load_bundled_appeal
-from kiosk.crypto import CampaignPrivateKey
-from kiosk.signing import SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import load_bundled_appeal
 from kiosk.ui.app import application
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault

@@ -51,8 +51,6 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from kiosk import keys
-from kiosk.appeal import DEFAULT_APPEAL, load_bundled_appeal
 from kiosk.central.api import create_app
 from kiosk.central.campaign import create_campaign
 from kiosk.central.db import open_database
@@ -62,12 +60,16 @@ from kiosk.central.export import export
 from kiosk.central.ingest import ingest
 from kiosk.central.models import StoredRecord
 from kiosk.central.server import ServerThread
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey, DeviceKey, sha256_hex
-from kiosk.form import validate
-from kiosk.record import SignatureRecord
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.crypto.digest import sha256_hex
+from kiosk.desks.signing import SignatureDesk
+from kiosk.files import keys
+from kiosk.petition.appeal import DEFAULT_APPEAL, load_bundled_appeal
+from kiosk.petition.form import validate
+from kiosk.petition.record import SignatureRecord
+from kiosk.protocol import batch as batch_format
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
-from kiosk.sync import batch as batch_format
 from kiosk.sync import outbox
 from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import enrol

@@ -31,7 +31,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class SyncSettings:
-    # Signatures per batch (at most kiosk.sync.batch.MAX_RECORDS); a batch of large records
+    # Signatures per batch (at most kiosk.protocol.batch.MAX_RECORDS); a batch of large records
     # closes sooner, at kiosk.sync.closer.MAX_BATCH_BYTES. A backlog goes up in few requests.
     batch_size: int = 1000
     batch_max_age: timedelta = timedelta(minutes=10)  # a batch closes when its first is this old

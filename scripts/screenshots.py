@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin import AdminDesk
-from kiosk.appeal import load_bundled_appeal
-from kiosk.crypto import CampaignPrivateKey
-from kiosk.pin import PinGuard
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.desks.admin import AdminDesk
+from kiosk.desks.pin import PinGuard
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import load_bundled_appeal
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.admin import install_admin
 from kiosk.ui.app import application

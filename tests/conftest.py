@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from kiosk.appeal import Appeal, load_bundled_appeal
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
-from kiosk.record import SignatureRecord, open_record
-from kiosk.signing import SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal, load_bundled_appeal
+from kiosk.petition.record import SignatureRecord, open_record
 from kiosk.vault import Vault
 from kiosk.vault.models import StoredSignature
 

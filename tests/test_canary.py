@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk import logs
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPublicKey
-from kiosk.form import validate
-from kiosk.record import SignatureRecord
-from kiosk.signing import SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.files import logs
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import validate
+from kiosk.petition.record import SignatureRecord
 from kiosk.vault import VAULT_FILE, Vault
 from kiosk.vault.models import StoredSignature
 

@@ -26,7 +26,7 @@ from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
 from kiosk.central.status import campaign_summary, device_status
-from kiosk.sync.batch import MAX_ENVELOPE_BYTES
+from kiosk.protocol.batch import MAX_ENVELOPE_BYTES
 
 log = logging.getLogger("kiosk.central")
 

@@ -14,10 +14,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.appeal import parse_appeal
 from kiosk.central.errors import Conflict, NoCampaign
 from kiosk.central.models import Campaign, CoordinatorCredential, utcnow
-from kiosk.crypto import CampaignPublicKey, LockedCampaignKey, OtherCampaignKey, sha256_hex
+from kiosk.crypto.campaign_key import CampaignPublicKey, LockedCampaignKey, OtherCampaignKey
+from kiosk.crypto.digest import sha256_hex
+from kiosk.petition.appeal import parse_appeal
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TextIO
 
-from kiosk import datadir
-from kiosk.appeal import DEFAULT_APPEAL
 from kiosk.central import errors
 from kiosk.central.api import create_app
 from kiosk.central.campaign import create_campaign, find_campaign
@@ -35,7 +33,9 @@ from kiosk.central.enrolment import issue_code
 from kiosk.central.export import ExportResult, export
 from kiosk.central.server import ServerThread
 from kiosk.central.status import DeviceStatus, device_status
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.files import datadir
+from kiosk.petition.appeal import DEFAULT_APPEAL
 
 
 class LocalServer:

@@ -29,10 +29,11 @@ from typing import Any, TextIO
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.appeal import FIELD_NAMES
 from kiosk.central.models import Device, StoredBatch, StoredRecord
-from kiosk.crypto import CampaignPrivateKey, SealBroken
-from kiosk.record import SignatureRecord, open_record
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.crypto.seal import SealBroken
+from kiosk.petition.appeal import FIELD_NAMES
+from kiosk.petition.record import SignatureRecord, open_record
 
 log = logging.getLogger("kiosk.central")
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from kiosk.central import errors
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
-from kiosk.crypto import BadSignature
-from kiosk.sync import batch as batch_format
+from kiosk.crypto.device_key import BadSignature
+from kiosk.protocol import batch as batch_format
 
 log = logging.getLogger("kiosk.central")
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import get_campaign
 from kiosk.central.models import Device, StoredBatch, StoredRecord
-from kiosk.sync.batch import GENESIS_HASH
+from kiosk.protocol.batch import GENESIS_HASH
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from kiosk.crypto import DeviceKey
-from kiosk.sync.batch import (
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.protocol.batch import (
     GENESIS_HASH,
     MAX_ENVELOPE_BYTES,
     MAX_RECORDS,

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk import keys
-from kiosk.appeal import parse_appeal
-from kiosk.crypto import CampaignPublicKey, KeyFileError
+from kiosk.crypto.campaign_key import CampaignPublicKey, KeyFileError
+from kiosk.files import keys
+from kiosk.petition.appeal import parse_appeal
 from kiosk.sync import APPEAL_FILE, outbox
 from kiosk.sync.client import CentralClient, SyncError
 from kiosk.vault import Vault

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk import keys
+from kiosk.files import keys
 from kiosk.settings import SyncSettings
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser

@@ -27,7 +27,7 @@ class SyncStatus:
     syncing: bool = False
     # The campaign's total as the server last reported it, and how far this kiosk's own
     # signatures were in it: every one up to this device sequence number had been
-    # acknowledged when the server counted (see kiosk.tally).
+    # acknowledged when the server counted (see kiosk.desks.tally).
     campaign_appeal_id: str | None = None
     campaign_total: int | None = None
     counted_through_seq: int = 0

@@ -16,7 +16,7 @@ from kiosk.ui.startup import Desks, Start, Starter
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
-    from kiosk.appeal import Appeal
+    from kiosk.petition.appeal import Appeal
 
 __all__ = ["WINDOWED_SIZE", "Desks", "Start", "application", "run_kiosk", "windowed_size"]
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.appeal import Appeal, Update
+from kiosk.petition.appeal import Appeal, Update
 from kiosk.ui.i18n import Languages, arg
 from kiosk.ui.look import Look
 from kiosk.ui.parts import (

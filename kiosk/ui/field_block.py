@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.form import FieldSpec
+from kiosk.petition.form import FieldSpec
 from kiosk.ui.countries import country_names, stored_country
 from kiosk.ui.i18n import arg, form_text
 from kiosk.ui.parts import text_label

@@ -20,7 +20,7 @@ from importlib.resources import files
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QGuiApplication
 
-from kiosk.form import TRANSLATION_CONTEXT, Message
+from kiosk.petition.form import TRANSLATION_CONTEXT, Message
 
 # The languages the kiosk speaks, each named in its own language for the switcher.
 LANGUAGES: Mapping[str, str] = {"en": "English", "it": "Italiano"}
@@ -38,12 +38,12 @@ def catalog_bytes(language: str) -> bytes | None:
 
 
 def form_text(text: str) -> str:
-    """A label or message template from kiosk.form, in the current language."""
+    """A label or message template from kiosk.petition.form, in the current language."""
     return QCoreApplication.translate(TRANSLATION_CONTEXT, text)
 
 
 def message_text(message: Message) -> str:
-    """A validation message from kiosk.form, in the current language."""
+    """A validation message from kiosk.petition.form, in the current language."""
     return message.translated(form_text)
 
 

@@ -1,7 +1,8 @@
 """Drawing ink: a drawn signature's strokes as smooth lines whose width follows the hand.
 
 Shared by the signature pad, which draws as the supporter signs, and the review screen, which
-shows the drawing small. The geometry (curves, widths) is `kiosk.strokes`; this is the painting.
+shows the drawing small. The geometry (curves, widths) is `kiosk.petition.strokes`; this is the
+painting.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
-from kiosk.strokes import Drawing, Point, bezier_point, bezier_segments, stroke_widths
+from kiosk.petition.strokes import Drawing, Point, bezier_point, bezier_segments, stroke_widths
 
 # Ink widths on a full-size pad, in pixels; a pen's pressure scales within the same range.
 MIN_WIDTH = 1.2

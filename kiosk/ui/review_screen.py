@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.appeal import Appeal
-from kiosk.form import FIELDS, Submission
-from kiosk.strokes import Drawing
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import FIELDS, Submission
+from kiosk.petition.strokes import Drawing
 from kiosk.ui.countries import shown_country
 from kiosk.ui.i18n import arg, form_text
 from kiosk.ui.ink import SignaturePreview

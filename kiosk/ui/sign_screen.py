@@ -1,7 +1,7 @@
 """The form: the supporter's details, the consent, and messages saying how to fix each problem.
 
-The screen only collects text and ticks. `kiosk.form.validate` decides what is acceptable; this
-screen shows its messages and, once it accepts, hands the `Submission` on through `submitted`.
+The screen only collects text and ticks. `kiosk.petition.form.validate` decides what is acceptable;
+this screen shows its messages and, once it accepts, hands the `Submission` on through `submitted`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
-from kiosk.appeal import Appeal
-from kiosk.form import FIELDS, validate
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import FIELDS, validate
 from kiosk.ui.consent_row import ConsentRow
 from kiosk.ui.field_block import FieldBlock
 from kiosk.ui.i18n import arg, message_text
@@ -29,7 +29,7 @@ _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 class SignScreen(QWidget):
     back_requested = Signal()
-    submitted = Signal(object)  # a kiosk.form.Submission
+    submitted = Signal(object)  # a kiosk.petition.form.Submission
 
     def __init__(self, appeal: Appeal, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -1,10 +1,10 @@
 """The signature pad: a supporter signs with a finger, a pen or the mouse.
 
-The pad records what the pointer did as `kiosk.strokes` points, normalised to its own size, and
-draws them as ink: a smooth curve whose width follows the hand's speed (the geometry lives in
-`kiosk.strokes`). Drawing from the normalised points, it looks the same after a resize or a turn
-of the tablet. Touches the platform reports as too large for a fingertip (a resting palm) and
-touches while a pen is near the screen do not draw.
+The pad records what the pointer did as `kiosk.petition.strokes` points, normalised to its own
+size, and draws them as ink: a smooth curve whose width follows the hand's speed (the geometry
+lives in `kiosk.petition.strokes`). Drawing from the normalised points, it looks the same after a
+resize or a turn of the tablet. Touches the platform reports as too large for a fingertip (a
+resting palm) and touches while a pen is near the screen do not draw.
 
 The drawing is personal data: it exists in this widget's memory (and a pixmap of it while
 shown) until `clear()`, which drops both; it is never saved as an image.
@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.form import TRANSLATION_CONTEXT, Message
-from kiosk.strokes import (
+from kiosk.petition.form import TRANSLATION_CONTEXT, Message
+from kiosk.petition.strokes import (
     MAX_POINTS,
     MAX_STROKES,
     Drawing,
@@ -410,7 +410,7 @@ class SignaturePad(QWidget):
         self.clear_error()
 
     def show_problem(self, message: Message) -> None:
-        """A problem `kiosk.form` found with the drawing, in the supporter's language."""
+        """A problem `kiosk.petition.form` found with the drawing, in the supporter's language."""
         self.show_error(
             message.translated(lambda text: QCoreApplication.translate(TRANSLATION_CONTEXT, text))
         )

@@ -1,7 +1,7 @@
 """The kiosk's start after its first paint: blocking steps on a thread of their own, their results
 brought to the GUI thread by signal, as the sync worker's status is.
 
-What the steps are is kiosk/launch.py's business (`KioskStart`): `open` gives the desks the
+What the steps are is kiosk/cli/launch.py's business (`KioskStart`): `open` gives the desks the
 window records with, then `connect` syncs. Nothing here touches a widget off the GUI thread.
 """
 
@@ -16,8 +16,8 @@ from PySide6.QtCore import QObject, Signal
 from kiosk.ui.window import LATER_SCREENS
 
 if TYPE_CHECKING:
-    from kiosk.admin import AdminDesk
-    from kiosk.signing import SignatureDesk
+    from kiosk.desks.admin import AdminDesk
+    from kiosk.desks.signing import SignatureDesk
 
 
 class Desks(NamedTuple):
@@ -44,7 +44,7 @@ class Starter(QObject):
 
     Exactly one of `finished` and `failed` follows `begin`; `failed` carries the exception, for
     the caller to raise where a traceback or a message belongs (kiosk.ui.app raises it from
-    `run_kiosk`, and kiosk.cli turns the expected ones into one line)."""
+    `run_kiosk`, and kiosk.cli.main turns the expected ones into one line)."""
 
     opened = Signal(object)  # the Desks
     finished = Signal()

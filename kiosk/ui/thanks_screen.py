@@ -7,7 +7,7 @@ import math
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.appeal import Appeal
+from kiosk.petition.appeal import Appeal
 from kiosk.ui.i18n import arg
 from kiosk.ui.parts import action_button, text_label, wrapping_label
 from kiosk.ui.qr_code import QrCode, short_url

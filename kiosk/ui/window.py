@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
-from kiosk.tally import tally
+from kiosk.desks.tally import tally
 from kiosk.ui import sync_status
 from kiosk.ui.appeal_screen import AppealScreen
 from kiosk.ui.demo_banner import DemoBanner
@@ -36,9 +36,9 @@ from kiosk.ui.touch import TouchTargets
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from kiosk.appeal import Appeal
-    from kiosk.form import Submission
-    from kiosk.signing import SignatureDesk
+    from kiosk.desks.signing import SignatureDesk
+    from kiosk.petition.appeal import Appeal
+    from kiosk.petition.form import Submission
     from kiosk.sync.status import StatusBoard, SyncStatus
     from kiosk.ui.review_screen import ReviewScreen
     from kiosk.ui.sign_screen import SignScreen
@@ -56,7 +56,7 @@ LATER_SCREENS = ("kiosk.ui.sign_screen", "kiosk.ui.review_screen", "kiosk.ui.tha
 
 class KioskWindow(QWidget):
     """The supporter's screens. `desk` records their signatures; a window started before its
-    vault is open (kiosk/launch.py) shows `appeal` without a count, and gets its desk later
+    vault is open (kiosk/cli/launch.py) shows `appeal` without a count, and gets its desk later
     (`attach_desk`). `demo_key`, the demo key's fingerprint, puts the demo's banner on top."""
 
     def __init__(

@@ -105,8 +105,9 @@ class BatchEnvelope(Base):
 class KioskState(Base):
     """The volunteer's settings and the PIN guard's memory: one row (id 1), no supporter data.
 
-    The PIN is kept only as its Argon2id hash (kiosk.crypto.hash_pin), with the failed attempts
-    and the earliest next try, so a restart neither forgets a lockout nor resets the count."""
+    The PIN is kept only as its Argon2id hash (kiosk.crypto.pin_hash.hash_pin), with the failed
+    attempts and the earliest next try, so a restart neither forgets a lockout nor resets the
+    count."""
 
     __tablename__ = "kiosk_state"
     __table_args__ = (CheckConstraint("id = 1", name="ck_kiosk_state_single_row"),)

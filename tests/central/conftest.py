@@ -22,14 +22,16 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-from kiosk.appeal import DEFAULT_APPEAL, Appeal
 from kiosk.central.campaign import CampaignInfo, create_campaign
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol, issue_code
 from kiosk.central.models import StoredBatch, StoredRecord
-from kiosk.crypto import CampaignPublicKey, DeviceKey, sha256_hex
-from kiosk.record import SignatureRecord
-from kiosk.sync.batch import GENESIS_HASH, Batch, BatchRecord, SignedBatch
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.crypto.digest import sha256_hex
+from kiosk.petition.appeal import DEFAULT_APPEAL, Appeal
+from kiosk.petition.record import SignatureRecord
+from kiosk.protocol.batch import GENESIS_HASH, Batch, BatchRecord, SignedBatch
 
 PG_SERVER = os.environ.get(
     "KIOSK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

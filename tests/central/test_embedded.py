@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.central import errors
 from kiosk.central.embedded import start_local_server
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 
 
 def test_local_server_round_trip(

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from kiosk.central.export import export, neutralise, open_all
 from kiosk.central.ingest import ingest
 from kiosk.central.models import StoredRecord
-from kiosk.crypto import CampaignPrivateKey
-from kiosk.strokes import Drawing, Point
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.petition.strokes import Drawing, Point
 
 
 def test_export_round_trip_csv(
@@ -66,7 +66,10 @@ def test_moved_or_foreign_records_are_counted_not_exported(
     engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
 ) -> None:
     kiosk = enrolled()
-    a, b = kiosk.record(email="a@example.org"), kiosk.record(email="b@example.org")
+    a, b = (
+        kiosk.record(email="a@example.org"),
+        kiosk.record(email="b@example.org"),
+    )
     ingest(engine, kiosk.batch([a, b]).to_bytes())
     with Session(engine) as s, s.begin():  # swap the sealed blobs of a and b
         sealed = {r.id: r.sealed for r in s.query(StoredRecord)}

@@ -12,7 +12,7 @@ from kiosk.central import errors
 from kiosk.central.campaign import CampaignInfo
 from kiosk.central.enrolment import revoke
 from kiosk.central.ingest import ingest
-from kiosk.crypto import CampaignPrivateKey
+from kiosk.crypto.campaign_key import CampaignPrivateKey
 
 
 def test_batch_is_stored_with_its_records(

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import keys
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
-from kiosk.logs import LOG_DIR, LOG_FILE
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.files import keys
+from kiosk.files.logs import LOG_DIR, LOG_FILE
 from kiosk.vault import VAULT_FILE
 from kiosk.vault.schema import SCHEMA_HEAD
 

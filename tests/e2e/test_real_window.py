@@ -25,9 +25,9 @@ import shiboken6
 
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
-from kiosk import datadir
-from kiosk.pin import PinGuard
-from kiosk.signing import SignatureDesk
+from kiosk.desks.pin import PinGuard
+from kiosk.desks.signing import SignatureDesk
+from kiosk.files import datadir
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import VAULT_FILE, Vault
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPublicKey
-from kiosk.form import validate
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import validate
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
 from kiosk.sync import outbox
 from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import enrol, enrolled

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pytest
 
-from kiosk.crypto import DeviceKey
+from kiosk.crypto.device_key import DeviceKey
 from kiosk.vault import NewSignature, Vault
 
 HOUR = datetime(2025, 5, 1, 10)

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.crypto import DeviceKey
-from kiosk.sync.batch import (
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.protocol.batch import (
     FORMAT,
     GENESIS_HASH,
     MAX_SEALED_BYTES,

@@ -12,14 +12,14 @@ import pytest
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
-from kiosk.crypto import DeviceKey
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.desks.tally import Tally, tally
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
 from kiosk.sync.client import CampaignTotal, CentralClient, SyncError
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import SyncStatus
 from kiosk.sync.worker import Outcome, SyncWorker
-from kiosk.tally import Tally, tally
 from kiosk.vault import Vault
 
 SETTINGS = SyncSettings(batch_size=5, backoff_base=timedelta(milliseconds=10))

@@ -8,8 +8,8 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
-from kiosk.crypto import DeviceKey
-from kiosk.sync.batch import GENESIS_HASH, parse
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.protocol.batch import GENESIS_HASH, parse
 from kiosk.sync.closer import BatchCloser
 from kiosk.vault import Vault
 from kiosk.vault.models import BatchEnvelope, StoredBatch

@@ -11,12 +11,12 @@ import pytest
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
-from kiosk import keys
-from kiosk.appeal import load_appeal
-from kiosk.cli import main
-from kiosk.crypto import CampaignPublicKey
+from kiosk.cli.main import main
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.files import keys
+from kiosk.petition.appeal import load_appeal
+from kiosk.protocol.batch import parse
 from kiosk.sync import outbox
-from kiosk.sync.batch import parse
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import APPEAL_FILE, EnrolmentError, enrol, enrolled
 from kiosk.vault import Vault

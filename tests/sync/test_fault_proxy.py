@@ -17,13 +17,13 @@ from fault_proxy import FAULTS, FaultProxy  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.appeal import Appeal
 from kiosk.central.embedded import start_local_server
 from kiosk.central.models import StoredBatch, StoredRecord
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
-from kiosk.form import validate
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import validate
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
 from kiosk.sync import outbox
 from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import enrol

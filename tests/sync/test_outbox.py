@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
-from kiosk.crypto import DeviceKey
+from kiosk.crypto.device_key import DeviceKey
 from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
 from kiosk.vault import NewSignature, Vault

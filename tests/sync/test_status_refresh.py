@@ -10,11 +10,12 @@ import threading
 import httpx
 import pytest
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPublicKey, DeviceKey
-from kiosk.form import Submission, validate
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import Submission, validate
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import SyncStatus

@@ -13,10 +13,10 @@ from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
 from sqlalchemy import Engine, inspect, text
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
-from kiosk.crypto import DeviceKey
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.protocol.batch import parse
 from kiosk.settings import SyncSettings
 from kiosk.sync import outbox
-from kiosk.sync.batch import parse
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.worker import Outcome, SyncWorker

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
-from kiosk.crypto import DeviceKey
+from kiosk.crypto.device_key import DeviceKey
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import retry_delay
 from kiosk.sync.client import CentralClient
@@ -114,7 +114,7 @@ def test_a_backlog_uploads_two_at_a_time_and_each_batch_is_marked_sent_before_it
 ) -> None:
     """Two requests in flight; a batch is marked sent (in the commit that records the receipt
     two batches before it) before its request, and receipts are recorded in chain order."""
-    from kiosk.sync.batch import parse
+    from kiosk.protocol.batch import parse
 
     add_signatures(30)  # six batches of five
     seen: dict[int, list[str]] = {}
@@ -156,7 +156,7 @@ def test_after_a_failed_batch_no_later_receipt_is_recorded(
 ) -> None:
     """Batch 2 fails while batch 3 gets through: 3 stays unacknowledged (receipts are recorded
     in chain order only) and batch 4 is never sent; the next round sends 2, 3 and 4."""
-    from kiosk.sync.batch import parse
+    from kiosk.protocol.batch import parse
 
     add_signatures(20)
     requested: list[int] = []
@@ -231,7 +231,7 @@ def test_permanent_refusals_stop_uploads_until_sync_now(
             return httpx.Response(answers["status"], json={"title": "no", "detail": "refused"})
         signed = json.loads(request.content)
         assert signed["format"] == "kiosk-batch/1"
-        from kiosk.sync.batch import parse
+        from kiosk.protocol.batch import parse
 
         doc = parse(request.content)
         return httpx.Response(200, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})

@@ -13,12 +13,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from kiosk.admin import AdminDesk
-from kiosk.crypto import PinHashParams
-from kiosk.pin import PinGuard
-from kiosk.removable import Drive
+from kiosk.crypto.pin_hash import PinHashParams
+from kiosk.desks.admin import AdminDesk
+from kiosk.desks.pin import PinGuard
+from kiosk.desks.signing import SignatureDesk
+from kiosk.files.removable import Drive
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.admin import AdminLayer, install_admin
 from kiosk.ui.look import apply_look

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from kiosk.signing import SignatureDesk
+from kiosk.desks.signing import SignatureDesk
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
 

@@ -13,12 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
-from kiosk.admin import AdminDesk
 from kiosk.central.embedded import LocalServer, start_local_server
-from kiosk.crypto import CampaignPublicKey
-from kiosk.pin import PinGuard
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.admin import AdminDesk
+from kiosk.desks.pin import PinGuard
+from kiosk.desks.signing import SignatureDesk
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
 from kiosk.sync.service import start_sync
 from kiosk.sync.status import StatusBoard
 from kiosk.ui.admin import install_admin

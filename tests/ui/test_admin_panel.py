@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
-from kiosk import keys
-from kiosk.admin import AdminDesk, chosen_appeal
+from kiosk.desks.admin import AdminDesk, chosen_appeal
+from kiosk.files import keys
 from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import StatusBoard, SyncStatus

@@ -22,7 +22,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
-from kiosk.admin import AdminDesk
+from kiosk.desks.admin import AdminDesk
 from kiosk.ui.admin.gesture import HOT_ZONE
 
 __all__ = ["admin_desk", "board", "clock", "make_admin", "usb", "worker"]

@@ -26,12 +26,12 @@ import json, sys, tempfile, time
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
-from kiosk.admin import AdminDesk
-from kiosk.appeal import load_bundled_appeal
-from kiosk.crypto import CampaignPrivateKey
-from kiosk.pin import PinGuard
+from kiosk.desks.admin import AdminDesk
+from kiosk.petition.appeal import load_bundled_appeal
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.desks.pin import PinGuard
 from kiosk.settings import SyncSettings
-from kiosk.signing import SignatureDesk
+from kiosk.desks.signing import SignatureDesk
 from kiosk.sync.status import SyncStatus
 from kiosk.ui.app import Desks, run_kiosk
 from kiosk.ui.window import KioskWindow
@@ -192,7 +192,7 @@ def report(self, watched, event):
     return first_paint(self, watched, event)
 
 app._FirstPaint.eventFilter = report
-from kiosk.cli import main
+from kiosk.cli.main import main
 sys.exit(main())
 """
 

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPublicKey
-from kiosk.signing import SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault

@@ -11,7 +11,7 @@ from conftest import Supporter
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOptionComboBox
 
-from kiosk.record import SignatureRecord
+from kiosk.petition.record import SignatureRecord
 from kiosk.ui.countries import country_names, shown_country, stored_country
 from kiosk.vault import Vault
 from kiosk.vault.models import StoredSignature

@@ -11,11 +11,11 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPublicKey
-from kiosk.record import SignatureRecord
-from kiosk.signing import SignatureDesk
-from kiosk.strokes import Drawing
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.record import SignatureRecord
+from kiosk.petition.strokes import Drawing
 from kiosk.ui.ink import SignaturePreview
 from kiosk.ui.signature_pad import SignatureCanvas
 from kiosk.ui.window import KioskWindow

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
-from kiosk.form import FIELDS, Message
+from kiosk.petition.form import FIELDS, Message
 from kiosk.ui.i18n import LANGUAGES, Languages, arg, catalog_bytes, message_text
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QWidget
 
-from kiosk.signing import SignatureDesk
+from kiosk.desks.signing import SignatureDesk
 from kiosk.ui.look import apply_look
 from kiosk.ui.signature_pad import SignatureCanvas
 from kiosk.ui.window import KioskWindow

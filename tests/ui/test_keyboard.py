@@ -9,7 +9,7 @@ from conftest import COMMENT_LINES, ENTRIES, STORED, Supporter
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from kiosk.record import SignatureRecord
+from kiosk.petition.record import SignatureRecord
 from kiosk.vault import Vault
 from kiosk.vault.models import StoredSignature
 

@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import sha256_hex
-from kiosk.record import SignatureRecord
-from kiosk.signing import SignatureDesk
+from kiosk.crypto.digest import sha256_hex
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.record import SignatureRecord
 from kiosk.ui.i18n import Languages, catalog_bytes
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault

@@ -17,7 +17,7 @@ from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QDesktopServices
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 
-from kiosk.signing import SignatureDesk
+from kiosk.desks.signing import SignatureDesk
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
 

@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPublicKey
-from kiosk.signing import SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
 from kiosk.ui.i18n import Languages, catalog_bytes
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow

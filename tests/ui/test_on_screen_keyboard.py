@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.cli import _parser as build_parser
+from kiosk.cli.main import _parser as build_parser
 from kiosk.ui.keyboard import IM_MODULE, plugin_folder, use_on_screen_keyboard
 
 

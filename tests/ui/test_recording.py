@@ -12,10 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QLabel, QProgressBar
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPublicKey
-from kiosk.form import Submission
-from kiosk.signing import Receipt, SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.signing import Receipt, SignatureDesk
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import Submission
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault, VaultError
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
-from kiosk.appeal import Appeal
+from kiosk.petition.appeal import Appeal
 from kiosk.ui.qr_code import QUIET_ZONE, QrCode, short_url
 from kiosk.ui.thanks_screen import ThanksScreen
 

@@ -9,9 +9,9 @@ from conftest import ENTRIES, STORED, Supporter
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.appeal import Appeal
-from kiosk.form import validate
-from kiosk.record import SignatureRecord
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import validate
+from kiosk.petition.record import SignatureRecord
 from kiosk.vault import Vault
 from kiosk.vault.models import StoredSignature
 

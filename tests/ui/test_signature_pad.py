@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
-from kiosk.strokes import Drawing
+from kiosk.petition.strokes import Drawing
 from kiosk.ui.ink import SignaturePreview
 from kiosk.ui.look import apply_look
 from kiosk.ui.parts import reading_column

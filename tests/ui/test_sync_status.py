@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QLabel
 
-from kiosk.appeal import Appeal
+from kiosk.petition.appeal import Appeal
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui import sync_status
 from kiosk.ui.appeal_screen import AppealScreen

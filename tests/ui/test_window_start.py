@@ -1,5 +1,5 @@
-"""A window that shows its appeal before its vault is open (kiosk/launch.py): no count until then,
-a signature confirmed meanwhile recorded once the desk arrives, the volunteer's chosen appeal
+"""A window that shows its appeal before its vault is open (kiosk/cli/launch.py): no count until
+then, a signature confirmed meanwhile recorded once the desk arrives, the volunteer's chosen appeal
 shown when it differs; and the sync corner, which appears once a sync worker runs."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QLabel
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPublicKey
-from kiosk.signing import SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow

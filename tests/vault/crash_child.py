@@ -41,10 +41,10 @@ def _child(round_no: int, data_dir: str, key_file: str) -> None:
     import time
     from pathlib import Path
 
-    from kiosk.appeal import load_bundled_appeal
-    from kiosk.crypto import CampaignPublicKey
-    from kiosk.form import validate
-    from kiosk.signing import SignatureDesk
+    from kiosk.crypto.campaign_key import CampaignPublicKey
+    from kiosk.desks.signing import SignatureDesk
+    from kiosk.petition.appeal import load_bundled_appeal
+    from kiosk.petition.form import validate
     from kiosk.vault import Vault
 
     appeal = load_bundled_appeal()
@@ -67,10 +67,10 @@ def _child(round_no: int, data_dir: str, key_file: str) -> None:
 
 def main(data_dir: str, key_file: str) -> None:
     # Import everything the child needs before forking, so each child starts in milliseconds.
-    import kiosk.appeal
-    import kiosk.crypto
-    import kiosk.form
-    import kiosk.signing
+    import kiosk.crypto.campaign_key
+    import kiosk.desks.signing
+    import kiosk.petition.appeal
+    import kiosk.petition.form
     import kiosk.vault  # noqa: F401
 
     _say("server-ready")

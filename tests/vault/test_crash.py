@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.appeal import Appeal
-from kiosk.crypto import CampaignPrivateKey, CampaignPublicKey
-from kiosk.form import validate
-from kiosk.record import open_record
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import validate
+from kiosk.petition.record import open_record
 from kiosk.vault import VAULT_FILE, Vault
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.admin import AdminDesk
-from kiosk.appeal import Appeal
-from kiosk.removable import Drive, removable_drives
+from kiosk.desks.admin import AdminDesk
+from kiosk.files.removable import Drive, removable_drives
+from kiosk.petition.appeal import Appeal
 from kiosk.ui.admin.layer import AdminLayer
 
 

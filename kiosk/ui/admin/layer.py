@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.admin import AdminDesk, AdminError
-from kiosk.appeal import Appeal
-from kiosk.removable import Drive, removable_drives
+from kiosk.desks.admin import AdminDesk, AdminError
+from kiosk.files.removable import Drive, removable_drives
+from kiosk.petition.appeal import Appeal
 from kiosk.sync.enrol import Enrolled
 from kiosk.ui.admin.gesture import CornerHold
 from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, ExportPage

@@ -1,7 +1,7 @@
 """The admin panel's smaller pages: export, event name, appeal, enrolment, and exit.
 
 Each page collects what the volunteer types or picks and says what it wants by signal; the
-layer does the work (through kiosk.admin) and hands back a message with `show_result`.
+layer does the work (through kiosk.desks.admin) and hands back a message with `show_result`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.admin import AppealChoice
-from kiosk.removable import Drive
+from kiosk.desks.admin import AppealChoice
+from kiosk.files.removable import Drive
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 
 

@@ -1,6 +1,6 @@
 """What the PIN pad is asking for, step by step: choosing the first PIN (twice), unlocking, and
 changing the PIN (the current one, then the new one twice), with the wait after wrong PINs
-counted down on the pad. The rules, waits and lockout themselves are kiosk.pin's."""
+counted down on the pad. The rules, waits and lockout themselves are kiosk.desks.pin's."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.pin import PinGuard, PinNotSet, PinRuleError, PinWait, check_rules
+from kiosk.desks.pin import PinGuard, PinNotSet, PinRuleError, PinWait, check_rules
 from kiosk.ui.admin.pin_pad import PinPad
 
 log = logging.getLogger("kiosk.ui")

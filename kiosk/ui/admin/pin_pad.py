@@ -1,7 +1,7 @@
 """The PIN pad: big digit buttons, masked dots, a message line and OK / Cancel.
 
 It only collects digits; what they are checked against, and how long to wait after a wrong
-PIN, is the controller's business (kiosk/ui/admin/layer.py over kiosk.pin).
+PIN, is the controller's business (kiosk/ui/admin/layer.py over kiosk.desks.pin).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.pin import MAX_DIGITS
+from kiosk.desks.pin import MAX_DIGITS
 from kiosk.ui.parts import action_button, text_label
 
 DOT = "\u25cf"

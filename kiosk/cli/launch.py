@@ -1,0 +1,210 @@
+"""`kiosk run` and `kiosk demo`: the checks before any window, the window, then the rest.
+
+A cold start puts the appeal on screen first, and starts what that first paint does not need
+right after it (docs/performance.md: the appeal visible in under a second).
+
+- Before any window, each failure one message and exit status 2: the data directory, the log,
+  the appeal, the campaign key (or the demo's), a display.
+- Once the appeal is painted, off the GUI thread (kiosk/ui/startup.py runs the steps of
+  `KioskStart` in order): `open` the vault, take the volunteer's chosen appeal and make the
+  desks, after which signatures can be recorded; then `connect`: the demo's own central server
+  and the enrolment to it, or this kiosk's sync worker if it is enrolled. A failure in either
+  closes the window, and one the person can fix (a vault that will not open, a demo server that
+  will not enrol) ends as the checks do: one message, exit status 2.
+
+Only those steps import SQLAlchemy, httpx and FastAPI, which take longer to load than the
+window takes to show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.cli.main import UserError
+from kiosk.files import datadir, keys, logs
+from kiosk.petition.appeal import Appeal, load_appeal, load_bundled_appeal
+from kiosk.settings import Settings, default_data_dir
+from kiosk.sync import APPEAL_FILE
+
+if TYPE_CHECKING:
+    from kiosk.central.embedded import LocalServer
+    from kiosk.crypto.campaign_key import CampaignPublicKey
+    from kiosk.desks.admin import AdminDesk
+    from kiosk.desks.signing import Receipt
+    from kiosk.sync.status import StatusBoard
+    from kiosk.sync.worker import SyncWorker
+    from kiosk.ui.app import Desks
+    from kiosk.vault import Vault
+
+DEMO_CENTRAL_DIR = "demo-central"  # the demo's central server database, inside its data dir
+DEMO_EVENT = "Demo event"
+
+
+def run(args: argparse.Namespace) -> int:
+    """`kiosk run` and `kiosk demo` (the parser is kiosk/cli/main.py)."""
+    settings = Settings(
+        data_dir=datadir.prepare(args.data_dir or default_data_dir(demo=args.demo)),
+        appeal_file=args.appeal,
+        fullscreen=not (args.demo or args.window),
+        on_screen_keyboard=args.on_screen_keyboard,
+    )
+    logs.setup(settings.data_dir)
+    appeal = _appeal(settings)
+    if args.demo:
+        # Before the demo key is made (a deliberate half-second of scrypt) and announced. A
+        # campaign key handed to `kiosk run` is installed first, so it is kept all the same.
+        _require_display()
+        demo = keys.ensure_demo_campaign(settings.data_dir)
+        key = demo.public_key
+        print(
+            f"kiosk: demo mode. Signatures are sealed to a demo campaign key made for this "
+            f"computer ({key.fingerprint}); its private key is {demo.private_key_file} "
+            f"with the passphrase '{keys.DEMO_PASSPHRASE}'. Do not collect real signatures "
+            "in demo mode.",
+            file=sys.stderr,
+        )
+    else:
+        key = _campaign_key(settings.data_dir, args.campaign_key)
+        _require_display()
+
+    from kiosk.ui.app import run_kiosk
+    from kiosk.ui.keyboard import use_on_screen_keyboard
+
+    if settings.on_screen_keyboard:
+        missing = use_on_screen_keyboard(os.environ)
+        if missing:
+            print(f"kiosk: {missing}", file=sys.stderr)
+    return run_kiosk(
+        appeal,
+        KioskStart(settings, appeal, key, demo=args.demo, appeal_given=args.appeal is not None),
+        fullscreen=settings.fullscreen,
+        demo_key=key.fingerprint if args.demo else None,
+        thanks_seconds=settings.thanks_seconds,
+        idle_seconds=settings.idle_seconds,
+        idle_countdown_seconds=settings.idle_countdown_seconds,
+        quit_after_shown=args.quit_after_shown,
+        admin_idle_seconds=settings.admin_idle_seconds,
+        demo=args.demo,
+    )
+
+
+class KioskStart:
+    """What the kiosk opens once its appeal is on screen, and closes at the end.
+
+    `open` and then `connect` run one after the other on a thread of their own (blocking, no Qt);
+    `run_kiosk` calls `close` at the end, once both have returned or failed.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        appeal: Appeal,
+        key: CampaignPublicKey,
+        *,
+        demo: bool,
+        appeal_given: bool,
+    ) -> None:
+        self._settings = settings
+        self._appeal = appeal
+        self._key = key
+        self._demo = demo
+        self._appeal_given = appeal_given  # --appeal: shown whatever a volunteer chose
+        self._vault: Vault | None = None
+        self._admin: AdminDesk | None = None
+        self._server: LocalServer | None = None
+
+    def open(self) -> Desks:
+        """The vault, the appeal to show, and the desks that record signatures and serve the
+        volunteer's panel. Enrolment from the panel starts the worker through the same desk."""
+        from kiosk.desks.admin import AdminDesk, chosen_appeal
+        from kiosk.desks.pin import PinGuard
+        from kiosk.desks.signing import SignatureDesk
+        from kiosk.sync.status import StatusBoard
+        from kiosk.ui.app import Desks
+        from kiosk.vault import Vault
+
+        data_dir = self._settings.data_dir
+        self._vault = vault = Vault.open(data_dir)
+        appeal = self._appeal
+        if not self._appeal_given:
+            appeal = chosen_appeal(vault, data_dir) or appeal
+        self._admin = admin = AdminDesk(
+            vault,
+            data_dir,
+            self._settings.sync,
+            PinGuard(vault),
+            board=StatusBoard(),
+            start_worker=self._start_worker,
+        )
+        desk = SignatureDesk(appeal, vault, self._key, on_recorded=self._recorded)
+        return Desks(desk, admin)
+
+    def connect(self) -> None:
+        """Sync: in the demo, with its own central server, which this kiosk enrols with;
+        otherwise with the server it is enrolled with, if any."""
+        admin = self._admin
+        assert admin is not None, "open() comes first"
+        if not self._demo:
+            admin.start_sync()
+            return
+        from kiosk.central.embedded import start_local_server
+        from kiosk.desks.admin import AdminError
+
+        self._server = server = start_local_server(
+            self._settings.data_dir / DEMO_CENTRAL_DIR, self._key
+        )
+        try:
+            # A new port on every start, so the kiosk enrols again (with its same device key).
+            admin.enrol(server.url, server.issue_enrolment_code(DEMO_EVENT))
+        except AdminError as exc:
+            raise UserError(f"the demo server did not enrol this kiosk: {exc}") from None
+        print(f"kiosk: demo central server at {server.url}", file=sys.stderr)
+
+    def close(self) -> None:
+        if self._admin is not None:
+            self._admin.stop()
+        if self._server is not None:
+            self._server.stop()
+        if self._vault is not None:
+            self._vault.close()
+
+    def _start_worker(self, board: StatusBoard) -> SyncWorker | None:
+        from kiosk.sync.service import start_sync
+
+        assert self._vault is not None
+        return start_sync(self._vault, self._settings.data_dir, self._settings.sync, board=board)
+
+    def _recorded(self, _: Receipt) -> None:
+        # The sync status follows each signature at once, not the worker's next round.
+        worker = self._admin.worker if self._admin is not None else None
+        if worker is not None:
+            worker.refresh()
+
+
+def _appeal(settings: Settings) -> Appeal:
+    if settings.appeal_file is None:
+        enrolled = settings.data_dir / APPEAL_FILE  # received at enrolment
+        return load_appeal(enrolled) if enrolled.exists() else load_bundled_appeal()
+    return load_appeal(settings.appeal_file)
+
+
+def _campaign_key(data_dir: Path, handed_over: Path | None) -> CampaignPublicKey:
+    if handed_over is not None:
+        return keys.install_public_key(handed_over, data_dir)
+    return keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)
+
+
+def _require_display() -> None:
+    """Say how to run without a screen, instead of letting Qt abort with a plugin error."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise UserError(
+            "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run the kiosk on a "
+            "desktop session, or headless with QT_QPA_PLATFORM=offscreen (nothing is shown) "
+            "or under a virtual display: xvfb-run kiosk demo"
+        )

@@ -1,0 +1,63 @@
+"""Each kiosk signs its batches with its own Ed25519 device key; the server holds its public
+half."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from kiosk.crypto.campaign_key import KeyFileError
+
+
+class BadSignature(Exception):
+    """A batch whose device signature does not verify."""
+
+
+BATCH_SIGNATURE_CONTEXT = b"kiosk/batch-signature/v1\x00"
+
+
+@dataclass(frozen=True)
+class DeviceKey:
+    """A kiosk's Ed25519 batch-signing key. Holds no personal data; it proves which kiosk spoke."""
+
+    private: ed25519.Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls) -> DeviceKey:
+        return cls(ed25519.Ed25519PrivateKey.generate())
+
+    @property
+    def public_bytes(self) -> bytes:
+        return self.private.public_key().public_bytes_raw()
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private.sign(BATCH_SIGNATURE_CONTEXT + message)
+
+    def to_pem(self) -> bytes:
+        return self.private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    @classmethod
+    def from_pem(cls, data: bytes, source: str) -> DeviceKey:
+        try:
+            key = serialization.load_pem_private_key(data, None)
+        except (ValueError, TypeError):
+            raise KeyFileError(f"{source} is not a readable device key.") from None
+        if not isinstance(key, ed25519.Ed25519PrivateKey):
+            raise KeyFileError(f"{source} is not an Ed25519 device key.")
+        return cls(key)
+
+
+def verify_device_signature(public_bytes: bytes, message: bytes, signature: bytes) -> None:
+    """Raise BadSignature unless `signature` is the device's over `message`."""
+    try:
+        public = ed25519.Ed25519PublicKey.from_public_bytes(public_bytes)
+        public.verify(signature, BATCH_SIGNATURE_CONTEXT + message)
+    except (InvalidSignature, ValueError):
+        raise BadSignature("the batch signature does not verify for this device") from None

@@ -1,0 +1,217 @@
+"""What the volunteer's admin panel does, without Qt: counts, event, appeal, sync, export, enrol.
+
+The panel's widgets call these and show the result; everything that takes a while (export,
+enrolment) is plain blocking code here, and the panel runs it on a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from importlib.resources import files
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from kiosk.desks.pin import PinGuard
+from kiosk.petition.appeal import Appeal, AppealError, load_appeal, parse_appeal
+from kiosk.settings import SyncSettings
+from kiosk.sync import APPEAL_FILE
+from kiosk.sync.enrol import Enrolled, EnrolmentError, enrol, enrolled
+from kiosk.sync.status import StatusBoard
+from kiosk.sync.worker import SyncWorker
+from kiosk.vault import Vault
+from kiosk.vault.state import Counts, counts, current_event, kiosk_state
+
+log = logging.getLogger("kiosk.desks.admin")
+
+EVENT_NAME_MAX = 120
+
+
+class AdminError(Exception):
+    """Something the volunteer asked for that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class AppealChoice:
+    id: str
+    title: str
+    appeal: Appeal
+    source: str  # "bundled" or "enrolment"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def installed_appeals(data_dir: Path) -> list[AppealChoice]:
+    """The bundled appeals and the one received at enrolment, one per id (enrolment wins)."""
+    found: dict[str, AppealChoice] = {}
+    folder = files("kiosk.resources").joinpath("appeals")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        try:
+            appeal = parse_appeal(entry.read_bytes(), f"bundled appeal {entry.name}")
+        except AppealError as exc:
+            log.warning("bundled appeal skipped: %s", exc)
+            continue
+        found[appeal.id] = AppealChoice(appeal.id, appeal.title, appeal, "bundled")
+    received = data_dir / APPEAL_FILE
+    if received.exists():
+        try:
+            appeal = load_appeal(received)
+        except AppealError as exc:
+            log.warning("enrolled appeal skipped: %s", exc)
+        else:
+            found[appeal.id] = AppealChoice(appeal.id, appeal.title, appeal, "enrolment")
+    return list(found.values())
+
+
+def chosen_appeal(vault: Vault, data_dir: Path) -> Appeal | None:
+    """The appeal a volunteer chose in the panel, if it is still installed."""
+    with Session(vault.engine) as s, s.begin():
+        chosen = kiosk_state(s).appeal_id
+    if chosen is None:
+        return None
+    for choice in installed_appeals(data_dir):
+        if choice.id == chosen:
+            return choice.appeal
+    return None
+
+
+class AdminDesk:
+    """The volunteer's operations over this kiosk's vault and sync worker."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        data_dir: Path,
+        sync_settings: SyncSettings,
+        pin: PinGuard,
+        *,
+        board: StatusBoard | None = None,
+        worker: SyncWorker | None = None,
+        start_worker: Callable[[StatusBoard], SyncWorker | None] | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.vault = vault
+        self.data_dir = data_dir
+        self.pin = pin
+        self.board = board or (worker.board if worker else StatusBoard())
+        self._sync_settings = sync_settings
+        self._worker = worker
+        self._start_worker = start_worker
+        self._clock = clock
+        self._lock = threading.Lock()  # enrolment replaces the worker from a worker thread
+
+    @property
+    def worker(self) -> SyncWorker | None:
+        with self._lock:
+            return self._worker
+
+    # What the panel shows.
+
+    def today(self) -> date:
+        return self._clock().astimezone(UTC).date()
+
+    def counts(self) -> Counts:
+        with Session(self.vault.engine) as s:
+            return counts(s, self.today())
+
+    def event_name(self) -> str:
+        with Session(self.vault.engine) as s:
+            return current_event(s)
+
+    def set_event_name(self, name: str) -> str:
+        name = " ".join(name.split())
+        if len(name) > EVENT_NAME_MAX:
+            raise AdminError(f"An event name has at most {EVENT_NAME_MAX} characters.")
+        with Session(self.vault.engine) as s, s.begin():
+            kiosk_state(s).event_name = name or None
+        log.info("event name set")
+        return self.event_name()
+
+    def appeals(self) -> list[AppealChoice]:
+        return installed_appeals(self.data_dir)
+
+    def chosen_appeal_id(self) -> str | None:
+        with Session(self.vault.engine) as s, s.begin():
+            return kiosk_state(s).appeal_id
+
+    def choose_appeal(self, appeal_id: str) -> Appeal:
+        for choice in self.appeals():
+            if choice.id == appeal_id:
+                with Session(self.vault.engine) as s, s.begin():
+                    kiosk_state(s).appeal_id = appeal_id
+                log.info("appeal chosen: %s", appeal_id)
+                return choice.appeal
+        raise AdminError("That appeal is no longer installed on this kiosk.")
+
+    def server_url(self) -> str:
+        done = enrolled(self.vault, self.data_dir)
+        return done.server_url if done else ""
+
+    # What the panel does.
+
+    def sync_now(self) -> bool:
+        """Ask the worker for a sync now; False if this kiosk is not enrolled (no worker)."""
+        worker = self.worker
+        if worker is None:
+            return False
+        worker.sync_now()
+        return True
+
+    def export(self, out_dir: Path) -> list[Path]:
+        """Write every unsynced batch to `out_dir` (blocking: run it off the GUI thread)."""
+        from kiosk.sync.batch_files import export_batches
+        from kiosk.sync.service import closer_for
+
+        if not out_dir.is_dir():
+            raise AdminError(f"{out_dir} is not a folder. Insert the USB stick and choose it.")
+        enrolment = enrolled(self.vault, self.data_dir)
+        if enrolment is None:
+            raise AdminError(
+                "This kiosk is not enrolled, so its batches cannot be signed. Enrol it first."
+            )
+        try:
+            return export_batches(
+                self.vault, closer_for(self.vault, enrolment, self._sync_settings), out_dir
+            )
+        except OSError as exc:
+            raise AdminError(
+                f"Cannot write to {out_dir} ({exc.strerror or exc}). Nothing saved on this "
+                "kiosk is affected; try another stick."
+            ) from None
+
+    def enrol(self, server_url: str, code: str) -> Enrolled:
+        """Enrol with a code from the coordinator, then sync with that server (blocking)."""
+        if not code.strip():
+            raise AdminError("Type the enrolment code the coordinator gave you.")
+        try:
+            done = enrol(self.vault, self.data_dir, code, server_url.strip())
+        except EnrolmentError as exc:
+            raise AdminError(str(exc)) from None
+        self.start_sync()
+        return done
+
+    def start_sync(self) -> None:
+        """(Re)start the sync worker, reporting on the board; it runs only on an enrolled kiosk
+        (blocking: the worker's client is imported and made here)."""
+        if self._start_worker is None:
+            return
+        with self._lock:
+            old, self._worker = self._worker, None
+        if old is not None:
+            old.stop()
+        new = self._start_worker(self.board)
+        with self._lock:
+            self._worker = new
+
+    def stop(self) -> None:
+        worker = self.worker
+        if worker is not None:
+            worker.stop()

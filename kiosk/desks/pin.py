@@ -1,0 +1,168 @@
+"""The volunteer PIN: choosing it, changing it, checking it, and slowing down guesses.
+
+The PIN lives in the vault only as an Argon2id hash (kiosk.crypto.pin_hash.hash_pin). Every wrong
+try is counted in the vault, so restarting the kiosk does not reset the count. From the third wrong
+try on, the next try is refused for a while that doubles each time (5 s, 10 s, 20 s, ...); from the
+tenth, the PIN pad stays locked for 15 minutes after each wrong try. A right PIN clears it all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from kiosk.crypto.pin_hash import PinHashError, PinHashParams, hash_pin, verify_pin
+from kiosk.vault import Vault
+from kiosk.vault.state import kiosk_state
+
+log = logging.getLogger("kiosk.desks.pin")
+
+MIN_DIGITS = 4
+MAX_DIGITS = 12
+FREE_TRIES = 2  # wrong tries before any wait
+BASE_DELAY = timedelta(seconds=5)
+LOCKOUT_AFTER = 10  # wrong tries in a row
+LOCKOUT = timedelta(minutes=15)
+
+
+class PinRuleError(ValueError):
+    """A PIN that does not follow the rules; the message says which."""
+
+
+class PinNotSet(Exception):
+    """No PIN was chosen yet."""
+
+
+class PinWait(Exception):
+    """Tries are paused; `seconds` until the next one is accepted."""
+
+    def __init__(self, seconds: int, *, locked: bool) -> None:
+        super().__init__(f"wait {seconds} s")
+        self.seconds = seconds
+        self.locked = locked
+
+
+@dataclass(frozen=True)
+class PinCheck:
+    accepted: bool
+    failures: int = 0  # wrong tries in a row, this one included
+    wait_seconds: int = 0  # before the next try is accepted
+    locked: bool = False  # the long lockout, not just a delay
+
+
+def check_rules(pin: str) -> None:
+    if not (pin.isascii() and pin.isdigit()):
+        raise PinRuleError(f"A PIN is made of digits only, {MIN_DIGITS} to {MAX_DIGITS} of them.")
+    if not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
+        raise PinRuleError(f"A PIN has {MIN_DIGITS} to {MAX_DIGITS} digits.")
+
+
+def delay_after(failures: int) -> timedelta:
+    """How long the next try waits after `failures` wrong tries in a row."""
+    if failures >= LOCKOUT_AFTER:
+        return LOCKOUT
+    if failures <= FREE_TRIES:
+        return timedelta(0)
+    return BASE_DELAY * (1 << (failures - FREE_TRIES - 1))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _ceil_seconds(delta: timedelta) -> int:
+    return max(0, -int(-delta.total_seconds() // 1))
+
+
+class PinGuard:
+    def __init__(
+        self,
+        vault: Vault,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        params: PinHashParams | None = None,
+    ) -> None:
+        self._vault = vault
+        self._clock = clock
+        self._params = params or PinHashParams()
+
+    def is_set(self) -> bool:
+        with Session(self._vault.engine) as s, s.begin():
+            return kiosk_state(s).pin_hash is not None
+
+    def choose(self, pin: str) -> None:
+        """Set the first PIN. Refused once one exists: changing it needs the old one."""
+        check_rules(pin)
+        with Session(self._vault.engine) as s, s.begin():
+            state = kiosk_state(s)
+            if state.pin_hash is not None:
+                raise PinRuleError("A PIN is already set; change it with the old one.")
+            state.pin_hash = hash_pin(pin, self._params)
+        log.info("volunteer PIN chosen")
+
+    def change(self, old: str, new: str) -> PinCheck:
+        """Replace the PIN if `old` is right; a wrong `old` counts as a wrong try."""
+        check_rules(new)
+        result = self.verify(old)
+        if result.accepted:
+            with Session(self._vault.engine) as s, s.begin():
+                kiosk_state(s).pin_hash = hash_pin(new, self._params)
+            log.info("volunteer PIN changed")
+        return result
+
+    def wait_seconds(self) -> PinCheck:
+        """Whether a try would be accepted now: wait_seconds 0 if so."""
+        with Session(self._vault.engine) as s, s.begin():
+            state = kiosk_state(s)
+            return self._pause(state.pin_failures, state.pin_locked_until)
+
+    def verify(self, pin: str) -> PinCheck:
+        """Check a try. Raises PinWait while tries are paused (the try is not even looked at),
+        PinNotSet before a PIN was chosen."""
+        with Session(self._vault.engine) as s, s.begin():
+            state = kiosk_state(s)
+            if state.pin_hash is None:
+                raise PinNotSet("no volunteer PIN has been chosen yet")
+            pause = self._pause(state.pin_failures, state.pin_locked_until)
+            if pause.wait_seconds:
+                raise PinWait(pause.wait_seconds, locked=pause.locked)
+            try:
+                right = verify_pin(pin, state.pin_hash)
+            except PinHashError:
+                log.error("the stored PIN hash is damaged; the PIN cannot be checked")
+                right = False
+            if right:
+                state.pin_failures = 0
+                state.pin_locked_until = None
+                return PinCheck(accepted=True)
+            state.pin_failures += 1
+            delay = delay_after(state.pin_failures)
+            state.pin_locked_until = _naive(self._clock() + delay) if delay else None
+            log.warning("wrong volunteer PIN (%d in a row)", state.pin_failures)
+            return PinCheck(
+                accepted=False,
+                failures=state.pin_failures,
+                wait_seconds=_ceil_seconds(delay),
+                locked=state.pin_failures >= LOCKOUT_AFTER,
+            )
+
+    def _pause(self, failures: int, until: datetime | None) -> PinCheck:
+        if until is None:
+            return PinCheck(accepted=False, failures=failures)
+        left = until.replace(tzinfo=UTC) - self._clock()
+        # A clock set back far (a tablet whose battery ran flat) must not lock for days.
+        left = min(left, delay_after(failures))
+        return PinCheck(
+            accepted=False,
+            failures=failures,
+            wait_seconds=_ceil_seconds(left),
+            locked=failures >= LOCKOUT_AFTER and left > timedelta(0),
+        )

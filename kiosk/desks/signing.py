@@ -1,0 +1,85 @@
+"""Recording a signature: the one operation the supporter's screens call."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import Submission
+from kiosk.petition.record import SignatureRecord
+from kiosk.vault import NewSignature, Vault
+
+log = logging.getLogger("kiosk.desks.signing")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    signature_id: str
+    sequence: int
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SignatureDesk:
+    """Seals each submission to the campaign key and commits it to the vault.
+
+    `record` returns only after the sealed row is durable, so the thank-you screen that follows
+    it promises something true. `on_recorded` is then told, on the same thread (the kiosk wires
+    the sync worker's cheap recount there, so its pending count follows at once); its failure is
+    logged, never the signature's.
+    """
+
+    def __init__(
+        self,
+        appeal: Appeal,
+        vault: Vault,
+        campaign_key: CampaignPublicKey,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        on_recorded: Callable[[Receipt], None] | None = None,
+    ) -> None:
+        self.appeal = appeal
+        self._vault = vault
+        self._key = campaign_key
+        self._key_fingerprint = campaign_key.fingerprint  # a hash of the key: once, not per record
+        self._clock = clock
+        self._on_recorded = on_recorded
+
+    def record(self, submission: Submission) -> Receipt:
+        signed_at = self._clock().astimezone(UTC)
+        record = SignatureRecord.from_submission(
+            submission,
+            appeal=self.appeal,
+            signature_id=str(uuid.uuid4()),
+            device_id=self._vault.device_id,
+            signed_at=signed_at,
+        )
+        sequence = self._vault.add(
+            NewSignature(
+                id=record.signature_id,
+                appeal_id=self.appeal.id,
+                appeal_version=self.appeal.version,
+                collected_hour=signed_at.replace(minute=0, second=0, microsecond=0, tzinfo=None),
+                key_fingerprint=self._key_fingerprint,
+                sealed=record.seal(self._key),
+            )
+        )
+        log.info("recorded signature #%d for appeal %s", sequence, self.appeal.id)
+        receipt = Receipt(record.signature_id, sequence)
+        if self._on_recorded is not None:
+            try:
+                self._on_recorded(receipt)
+            except Exception:  # the signature is durable; an observer's bug must not undo that
+                log.exception("after recording signature #%d, an observer failed", sequence)
+        return receipt
+
+    def count(self, *, after_seq: int = 0) -> int:
+        """Signatures for this appeal on this kiosk (after a device sequence number only)."""
+        return self._vault.count(self.appeal.id, after_seq=after_seq)

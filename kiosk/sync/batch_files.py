@@ -1,0 +1,28 @@
+"""Batch files for removable storage: the same signed envelopes the upload sends."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kiosk.files import keys
+from kiosk.sync import outbox
+from kiosk.sync.closer import BatchCloser
+from kiosk.vault import Vault
+
+log = logging.getLogger("kiosk.sync")
+
+SUFFIX = ".kbatch"
+
+
+def export_batches(vault: Vault, closer: BatchCloser, out_dir: Path) -> list[Path]:
+    """Close every pending signature, then write each unacknowledged batch as
+    `<batch_id>.kbatch`, each file whole or not at all. Rewriting a file gives the same bytes."""
+    closer.close_all()
+    written = []
+    for batch in outbox.unacknowledged(vault):
+        path = out_dir / f"{batch.id}{SUFFIX}"
+        keys.write_atomic(path, batch.envelope, mode=0o600)
+        written.append(path)
+    log.info("exported %d batch files", len(written))
+    return written

@@ -1,0 +1,318 @@
+"""`kiosk central ...` as a coordinator uses it, through kiosk.cli.main.main."""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_output import one_error_line
+from sqlalchemy import Engine
+
+from kiosk.central.campaign import CampaignInfo
+from kiosk.central.enrolment import enrol
+from kiosk.central.status import device_status
+from kiosk.cli.main import main
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.files import keys
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def central(
+    tmp_path: Path,
+    database_url: str,
+    campaign: CampaignInfo,
+    campaign_private_key: CampaignPrivateKey,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Any:
+    """Runs `kiosk central COMMAND ...` on a data dir holding the campaign's (fast) key file."""
+    data_dir = tmp_path / "central"
+    data_dir.mkdir()
+    pem = campaign_private_key.to_pem(PASSPHRASE, scrypt_n=2**14)
+    (data_dir / keys.PRIVATE_KEY_FILE).write_bytes(pem)
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+
+    def run(*argv: str | Path) -> int:
+        common = ["--data-dir", str(data_dir), "--database-url", database_url]
+        return main(["central", str(argv[0]), *common, *map(str, argv[1:])])
+
+    return run
+
+
+def test_init_makes_an_encrypted_key_and_a_credential_once(
+    tmp_path: Path,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    assert main(["central", "init", *args]) == 0
+    out = capsys.readouterr().out
+    assert "un-chechnya" in out and "kc_" in out
+    private = tmp_path / "c" / keys.PRIVATE_KEY_FILE
+    assert b"ENCRYPTED PRIVATE KEY" in private.read_bytes()
+    assert b"BEGIN PRIVATE KEY" not in private.read_bytes()
+    assert os.stat(private).st_mode & 0o077 == 0
+    assert main(["central", "init", *args]) == 2
+    assert "already holds campaign" in capsys.readouterr().err
+
+
+def test_init_refuses_a_short_passphrase(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "short")
+    args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    assert main(["central", "init", *args]) == 2
+    assert "at least 12" in capsys.readouterr().err
+    assert not (tmp_path / "c" / keys.PRIVATE_KEY_FILE).exists()
+
+
+def test_enroll_prints_a_code_and_its_qr(
+    central: Any, engine: Engine, new_kiosk: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert central("enroll", "--event", "Rally", "--valid-for", "30m") == 0
+    out = capsys.readouterr().out
+    code = out.split("\n\n")[1].strip()
+    assert "█" in out or "▀" in out  # the QR code, drawn with block characters
+    kiosk = new_kiosk()
+    assert enrol(engine, code, kiosk.device_id, kiosk.public_key_b64).event == "Rally"
+
+
+def test_enroll_rejects_a_bad_duration(central: Any, capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        central("enroll", "--event", "Rally", "--valid-for", "forever")
+    assert exit_.value.code == 2
+    assert "not a duration" in capsys.readouterr().err
+    assert central("enroll", "--event", "Rally", "--valid-for", "90d") == 2
+    assert "at most 30 days" in capsys.readouterr().err
+
+
+def test_revoke(central: Any, enrolled: Any, engine: Engine, capsys: Any) -> None:
+    kiosk = enrolled()
+    assert central("revoke", kiosk.device_id) == 0
+    assert device_status(engine)[0].revoked
+    assert central("revoke", "no-such-device") == 2
+    assert "no device no-such-device" in capsys.readouterr().err
+
+
+def test_import_stores_good_files_reports_bad_ones_and_changes_nothing_twice(
+    central: Any, enrolled: Any, tmp_path: Path, stored_counts: Any, capsys: Any
+) -> None:
+    kiosk = enrolled()
+    good = []
+    for n in (2, 3):
+        signed = kiosk.batch(n)
+        path = tmp_path / f"{signed.batch.batch_id}.kbatch"
+        path.write_bytes(signed.to_bytes())
+        good.append(path)
+    bad = tmp_path / "bad.kbatch"
+    bad.write_bytes(b"not a batch")
+    missing = tmp_path / "missing.kbatch"
+    assert central("import", good[0], bad, missing, good[1]) == 2
+    captured = capsys.readouterr()
+    assert "bad.kbatch: not imported: the batch is malformed" in captured.err
+    assert "missing.kbatch: not imported" in captured.err
+    assert captured.out.count(": imported:") == 2
+    assert stored_counts() == (2, 5)
+    assert central("import", *good) == 0
+    assert capsys.readouterr().out.count("already stored") == 2
+    assert stored_counts() == (2, 5)
+
+
+def test_status_shows_gaps_and_breaks(
+    central: Any, enrolled: Any, engine: Engine, capsys: Any
+) -> None:
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled("Market square")
+    ingest(engine, kiosk.batch(1).to_bytes())
+    kiosk.batch(1)
+    ingest(engine, kiosk.batch(1).to_bytes())
+    kiosk.prev_hash = "e" * 64
+    ingest(engine, kiosk.batch(2).to_bytes())
+    assert central("status") == 0
+    out = capsys.readouterr().out
+    assert kiosk.device_id in out and "Market square" in out and "CHAIN PROBLEM" in out
+    assert "missing batches: 2" in out and "broken chain at batches: 4" in out
+
+
+def test_export_csv_round_trip(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled()
+    records = [
+        kiosk.record(email="a@example.org", last_name="-2+3"),
+        kiosk.record(email="A@example.org "),
+        kiosk.record(email="b@example.org", comment='He said "no",\r\nthen left'),
+    ]
+    ingest(engine, kiosk.batch(records).to_bytes())
+    out = tmp_path / "signatures.csv"
+    assert central("export", "--format", "csv", "--out", out, "--progress") == 0
+    err = capsys.readouterr().err
+    assert "exported 2 signatures" in err and "removed 1 duplicates" in err
+    assert "export: [" in err
+    assert os.stat(out).st_mode & 0o077 == 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["signature_id"] for r in rows] == [records[0].signature_id, records[2].signature_id]
+    assert rows[0]["last_name"] == "'-2+3"
+    assert rows[1]["comment"] == 'He said "no",\r\nthen left'
+
+
+def test_export_with_the_wrong_passphrase_is_a_message(
+    central: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "not the passphrase at all")
+    out = tmp_path / "signatures.csv"
+    assert central("export", "--out", out) == 2
+    err = capsys.readouterr().err
+    assert "passphrase does not open" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_export_json_to_stdout(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    import json
+
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch(2).to_bytes())
+    passphrase_file = tmp_path / "pass"
+    passphrase_file.write_text(PASSPHRASE + "\n")
+    assert central("export", "--format", "json", "--passphrase-file", passphrase_file) == 0
+    assert len(json.loads(capsys.readouterr().out)["signatures"]) == 2
+
+
+def test_bad_database_url_is_a_message(tmp_path: Path, capsys: Any) -> None:
+    argv = ["central", "status", "--data-dir", str(tmp_path), "--database-url", "mysql://x/y"]
+    assert main(argv) == 2
+    assert "SQLite or PostgreSQL" in capsys.readouterr().err
+
+
+def test_enroll_valid_for_parses(central: Any) -> None:
+    from kiosk.cli.central import _duration
+
+    assert _duration("90m") == timedelta(minutes=90)
+    assert _duration("7d") == timedelta(days=7)
+
+
+# --- the campaign private key: each problem told apart, before the passphrase where it can be ---
+
+
+def _flip_in_encrypted_key(pem: bytes, block: int) -> bytes:
+    """One base64 character changed inside a block's encrypted key (not its DER structure)."""
+    starts = [i for i in range(len(pem)) if pem.startswith(b"-----BEGIN ENCRYPTED", i)]
+    end = pem.index(b"-----END", starts[block])
+    at = end - 1
+    while pem[at : at + 1] in (b"\n", b"="):
+        at -= 1
+    at -= 3  # a few characters before the padding: ciphertext, and bits that are all used
+    return pem[:at] + (b"A" if pem[at : at + 1] != b"A" else b"B") + pem[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda pem: _flip_in_encrypted_key(pem, 1),
+            "is damaged: the passphrase is right (it opens key block 1) but key block 2 does "
+            "not open. Use your backup copy of the campaign private key.",
+        ),
+        (
+            lambda pem: pem[: len(pem) - 100],
+            "is damaged: it holds 1 complete key blocks where a campaign private key has 2, and "
+            "it ends in the middle of one. Use your backup copy of the campaign private key.",
+        ),
+        (
+            lambda pem: pem.replace(b"\n", b"\n\x01", 9).replace(b"\x01", b"", 8),
+            "is damaged: key block 1 is not valid base64 (a character was changed or lost).",
+        ),
+    ],
+    ids=["flipped byte", "truncated", "not base64"],
+)
+def test_export_with_a_damaged_key_file_says_so(
+    central: Any, tmp_path: Path, capsys: Any, damage: Any, message: str
+) -> None:
+    key_file = tmp_path / "central" / keys.PRIVATE_KEY_FILE
+    key_file.write_bytes(damage(key_file.read_bytes()))
+    out = tmp_path / "signatures.csv"
+    assert central("export", "--out", out) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"kiosk: {key_file} {message}")
+    assert "passphrase does not open" not in line
+    assert not out.exists()
+
+
+def test_export_with_the_wrong_passphrase_says_only_that(
+    central: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "not the passphrase at all")
+    assert central("export", "--out", tmp_path / "signatures.csv") == 2
+    line = one_error_line(capsys.readouterr().err)
+    key_file = tmp_path / "central" / keys.PRIVATE_KEY_FILE
+    assert line.startswith(
+        f"kiosk: The passphrase does not open {key_file}. Check it and try again."
+    )
+    assert "is damaged" not in line
+
+
+@pytest.mark.parametrize(
+    ("contents", "message"),
+    [
+        (
+            lambda public_pem: public_pem,
+            "is not a campaign private key: it is a public key. Use the campaign private key "
+            "file, made by 'kiosk keygen' or 'kiosk central init'.",
+        ),
+        (
+            lambda public_pem: b"name,email\nZoe,zoe@example.org\n",
+            "is not a campaign private key: it holds no PEM key at all. Use the campaign "
+            "private key file, made by 'kiosk keygen' or 'kiosk central init'.",
+        ),
+    ],
+    ids=["public key", "not PEM"],
+)
+def test_export_with_the_wrong_kind_of_file_says_so_before_asking_for_a_passphrase(
+    central: Any,
+    tmp_path: Path,
+    campaign: CampaignInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    contents: Any,
+    message: str,
+) -> None:
+    monkeypatch.delenv("KIOSK_KEY_PASSPHRASE")  # and stdin is no terminal: it cannot be asked
+    wrong = tmp_path / "some-file.pem"
+    wrong.write_bytes(contents(campaign.public_key_pem.encode("ascii")))
+    assert central("export", "--key", wrong, "--out", tmp_path / "signatures.csv") == 2
+    assert one_error_line(capsys.readouterr().err) == f"kiosk: {wrong} {message}"
+
+
+def test_export_with_another_campaigns_key_says_so_before_asking_for_a_passphrase(
+    central: Any,
+    tmp_path: Path,
+    campaign: CampaignInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+) -> None:
+    other = CampaignPrivateKey.generate()
+    other_file = tmp_path / "other-campaign-private.pem"
+    other_file.write_bytes(other.to_pem(PASSPHRASE, scrypt_n=2**14))
+    monkeypatch.delenv("KIOSK_KEY_PASSPHRASE")
+    assert central("export", "--key", other_file, "--out", tmp_path / "signatures.csv") == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(
+        f"kiosk: {other_file} is the private key of campaign {other.public_key().fingerprint}, "
+        f"but this server collects for campaign {campaign.key_fingerprint}"
+    )
+    assert "Use the private key made with this campaign" in line

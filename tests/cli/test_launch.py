@@ -1,0 +1,103 @@
+"""What `kiosk run` and `kiosk demo` start once the appeal is on screen (kiosk/cli/launch.py),
+without Qt: the vault and the volunteer's chosen appeal, the demo's own central server and the
+enrolment to it, and everything closed at the end."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from kiosk.central.embedded import LocalServer
+from kiosk.cli.launch import DEMO_CENTRAL_DIR, KioskStart
+from kiosk.cli.main import UserError
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.admin import AdminDesk
+from kiosk.desks.pin import PinGuard
+from kiosk.petition.appeal import Appeal
+from kiosk.settings import Settings
+from kiosk.sync import APPEAL_FILE
+from kiosk.vault import Vault
+
+
+def _start(
+    data_dir: Path, key: CampaignPublicKey, appeal: Appeal, *, demo: bool, given: bool = False
+) -> KioskStart:
+    return KioskStart(Settings(data_dir=data_dir), appeal, key, demo=demo, appeal_given=given)
+
+
+def _choose_another_appeal(data_dir: Path) -> None:
+    """As a volunteer would: an appeal received at enrolment, chosen in the panel."""
+    bundled = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")
+    other = bundled.replace('id = "un-chechnya-purge"', 'id = "river"', 1)
+    (data_dir / APPEAL_FILE).write_text(other, "utf-8")
+    vault = Vault.open(data_dir)
+    try:
+        AdminDesk(vault, data_dir, Settings(data_dir).sync, PinGuard(vault)).choose_appeal("river")
+    finally:
+        vault.close()
+
+
+@pytest.mark.parametrize("given", [False, True], ids=["default", "--appeal"])
+def test_open_shows_the_volunteers_choice_unless_an_appeal_was_given(
+    data_dir: Path, campaign_public_key: CampaignPublicKey, appeal: Appeal, given: bool
+) -> None:
+    _choose_another_appeal(data_dir)
+    start = _start(data_dir, campaign_public_key, appeal, demo=False, given=given)
+    try:
+        desks = start.open()
+        assert desks.signatures.appeal.id == (appeal.id if given else "river")
+        assert desks.signatures.count() == 0
+        start.connect()  # not enrolled: no worker, nothing to connect to
+        assert desks.admin.worker is None
+        assert not desks.admin.board.current.enrolled
+    finally:
+        start.close()
+
+
+def test_the_demo_enrols_with_its_own_server_and_syncs(
+    data_dir: Path,
+    campaign_public_key: CampaignPublicKey,
+    appeal: Appeal,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    start = _start(data_dir, campaign_public_key, appeal, demo=True)
+    try:
+        desks = start.open()
+        start.connect()
+        worker = desks.admin.worker
+        assert worker is not None and desks.admin.board.current.enrolled
+        assert desks.admin.server_url().startswith("http://127.0.0.1:")
+        assert (data_dir / DEMO_CENTRAL_DIR).is_dir()
+        assert (
+            f"kiosk: demo central server at {desks.admin.server_url()}" in capsys.readouterr().err
+        )
+    finally:
+        start.close()
+    assert desks.admin.worker is worker  # stopped, not replaced
+
+
+def test_a_demo_server_that_will_not_enrol_the_kiosk_is_one_message(
+    data_dir: Path,
+    campaign_public_key: CampaignPublicKey,
+    appeal: Appeal,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(LocalServer, "issue_enrolment_code", lambda self, event: "NOT-A-CODE")
+    start = _start(data_dir, campaign_public_key, appeal, demo=True)
+    try:
+        desks = start.open()
+        with pytest.raises(UserError, match=r"^the demo server did not enrol this kiosk: "):
+            start.connect()
+        assert desks.admin.worker is None
+    finally:
+        start.close()
+
+
+def test_close_before_open_closes_nothing(
+    data_dir: Path, campaign_public_key: CampaignPublicKey, appeal: Appeal
+) -> None:
+    # The window was closed before its first paint: nothing was opened, nothing to close.
+    _start(data_dir, campaign_public_key, appeal, demo=True).close()
+    assert not (data_dir / DEMO_CENTRAL_DIR).exists()
