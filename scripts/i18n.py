@@ -29,7 +29,7 @@ SOURCE_LANGUAGE = "en"
 
 def sources() -> list[Path]:
     """Every file whose strings a supporter or a volunteer reads."""
-    return [ROOT / "kiosk" / "form.py", *sorted((ROOT / "kiosk" / "ui").rglob("*.py"))]
+    return [ROOT / "kiosk" / "petition" / "form.py", *sorted((ROOT / "kiosk" / "ui").rglob("*.py"))]
 
 
 def _tool(name: str) -> str:

@@ -11,10 +11,10 @@ import pytest
 import kiosk
 
 CORE = sorted(
-    f"kiosk.{m.name}"
-    for m in pkgutil.walk_packages(kiosk.__path__, onerror=lambda _: None)
+    m.name
+    for m in pkgutil.walk_packages(kiosk.__path__, "kiosk.", onerror=lambda _: None)
     if not m.ispkg
-    and m.name.split(".")[0]
+    and m.name.split(".")[1]
     in {"petition", "crypto", "protocol", "desks", "files", "sync", "vault"}
     and ".migrations" not in m.name
 )

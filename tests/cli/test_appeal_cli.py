@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cli_output import one_error_line, run_kiosk
 
-from kiosk.cli.main import main as cli
+from kiosk.cli import main as cli
 
 BUNDLED = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")
 
