@@ -10,6 +10,7 @@ import re
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date as calendar_date
 from difflib import get_close_matches
 from importlib.resources import files
 from pathlib import Path
@@ -319,6 +320,18 @@ def _int(r: _Reader, key: str, *, minimum: int) -> int:
     return value
 
 
+def _is_calendar_date(text: str) -> bool:
+    """Whether `text` is a real month ("2017-04") or day ("2017-04-21"): the pattern alone lets
+    "2017-13" and "2017-02-31" through, which the appeal screen cannot show as a date."""
+    if not _UPDATE_DATE_RE.match(text):
+        return False
+    try:
+        calendar_date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:
+        return False
+    return True
+
+
 def _updates(r: _Reader) -> tuple[Update, ...]:
     raw = r.data.get("updates", [])
     if not isinstance(raw, list) or not all(isinstance(u, dict) for u in raw):
@@ -328,7 +341,7 @@ def _updates(r: _Reader) -> tuple[Update, ...]:
         u = _Reader(r.source, item, f"updates[{index}].")
         u.refuse_unknown(_UPDATE_KEYS)
         date = u.req_text("date", max_len=10)
-        if not _UPDATE_DATE_RE.match(date):
+        if not _is_calendar_date(date):
             raise u.fail("date", f"'{date}' is not a date like 2017-04 or 2017-04-21")
         result.append(
             Update(number=_int(u, "number", minimum=1), date=date, text=u.req_text("text"))

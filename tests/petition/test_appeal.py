@@ -307,6 +307,12 @@ def test_updates_that_are_not_tables(tmp_path: Path) -> None:
         ('date = "2024-06"', 'date = "June 2024"', "updates[1].date",
          "'June 2024' is not a date like 2017-04 or 2017-04-21"),
         ('date = "2024-05-01"', 'date = "2024-5-1"', "updates[0].date", "is not a date like"),
+        # the pattern alone let these through; the appeal screen then showed no date
+        ('date = "2024-06"', 'date = "2017-13"', "updates[1].date",
+         "'2017-13' is not a date like 2017-04 or 2017-04-21"),
+        ('date = "2024-05-01"', 'date = "2017-02-31"', "updates[0].date",
+         "'2017-02-31' is not a date like 2017-04 or 2017-04-21"),
+        ('date = "2024-05-01"', 'date = "2017-00-10"', "updates[0].date", "is not a date like"),
         ('date = "2024-05-01"', 'date = "1 May, 2024"', "updates[0].date", "the limit is 10"),
         ("number = 1", "number = 0", "updates[0].number", "must be at least 1"),
         # empty and oversized text
