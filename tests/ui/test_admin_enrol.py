@@ -86,11 +86,15 @@ def test_enrolling_from_the_panel_shows_the_sync_corner_at_once(
         assert isinstance(url, QLineEdit)
         url.clear()
         qtbot.keyClicks(url, server.url)
-        code = server.issue_enrolment_code("Fair")
+        # A "%2" in the event name stays as typed: filling the placeholders one after the
+        # other put the server's address into it ("Pride https://...0 march").
+        code = server.issue_enrolment_code("Pride %20 march")
         qtbot.keyClicks(volunteer.find("enrol_code", QLineEdit), code)
         with qtbot.waitSignal(layer.enrol_finished, timeout=20000) as done:
             volunteer.tap("admin_enrol_page_action")
-        assert str(done.args[0]).startswith("Enrolled for “Fair”.")
+        assert str(done.args[0]) == (
+            f"Enrolled for “Pride %20 march”. Signatures now sync to {server.url}."
+        )
         assert unenrolled.worker is not None
         volunteer.tap("admin_enrol_page_back")
         volunteer.tap("admin_close")

@@ -24,6 +24,7 @@ from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.pin_flow import PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
 from kiosk.ui.admin.tasks import run_task
+from kiosk.ui.i18n import arg
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
 
@@ -239,10 +240,9 @@ class AdminLayer(QFrame):
 
     def _exported(self, folder: Path, written: list[Path]) -> None:
         if written:
-            text = self.tr("Batch files written: %2, to %1.").replace("%2", str(len(written)))
+            text = arg(self.tr("Batch files written: %2, to %1."), folder, len(written))
         else:
-            text = self.tr("Nothing to export: the server has everything. (%1)")
-        text = text.replace("%1", str(folder))
+            text = arg(self.tr("Nothing to export: the server has everything. (%1)"), folder)
         self.export_page.set_busy(False)
         self.export_page.show_result(text)
         self.export_finished.emit(text)
@@ -282,7 +282,7 @@ class AdminLayer(QFrame):
             text = self.tr("The kiosk now shows: %1")
         else:
             text = self.tr("Chosen: %1. The kiosk shows it from its next start.")
-        self.panel.show_message(text.replace("%1", appeal.title))
+        self.panel.show_message(arg(text, appeal.title))
 
     def _open_enrol(self) -> None:
         self.enrol_page.start(self._desk.server_url())
@@ -302,7 +302,7 @@ class AdminLayer(QFrame):
         self.enrol_page.set_busy(False)
         self.enrol_page.code_edit.clear()
         text = self.tr("Enrolled for “%1”. Signatures now sync to %2.")
-        text = text.replace("%1", done.event).replace("%2", done.server_url)
+        text = arg(text, done.event, done.server_url)
         self.enrol_page.show_result(text)
         self.enrol_finished.emit(text)
 

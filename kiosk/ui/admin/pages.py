@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.desks.admin import AppealChoice
 from kiosk.files.removable import Drive
+from kiosk.ui.i18n import arg
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 
 
@@ -112,7 +113,7 @@ class ExportPage(AdminPage):
         for index, drive in enumerate(drives):
             button = QRadioButton(f"{drive.label}  ({drive.path})")
             button.setObjectName(f"export_drive_{index}")
-            button.setAccessibleName(self.tr("USB stick %1").replace("%1", drive.label))
+            button.setAccessibleName(arg(self.tr("USB stick %1"), drive.label))
             button.setProperty("path", str(drive.path))
             self._group.addButton(button)
             self._drive_box.addWidget(button)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.sync.status import SyncStatus
+from kiosk.ui.i18n import arg
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 from kiosk.vault.state import Counts
 
@@ -157,7 +158,7 @@ class AdminPanel(QWidget):
         ):
             label.setText(self._locale.toString(number))
         self.event_label.setText(
-            self.tr("Event: %1").replace("%1", event) if event else self.tr("No event name set")
+            arg(self.tr("Event: %1"), event) if event else self.tr("No event name set")
         )
 
     def show_choices(self, *, several_appeals: bool) -> None:
@@ -184,7 +185,7 @@ class AdminPanel(QWidget):
         self.last_sync_label.setText(self._last_sync(status))
         self.server_label.setText(self._server(status))
         self.error_label.setText(
-            self.tr("Problem: %1").replace("%1", status.last_error) if status.last_error else ""
+            arg(self.tr("Problem: %1"), status.last_error) if status.last_error else ""
         )
         self.error_label.setVisible(bool(status.last_error))
         self.buttons["admin_sync_now"].setEnabled(status.enrolled)
@@ -201,12 +202,12 @@ class AdminPanel(QWidget):
             return self.tr("Nothing waiting to sync.")
         number = self._locale.toString
         if status.unsent_signatures:
-            return (
-                self.tr("Waiting to sync: %1 (sent, not yet confirmed: %2).")
-                .replace("%1", number(status.waiting))
-                .replace("%2", number(status.unsent_signatures))
+            return arg(
+                self.tr("Waiting to sync: %1 (sent, not yet confirmed: %2)."),
+                number(status.waiting),
+                number(status.unsent_signatures),
             )
-        return self.tr("Waiting to sync: %1.").replace("%1", number(status.waiting))
+        return arg(self.tr("Waiting to sync: %1."), number(status.waiting))
 
     def _last_sync(self, status: SyncStatus) -> str:
         if status.last_success is None:
@@ -214,8 +215,8 @@ class AdminPanel(QWidget):
         minutes = int((self._now() - status.last_success).total_seconds() // 60)
         when = status.last_success.astimezone().strftime("%H:%M")
         if minutes < 1:
-            return self.tr("Last sync: %1 (just now)").replace("%1", when)
-        return self.tr("Last sync: %1 (%2 min ago)").replace("%1", when).replace("%2", str(minutes))
+            return arg(self.tr("Last sync: %1 (just now)"), when)
+        return arg(self.tr("Last sync: %1 (%2 min ago)"), when, minutes)
 
     def _server(self, status: SyncStatus) -> str:
         if not status.enrolled:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.desks.pin import PinGuard, PinNotSet, PinRuleError, PinWait, check_rules
 from kiosk.ui.admin.pin_pad import PinPad
+from kiosk.ui.i18n import arg
 
 log = logging.getLogger("kiosk.ui")
 
@@ -80,7 +81,7 @@ class PinFlow(QObject):
                 text = self.tr("Too many wrong PINs. Locked for %1.")
             else:
                 text = self.tr("Wrong PIN. Try again in %1.")
-            self._pad.show_message(text.replace("%1", _clock_text(seconds)), error=True)
+            self._pad.show_message(arg(text, _clock_text(seconds)), error=True)
             if not self._tick.isActive():
                 self._tick.start()
             return

@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.desks.pin import MAX_DIGITS
+from kiosk.ui.i18n import arg
 from kiosk.ui.parts import action_button, text_label
 
 DOT = "\u25cf"
@@ -156,9 +157,7 @@ class PinPad(QFrame):
     def _show_dots(self) -> None:
         shown = DOT * len(self._digits) if self._digits else "\u2013"
         self.dots.setText(" ".join(shown))
-        self.dots.setAccessibleName(
-            self.tr("Digits entered: %1").replace("%1", str(len(self._digits)))
-        )
+        self.dots.setAccessibleName(arg(self.tr("Digits entered: %1"), len(self._digits)))
         self._update_ok()
 
     def _update_ok(self) -> None:
