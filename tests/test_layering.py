@@ -15,7 +15,7 @@ CORE = sorted(
     for m in pkgutil.walk_packages(kiosk.__path__, "kiosk.", onerror=lambda _: None)
     if not m.ispkg
     and m.name.split(".")[1]
-    in {"petition", "crypto", "protocol", "desks", "files", "sync", "vault"}
+    in {"clock", "petition", "crypto", "protocol", "desks", "files", "sync", "vault"}
     and ".migrations" not in m.name
 )
 FORBIDDEN = ("PySide6", "kiosk.ui", "kiosk.central", "fastapi", "uvicorn")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from kiosk.clock import utc_now
 from kiosk.desks.pin import PinGuard
 from kiosk.petition.appeal import Appeal, AppealError, load_appeal, parse_appeal
 from kiosk.settings import SyncSettings
@@ -41,10 +42,6 @@ class AppealChoice:
     title: str
     appeal: Appeal
     source: str  # "bundled" or "enrolment"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def installed_appeals(data_dir: Path) -> list[AppealChoice]:
@@ -96,7 +93,7 @@ class AdminDesk:
         board: StatusBoard | None = None,
         worker: SyncWorker | None = None,
         start_worker: Callable[[StatusBoard], SyncWorker | None] | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.vault = vault
         self.data_dir = data_dir

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from kiosk.clock import utc_now
 from kiosk.crypto.pin_hash import PinHashError, PinHashParams, hash_pin, verify_pin
 from kiosk.vault import Vault
 from kiosk.vault.state import kiosk_state
@@ -70,10 +71,6 @@ def delay_after(failures: int) -> timedelta:
     return BASE_DELAY * (1 << (failures - FREE_TRIES - 1))
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
@@ -87,7 +84,7 @@ class PinGuard:
         self,
         vault: Vault,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         params: PinHashParams | None = None,
     ) -> None:
         self._vault = vault

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from kiosk.clock import utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import Submission
@@ -21,10 +22,6 @@ log = logging.getLogger("kiosk.desks.signing")
 class Receipt:
     signature_id: str
     sequence: int
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SignatureDesk:
@@ -42,7 +39,7 @@ class SignatureDesk:
         vault: Vault,
         campaign_key: CampaignPublicKey,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         on_recorded: Callable[[Receipt], None] | None = None,
     ) -> None:
         self.appeal = appeal

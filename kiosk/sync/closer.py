@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from kiosk.clock import utc_now
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import (
     GENESIS_HASH,
@@ -47,10 +48,6 @@ ROWS_PER_TRANSACTION = 5000
 # the server accepts, and a request that a slow link can still carry in one go.
 MAX_BATCH_BYTES = MAX_ENVELOPE_BYTES // 4
 Pending = Row[str, int, datetime, str, bytes]  # id, device_seq, hour, fingerprint, sealed
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class BatchCloser:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.clock import utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey, KeyFileError
 from kiosk.files import keys
 from kiosk.petition.appeal import parse_appeal
@@ -93,7 +94,7 @@ def enrol(
 
     keys.store_public_key(campaign, data_dir)
     keys.write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utc_now().replace(microsecond=0)
     with Session(vault.engine) as s, s.begin():
         device = s.scalars(select(Device)).one()
         device.device_key_file = keys.DEVICE_KEY_FILE

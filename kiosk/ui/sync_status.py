@@ -9,11 +9,12 @@ thread: no widget is ever touched from the worker.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from kiosk.clock import utc_now
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.i18n import arg
 from kiosk.ui.parts import style_text_label
@@ -31,7 +32,7 @@ class SyncStatusRelay(QObject):
         self._unsubscribe()
 
 
-def describe(status: SyncStatus, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str:
+def describe(status: SyncStatus, now: Callable[[], datetime] = utc_now) -> str:
     """A short line for volunteers: what is waiting, and why if something is wrong."""
     waiting = status.waiting
     if status.syncing:

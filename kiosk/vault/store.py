@@ -7,13 +7,14 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
+from kiosk.clock import utc_now
 from kiosk.vault import schema, state
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import Device, StoredBatch, StoredSignature
@@ -81,9 +82,7 @@ class Vault:
         with Session(self._engine) as s, s.begin():
             device = s.scalars(select(Device)).first()
             if device is None:
-                device = Device(
-                    id=str(uuid.uuid4()), created_at=datetime.now(UTC).replace(tzinfo=None)
-                )
+                device = Device(id=str(uuid.uuid4()), created_at=utc_now().replace(tzinfo=None))
                 s.add(device)
                 log.info("created device identity %s", device.id)
             return device.id

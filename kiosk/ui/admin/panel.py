@@ -4,7 +4,7 @@ the volunteer's buttons. It shows numbers and words about the kiosk, never a sig
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.clock import utc_now
 from kiosk.sync.status import SyncStatus
 from kiosk.ui.i18n import arg
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
@@ -37,7 +38,7 @@ class AdminPanel(QWidget):
     def __init__(
         self,
         *,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] = utc_now,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
