@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.errors import Conflict, NoCampaign
 from kiosk.central.models import Campaign, CoordinatorCredential, utcnow
-from kiosk.crypto.campaign_key import CampaignPublicKey, LockedCampaignKey, OtherCampaignKey
+from kiosk.crypto.campaign_key import CampaignPublicKey, LockedCampaignKey
 from kiosk.crypto.digest import sha256_hex
+from kiosk.errors import OtherCampaignKey
 from kiosk.petition.appeal import parse_appeal
 
 

@@ -18,6 +18,8 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from kiosk.central.errors import DatabaseError
+
 log = logging.getLogger("kiosk.central")
 
 DATABASE_FILE = "central.sqlite3"
@@ -31,10 +33,6 @@ _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
 )
-
-
-class DatabaseError(Exception):
-    """The database cannot be used; the message says which and why."""
 
 
 def default_url(data_dir: Path) -> str:

@@ -6,9 +6,11 @@ coordinator CLI prints the message. Messages never contain personal data.
 
 from __future__ import annotations
 
+from kiosk.errors import KioskError
 
-class CentralError(Exception):
-    """Base of every expected failure; `str(exc)` is the message to show."""
+
+class CentralError(KioskError):
+    """Base of every refused request or command; `str(exc)` is the message to show."""
 
     title = "Request refused"
 
@@ -57,3 +59,11 @@ class NoCampaign(CentralError):
 
 class NotFound(CentralError):
     title = "Not found"
+
+
+class DatabaseError(KioskError):
+    """The server's database cannot be used; the message says which and why."""
+
+
+class ServerStartError(KioskError):
+    """The embedded server did not start listening."""

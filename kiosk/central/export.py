@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
-from kiosk.crypto.seal import SealBroken
+from kiosk.errors import SealBroken
 from kiosk.petition.appeal import FIELD_NAMES
 from kiosk.petition.record import SignatureRecord, open_record
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central import errors
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
-from kiosk.crypto.device_key import BadSignature
+from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol import batch as batch_format
 
 log = logging.getLogger("kiosk.central")
@@ -51,7 +51,7 @@ def ingest(
     """Store a signed batch once. Returns its receipt and whether this call stored it."""
     try:
         signed = batch_format.parse(envelope)
-    except batch_format.BatchFormatError as exc:
+    except BatchFormatError as exc:
         raise errors.Malformed(f"the batch is malformed: {exc}") from None
     batch = signed.batch
     if expected_id is not None and expected_id != batch.batch_id:

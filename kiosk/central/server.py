@@ -9,13 +9,11 @@ import time
 import uvicorn
 from fastapi import FastAPI
 
+from kiosk.central.errors import ServerStartError
+
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
-
-
-class ServerStartError(Exception):
-    pass
 
 
 class ServerThread:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import os
 import re
 import sys
@@ -20,6 +19,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+from kiosk.cli.options import add_data_dir
+from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
+from kiosk.errors import UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -30,14 +33,8 @@ _DURATION = re.compile(r"^(\d{1,6})([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
-class UserError(Exception):
-    """Something the coordinator can fix; shown as one line, like every `kiosk` error."""
-
-
 def register(sub: Any) -> None:
     """Add `central` and its subcommands to the `kiosk` parser's subparsers."""
-    from kiosk.cli.main import PASSPHRASE_ENV  # kiosk.cli.main imports this module: import it late
-
     central = sub.add_parser(
         "central", help="the central server and the coordinator's commands", description=__doc__
     )
@@ -45,9 +42,9 @@ def register(sub: Any) -> None:
 
     def command(name: str, helptext: str, handler: Callable[[argparse.Namespace], int]) -> Any:
         p = commands.add_parser(name, help=helptext, description=helptext)
-        p.add_argument("--data-dir", type=Path, help="the central server's data directory")
+        add_data_dir(p, "the central server's data directory")
         p.add_argument("--database-url", help="a database URL (default: SQLite in --data-dir)")
-        p.set_defaults(handler=_friendly(handler))
+        p.set_defaults(handler=_disposing_engines(handler))
         return p
 
     p = command("init", "create the campaign: key pair, appeal, coordinator credential", _init)
@@ -84,20 +81,17 @@ def register(sub: Any) -> None:
     p.add_argument("--progress", action="store_true", help="show progress even when not a terminal")
 
 
-def _friendly(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """The central server's own errors, as one-line messages like the rest of `kiosk`."""
+def _disposing_engines(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Every database engine the command opened is disposed when it ends, however it ends. Its
+    failures (CentralError, DatabaseError: KioskErrors) reach kiosk.cli.main as one line."""
 
     @functools.wraps(handler)
     def run(args: argparse.Namespace) -> int:
-        from kiosk.central.db import DatabaseError
-        from kiosk.central.errors import CentralError
-        from kiosk.cli import main as cli
-
         args.engines = []
         try:
             return handler(args)
-        except (UserError, CentralError, DatabaseError) as exc:
-            raise cli.UserError(str(exc)) from None
         finally:
             for engine in args.engines:
                 engine.dispose()
@@ -138,7 +132,7 @@ def _init(args: argparse.Namespace) -> int:
     engine = _engine(args)
     existing = find_campaign(engine)
     if existing is not None:
-        raise UserError(
+        raise UsageError(
             f"this database already holds campaign {existing.key_fingerprint} for appeal "
             f"{existing.appeal_id!r}; nothing was changed"
         )
@@ -151,9 +145,7 @@ def _init(args: argparse.Namespace) -> int:
         appeal_toml = (
             files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
         )
-    from kiosk.cli.main import _new_passphrase  # the same rules as `kiosk keygen`
-
-    passphrase = _new_passphrase(args.passphrase_file)
+    passphrase = new_passphrase(args.passphrase_file)  # the same rules as `kiosk keygen`
     private = CampaignPrivateKey.generate()
     private_path, public_path = keys.write_key_pair(private, passphrase, data_dir)
     campaign = create_campaign(engine, private.public_key(), appeal_toml)
@@ -261,23 +253,6 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _existing_passphrase(passphrase_file: Path | None, key_path: Path) -> str:
-    from kiosk.cli.main import PASSPHRASE_ENV
-
-    if passphrase_file is not None:
-        try:
-            return passphrase_file.read_text(encoding="utf-8").strip("\r\n")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read the passphrase file {passphrase_file}: {exc}") from None
-    if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV]
-    if sys.stdin.isatty():
-        return getpass.getpass(f"Passphrase for {key_path}: ")
-    raise UserError(
-        f"no passphrase: run export in a terminal, or use --passphrase-file or ${PASSPHRASE_ENV}"
-    )
-
-
 def _export(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import get_campaign, require_own_key
     from kiosk.central.export import export
@@ -290,7 +265,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         key_pem = key_path.read_bytes()
     except OSError as exc:
-        raise UserError(
+        raise UsageError(
             f"cannot read the campaign private key {key_path} ({exc.strerror}); "
             "pass it with --key FILE"
         ) from None
@@ -298,7 +273,7 @@ def _export(args: argparse.Namespace) -> int:
     # anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line.
     locked = LockedCampaignKey.read(key_pem, str(key_path))
     require_own_key(get_campaign(engine), locked)
-    passphrase = _existing_passphrase(args.passphrase_file, key_path)
+    passphrase = existing_passphrase(args.passphrase_file, key_path)
     key = locked.unlock(passphrase)
     progress = TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
     if args.out is None:
@@ -327,7 +302,7 @@ def _private_file(path: Path) -> TextIO:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as exc:
-        raise UserError(f"cannot write {path} ({exc.strerror})") from None
+        raise UsageError(f"cannot write {path} ({exc.strerror})") from None
     encoding = "utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8"
     return open(fd, "w", encoding=encoding, newline="")
 

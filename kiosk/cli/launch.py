@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.main import UserError
+from kiosk.errors import UsageError
 from kiosk.files import datadir, keys, logs
 from kiosk.petition.appeal import Appeal, load_appeal, load_bundled_appeal
 from kiosk.settings import Settings, default_data_dir
@@ -152,7 +152,7 @@ class KioskStart:
             admin.start_sync()
             return
         from kiosk.central.embedded import start_local_server
-        from kiosk.desks.admin import AdminError
+        from kiosk.errors import AdminError
 
         self._server = server = start_local_server(
             self._settings.data_dir / DEMO_CENTRAL_DIR, self._key
@@ -161,7 +161,7 @@ class KioskStart:
             # A new port on every start, so the kiosk enrols again (with its same device key).
             admin.enrol(server.url, server.issue_enrolment_code(DEMO_EVENT))
         except AdminError as exc:
-            raise UserError(f"the demo server did not enrol this kiosk: {exc}") from None
+            raise UsageError(f"the demo server did not enrol this kiosk: {exc}") from None
         print(f"kiosk: demo central server at {server.url}", file=sys.stderr)
 
     def close(self) -> None:
@@ -203,7 +203,7 @@ def _require_display() -> None:
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise UserError(
+        raise UsageError(
             "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run the kiosk on a "
             "desktop session, or headless with QT_QPA_PLATFORM=offscreen (nothing is shown) "
             "or under a virtual display: xvfb-run kiosk demo"

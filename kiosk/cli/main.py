@@ -10,7 +10,6 @@ quick: each command imports what it needs when it runs (`run` and `demo` in kios
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Sequence
@@ -19,14 +18,11 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.cli import central as central_cli
 from kiosk.cli import sync as sync_cli
+from kiosk.cli.options import add_data_dir
+from kiosk.cli.passphrase import PASSPHRASE_ENV, new_passphrase
+from kiosk.errors import KioskError
 
 EXIT_USAGE = 2
-MIN_PASSPHRASE = 12
-PASSPHRASE_ENV = "KIOSK_KEY_PASSPHRASE"
-
-
-class UserError(Exception):
-    """Something the person running the command can fix; printed without a traceback."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,27 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # tools do, and keep Python from complaining again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as exc:
-        if not _is_user_error(exc):
-            raise
+    except KioskError as exc:  # the one error printer of every command; others are bugs
         print(f"kiosk: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return result
-
-
-def _is_user_error(exc: Exception) -> bool:
-    """Whether `exc` is a failure the person can fix. Its classes are imported here, once one
-    happened, and the vault's last: it brings in SQLAlchemy, which a start must not wait for
-    before its window shows (kiosk/cli/launch.py)."""
-    from kiosk.crypto.campaign_key import KeyFileError
-    from kiosk.files.datadir import DataDirError
-    from kiosk.petition.appeal import AppealError
-
-    if isinstance(exc, (UserError, AppealError, KeyFileError, DataDirError)):
-        return True
-    from kiosk.vault import VaultError
-
-    return isinstance(exc, VaultError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,20 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--data-dir",
-            type=Path,
-            help="where the kiosk keeps its vault, keys and logs "
-            "(default: the platform's user data directory)",
-        )
-
     for name, helptext in (
         ("run", "run the kiosk fullscreen, for an event"),
         ("demo", "try the kiosk in a window with a demo campaign key"),
     ):
         p = sub.add_parser(name, help=helptext, description=helptext)
-        common(p)
+        add_data_dir(p)
         p.add_argument("--appeal", type=Path, help="an appeal file (default: the bundled appeal)")
         p.add_argument("--window", action="store_true", help="a window instead of fullscreen")
         p.add_argument("--quit-after-shown", action="store_true", help=argparse.SUPPRESS)
@@ -100,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
             )
 
     p = sub.add_parser("keygen", help="create a campaign key pair (for coordinators)")
-    common(p)
+    add_data_dir(p)
     p.add_argument(
         "--out", type=Path, default=Path("."), help="directory for the two key files (default: .)"
     )
@@ -125,7 +96,7 @@ def _keygen(args: argparse.Namespace) -> int:
     from kiosk.crypto.campaign_key import CampaignPrivateKey
     from kiosk.files import keys
 
-    passphrase = _new_passphrase(args.passphrase_file)
+    passphrase = new_passphrase(args.passphrase_file)
     private = CampaignPrivateKey.generate()
     private_path, public_path = keys.write_key_pair(private, passphrase, args.out)
     fingerprint = private.public_key().fingerprint
@@ -137,31 +108,6 @@ def _keygen(args: argparse.Namespace) -> int:
         "read by anyone. Keep a backup of both somewhere safe."
     )
     return 0
-
-
-def _new_passphrase(passphrase_file: Path | None) -> str:
-    if passphrase_file is not None:
-        try:
-            passphrase = passphrase_file.read_text(encoding="utf-8").strip("\r\n")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read the passphrase file {passphrase_file}: {exc}") from None
-    elif os.environ.get(PASSPHRASE_ENV):
-        passphrase = os.environ[PASSPHRASE_ENV]
-    elif sys.stdin.isatty():
-        passphrase = getpass.getpass("Passphrase for the new campaign private key: ")
-        if getpass.getpass("The same passphrase again: ") != passphrase:
-            raise UserError("the two passphrases differ; nothing was written. Try again.")
-    else:
-        raise UserError(
-            "no passphrase: run keygen in a terminal, or use --passphrase-file or "
-            f"${PASSPHRASE_ENV}"
-        )
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise UserError(
-            f"the passphrase is {len(passphrase)} characters; use at least {MIN_PASSPHRASE} "
-            "(a few unrelated words work well). Nothing was written."
-        )
-    return passphrase
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.options import add_data_dir
+from kiosk.errors import UsageError
 from kiosk.files import datadir
 from kiosk.settings import Settings, default_data_dir
 
@@ -21,44 +22,16 @@ def register(sub: Any) -> None:
     )
     p.add_argument("code", help="the one-time enrolment code")
     p.add_argument("--server", required=True, help="the central server, e.g. https://sign.example")
-    _data_dir(p)
-    p.set_defaults(handler=_one_line(_enroll))
+    add_data_dir(p)
+    p.set_defaults(handler=_enroll)
 
     p = sub.add_parser(
         "export-batches",
         help="write every unsynced batch to a directory (a USB stick) for the coordinator",
     )
     p.add_argument("dir", type=Path, help="the directory to write <batch id>.kbatch files into")
-    _data_dir(p)
-    p.set_defaults(handler=_one_line(_export))
-
-
-EXIT_USAGE = 2
-
-
-class _Refused(Exception):
-    """A sync command's expected failure: printed as one line, exit status 2."""
-
-
-def _one_line(handler: Any) -> Any:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            result: int = handler(args)
-        except _Refused as exc:
-            print(f"kiosk: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        return result
-
-    return run
-
-
-def _data_dir(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--data-dir",
-        type=Path,
-        help="where the kiosk keeps its vault, keys and logs "
-        "(default: the platform's user data directory)",
-    )
+    add_data_dir(p)
+    p.set_defaults(handler=_export)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -67,16 +40,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _enroll(args: argparse.Namespace) -> int:
     from kiosk.files import logs
-    from kiosk.sync.enrol import EnrolmentError, enrol
+    from kiosk.sync.enrol import enrol
     from kiosk.vault import Vault
 
     settings = _settings(args)
     logs.setup(settings.data_dir)
     vault = Vault.open(settings.data_dir)
     try:
-        done = enrol(vault, settings.data_dir, args.code, args.server)
-    except EnrolmentError as exc:
-        raise _Refused(str(exc)) from None
+        done = enrol(vault, settings.data_dir, args.code, args.server)  # EnrolmentError: one line
     finally:
         vault.close()
     print(
@@ -97,19 +68,19 @@ def _export(args: argparse.Namespace) -> int:
     logs.setup(settings.data_dir)
     out_dir: Path = args.dir
     if not out_dir.is_dir():
-        raise _Refused(f"{out_dir} is not a directory. Insert the USB stick and give its path.")
+        raise UsageError(f"{out_dir} is not a directory. Insert the USB stick and give its path.")
     vault = Vault.open(settings.data_dir)
     try:
         enrolment = enrolled(vault, settings.data_dir)
         if enrolment is None:
-            raise _Refused(
+            raise UsageError(
                 "This kiosk is not enrolled, so its batches cannot be signed. Enrol it first "
                 "with 'kiosk enroll CODE --server URL'."
             )
         try:
             written = export_batches(vault, closer_for(vault, enrolment, settings.sync), out_dir)
         except OSError as exc:
-            raise _Refused(
+            raise UsageError(
                 f"Cannot write to {out_dir} ({exc.strerror or exc}). Nothing already saved on "
                 "this kiosk is affected; try another stick."
             ) from None

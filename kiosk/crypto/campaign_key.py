@@ -23,6 +23,12 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from kiosk.crypto.pem import Armour, encrypted_private_key_problem, read_armour
+from kiosk.errors import (
+    DamagedKeyFile,
+    KeyFileError,
+    WrongKindOfKey,
+    WrongPassphrase,
+)
 
 _SCRYPT_N = 2**17  # 128 MiB, about half a second: the passphrase is the key's last defence
 _SCRYPT_N_MAX = 2**20  # 1 GiB: a larger n in a key file is damage, not caution
@@ -34,26 +40,6 @@ _PRIVATE_HEADER = re.compile(rb"^Kiosk campaign private key ([0-9a-f-]+)[ \t\r]*
 _MADE_BY = "made by 'kiosk keygen' or 'kiosk central init'"
 _USE_BACKUP = "Use your backup copy of the campaign private key."
 _ASK_AGAIN = "Ask your coordinator for a fresh copy of the campaign public key."
-
-
-class KeyFileError(Exception):
-    """A campaign key file that cannot be used; the message says what to do."""
-
-
-class WrongPassphrase(KeyFileError):
-    """The passphrase does not open a key file whose shape is sound."""
-
-
-class DamagedKeyFile(KeyFileError):
-    """A key file cut short or altered: only a backup or a fresh copy helps."""
-
-
-class WrongKindOfKey(KeyFileError):
-    """A key file that is not the kind asked for: a public key for a private one, or no key."""
-
-
-class OtherCampaignKey(KeyFileError):
-    """A sound key file, but of another campaign than the one it is meant for."""
 
 
 @dataclass(frozen=True)

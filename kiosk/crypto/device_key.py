@@ -9,12 +9,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from kiosk.crypto.campaign_key import KeyFileError
-
-
-class BadSignature(Exception):
-    """A batch whose device signature does not verify."""
-
+from kiosk.errors import BadSignature, KeyFileError
 
 BATCH_SIGNATURE_CONTEXT = b"kiosk/batch-signature/v1\x00"
 

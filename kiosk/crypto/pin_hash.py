@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from kiosk.errors import PinHashError
+
 
 @dataclass(frozen=True)
 class PinHashParams:
@@ -37,10 +39,6 @@ _PIN_LANES_MAX = 16
 _PIN_HASH_RE = re.compile(
     r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$"
 )
-
-
-class PinHashError(ValueError):
-    """A stored PIN hash that is not one this kiosk made (damaged, or of another kind)."""
 
 
 def hash_pin(pin: str, params: PinHashParams = PinHashParams()) -> str:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hpke
 
+from kiosk.errors import SealBroken
+
 if TYPE_CHECKING:
     from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 
@@ -20,10 +22,6 @@ SUITE = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES
 
 
 SEAL_CONTEXT = b"kiosk/signature-record/v1"
-
-
-class SealBroken(Exception):
-    """A sealed record that does not open: altered, moved to another record, or another key."""
 
 
 def record_binding(appeal_id: str, signature_id: str, device_id: str) -> bytes:

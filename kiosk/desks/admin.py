@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import utc_now
 from kiosk.desks.pin import PinGuard
-from kiosk.petition.appeal import Appeal, AppealError, load_appeal, parse_appeal
+from kiosk.errors import AdminError, AppealError, EnrolmentError
+from kiosk.petition.appeal import Appeal, load_appeal, parse_appeal
 from kiosk.settings import SyncSettings
 from kiosk.sync import APPEAL_FILE
-from kiosk.sync.enrol import Enrolled, EnrolmentError, enrol, enrolled
+from kiosk.sync.enrol import Enrolled, enrol, enrolled
 from kiosk.sync.status import StatusBoard
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
@@ -30,10 +31,6 @@ from kiosk.vault.state import Counts, counts, current_event, kiosk_state
 log = logging.getLogger("kiosk.desks.admin")
 
 EVENT_NAME_MAX = 120
-
-
-class AdminError(Exception):
-    """Something the volunteer asked for that cannot be done; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from kiosk.clock import utc_now
-from kiosk.crypto.pin_hash import PinHashError, PinHashParams, hash_pin, verify_pin
+from kiosk.crypto.pin_hash import PinHashParams, hash_pin, verify_pin
+from kiosk.errors import PinHashError, PinNotSet, PinRuleError, PinWait
 from kiosk.vault import Vault
 from kiosk.vault.state import kiosk_state
 
@@ -28,23 +29,6 @@ FREE_TRIES = 2  # wrong tries before any wait
 BASE_DELAY = timedelta(seconds=5)
 LOCKOUT_AFTER = 10  # wrong tries in a row
 LOCKOUT = timedelta(minutes=15)
-
-
-class PinRuleError(ValueError):
-    """A PIN that does not follow the rules; the message says which."""
-
-
-class PinNotSet(Exception):
-    """No PIN was chosen yet."""
-
-
-class PinWait(Exception):
-    """Tries are paused; `seconds` until the next one is accepted."""
-
-    def __init__(self, seconds: int, *, locked: bool) -> None:
-        super().__init__(f"wait {seconds} s")
-        self.seconds = seconds
-        self.locked = locked
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-
-class DataDirError(Exception):
-    """The data directory cannot be used; the message says what to do."""
+from kiosk.errors import DataDirError
 
 
 def prepare(path: Path) -> Path:

@@ -7,13 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.crypto.campaign_key import (
-    CampaignPrivateKey,
-    CampaignPublicKey,
-    KeyFileError,
-    OtherCampaignKey,
-)
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
+from kiosk.errors import KeyFileError, OtherCampaignKey
 
 log = logging.getLogger("kiosk.files.keys")
 

@@ -16,6 +16,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from kiosk.errors import AppealError
+
 FORMAT_VERSION = 1
 
 # Every field an appeal may ask for, in the order the form shows them.
@@ -36,17 +38,6 @@ DRAWN_SIGNATURE_CHOICES: tuple[str, ...] = ("none", "optional", "required")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _UPDATE_DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-
-
-class AppealError(Exception):
-    """An appeal file that cannot be used, with where and why."""
-
-    def __init__(self, source: str, field: str, problem: str) -> None:
-        self.source = source
-        self.field = field
-        self.problem = problem
-        where = f"{source}: field '{field}'" if field else source
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from typing import Any
 
 from kiosk.crypto.device_key import DeviceKey, verify_device_signature
 from kiosk.crypto.digest import sha256_bytes_hex
+from kiosk.errors import BatchFormatError
 
 FORMAT = "kiosk-batch/1"
 GENESIS_HASH = "0" * 64  # the "previous batch" of a device's first batch
@@ -39,10 +40,6 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _APPEAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _FINGERPRINT = re.compile(r"^[0-9a-f-]{1,32}$")
-
-
-class BatchFormatError(ValueError):
-    """A batch document that is not well formed; the message names the part that is wrong."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +116,7 @@ class SignedBatch:
         )
 
     def verify(self, device_public_key: bytes) -> None:
-        """Raises kiosk.crypto.device_key.BadSignature unless the device key signed this body."""
+        """Raises kiosk.errors.BadSignature unless the device key signed this body."""
         verify_device_signature(device_public_key, self.body, self.signature)
 
 

@@ -13,16 +13,11 @@ from typing import Any
 
 import httpx
 
+from kiosk.errors import SyncError
+
 log = logging.getLogger("kiosk.sync")
 
 API = "/api/v1"
-
-
-class SyncError(Exception):
-    def __init__(self, message: str, *, permanent: bool, reached_server: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.reached_server = reached_server
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import utc_now
-from kiosk.crypto.campaign_key import CampaignPublicKey, KeyFileError
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.errors import EnrolmentError, KeyFileError, SyncError
 from kiosk.files import keys
 from kiosk.petition.appeal import parse_appeal
 from kiosk.sync import APPEAL_FILE, outbox
-from kiosk.sync.client import CentralClient, SyncError
+from kiosk.sync.client import CentralClient
 from kiosk.vault import Vault
 from kiosk.vault.models import Device
 
 log = logging.getLogger("kiosk.sync")
-
-
-class EnrolmentError(Exception):
-    """Enrolment did not happen; the message says why and what to do."""
 
 
 @dataclass(frozen=True)

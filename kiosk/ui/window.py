@@ -375,7 +375,7 @@ class KioskWindow(QWidget):
             # The first moments of a start, the vault still opening: recorded on attach_desk.
             self._record_waiting = True
             return
-        from kiosk.vault import VaultError  # loaded with the desk's vault: no cost here
+        from kiosk.errors import VaultError  # loaded with the desk's vault: no cost here
 
         # The commit takes milliseconds, and the thank-you may only appear once it has returned,
         # so it runs here rather than in a worker that the screens would have to wait for anyway.

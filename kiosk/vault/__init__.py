@@ -1,5 +1,6 @@
 """The kiosk's local store of sealed signatures (SQLite through SQLAlchemy)."""
 
-from kiosk.vault.store import VAULT_FILE, NewSignature, Vault, VaultError
+from kiosk.errors import VaultError
+from kiosk.vault.store import VAULT_FILE, NewSignature, Vault
 
 __all__ = ["VAULT_FILE", "NewSignature", "Vault", "VaultError"]

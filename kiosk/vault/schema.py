@@ -6,6 +6,8 @@ import logging
 
 from sqlalchemy import Engine, inspect, text
 
+from kiosk.errors import UnknownSchema
+
 log = logging.getLogger("kiosk.vault")
 
 # The newest migration in kiosk/vault/migrations/versions; a test checks they agree. Knowing it
@@ -18,10 +20,6 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-class UnknownSchema(Exception):
-    """The vault was written by a kiosk with migrations this one does not have."""
 
 
 def upgrade(engine: Engine) -> None:

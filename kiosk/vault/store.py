@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from kiosk.clock import utc_now
+from kiosk.errors import UnknownSchema, VaultError
 from kiosk.vault import schema, state
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import Device, StoredBatch, StoredSignature
@@ -22,10 +23,6 @@ from kiosk.vault.models import Device, StoredBatch, StoredSignature
 log = logging.getLogger("kiosk.vault")
 
 VAULT_FILE = "vault.sqlite3"
-
-
-class VaultError(Exception):
-    """The vault cannot be opened or written; the message is meant for a volunteer."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ class Vault:
                 f"The signature store {path} cannot be opened ({_reason(exc)}). "
                 "Check that the data directory is writable and the disk is not full."
             ) from None
-        except schema.UnknownSchema as exc:
+        except UnknownSchema as exc:
             engine.dispose()
             raise VaultError(f"The signature store {path} cannot be opened: {exc}.") from None
 

@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from kiosk.central import db
+from kiosk.central.errors import DatabaseError
 from kiosk.central.models import Base
 
 
@@ -34,7 +35,7 @@ def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
 def test_unknown_database_kind_is_a_message() -> None:
     import pytest
 
-    with pytest.raises(db.DatabaseError, match="SQLite or PostgreSQL"):
+    with pytest.raises(DatabaseError, match="SQLite or PostgreSQL"):
         db.make_engine("mysql://localhost/x")
-    with pytest.raises(db.DatabaseError, match="not a database URL"):
+    with pytest.raises(DatabaseError, match="not a database URL"):
         db.make_engine("nonsense")

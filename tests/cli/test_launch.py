@@ -11,10 +11,10 @@ import pytest
 
 from kiosk.central.embedded import LocalServer
 from kiosk.cli.launch import DEMO_CENTRAL_DIR, KioskStart
-from kiosk.cli.main import UserError
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.desks.admin import AdminDesk
 from kiosk.desks.pin import PinGuard
+from kiosk.errors import UsageError
 from kiosk.petition.appeal import Appeal
 from kiosk.settings import Settings
 from kiosk.sync import APPEAL_FILE
@@ -88,7 +88,7 @@ def test_a_demo_server_that_will_not_enrol_the_kiosk_is_one_message(
     start = _start(data_dir, campaign_public_key, appeal, demo=True)
     try:
         desks = start.open()
-        with pytest.raises(UserError, match=r"^the demo server did not enrol this kiosk: "):
+        with pytest.raises(UsageError, match=r"^the demo server did not enrol this kiosk: "):
             start.connect()
         assert desks.admin.worker is None
     finally:

@@ -13,16 +13,9 @@ from hypothesis import strategies as st
 
 from kiosk.crypto import campaign_key, device_key
 from kiosk.crypto import seal as sealing
-from kiosk.crypto.campaign_key import (
-    CampaignPrivateKey,
-    CampaignPublicKey,
-    DamagedKeyFile,
-    KeyFileError,
-    LockedCampaignKey,
-    WrongKindOfKey,
-    WrongPassphrase,
-)
-from kiosk.crypto.seal import SealBroken, open_sealed, record_binding, seal
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey, LockedCampaignKey
+from kiosk.crypto.seal import open_sealed, record_binding, seal
+from kiosk.errors import DamagedKeyFile, KeyFileError, SealBroken, WrongKindOfKey, WrongPassphrase
 
 PASSPHRASE = "correct horse battery staple"
 FAST_N = 2**14  # the smallest work factor from_pem accepts; keeps the tests quick

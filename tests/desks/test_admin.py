@@ -13,8 +13,9 @@ import pytest
 from kiosk.central.embedded import start_local_server
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.crypto.pin_hash import PinHashParams
-from kiosk.desks.admin import AdminDesk, AdminError, chosen_appeal, installed_appeals
+from kiosk.desks.admin import AdminDesk, chosen_appeal, installed_appeals
 from kiosk.desks.pin import PinGuard
+from kiosk.errors import AdminError
 from kiosk.files.removable import removable_drives
 from kiosk.settings import SyncSettings
 from kiosk.sync.status import StatusBoard

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.crypto.pin_hash import PinHashError, PinHashParams, hash_pin, pin_hash_params, verify_pin
+from kiosk.crypto.pin_hash import PinHashParams, hash_pin, pin_hash_params, verify_pin
 from kiosk.desks.pin import (
     LOCKOUT,
     PinCheck,
@@ -20,6 +20,7 @@ from kiosk.desks.pin import (
     check_rules,
     delay_after,
 )
+from kiosk.errors import PinHashError
 from kiosk.vault import Vault
 from kiosk.vault.models import KioskState
 

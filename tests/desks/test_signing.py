@@ -7,8 +7,8 @@ import pytest
 
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.crypto.digest import sha256_hex
-from kiosk.crypto.seal import SealBroken
 from kiosk.desks.signing import SignatureDesk
+from kiosk.errors import SealBroken
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import validate
 from kiosk.petition.record import SignatureRecord, open_record

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.digest import sha256_hex
-from kiosk.crypto.seal import SealBroken, seal
+from kiosk.crypto.seal import seal
+from kiosk.errors import SealBroken
 from kiosk.petition.appeal import FIELD_NAMES, Appeal
 from kiosk.petition.form import Submission
 from kiosk.petition.record import RECORD_FORMAT, SignatureRecord, open_record

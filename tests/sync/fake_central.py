@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kiosk.crypto.device_key import BadSignature
-from kiosk.protocol.batch import BatchFormatError, parse
+from kiosk.errors import BadSignature, BatchFormatError
+from kiosk.protocol.batch import parse
 
 
 @dataclass

@@ -15,8 +15,9 @@ from sync_types import AddSignatures  # type: ignore[import-not-found]
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.desks.signing import SignatureDesk
 from kiosk.desks.tally import Tally, tally
+from kiosk.errors import SyncError
 from kiosk.settings import SyncSettings
-from kiosk.sync.client import CampaignTotal, CentralClient, SyncError
+from kiosk.sync.client import CampaignTotal, CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import SyncStatus
 from kiosk.sync.worker import Outcome, SyncWorker

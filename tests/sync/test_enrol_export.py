@@ -13,12 +13,13 @@ from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.errors import EnrolmentError
 from kiosk.files import keys
 from kiosk.petition.appeal import load_appeal
 from kiosk.protocol.batch import parse
 from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
-from kiosk.sync.enrol import APPEAL_FILE, EnrolmentError, enrol, enrolled
+from kiosk.sync.enrol import APPEAL_FILE, enrol, enrolled
 from kiosk.vault import Vault
 
 APPEAL_TOML = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")

@@ -35,7 +35,8 @@ from kiosk.desks.signing import SignatureDesk
 from kiosk.sync.status import SyncStatus
 from kiosk.ui.app import Desks, run_kiosk
 from kiosk.ui.window import KioskWindow
-from kiosk.vault import Vault, VaultError
+from kiosk.vault import Vault
+from kiosk.errors import VaultError
 
 fullscreen = sys.argv[1] == "fullscreen"
 failing = sys.argv[2] == "failing"

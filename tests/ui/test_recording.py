@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QLabel, QProgressBar
 
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.desks.signing import Receipt, SignatureDesk
+from kiosk.errors import VaultError
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import Submission
 from kiosk.ui.window import KioskWindow
-from kiosk.vault import Vault, VaultError
+from kiosk.vault import Vault
 
 DISK_FULL = "The signature store is full (database or disk is full). Please ask a volunteer."
 

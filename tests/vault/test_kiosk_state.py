@@ -15,7 +15,8 @@ from sqlalchemy import Connection, event, inspect, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from kiosk.vault import NewSignature, Vault, VaultError, state
+from kiosk.errors import VaultError
+from kiosk.vault import NewSignature, Vault, state
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import DailyTally, KioskState
 from kiosk.vault.state import counts, kiosk_state

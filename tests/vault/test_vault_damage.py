@@ -12,7 +12,8 @@ import pytest
 from cli_output import one_error_line, run_kiosk
 from sqlalchemy.exc import OperationalError
 
-from kiosk.vault import VAULT_FILE, NewSignature, Vault, VaultError, state
+from kiosk.errors import VaultError
+from kiosk.vault import VAULT_FILE, NewSignature, Vault, state
 
 
 def _new() -> NewSignature:

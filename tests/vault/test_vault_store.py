@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kiosk.vault import VAULT_FILE, NewSignature, Vault, VaultError
+from kiosk.errors import VaultError
+from kiosk.vault import VAULT_FILE, NewSignature, Vault
 
 
 def _new(sealed: bytes = b"\x01" * 64) -> NewSignature:

@@ -14,7 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.desks.admin import AdminDesk, AdminError
+from kiosk.desks.admin import AdminDesk
+from kiosk.errors import AdminError
 from kiosk.files.removable import Drive, removable_drives
 from kiosk.petition.appeal import Appeal
 from kiosk.sync.enrol import Enrolled

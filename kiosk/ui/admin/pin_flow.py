@@ -8,7 +8,8 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.desks.pin import PinGuard, PinNotSet, PinRuleError, PinWait, check_rules
+from kiosk.desks.pin import PinGuard, check_rules
+from kiosk.errors import PinNotSet, PinRuleError, PinWait
 from kiosk.ui.admin.pin_pad import PinPad
 from kiosk.ui.i18n import arg
 

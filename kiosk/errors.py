@@ -1,0 +1,147 @@
+"""Every failure the kiosk expects, under one root, in words a person can act on.
+
+`str(exc)` of any `KioskError` is a message for the person in front of it (a volunteer, a
+coordinator at a terminal): what is wrong and what to do. It never contains personal data, so
+it may be shown, printed and logged. The command line prints any `KioskError` as one line
+(`kiosk: ...`, exit status 2); anything else is a bug and keeps its traceback.
+
+The tree (the module that raises each, in brackets):
+
+    KioskError
+    ├── UsageError ............ a command line or input file the person can fix [cli]
+    ├── DataDirError .......... the data directory cannot be used [files.datadir]
+    ├── AppealError ........... an appeal file that cannot be used, with where and why [petition]
+    ├── KeyFileError .......... a campaign key file that cannot be used [crypto.campaign_key]
+    │   ├── WrongPassphrase
+    │   ├── DamagedKeyFile
+    │   ├── WrongKindOfKey
+    │   └── OtherCampaignKey
+    ├── SealBroken ............ a sealed record that does not open [crypto.seal]
+    ├── BadSignature .......... a device signature that does not verify [crypto.device_key]
+    ├── PinHashError .......... a stored PIN hash this kiosk did not make [crypto.pin_hash]
+    ├── BatchFormatError ...... a batch document that is not well formed [protocol.batch]
+    ├── VaultError ............ the vault cannot be opened, read or written [vault]
+    │   └── UnknownSchema ..... written by a newer kiosk [vault.schema]
+    ├── PinError .............. the volunteer PIN [desks.pin]
+    │   ├── PinRuleError ...... a new PIN that breaks the rules
+    │   ├── PinNotSet ......... no PIN chosen yet
+    │   └── PinWait ........... tries are paused for `seconds`
+    ├── AdminError ............ a volunteer's request that cannot be done [desks.admin]
+    ├── EnrolmentError ........ enrolment did not happen [sync.enrol]
+    ├── SyncError ............. one sync round failed; `permanent`, `reached_server` [sync.client]
+    └── (the central server's own branch, in kiosk.central.errors)
+        ├── CentralError ...... a request or command the server refuses; `title` for HTTP
+        ├── DatabaseError ..... the server's database cannot be used
+        └── ServerStartError .. the embedded server did not start
+
+Errors that are also a `ValueError` (a bad PIN, hash or batch document) stay one, so code
+that validates with `except ValueError` keeps working.
+"""
+
+from __future__ import annotations
+
+
+class KioskError(Exception):
+    """The root: an expected failure whose message says what is wrong and what to do."""
+
+
+class UsageError(KioskError):
+    """Something the person running a command can fix; printed without a traceback."""
+
+
+class DataDirError(KioskError):
+    """The data directory cannot be used; the message says what to do."""
+
+
+class AppealError(KioskError):
+    """An appeal file that cannot be used, with where and why."""
+
+    def __init__(self, source: str, field: str, problem: str) -> None:
+        self.source = source
+        self.field = field
+        self.problem = problem
+        where = f"{source}: field '{field}'" if field else source
+        super().__init__(f"{where}: {problem}")
+
+
+class KeyFileError(KioskError):
+    """A campaign key file that cannot be used; the message says what to do."""
+
+
+class WrongPassphrase(KeyFileError):
+    """The passphrase does not open a key file whose shape is sound."""
+
+
+class DamagedKeyFile(KeyFileError):
+    """A key file cut short or altered: only a backup or a fresh copy helps."""
+
+
+class WrongKindOfKey(KeyFileError):
+    """A key file that is not the kind asked for: a public key for a private one, or no key."""
+
+
+class OtherCampaignKey(KeyFileError):
+    """A sound key file, but of another campaign than the one it is meant for."""
+
+
+class SealBroken(KioskError):
+    """A sealed record that does not open: altered, moved to another record, or another key."""
+
+
+class BadSignature(KioskError):
+    """A batch whose device signature does not verify."""
+
+
+class PinHashError(KioskError, ValueError):
+    """A stored PIN hash that is not one this kiosk made (damaged, or of another kind)."""
+
+
+class BatchFormatError(KioskError, ValueError):
+    """A batch document that is not well formed; the message names the part that is wrong."""
+
+
+class VaultError(KioskError):
+    """The vault cannot be opened or written; the message is meant for a volunteer."""
+
+
+class UnknownSchema(VaultError):
+    """The vault was written by a kiosk with migrations this one does not have."""
+
+
+class PinError(KioskError):
+    """The volunteer PIN: not set, not by the rules, or paused after wrong tries."""
+
+
+class PinRuleError(PinError, ValueError):
+    """A PIN that does not follow the rules; the message says which."""
+
+
+class PinNotSet(PinError):
+    """No PIN was chosen yet."""
+
+
+class PinWait(PinError):
+    """Tries are paused; `seconds` until the next one is accepted."""
+
+    def __init__(self, seconds: int, *, locked: bool) -> None:
+        super().__init__(f"wait {seconds} s")
+        self.seconds = seconds
+        self.locked = locked
+
+
+class AdminError(KioskError):
+    """Something the volunteer asked for that cannot be done; the message says why."""
+
+
+class EnrolmentError(KioskError):
+    """Enrolment did not happen; the message says why and what to do."""
+
+
+class SyncError(KioskError):
+    """One sync round failed. `permanent`: retrying the same request cannot help;
+    `reached_server`: a server answered (so the network is up)."""
+
+    def __init__(self, message: str, *, permanent: bool, reached_server: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.reached_server = reached_server
