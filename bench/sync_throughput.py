@@ -70,7 +70,7 @@ from kiosk.petition.form import validate
 from kiosk.petition.record import SignatureRecord
 from kiosk.protocol import batch as batch_format
 from kiosk.settings import SyncSettings
-from kiosk.sync import outbox
+from kiosk.vault import outbox
 from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import enrol
 from kiosk.sync.service import closer_for

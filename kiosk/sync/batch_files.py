@@ -6,9 +6,8 @@ import logging
 from pathlib import Path
 
 from kiosk.files import keys
-from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
-from kiosk.vault import Vault
+from kiosk.vault import Vault, outbox
 
 log = logging.getLogger("kiosk.sync")
 

@@ -20,9 +20,9 @@ from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.errors import EnrolmentError, KeyFileError, SyncError
 from kiosk.files import keys
 from kiosk.petition.appeal import parse_appeal
-from kiosk.sync import APPEAL_FILE, outbox
+from kiosk.sync import APPEAL_FILE
 from kiosk.sync.client import CentralClient
-from kiosk.vault import Vault
+from kiosk.vault import Vault, outbox
 from kiosk.vault.models import Device
 
 log = logging.getLogger("kiosk.sync")

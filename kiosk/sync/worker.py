@@ -23,12 +23,11 @@ from typing import Any
 from kiosk.clock import utc_now
 from kiosk.errors import SyncError
 from kiosk.settings import SyncSettings
-from kiosk.sync import outbox
 from kiosk.sync.backoff import retry_delay
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import StatusBoard, SyncStatus
-from kiosk.vault import Vault
+from kiosk.vault import Vault, outbox
 
 log = logging.getLogger("kiosk.sync")
 

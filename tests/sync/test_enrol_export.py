@@ -17,10 +17,9 @@ from kiosk.errors import EnrolmentError
 from kiosk.files import keys
 from kiosk.petition.appeal import load_appeal
 from kiosk.protocol.batch import parse
-from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import APPEAL_FILE, enrol, enrolled
-from kiosk.vault import Vault
+from kiosk.vault import Vault, outbox
 
 APPEAL_TOML = files("kiosk.resources").joinpath("appeals", "un-chechnya.toml").read_text("utf-8")
 

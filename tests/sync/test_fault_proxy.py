@@ -24,12 +24,11 @@ from kiosk.desks.signing import SignatureDesk
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import validate
 from kiosk.settings import SyncSettings
-from kiosk.sync import outbox
 from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import enrol
 from kiosk.sync.service import closer_for
 from kiosk.sync.worker import Outcome, SyncWorker
-from kiosk.vault import Vault
+from kiosk.vault import Vault, outbox
 
 BATCHES = 210
 PER_BATCH = 2

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto.device_key import DeviceKey
-from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
-from kiosk.vault import NewSignature, Vault
+from kiosk.vault import NewSignature, Vault, outbox
 from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch
 
 NOW = datetime(2025, 5, 1, 12, tzinfo=UTC)

@@ -16,11 +16,10 @@ from sync_types import AddSignatures  # type: ignore[import-not-found]
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import parse
 from kiosk.settings import SyncSettings
-from kiosk.sync import outbox
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.worker import Outcome, SyncWorker
-from kiosk.vault import Vault
+from kiosk.vault import Vault, outbox
 from kiosk.vault.engine import make_engine
 from kiosk.vault.schema import SCHEMA_HEAD, current_revision
 

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
 from kiosk.desks.admin import AdminDesk, chosen_appeal
 from kiosk.files import keys
-from kiosk.sync import outbox
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import StatusBoard, SyncStatus
-from kiosk.vault import Vault
+from kiosk.vault import Vault, outbox
 from kiosk.vault.models import Device
 
 __all__ = ["admin_desk", "board", "clock", "make_admin", "usb", "worker"]

@@ -183,7 +183,7 @@ def test_a_0002_vault_upgrades_with_tallies_backfilled(data_dir: Path) -> None:
 
 
 def test_tallies_outlive_the_purge(vault: Vault) -> None:
-    from kiosk.sync import outbox
+    from kiosk.vault import outbox
     from kiosk.vault.models import StoredSignature
 
     for _ in range(3):
