@@ -70,12 +70,11 @@ from kiosk.petition.form import validate
 from kiosk.petition.record import SignatureRecord
 from kiosk.protocol import batch as batch_format
 from kiosk.settings import SyncSettings
-from kiosk.vault import outbox
 from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import enrol
 from kiosk.sync.service import closer_for
 from kiosk.sync.worker import Outcome, SyncWorker
-from kiosk.vault import Vault
+from kiosk.vault import Vault, outbox
 
 SYNC_GOAL_SECONDS = 5.0
 INGEST_GOAL_RATIO = 0.5

@@ -14,19 +14,19 @@ from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from kiosk.clock import utc_now
 from kiosk.desks.pin import PinGuard
 from kiosk.errors import AdminError, AppealError, EnrolmentError
 from kiosk.petition.appeal import Appeal, load_appeal, parse_appeal
 from kiosk.settings import SyncSettings
 from kiosk.sync import APPEAL_FILE
-from kiosk.sync.enrol import Enrolled, enrol, enrolled
+from kiosk.sync.enrol import Enrolled as Enrolled  # the desk's answer types, for the panel
+from kiosk.sync.enrol import enrol, enrolled
 from kiosk.sync.status import StatusBoard
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
-from kiosk.vault.state import Counts, counts, current_event, kiosk_state
+from kiosk.vault import state as state_row
+from kiosk.vault.state import Counts as Counts
 
 log = logging.getLogger("kiosk.desks.admin")
 
@@ -67,8 +67,8 @@ def installed_appeals(data_dir: Path) -> list[AppealChoice]:
 
 def chosen_appeal(vault: Vault, data_dir: Path) -> Appeal | None:
     """The appeal a volunteer chose in the panel, if it is still installed."""
-    with Session(vault.engine) as s, s.begin():
-        chosen = kiosk_state(s).appeal_id
+    with state_row.edit(vault) as state:
+        chosen = state.appeal_id
     if chosen is None:
         return None
     for choice in installed_appeals(data_dir):
@@ -113,19 +113,17 @@ class AdminDesk:
         return self._clock().astimezone(UTC).date()
 
     def counts(self) -> Counts:
-        with Session(self.vault.engine) as s:
-            return counts(s, self.today())
+        return state_row.tallies(self.vault, self.today())
 
     def event_name(self) -> str:
-        with Session(self.vault.engine) as s:
-            return current_event(s)
+        return state_row.event_name(self.vault)
 
     def set_event_name(self, name: str) -> str:
         name = " ".join(name.split())
         if len(name) > EVENT_NAME_MAX:
             raise AdminError(f"An event name has at most {EVENT_NAME_MAX} characters.")
-        with Session(self.vault.engine) as s, s.begin():
-            kiosk_state(s).event_name = name or None
+        with state_row.edit(self.vault) as state:
+            state.event_name = name or None
         log.info("event name set")
         return self.event_name()
 
@@ -133,14 +131,14 @@ class AdminDesk:
         return installed_appeals(self.data_dir)
 
     def chosen_appeal_id(self) -> str | None:
-        with Session(self.vault.engine) as s, s.begin():
-            return kiosk_state(s).appeal_id
+        with state_row.edit(self.vault) as state:
+            return state.appeal_id
 
     def choose_appeal(self, appeal_id: str) -> Appeal:
         for choice in self.appeals():
             if choice.id == appeal_id:
-                with Session(self.vault.engine) as s, s.begin():
-                    kiosk_state(s).appeal_id = appeal_id
+                with state_row.edit(self.vault) as state:
+                    state.appeal_id = appeal_id
                 log.info("appeal chosen: %s", appeal_id)
                 return choice.appeal
         raise AdminError("That appeal is no longer installed on this kiosk.")

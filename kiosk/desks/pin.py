@@ -13,13 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from kiosk.clock import utc_now
 from kiosk.crypto.pin_hash import PinHashParams, hash_pin, verify_pin
 from kiosk.errors import PinHashError, PinNotSet, PinRuleError, PinWait
 from kiosk.vault import Vault
-from kiosk.vault.state import kiosk_state
+from kiosk.vault import state as state_row
 
 log = logging.getLogger("kiosk.desks.pin")
 
@@ -76,14 +74,13 @@ class PinGuard:
         self._params = params or PinHashParams()
 
     def is_set(self) -> bool:
-        with Session(self._vault.engine) as s, s.begin():
-            return kiosk_state(s).pin_hash is not None
+        with state_row.edit(self._vault) as state:
+            return state.pin_hash is not None
 
     def choose(self, pin: str) -> None:
         """Set the first PIN. Refused once one exists: changing it needs the old one."""
         check_rules(pin)
-        with Session(self._vault.engine) as s, s.begin():
-            state = kiosk_state(s)
+        with state_row.edit(self._vault) as state:
             if state.pin_hash is not None:
                 raise PinRuleError("A PIN is already set; change it with the old one.")
             state.pin_hash = hash_pin(pin, self._params)
@@ -94,22 +91,20 @@ class PinGuard:
         check_rules(new)
         result = self.verify(old)
         if result.accepted:
-            with Session(self._vault.engine) as s, s.begin():
-                kiosk_state(s).pin_hash = hash_pin(new, self._params)
+            with state_row.edit(self._vault) as state:
+                state.pin_hash = hash_pin(new, self._params)
             log.info("volunteer PIN changed")
         return result
 
     def wait_seconds(self) -> PinCheck:
         """Whether a try would be accepted now: wait_seconds 0 if so."""
-        with Session(self._vault.engine) as s, s.begin():
-            state = kiosk_state(s)
+        with state_row.edit(self._vault) as state:
             return self._pause(state.pin_failures, state.pin_locked_until)
 
     def verify(self, pin: str) -> PinCheck:
         """Check a try. Raises PinWait while tries are paused (the try is not even looked at),
         PinNotSet before a PIN was chosen."""
-        with Session(self._vault.engine) as s, s.begin():
-            state = kiosk_state(s)
+        with state_row.edit(self._vault) as state:
             if state.pin_hash is None:
                 raise PinNotSet("no volunteer PIN has been chosen yet")
             pause = self._pause(state.pin_failures, state.pin_locked_until)

@@ -1,12 +1,10 @@
-"""Closing pending signatures into signed batches.
+"""Closing pending signatures into signed batches: when, and what goes into each.
 
-A batch is closed inside one vault transaction (a backlog closes several in one): it takes the
-next batch number and the previous batch's hash, is signed with the device key, and its envelope
-is stored in the same commit that sets each signature's batch_id. So a closed batch never
-changes, the batch numbers have no gaps, and no signature is in two batches. The envelope goes
-in a table of its own (batch_envelope): the batch row's state changes, and rewriting that row
-must not rewrite the envelope's pages with it. A batch holds at
-most batch_size signatures and an envelope of at most max_bytes, whichever comes first.
+A batch is closed inside one vault transaction (a backlog closes several in one; the vault's
+half is kiosk/vault/batches.py): it takes the next batch number and the previous batch's hash,
+is signed with the device key, and is stored in the same commit that sets each signature's
+batch_id. A batch holds at most batch_size signatures and an envelope of at most max_bytes,
+whichever comes first.
 """
 
 from __future__ import annotations
@@ -16,15 +14,10 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
-
-from sqlalchemy import Row, func, insert, select, update
-from sqlalchemy.orm import Session
 
 from kiosk.clock import utc_now
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import (
-    GENESIS_HASH,
     MAX_ENVELOPE_BYTES,
     MAX_RECORDS,
     MAX_SEALED_BYTES,
@@ -33,21 +26,16 @@ from kiosk.protocol.batch import (
     envelope_bytes,
     record_body_bytes,
 )
-from kiosk.vault import Vault
-from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import CursorResult
+from kiosk.vault import Vault, batches
+from kiosk.vault.batches import AppealKey, Pending
 
 log = logging.getLogger("kiosk.sync")
 
-AppealKey = tuple[str, int]  # (appeal id, appeal version): a batch holds one appeal version
 # Closing a backlog holds at most this many signatures (and their envelopes) in one transaction.
 ROWS_PER_TRANSACTION = 5000
 # A batch's envelope stays under this many bytes, whatever batch_size allows: a quarter of what
 # the server accepts, and a request that a slow link can still carry in one go.
 MAX_BATCH_BYTES = MAX_ENVELOPE_BYTES // 4
-Pending = Row[str, int, datetime, str, bytes]  # id, device_seq, hour, fingerprint, sealed
 
 
 class BatchCloser:
@@ -96,7 +84,7 @@ class BatchCloser:
     def _close(self, *, force: bool) -> list[str]:
         closed: list[str] = []
         now = self._monotonic()
-        pending = self._pending_counts()
+        pending = batches.pending_counts(self._vault)
         for appeal in pending:
             first_seen = self._first_seen.setdefault(appeal, now)
             take_rest = force or now - first_seen >= self._max_age
@@ -111,15 +99,6 @@ class BatchCloser:
         for appeal in set(self._first_seen) - set(pending):
             del self._first_seen[appeal]
         return closed
-
-    def _pending_counts(self) -> dict[AppealKey, int]:
-        query = (
-            select(StoredSignature.appeal_id, StoredSignature.appeal_version, func.count())
-            .where(StoredSignature.batch_id.is_(None))
-            .group_by(StoredSignature.appeal_id, StoredSignature.appeal_version)
-        )
-        with Session(self._vault.engine) as s:
-            return {(a, v): n for a, v, n in s.execute(query)}
 
     def _chunks(self, rows: Sequence[Pending]) -> list[Sequence[Pending]]:
         """Consecutive runs of at most batch_size rows whose envelope fits in max_bytes."""
@@ -146,41 +125,20 @@ class BatchCloser:
         this transaction's are pending too (the caller closes again)."""
         appeal_id, appeal_version = appeal
         created = self._clock().astimezone(UTC).replace(microsecond=0)
-        made: list[tuple[Batch, int]] = []
-        # The vault's transactions begin IMMEDIATE: the write lock is held from the first read of
-        # the chain's head to the commit, so two closers cannot take the same number.
-        with Session(self._vault.engine) as s, s.begin():
-            head = s.execute(
-                select(StoredBatch.seq, StoredBatch.hash).order_by(StoredBatch.seq.desc()).limit(1)
-            ).first()
-            seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-            rows: Sequence[Pending] = s.execute(
-                select(
-                    StoredSignature.id,
-                    StoredSignature.device_seq,
-                    StoredSignature.collected_hour,
-                    StoredSignature.key_fingerprint,
-                    StoredSignature.sealed,
-                )
-                .where(
-                    StoredSignature.batch_id.is_(None),
-                    # `|| ''` keeps SQLite off the appeal_id index: every row of the vault has
-                    # the same appeal, so that index reads them all, batched or not, each time.
-                    # The batch_id index reads only the pending ones.
-                    StoredSignature.appeal_id.concat("") == appeal_id,
-                    StoredSignature.appeal_version == appeal_version,
-                )
-                .order_by(StoredSignature.device_seq)
-                .limit(ROWS_PER_TRANSACTION + 1)
-            ).all()
-            more = len(rows) > ROWS_PER_TRANSACTION
-            chunks = self._chunks(rows[:ROWS_PER_TRANSACTION])
-            left: int | None = None if more else 0
+        left: int | None = 0
+
+        def plan(
+            head: batches.ChainHead, rows: Sequence[Pending], more: bool
+        ) -> list[batches.ClosedBatch]:
+            nonlocal left
+            chunks = self._chunks(rows)
+            left = None if more else 0
             if chunks and len(chunks[-1]) < self._batch_size and (more or not take_rest):
                 # Cut short by the end of what was read: the next transaction, or a later
                 # round, takes these rows.
                 kept = len(chunks.pop())
                 left = None if more else kept
+            seq, prev_hash, made = head.seq, head.hash, []
             for chunk in chunks:
                 seq += 1
                 batch = Batch(
@@ -199,44 +157,29 @@ class BatchCloser:
                     ),
                 )
                 signed = batch.sign(self._key)
-                prev_hash = signed.hash
-                s.execute(
-                    insert(StoredBatch).values(
+                made.append(
+                    batches.ClosedBatch(
                         id=batch.batch_id,
-                        seq=batch.seq,
-                        prev_hash=batch.prev_hash,
-                        hash=prev_hash,
+                        seq=seq,
+                        prev_hash=prev_hash,
+                        hash=signed.hash,
                         appeal_id=appeal_id,
                         appeal_version=appeal_version,
-                        record_count=len(chunk),
+                        signature_ids=tuple(r.id for r in chunk),
                         last_device_seq=chunk[-1].device_seq,
-                        state=BatchState.PENDING,
-                        attempts=0,
-                        created_at=created.replace(tzinfo=None),
+                        created_at=created,
+                        envelope=signed.to_bytes(),
                     )
                 )
-                s.execute(
-                    insert(BatchEnvelope).values(
-                        batch_id=batch.batch_id, envelope=signed.to_bytes()
-                    )
-                )
-                result = cast(
-                    "CursorResult[Any]",
-                    s.execute(
-                        update(StoredSignature)
-                        .where(
-                            StoredSignature.id.in_([r.id for r in chunk]),
-                            # `|| ''` again: on the batch_id index, `IS NULL` would read every
-                            # pending row of the backlog for each batch instead of these by id.
-                            StoredSignature.batch_id.concat("").is_(None),
-                        )
-                        .values(batch_id=batch.batch_id)
-                        .execution_options(synchronize_session=False)
-                    ),
-                )
-                if result.rowcount != len(chunk):  # cannot happen under the write lock
-                    raise RuntimeError("pending signatures changed while a batch was being closed")
-                made.append((batch, len(chunk)))
-        for batch, n in made:
-            log.info("closed batch #%d (%s) with %d signatures", batch.seq, batch.batch_id, n)
-        return [batch.batch_id for batch, _ in made], left
+                prev_hash = signed.hash
+            return made
+
+        made = batches.close_pending(self._vault, appeal, limit=ROWS_PER_TRANSACTION, plan=plan)
+        for closed in made:
+            log.info(
+                "closed batch #%d (%s) with %d signatures",
+                closed.seq,
+                closed.id,
+                len(closed.signature_ids),
+            )
+        return [closed.id for closed in made], left

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kiosk.clock import utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
@@ -22,8 +19,7 @@ from kiosk.files import keys
 from kiosk.petition.appeal import parse_appeal
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.client import CentralClient
-from kiosk.vault import Vault, outbox
-from kiosk.vault.models import Device
+from kiosk.vault import Vault, device, outbox
 
 log = logging.getLogger("kiosk.sync")
 
@@ -39,17 +35,16 @@ class Enrolled:
 
 def enrolled(vault: Vault, data_dir: Path) -> Enrolled | None:
     """What this kiosk's enrolment stored, or None if it was never enrolled."""
-    with Session(vault.engine) as s:
-        device = s.scalars(select(Device)).one()
-        if device.enrolled_at is None or not device.server_url or not device.device_key_file:
-            return None
-        return Enrolled(
-            server_url=device.server_url,
-            event=device.event or "",
-            device_key_file=data_dir / device.device_key_file,
-            campaign_key_fingerprint=device.campaign_key_fingerprint or "",
-            enrolled_at=device.enrolled_at.replace(tzinfo=UTC),
-        )
+    stored = device.enrolment(vault)
+    if stored is None:
+        return None
+    return Enrolled(
+        server_url=stored.server_url,
+        event=stored.event,
+        device_key_file=data_dir / stored.device_key_file,
+        campaign_key_fingerprint=stored.campaign_key_fingerprint,
+        enrolled_at=stored.enrolled_at,
+    )
 
 
 def enrol(
@@ -92,13 +87,10 @@ def enrol(
     keys.store_public_key(campaign, data_dir)
     keys.write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
     now = utc_now().replace(microsecond=0)
-    with Session(vault.engine) as s, s.begin():
-        device = s.scalars(select(Device)).one()
-        device.device_key_file = keys.DEVICE_KEY_FILE
-        device.server_url = server_url
-        device.event = answer.event
-        device.campaign_key_fingerprint = campaign.fingerprint
-        device.enrolled_at = now.replace(tzinfo=None)
+    device.record_enrolment(
+        vault,
+        device.Enrolment(server_url, answer.event, keys.DEVICE_KEY_FILE, campaign.fingerprint, now),
+    )
     log.info("enrolled for event %r with campaign key %s", answer.event, campaign.fingerprint)
     return Enrolled(
         server_url, answer.event, data_dir / keys.DEVICE_KEY_FILE, campaign.fingerprint, now

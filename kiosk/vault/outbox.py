@@ -63,13 +63,13 @@ def unacknowledged(vault: Vault) -> list[OutgoingBatch]:
         .where(StoredBatch.state != BatchState.ACKNOWLEDGED)
         .order_by(StoredBatch.seq)
     )
-    with Session(vault.engine) as s:
+    with vault.session() as s:
         return [OutgoingBatch(*row) for row in s.execute(query)]
 
 
 def mark_sent(vault: Vault, batch_id: str, now: datetime, *also: str) -> None:
     """Mark a batch sent (and `also` these, in the same commit)."""
-    with Session(vault.engine) as s, s.begin():
+    with vault.session(write=True) as s:
         for one in (batch_id, *also):
             _mark_sent(s, one, now)
 
@@ -79,7 +79,7 @@ def mark_acknowledged(
 ) -> None:
     """Acknowledge a sent batch and, in the same commit, mark `send_next` sent: one commit per
     batch while a backlog uploads, instead of two."""
-    with Session(vault.engine) as s, s.begin():
+    with vault.session(write=True) as s:
         s.execute(
             update(StoredBatch)
             .where(StoredBatch.id == batch_id, StoredBatch.state == BatchState.SENT)
@@ -103,12 +103,12 @@ def _mark_sent(s: Session, batch_id: str, now: datetime) -> None:
 
 
 def record_error(vault: Vault, batch_id: str, message: str) -> None:
-    with Session(vault.engine) as s, s.begin():
+    with vault.session(write=True) as s:
         s.execute(update(StoredBatch).where(StoredBatch.id == batch_id).values(last_error=message))
 
 
 def backlog(vault: Vault) -> Backlog:
-    with Session(vault.engine) as s:
+    with vault.session() as s:
         pending = s.scalar(
             select(func.count())
             .select_from(StoredSignature)
@@ -125,7 +125,7 @@ def backlog(vault: Vault) -> Backlog:
 def acknowledged_through(vault: Vault) -> int:
     """The last device sequence number in an acknowledged batch (0 if none). Batches are
     acknowledged in order, so every signature up to it has reached the server."""
-    with Session(vault.engine) as s:
+    with vault.session() as s:
         last = s.scalar(
             select(func.max(StoredBatch.last_device_seq)).where(
                 StoredBatch.state == BatchState.ACKNOWLEDGED
@@ -135,7 +135,7 @@ def acknowledged_through(vault: Vault) -> int:
 
 
 def last_acknowledged_at(vault: Vault) -> datetime | None:
-    with Session(vault.engine) as s:
+    with vault.session() as s:
         moment = s.scalar(select(func.max(StoredBatch.acknowledged_at)))
     return moment.replace(tzinfo=UTC) if moment else None
 
@@ -149,7 +149,7 @@ def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
     signatures purged.
     """
     cutoff = _naive(now - retention)
-    with Session(vault.engine) as s, s.begin():
+    with vault.session(write=True) as s:
         due = select(StoredBatch.id).where(
             StoredBatch.state == BatchState.ACKNOWLEDGED,
             StoredBatch.acknowledged_at <= cutoff,
@@ -178,16 +178,6 @@ def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
             .values(purged_at=_naive(now))
             .execution_options(synchronize_session=False)
         )
-    checkpoint(vault)
+    vault.checkpoint()
     log.info("purged %d signatures of %d acknowledged batches", removed, len(ids))
     return int(removed)
-
-
-def checkpoint(vault: Vault) -> None:
-    """Copy the WAL into the database file and truncate it to zero bytes."""
-    with vault.engine.connect() as conn:
-        # The raw connection: SQLAlchemy would wrap the pragma in a transaction, and a
-        # checkpoint cannot complete from inside one.
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

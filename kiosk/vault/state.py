@@ -3,14 +3,40 @@ daily tallies. Nothing here is about a supporter."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from kiosk.vault.models import DailyTally, Device, KioskState
+
+if TYPE_CHECKING:
+    from kiosk.vault.store import Vault
+
+
+@contextmanager
+def edit(vault: Vault) -> Iterator[KioskState]:
+    """The state row inside one write transaction, committed when the block ends: a read, a
+    decision and a change (the PIN guard's) cannot interleave with another's."""
+    with vault.session(write=True) as s:
+        yield kiosk_state(s)
+
+
+def event_name(vault: Vault) -> str:
+    """The event signatures count towards now."""
+    with vault.session() as s:
+        return current_event(s)
+
+
+def tallies(vault: Vault, today: date) -> Counts:
+    """The panel's three counts."""
+    with vault.session() as s:
+        return counts(s, today)
 
 
 def kiosk_state(s: Session) -> KioskState:

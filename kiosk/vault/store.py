@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -72,10 +73,53 @@ class Vault:
 
     @property
     def engine(self) -> Engine:
-        """For the sync subsystem's own queries over the batch tables."""
+        """For tests that look inside the file. Kiosk code outside kiosk/vault never runs SQL
+        (tests/test_layering.py: only the vault and the server import SQLAlchemy); the
+        vault's own modules use `session`."""
         return self._engine
 
+    @contextmanager
+    def session(self, *, write: bool = False, expire_on_commit: bool = True) -> Iterator[Session]:
+        """A session for the vault's own modules (outbox, batches, state, device); `write`
+        commits at the end. Every database failure leaves as a VaultError whose message a
+        volunteer can act on: the panel and the sync line show it, never a raw SQLAlchemy
+        error."""
+        try:
+            with Session(self._engine, expire_on_commit=expire_on_commit) as s:
+                if write:
+                    with s.begin():
+                        yield s
+                else:
+                    yield s
+        except DatabaseError as exc:
+            raise self._failed(exc) from None
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it to zero bytes."""
+        try:
+            with self._engine.connect() as conn:
+                # The raw connection: SQLAlchemy would wrap the pragma in a transaction, and a
+                # checkpoint cannot complete from inside one.
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except DatabaseError as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: DatabaseError) -> VaultError:
+        log.error("the vault failed: %s", _reason(exc))
+        if _damaged(exc):
+            return VaultError(
+                f"The signature store {self._location} is damaged ({_reason(exc)}). Keep a "
+                "copy of the data directory as it is and contact your coordinator."
+            )
+        return VaultError(
+            f"The signature store cannot be used right now ({_reason(exc)}). Check that the "
+            "disk is not full; nothing already saved is affected."
+        )
+
     def _ensure_device(self) -> str:
+        # A raw session: a failure here is Vault.open's, with open's message.
         with Session(self._engine) as s, s.begin():
             device = s.scalars(select(Device)).first()
             if device is None:
@@ -127,12 +171,12 @@ class Vault:
             query = query.where(StoredSignature.appeal_id == appeal_id)
         if after_seq:
             query = query.where(StoredSignature.device_seq > after_seq)
-        with Session(self._engine) as s:
+        with self.session() as s:
             return s.scalar(query) or 0
 
     def signatures(self) -> list[StoredSignature]:
         """Every stored row in device order, detached from the session."""
-        with Session(self._engine, expire_on_commit=False) as s:
+        with self.session(expire_on_commit=False) as s:
             return list(s.scalars(select(StoredSignature).order_by(StoredSignature.device_seq)))
 
 

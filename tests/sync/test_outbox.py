@@ -147,7 +147,7 @@ def test_purged_blobs_are_gone_from_the_database_and_wal_files(
     def on_disk() -> bytes:
         return b"".join(p.read_bytes() for p in sorted(data_dir.glob("vault.sqlite3*")))
 
-    outbox.checkpoint(vault)
+    vault.checkpoint()
     assert all(n in on_disk() for n in needles)  # the check can see them while they exist
 
     assert outbox.purge(vault, timedelta(days=1), NOW + timedelta(days=1)) == 20
@@ -177,7 +177,7 @@ def test_state_changes_do_not_rewrite_the_envelope(
     (out,) = outbox.unacknowledged(vault)
     assert len(out.envelope) > 300_000
     wal = data_dir / "vault.sqlite3-wal"
-    outbox.checkpoint(vault)
+    vault.checkpoint()
     assert wal.stat().st_size == 0
     outbox.mark_sent(vault, out.id, NOW)
     outbox.record_error(vault, out.id, "The server cannot be reached; retrying.")

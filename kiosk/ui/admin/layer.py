@@ -14,11 +14,10 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.desks.admin import AdminDesk
+from kiosk.desks.admin import AdminDesk, Enrolled
 from kiosk.errors import AdminError
 from kiosk.files.removable import Drive, removable_drives
 from kiosk.petition.appeal import Appeal
-from kiosk.sync.enrol import Enrolled
 from kiosk.ui.admin.gesture import CornerHold
 from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, ExportPage
 from kiosk.ui.admin.panel import AdminPanel

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.clock import utc_now
+from kiosk.desks.admin import Counts
 from kiosk.sync.status import SyncStatus
 from kiosk.ui.i18n import arg
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
-from kiosk.vault.state import Counts
 
 
 class AdminPanel(QWidget):

@@ -1,0 +1,48 @@
+"""This kiosk's identity row: its device id, and what enrolment stored (server, event, key)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from kiosk.vault.models import Device
+
+if TYPE_CHECKING:
+    from kiosk.vault.store import Vault
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    server_url: str
+    event: str
+    device_key_file: str  # relative to the data directory
+    campaign_key_fingerprint: str
+    enrolled_at: datetime
+
+
+def enrolment(vault: Vault) -> Enrolment | None:
+    """What enrolment stored, or None if this kiosk was never enrolled."""
+    with vault.session() as s:
+        device = s.scalars(select(Device)).one()
+        if device.enrolled_at is None or not device.server_url or not device.device_key_file:
+            return None
+        return Enrolment(
+            server_url=device.server_url,
+            event=device.event or "",
+            device_key_file=device.device_key_file,
+            campaign_key_fingerprint=device.campaign_key_fingerprint or "",
+            enrolled_at=device.enrolled_at.replace(tzinfo=UTC),
+        )
+
+
+def record_enrolment(vault: Vault, done: Enrolment) -> None:
+    with vault.session(write=True) as s:
+        device = s.scalars(select(Device)).one()
+        device.device_key_file = done.device_key_file
+        device.server_url = done.server_url
+        device.event = done.event
+        device.campaign_key_fingerprint = done.campaign_key_fingerprint
+        device.enrolled_at = done.enrolled_at.astimezone(UTC).replace(tzinfo=None)
