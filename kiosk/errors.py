@@ -19,7 +19,9 @@ The tree (the module that raises each, in brackets):
     ├── SealBroken ............ a sealed record that does not open [crypto.seal]
     ├── BadSignature .......... a device signature that does not verify [crypto.device_key]
     ├── PinHashError .......... a stored PIN hash this kiosk did not make [crypto.pin_hash]
-    ├── BatchFormatError ...... a batch document that is not well formed [protocol.batch]
+    ├── WireFormatError ....... a wire document that is not well formed [protocol]
+    │   ├── BatchFormatError .. a batch (an upload, a file on a stick) [protocol.batch]
+    │   └── ReceiptFormatError  a server's receipt [protocol.receipt]
     ├── VaultError ............ the vault cannot be opened, read or written [vault]
     │   └── UnknownSchema ..... written by a newer kiosk [vault.schema]
     ├── PinError .............. the volunteer PIN [desks.pin]
@@ -96,8 +98,16 @@ class PinHashError(KioskError, ValueError):
     """A stored PIN hash that is not one this kiosk made (damaged, or of another kind)."""
 
 
-class BatchFormatError(KioskError, ValueError):
-    """A batch document that is not well formed; the message names the part that is wrong."""
+class WireFormatError(KioskError, ValueError):
+    """A document on the wire that is not well formed; the message names the part that is wrong."""
+
+
+class BatchFormatError(WireFormatError):
+    """A batch document that is not well formed."""
+
+
+class ReceiptFormatError(WireFormatError):
+    """A server's receipt that is not well formed: it proves nothing about the batch."""
 
 
 class VaultError(KioskError):

@@ -27,6 +27,7 @@ from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
 from kiosk.central.status import campaign_summary, device_status
 from kiosk.protocol.batch import MAX_ENVELOPE_BYTES
+from kiosk.protocol.receipt import Receipt
 
 log = logging.getLogger("kiosk.central")
 
@@ -69,15 +70,6 @@ class EnrolmentResponse(BaseModel):
     campaign_public_key: str
     campaign_key_fingerprint: str
     appeal_toml: str
-
-
-class Receipt(BaseModel):
-    batch_id: str
-    device_id: str
-    seq: int
-    hash: str
-    record_count: int
-    received_at: str
 
 
 class CampaignSummary(BaseModel):

@@ -10,7 +10,6 @@ anything else is a conflict. There is no check-then-insert to race.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select
@@ -21,28 +20,9 @@ from kiosk.central import errors
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol import batch as batch_format
+from kiosk.protocol.receipt import Receipt
 
 log = logging.getLogger("kiosk.central")
-
-
-@dataclass(frozen=True)
-class Receipt:
-    batch_id: str
-    device_id: str
-    seq: int
-    hash: str
-    record_count: int
-    received_at: datetime
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "batch_id": self.batch_id,
-            "device_id": self.device_id,
-            "seq": self.seq,
-            "hash": self.hash,
-            "record_count": self.record_count,
-            "received_at": self.received_at.astimezone(UTC).isoformat(),
-        }
 
 
 def ingest(

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from kiosk.central.embedded import LocalServer
     from kiosk.crypto.campaign_key import CampaignPublicKey
     from kiosk.desks.admin import AdminDesk
-    from kiosk.desks.signing import Receipt
+    from kiosk.desks.signing import Recorded
     from kiosk.sync.status import StatusBoard
     from kiosk.sync.worker import SyncWorker
     from kiosk.ui.app import Desks
@@ -178,7 +178,7 @@ class KioskStart:
         assert self._vault is not None
         return start_sync(self._vault, self._settings.data_dir, self._settings.sync, board=board)
 
-    def _recorded(self, _: Receipt) -> None:
+    def _recorded(self, _: Recorded) -> None:
         # The sync status follows each signature at once, not the worker's next round.
         worker = self._admin.worker if self._admin is not None else None
         if worker is not None:

@@ -19,7 +19,10 @@ log = logging.getLogger("kiosk.desks.signing")
 
 
 @dataclass(frozen=True)
-class Receipt:
+class Recorded:
+    """What the desk tells the screens once a signature is durable (not the server's receipt,
+    kiosk.protocol.receipt, which proves a batch reached the campaign)."""
+
     signature_id: str
     sequence: int
 
@@ -40,7 +43,7 @@ class SignatureDesk:
         campaign_key: CampaignPublicKey,
         *,
         clock: Callable[[], datetime] = utc_now,
-        on_recorded: Callable[[Receipt], None] | None = None,
+        on_recorded: Callable[[Recorded], None] | None = None,
     ) -> None:
         self.appeal = appeal
         self._vault = vault
@@ -49,7 +52,7 @@ class SignatureDesk:
         self._clock = clock
         self._on_recorded = on_recorded
 
-    def record(self, submission: Submission) -> Receipt:
+    def record(self, submission: Submission) -> Recorded:
         signed_at = self._clock().astimezone(UTC)
         record = SignatureRecord.from_submission(
             submission,
@@ -69,7 +72,7 @@ class SignatureDesk:
             )
         )
         log.info("recorded signature #%d for appeal %s", sequence, self.appeal.id)
-        receipt = Receipt(record.signature_id, sequence)
+        receipt = Recorded(record.signature_id, sequence)
         if self._on_recorded is not None:
             try:
                 self._on_recorded(receipt)

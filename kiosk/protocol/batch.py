@@ -13,7 +13,6 @@ See docs/sync-protocol.md.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import re
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 from kiosk.crypto.device_key import DeviceKey, verify_device_signature
 from kiosk.crypto.digest import sha256_bytes_hex
 from kiosk.errors import BatchFormatError
+from kiosk.protocol.fields import HEX64, UUID, Reader
 
 FORMAT = "kiosk-batch/1"
 GENESIS_HASH = "0" * 64  # the "previous batch" of a device's first batch
@@ -36,10 +36,9 @@ MAX_ENVELOPE_BYTES = 16 * 1024 * 1024
 _RECORD_JSON_BYTES = 320
 _ENVELOPE_JSON_BYTES = 1024
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _APPEAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _FINGERPRINT = re.compile(r"^[0-9a-f-]{1,32}$")
+_read = Reader(BatchFormatError)
 
 
 @dataclass(frozen=True)
@@ -139,99 +138,48 @@ def parse(data: bytes) -> SignedBatch:
     call `verify` with its public key."""
     if len(data) > MAX_ENVELOPE_BYTES:
         raise BatchFormatError(f"the batch is {len(data)} bytes; the limit is {MAX_ENVELOPE_BYTES}")
-    envelope = _json(data, "the batch file")
-    _expect(envelope.get("format") == FORMAT, f"'format' must be {FORMAT!r}")
-    body = _b64(envelope.get("body"), "body")
-    signature = _b64(envelope.get("signature"), "signature")
-    _expect(len(signature) == 64, "'signature' must be a 64-byte Ed25519 signature")
-    doc = _json(body, "the batch body")
+    envelope = _read.json_object(data, "the batch file")
+    _read.expect(envelope.get("format") == FORMAT, f"'format' must be {FORMAT!r}")
+    body = _read.base64(envelope.get("body"), "body")
+    signature = _read.base64(envelope.get("signature"), "signature")
+    _read.expect(len(signature) == 64, "'signature' must be a 64-byte Ed25519 signature")
+    doc = _read.json_object(body, "the batch body")
     return SignedBatch(_batch(doc), body, signature)
 
 
 def _batch(doc: dict[str, Any]) -> Batch:
-    _expect(doc.get("format") == FORMAT, f"body 'format' must be {FORMAT!r}")
+    _read.expect(doc.get("format") == FORMAT, f"body 'format' must be {FORMAT!r}")
     appeal = doc.get("appeal")
     if not isinstance(appeal, dict):
         raise BatchFormatError("'appeal' must be an object with id and version")
     records = doc.get("records")
     if not isinstance(records, list):
         raise BatchFormatError("'records' must be a list")
-    _expect(0 < len(records) <= MAX_RECORDS, f"'records' must hold 1 to {MAX_RECORDS} records")
+    _read.expect(0 < len(records) <= MAX_RECORDS, f"'records' must hold 1 to {MAX_RECORDS} records")
     parsed = tuple(_record(r, i) for i, r in enumerate(records))
-    _expect(len({r.id for r in parsed}) == len(parsed), "'records' lists a record id twice")
+    _read.expect(len({r.id for r in parsed}) == len(parsed), "'records' lists a record id twice")
     return Batch(
-        batch_id=_str(doc, "batch_id", _UUID),
-        device_id=_str(doc, "device_id", _UUID),
-        seq=_int(doc, "seq"),
-        prev_hash=_str(doc, "prev_hash", _HEX64),
-        appeal_id=_str(appeal, "id", _APPEAL_ID, where="appeal."),
-        appeal_version=_int(appeal, "version", where="appeal."),
-        created_at=_time(doc, "created_at"),
+        batch_id=_read.text(doc, "batch_id", UUID),
+        device_id=_read.text(doc, "device_id", UUID),
+        seq=_read.whole(doc, "seq"),
+        prev_hash=_read.text(doc, "prev_hash", HEX64),
+        appeal_id=_read.text(appeal, "id", _APPEAL_ID, where="appeal."),
+        appeal_version=_read.whole(appeal, "version", where="appeal."),
+        created_at=_read.time(doc, "created_at"),
         records=parsed,
     )
 
 
 def _record(item: Any, index: int) -> BatchRecord:
     where = f"records[{index}]."
-    _expect(isinstance(item, dict), f"'{where[:-1]}' must be an object")
-    sealed = _b64(item.get("sealed"), "sealed", where=where)
+    _read.expect(isinstance(item, dict), f"'{where[:-1]}' must be an object")
+    sealed = _read.base64(item.get("sealed"), "sealed", where=where)
     if not 0 < len(sealed) <= MAX_SEALED_BYTES:
         raise BatchFormatError(f"'{where}sealed' has an impossible size")
     return BatchRecord(
-        id=_str(item, "id", _UUID, where=where),
-        device_seq=_int(item, "device_seq", where=where),
-        collected_hour=_time(item, "collected_hour", where=where),
-        key_fingerprint=_str(item, "key_fingerprint", _FINGERPRINT, where=where),
+        id=_read.text(item, "id", UUID, where=where),
+        device_seq=_read.whole(item, "device_seq", where=where),
+        collected_hour=_read.time(item, "collected_hour", where=where),
+        key_fingerprint=_read.text(item, "key_fingerprint", _FINGERPRINT, where=where),
         sealed=sealed,
     )
-
-
-# The checks below run for every field of every record: each builds its message only when the
-# check fails.
-
-
-def _expect(condition: bool, message: str) -> None:
-    if not condition:
-        raise BatchFormatError(message)
-
-
-def _json(data: bytes, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BatchFormatError(f"{what} is not JSON") from None
-    _expect(isinstance(value, dict), f"{what} must be a JSON object")
-    return value  # type: ignore[no-any-return]
-
-
-def _b64(value: Any, name: str, *, where: str = "") -> bytes:
-    if not isinstance(value, str):
-        raise BatchFormatError(f"'{where}{name}' must be base64 text")
-    try:
-        return binascii.a2b_base64(value.encode("ascii"), strict_mode=True)
-    except (binascii.Error, ValueError):  # UnicodeEncodeError is a ValueError
-        raise BatchFormatError(f"'{where}{name}' is not valid base64") from None
-
-
-def _str(doc: dict[str, Any], key: str, pattern: re.Pattern[str], *, where: str = "") -> str:
-    value = doc.get(key)
-    if isinstance(value, str) and pattern.match(value):
-        return value
-    raise BatchFormatError(f"'{where}{key}' is missing or malformed")
-
-
-def _int(doc: dict[str, Any], key: str, *, where: str = "") -> int:
-    value = doc.get(key)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53:
-        return value
-    raise BatchFormatError(f"'{where}{key}' must be a positive whole number")
-
-
-def _time(doc: dict[str, Any], key: str, *, where: str = "") -> datetime:
-    value = doc.get(key)
-    if not isinstance(value, str):
-        raise BatchFormatError(f"'{where}{key}' must be an ISO 8601 time")
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise BatchFormatError(f"'{where}{key}' is not an ISO 8601 time") from None

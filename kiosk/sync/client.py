@@ -13,7 +13,9 @@ from typing import Any
 
 import httpx
 
-from kiosk.errors import SyncError
+from kiosk.errors import ReceiptFormatError, SyncError
+from kiosk.protocol import receipt
+from kiosk.protocol.receipt import Receipt
 
 log = logging.getLogger("kiosk.sync")
 
@@ -60,8 +62,9 @@ class CentralClient:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def put_batch(self, batch_id: str, envelope: bytes) -> dict[str, Any]:
-        """Upload one envelope; returns the receipt of a 2xx answer."""
+    def put_batch(self, batch_id: str, envelope: bytes) -> Receipt:
+        """Upload one envelope; returns the receipt of a 2xx answer (not yet checked against
+        the batch: see Receipt.confirms)."""
         response = self._send(
             "PUT",
             f"{API}/batches/{batch_id}",
@@ -69,7 +72,10 @@ class CentralClient:
             headers={"Content-Type": "application/json"},
         )
         if response.is_success:
-            return _json_object(response)
+            try:
+                return receipt.parse(_json_object(response))
+            except ReceiptFormatError:
+                raise _incomplete() from None
         raise _batch_refusal(response)
 
     def campaign_summary(self) -> CampaignTotal:
@@ -207,10 +213,14 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         doc = None
     if not isinstance(doc, dict):
-        # A 2xx that is not a whole receipt (a cut or garbled response) proves nothing.
-        raise SyncError(
-            "The server's answer was incomplete; trying again later.",
-            permanent=False,
-            reached_server=True,
-        )
+        raise _incomplete()
     return doc
+
+
+def _incomplete() -> SyncError:
+    # A 2xx that is not a whole answer (a cut or garbled response) proves nothing.
+    return SyncError(
+        "The server's answer was incomplete; trying again later.",
+        permanent=False,
+        reached_server=True,
+    )

@@ -9,7 +9,6 @@ uploads until someone presses "Sync now" or restarts the kiosk, and say why in w
 from __future__ import annotations
 
 import enum
-import json
 import logging
 import random
 import threading
@@ -18,10 +17,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from kiosk.clock import utc_now
 from kiosk.errors import SyncError
+from kiosk.protocol.receipt import Receipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import retry_delay
 from kiosk.sync.client import CentralClient
@@ -165,7 +164,7 @@ class SyncWorker:
         )
         with ThreadPoolExecutor(ahead, thread_name_prefix="kiosk-upload") as requests:
 
-            def send(batch: outbox.OutgoingBatch) -> tuple[outbox.OutgoingBatch, Future[Any]]:
+            def send(batch: outbox.OutgoingBatch) -> tuple[outbox.OutgoingBatch, Future[Receipt]]:
                 return batch, requests.submit(self._client.put_batch, batch.id, batch.envelope)
 
             waiting = deque(send(b) for b in batches[:ahead])
@@ -174,7 +173,7 @@ class SyncWorker:
                 batch, request = waiting.popleft()
                 try:
                     receipt = request.result()
-                    if receipt.get("hash") != batch.hash or receipt.get("batch_id") != batch.id:
+                    if not receipt.confirms(batch.id, batch.hash):
                         raise SyncError(
                             "The server's receipt does not match the batch this kiosk sent. "
                             "Ask the coordinator to check the server.",
@@ -195,7 +194,7 @@ class SyncWorker:
                 outbox.mark_acknowledged(
                     self._vault,
                     batch.id,
-                    json.dumps(receipt, sort_keys=True),
+                    receipt.to_text(),
                     self._clock(),
                     send_next=after.id if after else None,
                 )

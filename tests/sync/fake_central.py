@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol.batch import parse
+from kiosk.protocol.receipt import Receipt
 
 
 @dataclass
@@ -115,14 +116,14 @@ class FakeCentral:
                 r.id in self.records for r in batch.records
             ):
                 return _problem(409, "This device's batch number or a record is taken.")
-            receipt = {
-                "batch_id": batch.batch_id,
-                "device_id": batch.device_id,
-                "seq": batch.seq,
-                "hash": signed.hash,
-                "record_count": len(batch.records),
-                "received_at": datetime.now(UTC).isoformat(),
-            }
+            receipt = Receipt(
+                batch.batch_id,
+                batch.device_id,
+                batch.seq,
+                signed.hash,
+                len(batch.records),
+                datetime.now(UTC),
+            ).to_json()
             self.receipts[batch.batch_id] = receipt
             self.hashes[batch.batch_id] = signed.hash
             self.seqs[(batch.device_id, batch.seq)] = batch.batch_id

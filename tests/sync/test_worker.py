@@ -7,7 +7,7 @@ import random
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import httpx
@@ -15,9 +15,10 @@ import pytest
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sync_types import AddSignatures  # type: ignore[import-not-found]
+from sync_types import AddSignatures, receipt_for  # type: ignore[import-not-found]
 
 from kiosk.crypto.device_key import DeviceKey
+from kiosk.protocol.batch import SignedBatch, parse
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import retry_delay
 from kiosk.sync.client import CentralClient
@@ -114,7 +115,6 @@ def test_a_backlog_uploads_two_at_a_time_and_each_batch_is_marked_sent_before_it
 ) -> None:
     """Two requests in flight; a batch is marked sent (in the commit that records the receipt
     two batches before it) before its request, and receipts are recorded in chain order."""
-    from kiosk.protocol.batch import parse
 
     add_signatures(30)  # six batches of five
     seen: dict[int, list[str]] = {}
@@ -133,7 +133,7 @@ def test_a_backlog_uploads_two_at_a_time_and_each_batch_is_marked_sent_before_it
         time.sleep(0.05)  # long enough for the other request to start
         with lock:
             in_flight[0] -= 1
-        return httpx.Response(201, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})
+        return httpx.Response(201, json=receipt_for(doc))
 
     client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
     worker = _worker(vault, device_key, client)
@@ -156,7 +156,6 @@ def test_after_a_failed_batch_no_later_receipt_is_recorded(
 ) -> None:
     """Batch 2 fails while batch 3 gets through: 3 stays unacknowledged (receipts are recorded
     in chain order only) and batch 4 is never sent; the next round sends 2, 3 and 4."""
-    from kiosk.protocol.batch import parse
 
     add_signatures(20)
     requested: list[int] = []
@@ -169,7 +168,7 @@ def test_after_a_failed_batch_no_later_receipt_is_recorded(
         requested.append(doc.batch.seq)
         if answers.get(doc.batch.seq):
             return httpx.Response(answers[doc.batch.seq])
-        return httpx.Response(201, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})
+        return httpx.Response(201, json=receipt_for(doc))
 
     client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
     worker = _worker(vault, device_key, client)
@@ -183,23 +182,43 @@ def test_after_a_failed_batch_no_later_receipt_is_recorded(
     assert sorted(requested) == [2, 3, 4] and _states(vault) == [done] * 4
 
 
+OTHER_BATCH = "00000000-0000-4000-8000-000000000000"
+Answer = Callable[[SignedBatch], httpx.Response]
+
+
+def _ok(**receipt: object) -> httpx.Response:
+    return httpx.Response(201, json=receipt)
+
+
 @pytest.mark.parametrize(
     ("answer", "outcome"),
     [
-        (httpx.Response(201, content=b'{"batch_id": "x", "ha'), Outcome.RETRY),  # cut short
-        (httpx.Response(200, json={"batch_id": "?", "hash": "0" * 64}), Outcome.STOPPED),
-        (httpx.Response(502, text="bad gateway"), Outcome.RETRY),
+        (lambda _: httpx.Response(201, content=b'{"batch_id": "x", "ha'), Outcome.RETRY),  # cut
+        (lambda b: httpx.Response(200, json=receipt_for(b, batch_id=OTHER_BATCH)), Outcome.STOPPED),
+        (lambda b: httpx.Response(200, json=receipt_for(b, hash="0" * 64)), Outcome.STOPPED),
+        # A receipt that is not whole proves nothing, even when its id and hash match.
+        (
+            lambda b: httpx.Response(201, json={"batch_id": b.batch.batch_id, "hash": b.hash}),
+            Outcome.RETRY,
+        ),
+        (lambda b: httpx.Response(201, json=receipt_for(b, seq=0)), Outcome.RETRY),
+        (
+            lambda b: httpx.Response(201, json=receipt_for(b, received_at="2026-12-02T15:00:01")),
+            Outcome.RETRY,
+        ),
+        (lambda _: httpx.Response(502, text="bad gateway"), Outcome.RETRY),
     ],
 )
-def test_only_a_2xx_with_the_matching_hash_acknowledges(
+def test_only_a_2xx_with_a_whole_receipt_of_this_batch_acknowledges(
     vault: Vault,
     device_key: DeviceKey,
     add_signatures: AddSignatures,
-    answer: httpx.Response,
+    answer: Answer,
     outcome: Outcome,
 ) -> None:
     add_signatures(1)
-    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(lambda _: answer))
+    transport = httpx.MockTransport(lambda request: answer(parse(request.content)))
+    client = CentralClient("http://127.0.0.1:9", transport=transport)
     worker = _worker(vault, device_key, client)
     assert worker.run_once(force=True) is outcome
     assert _states(vault) == [BatchState.SENT]
@@ -231,10 +250,9 @@ def test_permanent_refusals_stop_uploads_until_sync_now(
             return httpx.Response(answers["status"], json={"title": "no", "detail": "refused"})
         signed = json.loads(request.content)
         assert signed["format"] == "kiosk-batch/1"
-        from kiosk.protocol.batch import parse
 
         doc = parse(request.content)
-        return httpx.Response(200, json={"batch_id": doc.batch.batch_id, "hash": doc.hash})
+        return httpx.Response(200, json=receipt_for(doc))
 
     client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
     worker = _worker(vault, device_key, client)

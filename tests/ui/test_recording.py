@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QLabel, QProgressBar
 
 from kiosk.crypto.campaign_key import CampaignPublicKey
-from kiosk.desks.signing import Receipt, SignatureDesk
+from kiosk.desks.signing import Recorded, SignatureDesk
 from kiosk.errors import VaultError
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import Submission
@@ -29,7 +29,7 @@ def test_thank_you_appears_only_after_the_commit_returned(
     seen_during_commit: list[str] = []
     record = desk.record
 
-    def observed_record(submission: Submission) -> Receipt:
+    def observed_record(submission: Submission) -> Recorded:
         seen_during_commit.append(supporter.screen)
         receipt = record(submission)
         seen_during_commit.append(supporter.screen)
@@ -54,7 +54,7 @@ def test_a_failed_commit_says_so_and_keeps_the_entries(
     record = desk.record
     attempts: list[Submission] = []
 
-    def fails_once(submission: Submission) -> Receipt:
+    def fails_once(submission: Submission) -> Recorded:
         attempts.append(submission)
         if len(attempts) == 1:
             raise VaultError(DISK_FULL)
