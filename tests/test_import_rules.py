@@ -34,10 +34,25 @@ PURE = (
     "kiosk.sync",
     "kiosk.desks",
     "kiosk.files",
+    "kiosk.sql",
 )
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "kiosk.errors": (*PURE, "kiosk.petition", "kiosk.crypto", "kiosk.protocol"),
     "kiosk.clock": PURE,
+    # SQLite engines and Alembic revisions, for the vault and the server alike.
+    "kiosk.sql": (
+        "PySide6",
+        "kiosk.ui",
+        "kiosk.central",
+        "kiosk.cli",
+        "kiosk.vault",
+        "kiosk.sync",
+        "kiosk.desks",
+        "kiosk.files",
+        "kiosk.petition",
+        "kiosk.crypto",
+        "kiosk.protocol",
+    ),
     "kiosk.petition": PURE,
     "kiosk.crypto": (*PURE, "kiosk.petition"),
     "kiosk.protocol": PURE,
@@ -53,6 +68,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "kiosk.files": (
         "PySide6",
         "sqlalchemy",
+        "kiosk.sql",
         "kiosk.ui",
         "kiosk.central",
         "kiosk.cli",
@@ -63,17 +79,27 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "kiosk.sync": (
         "PySide6",
         "sqlalchemy",
+        "kiosk.sql",
         "alembic",
         "kiosk.ui",
         "kiosk.central",
         "kiosk.cli",
         "kiosk.desks",
     ),
-    "kiosk.desks": ("PySide6", "sqlalchemy", "alembic", "kiosk.ui", "kiosk.central", "kiosk.cli"),
+    "kiosk.desks": (
+        "PySide6",
+        "sqlalchemy",
+        "alembic",
+        "kiosk.sql",
+        "kiosk.ui",
+        "kiosk.central",
+        "kiosk.cli",
+    ),
     # The UI reaches the core through the desks; besides them only types and the observable
     # sync status board, never the vault's or the sync's workings.
     "kiosk.ui": (
         "sqlalchemy",
+        "kiosk.sql",
         "alembic",
         "kiosk.central",
         "kiosk.cli",

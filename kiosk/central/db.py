@@ -10,15 +10,14 @@ enrolment codes) is a constraint or a conditional UPDATE, not a check in Python.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from kiosk.central.errors import DatabaseError
+from kiosk.sql import alembic_revision, sqlite_engine
 
 log = logging.getLogger("kiosk.central")
 
@@ -47,37 +46,16 @@ def make_engine(url: str) -> Engine:
             f"{url!r} is not a database URL; use e.g. postgresql+psycopg://user@host/db"
         ) from None
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 10})
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # SQLAlchemy's pysqlite recipe, below
-            cursor = dbapi_connection.cursor()
-            for pragma in _SQLITE_PRAGMAS:
-                cursor.execute(pragma)
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
+        return sqlite_engine(parsed, _SQLITE_PRAGMAS, connect_args={"timeout": 10})
     if parsed.get_backend_name() == "postgresql":
         return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
     raise DatabaseError(f"the central server runs on SQLite or PostgreSQL, not {parsed.drivername}")
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
 def upgrade(engine: Engine) -> None:
     """Bring the schema to SCHEMA_HEAD; safe when several server processes start at once."""
     try:
-        if current_revision(engine) == SCHEMA_HEAD:
+        if alembic_revision(engine) == SCHEMA_HEAD:
             return
         from alembic import command
         from alembic.config import Config

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine
 
 from kiosk.errors import UnknownSchema
+from kiosk.sql import alembic_revision
 
 log = logging.getLogger("kiosk.vault")
 
@@ -15,15 +16,8 @@ log = logging.getLogger("kiosk.vault")
 SCHEMA_HEAD = "0005"
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
 def upgrade(engine: Engine) -> None:
-    revision = current_revision(engine)
+    revision = alembic_revision(engine)
     if revision == SCHEMA_HEAD:
         return
     from alembic import command

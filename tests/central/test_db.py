@@ -11,6 +11,7 @@ from sqlalchemy import Engine, inspect
 from kiosk.central import db
 from kiosk.central.errors import DatabaseError
 from kiosk.central.models import Base
+from kiosk.sql import alembic_revision
 
 
 def test_migrations_head_matches_schema_head() -> None:
@@ -20,7 +21,7 @@ def test_migrations_head_matches_schema_head() -> None:
 
 
 def test_migrated_schema_matches_the_models(engine: Engine) -> None:
-    assert db.current_revision(engine) == db.SCHEMA_HEAD
+    assert alembic_revision(engine) == db.SCHEMA_HEAD
     with engine.connect() as conn:
         context = MigrationContext.configure(conn)
         assert compare_metadata(context, Base.metadata) == []
@@ -29,7 +30,7 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
 
 def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
     db.upgrade(engine)
-    assert db.current_revision(engine) == db.SCHEMA_HEAD
+    assert alembic_revision(engine) == db.SCHEMA_HEAD
 
 
 def test_unknown_database_kind_is_a_message() -> None:

@@ -16,12 +16,13 @@ from sync_types import AddSignatures  # type: ignore[import-not-found]
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import parse
 from kiosk.settings import SyncSettings
+from kiosk.sql import alembic_revision
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.worker import Outcome, SyncWorker
 from kiosk.vault import Vault, outbox
 from kiosk.vault.engine import make_engine
-from kiosk.vault.schema import SCHEMA_HEAD, current_revision
+from kiosk.vault.schema import SCHEMA_HEAD
 
 T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
@@ -55,7 +56,7 @@ def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
 
     vault = Vault.open(data_dir)
     try:
-        assert current_revision(vault.engine) == SCHEMA_HEAD
+        assert alembic_revision(vault.engine) == SCHEMA_HEAD
         assert vault.device_id == "8c1f7d9e-0000-4000-8000-000000000001"
         (row,) = vault.signatures()
         assert row.sealed == b"\x00\xff" and row.batch_id is None
@@ -122,7 +123,7 @@ def test_a_0004_vault_moves_its_envelopes_out_and_syncs_on(
 
     upgraded = Vault.open(data_dir)
     try:
-        assert current_revision(upgraded.engine) == SCHEMA_HEAD
+        assert alembic_revision(upgraded.engine) == SCHEMA_HEAD
         assert _envelopes(upgraded.engine) == kept
         assert "envelope" not in {c["name"] for c in inspect(upgraded.engine).get_columns("batch")}
         fake = FakeCentral()

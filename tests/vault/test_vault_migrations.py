@@ -13,10 +13,11 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
+from kiosk.sql import alembic_revision
 from kiosk.vault import NewSignature, Vault
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import Base
-from kiosk.vault.schema import SCHEMA_HEAD, current_revision
+from kiosk.vault.schema import SCHEMA_HEAD
 
 # Everything the signature row may hold outside the seal (DESIGN.md, "Cryptography"): ids, the
 # device's sequence, the appeal and its version, the hour, which key sealed it, and its batch.
@@ -91,7 +92,7 @@ def test_schema_head_is_the_single_newest_migration() -> None:
 
 
 def test_migrations_from_empty_build_the_models_schema(vault: Vault) -> None:
-    assert current_revision(vault.engine) == SCHEMA_HEAD
+    assert alembic_revision(vault.engine) == SCHEMA_HEAD
     assert _schema_diff(vault.engine) == []
 
 
@@ -117,7 +118,7 @@ def test_downgrade_to_empty_and_upgrade_again(data_dir: Path) -> None:
         with engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) == {"alembic_version"}
         _migrate(engine, "head")
-        assert current_revision(engine) == SCHEMA_HEAD
+        assert alembic_revision(engine) == SCHEMA_HEAD
         assert _schema_diff(engine) == []
     finally:
         engine.dispose()
@@ -171,7 +172,7 @@ def test_a_0003_vault_gains_the_batch_sequence_index_and_keeps_counting(data_dir
         engine.dispose()
     vault = Vault.open(data_dir)
     try:
-        assert current_revision(vault.engine) == SCHEMA_HEAD
+        assert alembic_revision(vault.engine) == SCHEMA_HEAD
         indexes = {
             ix["name"]: ix["column_names"] for ix in inspect(vault.engine).get_indexes("batch")
         }
