@@ -4,7 +4,7 @@
 
 "Confirm" is `SignatureDesk.record(submission)` with an already validated Submission; it returns
 once the sealed row is committed (WAL, synchronous=FULL). The floor is what any design must pay
-for the same work: one HPKE seal of a plaintext of the same size, then one raw sqlite3
+for the same work: one HPKE seal of a plaintext of the same (padded) size, then one raw sqlite3
 BEGIN IMMEDIATE / INSERT / COMMIT of a row of the same size into a WAL, synchronous=FULL database
 in the same directory. The two are interleaved, one of each per round, so both see the same
 disk and the same noise. Goal: p99 of confirm-to-commit within 2x the floor's p99.
@@ -130,7 +130,8 @@ def main() -> int:
         floor_ms.append(timed(floor))
 
     print(f"commit latency: {args.n} signatures, interleaved with the floor, in {work}")
-    print(f"plaintext {plaintext_size} bytes, sealed {len(sample.seal(key))} bytes; "
+    print(f"plaintext {plaintext_size} bytes padded from {len(sample.document_bytes())} "
+          f"(petition.record.PADDED_SIZES), sealed {len(sample.seal(key))} bytes; "
           f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}")  # fmt: skip
     print()
     print(f"{'':28} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'mean ms':>8}")

@@ -2,11 +2,23 @@
 
 The kiosk builds one per signature; the coordinator's export opens and reads it. Everything
 personal is inside; the stored row outside it carries ids and the hour only.
+
+What is sealed is the record's JSON padded to one of a few sizes (`PADDED_SIZES`), so that a
+sealed record's length says nothing about the person (format 2):
+
+    4-byte big-endian length n | n bytes of record JSON | zero bytes up to the padded size
+
+Every record without a drawing takes the smallest size, whatever the names, script, e-mail or
+comment (the largest such record fits in it, and a test builds that record); a drawing moves a
+record up to the next size that holds it. Opening checks the size, the length and that every
+padding byte is zero. Format 1 records (plain JSON, unpadded, from kiosks before padding) still
+open: their plaintext starts with "{", a padded one with a zero byte.
 """
 
 from __future__ import annotations
 
 import json
+import struct
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +30,13 @@ from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import Submission
 from kiosk.petition.strokes import Drawing, quantised
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
+READABLE_FORMATS = (1, 2)
+# The sizes a record's plaintext is padded to: 7 KiB holds the largest record without a drawing
+# (every field at its limit in 4-byte characters: 6.7 kB); each size after it doubles, up to
+# one that holds a drawing at the pad's limits (6,000 points with pressure: 180 kB).
+PADDED_SIZES = tuple(7 * 1024 * 2**k for k in range(6))  # 7, 14, 28, 56, 112, 224 KiB
+_LENGTH = struct.Struct(">I")
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,11 @@ class SignatureRecord:
         return record_binding(self.appeal_id, self.signature_id, self.device_id)
 
     def to_bytes(self) -> bytes:
+        """The plaintext that is sealed: the document, padded (see the module's docstring)."""
+        return pad(self.document_bytes())
+
+    def document_bytes(self) -> bytes:
+        """The record's JSON document, unpadded."""
         doc: dict[str, Any] = {
             "format": RECORD_FORMAT,
             "signature_id": self.signature_id,
@@ -90,13 +113,17 @@ class SignatureRecord:
         }
         if self.drawing is not None:
             doc["drawn_signature"] = self.drawing.to_document()
-        return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+            "utf-8"
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SignatureRecord:
-        doc = json.loads(data.decode("utf-8"))
-        if doc.get("format") != RECORD_FORMAT:
-            raise ValueError(f"record format {doc.get('format')!r} is not {RECORD_FORMAT}")
+        """A record from an opened seal's plaintext: padded (format 2) or plain (format 1)."""
+        doc = json.loads(unpad(data).decode("utf-8"))
+        if doc.get("format") not in READABLE_FORMATS:
+            found = doc.get("format")
+            raise ValueError(f"record format {found!r} is not one of {READABLE_FORMATS}")
         consent = doc["consent"]
         drawn = doc.get("drawn_signature")
         return cls(
@@ -117,6 +144,29 @@ class SignatureRecord:
 
     def seal(self, key: CampaignPublicKey) -> bytes:
         return seal(self.to_bytes(), key, self.binding)
+
+
+def pad(document: bytes) -> bytes:
+    """`document` behind its length, padded with zeros to the smallest size in PADDED_SIZES."""
+    needed = _LENGTH.size + len(document)
+    size = next((n for n in PADDED_SIZES if n >= needed), None)
+    if size is None:  # the form's limits keep every record far below the largest size
+        raise ValueError(f"a record of {len(document)} bytes is larger than any padded size")
+    return _LENGTH.pack(len(document)) + document + bytes(size - needed)
+
+
+def unpad(plaintext: bytes) -> bytes:
+    """The document inside a padded plaintext; a format 1 plaintext (JSON) is its own document.
+    Raises ValueError for a size, length or padding that `pad` does not make."""
+    if plaintext[:1] == b"{":
+        return plaintext
+    if len(plaintext) not in PADDED_SIZES:
+        raise ValueError(f"a padded record is never {len(plaintext)} bytes long")
+    (length,) = _LENGTH.unpack_from(plaintext)
+    end = _LENGTH.size + length
+    if end > len(plaintext) or plaintext[end:].count(0) != len(plaintext) - end:
+        raise ValueError("the record's padding is not what the kiosk writes")
+    return plaintext[_LENGTH.size : end]
 
 
 def open_record(

@@ -27,7 +27,7 @@ from kiosk.protocol.fields import HEX64, UUID, Reader
 FORMAT = "kiosk-batch/1"
 GENESIS_HASH = "0" * 64  # the "previous batch" of a device's first batch
 MAX_RECORDS = 1000
-MAX_SEALED_BYTES = 64 * 1024
+MAX_SEALED_BYTES = 256 * 1024  # the largest padded record (224 KiB, petition.record) and its seal
 MAX_ENVELOPE_BYTES = 16 * 1024 * 1024
 
 # Upper bounds of the JSON around the sealed bytes, so that a batch can be cut to a size before

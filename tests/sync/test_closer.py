@@ -180,7 +180,7 @@ def test_a_batch_closes_early_rather_than_outgrow_max_bytes(
 
     from kiosk.vault import NewSignature
 
-    for size in [40_000] * 7 + [100]:
+    for size in [120_000] * 7 + [100]:
         vault.add(
             NewSignature(
                 id=str(uuid.uuid4()),
@@ -191,7 +191,7 @@ def test_a_batch_closes_early_rather_than_outgrow_max_bytes(
                 sealed=os.urandom(size),
             )
         )
-    limit = 250_000  # three records of 40 kB (up to 72 kB each in the envelope), not four
+    limit = 750_000  # three records of 120 kB (up to 214 kB each in the envelope), not four
     closer = BatchCloser(vault, device_key, batch_size=100, max_bytes=limit)
     closed = closer.close_due()
     assert [b.record_count for b in _stored(vault)] == [3, 3]  # the last two wait
