@@ -1,4 +1,5 @@
-"""Where the kiosk's time comes from: `utc_now`, the one clock that desks and sync default to.
+"""Where the kiosk's time comes from: `utc_now`, the one clock that desks and sync default to,
+and `to_hour`, the resolution of every time the kiosk keeps outside the seal.
 
 Each of them takes a `clock` argument instead of calling this directly, so tests can move time.
 """
@@ -11,3 +12,12 @@ from datetime import UTC, datetime
 def utc_now() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def to_hour(moment: datetime) -> datetime:
+    """The start of `moment`'s hour, in UTC (aware in, aware out; naive is taken as UTC).
+
+    What the kiosk stores or logs in the clear (collection hours, batch times, log lines) is
+    rounded by this, so that nothing it keeps can time one signature."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).replace(minute=0, second=0, microsecond=0)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from kiosk.central.embedded import LocalServer
     from kiosk.crypto.campaign_key import CampaignPublicKey
     from kiosk.desks.admin import AdminDesk
-    from kiosk.desks.signing import Recorded
+    from kiosk.desks.signing import Recorded, SignatureDesk
     from kiosk.sync.status import StatusBoard
     from kiosk.sync.worker import SyncWorker
     from kiosk.ui.app import Desks
@@ -115,6 +115,7 @@ class KioskStart:
         self._appeal_given = appeal_given  # --appeal: shown whatever a volunteer chose
         self._vault: Vault | None = None
         self._admin: AdminDesk | None = None
+        self._desk: SignatureDesk | None = None
         self._server: LocalServer | None = None
 
     def open(self) -> Desks:
@@ -140,7 +141,7 @@ class KioskStart:
             board=StatusBoard(),
             start_worker=self._start_worker,
         )
-        desk = SignatureDesk(appeal, vault, self._key, on_recorded=self._recorded)
+        self._desk = desk = SignatureDesk(appeal, vault, self._key, on_recorded=self._recorded)
         return Desks(desk, admin)
 
     def connect(self) -> None:
@@ -165,6 +166,8 @@ class KioskStart:
         print(f"kiosk: demo central server at {server.url}", file=sys.stderr)
 
     def close(self) -> None:
+        if self._desk is not None:
+            self._desk.activity.flush()  # the hour so far: its counts, in the one summary line
         if self._admin is not None:
             self._admin.stop()
         if self._server is not None:

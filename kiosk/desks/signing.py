@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kiosk.clock import utc_now
+from kiosk.clock import to_hour, utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.activity import Activity, Event
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import Submission
 from kiosk.petition.record import SignatureRecord
@@ -33,7 +34,8 @@ class SignatureDesk:
     `record` returns only after the sealed row is durable, so the thank-you screen that follows
     it promises something true. `on_recorded` is then told, on the same thread (the kiosk wires
     the sync worker's cheap recount there, so its pending count follows at once); its failure is
-    logged, never the signature's.
+    logged, never the signature's. Nothing is logged per signature: `activity` counts them by
+    the hour, with the forms the window clears after idle (`note_walked_away`).
     """
 
     def __init__(
@@ -44,6 +46,7 @@ class SignatureDesk:
         *,
         clock: Callable[[], datetime] = utc_now,
         on_recorded: Callable[[Recorded], None] | None = None,
+        activity: Activity | None = None,
     ) -> None:
         self.appeal = appeal
         self._vault = vault
@@ -51,6 +54,7 @@ class SignatureDesk:
         self._key_fingerprint = campaign_key.fingerprint  # a hash of the key: once, not per record
         self._clock = clock
         self._on_recorded = on_recorded
+        self.activity = activity if activity is not None else Activity(clock=clock)
 
     def record(self, submission: Submission) -> Recorded:
         signed_at = self._clock().astimezone(UTC)
@@ -66,19 +70,24 @@ class SignatureDesk:
                 id=record.signature_id,
                 appeal_id=self.appeal.id,
                 appeal_version=self.appeal.version,
-                collected_hour=signed_at.replace(minute=0, second=0, microsecond=0, tzinfo=None),
+                collected_hour=to_hour(signed_at).replace(tzinfo=None),
                 key_fingerprint=self._key_fingerprint,
                 sealed=record.seal(self._key),
             )
         )
-        log.info("recorded signature #%d for appeal %s", sequence, self.appeal.id)
+        self.activity.note(Event.SIGNED)
         receipt = Recorded(record.signature_id, sequence)
         if self._on_recorded is not None:
             try:
                 self._on_recorded(receipt)
             except Exception:  # the signature is durable; an observer's bug must not undo that
-                log.exception("after recording signature #%d, an observer failed", sequence)
+                log.exception("an observer of recorded signatures failed")
         return receipt
+
+    def note_walked_away(self, *, entered: bool) -> None:
+        """The window cleared the screens after idle: a form with entries (`entered`), or only
+        the appeal screen's language, size and contrast choices. Counted, never logged alone."""
+        self.activity.note(Event.FORM_CLEARED if entered else Event.CHOICES_RESET)
 
     def count(self, *, after_seq: int = 0) -> int:
         """Signatures for this appeal on this kiosk (after a device sequence number only)."""

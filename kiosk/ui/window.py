@@ -300,7 +300,8 @@ class KioskWindow(QWidget):
 
     def reset_after_idle(self) -> None:
         """Forget the supporter who walked away: every entry, then back to the appeal."""
-        log.info("idle: the form was cleared")
+        if self._desk is not None:
+            self._desk.note_walked_away(entered=True)
         self.still_there.stop()
         self._stack.setEnabled(True)
         self._discard_form()
@@ -311,7 +312,8 @@ class KioskWindow(QWidget):
         """Someone chose a language, text size or contrast on the appeal screen and left without
         signing: the next person finds the kiosk's own again. Nothing personal was entered, so
         there is nothing to ask before."""
-        log.info("idle: the appeal screen's choices were reset")
+        if self._desk is not None:
+            self._desk.note_walked_away(entered=False)
         self._next_person()
         self._back_to_appeal()  # the top of the appeal, the focus on Sign
 
@@ -382,7 +384,7 @@ class KioskWindow(QWidget):
         try:
             self._desk.record(review.submission)
         except VaultError as exc:
-            log.error("A signature could not be recorded: %s", exc)
+            # kiosk.vault logged the failure; nothing here ties a line to this supporter.
             review.setEnabled(True)
             review.show_failure(str(exc))
             return

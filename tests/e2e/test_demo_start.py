@@ -20,9 +20,7 @@ from kiosk.vault import VAULT_FILE
 from kiosk.vault.schema import SCHEMA_HEAD
 
 KIOSK = Path(sys.executable).with_name("kiosk")
-LOG_LINE = re.compile(
-    r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} (DEBUG|INFO|WARNING) kiosk(\.[a-z_.]+)?: .+$"
-)
+LOG_LINE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}h UTC (DEBUG|INFO|WARNING) kiosk(\.[a-z_.]+)?: .+$")
 
 
 def _start_demo(data_dir: Path) -> subprocess.CompletedProcess[str]:

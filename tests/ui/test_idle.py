@@ -4,8 +4,12 @@ clipboard."""
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -17,7 +21,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QWidget
 
+from kiosk.desks.activity import Activity
 from kiosk.desks.signing import SignatureDesk
+from kiosk.files import logs
 from kiosk.ui.look import apply_look
 from kiosk.ui.signature_pad import SignatureCanvas
 from kiosk.ui.window import KioskWindow
@@ -225,3 +231,43 @@ def test_a_closed_window_no_longer_watches(qtbot: QtBot, supporter: Supporter) -
     qtbot.wait(int((IDLE + COUNTDOWN) * 1000) + 500)
     assert not prompt_shown(supporter.window)
     assert QApplication.clipboard().text() == "someone else's"
+
+
+def test_the_log_ties_no_line_to_one_supporter(
+    qtbot: QtBot, supporter: Supporter, desk: SignatureDesk, tmp_path: Path
+) -> None:
+    """Signatures, a walked-away form and a reset appeal screen, through the real window with
+    the kiosk's own log file: no line per event, only the hour's counts, at hour resolution."""
+    desk.activity = Activity(clock=lambda: datetime(2026, 12, 3, 15, 12, 4, tzinfo=UTC))
+    path = logs.setup(tmp_path)
+    try:
+        for _ in range(2):
+            supporter.sign_up_to_review()
+            supporter.tap("confirm_button")
+            supporter.tap("done_button")
+        supporter.tap("sign_button")
+        supporter.fill_in()
+        wait_for_prompt(qtbot, supporter.window)
+        qtbot.waitUntil(
+            lambda: supporter.screen == "appeal_screen", timeout=COUNTDOWN * 1000 + 2000
+        )
+        supporter.tap("language_it")
+        qtbot.waitUntil(lambda: desk.activity.counted() == 4, timeout=int(IDLE * 1000) + 3000)
+        desk.activity.flush()
+    finally:
+        logging.getLogger("kiosk").handlers[0].flush()  # the autouse fixture closes it
+
+    lines = path.read_text("utf-8").splitlines()
+    assert lines, "the kiosk logged nothing at all"
+    stamp = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}h UTC (INFO|WARNING|ERROR) kiosk[.\w]*: ")
+    for line in lines:
+        assert stamp.match(line), f"not stamped to the hour: {line!r}"
+        assert not re.search(r"\d{2}:\d{2}:\d{2}|#\d+|idle:|recorded signature", line), line
+        for value in STORED.values():
+            assert value not in line
+    summaries = [line for line in lines if "kiosk.activity" in line]
+    assert len(summaries) == 1, lines
+    assert summaries[0].endswith(
+        "in the hour from 2026-12-03 15:00 UTC: 2 signatures recorded, 1 forms cleared after idle,"
+        " 1 appeal screen choices reset after idle"
+    )
