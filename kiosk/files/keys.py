@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.errors import KeyFileError, OtherCampaignKey
+from kiosk.files.atomic import write_atomic
 
 log = logging.getLogger("kiosk.files.keys")
 
@@ -50,7 +50,7 @@ def install_public_key(source: Path, data_dir: Path) -> CampaignPublicKey:
             f"{installed} and start it again; or give it a data directory of its own with "
             "--data-dir."
         )
-    _write(installed, key.to_pem(), mode=0o644)
+    write_atomic(installed, key.to_pem(), mode=0o644)
     log.info("installed campaign key %s", key.fingerprint)
     return key
 
@@ -66,7 +66,7 @@ def _installed_fingerprint(path: Path) -> str | None:
 
 def store_public_key(key: CampaignPublicKey, data_dir: Path) -> None:
     """Keep a campaign key received at enrolment, where `kiosk run` looks for it."""
-    _write(data_dir / PUBLIC_KEY_FILE, key.to_pem(), mode=0o644)
+    write_atomic(data_dir / PUBLIC_KEY_FILE, key.to_pem(), mode=0o644)
     log.info("installed campaign key %s", key.fingerprint)
 
 
@@ -76,7 +76,7 @@ def device_key(data_dir: Path) -> DeviceKey:
     if path.exists():
         return load_device_key(path)
     key = DeviceKey.generate()
-    _write(path, key.to_pem(), mode=0o600)
+    write_atomic(path, key.to_pem(), mode=0o600)
     log.info("created a device key")
     return key
 
@@ -92,10 +92,6 @@ def load_device_key(path: Path) -> DeviceKey:
     return DeviceKey.from_pem(data, str(path))
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    _write(path, data, mode=mode)
-
-
 def write_key_pair(
     private: CampaignPrivateKey, passphrase: str, out_dir: Path
 ) -> tuple[Path, Path]:
@@ -108,8 +104,8 @@ def write_key_pair(
                 "signatures sealed to it can only be opened with it."
             )
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write(private_path, private.to_pem(passphrase), mode=0o600)
-    _write(public_path, private.public_key().to_pem(), mode=0o644)
+    write_atomic(private_path, private.to_pem(passphrase), mode=0o600)
+    write_atomic(public_path, private.public_key().to_pem(), mode=0o644)
     return private_path, public_path
 
 
@@ -131,18 +127,6 @@ def ensure_demo_campaign(data_dir: Path) -> DemoCampaign:
     if not (demo_dir / PRIVATE_KEY_FILE).exists():
         private = CampaignPrivateKey.generate()
         write_key_pair(private, DEMO_PASSPHRASE, demo_dir)
-        _write(public_path, private.public_key().to_pem(), mode=0o644)
+        write_atomic(public_path, private.public_key().to_pem(), mode=0o644)
         log.info("created demo campaign key %s", private.public_key().fingerprint)
     return DemoCampaign(load_public_key(public_path), demo_dir / PRIVATE_KEY_FILE)
-
-
-def _write(path: Path, data: bytes, *, mode: int) -> None:
-    """Write a whole file or nothing: a temp file in the same directory, fsync, rename."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)

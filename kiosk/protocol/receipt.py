@@ -1,7 +1,7 @@
 """The receipt: the server's answer to a batch it has stored, what the kiosk keeps as proof.
 
     {"batch_id": "<uuid>", "device_id": "<uuid>", "seq": 7, "hash": "<sha256 of the body>",
-     "record_count": 120, "received_at": "2026-12-02T15:00:01.123+00:00"}
+     "record_count": 120, "received_at": "2026-12-02T15:00:00+00:00"}  (the hour it arrived)
 
 The server builds it (kiosk.central.ingest), the API sends it, and the kiosk parses it and
 accepts it only for the batch it sent (`confirms`). One class for all three, so the three can
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.clock import to_hour
 from kiosk.errors import ReceiptFormatError
 from kiosk.protocol.fields import HEX64, UUID, Reader
 
@@ -28,7 +29,12 @@ class Receipt:
     seq: int
     hash: str  # the batch body's SHA-256, hex
     record_count: int
-    received_at: datetime
+    received_at: datetime  # the hour the server took the batch in (rounded on construction)
+
+    def __post_init__(self) -> None:
+        # The kiosk keeps its receipts beside its batches; to the hour, like every time it keeps
+        # in the clear, whatever precision a server sends.
+        object.__setattr__(self, "received_at", to_hour(self.received_at))
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -13,9 +13,9 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from kiosk.clock import utc_now
+from kiosk.clock import to_hour, utc_now
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import (
     MAX_ENVELOPE_BYTES,
@@ -124,7 +124,7 @@ class BatchCloser:
         Returns the closed batch ids and how many rows stay pending, or None when rows beyond
         this transaction's are pending too (the caller closes again)."""
         appeal_id, appeal_version = appeal
-        created = self._clock().astimezone(UTC).replace(microsecond=0)
+        created = to_hour(self._clock())  # signed into the batch and kept: to the hour
         left: int | None = 0
 
         def plan(

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.clock import utc_now
+from kiosk.clock import to_hour, utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.errors import EnrolmentError, KeyFileError, SyncError
 from kiosk.files import keys
+from kiosk.files.atomic import write_atomic
 from kiosk.petition.appeal import parse_appeal
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.client import CentralClient
@@ -85,8 +86,8 @@ def enrol(
     _refuse_key_change_with_unsent(vault, data_dir, campaign)
 
     keys.store_public_key(campaign, data_dir)
-    keys.write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
-    now = utc_now().replace(microsecond=0)
+    write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
+    now = to_hour(utc_now())
     device.record_enrolment(
         vault,
         device.Enrolment(server_url, answer.event, keys.DEVICE_KEY_FILE, campaign.fingerprint, now),

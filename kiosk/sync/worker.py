@@ -66,6 +66,9 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._stopped_by: str | None = None  # the permanent error that paused uploads
         self._failures = 0
+        # When this process last had a batch acknowledged, to the second, for "last sync 2 min
+        # ago"; the vault keeps only the hour (outbox._hour), which stands in after a restart.
+        self._last_success: datetime | None = None
         # Held while a status is computed from the vault and published, by the worker and by
         # refresh() alike: a count read before the other's publish can never land after it.
         self._publishing = threading.Lock()
@@ -191,11 +194,12 @@ class SyncWorker:
                         return Outcome.STOPPED, status
                     return Outcome.RETRY, status
                 after = None if self._stopping.is_set() else next(following, None)
+                now = self._clock()
+                self._last_success = now
                 outbox.mark_acknowledged(
                     self._vault,
-                    batch.id,
-                    receipt.to_text(),
-                    self._clock(),
+                    receipt,
+                    now,
                     send_next=after.id if after else None,
                 )
                 if after is not None:
@@ -233,5 +237,5 @@ class SyncWorker:
             pending_signatures=backlog.pending_signatures,
             unsent_batches=backlog.unsent_batches,
             unsent_signatures=backlog.unsent_signatures,
-            last_success=outbox.last_acknowledged_at(self._vault),
+            last_success=self._last_success or outbox.last_acknowledged_at(self._vault),
         )

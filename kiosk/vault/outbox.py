@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from kiosk.clock import to_hour
+from kiosk.protocol.receipt import Receipt
 from kiosk.vault import Vault
 from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
 
@@ -45,8 +47,10 @@ class Backlog:
         return self.pending_signatures + self.unsent_signatures
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
+def _hour(moment: datetime) -> datetime:
+    """A batch's times are kept to the hour: with one signature in a batch at a quiet table,
+    a finer time would time that signature, even after the purge."""
+    return to_hour(moment).replace(tzinfo=None)
 
 
 def unacknowledged(vault: Vault) -> list[OutgoingBatch]:
@@ -75,18 +79,22 @@ def mark_sent(vault: Vault, batch_id: str, now: datetime, *also: str) -> None:
 
 
 def mark_acknowledged(
-    vault: Vault, batch_id: str, receipt_json: str, now: datetime, *, send_next: str | None = None
+    vault: Vault, receipt: Receipt, now: datetime, *, send_next: str | None = None
 ) -> None:
-    """Acknowledge a sent batch and, in the same commit, mark `send_next` sent: one commit per
-    batch while a backlog uploads, instead of two."""
+    """Acknowledge the sent batch `receipt` is for, keeping the receipt, and in the same commit
+    mark `send_next` sent: one commit per batch while a backlog uploads, instead of two.
+
+    The batch counts as acknowledged from the server's `received_at` (its receipt's time), not
+    this kiosk's clock, so a kiosk clock that jumped forward cannot make retention run out early
+    for it; a receipt time ahead of this kiosk's clock counts as now."""
     with vault.session(write=True) as s:
         s.execute(
             update(StoredBatch)
-            .where(StoredBatch.id == batch_id, StoredBatch.state == BatchState.SENT)
+            .where(StoredBatch.id == receipt.batch_id, StoredBatch.state == BatchState.SENT)
             .values(
                 state=BatchState.ACKNOWLEDGED,
-                receipt=receipt_json,
-                acknowledged_at=_naive(now),
+                receipt=receipt.to_text(),
+                acknowledged_at=_hour(min(receipt.received_at, now)),
                 last_error=None,
             )
         )
@@ -98,7 +106,7 @@ def _mark_sent(s: Session, batch_id: str, now: datetime) -> None:
     s.execute(
         update(StoredBatch)
         .where(StoredBatch.id == batch_id, StoredBatch.state != BatchState.ACKNOWLEDGED)
-        .values(state=BatchState.SENT, attempts=StoredBatch.attempts + 1, sent_at=_naive(now))
+        .values(state=BatchState.SENT, attempts=StoredBatch.attempts + 1, sent_at=_hour(now))
     )
 
 
@@ -148,7 +156,7 @@ def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
     checkpoint then truncates the WAL so the old page images go too. Returns the number of
     signatures purged.
     """
-    cutoff = _naive(now - retention)
+    cutoff = (now - retention).astimezone(UTC).replace(tzinfo=None)
     with vault.session(write=True) as s:
         due = select(StoredBatch.id).where(
             StoredBatch.state == BatchState.ACKNOWLEDGED,
@@ -175,7 +183,7 @@ def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
         s.execute(
             update(StoredBatch)
             .where(StoredBatch.id.in_(ids))
-            .values(purged_at=_naive(now))
+            .values(purged_at=_hour(now))
             .execution_options(synchronize_session=False)
         )
     vault.checkpoint()

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from kiosk.clock import utc_now
+from kiosk.clock import to_hour, utc_now
 from kiosk.errors import UnknownSchema, VaultError
 from kiosk.vault import schema, state
 from kiosk.vault.engine import make_engine
@@ -123,7 +123,9 @@ class Vault:
         with Session(self._engine) as s, s.begin():
             device = s.scalars(select(Device)).first()
             if device is None:
-                device = Device(id=str(uuid.uuid4()), created_at=utc_now().replace(tzinfo=None))
+                device = Device(
+                    id=str(uuid.uuid4()), created_at=to_hour(utc_now()).replace(tzinfo=None)
+                )
                 s.add(device)
                 log.info("created device identity %s", device.id)
             return device.id

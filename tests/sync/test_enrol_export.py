@@ -117,6 +117,8 @@ def test_enroll_and_export_commands(
         signed.verify(device_key.public_bytes)
         assert path.name == f"{signed.batch.batch_id}.kbatch"
         assert path.read_bytes() == by_id[signed.batch.batch_id]  # the upload's exact bytes
+        assert path.stat().st_mtime % 3600 == 0  # the file's time is the export's hour
+        assert signed.batch.created_at.minute == signed.batch.created_at.second == 0
         ids += [r.id for r in signed.batch.records]
     assert sorted(ids) == sorted(a.id for a in added)
 

@@ -8,11 +8,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from receipts import receipt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto.device_key import DeviceKey
+from kiosk.protocol.receipt import Receipt
 from kiosk.sync.closer import BatchCloser
 from kiosk.vault import NewSignature, Vault, outbox
 from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch
@@ -25,8 +27,8 @@ def _batch(vault: Vault, batch_id: str) -> StoredBatch:
         return s.get_one(StoredBatch, batch_id)
 
 
-def _receipt(b: outbox.OutgoingBatch) -> str:
-    return json.dumps({"batch_id": b.id, "hash": b.hash})
+def _receipt(vault: Vault, b: outbox.OutgoingBatch, when: datetime = NOW) -> Receipt:
+    return receipt(vault, b, when)
 
 
 def test_state_moves_pending_sent_acknowledged_and_only_from_sent(
@@ -37,7 +39,7 @@ def test_state_moves_pending_sent_acknowledged_and_only_from_sent(
     (out,) = outbox.unacknowledged(vault)
     assert _batch(vault, batch_id).state == BatchState.PENDING
     # Acknowledging a batch that was never marked sent does nothing: the order is enforced.
-    outbox.mark_acknowledged(vault, batch_id, _receipt(out), NOW)
+    outbox.mark_acknowledged(vault, _receipt(vault, out, NOW), NOW)
     assert _batch(vault, batch_id).state == BatchState.PENDING
 
     outbox.mark_sent(vault, batch_id, NOW)
@@ -47,7 +49,7 @@ def test_state_moves_pending_sent_acknowledged_and_only_from_sent(
     assert (stored.state, stored.attempts) == (BatchState.SENT, 2)
     assert outbox.backlog(vault) == outbox.Backlog(0, 1, 3)
 
-    outbox.mark_acknowledged(vault, batch_id, _receipt(out), NOW)
+    outbox.mark_acknowledged(vault, _receipt(vault, out, NOW), NOW)
     stored = _batch(vault, batch_id)
     assert stored.state == BatchState.ACKNOWLEDGED and stored.last_error is None
     assert json.loads(stored.receipt or "")["hash"] == out.hash
@@ -65,7 +67,7 @@ def test_acknowledging_can_mark_the_next_batch_sent_in_the_same_commit(
     BatchCloser(vault, device_key, batch_size=2).close_all()
     first, second, third = outbox.unacknowledged(vault)
     outbox.mark_sent(vault, first.id, NOW)
-    outbox.mark_acknowledged(vault, first.id, _receipt(first), NOW, send_next=second.id)
+    outbox.mark_acknowledged(vault, _receipt(vault, first, NOW), NOW, send_next=second.id)
     assert [_batch(vault, b.id).state for b in (first, second, third)] == [
         BatchState.ACKNOWLEDGED,
         BatchState.SENT,
@@ -73,7 +75,7 @@ def test_acknowledging_can_mark_the_next_batch_sent_in_the_same_commit(
     ]
     assert _batch(vault, second.id).attempts == 1
     # A receipt for a batch that was not sent changes nothing, not even the next one.
-    outbox.mark_acknowledged(vault, third.id, _receipt(third), NOW, send_next=None)
+    outbox.mark_acknowledged(vault, _receipt(vault, third, NOW), NOW, send_next=None)
     assert _batch(vault, third.id).state == BatchState.PENDING
 
 
@@ -90,7 +92,7 @@ def test_backlog_counts_pending_signatures_and_unsent_batches(
 def _acknowledge_all(vault: Vault, when: datetime) -> None:
     for b in outbox.unacknowledged(vault):
         outbox.mark_sent(vault, b.id, when)
-        outbox.mark_acknowledged(vault, b.id, _receipt(b), when)
+        outbox.mark_acknowledged(vault, _receipt(vault, b, when), when)
 
 
 def test_purge_waits_for_retention_then_keeps_only_the_receipt(
@@ -182,6 +184,65 @@ def test_state_changes_do_not_rewrite_the_envelope(
     outbox.mark_sent(vault, out.id, NOW)
     outbox.record_error(vault, out.id, "The server cannot be reached; retrying.")
     outbox.mark_sent(vault, out.id, NOW)
-    outbox.mark_acknowledged(vault, out.id, _receipt(out), NOW)
+    outbox.mark_acknowledged(vault, _receipt(vault, out, NOW), NOW)
     assert _batch(vault, out.id).state == BatchState.ACKNOWLEDGED
     assert 0 < wal.stat().st_size < 100_000
+
+
+def test_retention_counts_from_the_servers_time_not_a_jumped_kiosk_clock(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """A kiosk clock a year ahead when the receipt came, then set right: the batch is purged a
+    week after the server took it in, not a year and a week. A server a year ahead counts as
+    the kiosk's now."""
+    week, year = timedelta(days=7), timedelta(days=365)
+    add_signatures(2)
+    ahead, behind = BatchCloser(vault, device_key, batch_size=1).close_all()
+    batches = {b.id: b for b in outbox.unacknowledged(vault)}
+    outbox.mark_sent(vault, ahead, NOW + year)
+    outbox.mark_acknowledged(vault, _receipt(vault, batches[ahead], NOW), NOW + year)
+    outbox.mark_sent(vault, behind, NOW)
+    outbox.mark_acknowledged(vault, _receipt(vault, batches[behind], NOW + year), NOW)
+
+    assert outbox.purge(vault, week, NOW + week - timedelta(hours=1)) == 0
+    assert outbox.purge(vault, week, NOW + week) == 2
+    assert vault.count() == 0
+
+
+def test_every_time_the_vault_keeps_in_the_clear_is_on_the_hour(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """Signed, batched, sent, acknowledged and purged at odd minutes: every date and time in
+    every table of the vault is still a whole hour (the volunteer PIN lock-out aside, which
+    times a volunteer's wrong PIN, not a supporter)."""
+    odd = NOW.replace(minute=17, second=42, microsecond=123456)
+    add_signatures(3)
+    BatchCloser(vault, device_key, batch_size=1, clock=lambda: odd).close_all()
+    for i, b in enumerate(outbox.unacknowledged(vault)):
+        when = odd + timedelta(minutes=7 * i, seconds=i)
+        outbox.mark_sent(vault, b.id, when)
+        outbox.mark_acknowledged(vault, _receipt(vault, b, when), when)
+    outbox.purge(vault, timedelta(0), odd + timedelta(minutes=31))
+    add_signatures(1)
+
+    seen = 0
+    with vault.engine.connect() as conn:
+        tables = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        for (table,) in list(tables):
+            columns = conn.exec_driver_sql(f'PRAGMA table_info("{table}")').all()
+            for column in columns:
+                name, kind = column[1], column[2]
+                if kind not in ("DATETIME", "DATE") or name == "pin_locked_until":
+                    continue
+                for (value,) in conn.exec_driver_sql(f'SELECT "{name}" FROM "{table}"'):
+                    if value is None:
+                        continue
+                    seen += 1
+                    assert kind == "DATE" or value.endswith(":00:00.000000"), (table, name, value)
+            for (text,) in (
+                conn.exec_driver_sql('SELECT receipt FROM "batch" WHERE receipt IS NOT NULL')
+                if table == "batch"
+                else []
+            ):
+                assert json.loads(text)["received_at"].endswith(":00:00+00:00"), text
+    assert seen >= 3 * 5, "the scan found too few times to prove anything"

@@ -1,5 +1,5 @@
 """The sync tables' migrations: batches, signature.batch_id and the enrolment columns (v0002),
-and the batch envelopes moved out of the batch rows (v0005)."""
+the batch envelopes moved out of the batch rows (v0005) and times to the hour (v0006)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from receipts import acknowledge
 from sqlalchemy import Engine, inspect, text
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
@@ -34,7 +35,7 @@ def _config() -> Config:
 
 
 def test_schema_head_is_the_newest_migration() -> None:
-    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0005"
+    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0006"
 
 
 def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
@@ -97,8 +98,7 @@ def test_a_0004_vault_moves_its_envelopes_out_and_syncs_on(
     add_signatures(7)
     purged, acknowledged, pending = BatchCloser(vault, device_key, batch_size=3).close_all()
     for batch_id, when in ((purged, T0), (acknowledged, T0 + timedelta(days=10))):
-        outbox.mark_sent(vault, batch_id, when)
-        outbox.mark_acknowledged(vault, batch_id, '{"receipt": 1}', when)
+        acknowledge(vault, batch_id, when)
     assert outbox.purge(vault, timedelta(days=7), T0 + timedelta(days=8)) == 3
     kept = _envelopes(vault.engine)
     assert set(kept) == {acknowledged, pending}
@@ -147,5 +147,54 @@ def test_a_0004_vault_moves_its_envelopes_out_and_syncs_on(
         with upgraded.engine.connect() as conn:
             receipts = conn.execute(text("SELECT receipt FROM batch WHERE receipt IS NOT NULL"))
             assert len(receipts.all()) == 4
+    finally:
+        upgraded.close()
+
+
+def test_a_0005_vault_keeps_its_times_to_the_hour_only(
+    vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """Times a 0005 kiosk wrote to the microsecond (batch, device, receipt) are whole hours
+    after the upgrade; nothing else in the rows changes."""
+    add_signatures(2)
+    (batch_id,) = BatchCloser(vault, device_key).close_all()
+    acknowledge(vault, batch_id, T0)
+    vault.close()
+    fine = "2026-05-01 12:34:56.789012"
+    receipt = '{"batch_id": "b", "received_at": "2026-05-01T12:34:56.789012+00:00"}'
+    engine = make_engine(data_dir / "vault.sqlite3")
+    try:
+        config = _config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0005")
+            conn.execute(
+                text(
+                    "UPDATE batch SET created_at = :t, sent_at = :t, acknowledged_at = :t, "
+                    "receipt = :r"
+                ),
+                {"t": fine, "r": receipt},
+            )
+            conn.execute(text("UPDATE device SET created_at = :t, enrolled_at = :t"), {"t": fine})
+    finally:
+        engine.dispose()
+
+    upgraded = Vault.open(data_dir)
+    try:
+        with upgraded.engine.connect() as conn:
+            batch = conn.execute(
+                text("SELECT created_at, sent_at, acknowledged_at, purged_at, receipt FROM batch")
+            ).one()
+            device = conn.execute(text("SELECT created_at, enrolled_at FROM device")).one()
+        hour = "2026-05-01 12:00:00.000000"
+        assert tuple(batch) == (
+            hour,
+            hour,
+            hour,
+            None,
+            '{"batch_id":"b","received_at":"2026-05-01T12:00:00+00:00"}',
+        )
+        assert tuple(device) == (hour, hour)
+        assert upgraded.count() == 2
     finally:
         upgraded.close()

@@ -21,6 +21,7 @@ from admin_helpers import (  # type: ignore[import-not-found]
 )
 from conftest import COMMENT_LINES, ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
+from receipts import acknowledge
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -95,8 +96,7 @@ def test_counts_survive_the_purge(
     closer = BatchCloser(vault, keys.device_key(data_dir))
     (batch_id,) = closer.close_all()
     long_ago = datetime.now(UTC) - timedelta(days=30)
-    outbox.mark_sent(vault, batch_id, long_ago)
-    outbox.mark_acknowledged(vault, batch_id, "{}", long_ago)
+    acknowledge(vault, batch_id, long_ago)
     assert outbox.purge(vault, timedelta(days=7), datetime.now(UTC)) == 2
     assert vault.count() == 0
     volunteer.unlock()
