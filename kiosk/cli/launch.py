@@ -19,13 +19,14 @@ window takes to show.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.errors import UsageError
-from kiosk.files import datadir, keys, logs
+from kiosk.files import core_dumps, datadir, keys, logs
 from kiosk.petition.appeal import Appeal, load_appeal, load_bundled_appeal
 from kiosk.settings import Settings, default_data_dir
 from kiosk.sync import APPEAL_FILE
@@ -40,12 +41,15 @@ if TYPE_CHECKING:
     from kiosk.ui.app import Desks
     from kiosk.vault import Vault
 
+log = logging.getLogger("kiosk.cli")
+
 DEMO_CENTRAL_DIR = "demo-central"  # the demo's central server database, inside its data dir
 DEMO_EVENT = "Demo event"
 
 
 def run(args: argparse.Namespace) -> int:
     """`kiosk run` and `kiosk demo` (the parser is kiosk/cli/main.py)."""
+    no_dumps = core_dumps.forbid()  # before anything a supporter types can be in memory
     settings = Settings(
         data_dir=datadir.prepare(args.data_dir or default_data_dir(demo=args.demo)),
         appeal_file=args.appeal,
@@ -53,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         on_screen_keyboard=args.on_screen_keyboard,
     )
     logs.setup(settings.data_dir)
+    log.info("core dumps: %s", ", ".join(no_dumps))
     appeal = _appeal(settings)
     if args.demo:
         # Before the demo key is made (a deliberate half-second of scrypt) and announced. A

@@ -86,6 +86,7 @@ def test_kiosk_demo_starts_shows_the_appeal_and_leaves_a_sound_data_dir(tmp_path
         assert LOG_LINE.match(line), line
     assert "@" not in log_text  # no email address, whoever's
     assert "upgrading vault schema from empty" in log_text
+    assert "core dumps: core file size limit 0, not dumpable" in log_text
     assert f"created demo campaign key {public.fingerprint}" in log_text
 
     # A second start reuses everything: same device, same key, no migration, still no signature.
