@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import to_hour, utc_now
 from kiosk.errors import UnknownSchema, VaultError
-from kiosk.vault import schema, state
+from kiosk.vault import damage, schema, state
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import Device, StoredBatch, StoredSignature
 
@@ -41,25 +41,31 @@ class Vault:
         self._engine = engine
         self._location = location
         self.device_id = self._ensure_device()
+        self.notice: str | None = None
 
     @classmethod
     def open(cls, data_dir: Path, *, now: Callable[[], datetime] | None = None) -> Vault:
+        """Open (or create) the vault in `data_dir`, after kiosk.vault.damage has looked at the
+        files as they are; `notice` then says, in words, what a volunteer must know (a vault
+        mended after damage, or signatures missing from it), or is None."""
         path = data_dir / VAULT_FILE
+        notice = damage.before_open(path)
         engine = make_engine(path)
         try:
+            with engine.connect() as conn:
+                raw = conn.connection.dbapi_connection
+                assert isinstance(raw, sqlite3.Connection)
+                problem = damage.quick_check(raw)
+            if problem is not None:
+                engine.dispose()
+                raise damage.damaged_store(path, problem)
             schema.upgrade(engine)
-            return cls(engine, location=str(path))
+            vault = cls(engine, location=str(path))
         except DatabaseError as exc:
             engine.dispose()
             if _damaged(exc):
                 log.error("the vault file is damaged: %s", _reason(exc))
-                raise VaultError(
-                    f"The signature store {path} is damaged ({_reason(exc)}). The kiosk did not "
-                    f"change it. Keep a copy of the data directory {data_dir} as it is and "
-                    "contact your coordinator, who may be able to recover its signatures; to "
-                    "take signatures meanwhile, start the kiosk with a new data directory "
-                    "(--data-dir)."
-                ) from None
+                raise damage.damaged_store(path, _reason(exc)) from None
             raise VaultError(
                 f"The signature store {path} cannot be opened ({_reason(exc)}). "
                 "Check that the data directory is writable and the disk is not full."
@@ -67,6 +73,33 @@ class Vault:
         except UnknownSchema as exc:
             engine.dispose()
             raise VaultError(f"The signature store {path} cannot be opened: {exc}.") from None
+        vault.notice = vault._notice(notice)
+        return vault
+
+    def _notice(self, found: damage.Notice | None) -> str | None:
+        parts = [found.text] if found is not None else []
+        gaps = self.sequence_gaps()
+        if gaps:
+            missing = sum(b - a + 1 for a, b in gaps)
+            named = damage.describe_gaps(gaps)
+            log.error("device sequence numbers missing from the vault: %s", named)
+            parts.append(
+                f"{missing} signature{'s are' if missing != 1 else ' is'} missing from the "
+                f"signature store (device sequence numbers {named}). "
+                "Tell your coordinator."
+            )
+        return " ".join(parts) or None
+
+    def sequence_gaps(self) -> list[tuple[int, int]]:
+        """Device sequence numbers that should be in the vault and are not (see damage)."""
+        with self.session() as s:
+            present = list(s.scalars(select(StoredSignature.device_seq)))
+            purged = s.scalar(
+                select(func.max(StoredBatch.last_device_seq)).where(
+                    StoredBatch.purged_at.is_not(None)
+                )
+            )
+        return damage.sequence_gaps(present, purged or 0)
 
     def close(self) -> None:
         self._engine.dispose()

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from kiosk.errors import VaultError
 from kiosk.vault import VAULT_FILE, NewSignature, Vault, state
+from kiosk.vault.damage import PRESERVED_DIR
 
 
 def _new() -> NewSignature:
@@ -38,11 +39,16 @@ def _export_batches(data_dir: Path, tmp_path: Path) -> tuple[int, str, str]:
 def _says_damaged(line: str, data_dir: Path, reason: str) -> None:
     assert f"The signature store {data_dir / VAULT_FILE} is damaged ({reason})" in line
     assert "did not change it" in line
-    assert f"Keep a copy of the data directory {data_dir}" in line
+    assert f"kept a copy in {data_dir / PRESERVED_DIR}/" in line
     assert "coordinator" in line and "new data directory (--data-dir)" in line
     # Not the disk's fault, and never a suggestion to throw the signatures away.
     assert "writable" not in line and "disk is not full" not in line
     assert not {"delete", "remove", "erase"} & set(line.lower().split())
+
+
+def _preserved(data_dir: Path) -> bytes:
+    (copy,) = (data_dir / PRESERVED_DIR).glob(f"*/{VAULT_FILE}")
+    return copy.read_bytes()
 
 
 def _a_vault_with_signatures(data_dir: Path) -> None:
@@ -61,6 +67,7 @@ def test_a_file_that_is_not_a_database_is_damaged_and_left_alone(
     assert code == 2 and out == ""
     _says_damaged(one_error_line(err), data_dir, "file is not a database")
     assert (data_dir / VAULT_FILE).read_bytes() == damaged
+    assert _preserved(data_dir) == damaged
 
 
 def test_a_cut_short_vault_is_damaged_and_left_alone(data_dir: Path, tmp_path: Path) -> None:
@@ -69,8 +76,9 @@ def test_a_cut_short_vault_is_damaged_and_left_alone(data_dir: Path, tmp_path: P
     (data_dir / VAULT_FILE).write_bytes(whole[: len(whole) // 2])
     code, out, err = _export_batches(data_dir, tmp_path)
     assert code == 2 and out == ""
-    _says_damaged(one_error_line(err), data_dir, "database disk image is malformed")
+    _says_damaged(one_error_line(err), data_dir, "the file is shorter than its own header says")
     assert (data_dir / VAULT_FILE).read_bytes() == whole[: len(whole) // 2]
+    assert _preserved(data_dir) == whole[: len(whole) // 2]
 
 
 def test_a_vault_that_cannot_be_opened_is_not_called_damaged(
