@@ -147,10 +147,10 @@ def test_a_damaged_page_stops_the_vault_before_anything_is_written(
 ) -> None:
     data_dir = _closed_vault(killed_kiosk, tmp_path)
     path = data_dir / VAULT_FILE
-    with sqlite3.connect(path) as conn:
-        (root,) = conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'signature'"
-        ).fetchone()
+    conn = sqlite3.connect(path)
+    query = "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'signature'"
+    (root,) = conn.execute(query).fetchone()
+    conn.close()
     _flip(path, (root - 1) * 4096 + 5)  # the signature table's root page: its cell pointers
     flipped = path.read_bytes()
     with pytest.raises(VaultError, match="is damaged") as refused:
