@@ -331,3 +331,17 @@ def test_enrolment_errors_are_shown(make_admin: Callable[..., Volunteer]) -> Non
         volunteer.tap("admin_enrol_page_action")
     assert done.args == ["'sign.example.org' is not a server address; it starts with https://"]
     assert volunteer.find("admin_enrol_page_action").isEnabled()
+
+
+def test_what_the_vault_found_at_start_is_on_the_panel(
+    make_admin: Callable[..., Volunteer], vault: Vault
+) -> None:
+    volunteer = make_admin()
+    volunteer.unlock()
+    assert not volunteer.layer.panel.vault_notice.isVisible()
+    volunteer.tap("admin_close")
+    vault.notice = "2 signatures are missing from the signature store (device sequence 4-5)."
+    volunteer.unlock()
+    notice = volunteer.find("admin_vault_notice", QLabel)
+    assert notice.isVisible()
+    assert isinstance(notice, QLabel) and notice.text() == vault.notice

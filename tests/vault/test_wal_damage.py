@@ -159,3 +159,20 @@ def test_a_damaged_page_stops_the_vault_before_anything_is_written(
     assert path.read_bytes() == flipped
     (copy,) = (data_dir / PRESERVED_DIR).glob(f"*/{VAULT_FILE}")
     assert copy.read_bytes() == flipped
+
+
+def test_a_gap_in_the_device_sequence_is_named(killed_kiosk: Path, tmp_path: Path) -> None:
+    data_dir = _closed_vault(killed_kiosk, tmp_path)
+    conn = sqlite3.connect(data_dir / VAULT_FILE)
+    conn.execute("DELETE FROM signature WHERE device_seq IN (7, 8, 9, 30)")
+    conn.commit()
+    conn.close()
+    vault = Vault.open(data_dir)
+    try:
+        assert vault.sequence_gaps() == [(7, 9), (30, 30)]
+        assert vault.notice == (
+            "4 signatures are missing from the signature store (device sequence numbers "
+            "7-9, 30). Tell your coordinator."
+        )
+    finally:
+        vault.close()

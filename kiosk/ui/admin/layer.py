@@ -212,6 +212,7 @@ class AdminLayer(QFrame):
 
     def _show_panel(self) -> None:
         self.panel.show_counts(self._desk.counts(), self._desk.event_name())
+        self.panel.show_vault_notice(self._desk.vault.notice)
         self.panel.show_choices(several_appeals=len(self._desk.appeals()) > 1)
         self.panel.show_message("")
         self._stack.setCurrentWidget(self.panel)

@@ -63,6 +63,11 @@ class AdminPanel(QWidget):
         head.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(head)
 
+        # What the vault found at start (damage mended or signatures missing): until a restart.
+        self.vault_notice = text_label(role="error", object_name="admin_vault_notice")
+        self.vault_notice.hide()
+        column.addWidget(self.vault_notice)
+
         stats = QHBoxLayout()
         stats.setSpacing(16)
         self.today_value = self._stat(stats, self.tr("Today"), "admin_today")
@@ -161,6 +166,11 @@ class AdminPanel(QWidget):
         self.event_label.setText(
             arg(self.tr("Event: %1"), event) if event else self.tr("No event name set")
         )
+
+    def show_vault_notice(self, notice: str | None) -> None:
+        self.vault_notice.setText(notice or "")
+        self.vault_notice.setAccessibleName(notice or "")
+        self.vault_notice.setVisible(bool(notice))
 
     def show_choices(self, *, several_appeals: bool) -> None:
         wanted = set(self.buttons)
