@@ -8,6 +8,7 @@ error, including FastAPI's own validation and routing errors, is RFC 9457 proble
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
@@ -110,6 +111,14 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def _disk_full(exc: OperationalError) -> bool:
+    """SQLite's SQLITE_FULL, or PostgreSQL's disk_full (SQLSTATE 53100)."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return bool((code & 0xFF) == sqlite3.SQLITE_FULL)
+    return getattr(exc.orig, "sqlstate", None) == "53100"
+
+
 def problem(status: int, title: str, detail: str) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail).model_dump()
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
@@ -144,6 +153,13 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
 
     @app.exception_handler(OperationalError)
     async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        if _disk_full(exc):
+            log.error("database unavailable: the disk is full")
+            return problem(
+                503,
+                "Disk full",
+                "the server's disk is full; the kiosk keeps the batch and sends it again later",
+            )
         log.error("database unavailable: %s", exc.__class__.__name__)
         return problem(503, "Database unavailable", "the server's database is busy or down")
 

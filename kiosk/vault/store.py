@@ -235,6 +235,9 @@ _INSERT_SIGNATURE = (
 
 def _reason(exc: DatabaseError) -> str:
     orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None and (code & 0xFF) == sqlite3.SQLITE_FULL:
+        return "the disk is full"
     return str(orig) if isinstance(orig, sqlite3.Error) else type(orig).__name__
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
+from kiosk.central import api
 from kiosk.central.api import create_app
 from kiosk.central.campaign import CampaignInfo
 from kiosk.central.errors import NoCampaign
@@ -59,3 +62,22 @@ def test_the_api_answers_503_without_a_campaign(engine: Engine) -> None:
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert "kiosk central init" in response.json()["detail"]
+
+
+def test_a_full_disk_is_named_in_the_503(
+    engine: Engine, campaign: CampaignInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(_engine: Engine) -> None:
+        error = sqlite3.OperationalError("database or disk is full")
+        error.sqlite_errorcode = sqlite3.SQLITE_FULL
+        raise OperationalError("UPDATE", {}, error)
+
+    monkeypatch.setattr(api, "campaign_summary", full)
+    with (
+        ServerThread(create_app(engine)) as server,
+        httpx.Client(base_url=server.url, timeout=10) as http,
+    ):
+        response = http.get("/api/v1/campaign/summary")
+    assert response.status_code == 503
+    assert response.json()["title"] == "Disk full"
+    assert response.json()["detail"].startswith("the server's disk is full")

@@ -114,7 +114,7 @@ def _sqlite_error(message: str, code: int) -> OperationalError:
         (
             "database or disk is full",
             sqlite3.SQLITE_FULL,
-            "This signature could not be saved (database or disk is full). Please ask a "
+            "This signature could not be saved (the disk is full). Please ask a "
             "volunteer for help; nothing already saved is affected.",
         ),
     ],
