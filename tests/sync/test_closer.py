@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from sync_types import AddSignatures  # type: ignore[import-not-found]
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import GENESIS_HASH, parse
 from kiosk.sync.closer import BatchCloser
-from kiosk.vault import Vault
+from kiosk.vault import VAULT_FILE, Vault
 from kiosk.vault.models import BatchEnvelope, StoredBatch
 
 
@@ -207,3 +208,13 @@ def test_max_bytes_must_hold_the_largest_record_and_fit_the_server() -> None:
         BatchCloser(None, DeviceKey.generate(), max_bytes=64 * 1024)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_bytes"):
         BatchCloser(None, DeviceKey.generate(), max_bytes=17 * 1024 * 1024)  # type: ignore[arg-type]
+
+
+def test_closing_batches_empties_the_wal(
+    vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    wal = data_dir / f"{VAULT_FILE}-wal"
+    add_signatures(5)
+    assert wal.stat().st_size > 0
+    BatchCloser(vault, device_key).close_all()
+    assert wal.stat().st_size == 0
