@@ -18,6 +18,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.cli import central as central_cli
 from kiosk.cli import sync as sync_cli
+from kiosk.cli import vault as vault_cli
 from kiosk.cli.options import add_data_dir
 from kiosk.cli.passphrase import PASSPHRASE_ENV, new_passphrase
 from kiosk.errors import KioskError
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_keygen)
     central_cli.register(sub)
     sync_cli.register(sub)
+    vault_cli.register(sub)
     return parser
 
 

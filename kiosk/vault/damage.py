@@ -63,6 +63,12 @@ def preserve(db: Path) -> Path:
     return into
 
 
+def kept_earlier(db: Path) -> list[Path]:
+    """Folders of preserved/ from earlier starts, until the coordinator takes them away."""
+    root = db.parent / PRESERVED_DIR
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
 def damaged_store(db: Path, reason: str) -> VaultError:
     """The vault is damaged: its files are copied first, then the kiosk stops using it."""
     kept = preserve(db)

@@ -78,6 +78,16 @@ class Vault:
 
     def _notice(self, found: damage.Notice | None) -> str | None:
         parts = [found.text] if found is not None else []
+        earlier = [
+            p
+            for p in damage.kept_earlier(Path(self._location))
+            if found is None or p != found.preserved
+        ]
+        if earlier:
+            parts.append(
+                f"Copies of a damaged signature store are kept in {earlier[-1].parent} "
+                f"({len(earlier)}): give them to your coordinator, then move them off the kiosk."
+            )
         gaps = self.sequence_gaps()
         if gaps:
             missing = sum(b - a + 1 for a, b in gaps)

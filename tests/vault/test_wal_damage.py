@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_output import one_error_line, run_kiosk
 
 from kiosk.errors import VaultError
 from kiosk.vault import VAULT_FILE, Vault
@@ -176,3 +177,31 @@ def test_a_gap_in_the_device_sequence_is_named(killed_kiosk: Path, tmp_path: Pat
         )
     finally:
         vault.close()
+
+
+def test_kiosk_vault_check_tells_a_volunteer_what_it_found(
+    killed_kiosk: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(killed_kiosk, data_dir)
+    CASES["a truncated WAL"](data_dir)
+    told = run_kiosk(["vault", "check", "--data-dir", str(data_dir)])
+    assert told.returncode == 1, told.stderr
+    assert "quick check passes" in told.stdout
+    assert "could not be recovered" in told.stdout and str(data_dir / PRESERVED_DIR) in told.stdout
+
+    # Told again at every start while the copies are on the kiosk; then the vault is healthy.
+    again = run_kiosk(["vault", "check", "--data-dir", str(data_dir)])
+    assert again.returncode == 1, again.stderr
+    assert f"Copies of a damaged signature store are kept in {data_dir / PRESERVED_DIR} (1)" in (
+        again.stdout
+    )
+    shutil.move(data_dir / PRESERVED_DIR, tmp_path / "for the coordinator")
+    healthy = run_kiosk(["vault", "check", "--data-dir", str(data_dir)])
+    assert healthy.returncode == 0, healthy.stdout
+    assert "Nothing is missing" in healthy.stdout
+
+    (data_dir / VAULT_FILE).write_bytes(b"not a database" * 100)
+    refused = run_kiosk(["vault", "check", "--data-dir", str(data_dir)])
+    assert refused.returncode == 2
+    assert "is damaged (file is not a database)" in one_error_line(refused.stderr)
