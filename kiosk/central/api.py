@@ -1,4 +1,4 @@
-"""The HTTP API of the central server (docs/sync-protocol.md), versioned by path: /api/v1.
+"""The HTTP API of the central server (docs/sync-protocol.md), versioned by path: /api/v2.
 
 Routes only translate: they read the request, call a service (enrolment.enrol, ingest.ingest,
 status.device_status) in a worker thread, and turn its result or its error into JSON. Every
@@ -27,7 +27,7 @@ from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
 from kiosk.central.status import campaign_summary, device_status
-from kiosk.protocol.batch import MAX_ENVELOPE_BYTES
+from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE
 from kiosk.protocol.receipt import Receipt
 
 log = logging.getLogger("kiosk.central")
@@ -94,13 +94,10 @@ class DeviceReport(BaseModel):
 
 
 ENVELOPE_SCHEMA = {
-    "type": "object",
-    "required": ["format", "body", "signature"],
-    "properties": {
-        "format": {"type": "string", "enum": ["kiosk-batch/1"]},
-        "body": {"type": "string", "description": "base64 of the canonical batch body JSON"},
-        "signature": {"type": "string", "description": "base64 Ed25519 signature of the body"},
-    },
+    "type": "string",
+    "format": "binary",
+    "description": "a kiosk-batch/2 envelope: the signed body (magic, header length, canonical "
+    "JSON header, sealed records) and its Ed25519 signature; see docs/sync-protocol.md",
 }
 
 
@@ -163,12 +160,12 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         log.error("database unavailable: %s", exc.__class__.__name__)
         return problem(503, "Database unavailable", "the server's database is busy or down")
 
-    @app.get("/api/v1/health", response_model=Health, tags=["kiosk"])
+    @app.get("/api/v2/health", response_model=Health, tags=["kiosk"])
     async def health() -> Health:
         return Health(status="ok")
 
     @app.post(
-        "/api/v1/enrolments",
+        "/api/v2/enrolments",
         status_code=201,
         response_model=EnrolmentResponse,
         responses=_problems(403, 409, 422),
@@ -188,7 +185,7 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         )
 
     @app.put(
-        "/api/v1/batches/{batch_id}",
+        "/api/v2/batches/{batch_id}",
         status_code=201,
         response_model=Receipt,
         responses={
@@ -198,7 +195,7 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         openapi_extra={
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": ENVELOPE_SCHEMA}},
+                "content": {MEDIA_TYPE: {"schema": ENVELOPE_SCHEMA}},
             }
         },
         tags=["kiosk"],
@@ -210,7 +207,7 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         return JSONResponse(receipt.to_json(), status_code=201 if created else 200)
 
     @app.get(
-        "/api/v1/campaign/summary",
+        "/api/v2/campaign/summary",
         response_model=CampaignSummary,
         responses=_problems(503),
         tags=["kiosk"],
@@ -222,7 +219,7 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         return CampaignSummary(appeal_id=result.appeal_id, signatures=result.signatures)
 
     @app.get(
-        "/api/v1/devices",
+        "/api/v2/devices",
         response_model=list[DeviceReport],
         responses=_problems(401),
         tags=["coordinator"],
@@ -250,6 +247,20 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
             )
             for r in reports
         ]
+
+    @app.api_route(
+        "/api/v1/{rest:path}",
+        methods=["GET", "POST", "PUT"],
+        include_in_schema=False,
+    )
+    async def protocol_v1(rest: str) -> JSONResponse:
+        """An older kiosk: told what to do, not a bare 404."""
+        return problem(
+            410,
+            "Protocol version 1 is gone",
+            "this server speaks kiosk protocol version 2; update the kiosk "
+            f"(kiosk {__version__} or later) and enrol it again with a new link",
+        )
 
     return app
 

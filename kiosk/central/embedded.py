@@ -13,7 +13,7 @@ whole flow (enrol, sign, sync, export) without setting anything up.
   (`public_key` and the appeal, by default the bundled one), later starts reuse it. A data
   directory that holds another campaign raises `kiosk.central.errors.Conflict`.
 - The server is uvicorn on 127.0.0.1 with an ephemeral port, in a daemon thread; `url` is its base
-  (e.g. "http://127.0.0.1:54321"), the API under `/api/v1` as in docs/sync-protocol.md.
+  (e.g. "http://127.0.0.1:54321"), the API under `/api/v2` as in docs/sync-protocol.md.
 - `stop()` ends the server (bounded wait) and closes the database; `LocalServer` is also a
   context manager.
 """

@@ -1,4 +1,4 @@
-"""Taking in a signed batch: the one code path behind `PUT /api/v1/batches/{id}` and
+"""Taking in a signed batch: the one code path behind `PUT /api/v2/batches/{id}` and
 `kiosk central import`.
 
 The batch and its records go in one transaction. Uniqueness (batch id; device and seq; record

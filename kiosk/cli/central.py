@@ -155,7 +155,7 @@ def _init(args: argparse.Namespace) -> int:
         f"(version {campaign.appeal_version}).\n"
         f"  private key (passphrase-encrypted; back it up with its passphrase): {private_path}\n"
         f"  public key (kiosks receive it at enrolment):                       {public_path}\n"
-        f"Coordinator credential, shown only now (for GET /api/v1/devices):\n  {credential}"
+        f"Coordinator credential, shown only now (for GET /api/v2/devices):\n  {credential}"
     )
     return 0
 
@@ -171,7 +171,7 @@ def _serve(args: argparse.Namespace) -> int:
     campaign = get_campaign(engine)
     print(
         f"kiosk central: campaign {campaign.key_fingerprint}, appeal {campaign.appeal_id!r}, "
-        f"on http://{args.host}:{args.port}/api/v1/health",
+        f"on http://{args.host}:{args.port}/api/v2/health",
         file=sys.stderr,
     )
     serve(create_app(engine), host=args.host, port=args.port)

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from kiosk.errors import BadSignature, KeyFileError
 
-BATCH_SIGNATURE_CONTEXT = b"kiosk/batch-signature/v1\x00"
+BATCH_SIGNATURE_CONTEXT = b"kiosk/batch-signature/v2\x00"
 
 
 @dataclass(frozen=True)

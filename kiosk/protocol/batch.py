@@ -1,20 +1,24 @@
 """The batch document: what a kiosk uploads or writes to a USB stick, and the server accepts.
 
-A batch file is a JSON envelope around the exact bytes that were signed:
+Version 2 carries the sealed records as bytes, once (version 1 wrapped base64 records in a JSON
+body that was base64'd again: 1.89x the sealed bytes). A batch file is:
 
-    {"format": "kiosk-batch/1", "body": "<base64 of body JSON>", "signature": "<base64>"}
+    body      = b"kiosk-batch/2\n"  u32 big-endian header length  header  sealed_1 ... sealed_n
+    header    = canonical JSON (sorted keys, no spaces): ids, chain, appeal, and per record
+                [id, device_seq, collected_hour, key_fingerprint, sealed length]
+    envelope  = body  64-byte Ed25519 signature over b"kiosk/batch-signature/v2\0" + body
 
-Signing the transported body bytes (rather than re-serialising parsed JSON) means the server
-verifies exactly what the kiosk signed. The body's SHA-256 is the batch hash; each batch names
-its predecessor's hash, so a missing or altered batch breaks the device's chain visibly.
-See docs/sync-protocol.md.
+The device signs the exact body bytes the server receives, and the body's SHA-256 is the batch
+hash; each batch names its predecessor's hash, so a missing or altered batch breaks the device's
+chain visibly. A version 1 envelope is refused with words that say so. See
+docs/sync-protocol.md.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import re
+import struct
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,17 +28,22 @@ from kiosk.crypto.digest import sha256_bytes_hex
 from kiosk.errors import BatchFormatError
 from kiosk.protocol.fields import HEX64, UUID, Reader
 
-FORMAT = "kiosk-batch/1"
+FORMAT = "kiosk-batch/2"
+MAGIC = FORMAT.encode("ascii") + b"\n"
+KINDS = ("chain",)  # "salvage" is reserved for batches rebuilt from a damaged vault
+SIGNATURE_BYTES = 64
+MEDIA_TYPE = "application/vnd.kiosk.batch"  # the HTTP Content-Type of an envelope
 GENESIS_HASH = "0" * 64  # the "previous batch" of a device's first batch
 MAX_RECORDS = 1000
 MAX_SEALED_BYTES = 256 * 1024  # the largest padded record (224 KiB, petition.record) and its seal
 MAX_ENVELOPE_BYTES = 16 * 1024 * 1024
 
-# Upper bounds of the JSON around the sealed bytes, so that a batch can be cut to a size before
-# it is built: a record's keys, id, number, hour and fingerprint; the body's other fields and
-# the envelope around the body.
-_RECORD_JSON_BYTES = 320
-_ENVELOPE_JSON_BYTES = 1024
+# Upper bounds of the bytes around the sealed bytes, so that a batch can be cut to a size
+# before it is built: a record's entry in the header (id, number, hour, fingerprint, length);
+# the magic, the header's length and other fields, and the signature.
+_RECORD_HEADER_BYTES = 160
+_ENVELOPE_FIXED_BYTES = 1024
+_HEADER_LENGTH = struct.Struct(">I")
 
 _APPEAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _FINGERPRINT = re.compile(r"^[0-9a-f-]{1,32}$")
@@ -62,8 +71,9 @@ class Batch:
     records: tuple[BatchRecord, ...]
 
     def body_bytes(self) -> bytes:
-        body = {
+        header = {
             "format": FORMAT,
+            "kind": "chain",
             "batch_id": self.batch_id,
             "device_id": self.device_id,
             "seq": self.seq,
@@ -71,17 +81,20 @@ class Batch:
             "appeal": {"id": self.appeal_id, "version": self.appeal_version},
             "created_at": self.created_at.isoformat(timespec="seconds"),
             "records": [
-                {
-                    "id": r.id,
-                    "device_seq": r.device_seq,
-                    "collected_hour": r.collected_hour.isoformat(timespec="seconds"),
-                    "key_fingerprint": r.key_fingerprint,
-                    "sealed": base64.b64encode(r.sealed).decode("ascii"),
-                }
+                [
+                    r.id,
+                    r.device_seq,
+                    r.collected_hour.isoformat(timespec="seconds"),
+                    r.key_fingerprint,
+                    len(r.sealed),
+                ]
                 for r in self.records
             ],
         }
-        return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("ascii")
+        text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii")
+        return b"".join(
+            (MAGIC, _HEADER_LENGTH.pack(len(text)), text, *(r.sealed for r in self.records))
+        )
 
     def sign(self, key: DeviceKey) -> SignedBatch:
         body = self.body_bytes()
@@ -99,20 +112,8 @@ class SignedBatch:
         return sha256_bytes_hex(self.body)
 
     def to_bytes(self) -> bytes:
-        """The envelope: the bytes json.dumps(envelope, sort_keys=True) gives, put together
-        directly (base64 and the format name need no escaping), because JSON-encoding the body's
-        base64 text costs as much as encoding the body itself."""
-        return b"".join(
-            (
-                b'{"body": "',
-                base64.b64encode(self.body),
-                b'", "format": "',
-                FORMAT.encode("ascii"),
-                b'", "signature": "',
-                base64.b64encode(self.signature),
-                b'"}',
-            )
-        )
+        """The envelope: the signed body, then its signature."""
+        return self.body + self.signature
 
     def verify(self, device_public_key: bytes) -> None:
         """Raises kiosk.errors.BadSignature unless the device key signed this body."""
@@ -121,16 +122,12 @@ class SignedBatch:
 
 def record_body_bytes(sealed_bytes: int) -> int:
     """At most how many bytes of the body a record with this many sealed bytes takes."""
-    return _RECORD_JSON_BYTES + _base64_length(sealed_bytes)
+    return _RECORD_HEADER_BYTES + sealed_bytes
 
 
 def envelope_bytes(records_bytes: int) -> int:
     """At most how many bytes an envelope takes whose records take this many of its body."""
-    return _ENVELOPE_JSON_BYTES + _base64_length(records_bytes)
-
-
-def _base64_length(n: int) -> int:
-    return 4 * ((n + 2) // 3)
+    return _ENVELOPE_FIXED_BYTES + records_bytes
 
 
 def parse(data: bytes) -> SignedBatch:
@@ -138,17 +135,30 @@ def parse(data: bytes) -> SignedBatch:
     call `verify` with its public key."""
     if len(data) > MAX_ENVELOPE_BYTES:
         raise BatchFormatError(f"the batch is {len(data)} bytes; the limit is {MAX_ENVELOPE_BYTES}")
-    envelope = _read.json_object(data, "the batch file")
-    _read.expect(envelope.get("format") == FORMAT, f"'format' must be {FORMAT!r}")
-    body = _read.base64(envelope.get("body"), "body")
-    signature = _read.base64(envelope.get("signature"), "signature")
-    _read.expect(len(signature) == 64, "'signature' must be a 64-byte Ed25519 signature")
-    doc = _read.json_object(body, "the batch body")
-    return SignedBatch(_batch(doc), body, signature)
+    if not data.startswith(MAGIC):
+        if data.lstrip()[:1] == b"{" and b"kiosk-batch/1" in data[:4096]:
+            raise BatchFormatError(
+                "this is a version 1 batch (kiosk-batch/1), from an older kiosk; this server "
+                "takes version 2 only: update the kiosk, which then sends its batches again"
+            )
+        raise BatchFormatError(f"the batch does not start with {FORMAT!r}")
+    start = len(MAGIC) + _HEADER_LENGTH.size
+    _read.expect(len(data) >= start + SIGNATURE_BYTES, "the batch is cut short")
+    (length,) = _HEADER_LENGTH.unpack_from(data, len(MAGIC))
+    _read.expect(
+        length <= MAX_RECORDS * _RECORD_HEADER_BYTES + _ENVELOPE_FIXED_BYTES
+        and start + length + SIGNATURE_BYTES <= len(data),
+        "the batch header's length is impossible",
+    )
+    doc = _read.json_object(data[start : start + length], "the batch header")
+    body_end = len(data) - SIGNATURE_BYTES
+    batch = _batch(doc, memoryview(data)[start + length : body_end])
+    return SignedBatch(batch, data[:body_end], data[body_end:])
 
 
-def _batch(doc: dict[str, Any]) -> Batch:
-    _read.expect(doc.get("format") == FORMAT, f"body 'format' must be {FORMAT!r}")
+def _batch(doc: dict[str, Any], sealed: memoryview) -> Batch:
+    _read.expect(doc.get("format") == FORMAT, f"header 'format' must be {FORMAT!r}")
+    _read.expect(doc.get("kind") in KINDS, f"header 'kind' must be one of {', '.join(KINDS)}")
     appeal = doc.get("appeal")
     if not isinstance(appeal, dict):
         raise BatchFormatError("'appeal' must be an object with id and version")
@@ -156,7 +166,13 @@ def _batch(doc: dict[str, Any]) -> Batch:
     if not isinstance(records, list):
         raise BatchFormatError("'records' must be a list")
     _read.expect(0 < len(records) <= MAX_RECORDS, f"'records' must hold 1 to {MAX_RECORDS} records")
-    parsed = tuple(_record(r, i) for i, r in enumerate(records))
+    parsed: list[BatchRecord] = []
+    at = 0
+    for index, item in enumerate(records):
+        record, size = _record(item, index, sealed, at)
+        parsed.append(record)
+        at += size
+    _read.expect(at == len(sealed), "the sealed records do not fill the batch exactly")
     _read.expect(len({r.id for r in parsed}) == len(parsed), "'records' lists a record id twice")
     return Batch(
         batch_id=_read.text(doc, "batch_id", UUID),
@@ -166,20 +182,28 @@ def _batch(doc: dict[str, Any]) -> Batch:
         appeal_id=_read.text(appeal, "id", _APPEAL_ID, where="appeal."),
         appeal_version=_read.whole(appeal, "version", where="appeal."),
         created_at=_read.time(doc, "created_at"),
-        records=parsed,
+        records=tuple(parsed),
     )
 
 
-def _record(item: Any, index: int) -> BatchRecord:
+_RECORD_FIELDS = ("id", "device_seq", "collected_hour", "key_fingerprint", "sealed length")
+
+
+def _record(item: Any, index: int, sealed: memoryview, at: int) -> tuple[BatchRecord, int]:
     where = f"records[{index}]."
-    _read.expect(isinstance(item, dict), f"'{where[:-1]}' must be an object")
-    sealed = _read.base64(item.get("sealed"), "sealed", where=where)
-    if not 0 < len(sealed) <= MAX_SEALED_BYTES:
-        raise BatchFormatError(f"'{where}sealed' has an impossible size")
-    return BatchRecord(
-        id=_read.text(item, "id", UUID, where=where),
-        device_seq=_read.whole(item, "device_seq", where=where),
-        collected_hour=_read.time(item, "collected_hour", where=where),
-        key_fingerprint=_read.text(item, "key_fingerprint", _FINGERPRINT, where=where),
-        sealed=sealed,
+    _read.expect(
+        isinstance(item, list) and len(item) == len(_RECORD_FIELDS),
+        f"'{where[:-1]}' must be a list of {', '.join(_RECORD_FIELDS)}",
     )
+    fields = dict(zip(_RECORD_FIELDS, item, strict=True))
+    size = _read.whole(fields, "sealed length", where=where)
+    if size > MAX_SEALED_BYTES or at + size > len(sealed):
+        raise BatchFormatError(f"'{where}sealed length' is impossible")
+    record = BatchRecord(
+        id=_read.text(fields, "id", UUID, where=where),
+        device_seq=_read.whole(fields, "device_seq", where=where),
+        collected_hour=_read.time(fields, "collected_hour", where=where),
+        key_fingerprint=_read.text(fields, "key_fingerprint", _FINGERPRINT, where=where),
+        sealed=bytes(sealed[at : at + size]),
+    )
+    return record, size

@@ -32,6 +32,8 @@ class Reader:
             value = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise self.error(f"{what} is not JSON") from None
+        except RecursionError:  # "[[[[..." thousands deep: refused like any bad document
+            raise self.error(f"{what} is nested too deeply") from None
         self.expect(isinstance(value, dict), f"{what} must be a JSON object")
         return value  # type: ignore[no-any-return]
 
@@ -47,7 +49,7 @@ class Reader:
         self, doc: dict[str, Any], key: str, pattern: re.Pattern[str], *, where: str = ""
     ) -> str:
         value = doc.get(key)
-        if isinstance(value, str) and pattern.match(value):
+        if isinstance(value, str) and pattern.fullmatch(value):  # "$" alone lets "id\n" through
             return value
         raise self.error(f"'{where}{key}' is missing or malformed")
 

@@ -15,11 +15,12 @@ import httpx
 
 from kiosk.errors import ReceiptFormatError, SyncError
 from kiosk.protocol import receipt
+from kiosk.protocol.batch import MEDIA_TYPE
 from kiosk.protocol.receipt import Receipt
 
 log = logging.getLogger("kiosk.sync")
 
-API = "/api/v1"
+API = "/api/v2"
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class CentralClient:
             "PUT",
             f"{API}/batches/{batch_id}",
             content=envelope,
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": MEDIA_TYPE},
         )
         if response.is_success:
             try:
@@ -79,7 +80,7 @@ class CentralClient:
         raise _batch_refusal(response)
 
     def campaign_summary(self) -> CampaignTotal:
-        """The campaign's total as the server counts it (GET /api/v1/campaign/summary)."""
+        """The campaign's total as the server counts it (GET /api/v2/campaign/summary)."""
         response = self._send("GET", f"{API}/campaign/summary")
         if not response.is_success:
             raise SyncError(

@@ -33,7 +33,7 @@ def client(engine: Engine, campaign: CampaignInfo) -> Iterator[httpx.Client]:
 
 def put(http: httpx.Client, signed: Any, data: bytes | None = None) -> httpx.Response:
     body = signed.to_bytes() if data is None else data
-    return http.put(f"/api/v1/batches/{signed.batch.batch_id}", content=body)
+    return http.put(f"/api/v2/batches/{signed.batch.batch_id}", content=body)
 
 
 def assert_problem(response: httpx.Response, status: int, detail: str = "") -> None:
@@ -45,7 +45,7 @@ def assert_problem(response: httpx.Response, status: int, detail: str = "") -> N
 
 
 def test_health(client: httpx.Client) -> None:
-    assert client.get("/api/v1/health").json() == {"status": "ok"}
+    assert client.get("/api/v2/health").json() == {"status": "ok"}
 
 
 def test_enrolment_hands_out_key_appeal_and_event(
@@ -58,7 +58,7 @@ def test_enrolment_hands_out_key_appeal_and_event(
         "device_id": kiosk.device_id,
         "device_public_key": kiosk.public_key_b64,
     }
-    response = client.post("/api/v1/enrolments", json=request)
+    response = client.post("/api/v2/enrolments", json=request)
     assert response.status_code == 201
     doc = response.json()
     assert doc["device_id"] == kiosk.device_id and doc["event"] == "Town hall"
@@ -67,7 +67,7 @@ def test_enrolment_hands_out_key_appeal_and_event(
     assert doc["appeal_toml"] == campaign.appeal_toml
     other = new_kiosk()
     request |= {"device_id": other.device_id, "device_public_key": other.public_key_b64}
-    assert_problem(client.post("/api/v1/enrolments", json=request), 403, "already been used")
+    assert_problem(client.post("/api/v2/enrolments", json=request), 403, "already been used")
 
 
 def test_enrolment_refusals(
@@ -79,9 +79,9 @@ def test_enrolment_refusals(
         "device_id": kiosk.device_id,
         "device_public_key": kiosk.public_key_b64,
     }
-    assert_problem(client.post("/api/v1/enrolments", json=request), 403, "unknown")
-    assert_problem(client.post("/api/v1/enrolments", json={"code": 1}), 422)
-    assert_problem(client.post("/api/v1/enrolments", content=b"{"), 422)
+    assert_problem(client.post("/api/v2/enrolments", json=request), 403, "unknown")
+    assert_problem(client.post("/api/v2/enrolments", json={"code": 1}), 422)
+    assert_problem(client.post("/api/v2/enrolments", content=b"{"), 422)
     taken = enrolled()
     code = issue_code(engine, "Rally", timedelta(hours=1)).code
     request = {
@@ -89,7 +89,7 @@ def test_enrolment_refusals(
         "device_id": taken.device_id,
         "device_public_key": kiosk.public_key_b64,
     }
-    assert_problem(client.post("/api/v1/enrolments", json=request), 409, "another key")
+    assert_problem(client.post("/api/v2/enrolments", json=request), 409, "another key")
 
 
 def test_upload_gets_a_receipt(client: httpx.Client, enrolled: Any) -> None:
@@ -164,7 +164,7 @@ def test_flipped_byte_forged_unknown_and_revoked_are_refused(
 
 def test_oversized_body_is_413(client: httpx.Client, enrolled: Any) -> None:
     signed = enrolled().batch(1)
-    url = f"/api/v1/batches/{signed.batch.batch_id}"
+    url = f"/api/v2/batches/{signed.batch.batch_id}"
     assert_problem(client.put(url, content=b" " * (256 * 1024 + 1)), 413, "limit")
 
     def chunked() -> Iterator[bytes]:  # no Content-Length: refused while streaming
@@ -178,19 +178,19 @@ def test_oversized_body_is_413(client: httpx.Client, enrolled: Any) -> None:
     "body", [b"", b"not json", b"[]", b'{"format": "kiosk-batch/1", "body": "!", "signature": ""}']
 )
 def test_malformed_batch_is_422_problem(client: httpx.Client, body: bytes) -> None:
-    response = client.put("/api/v1/batches/00000000-0000-0000-0000-000000000000", content=body)
+    response = client.put("/api/v2/batches/00000000-0000-0000-0000-000000000000", content=body)
     assert_problem(response, 422, "malformed")
 
 
 def test_path_id_must_match_body_id(client: httpx.Client, enrolled: Any) -> None:
     signed = enrolled().batch(1)
-    response = client.put("/api/v1/batches/something-else", content=signed.to_bytes())
+    response = client.put("/api/v2/batches/something-else", content=signed.to_bytes())
     assert_problem(response, 400, signed.batch.batch_id)
 
 
 def test_unknown_route_is_a_problem_too(client: httpx.Client) -> None:
-    assert_problem(client.get("/api/v1/nothing"), 404)
-    assert_problem(client.delete("/api/v1/health"), 405)
+    assert_problem(client.get("/api/v2/nothing"), 404)
+    assert_problem(client.delete("/api/v2/health"), 405)
 
 
 def test_devices_needs_the_coordinator_credential(
@@ -200,10 +200,10 @@ def test_devices_needs_the_coordinator_credential(
     put(client, kiosk.batch(2))
     kiosk.batch(1)  # seq 2 stays on the kiosk
     put(client, kiosk.batch(1))
-    assert_problem(client.get("/api/v1/devices"), 401, "Bearer")
-    assert_problem(client.get("/api/v1/devices", headers={"Authorization": "Bearer x"}), 401)
+    assert_problem(client.get("/api/v2/devices"), 401, "Bearer")
+    assert_problem(client.get("/api/v2/devices", headers={"Authorization": "Bearer x"}), 401)
     credential = issue_credential(engine)
-    response = client.get("/api/v1/devices", headers={"Authorization": f"Bearer {credential}"})
+    response = client.get("/api/v2/devices", headers={"Authorization": f"Bearer {credential}"})
     assert response.status_code == 200
     [device] = response.json()
     assert device["device_id"] == kiosk.device_id

@@ -30,15 +30,15 @@ def test_local_server_round_trip(
             "device_public_key": kiosk.public_key_b64,
         }
         with httpx.Client(base_url=server.url, timeout=10) as http:
-            assert http.post("/api/v1/enrolments", json=request).status_code == 201
+            assert http.post("/api/v2/enrolments", json=request).status_code == 201
             signed = kiosk.batch(2)
-            put = http.put(f"/api/v1/batches/{signed.batch.batch_id}", content=signed.to_bytes())
+            put = http.put(f"/api/v2/batches/{signed.batch.batch_id}", content=signed.to_bytes())
             assert put.status_code == 201
         assert server.status()[0].signatures == 2
         out = io.StringIO()
         assert server.export(campaign_private_key, "csv", out).written == 2
     with pytest.raises(httpx.ConnectError):
-        httpx.get(f"{server.url}/api/v1/health", timeout=2)
+        httpx.get(f"{server.url}/api/v2/health", timeout=2)
     with start_local_server(tmp_path / "central", campaign_public_key) as again:  # reuses it
         assert again.status()[0].batches == 1
 

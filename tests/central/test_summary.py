@@ -48,7 +48,7 @@ def test_the_api_gives_the_count_and_nothing_personal(
         ServerThread(create_app(engine)) as server,
         httpx.Client(base_url=server.url, timeout=10) as http,
     ):
-        response = http.get("/api/v1/campaign/summary")
+        response = http.get("/api/v2/campaign/summary")
     assert response.status_code == 200
     assert response.json() == {"appeal_id": kiosk.appeal.id, "signatures": 4}
 
@@ -58,7 +58,7 @@ def test_the_api_answers_503_without_a_campaign(engine: Engine) -> None:
         ServerThread(create_app(engine)) as server,
         httpx.Client(base_url=server.url, timeout=10) as http,
     ):
-        response = http.get("/api/v1/campaign/summary")
+        response = http.get("/api/v2/campaign/summary")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
     assert "kiosk central init" in response.json()["detail"]
@@ -77,7 +77,19 @@ def test_a_full_disk_is_named_in_the_503(
         ServerThread(create_app(engine)) as server,
         httpx.Client(base_url=server.url, timeout=10) as http,
     ):
-        response = http.get("/api/v1/campaign/summary")
+        response = http.get("/api/v2/campaign/summary")
     assert response.status_code == 503
     assert response.json()["title"] == "Disk full"
     assert response.json()["detail"].startswith("the server's disk is full")
+
+
+def test_a_version_1_kiosk_is_told_to_update(engine: Engine) -> None:
+    with (
+        ServerThread(create_app(engine)) as server,
+        httpx.Client(base_url=server.url, timeout=10) as http,
+    ):
+        upload = http.put("/api/v1/batches/b", content=b'{"format": "kiosk-batch/1"}')
+        enrol = http.post("/api/v1/enrolments", json={})
+    for response in (upload, enrol):
+        assert response.status_code == 410
+        assert "speaks kiosk protocol version 2; update the kiosk" in response.json()["detail"]

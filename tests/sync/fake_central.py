@@ -50,10 +50,10 @@ class FakeCentral:
     def app(self) -> Starlette:
         return Starlette(
             routes=[
-                Route("/api/v1/health", self._health, methods=["GET"]),
-                Route("/api/v1/enrolments", self._enrol, methods=["POST"]),
-                Route("/api/v1/batches/{batch_id}", self._put, methods=["PUT"]),
-                Route("/api/v1/campaign/summary", self._summary, methods=["GET"]),
+                Route("/api/v2/health", self._health, methods=["GET"]),
+                Route("/api/v2/enrolments", self._enrol, methods=["POST"]),
+                Route("/api/v2/batches/{batch_id}", self._put, methods=["PUT"]),
+                Route("/api/v2/campaign/summary", self._summary, methods=["GET"]),
             ]
         )
 

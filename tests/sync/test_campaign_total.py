@@ -147,7 +147,7 @@ def test_a_malformed_or_missing_summary_is_a_sync_error(answer: object, status: 
 
 def test_the_client_reads_the_summary() -> None:
     def answer(request: httpx.Request) -> httpx.Response:
-        assert (request.method, request.url.path) == ("GET", "/api/v1/campaign/summary")
+        assert (request.method, request.url.path) == ("GET", "/api/v2/campaign/summary")
         return httpx.Response(200, json={"appeal_id": "a", "signatures": 12})
 
     with CentralClient("http://central.test", transport=httpx.MockTransport(answer)) as client:

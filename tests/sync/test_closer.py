@@ -192,7 +192,7 @@ def test_a_batch_closes_early_rather_than_outgrow_max_bytes(
                 sealed=os.urandom(size),
             )
         )
-    limit = 750_000  # three records of 120 kB (up to 214 kB each in the envelope), not four
+    limit = 400_000  # three records of 120 kB (bytes once in the envelope), not four
     closer = BatchCloser(vault, device_key, batch_size=100, max_bytes=limit)
     closed = closer.close_due()
     assert [b.record_count for b in _stored(vault)] == [3, 3]  # the last two wait

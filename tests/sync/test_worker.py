@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import socket
 import threading
@@ -248,8 +247,8 @@ def test_permanent_refusals_stop_uploads_until_sync_now(
         calls.append(1)
         if answers["status"] != 200:
             return httpx.Response(answers["status"], json={"title": "no", "detail": "refused"})
-        signed = json.loads(request.content)
-        assert signed["format"] == "kiosk-batch/1"
+        assert request.content.startswith(b"kiosk-batch/2\n")
+        assert request.headers["content-type"] == "application/vnd.kiosk.batch"
 
         doc = parse(request.content)
         return httpx.Response(200, json=receipt_for(doc))
