@@ -82,7 +82,11 @@ def main() -> int:
         worker = SyncWorker(
             vault,
             BatchCloser(vault, DeviceKey.generate(), batch_size=sync.batch_size),
-            CentralClient(f"http://127.0.0.1:{closed_port()}", timeout=5),
+            CentralClient(
+                f"http://127.0.0.1:{closed_port()}",
+                receipt_key=DeviceKey.generate().public_bytes,
+                timeout=5,
+            ),
             sync,
         )
         window = KioskWindow(

@@ -195,7 +195,8 @@ def whole_sync(
             )
             settings = SyncSettings()
             closer = closer_for(vault, state, settings)
-            worker = SyncWorker(vault, closer, CentralClient(server.url), settings)
+            client = CentralClient(server.url, receipt_key=state.receipt_key)
+            worker = SyncWorker(vault, closer, client, settings)
             with profiled(profile, f"whole sync on {dbs.kind}"):
                 cpu = time.process_time()
                 start = time.perf_counter()

@@ -16,6 +16,7 @@ from hypothesis import settings
 
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.desks.signing import SignatureDesk
+from kiosk.files import core_dumps
 from kiosk.petition.appeal import Appeal, load_bundled_appeal
 from kiosk.petition.record import SignatureRecord, open_record
 from kiosk.vault import Vault
@@ -24,6 +25,14 @@ from kiosk.vault.models import StoredSignature
 settings.register_profile("ci", max_examples=300, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+@pytest.fixture(autouse=True)
+def _keep_this_process_dumpable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that run `kiosk run` in this process must not turn core dumps off for the whole
+    test run (the hard limit cannot be raised again, and tests/files/test_core_dumps.py needs
+    to raise it in its children); the real start does, in its own process (tests/e2e)."""
+    monkeypatch.setattr(core_dumps, "forbid", lambda: ["left on in the test process"])
 
 
 @pytest.fixture(autouse=True)

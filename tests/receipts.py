@@ -1,17 +1,22 @@
-"""A server's receipt for a batch in a kiosk's outbox, for tests that acknowledge by hand."""
+"""A server's signed receipt for a batch in a kiosk's outbox, for tests that acknowledge by hand;
+and the receipt key of the tests' fake servers (tests/sync/fake_central.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.protocol.receipt import Receipt
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.protocol.receipt import Receipt, SignedReceipt
 from kiosk.vault import Vault, outbox
 
+SERVER_KEY = DeviceKey.generate()  # the fake servers' receipt key
+SERVER_RECEIPT_KEY = SERVER_KEY.public_bytes  # what a kiosk enrolled with them pins
 
-def receipt(vault: Vault, batch: outbox.OutgoingBatch, received_at: datetime) -> Receipt:
+
+def receipt(vault: Vault, batch: outbox.OutgoingBatch, received_at: datetime) -> SignedReceipt:
     return Receipt(
         batch.id, vault.device_id, batch.seq, batch.hash, batch.record_count, received_at
-    )
+    ).sign(SERVER_KEY)
 
 
 def acknowledge(vault: Vault, batch_id: str, when: datetime) -> None:

@@ -7,6 +7,7 @@ error, including FastAPI's own validation and routing errors, is RFC 9457 proble
 
 from __future__ import annotations
 
+import base64
 import logging
 import sqlite3
 from typing import Any
@@ -22,11 +23,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
 from kiosk.central import errors
-from kiosk.central.campaign import credential_is_valid
+from kiosk.central.campaign import credential_is_valid, get_campaign
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
 from kiosk.central.status import campaign_summary, device_status
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT
 from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE
 from kiosk.protocol.receipt import Receipt
 
@@ -60,9 +63,15 @@ class Health(BaseModel):
 
 
 class EnrolmentRequest(BaseModel):
-    code: str = Field(max_length=100, description="the one-time code from 'kiosk central enroll'")
+    code_id: str = Field(max_length=32, description="HKDF id of the one-time code (hex)")
     device_id: str = Field(max_length=36, description="the kiosk's device UUID (lower case)")
     device_public_key: str = Field(max_length=100, description="base64 of 32-byte Ed25519 key")
+    nonce: str = Field(max_length=64, description="the kiosk's fresh nonce (hex)")
+    mac: str = Field(
+        max_length=64,
+        description="HMAC-SHA256 under the code's MAC key over 'kiosk/enrol-request/v2\\0' "
+        "and the canonical JSON of the other fields",
+    )
 
 
 class EnrolmentResponse(BaseModel):
@@ -71,6 +80,22 @@ class EnrolmentResponse(BaseModel):
     campaign_public_key: str
     campaign_key_fingerprint: str
     appeal_toml: str
+    receipt_public_key: str = Field(
+        description="base64 of the server's 32-byte Ed25519 receipt key: every receipt is "
+        "signed with it"
+    )
+    mac: str = Field(
+        description="HMAC-SHA256 under the code's MAC key over 'kiosk/enrol-answer/v2\\0' and "
+        "the canonical JSON of the other fields with the request's nonce, device id and key"
+    )
+
+
+class SignedReceiptAnswer(BaseModel):
+    receipt: Receipt
+    signature: str = Field(
+        description="base64 Ed25519 signature by the server's receipt key over "
+        "'kiosk/receipt-signature/v2\\0' and the receipt's canonical JSON"
+    )
 
 
 class CampaignSummary(BaseModel):
@@ -124,6 +149,13 @@ def problem(status: int, title: str, detail: str) -> JSONResponse:
 def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYTES) -> FastAPI:
     """The ASGI app over a database URL (migrated on start) or an already open engine."""
     engine = open_database(database) if isinstance(database, str) else database
+    keys: list[DeviceKey] = []  # the receipt key, read once the campaign exists
+
+    def receipt_key() -> DeviceKey:
+        if not keys:
+            keys.append(get_campaign(engine).receipt_key)
+        return keys[0]
+
     app = FastAPI(
         title="kiosk central server",
         version=__version__,
@@ -172,24 +204,30 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         tags=["kiosk"],
     )
     async def enrolments(request: EnrolmentRequest) -> EnrolmentResponse:
-        """Register a kiosk's device key with a one-time enrolment code."""
-        result = await run_in_threadpool(
-            enrol, engine, request.code, request.device_id, request.device_public_key
-        )
-        return EnrolmentResponse(
-            device_id=result.device_id,
-            event=result.event,
-            campaign_public_key=result.campaign.public_key_pem,
-            campaign_key_fingerprint=result.campaign.key_fingerprint,
-            appeal_toml=result.campaign.appeal_toml,
-        )
+        """Register a kiosk's device key with a one-time enrolment code it proves it knows."""
+        fields = request.model_dump(exclude={"mac"})
+        result, code = await run_in_threadpool(enrol, engine, fields, request.mac)
+        campaign = result.campaign
+        answer = {
+            "device_id": result.device_id,
+            "event": result.event,
+            "campaign_public_key": campaign.public_key_pem,
+            "campaign_key_fingerprint": campaign.key_fingerprint,
+            "appeal_toml": campaign.appeal_toml,
+            "receipt_public_key": base64.b64encode(campaign.receipt_key.public_bytes).decode(),
+        }
+        bound = {**answer, "nonce": request.nonce, "device_public_key": request.device_public_key}
+        return EnrolmentResponse(**answer, mac=code.mac(ANSWER_CONTEXT, bound))
 
     @app.put(
         "/api/v2/batches/{batch_id}",
         status_code=201,
-        response_model=Receipt,
+        response_model=SignedReceiptAnswer,
         responses={
-            200: {"model": Receipt, "description": "The identical batch was already stored"},
+            200: {
+                "model": SignedReceiptAnswer,
+                "description": "The identical batch was already stored",
+            },
             **_problems(400, 401, 403, 409, 413, 422),
         },
         openapi_extra={
@@ -204,7 +242,8 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         """Store a signed batch once; the same batch again gets the same receipt."""
         envelope = await _read_limited(request, max_body_bytes)
         receipt, created = await run_in_threadpool(ingest, engine, envelope, expected_id=batch_id)
-        return JSONResponse(receipt.to_json(), status_code=201 if created else 200)
+        key = await run_in_threadpool(receipt_key)
+        return JSONResponse(receipt.sign(key).to_json(), status_code=201 if created else 200)
 
     @app.get(
         "/api/v2/campaign/summary",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk.central.errors import Conflict, NoCampaign
 from kiosk.central.models import Campaign, CoordinatorCredential, utcnow
 from kiosk.crypto.campaign_key import CampaignPublicKey, LockedCampaignKey
+from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.digest import sha256_hex
 from kiosk.errors import OtherCampaignKey
 from kiosk.petition.appeal import parse_appeal
@@ -29,6 +30,11 @@ class CampaignInfo:
     appeal_id: str
     appeal_version: int
     appeal_toml: str
+    receipt_key_pem: str  # the server's receipt signing key (private, PEM)
+
+    @property
+    def receipt_key(self) -> DeviceKey:
+        return DeviceKey.from_pem(self.receipt_key_pem.encode("ascii"), "the receipt key")
 
 
 def token_hash(token: str) -> str:
@@ -48,6 +54,7 @@ def create_campaign(
         appeal_version=appeal.version,
         appeal_toml=appeal_toml,
         created_at=utcnow(),
+        receipt_key_pem=DeviceKey.generate().to_pem().decode("ascii"),
     )
     try:
         with Session(engine) as s, s.begin():
@@ -70,6 +77,7 @@ def get_campaign(engine: Engine) -> CampaignInfo:
             row.appeal_id,
             row.appeal_version,
             row.appeal_toml,
+            row.receipt_key_pem or "",
         )
 
 

@@ -1,5 +1,9 @@
 """Enrolment codes, enrolling a kiosk's device key with one, and revoking a device.
 
+The code is never sent: the kiosk names it by its HKDF id and MACs its request with the key
+derived from it (kiosk.crypto.enrolment_mac); the server checks that MAC before anything else,
+and MACs its answer with the same key (in kiosk.central.api).
+
 A code is single use: the UPDATE that consumes it names the code, requires it unused and
 unexpired, and counts the rows it changed, so two kiosks racing with one code cannot both win.
 A kiosk that retries after losing the response (same code, same device, same key) gets the same
@@ -19,9 +23,10 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.central.campaign import CampaignInfo, get_campaign, token_hash
+from kiosk.central.campaign import CampaignInfo, get_campaign
 from kiosk.central.errors import Conflict, EnrolmentRefused, Malformed, NotFound
 from kiosk.central.models import Device, EnrolmentCode, utcnow
+from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 CODE_LENGTH = 28  # 28 * 5 bits = 140 bits
@@ -43,11 +48,6 @@ class Enrolment:
     campaign: CampaignInfo
 
 
-def normalise_code(code: str) -> str:
-    """People type codes with spaces, dashes and lower case; none of it matters."""
-    return re.sub(r"[\s-]", "", code).upper()
-
-
 def issue_code(engine: Engine, event: str, valid_for: timedelta) -> IssuedCode:
     event = event.strip()
     if not event or len(event) > 200:
@@ -58,22 +58,48 @@ def issue_code(engine: Engine, event: str, valid_for: timedelta) -> IssuedCode:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     code = "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
     now = utcnow()
+    keys = CodeKeys.derive(raw)
     with Session(engine) as s, s.begin():
         s.add(
             EnrolmentCode(
-                code_hash=token_hash(raw), event=event, created_at=now, expires_at=now + valid_for
+                code_hash=keys.code_id,
+                mac_key=keys.mac_key.hex(),
+                event=event,
+                created_at=now,
+                expires_at=now + valid_for,
             )
         )
     return IssuedCode(code, event, now + valid_for)
 
 
-def enrol(engine: Engine, code: str, device_id: str, device_public_key_b64: str) -> Enrolment:
-    """Register a kiosk's Ed25519 public key with a one-time code."""
-    public_key = _public_key(device_public_key_b64)
-    if not _UUID.match(device_id):
+def code_keys(engine: Engine, code_id: str) -> CodeKeys:
+    """The keys of the code a request names; EnrolmentRefused if there is no such v2 code."""
+    with Session(engine) as s:
+        mac_key = s.scalar(select(EnrolmentCode.mac_key).where(EnrolmentCode.code_hash == code_id))
+    if not mac_key:
+        raise EnrolmentRefused("this enrolment code is unknown; check it or ask for a new one")
+    return CodeKeys(code_id, bytes.fromhex(mac_key))
+
+
+def enrol(
+    engine: Engine,
+    request: dict[str, object],
+    mac: str,
+) -> tuple[Enrolment, CodeKeys]:
+    """Register a kiosk's Ed25519 public key with a one-time code, once the request's MAC
+    under the code's key verifies. `request`: code_id, device_id, device_public_key, nonce."""
+    code_id, device_id = str(request["code_id"]), str(request["device_id"])
+    public_key = _public_key(str(request["device_public_key"]))
+    if not _UUID.fullmatch(device_id):
         raise Malformed("'device_id' must be a lower-case UUID")
+    keys = code_keys(engine, code_id)
+    if not keys.verify(REQUEST_CONTEXT, request, mac):
+        raise EnrolmentRefused(
+            "the enrolment request is not authenticated by this code: check the code, or "
+            "something between the kiosk and this server changed the request"
+        )
     campaign = get_campaign(engine)
-    code_hash = token_hash(normalise_code(code))
+    code_hash = code_id
     now = utcnow()
     with Session(engine) as s, s.begin():
         consumed = s.execute(
@@ -88,7 +114,7 @@ def enrol(engine: Engine, code: str, device_id: str, device_public_key_b64: str)
         ).scalar()
         if consumed is None:
             event = _retry_or_refuse(s, code_hash, device_id, public_key)
-            return Enrolment(device_id, event, campaign)
+            return Enrolment(device_id, event, campaign), keys
         device = s.get(Device, device_id)
         if device is None:
             try:
@@ -104,7 +130,7 @@ def enrol(engine: Engine, code: str, device_id: str, device_public_key_b64: str)
             if device.revoked_at is not None:
                 raise EnrolmentRefused(f"device {device_id} has been revoked")
             device.event = consumed  # the same kiosk, now at another event
-    return Enrolment(device_id, consumed, campaign)
+    return Enrolment(device_id, consumed, campaign), keys
 
 
 def _retry_or_refuse(s: Session, code_hash: str, device_id: str, public_key: bytes) -> str:

@@ -59,6 +59,8 @@ class Campaign(Base):
     appeal_version: Mapped[int]
     appeal_toml: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The server's Ed25519 receipt key, PKCS#8 PEM (c0002): it signs every receipt.
+    receipt_key_pem: Mapped[str | None] = mapped_column(Text)
 
 
 class CoordinatorCredential(Base):
@@ -73,7 +75,8 @@ class EnrolmentCode(Base):
     __tablename__ = "enrolment_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # the code's HKDF id (v2)
+    mac_key: Mapped[str | None] = mapped_column(String(64))  # hex; None: a v1 code, unusable
     event: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

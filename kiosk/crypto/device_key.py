@@ -1,5 +1,7 @@
-"""Each kiosk signs its batches with its own Ed25519 device key; the server holds its public
-half."""
+"""Ed25519 signing keys: each kiosk signs its batches with its own device key (the server holds
+its public half), and the server signs its receipts with its receipt key (every kiosk gets its
+public half in the enrolment answer). Each use has its own context prefix, so a signature made
+for one can never pass for the other."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from kiosk.errors import BadSignature, KeyFileError
 
 BATCH_SIGNATURE_CONTEXT = b"kiosk/batch-signature/v2\x00"
+RECEIPT_SIGNATURE_CONTEXT = b"kiosk/receipt-signature/v2\x00"
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,8 @@ class DeviceKey:
     def public_bytes(self) -> bytes:
         return self.private.public_key().public_bytes_raw()
 
-    def sign(self, message: bytes) -> bytes:
-        return self.private.sign(BATCH_SIGNATURE_CONTEXT + message)
+    def sign(self, message: bytes, *, context: bytes = BATCH_SIGNATURE_CONTEXT) -> bytes:
+        return self.private.sign(context + message)
 
     def to_pem(self) -> bytes:
         return self.private.private_bytes(
@@ -49,10 +52,17 @@ class DeviceKey:
         return cls(key)
 
 
-def verify_device_signature(public_bytes: bytes, message: bytes, signature: bytes) -> None:
-    """Raise BadSignature unless `signature` is the device's over `message`."""
+def verify_device_signature(
+    public_bytes: bytes,
+    message: bytes,
+    signature: bytes,
+    *,
+    context: bytes = BATCH_SIGNATURE_CONTEXT,
+    what: str = "the batch signature does not verify for this device",
+) -> None:
+    """Raise BadSignature (saying `what`) unless `signature` is the key's over `message`."""
     try:
         public = ed25519.Ed25519PublicKey.from_public_bytes(public_bytes)
-        public.verify(signature, BATCH_SIGNATURE_CONTEXT + message)
+        public.verify(signature, context + message)
     except (InvalidSignature, ValueError):
-        raise BadSignature("the batch signature does not verify for this device") from None
+        raise BadSignature(what) from None

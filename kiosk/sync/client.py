@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import base64
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from kiosk.errors import ReceiptFormatError, SyncError
+from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT, REQUEST_CONTEXT, CodeKeys
+from kiosk.errors import BadSignature, ReceiptFormatError, SyncError
 from kiosk.protocol import receipt
 from kiosk.protocol.batch import MEDIA_TYPE
-from kiosk.protocol.receipt import Receipt
+from kiosk.protocol.receipt import SignedReceipt
 
 log = logging.getLogger("kiosk.sync")
 
@@ -36,17 +38,37 @@ class Enrolment:
     campaign_public_key_pem: str
     campaign_key_fingerprint: str
     appeal_toml: str
+    receipt_public_key: bytes  # the server's Ed25519 receipt key
+
+
+def _receipt_key(value: object) -> bytes:
+    try:
+        key = base64.b64decode(str(value), validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise SyncError(
+            "The server's enrolment answer holds no valid receipt key; is it a kiosk server?",
+            permanent=True,
+            reached_server=True,
+        )
+    return key
 
 
 class CentralClient:
+    """`receipt_key`: the server's receipt key from the enrolment answer; an upload counts only
+    with a receipt it signed (a client for enrolment alone has none yet)."""
+
     def __init__(
         self,
         server_url: str,
         *,
+        receipt_key: bytes | None = None,
         timeout: float = 20.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.server_url = server_url.rstrip("/")
+        self._receipt_key = receipt_key
         self._http = httpx.Client(
             base_url=self.server_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
@@ -63,9 +85,16 @@ class CentralClient:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def put_batch(self, batch_id: str, envelope: bytes) -> Receipt:
-        """Upload one envelope; returns the receipt of a 2xx answer (not yet checked against
-        the batch: see Receipt.confirms)."""
+    def put_batch(self, batch_id: str, envelope: bytes) -> SignedReceipt:
+        """Upload one envelope; returns the receipt of a 2xx answer, its signature verified
+        with the server's receipt key (not yet checked against the batch: Receipt.confirms)."""
+        if self._receipt_key is None:
+            raise SyncError(
+                "This kiosk has no receipt key from its server, so it cannot tell a real "
+                "receipt from a forged one. Enrol it again with a new link from the coordinator.",
+                permanent=True,
+                reached_server=False,
+            )
         response = self._send(
             "PUT",
             f"{API}/batches/{batch_id}",
@@ -74,9 +103,21 @@ class CentralClient:
         )
         if response.is_success:
             try:
-                return receipt.parse(_json_object(response))
+                answer = receipt.parse(_json_object(response))
             except ReceiptFormatError:
                 raise _incomplete() from None
+            try:
+                answer.verify(self._receipt_key)
+            except BadSignature:
+                log.warning("a receipt that the server's receipt key did not sign")
+                raise SyncError(
+                    "The answer to this upload is not signed by the campaign's server, so the "
+                    "batch stays on this kiosk and is sent again. Something between the kiosk "
+                    "and the server may be answering in its place: tell the coordinator.",
+                    permanent=False,
+                    reached_server=False,
+                ) from None
+            return answer
         raise _batch_refusal(response)
 
     def campaign_summary(self) -> CampaignTotal:
@@ -103,14 +144,20 @@ class CentralClient:
         return CampaignTotal(appeal_id, signatures)
 
     def enrol(self, code: str, device_id: str, device_public_key: bytes) -> Enrolment:
+        """Enrol with the code the volunteer has, never sending it: the request names the code
+        by its id and is MACed with its key, and the answer must carry a MAC under the same key
+        over everything it says and this request's nonce (kiosk.crypto.enrolment_mac)."""
+        keys = CodeKeys.derive(code)
+        request = {
+            "code_id": keys.code_id,
+            "device_id": device_id,
+            "device_public_key": base64.b64encode(device_public_key).decode("ascii"),
+            "nonce": secrets.token_hex(16),
+        }
         response = self._send(
             "POST",
             f"{API}/enrolments",
-            json={
-                "code": code,
-                "device_id": device_id,
-                "device_public_key": base64.b64encode(device_public_key).decode("ascii"),
-            },
+            json={**request, "mac": keys.mac(REQUEST_CONTEXT, request)},
         )
         if not response.is_success:
             detail = _problem(response)
@@ -123,7 +170,24 @@ class CentralClient:
                     f"The server refused the enrolment (HTTP {response.status_code}): {detail}"
                 )
             raise SyncError(message, permanent=True, reached_server=True)
-        doc = _json_object(response)
+        answer = _json_object(response)
+        fields = {k: v for k, v in answer.items() if k != "mac"}
+        bound = {
+            **fields,
+            "nonce": request["nonce"],
+            "device_public_key": request["device_public_key"],
+        }
+        if not keys.verify(ANSWER_CONTEXT, bound, answer.get("mac")):
+            log.warning("an enrolment answer that the code does not authenticate")
+            raise SyncError(
+                "The answer to this enrolment is not authenticated by the code, so nothing "
+                "was kept: something between this kiosk and the server changed it (or this is "
+                "not the coordinator's server). Try again on another network, and tell the "
+                "coordinator.",
+                permanent=True,
+                reached_server=True,
+            )
+        doc = fields
         try:
             return Enrolment(
                 device_id=str(doc["device_id"]),
@@ -131,6 +195,7 @@ class CentralClient:
                 campaign_public_key_pem=str(doc["campaign_public_key"]),
                 campaign_key_fingerprint=str(doc["campaign_key_fingerprint"]),
                 appeal_toml=str(doc["appeal_toml"]),
+                receipt_public_key=_receipt_key(doc["receipt_public_key"]),
             )
         except KeyError as exc:
             raise SyncError(

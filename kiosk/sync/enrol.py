@@ -32,6 +32,7 @@ class Enrolled:
     device_key_file: Path
     campaign_key_fingerprint: str
     enrolled_at: datetime
+    receipt_key: bytes  # the server's receipt key: only receipts it signed acknowledge a batch
 
 
 def enrolled(vault: Vault, data_dir: Path) -> Enrolled | None:
@@ -45,6 +46,7 @@ def enrolled(vault: Vault, data_dir: Path) -> Enrolled | None:
         device_key_file=data_dir / stored.device_key_file,
         campaign_key_fingerprint=stored.campaign_key_fingerprint,
         enrolled_at=stored.enrolled_at,
+        receipt_key=stored.receipt_key,
     )
 
 
@@ -90,11 +92,23 @@ def enrol(
     now = to_hour(utc_now())
     device.record_enrolment(
         vault,
-        device.Enrolment(server_url, answer.event, keys.DEVICE_KEY_FILE, campaign.fingerprint, now),
+        device.Enrolment(
+            server_url,
+            answer.event,
+            keys.DEVICE_KEY_FILE,
+            campaign.fingerprint,
+            now,
+            answer.receipt_public_key,
+        ),
     )
     log.info("enrolled for event %r with campaign key %s", answer.event, campaign.fingerprint)
     return Enrolled(
-        server_url, answer.event, data_dir / keys.DEVICE_KEY_FILE, campaign.fingerprint, now
+        server_url,
+        answer.event,
+        data_dir / keys.DEVICE_KEY_FILE,
+        campaign.fingerprint,
+        now,
+        answer.receipt_public_key,
     )
 
 

@@ -30,7 +30,11 @@ def start_sync(
     enrolment = enrolled(vault, data_dir)
     if enrolment is None:
         return None
-    client = CentralClient(enrolment.server_url, timeout=settings.request_timeout.total_seconds())
+    client = CentralClient(
+        enrolment.server_url,
+        receipt_key=enrolment.receipt_key,
+        timeout=settings.request_timeout.total_seconds(),
+    )
     worker = SyncWorker(
         vault, closer_for(vault, enrolment, settings), client, settings, board=board
     )

@@ -20,13 +20,15 @@ from datetime import datetime
 
 from kiosk.clock import utc_now
 from kiosk.errors import SyncError
-from kiosk.protocol.receipt import Receipt
+from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import retry_delay
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.vault import Vault, outbox
+
+_Upload = tuple[outbox.OutgoingBatch, Future[SignedReceipt]]  # a batch and its request
 
 log = logging.getLogger("kiosk.sync")
 
@@ -167,7 +169,7 @@ class SyncWorker:
         )
         with ThreadPoolExecutor(ahead, thread_name_prefix="kiosk-upload") as requests:
 
-            def send(batch: outbox.OutgoingBatch) -> tuple[outbox.OutgoingBatch, Future[Receipt]]:
+            def send(batch: outbox.OutgoingBatch) -> _Upload:
                 return batch, requests.submit(self._client.put_batch, batch.id, batch.envelope)
 
             waiting = deque(send(b) for b in batches[:ahead])
@@ -176,7 +178,7 @@ class SyncWorker:
                 batch, request = waiting.popleft()
                 try:
                     receipt = request.result()
-                    if not receipt.confirms(batch.id, batch.hash):
+                    if not receipt.receipt.confirms(batch.id, batch.hash):
                         raise SyncError(
                             "The server's receipt does not match the batch this kiosk sent. "
                             "Ask the coordinator to check the server.",

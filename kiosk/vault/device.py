@@ -21,6 +21,7 @@ class Enrolment:
     device_key_file: str  # relative to the data directory
     campaign_key_fingerprint: str
     enrolled_at: datetime
+    receipt_key: bytes  # the server's Ed25519 receipt key, pinned at enrolment
 
 
 def enrolment(vault: Vault) -> Enrolment | None:
@@ -29,12 +30,15 @@ def enrolment(vault: Vault) -> Enrolment | None:
         device = s.scalars(select(Device)).one()
         if device.enrolled_at is None or not device.server_url or not device.device_key_file:
             return None
+        if not device.receipt_key:
+            return None  # enrolled by a protocol version 1 kiosk: it enrols again
         return Enrolment(
             server_url=device.server_url,
             event=device.event or "",
             device_key_file=device.device_key_file,
             campaign_key_fingerprint=device.campaign_key_fingerprint or "",
             enrolled_at=device.enrolled_at.replace(tzinfo=UTC),
+            receipt_key=bytes.fromhex(device.receipt_key),
         )
 
 
@@ -46,3 +50,4 @@ def record_enrolment(vault: Vault, done: Enrolment) -> None:
         device.event = done.event
         device.campaign_key_fingerprint = done.campaign_key_fingerprint
         device.enrolled_at = done.enrolled_at.astimezone(UTC).replace(tzinfo=None)
+        device.receipt_key = done.receipt_key.hex()

@@ -35,6 +35,7 @@ class Device(Base):
     event: Mapped[str | None] = mapped_column(String(255))
     campaign_key_fingerprint: Mapped[str | None] = mapped_column(String(32))
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime())
+    receipt_key: Mapped[str | None] = mapped_column(String(64))  # hex, from the enrolment (0007)
 
 
 class StoredSignature(Base):

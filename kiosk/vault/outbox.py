@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import to_hour
-from kiosk.protocol.receipt import Receipt
+from kiosk.protocol.receipt import SignedReceipt
 from kiosk.vault import Vault
 from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
 
@@ -79,7 +79,7 @@ def mark_sent(vault: Vault, batch_id: str, now: datetime, *also: str) -> None:
 
 
 def mark_acknowledged(
-    vault: Vault, receipt: Receipt, now: datetime, *, send_next: str | None = None
+    vault: Vault, signed: SignedReceipt, now: datetime, *, send_next: str | None = None
 ) -> None:
     """Acknowledge the sent batch `receipt` is for, keeping the receipt, and in the same commit
     mark `send_next` sent: one commit per batch while a backlog uploads, instead of two.
@@ -90,11 +90,11 @@ def mark_acknowledged(
     with vault.session(write=True) as s:
         s.execute(
             update(StoredBatch)
-            .where(StoredBatch.id == receipt.batch_id, StoredBatch.state == BatchState.SENT)
+            .where(StoredBatch.id == signed.receipt.batch_id, StoredBatch.state == BatchState.SENT)
             .values(
                 state=BatchState.ACKNOWLEDGED,
-                receipt=receipt.to_text(),
-                acknowledged_at=_hour(min(receipt.received_at, now)),
+                receipt=signed.to_text(),
+                acknowledged_at=_hour(min(signed.receipt.received_at, now)),
                 last_error=None,
             )
         )

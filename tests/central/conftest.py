@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from enrolment_requests import enrol_with
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import CampaignInfo, create_campaign
 from kiosk.central.db import open_database
-from kiosk.central.enrolment import enrol, issue_code
+from kiosk.central.enrolment import issue_code
 from kiosk.central.models import StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
@@ -186,7 +187,7 @@ def enrolled(engine: Engine, campaign: CampaignInfo, new_kiosk: Any) -> Any:
     def _make(event: str = "Rally") -> FakeKiosk:
         kiosk: FakeKiosk = new_kiosk()
         code = issue_code(engine, event, timedelta(hours=1)).code
-        enrol(engine, code, kiosk.device_id, kiosk.public_key_b64)
+        enrol_with(engine, code, kiosk.device_id, kiosk.public_key_b64)
         return kiosk
 
     return _make

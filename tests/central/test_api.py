@@ -11,13 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
+from enrolment_requests import enrolment_request
 from sqlalchemy import Engine
 
 from kiosk.central.api import create_app
-from kiosk.central.campaign import CampaignInfo, issue_credential
+from kiosk.central.campaign import CampaignInfo, get_campaign, issue_credential
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import issue_code, revoke
 from kiosk.central.server import ServerThread
+from kiosk.protocol import receipt
 
 OPENAPI_FILE = Path(__file__).parents[2] / "docs" / "openapi.json"
 
@@ -53,11 +55,7 @@ def test_enrolment_hands_out_key_appeal_and_event(
 ) -> None:
     kiosk = new_kiosk()
     code = issue_code(engine, "Town hall", timedelta(hours=1)).code
-    request = {
-        "code": code,
-        "device_id": kiosk.device_id,
-        "device_public_key": kiosk.public_key_b64,
-    }
+    request = enrolment_request(code, kiosk.device_id, kiosk.public_key_b64)
     response = client.post("/api/v2/enrolments", json=request)
     assert response.status_code == 201
     doc = response.json()
@@ -66,7 +64,7 @@ def test_enrolment_hands_out_key_appeal_and_event(
     assert doc["campaign_public_key"] == campaign.public_key_pem
     assert doc["appeal_toml"] == campaign.appeal_toml
     other = new_kiosk()
-    request |= {"device_id": other.device_id, "device_public_key": other.public_key_b64}
+    request = enrolment_request(code, other.device_id, other.public_key_b64)
     assert_problem(client.post("/api/v2/enrolments", json=request), 403, "already been used")
 
 
@@ -74,32 +72,25 @@ def test_enrolment_refusals(
     client: httpx.Client, engine: Engine, enrolled: Any, new_kiosk: Any
 ) -> None:
     kiosk = new_kiosk()
-    request = {
-        "code": "NOPE",
-        "device_id": kiosk.device_id,
-        "device_public_key": kiosk.public_key_b64,
-    }
+    request = enrolment_request("NOPE", kiosk.device_id, kiosk.public_key_b64)
     assert_problem(client.post("/api/v2/enrolments", json=request), 403, "unknown")
-    assert_problem(client.post("/api/v2/enrolments", json={"code": 1}), 422)
+    assert_problem(client.post("/api/v2/enrolments", json={"code_id": 1}), 422)
     assert_problem(client.post("/api/v2/enrolments", content=b"{"), 422)
     taken = enrolled()
     code = issue_code(engine, "Rally", timedelta(hours=1)).code
-    request = {
-        "code": code,
-        "device_id": taken.device_id,
-        "device_public_key": kiosk.public_key_b64,
-    }
+    request = enrolment_request(code, taken.device_id, kiosk.public_key_b64)
     assert_problem(client.post("/api/v2/enrolments", json=request), 409, "another key")
 
 
-def test_upload_gets_a_receipt(client: httpx.Client, enrolled: Any) -> None:
+def test_upload_gets_a_signed_receipt(client: httpx.Client, engine: Engine, enrolled: Any) -> None:
     signed = enrolled().batch(3)
     response = put(client, signed)
     assert response.status_code == 201
-    receipt = response.json()
-    assert receipt["batch_id"] == signed.batch.batch_id
-    assert (receipt["seq"], receipt["hash"], receipt["record_count"]) == (1, signed.hash, 3)
-    assert receipt["received_at"].endswith("+00:00")
+    answer = receipt.parse(response.json())
+    answer.verify(get_campaign(engine).receipt_key.public_bytes)  # signed by this server
+    assert answer.receipt.confirms(signed.batch.batch_id, signed.hash)
+    assert (answer.receipt.seq, answer.receipt.record_count) == (1, 3)
+    assert response.json()["receipt"]["received_at"].endswith(":00:00+00:00")  # to the hour
 
 
 def test_same_batch_100_times_is_stored_once(

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from cli_output import one_error_line
+from enrolment_requests import enrol_with
 from sqlalchemy import Engine
 
 from kiosk.central.campaign import CampaignInfo
-from kiosk.central.enrolment import enrol
 from kiosk.central.status import device_status
 from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPrivateKey
@@ -81,7 +81,7 @@ def test_enroll_prints_a_code_and_its_qr(
     code = out.split("\n\n")[1].strip()
     assert "█" in out or "▀" in out  # the QR code, drawn with block characters
     kiosk = new_kiosk()
-    assert enrol(engine, code, kiosk.device_id, kiosk.public_key_b64).event == "Rally"
+    assert enrol_with(engine, code, kiosk.device_id, kiosk.public_key_b64).event == "Rally"
 
 
 def test_enroll_rejects_a_bad_duration(central: Any, capsys: Any) -> None:

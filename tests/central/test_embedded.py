@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from enrolment_requests import enrolment_request
 
 from kiosk.central import errors
 from kiosk.central.embedded import start_local_server
@@ -24,11 +25,7 @@ def test_local_server_round_trip(
     with start_local_server(tmp_path / "central", campaign_public_key) as server:
         assert server.url.startswith("http://127.0.0.1:")
         code = server.issue_enrolment_code("Demo")
-        request = {
-            "code": code,
-            "device_id": kiosk.device_id,
-            "device_public_key": kiosk.public_key_b64,
-        }
+        request = enrolment_request(code, kiosk.device_id, kiosk.public_key_b64)
         with httpx.Client(base_url=server.url, timeout=10) as http:
             assert http.post("/api/v2/enrolments", json=request).status_code == 201
             signed = kiosk.batch(2)

@@ -45,7 +45,10 @@ def test_enrol_upload_receipt_and_purge_against_the_central_server(
 
         settings = SyncSettings(batch_size=2, retention=timedelta(0))
         worker = SyncWorker(
-            vault, closer_for(vault, state, settings), CentralClient(server.url), settings
+            vault,
+            closer_for(vault, state, settings),
+            CentralClient(server.url, receipt_key=state.receipt_key),
+            settings,
         )
         assert worker.run_once(force=True) is Outcome.DONE
         worker.stop()

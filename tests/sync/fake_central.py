@@ -18,11 +18,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import uvicorn
+from receipts import SERVER_KEY, SERVER_RECEIPT_KEY
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT, REQUEST_CONTEXT, CodeKeys
 from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol.batch import parse
 from kiosk.protocol.receipt import Receipt
@@ -68,22 +70,30 @@ class FakeCentral:
             return JSONResponse({"appeal_id": self.summary_appeal_id, "signatures": total})
 
     async def _enrol(self, request: Request) -> Response:
+        """As the real server does: the request's MAC under the code's key, then an answer
+        MACed under it (kiosk.crypto.enrolment_mac)."""
         doc = json.loads(await request.body())
+        fields = {k: v for k, v in doc.items() if k != "mac"}
         with self.lock:
-            event = self.codes.pop(doc["code"], None)
-            if event is None:
+            by_id = {CodeKeys.derive(c).code_id: c for c in self.codes}
+            code = by_id.get(doc.get("code_id", ""))
+            if code is None:
                 return _problem(403, "This enrolment code is unknown, used or expired.")
+            keys = CodeKeys.derive(code)
+            if not keys.verify(REQUEST_CONTEXT, fields, doc.get("mac")):
+                return _problem(403, "The enrolment request is not authenticated by this code.")
+            event = self.codes.pop(code)
             self.devices[doc["device_id"]] = base64.b64decode(doc["device_public_key"])
-        return JSONResponse(
-            {
-                "device_id": doc["device_id"],
-                "event": event,
-                "campaign_public_key": self.campaign_public_pem,
-                "campaign_key_fingerprint": self.campaign_fingerprint,
-                "appeal_toml": self.appeal_toml,
-            },
-            status_code=201,
-        )
+        answer = {
+            "device_id": doc["device_id"],
+            "event": event,
+            "campaign_public_key": self.campaign_public_pem,
+            "campaign_key_fingerprint": self.campaign_fingerprint,
+            "appeal_toml": self.appeal_toml,
+            "receipt_public_key": base64.b64encode(SERVER_RECEIPT_KEY).decode("ascii"),
+        }
+        bound = {**answer, "nonce": doc["nonce"], "device_public_key": doc["device_public_key"]}
+        return JSONResponse({**answer, "mac": keys.mac(ANSWER_CONTEXT, bound)}, status_code=201)
 
     async def _put(self, request: Request) -> Response:
         body = await request.body()
@@ -116,14 +126,18 @@ class FakeCentral:
                 r.id in self.records for r in batch.records
             ):
                 return _problem(409, "This device's batch number or a record is taken.")
-            receipt = Receipt(
-                batch.batch_id,
-                batch.device_id,
-                batch.seq,
-                signed.hash,
-                len(batch.records),
-                datetime.now(UTC),
-            ).to_json()
+            receipt = (
+                Receipt(
+                    batch.batch_id,
+                    batch.device_id,
+                    batch.seq,
+                    signed.hash,
+                    len(batch.records),
+                    datetime.now(UTC),
+                )
+                .sign(SERVER_KEY)
+                .to_json()
+            )
             self.receipts[batch.batch_id] = receipt
             self.hashes[batch.batch_id] = signed.hash
             self.seqs[(batch.device_id, batch.seq)] = batch.batch_id

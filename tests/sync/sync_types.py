@@ -1,8 +1,13 @@
 """Types shared by the sync tests (conftest modules cannot be imported by name reliably)."""
 
+import base64
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from receipts import SERVER_KEY
+
+from kiosk.crypto.device_key import RECEIPT_SIGNATURE_CONTEXT, DeviceKey
 from kiosk.protocol.batch import SignedBatch
 from kiosk.protocol.receipt import Receipt
 from kiosk.vault import NewSignature
@@ -10,8 +15,11 @@ from kiosk.vault import NewSignature
 AddSignatures = Callable[..., list[NewSignature]]
 
 
-def receipt_for(signed: SignedBatch, **changes: object) -> dict[str, object]:
-    """The JSON receipt the central server gives for `signed`, with `changes` made to it."""
+def receipt_for(
+    signed: SignedBatch, *, key: DeviceKey = SERVER_KEY, **changes: object
+) -> dict[str, object]:
+    """The signed answer a central server gives for `signed`, with `changes` made to the
+    receipt's fields before `key` signs them (by default the fake servers' receipt key)."""
     batch = signed.batch
     receipt = Receipt(
         batch.batch_id,
@@ -21,4 +29,7 @@ def receipt_for(signed: SignedBatch, **changes: object) -> dict[str, object]:
         len(batch.records),
         datetime(2026, 12, 2, 15, 0, 1, tzinfo=UTC),
     )
-    return {**receipt.to_json(), **changes}
+    fields = {**receipt.to_json(), **changes}
+    text = json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+    signature = key.sign(text, context=RECEIPT_SIGNATURE_CONTEXT)
+    return {"receipt": fields, "signature": base64.b64encode(signature).decode("ascii")}

@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from receipts import SERVER_RECEIPT_KEY
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto.device_key import DeviceKey
@@ -36,7 +37,13 @@ def central(vault: Vault, device_key: DeviceKey) -> Iterator[tuple[FakeCentral, 
 
 def _worker(vault: Vault, key: DeviceKey, url: str) -> SyncWorker:
     closer = BatchCloser(vault, key, batch_size=SETTINGS.batch_size)
-    return SyncWorker(vault, closer, CentralClient(url), SETTINGS, rng=random.Random(3))
+    return SyncWorker(
+        vault,
+        closer,
+        CentralClient(url, receipt_key=SERVER_RECEIPT_KEY),
+        SETTINGS,
+        rng=random.Random(3),
+    )
 
 
 def test_the_total_plus_what_the_server_has_not_counted_yet(
@@ -139,7 +146,9 @@ def test_another_appeals_total_is_not_shown(
 def test_a_malformed_or_missing_summary_is_a_sync_error(answer: object, status: int) -> None:
     transport = httpx.MockTransport(lambda _request: httpx.Response(status, json=answer))
     with (
-        CentralClient("http://central.test", transport=transport) as client,
+        CentralClient(
+            "http://central.test", receipt_key=SERVER_RECEIPT_KEY, transport=transport
+        ) as client,
         pytest.raises(SyncError),
     ):
         client.campaign_summary()
@@ -150,5 +159,7 @@ def test_the_client_reads_the_summary() -> None:
         assert (request.method, request.url.path) == ("GET", "/api/v2/campaign/summary")
         return httpx.Response(200, json={"appeal_id": "a", "signatures": 12})
 
-    with CentralClient("http://central.test", transport=httpx.MockTransport(answer)) as client:
+    with CentralClient(
+        "http://central.test", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(answer)
+    ) as client:
         assert client.campaign_summary() == CampaignTotal("a", 12)

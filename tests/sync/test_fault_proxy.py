@@ -79,7 +79,7 @@ def test_every_signature_arrives_exactly_once_through_faults(
             worker = SyncWorker(
                 vault,
                 closer_for(vault, state, settings),
-                CentralClient(proxy.url, timeout=0.4),
+                CentralClient(proxy.url, receipt_key=state.receipt_key, timeout=0.4),
                 settings,
                 rng=rng,
             )

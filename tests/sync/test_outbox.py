@@ -52,7 +52,7 @@ def test_state_moves_pending_sent_acknowledged_and_only_from_sent(
     outbox.mark_acknowledged(vault, _receipt(vault, out, NOW), NOW)
     stored = _batch(vault, batch_id)
     assert stored.state == BatchState.ACKNOWLEDGED and stored.last_error is None
-    assert json.loads(stored.receipt or "")["hash"] == out.hash
+    assert json.loads(stored.receipt or "")["receipt"]["hash"] == out.hash
     assert outbox.unacknowledged(vault) == []
     assert outbox.last_acknowledged_at(vault) == NOW
     # A late "sent" (a retry racing the receipt) never demotes an acknowledged batch.
@@ -244,5 +244,5 @@ def test_every_time_the_vault_keeps_in_the_clear_is_on_the_hour(
                 if table == "batch"
                 else []
             ):
-                assert json.loads(text)["received_at"].endswith(":00:00+00:00"), text
+                assert json.loads(text)["receipt"]["received_at"].endswith(":00:00+00:00"), text
     assert seen >= 3 * 5, "the scan found too few times to prove anything"

@@ -9,6 +9,7 @@ import threading
 
 import httpx
 import pytest
+from receipts import SERVER_RECEIPT_KEY
 
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
@@ -44,7 +45,9 @@ def _worker(
         raise AssertionError(f"refresh went to the network: {request.method} {request.url}")
 
     client = CentralClient(
-        "http://127.0.0.1:9", transport=handler or httpx.MockTransport(no_network)
+        "http://127.0.0.1:9",
+        receipt_key=SERVER_RECEIPT_KEY,
+        transport=handler or httpx.MockTransport(no_network),
     )
     closer = BatchCloser(vault, device_key, batch_size=SETTINGS.batch_size)
     return SyncWorker(vault, closer, client, SETTINGS, rng=random.Random(3))

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
-from receipts import acknowledge
+from receipts import SERVER_RECEIPT_KEY, acknowledge
 from sqlalchemy import Engine, inspect, text
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
@@ -35,7 +35,7 @@ def _config() -> Config:
 
 
 def test_schema_head_is_the_newest_migration() -> None:
-    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0006"
+    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0007"
 
 
 def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
@@ -130,7 +130,12 @@ def test_a_0004_vault_moves_its_envelopes_out_and_syncs_on(
         fake.devices[upgraded.device_id] = device_key.public_bytes
         with serve(fake.app()) as url:
             closer = BatchCloser(upgraded, device_key, batch_size=3)
-            worker = SyncWorker(upgraded, closer, CentralClient(url), SyncSettings(batch_size=3))
+            worker = SyncWorker(
+                upgraded,
+                closer,
+                CentralClient(url, receipt_key=SERVER_RECEIPT_KEY),
+                SyncSettings(batch_size=3),
+            )
             assert worker.run_once(force=True) is Outcome.DONE
             worker.stop()
         sent = {r.id for r in parse(kept[pending]).batch.records} | {a.id for a in late}

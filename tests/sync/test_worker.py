@@ -12,6 +12,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from receipts import SERVER_RECEIPT_KEY
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sync_types import AddSignatures, receipt_for  # type: ignore[import-not-found]
@@ -72,7 +73,7 @@ def test_uploads_every_batch_and_acknowledges_on_the_receipt(
 ) -> None:
     fake, url = central
     added = add_signatures(12)
-    worker = _worker(vault, device_key, CentralClient(url))
+    worker = _worker(vault, device_key, CentralClient(url, receipt_key=SERVER_RECEIPT_KEY))
     seen: list[SyncStatus] = []
     worker.board.subscribe(seen.append)
     assert worker.run_once(force=True) is Outcome.DONE
@@ -100,7 +101,9 @@ def test_a_batch_is_marked_sent_before_its_request(
         states_during_request.append(_states(vault))
         return httpx.Response(503)
 
-    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
+    client = CentralClient(
+        "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(handler)
+    )
     worker = _worker(vault, device_key, client)
     assert worker.run_once(force=True) is Outcome.RETRY
     assert states_during_request == [[BatchState.SENT]]
@@ -134,7 +137,9 @@ def test_a_backlog_uploads_two_at_a_time_and_each_batch_is_marked_sent_before_it
             in_flight[0] -= 1
         return httpx.Response(201, json=receipt_for(doc))
 
-    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
+    client = CentralClient(
+        "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(handler)
+    )
     worker = _worker(vault, device_key, client)
     assert worker.run_once(force=True) is Outcome.DONE
     sent, pending, done = BatchState.SENT, BatchState.PENDING, BatchState.ACKNOWLEDGED
@@ -169,7 +174,9 @@ def test_after_a_failed_batch_no_later_receipt_is_recorded(
             return httpx.Response(answers[doc.batch.seq])
         return httpx.Response(201, json=receipt_for(doc))
 
-    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
+    client = CentralClient(
+        "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(handler)
+    )
     worker = _worker(vault, device_key, client)
     assert worker.run_once(force=True) is Outcome.RETRY
     assert sorted(requested) == [1, 2, 3]
@@ -217,7 +224,9 @@ def test_only_a_2xx_with_a_whole_receipt_of_this_batch_acknowledges(
 ) -> None:
     add_signatures(1)
     transport = httpx.MockTransport(lambda request: answer(parse(request.content)))
-    client = CentralClient("http://127.0.0.1:9", transport=transport)
+    client = CentralClient(
+        "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=transport
+    )
     worker = _worker(vault, device_key, client)
     assert worker.run_once(force=True) is outcome
     assert _states(vault) == [BatchState.SENT]
@@ -253,7 +262,9 @@ def test_permanent_refusals_stop_uploads_until_sync_now(
         doc = parse(request.content)
         return httpx.Response(200, json=receipt_for(doc))
 
-    client = CentralClient("http://127.0.0.1:9", transport=httpx.MockTransport(handler))
+    client = CentralClient(
+        "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(handler)
+    )
     worker = _worker(vault, device_key, client)
     assert worker.run_once(force=True) is Outcome.STOPPED
     assert words in (worker.board.current.last_error or "")
@@ -271,7 +282,11 @@ def test_an_unreachable_server_is_retried_and_reported(
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     add_signatures(1)
-    worker = _worker(vault, device_key, CentralClient(f"http://127.0.0.1:{port}", timeout=2))
+    worker = _worker(
+        vault,
+        device_key,
+        CentralClient(f"http://127.0.0.1:{port}", receipt_key=SERVER_RECEIPT_KEY, timeout=2),
+    )
     assert worker.run_once(force=True) is Outcome.RETRY
     status = worker.board.current
     assert status.server_reachable is False
@@ -289,7 +304,7 @@ def test_the_thread_backs_off_then_delivers_and_sync_now_never_blocks(
     fake, url = central
     fake.fail_next = 3
     add_signatures(7)
-    worker = _worker(vault, device_key, CentralClient(url))
+    worker = _worker(vault, device_key, CentralClient(url, receipt_key=SERVER_RECEIPT_KEY))
     delivered = threading.Event()
     worker.board.subscribe(lambda s: s.last_success and s.waiting == 0 and delivered.set())
     worker.start()

@@ -64,6 +64,7 @@ def enrol_offline(vault: Vault, data_dir: Path) -> None:
         device.server_url = "https://sign.example.org"
         device.event = "Rally"
         device.enrolled_at = datetime(2026, 1, 1)
+        device.receipt_key = "ab" * 32  # the server's receipt key, pinned at enrolment
 
 
 def test_counts_today_event_and_total(
