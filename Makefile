@@ -24,11 +24,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(ARGS)
 
-# For the edit loop: the same suite without the tests marked slow (the crash and fault loops, the
-# end-to-end runs of the real program) or postgres (the central server's tests on PostgreSQL;
-# each also runs on SQLite), and property tests at the dev profile's 100 examples even with
-# CI=true (tests/conftest.py). The marks are listed in pyproject.toml. `make test` runs it all,
-# and is what CI runs.
+# For the edit loop: the same suite without the tests marked slow (the crash, fault and
+# thousand-seal loops, the end-to-end runs of the real program) or postgres (the central
+# server's tests on PostgreSQL; each also runs on SQLite), and property tests at the dev
+# profile's 100 examples even with CI=true (tests/conftest.py). pyproject.toml lists the marks.
+# `make test` runs it all, and is what CI runs.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n auto -m "not slow and not postgres" --hypothesis-profile=dev $(ARGS)
 
