@@ -19,10 +19,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/kiosk demo $(ARGS)
 
+# pytest rewrites the asserts of each test module and plugin it imports, and keeps the result as
+# bytecode in __pycache__ (ignored by git). Where PYTHONDONTWRITEBYTECODE is set, as some shells
+# and containers do, every pytest process would parse and rewrite them all again (about 8 s of
+# its start), so the test targets let Python write bytecode.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
+
 # The whole suite, one pytest-xdist worker per CPU core. Every test is independent of the others
 # (own temporary data directory, free ports, Xvfb's own display number, a PostgreSQL schema each).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto $(ARGS)
+	$(PYTEST) -n auto $(ARGS)
 
 # For the edit loop: the same suite without the tests marked slow (the crash, fault and
 # thousand-seal loops, the end-to-end runs of the real program) or postgres (the central
@@ -30,7 +36,7 @@ test: $(STAMP)
 # profile's 100 examples even with CI=true (tests/conftest.py). pyproject.toml lists the marks.
 # `make test` runs it all, and is what CI runs.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto -m "not slow and not postgres" --hypothesis-profile=dev $(ARGS)
+	$(PYTEST) -n auto -m "not slow and not postgres" --hypothesis-profile=dev $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff mypy
