@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # `make bench` also runs the sync benchmark on this PostgreSQL (skipped if unreachable).
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint screenshots bench i18n clean
+.PHONY: run test test-fast lint screenshots bench i18n clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -19,8 +19,24 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/kiosk demo $(ARGS)
 
+# pytest rewrites the asserts of each test module and plugin it imports, and keeps the result as
+# bytecode in __pycache__ (ignored by git). Where PYTHONDONTWRITEBYTECODE is set, as some shells
+# and containers do, every pytest process would parse and rewrite them all again (about 8 s of
+# its start), so the test targets let Python write bytecode.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
+
+# The whole suite, one pytest-xdist worker per CPU core. Every test is independent of the others
+# (own temporary data directory, free ports, Xvfb's own display number, a PostgreSQL schema each).
 test: $(STAMP)
-	$(BIN)/python -m pytest $(ARGS)
+	$(PYTEST) -n auto $(ARGS)
+
+# For the edit loop: the same suite without the tests marked slow (the crash, fault and
+# thousand-seal loops, the end-to-end runs of the real program) or postgres (the central
+# server's tests on PostgreSQL; each also runs on SQLite), and property tests at the dev
+# profile's 100 examples even with CI=true (tests/conftest.py). pyproject.toml lists the marks.
+# `make test` runs it all, and is what CI runs.
+test-fast: $(STAMP)
+	$(PYTEST) -n auto -m "not slow and not postgres" --hypothesis-profile=dev $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff mypy

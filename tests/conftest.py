@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTEST_QT_API", "pyside6")
@@ -19,7 +20,8 @@ from kiosk.desks.signing import SignatureDesk
 from kiosk.files import core_dumps
 from kiosk.petition.appeal import Appeal, load_bundled_appeal
 from kiosk.petition.record import SignatureRecord, open_record
-from kiosk.vault import Vault
+from kiosk.vault import VAULT_FILE, Vault, schema
+from kiosk.vault.engine import make_engine
 from kiosk.vault.models import StoredSignature
 
 settings.register_profile("ci", max_examples=300, deadline=None)
@@ -70,8 +72,25 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault file migrated to the newest schema and not yet opened as a vault (no device
+    identity), copied for each `vault`: running the migrations costs more than a copy."""
+    path = tmp_path_factory.mktemp("vault-template") / VAULT_FILE
+    engine = make_engine(path)
+    try:
+        schema.upgrade(engine)
+    finally:
+        engine.dispose()
+    # Closed, so the WAL is in the file itself; a copy of the file is the whole vault.
+    assert [p.name for p in path.parent.iterdir()] == [VAULT_FILE]
+    return path
+
+
 @pytest.fixture
-def vault(data_dir: Path) -> Iterator[Vault]:
+def vault(data_dir: Path, vault_template: Path) -> Iterator[Vault]:
+    """A new vault in `data_dir`, with its own device identity (created as it opens)."""
+    shutil.copyfile(vault_template, data_dir / VAULT_FILE)
     v = Vault.open(data_dir)
     yield v
     v.close()

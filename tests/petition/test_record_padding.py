@@ -60,6 +60,7 @@ def signers(draw: st.DrawFn) -> dict[str, str]:
     return fields
 
 
+@pytest.mark.slow  # a thousand seals
 def test_a_thousand_signers_without_a_drawing_seal_to_one_length(
     appeal: Appeal, campaign_public_key: CampaignPublicKey
 ) -> None:

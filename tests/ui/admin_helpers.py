@@ -27,6 +27,7 @@ from kiosk.vault import Vault
 
 CHEAP = PinHashParams(memory_kib=64, iterations=1, lanes=1)
 PIN = "2468"
+HOLD = 1.0  # seconds of the corner hold; the kiosk's is HOLD_SECONDS (3)
 
 
 class FakeClock:
@@ -157,13 +158,20 @@ def make_admin(
     layers: list[AdminLayer] = []
 
     def make(
-        *, pin: str | None = PIN, locked: bool = False, idle_seconds: float = 60, demo: bool = False
+        *,
+        pin: str | None = PIN,
+        locked: bool = False,
+        idle_seconds: float = 60,
+        hold_seconds: float | None = HOLD,
+        demo: bool = False,
     ) -> Volunteer:
+        """`hold_seconds=None`: the kiosk's own corner hold, as install_admin sets it."""
         if pin is not None and not admin_desk.pin.is_set():
             admin_desk.pin.choose(pin)
         window = KioskWindow(desk, locked=locked)
         qtbot.addWidget(window)
         window.resize(1280, 800)
+        hold = {} if hold_seconds is None else {"hold_seconds": hold_seconds}
         layer = install_admin(
             window,
             admin_desk,
@@ -172,6 +180,7 @@ def make_admin(
             idle_seconds=idle_seconds,
             find_drives=lambda: [Drive(usb, usb.name)],
             on_appeal_chosen=window.change_appeal,
+            **hold,
         )
         layers.append(layer)
         with qtbot.waitExposed(window):

@@ -9,7 +9,7 @@ import pytest
 import shiboken6
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
@@ -27,6 +27,20 @@ _OFFSCREEN_POPUP_NOTES = (
     "This plugin does not support grabbing the keyboard",
     "This plugin does not support grabbing the mouse",
 )
+
+
+def delete_closed_widgets() -> None:
+    """Delete now the widgets that pytest-qt closed and handed to deleteLater at the end of a
+    test, instead of from the next test's event loop: they go within their own test, and
+    restyling the application (apply_look) has no dead window to repolish."""
+    if QApplication.instance() is not None:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(autouse=True)
+def _delete_closed_widgets() -> Iterator[None]:
+    yield
+    delete_closed_widgets()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -181,12 +195,13 @@ def show_window(
 
 
 def release_windows(qapp: QApplication, windows: list[KioskWindow]) -> None:
-    """After a test: the clipboard empty, and no window's language or look outlives it (the
-    windows themselves go later, from the event loop)."""
+    """After a test: the clipboard empty, and no window's language or look outlives it; the
+    windows pytest-qt closed are deleted."""
     QApplication.clipboard().clear()
     for window in windows:
         if shiboken6.isValid(window):
             window.languages.release()
+    delete_closed_widgets()
     apply_look(qapp)
 
 

@@ -198,6 +198,7 @@ sys.exit(main())
 """
 
 
+@pytest.mark.slow  # the real `kiosk demo`, started end to end
 def test_the_appeal_is_painted_before_the_database_and_network_libraries_load(
     tmp_path: Path,
 ) -> None:

@@ -29,21 +29,22 @@ from kiosk.ui.signature_pad import SignatureCanvas
 from kiosk.ui.window import KioskWindow
 
 IDLE = 0.4  # seconds; the kiosk's default is 60
-COUNTDOWN = 2  # seconds; the kiosk's default is 10
+COUNTDOWN = 1  # seconds; the kiosk's default is 10
+COUNTING = 2  # seconds, for a test that counts along or acts before the countdown ends
 
 
 @pytest.fixture
 def idle_window(
     qtbot: QtBot, qapp: QApplication, desk: SignatureDesk
-) -> Iterator[Callable[[], KioskWindow]]:
+) -> Iterator[Callable[..., KioskWindow]]:
     apply_look(qapp)
     # A steady text cursor, so two screenshots of the same form are the same pixels.
     flash = qapp.cursorFlashTime()
     qapp.setCursorFlashTime(0)
 
-    def make() -> KioskWindow:
+    def make(countdown: float = COUNTDOWN) -> KioskWindow:
         window = KioskWindow(
-            desk, None, thanks_seconds=60, idle_seconds=IDLE, idle_countdown_seconds=COUNTDOWN
+            desk, None, thanks_seconds=60, idle_seconds=IDLE, idle_countdown_seconds=countdown
         )
         return show_window(qtbot, window)
 
@@ -53,8 +54,13 @@ def idle_window(
 
 
 @pytest.fixture
-def supporter(qtbot: QtBot, idle_window: Callable[[], KioskWindow]) -> Supporter:
+def supporter(qtbot: QtBot, idle_window: Callable[..., KioskWindow]) -> Supporter:
     return Supporter(qtbot, idle_window())
+
+
+@pytest.fixture
+def counting_supporter(qtbot: QtBot, idle_window: Callable[..., KioskWindow]) -> Supporter:
+    return Supporter(qtbot, idle_window(countdown=COUNTING))
 
 
 def prompt_shown(window: KioskWindow) -> bool:
@@ -92,7 +98,8 @@ def test_typing_keeps_the_form_open(qtbot: QtBot, supporter: Supporter) -> None:
     assert supporter.screen == "sign_screen"
 
 
-def test_still_here_keeps_everything_entered(qtbot: QtBot, supporter: Supporter) -> None:
+def test_still_here_keeps_everything_entered(qtbot: QtBot, counting_supporter: Supporter) -> None:
+    supporter = counting_supporter
     supporter.tap("sign_button")
     supporter.fill_in(comment=False)
     before = supporter.find("field_email", QLineEdit)
@@ -113,7 +120,8 @@ def test_still_here_keeps_everything_entered(qtbot: QtBot, supporter: Supporter)
     wait_for_prompt(qtbot, supporter.window)
 
 
-def test_the_countdown_is_shown_and_counts(qtbot: QtBot, supporter: Supporter) -> None:
+def test_the_countdown_is_shown_and_counts(qtbot: QtBot, counting_supporter: Supporter) -> None:
+    supporter = counting_supporter
     supporter.tap("sign_button")
     wait_for_prompt(qtbot, supporter.window)
     countdown = supporter.window.still_there.findChild(QLabel, "still_there_countdown")

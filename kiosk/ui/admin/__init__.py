@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.desks.admin import AdminDesk
 from kiosk.files.removable import Drive, removable_drives
 from kiosk.petition.appeal import Appeal
+from kiosk.ui.admin.gesture import HOLD_SECONDS
 from kiosk.ui.admin.layer import AdminLayer
 
 
@@ -24,6 +25,7 @@ def install_admin(
     exit_kiosk: Callable[[], None],
     demo: bool = False,
     idle_seconds: float = 60,
+    hold_seconds: float = HOLD_SECONDS,
     on_appeal_chosen: Callable[[Appeal], None] | None = None,
     find_drives: Callable[[], list[Drive]] = removable_drives,
 ) -> AdminLayer:
@@ -33,6 +35,7 @@ def install_admin(
         exit_kiosk=exit_kiosk,
         demo=demo,
         idle_seconds=idle_seconds,
+        hold_seconds=hold_seconds,
         on_appeal_chosen=on_appeal_chosen,
         find_drives=find_drives,
     )

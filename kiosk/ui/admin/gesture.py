@@ -44,6 +44,11 @@ class CornerHold(QObject):
         self._app.removeEventFilter(self)
 
     @property
+    def hold_seconds(self) -> float:
+        """How long a press must stay in the corner before `triggered`."""
+        return self._timer.interval() / 1000
+
+    @property
     def holding(self) -> bool:
         return self._timer.isActive()
 

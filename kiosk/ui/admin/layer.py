@@ -18,7 +18,7 @@ from kiosk.desks.admin import AdminDesk, Enrolled
 from kiosk.errors import AdminError
 from kiosk.files.removable import Drive, removable_drives
 from kiosk.petition.appeal import Appeal
-from kiosk.ui.admin.gesture import CornerHold
+from kiosk.ui.admin.gesture import HOLD_SECONDS, CornerHold
 from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, ExportPage
 from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.pin_flow import PinFlow
@@ -45,7 +45,7 @@ class AdminLayer(QFrame):
         exit_kiosk: Callable[[], None],
         demo: bool = False,
         idle_seconds: float = 60,
-        hold_seconds: float = 3,
+        hold_seconds: float = HOLD_SECONDS,
         find_drives: Callable[[], list[Drive]] = removable_drives,
         on_appeal_chosen: Callable[[Appeal], None] | None = None,
     ) -> None:
