@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         key = _campaign_key(settings.data_dir, args.campaign_key)
         _require_display()
 
+    from kiosk.ui import crash_log
     from kiosk.ui.app import run_kiosk
     from kiosk.ui.keyboard import use_on_screen_keyboard
 
@@ -83,18 +84,22 @@ def run(args: argparse.Namespace) -> int:
         missing = use_on_screen_keyboard(os.environ)
         if missing:
             print(f"kiosk: {missing}", file=sys.stderr)
-    return run_kiosk(
-        appeal,
-        KioskStart(settings, appeal, key, demo=args.demo, appeal_given=args.appeal is not None),
-        fullscreen=settings.fullscreen,
-        demo_key=key.fingerprint if args.demo else None,
-        thanks_seconds=settings.thanks_seconds,
-        idle_seconds=settings.idle_seconds,
-        idle_countdown_seconds=settings.idle_countdown_seconds,
-        quit_after_shown=args.quit_after_shown,
-        admin_idle_seconds=settings.admin_idle_seconds,
-        demo=args.demo,
-    )
+    restore = crash_log.install()  # Qt's warnings and uncaught exceptions: into the log
+    try:
+        return run_kiosk(
+            appeal,
+            KioskStart(settings, appeal, key, demo=args.demo, appeal_given=args.appeal is not None),
+            fullscreen=settings.fullscreen,
+            demo_key=key.fingerprint if args.demo else None,
+            thanks_seconds=settings.thanks_seconds,
+            idle_seconds=settings.idle_seconds,
+            idle_countdown_seconds=settings.idle_countdown_seconds,
+            quit_after_shown=args.quit_after_shown,
+            admin_idle_seconds=settings.admin_idle_seconds,
+            demo=args.demo,
+        )
+    finally:
+        restore()
 
 
 class KioskStart:

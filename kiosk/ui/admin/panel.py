@@ -183,8 +183,9 @@ class AdminPanel(QWidget):
     def show_status(self, status: SyncStatus) -> None:
         if not status.enrolled:
             self.waiting_label.setText(
-                self.tr("Not enrolled. Waiting to sync on this kiosk: %1.").replace(
-                    "%1", self._locale.toString(status.waiting)
+                arg(
+                    self.tr("Not enrolled. Waiting to sync on this kiosk: %1."),
+                    self._locale.toString(status.waiting),
                 )
                 if status.waiting
                 else self.tr("Not enrolled: signatures stay on this kiosk until it is.")
