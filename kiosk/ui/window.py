@@ -31,6 +31,7 @@ from kiosk.ui.idle import IdleWatch, StillTherePrompt
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.look import Look
 from kiosk.ui.parts import screen_layout
+from kiosk.ui.screen_block import ScreenBlock
 from kiosk.ui.touch import TouchTargets
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from kiosk.ui.thanks_screen import ThanksScreen
 
 log = logging.getLogger("kiosk.ui")
+
+STILL_THERE = "still_there"  # a reason the screens take no input: the idle prompt shows
 
 MINIMUM_SIZE = (640, 560)
 
@@ -101,6 +104,7 @@ class KioskWindow(QWidget):
             layout.addWidget(DemoBanner(demo_key))
         self._stack = QStackedWidget()
         self._stack.setObjectName("screens")
+        self.screens_block = ScreenBlock(self._stack)
         layout.addWidget(self._stack, 1)
 
         app = QApplication.instance()
@@ -278,7 +282,7 @@ class KioskWindow(QWidget):
                 break
             popup.close()
         self._focus_before_prompt = self.focusWidget()
-        self._stack.setEnabled(False)  # keys must not reach the form beneath the prompt
+        self.screens_block.block(STILL_THERE)  # keys must not reach the form beneath the prompt
         self.still_there.start()
 
     def _owns(self, widget: QWidget) -> bool:
@@ -291,7 +295,7 @@ class KioskWindow(QWidget):
         return False
 
     def _still_there(self) -> None:
-        self._stack.setEnabled(True)
+        self.screens_block.unblock(STILL_THERE)
         self._show(self.current_screen())
         previous = self._focus_before_prompt
         self._focus_before_prompt = None
@@ -303,7 +307,7 @@ class KioskWindow(QWidget):
         if self._desk is not None:
             self._desk.note_walked_away(entered=True)
         self.still_there.stop()
-        self._stack.setEnabled(True)
+        self.screens_block.unblock(STILL_THERE)
         self._discard_form()
         self._next_person()
         self._back_to_appeal()

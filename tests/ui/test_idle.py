@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from admin_helpers import CHEAP, PIN, Volunteer  # type: ignore[import-not-found]
 from conftest import STORED, Supporter, show_window
 from pytestqt.qtbot import QtBot
 from test_wipe import assert_no_trace, assert_nothing_to_undo, copy_email_to_clipboard
@@ -22,11 +23,16 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QWidget
 
 from kiosk.desks.activity import Activity
+from kiosk.desks.admin import AdminDesk
+from kiosk.desks.pin import PinGuard
 from kiosk.desks.signing import SignatureDesk
 from kiosk.files import logs
+from kiosk.settings import SyncSettings
+from kiosk.ui.admin import install_admin
 from kiosk.ui.look import apply_look
 from kiosk.ui.signature_pad import SignatureCanvas
 from kiosk.ui.window import KioskWindow
+from kiosk.vault import Vault
 
 IDLE = 0.4  # seconds; the kiosk's default is 60
 COUNTDOWN = 1  # seconds; the kiosk's default is 10
@@ -279,3 +285,31 @@ def test_the_log_ties_no_line_to_one_supporter(
         "in the hour from 2026-12-03 15:00 UTC: 2 signatures recorded, 1 forms cleared after idle,"
         " 1 appeal screen choices reset after idle"
     )
+
+
+def test_locking_the_panel_over_the_prompt_keeps_the_form_closed(
+    qtbot: QtBot, supporter: Supporter, vault: Vault, data_dir: Path
+) -> None:
+    """The volunteer opens and locks the panel while "Still there?" shows: the form beneath
+    still takes no keys until the prompt is answered (the layer used to enable it again)."""
+    desk = AdminDesk(vault, data_dir, SyncSettings(), PinGuard(vault, params=CHEAP))
+    desk.pin.choose(PIN)
+    window = supporter.window
+    layer = install_admin(window, desk, exit_kiosk=window.exit_kiosk, find_drives=list)
+    volunteer = Volunteer(qtbot, window, layer)
+    supporter.tap("sign_button")
+    supporter.type_into("field_first_name", "Ada")
+    wait_for_prompt(qtbot, window)
+
+    volunteer.unlock()
+    volunteer.tap("admin_close")
+    assert not layer.isVisible() and prompt_shown(window)
+    field = supporter.find("field_first_name", QLineEdit)
+    assert not field.isEnabled()
+    qtbot.keyClicks(field, "X")
+    assert isinstance(field, QLineEdit) and field.text() == "Ada"
+
+    qtbot.mouseClick(
+        window.still_there.findChild(QWidget, "still_here_button"), Qt.MouseButton.LeftButton
+    )
+    assert field.isEnabled()

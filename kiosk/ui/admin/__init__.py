@@ -8,8 +8,7 @@ the appeal shows), and nothing else can be done until one is chosen.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from PySide6.QtWidgets import QWidget
+from typing import TYPE_CHECKING
 
 from kiosk.desks.admin import AdminDesk
 from kiosk.files.removable import Drive, removable_drives
@@ -17,9 +16,12 @@ from kiosk.petition.appeal import Appeal
 from kiosk.ui.admin.gesture import HOLD_SECONDS
 from kiosk.ui.admin.layer import AdminLayer
 
+if TYPE_CHECKING:
+    from kiosk.ui.window import KioskWindow
+
 
 def install_admin(
-    window: QWidget,
+    window: KioskWindow,
     desk: AdminDesk,
     *,
     exit_kiosk: Callable[[], None],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
@@ -28,6 +29,11 @@ from kiosk.ui.i18n import arg
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
 
+if TYPE_CHECKING:
+    from kiosk.ui.window import KioskWindow
+
+VOLUNTEER_LAYER = "volunteer_layer"  # a reason the supporter's screens take no input
+
 log = logging.getLogger("kiosk.ui")
 
 
@@ -39,7 +45,7 @@ class AdminLayer(QFrame):
 
     def __init__(
         self,
-        window: QWidget,
+        window: KioskWindow,
         desk: AdminDesk,
         *,
         exit_kiosk: Callable[[], None],
@@ -144,7 +150,7 @@ class AdminLayer(QFrame):
         self.enrol_page.code_edit.clear()
         self.panel.show_message("")
         self.hide()
-        self._set_screens_enabled(True)
+        self._window.screens_block.unblock(VOLUNTEER_LAYER)
         self.gesture.enabled = True
         if was_open:
             log.info("volunteer panel locked")
@@ -152,17 +158,11 @@ class AdminLayer(QFrame):
 
     def _cover(self) -> None:
         self.setGeometry(self._window.rect())
-        self._set_screens_enabled(False)
+        self._window.screens_block.block(VOLUNTEER_LAYER)
         self.gesture.enabled = False
         self.show()
         self.raise_()
         self._idle.start()
-
-    def _set_screens_enabled(self, enabled: bool) -> None:
-        # Keys and taps must not reach the supporter's screens beneath the volunteer's.
-        screens = self._window.findChild(QStackedWidget, "screens")
-        if screens is not None:
-            screens.setEnabled(enabled)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Resize:
