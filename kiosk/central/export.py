@@ -164,7 +164,8 @@ def neutralise(value: Any) -> str:
         text = "true" if value else "false"
     else:
         text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    # Spreadsheets skip leading spaces before they look for a formula: " =1+1" runs too.
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
 def write_csv(rows: list[Opened], out: TextIO) -> None:

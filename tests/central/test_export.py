@@ -25,7 +25,9 @@ def test_export_round_trip_csv(
     kiosk = enrolled("Town hall")
     first = kiosk.record(email="Grace@Example.org", first_name="Grace")
     later = kiosk.record(email=" grace@example.ORG ", first_name="Grace again")
-    formula = kiosk.record(email="x@example.org", first_name="=HYPERLINK(1)", comment="@SUM(A1)")
+    formula = kiosk.record(
+        email="x@example.org", first_name="=HYPERLINK(1)", last_name="  +SUM(1)", comment="@SUM(A1)"
+    )
     anonymous = [kiosk.record(email=""), kiosk.record(email="")]
     ingest(engine, kiosk.batch([later, formula]).to_bytes())
     ingest(engine, kiosk.batch([first, *anonymous]).to_bytes())
@@ -45,6 +47,7 @@ def test_export_round_trip_csv(
     assert rows[0]["terms_accepted"] == "true" and rows[0]["updates_opt_in"] == "false"
     assert rows[0]["terms_sha256"] == first.terms_sha256
     assert rows[1]["first_name"] == "'=HYPERLINK(1)" and rows[1]["comment"] == "'@SUM(A1)"
+    assert rows[1]["last_name"] == "'  +SUM(1)"  # after leading spaces too
 
 
 def test_export_json(
