@@ -8,6 +8,7 @@ tenth, the PIN pad stays locked for 15 minutes after each wrong try. A right PIN
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,11 +38,33 @@ class PinCheck:
     locked: bool = False  # the long lockout, not just a delay
 
 
+# The PINs people choose most (DataGenetics' analysis of 3.4 million four-digit PINs, and the
+# six-digit ones of the same kind), besides repeats and runs, which the rules catch in any length.
+COMMON_PINS = frozenset(
+    {"1212", "1004", "2000", "6969", "1122", "1313", "2001", "1010", "2580", "0852", "5683",
+     "121212", "112233", "696969", "159753", "147258", "123123"}
+)  # fmt: skip
+
+
 def check_rules(pin: str) -> None:
     if not (pin.isascii() and pin.isdigit()):
         raise PinRuleError(f"A PIN is made of digits only, {MIN_DIGITS} to {MAX_DIGITS} of them.")
     if not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
         raise PinRuleError(f"A PIN has {MIN_DIGITS} to {MAX_DIGITS} digits.")
+    weak = _weakness(pin)
+    if weak:
+        raise PinRuleError(f"That PIN is easy to guess ({weak}). Choose another.")
+
+
+def _weakness(pin: str) -> str | None:
+    if len(set(pin)) == 1:
+        return "one digit repeated"
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
+    if steps in ({1}, {9}):  # 1234, 7890, 4321: up or down the keypad's digits
+        return "a run of digits"
+    if pin in COMMON_PINS:
+        return "one of the PINs people choose most"
+    return None
 
 
 def delay_after(failures: int) -> timedelta:

@@ -98,8 +98,27 @@ def test_pin_rules(pin: str) -> None:
 
 
 def test_pin_rules_accept_4_to_12_digits() -> None:
-    check_rules("0000")
-    check_rules("123456789012")
+    check_rules("0461")
+    check_rules("918273645091")
+
+
+@pytest.mark.parametrize(
+    ("pin", "reason"),
+    [
+        ("0000", "one digit repeated"),
+        ("1111", "one digit repeated"),
+        ("999999", "one digit repeated"),
+        ("1234", "a run of digits"),
+        ("4321", "a run of digits"),
+        ("7890", "a run of digits"),
+        ("123456789012", "a run of digits"),
+        ("2580", "one of the PINs people choose most"),
+        ("1212", "one of the PINs people choose most"),
+    ],
+)
+def test_easy_pins_are_refused_with_the_reason(pin: str, reason: str) -> None:
+    with pytest.raises(PinRuleError, match=f"easy to guess \\({reason}\\)"):
+        check_rules(pin)
 
 
 def test_only_the_hash_is_stored(vault: Vault, data_dir: Path, clock: FakeClock) -> None:
@@ -123,11 +142,11 @@ def test_before_a_pin_is_chosen(vault: Vault, clock: FakeClock) -> None:
     fresh = PinGuard(vault, clock=clock, params=CHEAP)
     assert not fresh.is_set()
     with pytest.raises(PinNotSet):
-        fresh.verify("1234")
-    fresh.choose("1234")
+        fresh.verify("1357")
+    fresh.choose("1357")
     assert fresh.is_set()
     with pytest.raises(PinRuleError):
-        fresh.choose("5678")  # a second "first" PIN would bypass the old one
+        fresh.choose("5791")  # a second "first" PIN would bypass the old one
 
 
 def test_delays_double_after_the_third_wrong_try() -> None:
