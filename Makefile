@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(PYTEST) -n auto $(ARGS)
 
 # For the edit loop: the same suite without the tests marked slow (the crash, fault and
-# thousand-seal loops, the end-to-end runs of the real program) or postgres (the central
+# thousand-seal loops, the kiosk started end to end in a child process) or postgres (the central
 # server's tests on PostgreSQL; each also runs on SQLite), and property tests at the dev
 # profile's 100 examples even with CI=true (tests/conftest.py). pyproject.toml lists the marks.
 # `make test` runs it all, and is what CI runs.

@@ -249,6 +249,7 @@ def test_read_only_data_dir_really_refuses_writes(read_only_data_dir: Path) -> N
     assert not probe.exists()
 
 
+@pytest.mark.slow  # the real `kiosk run`, started end to end
 def test_a_vault_that_cannot_be_opened_after_the_window_showed(
     tmp_path: Path, public_key_file: Path
 ) -> None:

@@ -122,6 +122,7 @@ def _run_and_report(mode: str, start: str = "working") -> dict[str, Any]:
     return report
 
 
+@pytest.mark.slow  # run_kiosk's event loop, in a child process
 @pytest.mark.parametrize("mode", ["windowed", "fullscreen"])
 def test_run_kiosk_shows_the_appeal_first_and_quits_once_started(mode: str) -> None:
     report = _run_and_report(mode)
@@ -145,6 +146,7 @@ def test_run_kiosk_shows_the_appeal_first_and_quits_once_started(mode: str) -> N
         assert tuple(first["size"]) == WINDOWED_SIZE
 
 
+@pytest.mark.slow  # run_kiosk's event loop, in a child process
 def test_a_window_never_painted_starts_all_the_same() -> None:
     report = _run_and_report("fullscreen", "unpainted")
     assert report["code"] == 0
@@ -156,6 +158,7 @@ def test_a_window_never_painted_starts_all_the_same() -> None:
     )
 
 
+@pytest.mark.slow  # run_kiosk's event loop, in a child process
 def test_a_start_that_fails_closes_the_window_and_raises() -> None:
     report = _run_and_report("fullscreen", "failing")
     assert report["code"] == "The signature store cannot be opened (a test)."
