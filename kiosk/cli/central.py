@@ -205,18 +205,17 @@ def _revoke(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from kiosk.central.errors import CentralError
     from kiosk.central.ingest import ingest
+    from kiosk.files.reading import read_regular_file
     from kiosk.protocol.batch import MAX_ENVELOPE_BYTES
 
     engine = _engine(args)
     failed = 0
     for path in args.files:
         try:
-            if path.stat().st_size > MAX_ENVELOPE_BYTES:
-                raise CentralError(f"larger than a batch can be ({MAX_ENVELOPE_BYTES} bytes)")
-            receipt, created = ingest(engine, path.read_bytes())
-        except (OSError, CentralError) as exc:
+            receipt, created = ingest(engine, read_regular_file(path, MAX_ENVELOPE_BYTES))
+        except (UsageError, CentralError) as exc:
             failed += 1
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            reason = str(exc)
             print(f"kiosk: {path}: not imported: {reason}", file=sys.stderr)
             continue
         state = "imported" if created else "already stored"

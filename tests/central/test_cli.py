@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import struct
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from kiosk.central.status import device_status
 from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.files import keys
+from kiosk.protocol.batch import MAGIC
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -123,6 +125,31 @@ def test_import_stores_good_files_reports_bad_ones_and_changes_nothing_twice(
     assert central("import", *good) == 0
     assert capsys.readouterr().out.count("already stored") == 2
     assert stored_counts() == (2, 5)
+
+
+def test_import_refuses_links_pipes_and_deep_nesting_and_goes_on(
+    central: Any, enrolled: Any, tmp_path: Path, stored_counts: Any, capsys: Any
+) -> None:
+    signed = enrolled().batch(2)
+    good = tmp_path / "good.kbatch"
+    good.write_bytes(signed.to_bytes())
+    fifo = tmp_path / "fifo.kbatch"
+    os.mkfifo(fifo)
+    endless = tmp_path / "zero.kbatch"
+    endless.symlink_to("/dev/zero")
+    nested = tmp_path / "nested.kbatch"
+    deep = b"[" * 5000
+    nested.write_bytes(MAGIC + struct.pack(">I", len(deep)) + deep + bytes(64))
+    assert central("import", fifo, endless, nested, good) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"kiosk: {fifo}: not imported: it is not a regular file (a folder, a device or a pipe)",
+        f"kiosk: {endless}: not imported: it is a symbolic link; give the file itself",
+        f"kiosk: {nested}: not imported: the batch is malformed: the batch header is nested "
+        "too deeply",
+        "kiosk: 3 of 4 files were not imported",
+    ]
+    assert stored_counts() == (1, 2)
 
 
 def test_status_shows_gaps_and_breaks(
