@@ -62,6 +62,11 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--valid-for", default="24h", type=_duration, help="e.g. 30m, 24h, 7d (default: 24h)"
     )
+    p.add_argument(
+        "--server-url",
+        help="the address kiosks reach this server at (e.g. https://192.168.1.20:8443): prints "
+        "an enrolment link with it and the campaign key's fingerprint, and shows it as a QR code",
+    )
 
     p = command("revoke", "refuse any further batch from a device", _revoke)
     p.add_argument("device", metavar="DEVICE", help="the device id, as shown by status")
@@ -181,14 +186,22 @@ def _serve(args: argparse.Namespace) -> int:
 def _enroll(args: argparse.Namespace) -> int:
     import segno
 
+    from kiosk.central.campaign import get_campaign
     from kiosk.central.enrolment import issue_code
+    from kiosk.protocol.enrolment_link import EnrolmentLink
 
-    issued = issue_code(_engine(args), args.event, args.valid_for)
+    engine = _engine(args)
+    issued = issue_code(engine, args.event, args.valid_for)
     print(
         f"Enrolment code for event {issued.event!r}, single use, valid until "
         f"{issued.expires_at:%Y-%m-%d %H:%M} UTC:\n\n    {issued.code}\n"
     )
-    segno.make(issued.code, error="m").terminal(out=sys.stdout, compact=True)
+    shown = issued.code
+    if args.server_url:
+        campaign = get_campaign(engine).key_fingerprint
+        shown = EnrolmentLink(args.server_url.rstrip("/"), issued.code, campaign).to_text()
+        print(f"Enrolment link (scan the QR code below, or paste it):\n\n    {shown}\n")
+    segno.make(shown, error="m").terminal(out=sys.stdout, compact=True)
     return 0
 
 

@@ -20,8 +20,10 @@ def register(sub: Any) -> None:
         description="Enrol this kiosk: register its device key and receive the campaign key, "
         "the appeal and the event.",
     )
-    p.add_argument("code", help="the one-time enrolment code")
-    p.add_argument("--server", required=True, help="the central server, e.g. https://sign.example")
+    p.add_argument("code", help="the enrolment link (kiosk-enrol:...), or the one-time code")
+    p.add_argument(
+        "--server", help="the central server, e.g. https://sign.example (with a code, not a link)"
+    )
     add_data_dir(p)
     p.set_defaults(handler=_enroll)
 

@@ -184,7 +184,7 @@ class AdminDesk:
         if not code.strip():
             raise AdminError("Type the enrolment code the coordinator gave you.")
         try:
-            done = enrol(self.vault, self.data_dir, code, server_url.strip())
+            done = enrol(self.vault, self.data_dir, code, server_url.strip() or None)
         except EnrolmentError as exc:
             raise AdminError(str(exc)) from None
         self.start_sync()

@@ -18,6 +18,7 @@ from kiosk.errors import EnrolmentError, KeyFileError, SyncError
 from kiosk.files import keys
 from kiosk.files.atomic import write_atomic
 from kiosk.petition.appeal import parse_appeal
+from kiosk.protocol.enrolment_link import is_link, parse_link
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.client import CentralClient
 from kiosk.vault import Vault, device, outbox
@@ -54,10 +55,22 @@ def enrol(
     vault: Vault,
     data_dir: Path,
     code: str,
-    server_url: str,
+    server_url: str | None = None,
     *,
     client: CentralClient | None = None,
 ) -> Enrolled:
+    """Enrol with a code and the server's address, or with an enrolment link (`code` holding
+    the whole link, `server_url` then None or the same server)."""
+    expected: str | None = None
+    if is_link(code):
+        link = parse_link(code)
+        if server_url and server_url.rstrip("/") != link.server_url.rstrip("/"):
+            raise EnrolmentError(
+                f"The link is for {link.server_url}, not {server_url}; use one or the other."
+            )
+        code, server_url, expected = link.code, link.server_url, link.campaign_fingerprint
+    if not server_url:
+        raise EnrolmentError("Give the server's address with the code, or the whole link.")
     server_url = server_url.rstrip("/")
     if not server_url.startswith(("http://", "https://")):
         raise EnrolmentError(f"{server_url!r} is not a server address; it starts with https://")
@@ -82,6 +95,11 @@ def enrol(
     if campaign.fingerprint != answer.campaign_key_fingerprint:
         raise EnrolmentError(
             "The campaign key the server sent does not match its fingerprint; nothing was kept."
+        )
+    if expected is not None and campaign.fingerprint != expected:
+        raise EnrolmentError(
+            f"The server's campaign key is {campaign.fingerprint}, but the link names "
+            f"{expected}: this is not the coordinator's campaign. Nothing was kept."
         )
     appeal_bytes = answer.appeal_toml.encode("utf-8")
     parse_appeal(appeal_bytes, "the appeal sent by the server")  # AppealError says what is wrong

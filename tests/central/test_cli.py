@@ -20,6 +20,7 @@ from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.files import keys
 from kiosk.protocol.batch import MAGIC
+from kiosk.protocol.enrolment_link import EnrolmentLink, parse_link
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -84,6 +85,18 @@ def test_enroll_prints_a_code_and_its_qr(
     assert "█" in out or "▀" in out  # the QR code, drawn with block characters
     kiosk = new_kiosk()
     assert enrol_with(engine, code, kiosk.device_id, kiosk.public_key_b64).event == "Rally"
+
+
+def test_enroll_with_the_servers_address_prints_a_link(
+    central: Any, campaign: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "https://192.168.1.20:8443"
+    assert central("enroll", "--event", "Rally", "--server-url", url + "/") == 0
+    out = capsys.readouterr().out
+    line = next(x.strip() for x in out.splitlines() if x.strip().startswith("kiosk-enrol:"))
+    link = parse_link(line)
+    code = out.split("\n\n")[1].strip()
+    assert link == EnrolmentLink(url, code, campaign.key_fingerprint)
 
 
 def test_enroll_rejects_a_bad_duration(central: Any, capsys: Any) -> None:

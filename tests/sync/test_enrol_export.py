@@ -17,6 +17,7 @@ from kiosk.errors import EnrolmentError
 from kiosk.files import keys
 from kiosk.petition.appeal import load_appeal
 from kiosk.protocol.batch import parse
+from kiosk.protocol.enrolment_link import EnrolmentLink, parse_link
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import APPEAL_FILE, enrol, enrolled
 from kiosk.vault import Vault, outbox
@@ -129,3 +130,42 @@ def test_enroll_and_export_commands(
 
     assert main(["export-batches", str(tmp_path / "nope"), "--data-dir", str(data_dir)]) == 2
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_an_enrolment_link_carries_server_code_and_campaign(
+    vault: Vault,
+    data_dir: Path,
+    central: tuple[FakeCentral, str],
+    campaign_public_key: CampaignPublicKey,
+) -> None:
+    _fake, url = central
+    link = EnrolmentLink(url, "CODE-1", campaign_public_key.fingerprint)
+    assert parse_link(link.to_text()) == link
+    assert link.to_text().startswith("kiosk-enrol:?server=http%3A%2F%2F127.0.0.1%3A")
+    done = enrol(vault, data_dir, link.to_text())
+    assert (done.server_url, done.event) == (url, "Rally at the square")
+
+
+def test_a_link_naming_another_campaign_keeps_nothing(
+    vault: Vault, data_dir: Path, central: tuple[FakeCentral, str]
+) -> None:
+    _fake, url = central
+    link = EnrolmentLink(url, "CODE-1", "0000-0000-0000-0000-0000").to_text()
+    with pytest.raises(EnrolmentError, match="not the coordinator's campaign"):
+        enrol(vault, data_dir, link)
+    assert enrolled(vault, data_dir) is None
+    assert not (data_dir / keys.PUBLIC_KEY_FILE).exists()
+    with pytest.raises(EnrolmentError, match="incomplete"):
+        enrol(vault, data_dir, "kiosk-enrol:?server=" + url)
+
+
+def test_kiosk_enroll_takes_the_whole_link(
+    data_dir: Path,
+    central: tuple[FakeCentral, str],
+    campaign_public_key: CampaignPublicKey,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _fake, url = central
+    link = EnrolmentLink(url, "CODE-2", campaign_public_key.fingerprint).to_text()
+    assert main(["enroll", link, "--data-dir", str(data_dir)]) == 0
+    assert "Second rally" in capsys.readouterr().out

@@ -1,0 +1,50 @@
+"""The enrolment link: everything a kiosk needs to enrol, in one string a QR code can carry.
+
+    kiosk-enrol:?server=https%3A%2F%2Fsign.example.org&code=ABCD-EFGH-...&campaign=1a2b-...
+
+`server` is where to enrol, `code` the one-time secret (never sent: kiosk.crypto.enrolment_mac),
+`campaign` the campaign key's fingerprint, which the kiosk compares with the key it receives
+before it keeps anything. `kiosk central enroll --server-url URL` prints it and shows it as a QR
+code; `kiosk enroll` and the volunteer panel take it whole, or the code and the address typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
+
+from kiosk.errors import EnrolmentError
+
+SCHEME = "kiosk-enrol:"
+
+
+@dataclass(frozen=True)
+class EnrolmentLink:
+    server_url: str
+    code: str
+    campaign_fingerprint: str | None = None
+
+    def to_text(self) -> str:
+        fields = {"server": self.server_url, "code": self.code}
+        if self.campaign_fingerprint:
+            fields["campaign"] = self.campaign_fingerprint
+        return SCHEME + "?" + urlencode(fields)
+
+
+def is_link(text: str) -> bool:
+    return text.strip().lower().startswith(SCHEME)
+
+
+def parse_link(text: str) -> EnrolmentLink:
+    text = text.strip()
+    if not is_link(text):
+        raise EnrolmentError(f"An enrolment link starts with {SCHEME!r}.")
+    query = text[len(SCHEME) :].lstrip("/").lstrip("?")
+    fields = {k: v[-1] for k, v in parse_qs(query, strict_parsing=False).items()}
+    server, code = fields.get("server", ""), fields.get("code", "")
+    if not server or not code:
+        raise EnrolmentError(
+            "This enrolment link is incomplete (it needs the server and the code): copy or "
+            "scan it again, or type the code and the server's address."
+        )
+    return EnrolmentLink(server, code, fields.get("campaign") or None)
