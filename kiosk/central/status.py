@@ -8,7 +8,7 @@ stored predecessor's hash is a break (a batch was altered or replaced on the kio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -28,10 +28,19 @@ class DeviceStatus:
     last_received_at: datetime | None
     missing: tuple[tuple[int, int], ...]  # inclusive ranges of sequence numbers not received
     broken_links: tuple[int, ...]  # seqs whose prev_hash is not the stored predecessor's hash
+    enrolled_at: datetime | None = None
 
     @property
     def chain_ok(self) -> bool:
         return not self.missing and not self.broken_links
+
+    def silent_since(self, now: datetime, after: timedelta) -> datetime | None:
+        """When this kiosk last delivered (or enrolled, if it never did), if that is longer
+        ago than `after`: a kiosk to go and look at. None if it is not silent, or revoked."""
+        last = self.last_received_at or self.enrolled_at
+        if self.revoked or last is None or now - last < after:
+            return None
+        return last
 
 
 def device_status(engine: Engine) -> list[DeviceStatus]:
@@ -72,6 +81,7 @@ def _status(device: Device, chain: list[tuple[int, str, str, int, datetime]]) ->
         last_received_at=max((row[4] for row in chain), default=None),
         missing=tuple(missing),
         broken_links=tuple(broken),
+        enrolled_at=device.enrolled_at,
     )
 
 

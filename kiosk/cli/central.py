@@ -74,7 +74,13 @@ def register(sub: Any) -> None:
     p = command("import", "import batch files (e.g. from a USB stick)", _import)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    command("status", "what each kiosk has delivered, and gaps in its chain", _status)
+    p = command("status", "what each kiosk has delivered, and gaps in its chain", _status)
+    p.add_argument(
+        "--silent-after",
+        default="2h",
+        type=_duration,
+        help="flag a kiosk that has delivered nothing for this long, e.g. 30m, 2h (default: 2h)",
+    )
 
     p = command("export", "decrypt, de-duplicate and write the signatures", _export)
     p.add_argument("--format", choices=("csv", "json"), default="csv", dest="fmt")
@@ -243,20 +249,29 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from kiosk.central.models import utcnow
     from kiosk.central.status import describe_ranges, device_status
 
     statuses = device_status(_engine(args))
+    now = utcnow()
     if not statuses:
         print("No kiosk is enrolled yet: 'kiosk central enroll --event NAME' makes a code.")
         return 0
     print(f"{'DEVICE':36}  {'EVENT':20}  BATCHES  SIGNATURES  LAST RECEIVED (UTC)  STATE")
     for s in statuses:
         last = f"{s.last_received_at:%Y-%m-%d %H:%M}" if s.last_received_at else "never"
+        silent = s.silent_since(now, args.silent_after)
         state = "revoked" if s.revoked else ("ok" if s.chain_ok else "CHAIN PROBLEM")
+        state = "SILENT" if silent is not None and state == "ok" else state
         counts = f"{s.batches:>7}  {s.signatures:>10}"
         print(f"{s.device_id:36}  {s.event[:20]:20}  {counts}  {last:19}  {state}")
+        if silent is not None:
+            what = "delivered nothing since it enrolled" if s.batches == 0 else "delivered nothing"
+            print(f"    {what}, since {silent:%Y-%m-%d %H:%M} UTC: is it on and online?")
         if s.missing:
-            print(f"    missing batches: {describe_ranges(s.missing)}")
+            first = s.missing[0][0] == 1
+            note = " (its first delivered batch is not number 1)" if first else ""
+            print(f"    missing batches: {describe_ranges(s.missing)}{note}")
         if s.broken_links:
             numbers = ", ".join(str(n) for n in s.broken_links)
             print(

@@ -182,6 +182,35 @@ def test_status_shows_gaps_and_breaks(
     assert "missing batches: 2" in out and "broken chain at batches: 4" in out
 
 
+def test_status_flags_a_silent_kiosk_and_a_chain_that_starts_late(
+    central: Any, enrolled: Any, engine: Engine, capsys: Any
+) -> None:
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from kiosk.central.ingest import ingest
+    from kiosk.central.models import Device, utcnow
+
+    quiet, late = enrolled("Library"), enrolled("Market")
+    with Session(engine) as s, s.begin():
+        s.execute(
+            update(Device)
+            .where(Device.id == quiet.device_id)
+            .values(enrolled_at=utcnow() - timedelta(hours=3))
+        )
+    late.batch(1)
+    late.batch(1)  # batches 1 and 2 never arrive
+    ingest(engine, late.batch(2).to_bytes())
+    assert central("status") == 0
+    out = capsys.readouterr().out
+    quiet_line = next(line for line in out.splitlines() if line.startswith(quiet.device_id))
+    assert quiet_line.endswith("SILENT")
+    assert "delivered nothing since it enrolled, since" in out
+    assert "missing batches: 1-2 (its first delivered batch is not number 1)" in out
+    assert central("status", "--silent-after", "4h") == 0
+    assert "SILENT" not in capsys.readouterr().out
+
+
 def test_export_csv_round_trip(
     central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
 ) -> None:
