@@ -132,7 +132,7 @@ class KioskStart:
         """The vault, the appeal to show, and the desks that record signatures and serve the
         volunteer's panel. Enrolment from the panel starts the worker through the same desk."""
         from kiosk.desks.admin import AdminDesk, chosen_appeal
-        from kiosk.desks.pin import PinGuard
+        from kiosk.desks.pin import MIN_DIGITS, RUN_MIN_DIGITS, PinGuard
         from kiosk.desks.signing import SignatureDesk
         from kiosk.sync.status import StatusBoard
         from kiosk.ui.app import Desks
@@ -147,7 +147,10 @@ class KioskStart:
             vault,
             data_dir,
             self._settings.sync,
-            PinGuard(vault),
+            # The demo lets anyone try the panel with any short PIN; a rally's kiosk does not.
+            PinGuard(vault, min_digits=MIN_DIGITS, refuse_easy=False)
+            if self._demo
+            else PinGuard(vault, min_digits=RUN_MIN_DIGITS),
             board=StatusBoard(),
             start_worker=self._start_worker,
         )

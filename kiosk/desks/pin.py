@@ -22,7 +22,8 @@ from kiosk.vault import state as state_row
 
 log = logging.getLogger("kiosk.desks.pin")
 
-MIN_DIGITS = 4
+MIN_DIGITS = 4  # the least any kiosk allows (the demo's minimum)
+RUN_MIN_DIGITS = 6  # what `kiosk run` asks for: a PIN guards the exit and every signature count
 MAX_DIGITS = 12
 FREE_TRIES = 2  # wrong tries before any wait
 BASE_DELAY = timedelta(seconds=5)
@@ -46,12 +47,12 @@ COMMON_PINS = frozenset(
 )  # fmt: skip
 
 
-def check_rules(pin: str) -> None:
+def check_rules(pin: str, *, min_digits: int = MIN_DIGITS, refuse_easy: bool = True) -> None:
     if not (pin.isascii() and pin.isdigit()):
-        raise PinRuleError(f"A PIN is made of digits only, {MIN_DIGITS} to {MAX_DIGITS} of them.")
-    if not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
-        raise PinRuleError(f"A PIN has {MIN_DIGITS} to {MAX_DIGITS} digits.")
-    weak = _weakness(pin)
+        raise PinRuleError(f"A PIN is made of digits only, {min_digits} to {MAX_DIGITS} of them.")
+    if not min_digits <= len(pin) <= MAX_DIGITS:
+        raise PinRuleError(f"A PIN has {min_digits} to {MAX_DIGITS} digits.")
+    weak = _weakness(pin) if refuse_easy else None
     if weak:
         raise PinRuleError(f"That PIN is easy to guess ({weak}). Choose another.")
 
@@ -91,10 +92,20 @@ class PinGuard:
         *,
         clock: Callable[[], datetime] = utc_now,
         params: PinHashParams | None = None,
+        min_digits: int = MIN_DIGITS,
+        refuse_easy: bool = True,
     ) -> None:
+        """`min_digits` and `refuse_easy`: the rules new PINs follow (`kiosk run`: 6 digits and
+        no easy PIN; the demo: 4 digits, any PIN)."""
         self._vault = vault
         self._clock = clock
         self._params = params or PinHashParams()
+        self.min_digits = min_digits
+        self._refuse_easy = refuse_easy
+
+    def check_rules(self, pin: str) -> None:
+        """Raises PinRuleError, in words, unless `pin` may be chosen on this kiosk."""
+        check_rules(pin, min_digits=self.min_digits, refuse_easy=self._refuse_easy)
 
     def is_set(self) -> bool:
         with state_row.edit(self._vault) as state:
@@ -102,7 +113,7 @@ class PinGuard:
 
     def choose(self, pin: str) -> None:
         """Set the first PIN. Refused once one exists: changing it needs the old one."""
-        check_rules(pin)
+        self.check_rules(pin)
         with state_row.edit(self._vault) as state:
             if state.pin_hash is not None:
                 raise PinRuleError("A PIN is already set; change it with the old one.")
@@ -111,7 +122,7 @@ class PinGuard:
 
     def change(self, old: str, new: str) -> PinCheck:
         """Replace the PIN if `old` is right; a wrong `old` counts as a wrong try."""
-        check_rules(new)
+        self.check_rules(new)
         result = self.verify(old)
         if result.accepted:
             with state_row.edit(self._vault) as state:

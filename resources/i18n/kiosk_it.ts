@@ -418,8 +418,8 @@
 <context>
     <name>PinFlow</name>
     <message>
-        <source>4 to 12 digits. Volunteers use it to open the panel and exit the kiosk.</source>
-        <translation>Da 4 a 12 cifre. I volontari lo usano per aprire il pannello e uscire dal chiosco.</translation>
+        <source>%1 to %2 digits. Volunteers use it to open the panel and exit the kiosk.</source>
+        <translation>Da %1 a %2 cifre. I volontari lo usano per aprire il pannello e uscire dal chiosco.</translation>
     </message>
     <message>
         <source>This is a demo: choose any PIN to try the volunteer panel. 4 to 12 digits.</source>
@@ -478,8 +478,8 @@
         <translation>Scegli il nuovo PIN</translation>
     </message>
     <message>
-        <source>4 to 12 digits.</source>
-        <translation>Da 4 a 12 cifre.</translation>
+        <source>%1 to %2 digits.</source>
+        <translation>Da %1 a %2 cifre.</translation>
     </message>
     <message>
         <source>Enter the new PIN again</source>

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kiosk.crypto.pin_hash import PinHashParams, hash_pin, pin_hash_params, verify_pin
 from kiosk.desks.pin import (
     LOCKOUT,
+    RUN_MIN_DIGITS,
     PinCheck,
     PinGuard,
     PinNotSet,
@@ -227,3 +228,16 @@ def test_change_needs_the_old_pin(guard: PinGuard) -> None:
     assert not guard.verify("2468").accepted
     with pytest.raises(PinRuleError):
         guard.change("8642", "12")
+
+
+def test_a_rally_kiosk_asks_six_digits_and_the_demo_takes_any_pin(
+    vault: Vault, clock: FakeClock
+) -> None:
+    rally = PinGuard(vault, clock=clock, params=CHEAP, min_digits=RUN_MIN_DIGITS)
+    with pytest.raises(PinRuleError, match="A PIN has 6 to 12 digits"):
+        rally.choose("13579")
+    with pytest.raises(PinRuleError, match="easy to guess"):
+        rally.choose("123456")
+    demo = PinGuard(vault, clock=clock, params=CHEAP, refuse_easy=False)
+    demo.choose("1234")
+    assert demo.verify("1234").accepted

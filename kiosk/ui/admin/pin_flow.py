@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.desks.pin import PinGuard, check_rules
+from kiosk.desks.pin import MAX_DIGITS, PinGuard
 from kiosk.errors import PinNotSet, PinRuleError, PinWait
 from kiosk.ui.admin.pin_pad import PinPad
 from kiosk.ui.i18n import arg
@@ -52,7 +52,11 @@ class PinFlow(QObject):
         return self._mode in CHOOSING
 
     def choose_first(self) -> None:
-        hint = self.tr("4 to 12 digits. Volunteers use it to open the panel and exit the kiosk.")
+        hint = arg(
+            self.tr("%1 to %2 digits. Volunteers use it to open the panel and exit the kiosk."),
+            self._guard.min_digits,
+            MAX_DIGITS,
+        )
         if self._demo:
             hint = self.tr(
                 "This is a demo: choose any PIN to try the volunteer panel. 4 to 12 digits."
@@ -110,9 +114,12 @@ class PinFlow(QObject):
         if handler is not None:
             handler(pin)
 
+    def _digits_hint(self) -> str:
+        return arg(self.tr("%1 to %2 digits."), self._guard.min_digits, MAX_DIGITS)
+
     def _follows_rules(self, pin: str) -> bool:
         try:
-            check_rules(pin)
+            self._guard.check_rules(pin)
         except PinRuleError as exc:
             self._pad.show_message(str(exc), error=True)
             return False
@@ -169,13 +176,13 @@ class PinFlow(QObject):
         if self._check(pin):
             self._old_pin = pin
             self._mode = "new"
-            self._pad.prompt(self.tr("Choose the new PIN"), self.tr("4 to 12 digits."))
+            self._pad.prompt(self.tr("Choose the new PIN"), self._digits_hint())
 
     def _new_entered(self, pin: str) -> None:
         if self._follows_rules(pin):
             self._first_pin = pin
             self._mode = "new_again"
-            self._pad.prompt(self.tr("Enter the new PIN again"), self.tr("4 to 12 digits."))
+            self._pad.prompt(self.tr("Enter the new PIN again"), self._digits_hint())
 
     def _new_again(self, pin: str) -> None:
         first, old = self._first_pin, self._old_pin
