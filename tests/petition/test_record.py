@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from record_helpers import open_sealed
 
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.digest import sha256_hex
@@ -50,13 +51,7 @@ def test_record_round_trip_through_the_seal(
 ) -> None:
     record = _record(appeal, fields, updates_opt_in=opt_in, signed_at=signed_at)
     sealed = record.seal(campaign_public_key)
-    opened = open_record(
-        sealed,
-        campaign_private_key,
-        appeal_id=appeal.id,
-        signature_id=SIGNATURE_ID,
-        device_id=DEVICE_ID,
-    )
+    opened = open_sealed(sealed, campaign_private_key, appeal)
     assert opened == record
 
 
@@ -172,13 +167,7 @@ def test_drawn_strokes_round_trip_through_the_seal(
     sealed = record.seal(campaign_public_key)
     # Nothing of the strokes shows through the seal.
     assert b"strokes" not in sealed and b"drawn_signature" not in sealed
-    opened = open_record(
-        sealed,
-        campaign_private_key,
-        appeal_id=appeal.id,
-        signature_id=SIGNATURE_ID,
-        device_id=DEVICE_ID,
-    )
+    opened = open_sealed(sealed, campaign_private_key, appeal)
     assert opened == record
     assert opened.drawing is not None
     assert [len(s) for s in opened.drawing.strokes] == [len(s) for s in drawing.strokes]

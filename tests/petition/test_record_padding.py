@@ -12,40 +12,26 @@ import json
 import struct
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from record_helpers import SIGNATURE_ID, SIGNED_AT, make_record, open_sealed
 
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.seal import seal
 from kiosk.desks.signing import SignatureDesk
 from kiosk.petition.appeal import Appeal
-from kiosk.petition.form import FIELDS, Submission, validate
-from kiosk.petition.record import PADDED_SIZES, SignatureRecord, open_record, pad, unpad
+from kiosk.petition.form import FIELDS, validate
+from kiosk.petition.record import PADDED_SIZES, SignatureRecord, pad, unpad
 from kiosk.petition.strokes import MAX_POINTS, Drawing, Point, quantised
 from kiosk.protocol.batch import MAX_SEALED_BYTES
 from kiosk.vault import Vault
 from kiosk.vault.models import StoredSignature
 
-SIGNATURE_ID = "0b7e8a52-1f0c-4d52-9a44-6a1f1a3c2d10"
-DEVICE_ID = "6c1d2e3f-0000-4000-8000-00000000d001"
-SIGNED_AT = datetime(2026, 11, 23, 14, 37, 12, 345000, tzinfo=UTC)
-
 # Any character a supporter can type into a field (every script, emoji, combining marks);
 # not the control characters and lone surrogates the form refuses.
 typed = st.characters(exclude_categories=("Cc", "Cs"))
-
-
-def _record(appeal: Appeal, fields: dict[str, str], **more: object) -> SignatureRecord:
-    return SignatureRecord.from_submission(
-        Submission(fields, terms_accepted=True, updates_opt_in=bool(more.get("opt_in"))),
-        appeal=appeal,
-        signature_id=SIGNATURE_ID,
-        device_id=DEVICE_ID,
-        signed_at=SIGNED_AT,
-    )
 
 
 @st.composite
@@ -69,7 +55,9 @@ def test_a_thousand_signers_without_a_drawing_seal_to_one_length(
     @settings(max_examples=1000, deadline=None, database=None)
     @given(fields=signers(), opt_in=st.booleans())
     def sign(fields: dict[str, str], opt_in: bool) -> None:
-        lengths.add(len(_record(appeal, fields, opt_in=opt_in).seal(campaign_public_key)))
+        lengths.add(
+            len(make_record(appeal, fields, updates_opt_in=opt_in).seal(campaign_public_key))
+        )
 
     sign()
     assert len(lengths) == 1, sorted(lengths)
@@ -79,7 +67,7 @@ def test_the_largest_record_without_a_drawing_fits_the_smallest_size(appeal: App
     """Every field at its limit in 4-byte characters, under the longest appeal id, language and
     version an appeal may have: what the 7 KiB size is chosen to hold."""
     worst = {name: "\U0001d11e" * spec.max_length for name, spec in FIELDS.items()}
-    record = _record(appeal, worst, opt_in=True)
+    record = make_record(appeal, worst, updates_opt_in=True)
     record = replace(record, appeal_id="a" * 63, appeal_version=2**53 - 1, language="abc-ABCDEFGH")
     quoted = replace(record, fields={n: '"' * s.max_length for n, s in FIELDS.items()})
     for candidate in (record, quoted):
@@ -94,17 +82,11 @@ def test_a_drawing_at_the_pad_limits_fits_the_largest_size_and_a_batch(
     worst = {name: "\U0001d11e" * spec.max_length for name, spec in FIELDS.items()}
     points = tuple(Point(0.123456, 0.987654, 119_999, 0.555555) for _ in range(MAX_POINTS))
     drawing = quantised(Drawing((points,), 0.5))
-    record = replace(_record(appeal, worst), drawing=drawing)
+    record = replace(make_record(appeal, worst), drawing=drawing)
     sealed = record.seal(campaign_public_key)
     assert len(record.to_bytes()) == PADDED_SIZES[-1]
     assert len(sealed) <= MAX_SEALED_BYTES
-    opened = open_record(
-        sealed,
-        campaign_private_key,
-        appeal_id=appeal.id,
-        signature_id=SIGNATURE_ID,
-        device_id=DEVICE_ID,
-    )
+    opened = open_sealed(sealed, campaign_private_key, appeal)
     assert opened == record
 
 
@@ -114,7 +96,7 @@ def test_drawings_fall_into_the_documented_sizes_only(
     seen = set()
     for count in (2, 50, 200, 800, 2000, MAX_POINTS):
         stroke = tuple(Point(i / count, 0.5, i * 10, 0.5) for i in range(count))
-        record = _record(appeal, {"first_name": "Ana"})
+        record = make_record(appeal, {"first_name": "Ana"})
         record = replace(record, drawing=quantised(Drawing((stroke,), 0.4)))
         seen.add(len(record.to_bytes()))
     assert seen <= set(PADDED_SIZES) and len(seen) >= 3
@@ -171,18 +153,12 @@ def test_a_record_from_before_padding_still_opens(
     campaign_private_key: CampaignPrivateKey,
 ) -> None:
     """Format 1: the record's JSON sealed as it is, as kiosks before padding wrote it."""
-    record = _record(appeal, {"first_name": "Ana", "email": "ana@example.org"})
+    record = make_record(appeal, {"first_name": "Ana", "email": "ana@example.org"})
     doc = json.loads(record.document_bytes())
     doc["format"] = 1
     legacy = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
     sealed = seal(legacy, campaign_public_key, record.binding)
-    opened = open_record(
-        sealed,
-        campaign_private_key,
-        appeal_id=appeal.id,
-        signature_id=SIGNATURE_ID,
-        device_id=DEVICE_ID,
-    )
+    opened = open_sealed(sealed, campaign_private_key, appeal)
     assert opened == record
 
 
