@@ -103,13 +103,22 @@ class Vault:
     def sequence_gaps(self) -> list[tuple[int, int]]:
         """Device sequence numbers that should be in the vault and are not (see damage)."""
         with self.session() as s:
-            present = list(s.scalars(select(StoredSignature.device_seq)))
-            purged = s.scalar(
-                select(func.max(StoredBatch.last_device_seq)).where(
-                    StoredBatch.purged_at.is_not(None)
+            purged = (
+                s.scalar(
+                    select(func.max(StoredBatch.last_device_seq)).where(
+                        StoredBatch.purged_at.is_not(None)
+                    )
                 )
+                or 0
             )
-        return damage.sequence_gaps(present, purged or 0)
+            above = StoredSignature.device_seq > purged
+            count, top = s.execute(
+                select(func.count(), func.max(StoredSignature.device_seq)).where(above)
+            ).one()
+            if count == (top or purged) - purged:
+                return []  # every number above the purged ones is there: the usual start
+            present = list(s.scalars(select(StoredSignature.device_seq).where(above)))
+        return damage.sequence_gaps(present, purged)
 
     def close(self) -> None:
         self._engine.dispose()
