@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
@@ -32,6 +31,7 @@ from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT
 from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE
 from kiosk.protocol.receipt import Receipt
+from kiosk.sql import disk_full
 
 log = logging.getLogger("kiosk.central")
 
@@ -133,14 +133,6 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _disk_full(exc: OperationalError) -> bool:
-    """SQLite's SQLITE_FULL, or PostgreSQL's disk_full (SQLSTATE 53100)."""
-    code = getattr(exc.orig, "sqlite_errorcode", None)
-    if code is not None:
-        return bool((code & 0xFF) == sqlite3.SQLITE_FULL)
-    return getattr(exc.orig, "sqlstate", None) == "53100"
-
-
 def problem(status: int, title: str, detail: str) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail).model_dump()
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
@@ -182,7 +174,7 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
 
     @app.exception_handler(OperationalError)
     async def _database_down(request: Request, exc: OperationalError) -> JSONResponse:
-        if _disk_full(exc):
+        if disk_full(exc):
             log.error("database unavailable: the disk is full")
             return problem(
                 503,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import to_hour, utc_now
 from kiosk.errors import UnknownSchema, VaultError
+from kiosk.sql import disk_full, sqlite_code
 from kiosk.vault import damage, schema, state
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import Device, StoredBatch, StoredSignature
@@ -254,8 +255,7 @@ _INSERT_SIGNATURE = (
 
 def _reason(exc: DatabaseError) -> str:
     orig = exc.orig
-    code = getattr(orig, "sqlite_errorcode", None)
-    if code is not None and (code & 0xFF) == sqlite3.SQLITE_FULL:
+    if disk_full(exc):
         return "the disk is full"
     return str(orig) if isinstance(orig, sqlite3.Error) else type(orig).__name__
 
@@ -263,7 +263,4 @@ def _reason(exc: DatabaseError) -> str:
 def _damaged(exc: DatabaseError) -> bool:
     """The file is not a database, or its pages do not hold together: damage, not a full disk,
     a read-only file or missing permissions (which the person at the kiosk can fix)."""
-    # The primary result code (the low byte of an extended one); only errors raised by SQLite
-    # itself carry one.
-    code = getattr(exc.orig, "sqlite_errorcode", None)
-    return code is not None and (code & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return sqlite_code(exc) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
