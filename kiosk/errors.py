@@ -31,6 +31,7 @@ The tree (the module that raises each, in brackets):
     ├── AdminError ............ a volunteer's request that cannot be done [desks.admin]
     ├── EnrolmentError ........ enrolment did not happen [sync.enrol]
     ├── SyncError ............. one sync round failed; `permanent`, `reached_server` [sync.client]
+    │   └── CertificateRefused  the server's TLS certificate is not the one trusted [sync.pinning]
     └── (the central server's own branch, in kiosk.central.errors)
         ├── CentralError ...... a request or command the server refuses; `title` for HTTP
         ├── DatabaseError ..... the server's database cannot be used
@@ -155,3 +156,11 @@ class SyncError(KioskError):
         super().__init__(message)
         self.permanent = permanent
         self.reached_server = reached_server
+
+
+class CertificateRefused(SyncError):
+    """The server presented a TLS certificate this kiosk does not trust (not the pinned key, or
+    not signed by an authority it trusts): nothing was sent on that connection."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=False, reached_server=False)

@@ -84,6 +84,10 @@ class EnrolmentResponse(BaseModel):
         description="base64 of the server's 32-byte Ed25519 receipt key: every receipt is "
         "signed with it"
     )
+    tls_pin: str | None = Field(
+        description="SHA-256 (hex) of the SubjectPublicKeyInfo of the certificate this server "
+        "serves HTTPS with, which the kiosk pins; null when a reverse proxy terminates TLS"
+    )
     mac: str = Field(
         description="HMAC-SHA256 under the code's MAC key over 'kiosk/enrol-answer/v2\\0' and "
         "the canonical JSON of the other fields with the request's nonce, device id and key"
@@ -138,8 +142,14 @@ def problem(status: int, title: str, detail: str) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYTES) -> FastAPI:
-    """The ASGI app over a database URL (migrated on start) or an already open engine."""
+def create_app(
+    database: str | Engine,
+    *,
+    max_body_bytes: int = MAX_ENVELOPE_BYTES,
+    tls_pin: str | None = None,
+) -> FastAPI:
+    """The ASGI app over a database URL (migrated on start) or an already open engine.
+    `tls_pin`: the pin of the certificate it is served with, told to kiosks as they enrol."""
     engine = open_database(database) if isinstance(database, str) else database
     keys: list[DeviceKey] = []  # the receipt key, read once the campaign exists
 
@@ -207,9 +217,10 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
             "campaign_key_fingerprint": campaign.key_fingerprint,
             "appeal_toml": campaign.appeal_toml,
             "receipt_public_key": base64.b64encode(campaign.receipt_key.public_bytes).decode(),
+            "tls_pin": tls_pin,
         }
         bound = {**answer, "nonce": request.nonce, "device_public_key": request.device_public_key}
-        return EnrolmentResponse(**answer, mac=code.mac(ANSWER_CONTEXT, bound))
+        return EnrolmentResponse.model_validate({**answer, "mac": code.mac(ANSWER_CONTEXT, bound)})
 
     @app.put(
         "/api/v2/batches/{batch_id}",
