@@ -104,6 +104,13 @@ def register(sub: Any) -> None:
     p = command("revoke", "refuse any further batch from a device", _revoke)
     p.add_argument("device", metavar="DEVICE", help="the device id, as shown by status")
 
+    p = command(
+        "release",
+        "let a kiosk move to another campaign: revoke it here and print its signed release",
+        _release,
+    )
+    p.add_argument("device", metavar="DEVICE", help="the device id, as shown by status")
+
     p = command("import", "import batch files (e.g. from a USB stick)", _import)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
@@ -332,6 +339,22 @@ def _revoke(args: argparse.Namespace) -> int:
         print(f"Device {args.device} is revoked; its batches from now on are refused.")
     else:
         print(f"Device {args.device} was already revoked.")
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    import segno
+
+    from kiosk.central.enrolment import release
+
+    token = release(_engine(args), args.device)
+    print(
+        f"Device {args.device} is revoked here, and released: with this release it can enrol "
+        "with another campaign (a volunteer pastes or scans it on the kiosk's enrolment page, "
+        "or runs 'kiosk enroll LINK --release RELEASE'):\n\n"
+        f"    {token}\n"
+    )
+    segno.make(token, error="m").terminal(out=sys.stdout, compact=True)
     return 0
 
 

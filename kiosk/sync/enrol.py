@@ -21,6 +21,7 @@ from kiosk.files import keys
 from kiosk.files.atomic import write_atomic
 from kiosk.petition.appeal import parse_appeal
 from kiosk.protocol.enrolment_link import is_link, parse_link
+from kiosk.protocol.release import check_release
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.client import CentralClient
 from kiosk.sync.client import Enrolment as Answer
@@ -66,10 +67,13 @@ def enrol(
     code: str,
     server_url: str | None = None,
     *,
+    release: str | None = None,
     client: CentralClient | None = None,
 ) -> Enrolled:
     """Enrol with a code and the server's address, or with an enrolment link (`code` holding
-    the whole link, `server_url` then None or the same server)."""
+    the whole link, `server_url` then None or the same server). A kiosk that collects for a
+    campaign moves to another one only with `release`, a release from its current campaign's
+    server (kiosk.protocol.release), or after a factory reset (kiosk.sync.reset)."""
     expected: str | None = None
     linked_pin: str | None = None
     if is_link(code):
@@ -86,6 +90,11 @@ def enrol(
     refusal = address_refusal(server_url)
     if refusal is not None:
         raise EnrolmentError(refusal)
+    current = _current_campaign(data_dir)
+    if release is not None:
+        _check_release(vault, release, current)
+    elif expected is not None:
+        _refuse_other_campaign(vault, current, expected)  # before the code is spent
     device_key = keys.device_key(data_dir)
     request = (code.strip(), vault.device_id, device_key.public_bytes)
     if client is not None:
@@ -123,7 +132,9 @@ def enrol(
         )
     appeal_bytes = answer.appeal_toml.encode("utf-8")
     parse_appeal(appeal_bytes, "the appeal sent by the server")  # AppealError says what is wrong
-    _refuse_key_change_with_unsent(vault, data_dir, campaign)
+    if release is None:
+        _refuse_other_campaign(vault, current, campaign.fingerprint)
+    _refuse_with_unsent(vault, current, campaign.fingerprint)
 
     keys.store_public_key(campaign, data_dir)
     write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
@@ -187,18 +198,53 @@ def _pin_to_keep(server_url: str, trust: ServerTrust, answer: Answer) -> str | N
     return None
 
 
-def _refuse_key_change_with_unsent(vault: Vault, data_dir: Path, new: CampaignPublicKey) -> None:
-    """Signatures sealed to one campaign must reach that campaign before the kiosk switches."""
+def _current_campaign(data_dir: Path) -> str | None:
+    """The fingerprint of the campaign key this kiosk seals to; None if it has none (or only a
+    damaged copy, which a good one then replaces)."""
     current = data_dir / keys.PUBLIC_KEY_FILE
     if not current.exists():
-        return
+        return None
     try:
-        old = keys.load_public_key(current).fingerprint
+        return keys.load_public_key(current).fingerprint
     except KeyFileError:
+        return None
+
+
+def _refuse_other_campaign(vault: Vault, current: str | None, new: str) -> None:
+    """A kiosk stays with its campaign: the PIN that opened the panel is not enough to move it."""
+    if current is None or current == new:
         return
-    if old != new.fingerprint and outbox.backlog(vault).waiting_total > 0:
+    raise EnrolmentError(
+        f"This kiosk collects for campaign {current}, and this code is for campaign {new}. "
+        "To move it, the coordinator of its campaign gives a release for it ('kiosk central "
+        f"release {vault.device_id}'), or the kiosk is factory reset ('kiosk factory-reset'). "
+        "Nothing was changed."
+    )
+
+
+def _check_release(vault: Vault, release: str, current: str | None) -> None:
+    stored = device.enrolment(vault)
+    if current is None:
         raise EnrolmentError(
-            f"This kiosk still holds signatures for campaign key {old} that the server has not "
-            "confirmed. Sync them, or export them with 'kiosk export-batches', before enrolling "
-            "it for another campaign."
+            "This kiosk collects for no campaign yet, so it needs no release: enrol it with "
+            "the code alone."
+        )
+    if stored is None or stored.campaign_key_fingerprint != current:
+        raise EnrolmentError(
+            f"This kiosk was given campaign {current}'s key by hand, not enrolled with its "
+            "server, so no release can be checked: only a factory reset ('kiosk "
+            "factory-reset') moves it to another campaign."
+        )
+    check_release(
+        release, receipt_key=stored.receipt_key, device_id=vault.device_id, campaign=current
+    )
+
+
+def _refuse_with_unsent(vault: Vault, current: str | None, new: str) -> None:
+    """Signatures sealed to one campaign must reach that campaign before the kiosk switches."""
+    if current is not None and current != new and outbox.backlog(vault).waiting_total > 0:
+        raise EnrolmentError(
+            f"This kiosk still holds signatures for campaign key {current} that the server has "
+            "not confirmed. Sync them, or export them with 'kiosk export-batches', before "
+            "enrolling it for another campaign."
         )
