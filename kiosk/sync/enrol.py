@@ -173,8 +173,10 @@ def _ask(http: CentralClient, request: tuple[str, str, bytes]) -> Answer:
 
 
 def _pin_to_keep(server_url: str, trust: ServerTrust, answer: Answer) -> str | None:
-    """The certificate key every later connection must present, or None for the system's
-    authorities (a domain certificate) and for plain http on this machine."""
+    """The certificate key every later connection must present: the one the link pinned or the
+    one learnt (and named by the MACed answer); None for a certificate the system's authorities
+    vouched for (a domain's) and for plain http on this machine. Whatever the answer names must
+    be what this connection presented."""
     if not server_url.startswith("https://"):
         return None
     presented = trust.presented
@@ -193,9 +195,9 @@ def _pin_to_keep(server_url: str, trust: ServerTrust, answer: Answer) -> str | N
             "server does not name it. Enrol with the coordinator's enrolment link, which holds "
             "the certificate's fingerprint. Nothing was kept."
         )
-    if trust.pinned is not None or answer.tls_pin is not None:
+    if trust.pinned is not None or trust.learning:
         return presented
-    return None
+    return None  # an authority vouched for it: renewed certificates (new keys) stay trusted
 
 
 def _current_campaign(data_dir: Path) -> str | None:
