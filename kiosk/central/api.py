@@ -27,6 +27,7 @@ from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
 from kiosk.central.status import campaign_summary, device_status
+from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT
 from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE
@@ -48,6 +49,7 @@ STATUS = {
     errors.EnrolmentRefused: 403,
     errors.NoCampaign: 503,
     errors.NotFound: 404,
+    errors.Overloaded: 503,
 }
 
 
@@ -137,9 +139,12 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def problem(status: int, title: str, detail: str) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, retry_after: int | None = None
+) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail).model_dump()
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def create_app(
@@ -165,10 +170,14 @@ def create_app(
         "See docs/sync-protocol.md.",
     )
     app.state.engine = engine
+    # SQLite: one writer at a time, in order (kiosk.central.write_queue); PostgreSQL: none.
+    writes = WriteQueue() if engine.dialect.name == "sqlite" else None
+    app.state.write_queue = writes
 
     @app.exception_handler(errors.CentralError)
     async def _central_error(request: Request, exc: errors.CentralError) -> JSONResponse:
-        return problem(STATUS.get(type(exc), 400), exc.title, str(exc))
+        status = STATUS.get(type(exc), 400)
+        return problem(status, exc.title, str(exc), retry_after=exc.retry_after)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -208,7 +217,7 @@ def create_app(
     async def enrolments(request: EnrolmentRequest) -> EnrolmentResponse:
         """Register a kiosk's device key with a one-time enrolment code it proves it knows."""
         fields = request.model_dump(exclude={"mac"})
-        result, code = await run_in_threadpool(enrol, engine, fields, request.mac)
+        result, code = await run_write(writes, lambda: enrol(engine, fields, request.mac))
         campaign = result.campaign
         answer = {
             "device_id": result.device_id,
@@ -231,7 +240,7 @@ def create_app(
                 "model": SignedReceiptAnswer,
                 "description": "The identical batch was already stored",
             },
-            **_problems(400, 401, 403, 409, 413, 422),
+            **_problems(400, 401, 403, 409, 413, 422, 503),
         },
         openapi_extra={
             "requestBody": {
@@ -244,7 +253,9 @@ def create_app(
     async def put_batch(batch_id: str, request: Request) -> JSONResponse:
         """Store a signed batch once; the same batch again gets the same receipt."""
         envelope = await _read_limited(request, max_body_bytes)
-        receipt, created = await run_in_threadpool(ingest, engine, envelope, expected_id=batch_id)
+        receipt, created = await run_write(
+            writes, lambda: ingest(engine, envelope, expected_id=batch_id)
+        )
         key = await run_in_threadpool(receipt_key)
         return JSONResponse(receipt.sign(key).to_json(), status_code=201 if created else 200)
 

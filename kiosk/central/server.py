@@ -3,12 +3,14 @@ background thread on an ephemeral loopback port (the demo and the tests)."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
 import uvicorn
 from fastapi import FastAPI
 
+from kiosk.central.app_factory import IMPORT_STRING, environment_for
 from kiosk.central.errors import ServerStartError
 from kiosk.central.tls import TlsFiles
 
@@ -62,11 +64,39 @@ class ServerThread:
 
 
 def serve(
-    app: FastAPI, *, host: str = LOOPBACK, port: int = 8080, tls: TlsFiles | None = None
+    app: FastAPI,
+    *,
+    host: str = LOOPBACK,
+    port: int = 8080,
+    tls: TlsFiles | None = None,
 ) -> None:
     """Serve in the foreground until interrupted (Ctrl-C); HTTPS with `tls`."""
     uvicorn.run(
         app,
+        host=host,
+        port=port,
+        log_level="info",
+        ssl_certfile=_cert(tls),
+        ssl_keyfile=_key(tls),
+    )
+
+
+def serve_workers(
+    database_url: str,
+    workers: int,
+    *,
+    host: str = LOOPBACK,
+    port: int = 8080,
+    tls: TlsFiles | None = None,
+    tls_pin: str | None = None,
+) -> None:
+    """Serve with `workers` processes sharing the listening socket, each with its own app and
+    database pool (kiosk.central.app_factory); for PostgreSQL."""
+    os.environ.update(environment_for(database_url, tls_pin))
+    uvicorn.run(
+        IMPORT_STRING,
+        factory=True,
+        workers=workers,
         host=host,
         port=port,
         log_level="info",

@@ -76,6 +76,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="serve plain HTTP (only behind a reverse proxy that serves HTTPS on this machine)",
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (PostgreSQL only; on SQLite one process queues the writes)",
+    )
 
     p = command("enroll", "make a one-time enrolment code for a kiosk", _enroll)
     p.add_argument("--event", required=True, help="the event the kiosk collects at")
@@ -247,7 +253,7 @@ def _init(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from kiosk.central.api import create_app
     from kiosk.central.campaign import get_campaign
-    from kiosk.central.server import serve
+    from kiosk.central.server import serve, serve_workers
     from kiosk.files import logs
     from kiosk.sync.pinning import is_loopback
 
@@ -255,6 +261,14 @@ def _serve(args: argparse.Namespace) -> int:
     logs.setup(data_dir)
     engine = _engine(args)
     campaign = get_campaign(engine)
+    if args.workers < 1:
+        raise UsageError("--workers is a number of processes, 1 or more")
+    if args.workers > 1 and engine.dialect.name == "sqlite":
+        raise UsageError(
+            "SQLite takes one writer at a time, so --workers above 1 would only make the "
+            "processes wait for each other: run one (it queues uploads in order), or use "
+            "PostgreSQL with --database-url for several"
+        )
     tls = None if args.insecure_http else _serving_tls(args, data_dir)
     if tls is None:
         where = f"http://{args.host}:{args.port}"
@@ -274,6 +288,11 @@ def _serve(args: argparse.Namespace) -> int:
         f"serving on {where}" + (f" (certificate key {pin})" if pin else ""),
         file=sys.stderr,
     )
+    if args.workers > 1:
+        url = engine.url.render_as_string(hide_password=False)
+        engine.dispose()  # each worker opens its own pool
+        serve_workers(url, args.workers, host=args.host, port=args.port, tls=tls, tls_pin=pin)
+        return 0
     serve(create_app(engine, tls_pin=pin), host=args.host, port=args.port, tls=tls)
     return 0
 
