@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from kiosk.cli.options import add_data_dir
 from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
-from kiosk.errors import UsageError
+from kiosk.errors import KeyFileError, UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -203,9 +203,11 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 def _init(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import create_campaign, find_campaign, issue_credential
+    from kiosk.central.models import utcnow
     from kiosk.central.tls import ensure_self_signed
     from kiosk.crypto.campaign_key import CampaignPrivateKey
     from kiosk.files import keys
+    from kiosk.files.recovery_sheet import write_sheet
     from kiosk.petition.appeal import DEFAULT_APPEAL, load_appeal
 
     data_dir = _data_dir(args)
@@ -234,6 +236,15 @@ def _init(args: argparse.Namespace) -> int:
     passphrase = new_passphrase(args.passphrase_file)  # the same rules as `kiosk keygen`
     private = CampaignPrivateKey.generate()
     private_path, public_path = keys.write_key_pair(private, passphrase, key_dir)
+    try:
+        keys.check_written_key(private_path, passphrase, private.public_key())
+    except KeyFileError:
+        private_path.unlink(missing_ok=True)
+        public_path.unlink(missing_ok=True)
+        raise
+    sheet = write_sheet(
+        private_path.read_bytes(), private.public_key().fingerprint, utcnow(), key_dir
+    )
     campaign = create_campaign(engine, private.public_key(), appeal_toml)
     credential = issue_credential(engine)
     tls, _made = ensure_self_signed(data_dir)
@@ -243,6 +254,8 @@ def _init(args: argparse.Namespace) -> int:
         f"  private key (passphrase-encrypted; back it up with its passphrase, and keep it off\n"
         f"  the server: only `export` needs it):                               {private_path}\n"
         f"  public key (kiosks receive it at enrolment):                       {public_path}\n"
+        f"  recovery sheet (print it, keep it apart; the passphrase is not on it): {sheet}\n"
+        f"  the key was read back from disk and opened a test record.\n"
         f"  the server's TLS certificate (self-signed; kiosks pin its key):    {tls.cert}\n"
         f"    key fingerprint {tls.pin()}\n"
         f"Coordinator credential, shown only now (for GET /api/v2/devices):\n  {credential}"

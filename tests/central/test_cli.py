@@ -83,6 +83,59 @@ def test_init_makes_an_encrypted_key_and_a_credential_once(
     assert "already holds campaign" in capsys.readouterr().err
 
 
+def test_init_reads_the_key_back_and_offers_a_recovery_sheet(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from kiosk.files.recovery_sheet import SHEET_FILE, chunks, qr_svg
+
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    coordinator = tmp_path / "coordinator"
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(coordinator))
+    args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    assert main(["central", "init", *args]) == 0
+    out = capsys.readouterr().out
+    assert "read back from disk and opened a test record" in out
+    sheet = coordinator / SHEET_FILE
+    assert str(sheet) in out and os.stat(sheet).st_mode & 0o077 == 0
+    page = sheet.read_text(encoding="utf-8")
+    pem = (coordinator / keys.PRIVATE_KEY_FILE).read_bytes()
+    parts = chunks(pem)
+    assert "".join(parts).encode() == pem and len(parts) > 1
+    assert all(qr_svg(part) in page for part in parts)  # each part is on the page as a code
+    assert f"Part {len(parts)} of {len(parts)}" in page
+    assert PASSPHRASE not in page and "the passphrase is not on this sheet" in page
+
+
+def test_init_that_cannot_read_its_key_back_creates_nothing(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from kiosk.central.campaign import find_campaign
+    from kiosk.central.db import open_database
+    from kiosk.files import atomic
+
+    real_write = atomic.write_atomic
+
+    def flaky_disk(path: Path, data: bytes, **kw: Any) -> None:
+        if path.name == keys.PRIVATE_KEY_FILE:  # a byte changed on its way to the disk
+            data = _flip_in_encrypted_key(data, 1)
+        real_write(path, data, **kw)
+
+    monkeypatch.setattr(keys, "write_atomic", flaky_disk)
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    coordinator = tmp_path / "coordinator"
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(coordinator))
+    args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    assert main(["central", "init", *args]) == 2
+    assert "did not read back correctly" in one_error_line(capsys.readouterr().err)
+    assert not (coordinator / keys.PRIVATE_KEY_FILE).exists()
+    assert not (coordinator / keys.PUBLIC_KEY_FILE).exists()
+    engine = open_database(database_url)
+    try:
+        assert find_campaign(engine) is None
+    finally:
+        engine.dispose()
+
+
 def test_init_refuses_to_put_the_private_key_in_the_servers_directory(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
