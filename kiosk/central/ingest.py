@@ -1,10 +1,12 @@
 """Taking in a signed batch: the one code path behind `PUT /api/v2/batches/{id}` and
 `kiosk central import`.
 
-The batch and its records go in one transaction. Uniqueness (batch id; device and seq; record
-id) is left to the database's constraints: whoever loses a race, or sends a batch again, hits
-IntegrityError and is then compared with what is stored. Identical means the same receipt;
-anything else is a conflict. There is no check-then-insert to race.
+The batch and its records go in one transaction. Uniqueness (device and batch id; device and
+seq; device and record id) is left to the database's constraints: whoever loses a race, or sends
+a batch again, hits IntegrityError and is then compared with what this device has stored.
+Identical means the same receipt; anything else is a conflict. There is no check-then-insert to
+race. Every id is scoped to the device whose signature was verified: another enrolled device
+that uploads the same ids first has stored its own batch, not this one (docs/crypto.md).
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ def ingest(
                 insert(StoredRecord),
                 [
                     {
+                        "device_id": batch.device_id,
                         "id": r.id,
                         "batch_id": batch.batch_id,
                         "device_seq": r.device_seq,
@@ -130,12 +133,15 @@ def _check(device: Device | None, signed: batch_format.SignedBatch, campaign: Ca
 
 
 def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -> Receipt:
+    """What this device has stored that the batch collides with; only ever this device's
+    rows, whose signature `_check` verified: another device's ids are not this one's."""
     with Session(engine) as s:
-        stored = s.get(StoredBatch, batch.batch_id)
+        stored = s.get(StoredBatch, (batch.device_id, batch.batch_id))
         if stored is not None:
             if stored.hash != body_hash:
                 raise errors.Conflict(
-                    f"a different batch is already stored under id {batch.batch_id}"
+                    f"device {batch.device_id} already sent a different batch under id "
+                    f"{batch.batch_id}"
                 )
             return receipt_of(stored)
         other = s.scalar(
@@ -148,10 +154,16 @@ def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -
                 f"device {batch.device_id} already sent batch {other} as number {batch.seq}"
             )
         ids = [r.id for r in batch.records]
-        taken = s.scalar(select(StoredRecord.id).where(StoredRecord.id.in_(ids)).limit(1))
+        taken = s.scalar(
+            select(StoredRecord.id)
+            .where(StoredRecord.device_id == batch.device_id, StoredRecord.id.in_(ids))
+            .limit(1)
+        )
     if taken is None:  # nothing is ever deleted, so this only means a bug: say so plainly
         raise errors.Conflict(f"batch {batch.batch_id} conflicts with a stored batch")
-    raise errors.Conflict(f"record {taken} is already stored in another batch")
+    raise errors.Conflict(
+        f"record {taken} is already stored in another batch of device {batch.device_id}"
+    )
 
 
 def receipt_of(stored: StoredBatch) -> Receipt:

@@ -12,7 +12,10 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    ForeignKeyConstraint,
+    Index,
     LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
@@ -95,11 +98,18 @@ class Device(Base):
 
 
 class StoredBatch(Base):
-    __tablename__ = "batch"
-    __table_args__ = (UniqueConstraint("device_id", "seq", name="uq_batch_device_seq"),)
+    """A batch is known by its device and its id: ids are the kiosk's own choice and travel in
+    the clear (batch files, the wire), so an id unique across devices would let one enrolled
+    device squat another's ids and turn its honest uploads into conflicts."""
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    __tablename__ = "batch"
+    __table_args__ = (
+        PrimaryKeyConstraint("device_id", "id", name="pk_batch"),
+        UniqueConstraint("device_id", "seq", name="uq_batch_device_seq"),
+    )
+
     device_id: Mapped[str] = mapped_column(ForeignKey("device.id"))
+    id: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
@@ -112,10 +122,20 @@ class StoredBatch(Base):
 
 
 class StoredRecord(Base):
-    __tablename__ = "record"
+    """A record is known by its device and its id, like its batch (c0003)."""
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    batch_id: Mapped[str] = mapped_column(ForeignKey("batch.id"), index=True)
+    __tablename__ = "record"
+    __table_args__ = (
+        PrimaryKeyConstraint("device_id", "id", name="pk_record"),
+        ForeignKeyConstraint(
+            ["device_id", "batch_id"], ["batch.device_id", "batch.id"], name="fk_record_batch"
+        ),
+        Index("ix_record_device_batch", "device_id", "batch_id"),
+    )
+
+    device_id: Mapped[str] = mapped_column(String(36))
+    id: Mapped[str] = mapped_column(String(36))
+    batch_id: Mapped[str] = mapped_column(String(36))
     device_seq: Mapped[int] = mapped_column(BigInteger)
     collected_hour: Mapped[datetime] = mapped_column(UTCDateTime)
     key_fingerprint: Mapped[str] = mapped_column(String(32))
