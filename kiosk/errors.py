@@ -150,12 +150,21 @@ class EnrolmentError(KioskError):
 
 class SyncError(KioskError):
     """One sync round failed. `permanent`: retrying the same request cannot help;
-    `reached_server`: a server answered (so the network is up)."""
+    `reached_server`: a server answered (so the network is up); `retry_after`: seconds the
+    server asked the kiosk to wait before its next request (HTTP 429 or 503 Retry-After)."""
 
-    def __init__(self, message: str, *, permanent: bool, reached_server: bool) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        reached_server: bool,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.reached_server = reached_server
+        self.retry_after = retry_after
 
 
 class CertificateRefused(SyncError):

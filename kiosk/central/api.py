@@ -26,6 +26,7 @@ from kiosk.central.campaign import credential_is_valid, get_campaign
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
+from kiosk.central.ratelimit import Limiter
 from kiosk.central.status import campaign_summary, device_status
 from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.device_key import DeviceKey
@@ -50,6 +51,14 @@ STATUS = {
     errors.NoCampaign: 503,
     errors.NotFound: 404,
     errors.Overloaded: 503,
+    errors.RateLimited: 429,
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before the next request (the kiosk waits at least "
+        "that long, at most an hour)",
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
@@ -134,7 +143,11 @@ ENVELOPE_SCHEMA = {
 
 def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {
-        code: {"model": Problem, "content": {PROBLEM: {"schema": Problem.model_json_schema()}}}
+        code: {
+            "model": Problem,
+            "content": {PROBLEM: {"schema": Problem.model_json_schema()}},
+            **({"headers": RETRY_AFTER} if code in (429, 503) else {}),
+        }
         for code in codes
     }
 
@@ -143,8 +156,13 @@ def problem(
     status: int, title: str, detail: str, *, retry_after: int | None = None
 ) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail).model_dump()
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    headers = None if retry_after is None else {"Retry-After": str(retry_after)}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+# How long a kiosk is asked to wait when the database is busy or down, or the disk is full.
+DATABASE_RETRY_AFTER = 30
+DISK_FULL_RETRY_AFTER = 300
 
 
 def create_app(
@@ -152,10 +170,13 @@ def create_app(
     *,
     max_body_bytes: int = MAX_ENVELOPE_BYTES,
     tls_pin: str | None = None,
+    limiter: Limiter | None = None,
 ) -> FastAPI:
     """The ASGI app over a database URL (migrated on start) or an already open engine.
-    `tls_pin`: the pin of the certificate it is served with, told to kiosks as they enrol."""
+    `tls_pin`: the pin of the certificate it is served with, told to kiosks as they enrol.
+    `limiter`: the rate limits (kiosk.central.ratelimit), by default Limits() in this process."""
     engine = open_database(database) if isinstance(database, str) else database
+    limiter = limiter or Limiter()
     keys: list[DeviceKey] = []  # the receipt key, read once the campaign exists
 
     def receipt_key() -> DeviceKey:
@@ -199,9 +220,15 @@ def create_app(
                 503,
                 "Disk full",
                 "the server's disk is full; the kiosk keeps the batch and sends it again later",
+                retry_after=DISK_FULL_RETRY_AFTER,
             )
         log.error("database unavailable: %s", exc.__class__.__name__)
-        return problem(503, "Database unavailable", "the server's database is busy or down")
+        return problem(
+            503,
+            "Database unavailable",
+            "the server's database is busy or down",
+            retry_after=DATABASE_RETRY_AFTER,
+        )
 
     @app.get("/api/v2/health", response_model=Health, tags=["kiosk"])
     async def health() -> Health:
@@ -211,11 +238,13 @@ def create_app(
         "/api/v2/enrolments",
         status_code=201,
         response_model=EnrolmentResponse,
-        responses=_problems(403, 409, 422),
+        responses=_problems(403, 409, 422, 429),
         tags=["kiosk"],
     )
-    async def enrolments(request: EnrolmentRequest) -> EnrolmentResponse:
-        """Register a kiosk's device key with a one-time enrolment code it proves it knows."""
+    async def enrolments(request: EnrolmentRequest, http: Request) -> EnrolmentResponse:
+        """Register a kiosk's device key with a one-time enrolment code it proves it knows.
+        Attempts are limited per client address and per code (429 with Retry-After)."""
+        limiter.enrolment(http.client.host if http.client else "", request.code_id)
         fields = request.model_dump(exclude={"mac"})
         result, code = await run_write(writes, lambda: enrol(engine, fields, request.mac))
         campaign = result.campaign
@@ -240,7 +269,7 @@ def create_app(
                 "model": SignedReceiptAnswer,
                 "description": "The identical batch was already stored",
             },
-            **_problems(400, 401, 403, 409, 413, 422, 503),
+            **_problems(400, 401, 403, 409, 413, 422, 429, 503),
         },
         openapi_extra={
             "requestBody": {
@@ -251,10 +280,11 @@ def create_app(
         tags=["kiosk"],
     )
     async def put_batch(batch_id: str, request: Request) -> JSONResponse:
-        """Store a signed batch once; the same batch again gets the same receipt."""
+        """Store a signed batch once; the same batch again gets the same receipt. Uploads and
+        records are limited per device (429 with Retry-After): the campaign's records_per_hour."""
         envelope = await _read_limited(request, max_body_bytes)
         receipt, created = await run_write(
-            writes, lambda: ingest(engine, envelope, expected_id=batch_id)
+            writes, lambda: ingest(engine, envelope, expected_id=batch_id, limiter=limiter)
         )
         key = await run_in_threadpool(receipt_key)
         return JSONResponse(receipt.sign(key).to_json(), status_code=201 if created else 200)

@@ -34,6 +34,7 @@ from kiosk.central.campaign import create_campaign, find_campaign
 from kiosk.central.db import default_url, open_database
 from kiosk.central.enrolment import issue_code
 from kiosk.central.export import ExportResult, export
+from kiosk.central.ratelimit import Limiter, Limits
 from kiosk.central.server import ServerThread
 from kiosk.central.status import DeviceStatus, device_status
 from kiosk.central.tls import ensure_self_signed
@@ -44,7 +45,13 @@ from kiosk.petition.appeal import DEFAULT_APPEAL
 
 class LocalServer:
     def __init__(
-        self, data_dir: Path, public_key: CampaignPublicKey, appeal_toml: str, *, tls: bool = False
+        self,
+        data_dir: Path,
+        public_key: CampaignPublicKey,
+        appeal_toml: str,
+        *,
+        tls: bool = False,
+        limits: Limits | None = None,
     ) -> None:
         self.engine = open_database(default_url(datadir.prepare(data_dir)))
         self.tls = ensure_self_signed(data_dir)[0] if tls else None
@@ -58,7 +65,8 @@ class LocalServer:
                     f"{campaign.key_fingerprint}, not {public_key.fingerprint}"
                 )
             pin = self.tls.pin() if self.tls else None
-            app = create_app(self.engine, tls_pin=pin)
+            limiter = Limiter(limits) if limits is not None else None
+            app = create_app(self.engine, tls_pin=pin, limiter=limiter)
             self._thread = ServerThread(app, tls=self.tls).start()
         except BaseException:
             self.engine.dispose()
@@ -91,10 +99,12 @@ def start_local_server(
     appeal_toml: str | None = None,
     *,
     tls: bool = False,
+    limits: Limits | None = None,
 ) -> LocalServer:
-    """Start a central server for this campaign on loopback; see the module docstring."""
+    """Start a central server for this campaign on loopback; see the module docstring.
+    `limits`: its rate limits (default: those of `kiosk central serve`)."""
     if appeal_toml is None:
         appeal_toml = (
             files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
         )
-    return LocalServer(data_dir, public_key, appeal_toml, tls=tls)
+    return LocalServer(data_dir, public_key, appeal_toml, tls=tls, limits=limits)

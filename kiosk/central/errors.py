@@ -73,6 +73,16 @@ class Overloaded(CentralError):
         self.retry_after = retry_after
 
 
+class RateLimited(CentralError):
+    """Too many requests for now; `retry_after`: whole seconds until one would be served."""
+
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class DatabaseError(KioskError):
     """The server's database cannot be used; the message says which and why."""
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central import errors
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
+from kiosk.central.ratelimit import Limiter
 from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol import batch as batch_format
 from kiosk.protocol.receipt import Receipt
@@ -28,9 +29,17 @@ log = logging.getLogger("kiosk.central")
 
 
 def ingest(
-    engine: Engine, envelope: bytes, *, expected_id: str | None = None
+    engine: Engine,
+    envelope: bytes,
+    *,
+    expected_id: str | None = None,
+    limiter: Limiter | None = None,
 ) -> tuple[Receipt, bool]:
-    """Store a signed batch once. Returns its receipt and whether this call stored it."""
+    """Store a signed batch once. Returns its receipt and whether this call stored it.
+
+    With a `limiter` (the HTTP API; not `kiosk central import`), the device's uploads and its
+    hourly record quota are counted once its signature has verified, so nobody can spend
+    another device's allowance; a batch it has already stored costs no records."""
     try:
         signed = batch_format.parse(envelope)
     except BatchFormatError as exc:
@@ -42,6 +51,7 @@ def ingest(
         )
     body_hash = signed.hash
     received_at = utcnow()
+    quota: int | None = None  # set once the records were counted against the device's quota
     try:
         # One transaction reads the campaign and the device, checks the batch and stores it:
         # an upload costs one round of locking and one commit.
@@ -50,6 +60,19 @@ def ingest(
             if campaign is None:
                 raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
             _check(s.get(Device, batch.device_id), signed, campaign)
+            if limiter is not None:
+                limiter.upload(batch.device_id)
+                try:
+                    limiter.take_records(
+                        batch.device_id, len(batch.records), campaign.records_per_hour
+                    )
+                except errors.RateLimited:
+                    # Over its quota, a kiosk that lost a receipt still gets it back.
+                    stored = s.get(StoredBatch, (batch.device_id, batch.batch_id))
+                    if stored is None or stored.hash != body_hash:
+                        raise
+                    return receipt_of(stored), False
+                quota = campaign.records_per_hour
             try:
                 created_at = _aware(batch.created_at)
                 hours = [_aware(r.collected_hour) for r in batch.records]
@@ -90,8 +113,12 @@ def ingest(
                     for r, hour in zip(batch.records, hours, strict=True)
                 ],
             )
-    except IntegrityError:
-        return _already_stored(engine, body_hash, batch), False
+    except BaseException as exc:
+        if limiter is not None and quota is not None:  # nothing stored: no records spent
+            limiter.give_back_records(batch.device_id, len(batch.records), quota)
+        if isinstance(exc, IntegrityError):
+            return _already_stored(engine, body_hash, batch), False
+        raise
     log.info(
         "stored batch %s from device %s seq %d (%d records)",
         batch.batch_id,

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,6 +65,8 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The server's Ed25519 receipt key, PKCS#8 PEM (c0002): it signs every receipt.
     receipt_key_pem: Mapped[str | None] = mapped_column(Text)
+    # How many records one device may deliver per hour (c0004; kiosk central init).
+    records_per_hour: Mapped[int] = mapped_column(server_default=text("5000"))
 
 
 class CoordinatorCredential(Base):

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from kiosk.central.app_factory import IMPORT_STRING, environment_for
 from kiosk.central.errors import ServerStartError
 from kiosk.central.tls import TlsFiles
+from kiosk.central.slow_clients import HEADER_TIMEOUT, uvicorn_options
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 10.0
@@ -23,7 +24,14 @@ class ServerThread:
     """uvicorn serving `app` on 127.0.0.1 from a daemon thread; `url` once started. With `tls`
     it serves HTTPS with that certificate."""
 
-    def __init__(self, app: FastAPI, *, port: int = 0, tls: TlsFiles | None = None) -> None:
+    def __init__(
+        self,
+        app: FastAPI,
+        *,
+        port: int = 0,
+        tls: TlsFiles | None = None,
+        header_timeout: float = HEADER_TIMEOUT,
+    ) -> None:
         config = uvicorn.Config(
             app,
             host=LOOPBACK,
@@ -33,6 +41,7 @@ class ServerThread:
             lifespan="off",
             ssl_certfile=_cert(tls),
             ssl_keyfile=_key(tls),
+            **uvicorn_options(header_timeout),  # slow clients are cut (slow_clients.py)
         )
         self._scheme = "https" if tls else "http"
         self._server = uvicorn.Server(config)
@@ -78,6 +87,7 @@ def serve(
         log_level="info",
         ssl_certfile=_cert(tls),
         ssl_keyfile=_key(tls),
+        **uvicorn_options(),  # slow clients are cut (slow_clients.py)
     )
 
 

@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from kiosk.central.ratelimit import DEFAULT_RECORDS_PER_HOUR, MAX_RECORDS_PER_HOUR
 from kiosk.cli.options import add_data_dir
 from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
 from kiosk.errors import KeyFileError, UsageError
@@ -65,6 +66,14 @@ def register(sub: Any) -> None:
         help="the directory for the campaign key pair, on the coordinator's machine, not the "
         f"server's (default: ${COORDINATOR_DIR_ENV} or the user data directory "
         f"{COORDINATOR_APP_NAME!r})",
+    )
+    p.add_argument(
+        "--records-per-hour",
+        type=int,
+        default=DEFAULT_RECORDS_PER_HOUR,
+        metavar="N",
+        help="how many signatures one kiosk may deliver per hour; more waits for the next "
+        f"hour's allowance (default: {DEFAULT_RECORDS_PER_HOUR})",
     )
 
     p = command("serve", "run the central server (HTTPS)", _serve)
@@ -210,6 +219,10 @@ def _init(args: argparse.Namespace) -> int:
     from kiosk.files.recovery_sheet import write_sheet
     from kiosk.petition.appeal import DEFAULT_APPEAL, load_appeal
 
+    if not 1 <= args.records_per_hour <= MAX_RECORDS_PER_HOUR:
+        raise UsageError(
+            f"--records-per-hour must be 1 to {MAX_RECORDS_PER_HOUR}, not {args.records_per_hour}"
+        )
     data_dir = _data_dir(args)
     engine = _engine(args)
     existing = find_campaign(engine)
@@ -245,12 +258,15 @@ def _init(args: argparse.Namespace) -> int:
     sheet = write_sheet(
         private_path.read_bytes(), private.public_key().fingerprint, utcnow(), key_dir
     )
-    campaign = create_campaign(engine, private.public_key(), appeal_toml)
+    campaign = create_campaign(
+        engine, private.public_key(), appeal_toml, records_per_hour=args.records_per_hour
+    )
     credential = issue_credential(engine)
     tls, _made = ensure_self_signed(data_dir)
     print(
         f"Campaign {campaign.key_fingerprint} for appeal {campaign.appeal_id!r} "
-        f"(version {campaign.appeal_version}).\n"
+        f"(version {campaign.appeal_version}), up to {campaign.records_per_hour} signatures "
+        "per kiosk and hour.\n"
         f"  private key (passphrase-encrypted; back it up with its passphrase, and keep it off\n"
         f"  the server: only `export` needs it):                               {private_path}\n"
         f"  public key (kiosks receive it at enrolment):                       {public_path}\n"

@@ -9,17 +9,21 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
 
+from kiosk.clock import utc_now
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT, REQUEST_CONTEXT, CodeKeys
 from kiosk.crypto.tls_pin import PIN_LENGTH, is_pin
 from kiosk.errors import BadSignature, CertificateRefused, ReceiptFormatError, SyncError
 from kiosk.protocol import receipt
 from kiosk.protocol.batch import MEDIA_TYPE
 from kiosk.protocol.receipt import SignedReceipt
+from kiosk.sync.backoff import describe_wait, server_wait
 from kiosk.sync.pinning import ServerTrust, address_refusal, unverified_certificate
 
 log = logging.getLogger("kiosk.sync")
@@ -72,11 +76,13 @@ class CentralClient:
         trust: ServerTrust | None = None,
         timeout: float = 20.0,
         transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self._receipt_key = receipt_key
         self.trust = trust or ServerTrust()
         self._refusal = address_refusal(self.server_url)
+        self._clock = clock  # for a Retry-After given as a date
         self._http = httpx.Client(
             base_url=self.server_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
@@ -245,11 +251,7 @@ class CentralClient:
                 reached_server=False,
             ) from None
         if response.status_code >= 500 or response.status_code == 429:
-            raise SyncError(
-                f"The server had a problem (HTTP {response.status_code}); trying again later.",
-                permanent=False,
-                reached_server=True,
-            )
+            raise _server_busy(response, self._clock())
         return response
 
     def _unreachable(self, exc: httpx.TransportError) -> SyncError:
@@ -272,6 +274,27 @@ def _tls_pin(value: object) -> str | None:
             reached_server=True,
         )
     return value
+
+
+def _server_busy(response: httpx.Response, now: datetime) -> SyncError:
+    """A 429 or 5xx: try again later, and no sooner than the server's Retry-After says."""
+    status = response.status_code
+    wait = server_wait(response.headers.get("retry-after"), now) if status in (429, 503) else None
+    if wait is None:
+        message = f"The server had a problem (HTTP {status}); trying again later."
+    elif status == 429:
+        message = (
+            f"The server asked this kiosk to wait {describe_wait(wait)} before trying again "
+            "(HTTP 429: too many requests). Nothing is lost: the signatures stay on this kiosk."
+        )
+    else:
+        message = (
+            f"The server is unavailable for now (HTTP 503) and asked this kiosk to wait "
+            f"{describe_wait(wait)} before trying again. Nothing is lost: the signatures stay "
+            "on this kiosk."
+        )
+    log.info("the server answered HTTP %d, asking for a wait of %s s", status, wait)
+    return SyncError(message, permanent=False, reached_server=True, retry_after=wait)
 
 
 def _batch_refusal(response: httpx.Response) -> SyncError:
