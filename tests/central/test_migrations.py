@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, select
 from sqlalchemy.orm import Session
 
 from kiosk.central import db
+from kiosk.central.campaign import get_campaign
 from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
 from kiosk.central.models import Base, StoredBatch, StoredRecord
@@ -132,6 +133,7 @@ def test_c0003_scopes_stored_ids_to_their_device(
             (k.device_id, r.id) for k in (a, b) for r in k.stored.batch.records
         )
         assert stored_a is not None and stored_a.hash == a.stored.hash
+        assert get_campaign(engine).records_per_hour == 5000  # c0004's default
 
         # A batch stored before the upgrade is still answered with its receipt.
         receipt, created = ingest(engine, a.stored.to_bytes())
