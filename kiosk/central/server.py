@@ -12,8 +12,8 @@ from fastapi import FastAPI
 
 from kiosk.central.app_factory import IMPORT_STRING, environment_for
 from kiosk.central.errors import ServerStartError
-from kiosk.central.tls import TlsFiles
 from kiosk.central.slow_clients import HEADER_TIMEOUT, uvicorn_options
+from kiosk.central.tls import TlsFiles
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 10.0

@@ -178,10 +178,12 @@ def test_init_sets_the_record_quota(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "correct horse battery staple")
+    key_dir = tmp_path / "coordinator"
     args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    args += ["--key-out", str(key_dir)]
     assert main(["central", "init", *args, "--records-per-hour", "0"]) == 2
     assert "--records-per-hour must be 1 to 1000000, not 0" in capsys.readouterr().err
-    assert not (tmp_path / "c" / "campaign-private.pem").exists()
+    assert not key_dir.exists()  # refused before any key was made
     assert main(["central", "init", *args, "--records-per-hour", "1200"]) == 0
     assert "up to 1200 signatures per kiosk and hour" in capsys.readouterr().out
     engine = open_database(database_url)
