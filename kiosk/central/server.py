@@ -112,6 +112,7 @@ def serve_workers(
         log_level="info",
         ssl_certfile=_cert(tls),
         ssl_keyfile=_key(tls),
+        **uvicorn_options(),  # slow clients are cut (slow_clients.py)
     )
 
 

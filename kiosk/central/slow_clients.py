@@ -56,9 +56,14 @@ class HeaderTimeoutProtocol(H11Protocol):
 
 def uvicorn_options(header_timeout: float = HEADER_TIMEOUT) -> dict[str, Any]:
     """The uvicorn.Config arguments that cut slow clients."""
-    protocol = type(
-        "HeaderTimeoutProtocol", (HeaderTimeoutProtocol,), {"header_timeout": header_timeout}
-    )
+    protocol: type[HeaderTimeoutProtocol] = HeaderTimeoutProtocol
+    if header_timeout != HEADER_TIMEOUT:  # the tests' short timeouts, in one process only
+        # (worker processes get the config pickled, and only a named class pickles)
+        protocol = type(
+            "ShortHeaderTimeoutProtocol",
+            (HeaderTimeoutProtocol,),
+            {"header_timeout": header_timeout},
+        )
     return {
         "http": protocol,
         "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
