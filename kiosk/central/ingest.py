@@ -45,6 +45,11 @@ def ingest(
     except BatchFormatError as exc:
         raise errors.Malformed(f"the batch is malformed: {exc}") from None
     batch = signed.batch
+    if batch.kind == batch_format.SALVAGE:
+        raise errors.Malformed(
+            "a salvage batch (records read back from a damaged vault) is not uploaded: the "
+            "coordinator imports its file with 'kiosk central import'"
+        )
     if expected_id is not None and expected_id != batch.batch_id:
         raise errors.IdMismatch(
             f"the URL names batch {expected_id} but the body is batch {batch.batch_id}"
@@ -59,7 +64,7 @@ def ingest(
             campaign = s.get(Campaign, 1)
             if campaign is None:
                 raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
-            _check(s.get(Device, batch.device_id), signed, campaign)
+            check_batch(s.get(Device, batch.device_id), signed, campaign)
             if limiter is not None:
                 limiter.upload(batch.device_id)
                 try:
@@ -74,8 +79,8 @@ def ingest(
                     return receipt_of(stored), False
                 quota = campaign.records_per_hour
             try:
-                created_at = _aware(batch.created_at)
-                hours = [_aware(r.collected_hour) for r in batch.records]
+                created_at = aware(batch.created_at)
+                hours = [aware(r.collected_hour) for r in batch.records]
             except OverflowError:
                 raise errors.Malformed(
                     "the batch holds a time outside the years 1 to 9999"
@@ -132,7 +137,9 @@ def ingest(
     return receipt, True
 
 
-def _check(device: Device | None, signed: batch_format.SignedBatch, campaign: Campaign) -> None:
+def check_batch(
+    device: Device | None, signed: batch_format.SignedBatch, campaign: Campaign
+) -> None:
     """Refuse a batch from an unknown or revoked device, signed by another key, or not for
     this campaign's appeal and key."""
     batch = signed.batch
@@ -197,14 +204,14 @@ def receipt_of(stored: StoredBatch) -> Receipt:
     return Receipt(
         stored.id,
         stored.device_id,
-        stored.seq,
+        max(stored.seq, 0),  # 0: a salvage batch, outside the chain
         stored.hash,
         stored.record_count,
         stored.received_at,
     )
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     """Batch times without an offset are taken as UTC, as the kiosk writes them."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)

@@ -113,7 +113,8 @@ class StoredBatch(Base):
 
     device_id: Mapped[str] = mapped_column(ForeignKey("device.id"))
     id: Mapped[str] = mapped_column(String(36))
-    seq: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int] = mapped_column(BigInteger)  # from 1; a salvage batch's from -1 down (c0005)
+    kind: Mapped[str] = mapped_column(String(8), server_default="chain")  # "chain" or "salvage"
     hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     appeal_id: Mapped[str] = mapped_column(String(63))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import get_campaign
 from kiosk.central.models import Device, StoredBatch, StoredRecord
-from kiosk.protocol.batch import GENESIS_HASH
+from kiosk.protocol.batch import CHAIN, GENESIS_HASH, SALVAGE
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class DeviceStatus:
     missing: tuple[tuple[int, int], ...]  # inclusive ranges of sequence numbers not received
     broken_links: tuple[int, ...]  # seqs whose prev_hash is not the stored predecessor's hash
     enrolled_at: datetime | None = None
+    salvage_batches: int = 0  # salvage batches imported (kiosk.central.salvage), not in the chain
+    salvaged: int = 0  # signatures that only salvage brought in
 
     @property
     def chain_ok(self) -> bool:
@@ -54,15 +56,38 @@ def device_status(engine: Engine) -> list[DeviceStatus]:
                 StoredBatch.prev_hash,
                 StoredBatch.record_count,
                 StoredBatch.received_at,
-            ).order_by(StoredBatch.device_id, StoredBatch.seq)
+            )
+            .where(StoredBatch.kind == CHAIN)
+            .order_by(StoredBatch.device_id, StoredBatch.seq)
         ).all()
+        salvage = {
+            device_id: (batches, records)
+            for device_id, batches, records in s.execute(
+                select(
+                    StoredBatch.device_id,
+                    func.count(func.distinct(StoredBatch.id)),
+                    func.count(StoredRecord.id),
+                )
+                .outerjoin(
+                    StoredRecord,
+                    (StoredRecord.device_id == StoredBatch.device_id)
+                    & (StoredRecord.batch_id == StoredBatch.id),
+                )
+                .where(StoredBatch.kind == SALVAGE)
+                .group_by(StoredBatch.device_id)
+            )
+        }
     chains: dict[str, list[tuple[int, str, str, int, datetime]]] = {}
     for device_id, *rest in rows:
         chains.setdefault(device_id, []).append(tuple(rest))  # type: ignore[arg-type]
-    return [_status(d, chains.get(d.id, [])) for d in devices]
+    return [_status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0))) for d in devices]
 
 
-def _status(device: Device, chain: list[tuple[int, str, str, int, datetime]]) -> DeviceStatus:
+def _status(
+    device: Device,
+    chain: list[tuple[int, str, str, int, datetime]],
+    salvage: tuple[int, int] = (0, 0),
+) -> DeviceStatus:
     missing: list[tuple[int, int]] = []
     broken: list[int] = []
     previous_seq, previous_hash = 0, GENESIS_HASH
@@ -82,6 +107,8 @@ def _status(device: Device, chain: list[tuple[int, str, str, int, datetime]]) ->
         missing=tuple(missing),
         broken_links=tuple(broken),
         enrolled_at=device.enrolled_at,
+        salvage_batches=salvage[0],
+        salvaged=salvage[1],
     )
 
 

@@ -408,7 +408,7 @@ def _release(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from kiosk.central.errors import CentralError
-    from kiosk.central.ingest import ingest
+    from kiosk.central.imports import import_envelope
     from kiosk.files.reading import read_regular_file
     from kiosk.protocol.batch import MAX_ENVELOPE_BYTES
 
@@ -416,13 +416,21 @@ def _import(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
         try:
-            receipt, created = ingest(engine, read_regular_file(path, MAX_ENVELOPE_BYTES))
+            done = import_envelope(engine, read_regular_file(path, MAX_ENVELOPE_BYTES))
         except (UsageError, CentralError) as exc:
             failed += 1
             reason = str(exc)
             print(f"kiosk: {path}: not imported: {reason}", file=sys.stderr)
             continue
-        state = "imported" if created else "already stored"
+        receipt = done.receipt
+        state = "imported" if done.created else "already stored"
+        if done.salvage:
+            print(
+                f"{path}: {state}: salvage batch {receipt.batch_id}, device "
+                f"{receipt.device_id}, {receipt.record_count} signatures read back from a "
+                f"damaged vault, {done.new_records} of them new here"
+            )
+            continue
         print(
             f"{path}: {state}: batch {receipt.batch_id}, device {receipt.device_id} "
             f"#{receipt.seq}, {receipt.record_count} signatures"
@@ -457,6 +465,12 @@ def _status(args: argparse.Namespace) -> int:
             first = s.missing[0][0] == 1
             note = " (its first delivered batch is not number 1)" if first else ""
             print(f"    missing batches: {describe_ranges(s.missing)}{note}")
+        if s.salvage_batches:
+            files = "file" if s.salvage_batches == 1 else "files"
+            print(
+                f"    salvaged: {s.salvaged} signatures only a salvage brought in, from "
+                f"{s.salvage_batches} salvage batch {files} of a damaged vault"
+            )
         if s.broken_links:
             numbers = ", ".join(str(n) for n in s.broken_links)
             print(

@@ -9,6 +9,7 @@ coordinator (printed); 2: the vault cannot be used (one line, as every refusal).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from kiosk.cli.options import add_data_dir
@@ -26,6 +27,17 @@ def register(sub: Any) -> None:
     )
     add_data_dir(p)
     p.set_defaults(handler=_check)
+    p = commands.add_parser(
+        "salvage",
+        help="write every sealed record that still reads from a damaged vault to DIR, as "
+        "batch files for 'kiosk central import'",
+        description="Read the vault and every copy in preserved/ (without changing them), and "
+        "write the sealed records that still read, sealed to this kiosk's campaign key, as "
+        "signed salvage batches in DIR.",
+    )
+    p.add_argument("out_dir", type=Path, metavar="DIR", help="where to write (e.g. a USB stick)")
+    add_data_dir(p)
+    p.set_defaults(handler=_salvage)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -51,3 +63,37 @@ def _check(args: argparse.Namespace) -> int:
         return 0
     print(f"  {notice}")
     return 1
+
+
+def _salvage(args: argparse.Namespace) -> int:
+    from kiosk.errors import UsageError
+    from kiosk.files import keys, logs
+    from kiosk.sync.salvage import write_salvage
+
+    data_dir = datadir.prepare(args.data_dir or default_data_dir(demo=False))
+    logs.setup(data_dir)
+    if not args.out_dir.is_dir():
+        raise UsageError(f"{args.out_dir} is not a folder; give the folder to write to")
+    device_key = data_dir / keys.DEVICE_KEY_FILE
+    if not device_key.exists():
+        raise UsageError(
+            f"{device_key} is missing: this kiosk was never enrolled, so it cannot sign a "
+            "salvage batch. Give the data directory to the coordinator as it is."
+        )
+    campaign = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)  # KeyFileError: one line
+    result = write_salvage(data_dir, keys.load_device_key(device_key), campaign, args.out_dir)
+    read, files = len(result.sources), len(result.files)
+    print(
+        f"Read {read} vault file{'' if read == 1 else 's'}: {result.records} sealed "
+        f"record{'' if result.records == 1 else 's'} for campaign {campaign.fingerprint}, "
+        f"written to {files} salvage batch file{'' if files == 1 else 's'} in {args.out_dir}."
+    )
+    for what, count in (
+        ("sealed to another campaign's key, left out", result.other_campaign),
+        ("rows that could not be read (damaged pages)", result.unreadable_rows),
+        ("rows that are not a whole record, left out", result.malformed_rows),
+    ):
+        if count:
+            print(f"  {count} {what}")
+    print("Give the files to the coordinator: 'kiosk central import FILE...' takes them.")
+    return 0

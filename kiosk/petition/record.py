@@ -146,6 +146,13 @@ class SignatureRecord:
         return seal(self.to_bytes(), key, self.binding)
 
 
+def sealed_sizes(key: CampaignPublicKey) -> frozenset[int]:
+    """Every length a record sealed to `key` can have: a padded size plus the seal's own bytes
+    (a constant for a key). What a salvage keeps of a damaged vault (kiosk.vault.salvage)."""
+    overhead = len(seal(b"", key, b""))
+    return frozenset(size + overhead for size in PADDED_SIZES)
+
+
 def pad(document: bytes) -> bytes:
     """`document` behind its length, padded with zeros to the smallest size in PADDED_SIZES."""
     needed = _LENGTH.size + len(document)

@@ -30,7 +30,11 @@ from kiosk.protocol.fields import HEX64, UUID, Reader
 
 FORMAT = "kiosk-batch/2"
 MAGIC = FORMAT.encode("ascii") + b"\n"
-KINDS = ("chain",)  # "salvage" is reserved for batches rebuilt from a damaged vault
+CHAIN, SALVAGE = "chain", "salvage"
+# A chain batch is one of the device's numbered batches (seq from 1, each naming the one before).
+# A salvage batch holds records read back from a damaged vault (kiosk.sync.salvage): outside the
+# chain, seq 0 and the genesis hash; the server stores the records it does not hold yet.
+KINDS = (CHAIN, SALVAGE)
 SIGNATURE_BYTES = 64
 MEDIA_TYPE = "application/vnd.kiosk.batch"  # the HTTP Content-Type of an envelope
 GENESIS_HASH = "0" * 64  # the "previous batch" of a device's first batch
@@ -69,11 +73,12 @@ class Batch:
     appeal_version: int
     created_at: datetime
     records: tuple[BatchRecord, ...]
+    kind: str = CHAIN
 
     def body_bytes(self) -> bytes:
         header = {
             "format": FORMAT,
-            "kind": "chain",
+            "kind": self.kind,
             "batch_id": self.batch_id,
             "device_id": self.device_id,
             "seq": self.seq,
@@ -174,11 +179,19 @@ def _batch(doc: dict[str, Any], sealed: memoryview) -> Batch:
         at += size
     _read.expect(at == len(sealed), "the sealed records do not fill the batch exactly")
     _read.expect(len({r.id for r in parsed}) == len(parsed), "'records' lists a record id twice")
+    kind = doc["kind"]
+    seq = _read.whole(doc, "seq", least=0 if kind == SALVAGE else 1)
+    prev_hash = _read.text(doc, "prev_hash", HEX64)
+    if kind == SALVAGE:
+        _read.expect(
+            seq == 0 and prev_hash == GENESIS_HASH, "a salvage batch has seq 0 and no chain"
+        )
     return Batch(
+        kind=kind,
         batch_id=_read.text(doc, "batch_id", UUID),
         device_id=_read.text(doc, "device_id", UUID),
-        seq=_read.whole(doc, "seq"),
-        prev_hash=_read.text(doc, "prev_hash", HEX64),
+        seq=seq,
+        prev_hash=prev_hash,
         appeal_id=_read.text(appeal, "id", _APPEAL_ID, where="appeal."),
         appeal_version=_read.whole(appeal, "version", where="appeal."),
         created_at=_read.time(doc, "created_at"),

@@ -1,0 +1,129 @@
+"""Importing a salvage batch: records a kiosk read back from a damaged vault (`kiosk vault
+salvage`, kiosk.sync.salvage), brought on a USB stick to `kiosk central import`.
+
+The batch is checked as an upload is (an enrolled device's signature, this campaign's appeal and
+key) and kept whole for audit, outside the device's chain (kind "salvage", no seq). Of its
+records, those this device has not delivered yet are stored; those it has are left as they are
+(the first copy stays, in its chain batch). Importing the same file again changes nothing. The
+chain report (kiosk.central.status) counts what salvage brought in, apart from the chain.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
+
+from kiosk.central import errors
+from kiosk.central.ingest import aware, check_batch, receipt_of
+from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
+from kiosk.protocol.batch import SALVAGE, SignedBatch
+from kiosk.protocol.receipt import Receipt
+
+log = logging.getLogger("kiosk.central")
+
+
+@dataclass(frozen=True)
+class Salvaged:
+    receipt: Receipt
+    created: bool  # False: this very file was imported before
+    new_records: int  # records the server did not hold yet
+
+
+def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salvaged:
+    batch = signed.batch
+    assert batch.kind == SALVAGE
+    received_at = utcnow()
+    try:
+        with Session(engine) as s, s.begin():
+            campaign = s.get(Campaign, 1)
+            if campaign is None:
+                raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
+            check_batch(s.get(Device, batch.device_id), signed, campaign)
+            try:
+                hours = [aware(r.collected_hour) for r in batch.records]
+                created_at = aware(batch.created_at)
+            except OverflowError:
+                raise errors.Malformed(
+                    "the batch holds a time outside the years 1 to 9999"
+                ) from None
+            conn = s.connection()
+            lowest = s.scalar(
+                select(func.min(StoredBatch.seq)).where(StoredBatch.device_id == batch.device_id)
+            )
+            conn.execute(
+                insert(StoredBatch).values(
+                    id=batch.batch_id,
+                    device_id=batch.device_id,
+                    seq=min(lowest or 0, 0) - 1,  # outside the chain: -1, -2, ...
+                    kind=SALVAGE,
+                    hash=signed.hash,
+                    prev_hash=batch.prev_hash,
+                    appeal_id=batch.appeal_id,
+                    appeal_version=batch.appeal_version,
+                    created_at=created_at,
+                    envelope=envelope,
+                    record_count=len(batch.records),
+                    received_at=received_at,
+                )
+            )
+            held = set(
+                s.scalars(
+                    select(StoredRecord.id).where(
+                        StoredRecord.device_id == batch.device_id,
+                        StoredRecord.id.in_([r.id for r in batch.records]),
+                    )
+                )
+            )
+            new = [
+                {
+                    "device_id": batch.device_id,
+                    "id": r.id,
+                    "batch_id": batch.batch_id,
+                    "device_seq": r.device_seq,
+                    "collected_hour": hour,
+                    "key_fingerprint": r.key_fingerprint,
+                    "sealed": r.sealed,
+                }
+                for r, hour in zip(batch.records, hours, strict=True)
+                if r.id not in held
+            ]
+            if new:
+                # A chain upload of the same records may commit meanwhile: skip those too.
+                conn.execute(_insert_new(engine), new)
+    except IntegrityError:
+        with Session(engine) as s:
+            stored = s.get(StoredBatch, (batch.device_id, batch.batch_id))
+        if stored is None:
+            raise errors.Conflict(
+                f"another salvage file of device {batch.device_id} was imported at the same "
+                "moment; import this one again"
+            ) from None
+        if stored.hash != signed.hash:
+            raise errors.Conflict(
+                f"device {batch.device_id} already has a different batch under id {batch.batch_id}"
+            ) from None
+        return Salvaged(receipt_of(stored), False, 0)
+    log.info(
+        "stored salvage batch %s from device %s: %d records, %d new",
+        batch.batch_id,
+        batch.device_id,
+        len(batch.records),
+        len(new),
+    )
+    receipt = Receipt(
+        batch.batch_id, batch.device_id, 0, signed.hash, len(batch.records), received_at
+    )
+    return Salvaged(receipt, True, len(new))
+
+
+def _insert_new(engine: Engine) -> Executable:
+    keys = [StoredRecord.device_id, StoredRecord.id]
+    if engine.dialect.name == "sqlite":
+        return sqlite.insert(StoredRecord).on_conflict_do_nothing(index_elements=keys)
+    return postgresql.insert(StoredRecord).on_conflict_do_nothing(index_elements=keys)

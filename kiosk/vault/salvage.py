@@ -1,0 +1,210 @@
+"""Reading what still reads from a damaged vault: the live file and every copy `preserved/` kept
+(kiosk.vault.damage), for `kiosk vault salvage DIR`.
+
+Each source is copied (database and WAL) into a private temporary folder beside it and opened
+there, so the evidence in `preserved/` is never changed and SQLite replays the WAL's good
+frames. If the `sqlite3` program is installed, its `.recover` (which reads the database page by
+page and finds rows whose table structure is lost) rebuilds the copy first; otherwise the rows
+are read through SQL, a range of rowids at a time, and a range that fails is halved down to
+single rows, so one damaged page loses only the rows on it.
+
+Only sealed records are read (sealed to the campaign key, which the kiosk never holds); a row
+is kept only if its sealed bytes have a padded record's length and its fields are well formed.
+Nothing here writes outside the temporary folder, which is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import sqlite3
+import struct
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kiosk.vault.damage import PRESERVED_DIR, SUFFIXES
+from kiosk.vault.store import VAULT_FILE
+
+log = logging.getLogger("kiosk.vault")
+
+MAX_ROWID = 50_000_000  # the most rowids probed when the table cannot say its own size
+RANGE = 4096
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_COLUMNS = "id, device_seq, appeal_id, appeal_version, collected_hour, key_fingerprint, sealed"
+
+
+@dataclass(frozen=True)
+class SalvagedRecord:
+    id: str
+    device_seq: int
+    appeal_id: str
+    appeal_version: int
+    collected_hour: datetime
+    key_fingerprint: str
+    sealed: bytes
+
+
+@dataclass(frozen=True)
+class Salvage:
+    records: list[SalvagedRecord]  # one per record id, in device sequence order
+    sources: list[Path]  # the database files read
+    unreadable_rows: int  # rows SQL named but could not read
+    malformed_rows: int  # rows read whose fields or length are not a record's
+    device_ids: frozenset[str]  # the device id each readable source names
+
+
+def vault_sources(data_dir: Path) -> list[Path]:
+    """The vault's database file and each preserved copy's, those that exist."""
+    found = [data_dir / VAULT_FILE] if (data_dir / VAULT_FILE).exists() else []
+    root = data_dir / PRESERVED_DIR
+    if root.is_dir():
+        found += sorted(p / VAULT_FILE for p in root.iterdir() if (p / VAULT_FILE).is_file())
+    return found
+
+
+def salvage(data_dir: Path, *, sealed_lengths: frozenset[int] | None = None) -> Salvage:
+    """Every record that still reads from the vault and its preserved copies, once each.
+    `sealed_lengths`: the lengths a sealed record may have (None: any)."""
+    sources = vault_sources(data_dir)
+    best: dict[str, SalvagedRecord] = {}
+    unreadable = malformed = 0
+    devices: set[str] = set()
+    for source in sources:
+        with tempfile.TemporaryDirectory(prefix=".salvage-", dir=data_dir) as scratch:
+            copy = _copy(source, Path(scratch))
+            devices |= _device_ids(copy)
+            rows, failed = _read_rows(copy)
+            unreadable += failed
+            for row in rows:
+                record = _record(row, sealed_lengths)
+                if record is None:
+                    malformed += 1
+                    continue
+                best.setdefault(record.id, record)
+    records = sorted(best.values(), key=lambda r: (r.device_seq, r.id))
+    log.info("salvage read %d records from %d files", len(records), len(sources))
+    return Salvage(records, sources, unreadable, malformed, frozenset(devices))
+
+
+def _copy(source: Path, into: Path) -> Path:
+    into.chmod(0o700)
+    for suffix in SUFFIXES[:2]:  # the database and its WAL; a wal-index is rebuilt
+        part = source.with_name(source.name + suffix)
+        if part.exists():
+            shutil.copyfile(part, into / (VAULT_FILE + suffix))
+    copy = into / VAULT_FILE
+    _fit_header_to_file(copy)
+    return copy
+
+
+def _fit_header_to_file(db: Path) -> None:
+    """A file cut short still says in its header how many pages it had, and SQLite then reads
+    none of it; the copy is told the pages it has (padded to a whole page), so every page that
+    is there can be read."""
+    with db.open("r+b") as f:
+        header = f.read(100)
+        if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+            return
+        (size,) = struct.unpack(">H", header[16:18])
+        page_size = 65536 if size == 1 else size
+        length = f.seek(0, 2)
+        pages = -(-length // page_size)
+        if pages * page_size != length:
+            f.write(bytes(pages * page_size - length))
+        (stated,) = struct.unpack(">I", header[28:32])
+        if stated != pages:
+            f.seek(28)
+            f.write(struct.pack(">I", pages))
+
+
+def _device_ids(db: Path) -> set[str]:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=rw", uri=True)
+    except sqlite3.DatabaseError:
+        return set()
+    try:
+        rows = conn.execute("SELECT id FROM device").fetchall()
+    except sqlite3.DatabaseError:
+        return set()
+    finally:
+        conn.close()
+    return {r[0] for r in rows if isinstance(r[0], str) and _ID.fullmatch(r[0])}
+
+
+def _read_rows(db: Path) -> tuple[list[tuple[object, ...]], int]:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=rw", uri=True)
+    except sqlite3.DatabaseError:
+        return [], 0
+    try:
+        try:
+            return conn.execute(f"SELECT {_COLUMNS} FROM signature").fetchall(), 0
+        except sqlite3.DatabaseError:
+            pass  # damaged somewhere: read it in ranges
+        rows: list[tuple[object, ...]] = []
+        failed = 0
+        for low, high in _ranges(conn):
+            got, lost = _read_range(conn, low, high)
+            rows += got
+            failed += lost
+        return rows, failed
+    finally:
+        conn.close()
+
+
+def _ranges(conn: sqlite3.Connection) -> Iterator[tuple[int, int]]:
+    """Rowid ranges up to the table's highest rowid. If even that cannot be read, the table's
+    own structure is lost to SQL (its root page): there is nothing to probe."""
+    try:
+        top = conn.execute("SELECT max(rowid) FROM signature").fetchone()[0] or 0
+    except sqlite3.DatabaseError:
+        log.warning("salvage: the signature table's structure is unreadable")
+        return
+    for low in range(1, min(top, MAX_ROWID) + 1, RANGE):
+        yield low, low + RANGE - 1
+
+
+def _read_range(
+    conn: sqlite3.Connection, low: int, high: int
+) -> tuple[list[tuple[object, ...]], int]:
+    try:
+        return (
+            conn.execute(
+                f"SELECT {_COLUMNS} FROM signature WHERE rowid BETWEEN ? AND ?", (low, high)
+            ).fetchall(),
+            0,
+        )
+    except sqlite3.DatabaseError:
+        if low == high:
+            return [], 1
+    middle = (low + high) // 2
+    first, lost_first = _read_range(conn, low, middle)
+    second, lost_second = _read_range(conn, middle + 1, high)
+    return first + second, lost_first + lost_second
+
+
+def _record(row: tuple[object, ...], lengths: frozenset[int] | None) -> SalvagedRecord | None:
+    record_id, seq, appeal_id, version, hour, fingerprint, sealed = row
+    if not (
+        isinstance(record_id, str)
+        and _ID.fullmatch(record_id)
+        and isinstance(seq, int)
+        and seq > 0
+        and isinstance(appeal_id, str)
+        and isinstance(version, int)
+        and isinstance(fingerprint, str)
+        and isinstance(sealed, bytes)
+        and isinstance(hour, str)
+    ):
+        return None
+    if lengths is not None and len(sealed) not in lengths:
+        return None
+    try:
+        collected = datetime.fromisoformat(hour).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return SalvagedRecord(record_id, seq, appeal_id, version, collected, fingerprint, sealed)

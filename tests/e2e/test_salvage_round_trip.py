@@ -1,0 +1,125 @@
+"""A damaged vault's signatures reach the coordinator: a kiosk synced some signatures, took
+more offline, and its vault file was then cut short (a card pulled mid-write), so the kiosk
+refuses it and keeps a copy. `kiosk vault salvage DIR` reads back every sealed record that
+still reads, `kiosk central import` stores the ones the server lacks, the chain report says
+what salvage brought in, and the coordinator's export holds every signer once."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kiosk.central.embedded import start_local_server
+from kiosk.cli.main import main
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.errors import VaultError
+from kiosk.files import keys
+from kiosk.petition.appeal import Appeal
+from kiosk.petition.form import validate
+from kiosk.settings import SyncSettings
+from kiosk.sync.client import CentralClient
+from kiosk.sync.enrol import enrol, enrolled
+from kiosk.sync.service import closer_for
+from kiosk.sync.worker import Outcome, SyncWorker
+from kiosk.vault import VAULT_FILE, Vault
+from kiosk.vault.damage import PRESERVED_DIR
+
+PASSPHRASE = "correct horse battery staple"
+SYNCED = ["Ada", "Grace", "Hedy", "Joan"]
+OFFLINE = ["Katherine", "Lise", "Marie", "Noether", "Emmy", "Rosalind", "Barbara", "Frances"]
+
+
+def _sign(vault: Vault, appeal: Appeal, key: CampaignPublicKey, names: list[str]) -> None:
+    desk = SignatureDesk(appeal, vault, key)
+    for name in names:
+        entries = {
+            "first_name": name,
+            "last_name": "Example",
+            "email": f"{name.lower()}@example.org",
+            "country": "Italy",
+        }
+        result = validate(appeal, entries, terms_accepted=True, updates_opt_in=False)
+        assert result.submission is not None
+        desk.record(result.submission)
+
+
+def _cut_short(db: Path, pages: int) -> None:
+    os.truncate(db, db.stat().st_size - pages * 4096)
+
+
+@pytest.mark.slow
+def test_a_damaged_vaults_signatures_reach_the_export_through_salvage(
+    tmp_path: Path,
+    data_dir: Path,
+    vault: Vault,
+    appeal: Appeal,
+    campaign_public_key: CampaignPublicKey,
+    campaign_private_key: CampaignPrivateKey,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server_dir = tmp_path / "central"
+    coordinator = tmp_path / "coordinator"
+    coordinator.mkdir()
+    key_file = coordinator / keys.PRIVATE_KEY_FILE
+    key_file.write_bytes(campaign_private_key.to_pem(PASSPHRASE, scrypt_n=2**14))
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(coordinator))
+    with start_local_server(server_dir, campaign_public_key) as server:
+        enrol(vault, data_dir, server.issue_enrolment_code("Rally"), server.url)
+        state = enrolled(vault, data_dir)
+        assert state is not None
+        _sign(vault, appeal, campaign_public_key, SYNCED)
+        settings = SyncSettings(batch_size=50, retention=timedelta(days=30))
+        client = CentralClient(server.url, receipt_key=state.receipt_key, trust=state.trust())
+        worker = SyncWorker(vault, closer_for(vault, state, settings), client, settings)
+        assert worker.run_once(force=True) is Outcome.DONE
+        worker.stop()
+        _sign(vault, appeal, campaign_public_key, OFFLINE)  # the network went away
+        vault.close()
+
+        _cut_short(data_dir / VAULT_FILE, 2)  # the last signature's pages
+        with pytest.raises(VaultError, match="shorter than its own header says"):
+            Vault.open(data_dir)
+        assert list((data_dir / PRESERVED_DIR).glob(f"*/{VAULT_FILE}"))
+
+        stick = tmp_path / "stick"
+        stick.mkdir()
+        capsys.readouterr()
+        assert main(["vault", "salvage", str(stick), "--data-dir", str(data_dir)]) == 0
+        said = capsys.readouterr().out
+        found = re.search(r"(\d+) sealed records? for campaign", said)
+        assert found is not None, said
+        total = int(found.group(1))
+        assert len(SYNCED) + len(OFFLINE) - 2 <= total < len(SYNCED) + len(OFFLINE), said
+        files = sorted(stick.glob("salvage-*.kbatch"))
+        assert len(files) == 1
+
+        # Not an upload: the kiosk never sends salvage over the network.
+        with httpx.Client(base_url=server.url) as http:
+            refused = http.put("/api/v2/batches/x", content=files[0].read_bytes())
+        assert refused.status_code == 422 and "kiosk central import" in refused.text
+
+        central = ["--data-dir", str(server_dir)]
+        assert main(["central", "import", *central, *map(str, files)]) == 0
+        imported = capsys.readouterr().out
+        new = total - len(SYNCED)
+        assert f"{total} signatures read back from a damaged vault, {new} of them new" in imported
+        assert main(["central", "import", *central, *map(str, files)]) == 0
+        assert "already stored" in capsys.readouterr().out
+        assert main(["central", "status", *central]) == 0
+        status = capsys.readouterr().out
+        assert f"salvaged: {new} signatures only a salvage brought in" in status
+
+    export = tmp_path / "signatures.csv"
+    assert main(["central", "export", *central, "--out", str(export)]) == 0
+    with export.open(encoding="utf-8-sig", newline="") as f:
+        names = sorted(r["first_name"] for r in csv.DictReader(f))
+    assert names == sorted(SYNCED + OFFLINE[:new])  # all but the last, whose pages were cut
