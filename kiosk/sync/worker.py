@@ -1,6 +1,8 @@
 """The sync worker: a plain thread that closes batches, uploads them and purges old ones.
 
-It wakes on a timer and on "Sync now", never blocks its caller, and reports through a
+It wakes on a timer, when a pending batch may close (kiosk/sync/closer.py: at its minimum age,
+once the table is quiet, or at its maximum age), when told of a new signature or a quiet table
+(`wake`), and on "Sync now"; it never blocks its caller, and reports through a
 StatusBoard. Transient failures (no network, timeouts, 5xx, cut or garbled answers) retry with
 exponential backoff and full jitter; permanent ones (revoked kiosk, conflicting batch) stop the
 uploads until someone presses "Sync now" or restarts the kiosk, and say why in words.
@@ -54,7 +56,9 @@ class SyncWorker:
         board: StatusBoard | None = None,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
+        quiet: Callable[[], bool] | None = None,
     ) -> None:
+        """`quiet` says whether no supporter is at the form now (by default: always)."""
         self._vault = vault
         self._closer = closer
         self._client = client
@@ -62,6 +66,8 @@ class SyncWorker:
         self.board = board or StatusBoard()
         self._clock = clock
         self._rng = rng or random.SystemRandom()
+        self._quiet = quiet or (lambda: True)
+        self._backing_off = False  # after a transient failure: `wake` waits for the backoff
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._requested = threading.Event()
@@ -87,6 +93,12 @@ class SyncWorker:
         """Close what is pending and upload it as soon as possible, retrying a stopped sync."""
         self._requested.set()
         self._wake.set()
+
+    def wake(self) -> None:
+        """Look for work now (a signature was recorded, the table became quiet), without
+        forcing a batch to close; during a backoff after a failure, the backoff stands."""
+        if not self._backing_off:
+            self._wake.set()
 
     def refresh(self) -> None:
         """Recount what waits to sync and publish it now, on the caller's thread: two counting
@@ -124,6 +136,10 @@ class SyncWorker:
             else:
                 self._failures = 0
                 delay = self._settings.sync_interval.total_seconds()
+                due = self._closer.seconds_until_due()
+                if due is not None:
+                    delay = min(delay, due)
+            self._backing_off = outcome is Outcome.RETRY
             self._wake.wait(delay)
             self._wake.clear()
 
@@ -137,7 +153,10 @@ class SyncWorker:
                 self._stopped_by = None
                 self._closer.close_all()
             else:
-                self._closer.close_due()
+                # Early only while the server answers (a batch that cannot go anyway may as
+                # well gather more) and nobody is typing at the form.
+                reachable = self.board.current.server_reachable is not False
+                self._closer.close_due(quiet=reachable and self._quiet())
             if self._stopped_by is not None:
                 outcome, status = Outcome.STOPPED, replace(status, last_error=self._stopped_by)
             else:
@@ -221,12 +240,13 @@ class SyncWorker:
             total = self._client.campaign_summary()
         except SyncError as exc:
             log.info("no campaign total this round: %s", exc)
-            return status
+            return replace(status, server_reachable=exc.reached_server)
         except Exception:
             log.exception("asking for the campaign total failed")
             return status
         return replace(
             status,
+            server_reachable=True,
             campaign_appeal_id=total.appeal_id,
             campaign_total=total.signatures,
             counted_through_seq=outbox.acknowledged_through(self._vault),
