@@ -235,12 +235,17 @@ class SyncWorker:
         """Ask for the campaign's total, right after every batch was acknowledged: the server's
         count then holds exactly this kiosk's signatures up to the last acknowledged one. On
         failure the last total stays: it only decorates the appeal screen, so nothing about it
-        may turn a round that delivered everything into a failed one."""
+        may turn a round that delivered everything into a failed one; but a server that cannot
+        be reached at all is noted (reachable, and the volunteer's error line), since batches
+        close early only while it answers."""
         try:
             total = self._client.campaign_summary()
         except SyncError as exc:
             log.info("no campaign total this round: %s", exc)
-            return replace(status, server_reachable=exc.reached_server)
+            if exc.reached_server:
+                return replace(status, server_reachable=True)
+            # Nothing was waiting to go, but the volunteer still learns the server is away.
+            return replace(status, server_reachable=False, last_error=str(exc))
         except Exception:
             log.exception("asking for the campaign total failed")
             return status

@@ -871,6 +871,10 @@
 <context>
     <name>sync_status</name>
     <message>
+        <source>Saved on this kiosk</source>
+        <translation>Firme salvate su questo chiosco</translation>
+    </message>
+    <message>
         <source>Syncing…</source>
         <translation>Sincronizzazione…</translation>
     </message>
@@ -885,10 +889,6 @@
     <message>
         <source>%n waiting to sync</source>
         <translation>%n in attesa di sincronizzazione</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>non in linea</translation>
     </message>
     <message>
         <source>last sync just now</source>
