@@ -10,6 +10,10 @@ CSV follows RFC 4180 (CRLF line ends, quotes doubled), in UTF-8 with a byte-orde
 spreadsheets pick the right encoding. A cell that a spreadsheet would run as a formula (leading
 =, +, -, @, tab or CR) gets a leading apostrophe (OWASP's "CSV injection" advice).
 
+The country is the ISO 3166-1 alpha-2 code the kiosk keeps (`country`, e.g. "DE") and, next to
+it, its English name (`country_name`, "Germany"); a record from before kiosks kept codes holds
+the name as typed in `country`, and no `country_name`.
+
 A drawn signature is exported whole in JSON, as its strokes of [x, y, t] or [x, y, t, pressure]
 points (x and y from 0 to 1 of the pad, t in ms) and the pad's width over its height (aspect).
 CSV says only whether there is one ("yes" or "no"): a drawing's path runs to tens of thousands
@@ -33,6 +37,7 @@ from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
 from kiosk.petition.appeal import FIELD_NAMES
+from kiosk.petition.countries import english_name
 from kiosk.petition.record import SignatureRecord, open_record
 
 log = logging.getLogger("kiosk.central")
@@ -41,7 +46,9 @@ FORMATS = ("csv", "json")
 COLUMNS = (
     "signature_id",
     "signed_at",
-    *FIELD_NAMES,
+    *FIELD_NAMES[: FIELD_NAMES.index("country") + 1],
+    "country_name",
+    *FIELD_NAMES[FIELD_NAMES.index("country") + 1 :],
     "language",
     "appeal_id",
     "appeal_version",
@@ -141,6 +148,7 @@ def as_dict(opened: Opened) -> dict[str, Any]:
         "signature_id": r.signature_id,
         "signed_at": r.signed_at.isoformat(),
         **{name: r.fields.get(name, "") for name in FIELD_NAMES},
+        "country_name": english_name(r.fields.get("country", "")) or "",
         "language": r.language,
         "appeal_id": r.appeal_id,
         "appeal_version": r.appeal_version,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 
 from kiosk.petition.appeal import Appeal
+from kiosk.petition.countries import country_code
 from kiosk.petition.strokes import Drawing, LimitProblem, limit_problem
 
 TRANSLATION_CONTEXT = "form"
@@ -97,12 +98,16 @@ FIELDS: Mapping[str, FieldSpec] = {
         multiline=True,
     ),
 }
-# Names and countries must hold at least one letter.
+# Names must hold at least one letter.
 _NOT_LETTERS = {
     "first_name": QT_TRANSLATE_NOOP("form", "Please write your first name in letters."),
     "last_name": QT_TRANSLATE_NOOP("form", "Please write your last name in letters."),
-    "country": QT_TRANSLATE_NOOP("form", "Please write your country in letters."),
 }
+# A country is one from the list, kept as its ISO 3166-1 alpha-2 code (kiosk.petition.countries).
+_NOT_A_LISTED_COUNTRY = QT_TRANSLATE_NOOP(
+    "form",
+    "Please choose your country from the list: type part of its name and tap one of the matches.",
+)
 _TOO_LONG = QT_TRANSLATE_NOOP(
     "form", "This is {length} characters long; please shorten it to {limit} or fewer."
 )
@@ -260,6 +265,8 @@ def _check(spec: FieldSpec, value: str, *, required: bool) -> Message | None:
     if spec.name in _NOT_LETTERS:
         if not any(unicodedata.category(c).startswith("L") for c in value):
             return Message(_NOT_LETTERS[spec.name])
+    elif spec.name == "country" and country_code(value) is None:
+        return Message(_NOT_A_LISTED_COUNTRY)
     elif spec.name == "email":
         return _email_problem(value)
     elif spec.name == "postcode" and not _POSTCODE.match(value):
@@ -288,4 +295,8 @@ def _canonical(name: str, value: str) -> str:
         return validate_email(value, check_deliverability=False).normalized
     if name == "postcode":
         return value.upper()
+    if name == "country" and value:
+        code = country_code(value)
+        assert code is not None, "checked by _check"
+        return code
     return value
