@@ -20,6 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.countries import country_code
+from kiosk.petition.joiners import keep_meaningful_joiners
 from kiosk.petition.strokes import Drawing, LimitProblem, limit_problem
 
 TRANSLATION_CONTEXT = "form"
@@ -138,13 +139,13 @@ _DRAWING_PROBLEMS = {
     ),
 }
 
-# Invisible characters that can hide, reorder or disguise text: zero-width spaces and joiners,
-# the word joiner, the byte-order mark, every bidirectional embedding/override/isolate/mark, the
+# Invisible characters that can hide, reorder or disguise text: zero-width spaces, the word
+# joiner, the byte-order mark, every bidirectional embedding/override/isolate/mark, the
 # soft hyphen, invisible operators, deprecated format characters, and the tag characters
 # (which can smuggle a whole hidden ASCII text; emoji subdivision flags lose their region).
 _INVISIBLE = dict.fromkeys(
     [
-        0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E,  # zero-width
+        0x200B, 0x2060, 0xFEFF, 0x180E,  # zero-width (ZWJ and ZWNJ: kiosk.petition.joiners)
         0x200E, 0x200F, 0x061C,  # LRM, RLM, ALM
         0x202A, 0x202B, 0x202C, 0x202D, 0x202E,  # embeddings and overrides
         0x2066, 0x2067, 0x2068, 0x2069,  # isolates
@@ -165,11 +166,13 @@ _POSTCODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]*$")
 
 def normalise(text: str, *, multiline: bool = False) -> str:
     """NFC, without invisible formatting characters, with runs of spaces collapsed and trimmed.
+    ZWJ and ZWNJ stay only where Unicode gives them a meaning (kiosk.petition.joiners: joining
+    scripts, conjuncts, emoji sequences).
 
     Line breaks survive only in multi-line fields; control characters are left in place for
     `validate` to reject, so the supporter is told rather than silently corrected.
     """
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = keep_meaningful_joiners(unicodedata.normalize("NFC", text.translate(_INVISIBLE)))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if multiline:
         lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]

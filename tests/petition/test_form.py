@@ -25,7 +25,7 @@ BIDI_AND_ZERO_WIDTH = frozenset(
         if unicodedata.bidirectional(chr(cp)) in _BIDI_FORMATTING
     }
     | {"\u200e", "\u200f", "\u061c"}  # LRM, RLM, ALM
-    | {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u180e"}  # zero-width, BOM
+    | {"\u200b", "\u2060", "\ufeff", "\u180e"}  # zero-width, BOM (joiners: test_joiners.py)
 )
 # Control characters that Python's str.isspace() does not count as whitespace. (Tab, the
 # separators \x1c-\x1f and NEL are whitespace to Python and are folded into a space instead.)
