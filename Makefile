@@ -39,7 +39,7 @@ test-fast: $(STAMP)
 	$(PYTEST) -n auto -m "not slow and not postgres" --hypothesis-profile=dev $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff mypy types-regex
+	$(BIN)/python -m pip install --quiet ruff mypy types-regex types-openpyxl
 	$(BIN)/ruff check kiosk tests bench scripts
 	$(BIN)/ruff format --check kiosk tests bench scripts
 	$(BIN)/mypy

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO, overload
 
 from kiosk.cli.options import add_data_dir
 from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
@@ -83,7 +83,15 @@ def register(sub: Any) -> None:
     )
 
     p = command("export", "decrypt, de-duplicate and write the signatures", _export)
-    p.add_argument("--format", choices=("csv", "json"), default="csv", dest="fmt")
+    p.add_argument(
+        "--format",
+        choices=("csv", "json", "xlsx"),
+        default="csv",
+        dest="fmt",
+        help="csv (default): UTF-8 CSV for a CRM or another program; xlsx: a spreadsheet to open "
+        "in LibreOffice or Excel, every cell text (postcodes keep their leading zeros, nothing "
+        "runs as a formula), needs --out; json: everything, drawn signatures included",
+    )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
     p.add_argument("--key", type=Path, help="the campaign private key (default: in --data-dir)")
     p.add_argument(
@@ -282,10 +290,12 @@ def _status(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import get_campaign, require_own_key
-    from kiosk.central.export import export
+    from kiosk.central.export import export, export_xlsx
     from kiosk.crypto.campaign_key import LockedCampaignKey
     from kiosk.files import keys
 
+    if args.fmt == "xlsx" and args.out is None:
+        raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
     data_dir = _data_dir(args)
     engine = _engine(args)
     key_path = args.key or data_dir / keys.PRIVATE_KEY_FILE
@@ -303,7 +313,10 @@ def _export(args: argparse.Namespace) -> int:
     passphrase = existing_passphrase(args.passphrase_file, key_path)
     key = locked.unlock(passphrase)
     progress = TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
-    if args.out is None:
+    if args.fmt == "xlsx":
+        with _private_file(args.out, binary=True) as book:
+            result = export_xlsx(engine, key, book, progress)
+    elif args.out is None:
         result = export(engine, key, args.fmt, sys.stdout, progress)
     else:
         with _private_file(args.out) as out:
@@ -324,12 +337,18 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _private_file(path: Path) -> TextIO:
+@overload
+def _private_file(path: Path, *, binary: Literal[True]) -> BinaryIO: ...
+@overload
+def _private_file(path: Path, *, binary: Literal[False] = False) -> TextIO: ...
+def _private_file(path: Path, *, binary: bool = False) -> TextIO | BinaryIO:
     """The export holds personal data: readable by its owner only, written in place."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as exc:
         raise UsageError(f"cannot write {path} ({exc.strerror})") from None
+    if binary:
+        return open(fd, "wb")
     encoding = "utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8"
     return open(fd, "w", encoding=encoding, newline="")
 

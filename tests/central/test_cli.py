@@ -236,6 +236,52 @@ def test_export_csv_round_trip(
     assert rows[1]["comment"] == 'He said "no",\r\nthen left'
 
 
+def test_export_xlsx_is_text_cells_that_keep_zeros_and_never_run(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    """What LibreOffice garbled in the CSV: an Italian postcode, UTF-8 and a formula."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled()
+    records = [
+        kiosk.record(email="a@example.org", postcode="00100", first_name="Zoë", country="IT"),
+        kiosk.record(email="b@example.org", last_name='=HYPERLINK("http://x","y")'),
+        kiosk.record(email="c@example.org", comment="+39 06 1234", postcode="01234"),
+    ]
+    ingest(engine, kiosk.batch(records).to_bytes())
+    out = tmp_path / "signatures.xlsx"
+    assert central("export", "--format", "xlsx", "--out", out) == 0
+    assert "exported 3 signatures" in capsys.readouterr().err
+    assert os.stat(out).st_mode & 0o077 == 0
+    with zipfile.ZipFile(out) as book:
+        sheet_xml = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no formula in the file at all
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows())
+    header = [c.value for c in rows[0]]
+    by_name = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert all(c.data_type == "s" for row in rows for c in row if c.value is not None)
+    assert by_name[0]["postcode"].value == "00100" and by_name[2]["postcode"].value == "01234"
+    assert by_name[0]["first_name"].value == "Zoë"
+    assert (by_name[0]["country"].value, by_name[0]["country_name"].value) == ("IT", "Italy")
+    # As typed: a text cell needs no apostrophe, and cannot run.
+    assert by_name[1]["last_name"].value == '=HYPERLINK("http://x","y")'
+    assert by_name[2]["comment"].value == "+39 06 1234"
+    assert by_name[0]["postcode"].number_format == "@"
+
+
+def test_export_xlsx_needs_a_file(central: Any, capsys: Any) -> None:
+    assert central("export", "--format", "xlsx") == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        "kiosk: --format xlsx writes a file: add --out FILE.xlsx"
+    )
+
+
 def test_export_with_the_wrong_passphrase_is_a_message(
     central: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
