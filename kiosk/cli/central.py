@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO, overload
 
-from kiosk.cli.options import add_data_dir
+from kiosk.cli.options import add_data_dir, counted
 from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
 from kiosk.errors import UsageError
 
@@ -28,6 +28,16 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 APP_NAME = "kiosk-central"
+DESCRIPTION = """\
+The coordinator's commands: create the campaign (init), run the central server (serve), make
+an enrolment code for a kiosk (enroll), refuse a lost kiosk (revoke), take in batch files from
+a USB stick (import), see what each kiosk has delivered (status) and export the signatures
+(export).
+
+Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
+which holds the passphrase-encrypted campaign private key and the SQLite database) and
+--database-url (e.g. postgresql+psycopg://user@host/db; default: SQLite in the data directory).
+'COMMAND --help' says more about each."""
 DEFAULT_PORT = 8080
 _DURATION = re.compile(r"^(\d{1,6})([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -36,7 +46,10 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 def register(sub: Any) -> None:
     """Add `central` and its subcommands to the `kiosk` parser's subparsers."""
     central = sub.add_parser(
-        "central", help="the central server and the coordinator's commands", description=__doc__
+        "central",
+        help="the central server and the coordinator's commands",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = central.add_subparsers(required=True, metavar="COMMAND")
 
@@ -143,18 +156,21 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 def _init(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import create_campaign, find_campaign, issue_credential
+    from kiosk.central.db import DATABASE_FILE
     from kiosk.crypto.campaign_key import CampaignPrivateKey
     from kiosk.files import keys
     from kiosk.petition.appeal import DEFAULT_APPEAL, load_appeal
 
     data_dir = _data_dir(args)
-    engine = _engine(args)
-    existing = find_campaign(engine)
-    if existing is not None:
-        raise UsageError(
-            f"this database already holds campaign {existing.key_fingerprint} for appeal "
-            f"{existing.appeal_id!r}; nothing was changed"
-        )
+    # Nothing is created until every check has passed: a refused appeal or passphrase leaves
+    # no database behind. A database that does not exist yet holds no campaign.
+    if args.database_url is not None or (data_dir / DATABASE_FILE).exists():
+        existing = find_campaign(_engine(args))
+        if existing is not None:
+            raise UsageError(
+                f"this database already holds campaign {existing.key_fingerprint} for appeal "
+                f"{existing.appeal_id!r}; nothing was changed"
+            )
     if args.appeal is not None:
         load_appeal(args.appeal)  # the checks and their messages
         appeal_toml = args.appeal.read_text(encoding="utf-8")
@@ -165,6 +181,7 @@ def _init(args: argparse.Namespace) -> int:
             files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
         )
     passphrase = new_passphrase(args.passphrase_file)  # the same rules as `kiosk keygen`
+    engine = args.engines[0] if args.engines else _engine(args)
     private = CampaignPrivateKey.generate()
     private_path, public_path = keys.write_key_pair(private, passphrase, data_dir)
     campaign = create_campaign(engine, private.public_key(), appeal_toml)
@@ -188,13 +205,64 @@ def _serve(args: argparse.Namespace) -> int:
     logs.setup(_data_dir(args))
     engine = _engine(args)
     campaign = get_campaign(engine)
+    _check_port_free(args.host, args.port)
+    if args.host in ("0.0.0.0", "::"):
+        where = (
+            f"on every address of this computer, port {args.port}; kiosks enrol with "
+            f"--server http://<this computer's address>:{args.port}"
+        )
+    else:
+        url = f"http://{args.host}:{args.port}"
+        where = f"at {url}; kiosks enrol with: kiosk enroll CODE --server {url}"
     print(
         f"kiosk central: campaign {campaign.key_fingerprint}, appeal {campaign.appeal_id!r}, "
-        f"on http://{args.host}:{args.port}/api/v2/health",
+        f"{where}",
         file=sys.stderr,
     )
-    serve(create_app(engine), host=args.host, port=args.port)
+    try:
+        serve(create_app(engine), host=args.host, port=args.port)
+    except SystemExit as exc:  # uvicorn exits when it cannot start, having logged why
+        if exc.code not in (0, None):
+            raise UsageError(
+                f"the central server did not start on {args.host}:{args.port} (see above)"
+            ) from None
+        raise
     return 0
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Say which port is taken (or not allowed) before the server starts, not after."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise UsageError(f"{host!r} is not an address this computer has; check --host") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"the central server did not start: port {port} on {host} is taken by "
+                    "another program. Stop that program, or choose another port with --port."
+                ) from None
+            if exc.errno == errno.EACCES:
+                raise UsageError(
+                    f"the central server did not start: this user may not listen on port "
+                    f"{port} (ports below 1024 need administrator rights). Use --port 8080."
+                ) from None
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise UsageError(
+                    f"the central server did not start: {host} is not an address of this "
+                    "computer; check --host"
+                ) from None
+            raise UsageError(
+                f"the central server did not start on {host}:{port} ({exc.strerror or exc})"
+            ) from None
 
 
 def _enroll(args: argparse.Namespace) -> int:
@@ -248,10 +316,14 @@ def _import(args: argparse.Namespace) -> int:
         state = "imported" if created else "already stored"
         print(
             f"{path}: {state}: batch {receipt.batch_id}, device {receipt.device_id} "
-            f"#{receipt.seq}, {receipt.record_count} signatures"
+            f"#{receipt.seq}, {counted(receipt.record_count, 'signature')}"
         )
     if failed:
-        print(f"kiosk: {failed} of {len(args.files)} files were not imported", file=sys.stderr)
+        print(
+            f"kiosk: {failed} of {counted(len(args.files), 'file')} "
+            f"{'was' if failed == 1 else 'were'} not imported",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -325,10 +397,12 @@ def _export(args: argparse.Namespace) -> int:
         progress.finish()
     where = f" to {args.out}" if args.out else ""
     print(
-        f"kiosk: exported {result.written} signatures{where}; removed {result.duplicates_removed} "
-        f"duplicates (same e-mail address, the earliest kept)"
+        f"kiosk: exported {counted(result.written, 'signature')}{where}; removed "
+        f"{counted(result.duplicates_removed, 'duplicate')} (same e-mail address, the earliest "
+        "kept)"
         + (
-            f"; {result.unreadable} records did not open and were left out"
+            f"; {counted(result.unreadable, 'record')} did not open and "
+            f"{'was' if result.unreadable == 1 else 'were'} left out"
             if result.unreadable
             else ""
         ),

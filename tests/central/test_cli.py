@@ -76,6 +76,21 @@ def test_init_refuses_a_short_passphrase(
     assert not (tmp_path / "c" / keys.PRIVATE_KEY_FILE).exists()
 
 
+def test_init_refusing_a_short_passphrase_leaves_no_database_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from kiosk.central.db import DATABASE_FILE
+
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "short")
+    data_dir = tmp_path / "c"
+    assert main(["central", "init", "--data-dir", str(data_dir)]) == 2
+    assert one_error_line(capsys.readouterr().err).startswith("kiosk: the passphrase is 5")
+    assert list(data_dir.iterdir()) == []  # no central.sqlite3, no key: try again as if new
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    assert main(["central", "init", "--data-dir", str(data_dir)]) == 0
+    assert (data_dir / DATABASE_FILE).exists()
+
+
 def test_enroll_prints_a_code_and_its_qr(
     central: Any, engine: Engine, new_kiosk: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -226,7 +241,7 @@ def test_export_csv_round_trip(
     out = tmp_path / "signatures.csv"
     assert central("export", "--format", "csv", "--out", out, "--progress") == 0
     err = capsys.readouterr().err
-    assert "exported 2 signatures" in err and "removed 1 duplicates" in err
+    assert f"kiosk: exported 2 signatures to {out}; removed 1 duplicate (same e-mail" in err
     assert "export: [" in err
     assert os.stat(out).st_mode & 0o077 == 0
     with out.open(encoding="utf-8-sig", newline="") as f:
@@ -280,6 +295,98 @@ def test_export_xlsx_needs_a_file(central: Any, capsys: Any) -> None:
     assert one_error_line(capsys.readouterr().err) == (
         "kiosk: --format xlsx writes a file: add --out FILE.xlsx"
     )
+
+
+def test_export_counts_in_the_singular_where_there_is_one(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch([kiosk.record(email="a@example.org")]).to_bytes())
+    out = tmp_path / "one.csv"
+    assert central("export", "--out", out) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"kiosk: exported 1 signature to {out}; removed 0 duplicates (same e-mail address, "
+        "the earliest kept)"
+    )
+
+
+def test_central_help_is_for_coordinators(capsys: Any) -> None:
+    with pytest.raises(SystemExit):
+        main(["central", "--help"])
+    text = capsys.readouterr().out
+    assert "The coordinator's commands: create the campaign (init)" in text
+    for note in ("thin shell", "FastAPI", "uvicorn", "heavy imports", "HTTP API uses"):
+        assert note not in text
+    with pytest.raises(SystemExit):
+        main(["central", "export", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "csv (default): UTF-8 CSV for a CRM or another program; xlsx: a spreadsheet" in text
+
+
+def test_serve_on_a_taken_port_says_so_and_prints_no_address(central: Any, capsys: Any) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert central("serve", "--port", port) == 2
+    err = capsys.readouterr().err
+    assert one_error_line(err) == (
+        f"kiosk: the central server did not start: port {port} on 127.0.0.1 is taken by another"
+        " program. Stop that program, or choose another port with --port."
+    )
+    assert "http://" not in err
+
+
+def test_the_address_serve_prints_is_the_one_kiosk_enroll_takes(
+    central: Any,
+    tmp_path: Path,
+    database_url: str,
+    capsys: Any,
+) -> None:
+    """The address it printed was the health URL, which `kiosk enroll --server` refused."""
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    data_dir = tmp_path / "central"
+    command = [sys.executable, "-m", "kiosk.cli.main", "central", "serve", "--port", str(port)]
+    common = ["--data-dir", str(data_dir), "--database-url", database_url]
+    server = subprocess.Popen(
+        [*command, *common], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        match = re.search(r"kiosk enroll CODE --server (\S+)$", line.strip())
+        assert match, line
+        url = match.group(1)
+        assert url == f"http://127.0.0.1:{port}"
+        assert central("enroll", "--event", "Rally") == 0
+        code = capsys.readouterr().out.split("\n\n")[1].strip()
+        kiosk_dir = tmp_path / "kiosk"
+        deadline = time.monotonic() + 20
+        while True:  # until uvicorn has bound the port (bounded)
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.05)
+        assert main(["enroll", code, "--server", url, "--data-dir", str(kiosk_dir)]) == 0
+        assert "Enrolled for 'Rally'" in capsys.readouterr().out
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        if server.stderr is not None:
+            server.stderr.close()
 
 
 def test_export_with_the_wrong_passphrase_is_a_message(
@@ -376,7 +483,7 @@ def test_export_with_the_wrong_passphrase_says_only_that(
     line = one_error_line(capsys.readouterr().err)
     key_file = tmp_path / "central" / keys.PRIVATE_KEY_FILE
     assert line.startswith(
-        f"kiosk: The passphrase does not open {key_file}. Check it and try again."
+        f"kiosk: The passphrase does not open {key_file}: it is probably mistyped. Check it"
     )
     assert "is damaged" not in line
 
