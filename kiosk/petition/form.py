@@ -173,6 +173,8 @@ def normalise(text: str, *, multiline: bool = False) -> str:
     `validate` to reject, so the supporter is told rather than silently corrected.
     """
     text = keep_meaningful_joiners(unicodedata.normalize("NFC", text.translate(_INVISIBLE)))
+    # A joiner taken out can leave a letter and its accent side by side: compose them too.
+    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if multiline:
         lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]

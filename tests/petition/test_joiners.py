@@ -103,6 +103,7 @@ def test_a_joiner_with_no_meaning_where_it_stands_is_stripped(
     ),
     multiline=st.booleans(),
 )
+@example(pieces=["a", ZWJ, "\u0301"], multiline=False)  # once stripped, a and its accent compose
 def test_joiners_kept_are_never_doubled_never_at_an_edge_and_stay_put(
     pieces: list[str], multiline: bool
 ) -> None:
