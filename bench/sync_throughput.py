@@ -33,6 +33,7 @@ import argparse
 import base64
 import cProfile
 import pstats
+import secrets
 import shutil
 import sqlite3
 import sys
@@ -63,6 +64,7 @@ from kiosk.central.server import ServerThread
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.digest import sha256_hex
+from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
 from kiosk.desks.signing import SignatureDesk
 from kiosk.files import keys
 from kiosk.petition.appeal import DEFAULT_APPEAL, load_bundled_appeal
@@ -144,7 +146,14 @@ def central(engine: Engine, public_key: CampaignPublicKey) -> None:
 
 def enrol_device(engine: Engine, device_id: str, public_bytes: bytes) -> None:
     code = issue_code(engine, "Bench", timedelta(hours=1)).code
-    central_enrol(engine, code, device_id, base64.b64encode(public_bytes).decode("ascii"))
+    keys = CodeKeys.derive(code)
+    request: dict[str, object] = {
+        "code_id": keys.code_id,
+        "device_id": device_id,
+        "device_public_key": base64.b64encode(public_bytes).decode("ascii"),
+        "nonce": secrets.token_hex(16),
+    }
+    central_enrol(engine, request, keys.mac(REQUEST_CONTEXT, request))
 
 
 def fill_vault(data_dir: Path, public_key: CampaignPublicKey, n: int) -> float:
@@ -250,7 +259,15 @@ def floor_rows(engine: Engine, envelope: bytes) -> FloorRows:
         when(b.created_at), envelope, len(b.records), when(datetime.now(UTC)),
     )  # fmt: skip
     record_rows = [
-        (r.id, b.batch_id, r.device_seq, when(r.collected_hour), r.key_fingerprint, r.sealed)
+        (
+            b.device_id,
+            r.id,
+            b.batch_id,
+            r.device_seq,
+            when(r.collected_hour),
+            r.key_fingerprint,
+            r.sealed,
+        )
         for r in b.records
     ]
     return batch_row, record_rows
@@ -268,8 +285,8 @@ def floor_writer(engine: Engine) -> tuple[Callable[[FloorRows], None], Callable[
         f"created_at, envelope, record_count, received_at) VALUES ({', '.join([param] * 11)})"
     )
     record_sql = (
-        "INSERT INTO record (id, batch_id, device_seq, collected_hour, key_fingerprint, sealed) "
-        f"VALUES ({', '.join([param] * 6)})"
+        "INSERT INTO record (device_id, id, batch_id, device_seq, collected_hour, "
+        f"key_fingerprint, sealed) VALUES ({', '.join([param] * 7)})"
     )
 
     def write(rows: FloorRows) -> None:

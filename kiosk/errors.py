@@ -31,6 +31,7 @@ The tree (the module that raises each, in brackets):
     ├── AdminError ............ a volunteer's request that cannot be done [desks.admin]
     ├── EnrolmentError ........ enrolment did not happen [sync.enrol]
     ├── SyncError ............. one sync round failed; `permanent`, `reached_server` [sync.client]
+    │   └── CertificateRefused  the server's TLS certificate is not the one trusted [sync.pinning]
     └── (the central server's own branch, in kiosk.central.errors)
         ├── CentralError ...... a request or command the server refuses; `title` for HTTP
         ├── DatabaseError ..... the server's database cannot be used
@@ -149,9 +150,26 @@ class EnrolmentError(KioskError):
 
 class SyncError(KioskError):
     """One sync round failed. `permanent`: retrying the same request cannot help;
-    `reached_server`: a server answered (so the network is up)."""
+    `reached_server`: a server answered (so the network is up); `retry_after`: seconds the
+    server asked the kiosk to wait before its next request (HTTP 429 or 503 Retry-After)."""
 
-    def __init__(self, message: str, *, permanent: bool, reached_server: bool) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        reached_server: bool,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.reached_server = reached_server
+        self.retry_after = retry_after
+
+
+class CertificateRefused(SyncError):
+    """The server presented a TLS certificate this kiosk does not trust (not the pinned key, or
+    not signed by an authority it trusts): nothing was sent on that connection."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=False, reached_server=False)

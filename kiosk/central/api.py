@@ -26,7 +26,9 @@ from kiosk.central.campaign import credential_is_valid, get_campaign
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
+from kiosk.central.ratelimit import Limiter
 from kiosk.central.status import campaign_summary, device_status
+from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT
 from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE
@@ -48,6 +50,15 @@ STATUS = {
     errors.EnrolmentRefused: 403,
     errors.NoCampaign: 503,
     errors.NotFound: 404,
+    errors.Overloaded: 503,
+    errors.RateLimited: 429,
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before the next request (the kiosk waits at least "
+        "that long, at most an hour)",
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
@@ -83,6 +94,10 @@ class EnrolmentResponse(BaseModel):
     receipt_public_key: str = Field(
         description="base64 of the server's 32-byte Ed25519 receipt key: every receipt is "
         "signed with it"
+    )
+    tls_pin: str | None = Field(
+        description="SHA-256 (hex) of the SubjectPublicKeyInfo of the certificate this server "
+        "serves HTTPS with, which the kiosk pins; null when a reverse proxy terminates TLS"
     )
     mac: str = Field(
         description="HMAC-SHA256 under the code's MAC key over 'kiosk/enrol-answer/v2\\0' and "
@@ -128,19 +143,40 @@ ENVELOPE_SCHEMA = {
 
 def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {
-        code: {"model": Problem, "content": {PROBLEM: {"schema": Problem.model_json_schema()}}}
+        code: {
+            "model": Problem,
+            "content": {PROBLEM: {"schema": Problem.model_json_schema()}},
+            **({"headers": RETRY_AFTER} if code in (429, 503) else {}),
+        }
         for code in codes
     }
 
 
-def problem(status: int, title: str, detail: str) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, retry_after: int | None = None
+) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail).model_dump()
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    headers = None if retry_after is None else {"Retry-After": str(retry_after)}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYTES) -> FastAPI:
-    """The ASGI app over a database URL (migrated on start) or an already open engine."""
+# How long a kiosk is asked to wait when the database is busy or down, or the disk is full.
+DATABASE_RETRY_AFTER = 30
+DISK_FULL_RETRY_AFTER = 300
+
+
+def create_app(
+    database: str | Engine,
+    *,
+    max_body_bytes: int = MAX_ENVELOPE_BYTES,
+    tls_pin: str | None = None,
+    limiter: Limiter | None = None,
+) -> FastAPI:
+    """The ASGI app over a database URL (migrated on start) or an already open engine.
+    `tls_pin`: the pin of the certificate it is served with, told to kiosks as they enrol.
+    `limiter`: the rate limits (kiosk.central.ratelimit), by default Limits() in this process."""
     engine = open_database(database) if isinstance(database, str) else database
+    limiter = limiter or Limiter()
     keys: list[DeviceKey] = []  # the receipt key, read once the campaign exists
 
     def receipt_key() -> DeviceKey:
@@ -155,10 +191,14 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         "See docs/sync-protocol.md.",
     )
     app.state.engine = engine
+    # SQLite: one writer at a time, in order (kiosk.central.write_queue); PostgreSQL: none.
+    writes = WriteQueue() if engine.dialect.name == "sqlite" else None
+    app.state.write_queue = writes
 
     @app.exception_handler(errors.CentralError)
     async def _central_error(request: Request, exc: errors.CentralError) -> JSONResponse:
-        return problem(STATUS.get(type(exc), 400), exc.title, str(exc))
+        status = STATUS.get(type(exc), 400)
+        return problem(status, exc.title, str(exc), retry_after=exc.retry_after)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -180,9 +220,15 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
                 503,
                 "Disk full",
                 "the server's disk is full; the kiosk keeps the batch and sends it again later",
+                retry_after=DISK_FULL_RETRY_AFTER,
             )
         log.error("database unavailable: %s", exc.__class__.__name__)
-        return problem(503, "Database unavailable", "the server's database is busy or down")
+        return problem(
+            503,
+            "Database unavailable",
+            "the server's database is busy or down",
+            retry_after=DATABASE_RETRY_AFTER,
+        )
 
     @app.get("/api/v2/health", response_model=Health, tags=["kiosk"])
     async def health() -> Health:
@@ -192,13 +238,15 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         "/api/v2/enrolments",
         status_code=201,
         response_model=EnrolmentResponse,
-        responses=_problems(403, 409, 422),
+        responses=_problems(403, 409, 422, 429),
         tags=["kiosk"],
     )
-    async def enrolments(request: EnrolmentRequest) -> EnrolmentResponse:
-        """Register a kiosk's device key with a one-time enrolment code it proves it knows."""
+    async def enrolments(request: EnrolmentRequest, http: Request) -> EnrolmentResponse:
+        """Register a kiosk's device key with a one-time enrolment code it proves it knows.
+        Attempts are limited per client address and per code (429 with Retry-After)."""
+        limiter.enrolment(http.client.host if http.client else "", request.code_id)
         fields = request.model_dump(exclude={"mac"})
-        result, code = await run_in_threadpool(enrol, engine, fields, request.mac)
+        result, code = await run_write(writes, lambda: enrol(engine, fields, request.mac))
         campaign = result.campaign
         answer = {
             "device_id": result.device_id,
@@ -207,9 +255,10 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
             "campaign_key_fingerprint": campaign.key_fingerprint,
             "appeal_toml": campaign.appeal_toml,
             "receipt_public_key": base64.b64encode(campaign.receipt_key.public_bytes).decode(),
+            "tls_pin": tls_pin,
         }
         bound = {**answer, "nonce": request.nonce, "device_public_key": request.device_public_key}
-        return EnrolmentResponse(**answer, mac=code.mac(ANSWER_CONTEXT, bound))
+        return EnrolmentResponse.model_validate({**answer, "mac": code.mac(ANSWER_CONTEXT, bound)})
 
     @app.put(
         "/api/v2/batches/{batch_id}",
@@ -220,7 +269,7 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
                 "model": SignedReceiptAnswer,
                 "description": "The identical batch was already stored",
             },
-            **_problems(400, 401, 403, 409, 413, 422),
+            **_problems(400, 401, 403, 409, 413, 422, 429, 503),
         },
         openapi_extra={
             "requestBody": {
@@ -231,9 +280,12 @@ def create_app(database: str | Engine, *, max_body_bytes: int = MAX_ENVELOPE_BYT
         tags=["kiosk"],
     )
     async def put_batch(batch_id: str, request: Request) -> JSONResponse:
-        """Store a signed batch once; the same batch again gets the same receipt."""
+        """Store a signed batch once; the same batch again gets the same receipt. Uploads and
+        records are limited per device (429 with Retry-After): the campaign's records_per_hour."""
         envelope = await _read_limited(request, max_body_bytes)
-        receipt, created = await run_in_threadpool(ingest, engine, envelope, expected_id=batch_id)
+        receipt, created = await run_write(
+            writes, lambda: ingest(engine, envelope, expected_id=batch_id, limiter=limiter)
+        )
         key = await run_in_threadpool(receipt_key)
         return JSONResponse(receipt.sign(key).to_json(), status_code=201 if created else 200)
 

@@ -14,8 +14,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.central.errors import Conflict, NoCampaign
+from kiosk.central.errors import Conflict, Malformed, NoCampaign
 from kiosk.central.models import Campaign, CoordinatorCredential, utcnow
+from kiosk.central.ratelimit import DEFAULT_RECORDS_PER_HOUR, MAX_RECORDS_PER_HOUR
 from kiosk.crypto.campaign_key import CampaignPublicKey, LockedCampaignKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.digest import sha256_hex
@@ -31,6 +32,7 @@ class CampaignInfo:
     appeal_version: int
     appeal_toml: str
     receipt_key_pem: str  # the server's receipt signing key (private, PEM)
+    records_per_hour: int = DEFAULT_RECORDS_PER_HOUR  # one device's quota (kiosk.central.ratelimit)
 
     @property
     def receipt_key(self) -> DeviceKey:
@@ -42,9 +44,18 @@ def token_hash(token: str) -> str:
 
 
 def create_campaign(
-    engine: Engine, public_key: CampaignPublicKey, appeal_toml: str
+    engine: Engine,
+    public_key: CampaignPublicKey,
+    appeal_toml: str,
+    *,
+    records_per_hour: int = DEFAULT_RECORDS_PER_HOUR,
 ) -> CampaignInfo:
     """Store the campaign; raises Conflict if this database already has one."""
+    if not 1 <= records_per_hour <= MAX_RECORDS_PER_HOUR:
+        raise Malformed(
+            f"the record quota is 1 to {MAX_RECORDS_PER_HOUR:,} records per device and hour, "
+            f"not {records_per_hour}"
+        )
     appeal = parse_appeal(appeal_toml.encode("utf-8"), "the campaign's appeal")
     row = Campaign(
         id=1,
@@ -55,6 +66,7 @@ def create_campaign(
         appeal_toml=appeal_toml,
         created_at=utcnow(),
         receipt_key_pem=DeviceKey.generate().to_pem().decode("ascii"),
+        records_per_hour=records_per_hour,
     )
     try:
         with Session(engine) as s, s.begin():
@@ -78,6 +90,7 @@ def get_campaign(engine: Engine) -> CampaignInfo:
             row.appeal_version,
             row.appeal_toml,
             row.receipt_key_pem or "",
+            row.records_per_hour,
         )
 
 

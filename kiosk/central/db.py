@@ -3,8 +3,8 @@
 SQLite (the default, a file in the data directory) runs in WAL mode with `BEGIN IMMEDIATE`
 write transactions, so several server processes on one file queue up instead of failing.
 PostgreSQL (`postgresql+psycopg://...`) needs nothing special: every rule that matters for
-concurrency (one batch per id, one batch per device and seq, one record per id, single-use
-enrolment codes) is a constraint or a conditional UPDATE, not a check in Python.
+concurrency (one batch per device and id, one per device and seq, one record per device and
+id, single-use enrolment codes) is a constraint or a conditional UPDATE, not a check in Python.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ log = logging.getLogger("kiosk.central")
 
 DATABASE_FILE = "central.sqlite3"
 # The newest migration in kiosk/central/migrations/versions; a test checks they agree.
-SCHEMA_HEAD = "c0002"
+SCHEMA_HEAD = "c0004"
 _MIGRATION_LOCK = 0x6B696F736B  # pg_advisory_xact_lock key: one process migrates at a time
 
 _SQLITE_PRAGMAS = (

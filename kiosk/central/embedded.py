@@ -14,6 +14,9 @@ whole flow (enrol, sign, sync, export) without setting anything up.
   directory that holds another campaign raises `kiosk.central.errors.Conflict`.
 - The server is uvicorn on 127.0.0.1 with an ephemeral port, in a daemon thread; `url` is its base
   (e.g. "http://127.0.0.1:54321"), the API under `/api/v2` as in docs/sync-protocol.md.
+- `tls=True` serves HTTPS with the data directory's self-signed certificate (made on first use,
+  kiosk.central.tls) and tells enrolling kiosks its key, as `kiosk central serve` does; `url`
+  then starts with https://.
 - `stop()` ends the server (bounded wait) and closes the database; `LocalServer` is also a
   context manager.
 """
@@ -31,16 +34,27 @@ from kiosk.central.campaign import create_campaign, find_campaign
 from kiosk.central.db import default_url, open_database
 from kiosk.central.enrolment import issue_code
 from kiosk.central.export import ExportResult, export
+from kiosk.central.ratelimit import Limiter, Limits
 from kiosk.central.server import ServerThread
 from kiosk.central.status import DeviceStatus, device_status
+from kiosk.central.tls import ensure_self_signed
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.files import datadir
 from kiosk.petition.appeal import DEFAULT_APPEAL
 
 
 class LocalServer:
-    def __init__(self, data_dir: Path, public_key: CampaignPublicKey, appeal_toml: str) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        public_key: CampaignPublicKey,
+        appeal_toml: str,
+        *,
+        tls: bool = False,
+        limits: Limits | None = None,
+    ) -> None:
         self.engine = open_database(default_url(datadir.prepare(data_dir)))
+        self.tls = ensure_self_signed(data_dir)[0] if tls else None
         try:
             campaign = find_campaign(self.engine) or create_campaign(
                 self.engine, public_key, appeal_toml
@@ -50,7 +64,10 @@ class LocalServer:
                     f"{data_dir} holds the central database of campaign "
                     f"{campaign.key_fingerprint}, not {public_key.fingerprint}"
                 )
-            self._thread = ServerThread(create_app(self.engine)).start()
+            pin = self.tls.pin() if self.tls else None
+            limiter = Limiter(limits) if limits is not None else None
+            app = create_app(self.engine, tls_pin=pin, limiter=limiter)
+            self._thread = ServerThread(app, tls=self.tls).start()
         except BaseException:
             self.engine.dispose()
             raise
@@ -77,11 +94,17 @@ class LocalServer:
 
 
 def start_local_server(
-    data_dir: Path, public_key: CampaignPublicKey, appeal_toml: str | None = None
+    data_dir: Path,
+    public_key: CampaignPublicKey,
+    appeal_toml: str | None = None,
+    *,
+    tls: bool = False,
+    limits: Limits | None = None,
 ) -> LocalServer:
-    """Start a central server for this campaign on loopback; see the module docstring."""
+    """Start a central server for this campaign on loopback; see the module docstring.
+    `limits`: its rate limits (default: those of `kiosk central serve`)."""
     if appeal_toml is None:
         appeal_toml = (
             files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
         )
-    return LocalServer(data_dir, public_key, appeal_toml)
+    return LocalServer(data_dir, public_key, appeal_toml, tls=tls, limits=limits)

@@ -1,4 +1,5 @@
-"""Enrolment codes, enrolling a kiosk's device key with one, and revoking a device.
+"""Enrolment codes, enrolling a kiosk's device key with one, revoking a device, and releasing
+one to another campaign.
 
 The code is never sent: the kiosk names it by its HKDF id and MACs its request with the key
 derived from it (kiosk.crypto.enrolment_mac); the server checks that MAC before anything else,
@@ -27,6 +28,7 @@ from kiosk.central.campaign import CampaignInfo, get_campaign
 from kiosk.central.errors import Conflict, EnrolmentRefused, Malformed, NotFound
 from kiosk.central.models import Device, EnrolmentCode, utcnow
 from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
+from kiosk.protocol.release import Release
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 CODE_LENGTH = 28  # 28 * 5 bits = 140 bits
@@ -153,6 +155,14 @@ def _public_key(value: str) -> bytes:
     if len(raw) != 32:
         raise Malformed("'device_public_key' must be a 32-byte Ed25519 public key")
     return raw
+
+
+def release(engine: Engine, device_id: str) -> str:
+    """Let a kiosk move to another campaign: the device is revoked here (its later batches are
+    refused) and the release it needs is returned, signed with the receipt key it pinned."""
+    revoke(engine, device_id)
+    campaign = get_campaign(engine)
+    return Release(device_id, campaign.key_fingerprint, utcnow()).sign(campaign.receipt_key)
 
 
 def revoke(engine: Engine, device_id: str) -> bool:

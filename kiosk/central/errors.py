@@ -10,9 +10,11 @@ from kiosk.errors import KioskError
 
 
 class CentralError(KioskError):
-    """Base of every refused request or command; `str(exc)` is the message to show."""
+    """Base of every refused request or command; `str(exc)` is the message to show.
+    `retry_after`: seconds the client should wait before trying again (a Retry-After header)."""
 
     title = "Request refused"
+    retry_after: int | None = None
 
 
 class Malformed(CentralError):
@@ -59,6 +61,26 @@ class NoCampaign(CentralError):
 
 class NotFound(CentralError):
     title = "Not found"
+
+
+class Overloaded(CentralError):
+    """Too many uploads waiting: the client is told when to come back."""
+
+    title = "Server busy"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimited(CentralError):
+    """Too many requests for now; `retry_after`: whole seconds until one would be served."""
+
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class DatabaseError(KioskError):

@@ -4,7 +4,9 @@ Runs on the coordinator's machine with the campaign private key. Plaintext exist
 memory and in the output the coordinator asked for: nothing is logged, no temp file is made.
 De-duplication is by e-mail address, trimmed and casefolded: the earliest signature is kept
 and the later ones are counted. Records without an e-mail address are all kept, since nothing
-safe identifies their signer.
+safe identifies their signer. A record is known by its device and its id (ids are unique per
+device only, docs/sync-protocol.md): two kiosks' records that share an id are two signatures,
+each bound to its own device by its seal.
 
 CSV follows RFC 4180 (CRLF line ends, quotes doubled), in UTF-8 with a byte-order mark so that
 spreadsheets pick the right encoding. A cell that a spreadsheet would run as a formula (leading
@@ -95,9 +97,13 @@ def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
             Device.event,
             StoredBatch.id,
         )
-        .join(StoredBatch, StoredRecord.batch_id == StoredBatch.id)
+        .join(
+            StoredBatch,
+            (StoredRecord.device_id == StoredBatch.device_id)
+            & (StoredRecord.batch_id == StoredBatch.id),
+        )
         .join(Device, StoredBatch.device_id == Device.id)
-        .order_by(StoredBatch.device_id, StoredRecord.device_seq)
+        .order_by(StoredRecord.device_id, StoredRecord.device_seq)
     )
     with Session(engine) as s:
         for row in s.execute(query.execution_options(yield_per=1000)):
@@ -123,7 +129,12 @@ def open_all(
             )
         except (SealBroken, ValueError, KeyError, TypeError, AttributeError):
             unreadable += 1
-            log.warning("record %s of batch %s does not open or check out", record_id, batch_id)
+            log.warning(
+                "record %s of batch %s from device %s does not open or check out",
+                record_id,
+                batch_id,
+                device_id,
+            )
             continue
         opened = Opened(record, event, batch_id)
         email = record.fields.get("email", "").strip().casefold()
@@ -140,11 +151,12 @@ def open_all(
     return rows, ExportResult(len(rows), duplicates, unreadable)
 
 
-def _order(opened: Opened) -> tuple[datetime, str]:
+def _order(opened: Opened) -> tuple[datetime, str, str]:
+    """Signing order; a record is named by its id and its device (ids are per device)."""
     signed_at = opened.record.signed_at
     if signed_at.tzinfo is None:  # the kiosk writes UTC
         signed_at = signed_at.replace(tzinfo=UTC)
-    return signed_at, opened.record.signature_id
+    return signed_at, opened.record.signature_id, opened.record.device_id
 
 
 def as_dict(opened: Opened) -> dict[str, Any]:

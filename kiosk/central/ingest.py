@@ -1,10 +1,12 @@
 """Taking in a signed batch: the one code path behind `PUT /api/v2/batches/{id}` and
 `kiosk central import`.
 
-The batch and its records go in one transaction. Uniqueness (batch id; device and seq; record
-id) is left to the database's constraints: whoever loses a race, or sends a batch again, hits
-IntegrityError and is then compared with what is stored. Identical means the same receipt;
-anything else is a conflict. There is no check-then-insert to race.
+The batch and its records go in one transaction. Uniqueness (device and batch id; device and
+seq; device and record id) is left to the database's constraints: whoever loses a race, or sends
+a batch again, hits IntegrityError and is then compared with what this device has stored.
+Identical means the same receipt; anything else is a conflict. There is no check-then-insert to
+race. Every id is scoped to the device whose signature was verified: another enrolled device
+that uploads the same ids first has stored its own batch, not this one (docs/crypto.md).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central import errors
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
+from kiosk.central.ratelimit import Limiter
 from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol import batch as batch_format
 from kiosk.protocol.receipt import Receipt
@@ -26,9 +29,17 @@ log = logging.getLogger("kiosk.central")
 
 
 def ingest(
-    engine: Engine, envelope: bytes, *, expected_id: str | None = None
+    engine: Engine,
+    envelope: bytes,
+    *,
+    expected_id: str | None = None,
+    limiter: Limiter | None = None,
 ) -> tuple[Receipt, bool]:
-    """Store a signed batch once. Returns its receipt and whether this call stored it."""
+    """Store a signed batch once. Returns its receipt and whether this call stored it.
+
+    With a `limiter` (the HTTP API; not `kiosk central import`), the device's uploads and its
+    hourly record quota are counted once its signature has verified, so nobody can spend
+    another device's allowance; a batch it has already stored costs no records."""
     try:
         signed = batch_format.parse(envelope)
     except BatchFormatError as exc:
@@ -40,6 +51,7 @@ def ingest(
         )
     body_hash = signed.hash
     received_at = utcnow()
+    quota: int | None = None  # set once the records were counted against the device's quota
     try:
         # One transaction reads the campaign and the device, checks the batch and stores it:
         # an upload costs one round of locking and one commit.
@@ -48,6 +60,19 @@ def ingest(
             if campaign is None:
                 raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
             _check(s.get(Device, batch.device_id), signed, campaign)
+            if limiter is not None:
+                limiter.upload(batch.device_id)
+                try:
+                    limiter.take_records(
+                        batch.device_id, len(batch.records), campaign.records_per_hour
+                    )
+                except errors.RateLimited:
+                    # Over its quota, a kiosk that lost a receipt still gets it back.
+                    stored = s.get(StoredBatch, (batch.device_id, batch.batch_id))
+                    if stored is None or stored.hash != body_hash:
+                        raise
+                    return receipt_of(stored), False
+                quota = campaign.records_per_hour
             try:
                 created_at = _aware(batch.created_at)
                 hours = [_aware(r.collected_hour) for r in batch.records]
@@ -77,6 +102,7 @@ def ingest(
                 insert(StoredRecord),
                 [
                     {
+                        "device_id": batch.device_id,
                         "id": r.id,
                         "batch_id": batch.batch_id,
                         "device_seq": r.device_seq,
@@ -87,8 +113,12 @@ def ingest(
                     for r, hour in zip(batch.records, hours, strict=True)
                 ],
             )
-    except IntegrityError:
-        return _already_stored(engine, body_hash, batch), False
+    except BaseException as exc:
+        if limiter is not None and quota is not None:  # nothing stored: no records spent
+            limiter.give_back_records(batch.device_id, len(batch.records), quota)
+        if isinstance(exc, IntegrityError):
+            return _already_stored(engine, body_hash, batch), False
+        raise
     log.info(
         "stored batch %s from device %s seq %d (%d records)",
         batch.batch_id,
@@ -130,12 +160,15 @@ def _check(device: Device | None, signed: batch_format.SignedBatch, campaign: Ca
 
 
 def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -> Receipt:
+    """What this device has stored that the batch collides with; only ever this device's
+    rows, whose signature `_check` verified: another device's ids are not this one's."""
     with Session(engine) as s:
-        stored = s.get(StoredBatch, batch.batch_id)
+        stored = s.get(StoredBatch, (batch.device_id, batch.batch_id))
         if stored is not None:
             if stored.hash != body_hash:
                 raise errors.Conflict(
-                    f"a different batch is already stored under id {batch.batch_id}"
+                    f"device {batch.device_id} already sent a different batch under id "
+                    f"{batch.batch_id}"
                 )
             return receipt_of(stored)
         other = s.scalar(
@@ -148,10 +181,16 @@ def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -
                 f"device {batch.device_id} already sent batch {other} as number {batch.seq}"
             )
         ids = [r.id for r in batch.records]
-        taken = s.scalar(select(StoredRecord.id).where(StoredRecord.id.in_(ids)).limit(1))
+        taken = s.scalar(
+            select(StoredRecord.id)
+            .where(StoredRecord.device_id == batch.device_id, StoredRecord.id.in_(ids))
+            .limit(1)
+        )
     if taken is None:  # nothing is ever deleted, so this only means a bug: say so plainly
         raise errors.Conflict(f"batch {batch.batch_id} conflicts with a stored batch")
-    raise errors.Conflict(f"record {taken} is already stored in another batch")
+    raise errors.Conflict(
+        f"record {taken} is already stored in another batch of device {batch.device_id}"
+    )
 
 
 def receipt_of(stored: StoredBatch) -> Receipt:

@@ -12,11 +12,15 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    ForeignKeyConstraint,
+    Index,
     LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -61,6 +65,8 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The server's Ed25519 receipt key, PKCS#8 PEM (c0002): it signs every receipt.
     receipt_key_pem: Mapped[str | None] = mapped_column(Text)
+    # How many records one device may deliver per hour (c0004; kiosk central init).
+    records_per_hour: Mapped[int] = mapped_column(server_default=text("5000"))
 
 
 class CoordinatorCredential(Base):
@@ -95,11 +101,18 @@ class Device(Base):
 
 
 class StoredBatch(Base):
-    __tablename__ = "batch"
-    __table_args__ = (UniqueConstraint("device_id", "seq", name="uq_batch_device_seq"),)
+    """A batch is known by its device and its id: ids are the kiosk's own choice and travel in
+    the clear (batch files, the wire), so an id unique across devices would let one enrolled
+    device squat another's ids and turn its honest uploads into conflicts."""
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    __tablename__ = "batch"
+    __table_args__ = (
+        PrimaryKeyConstraint("device_id", "id", name="pk_batch"),
+        UniqueConstraint("device_id", "seq", name="uq_batch_device_seq"),
+    )
+
     device_id: Mapped[str] = mapped_column(ForeignKey("device.id"))
+    id: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
@@ -112,10 +125,20 @@ class StoredBatch(Base):
 
 
 class StoredRecord(Base):
-    __tablename__ = "record"
+    """A record is known by its device and its id, like its batch (c0003)."""
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    batch_id: Mapped[str] = mapped_column(ForeignKey("batch.id"), index=True)
+    __tablename__ = "record"
+    __table_args__ = (
+        PrimaryKeyConstraint("device_id", "id", name="pk_record"),
+        ForeignKeyConstraint(
+            ["device_id", "batch_id"], ["batch.device_id", "batch.id"], name="fk_record_batch"
+        ),
+        Index("ix_record_device_batch", "device_id", "batch_id"),
+    )
+
+    device_id: Mapped[str] = mapped_column(String(36))
+    id: Mapped[str] = mapped_column(String(36))
+    batch_id: Mapped[str] = mapped_column(String(36))
     device_seq: Mapped[int] = mapped_column(BigInteger)
     collected_hour: Mapped[datetime] = mapped_column(UTCDateTime)
     key_fingerprint: Mapped[str] = mapped_column(String(32))

@@ -3,13 +3,17 @@ background thread on an ephemeral loopback port (the demo and the tests)."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
 import uvicorn
 from fastapi import FastAPI
 
+from kiosk.central.app_factory import IMPORT_STRING, environment_for
 from kiosk.central.errors import ServerStartError
+from kiosk.central.slow_clients import HEADER_TIMEOUT, uvicorn_options
+from kiosk.central.tls import TlsFiles
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 10.0
@@ -17,12 +21,29 @@ STOP_TIMEOUT = 10.0
 
 
 class ServerThread:
-    """uvicorn serving `app` on 127.0.0.1 from a daemon thread; `url` once started."""
+    """uvicorn serving `app` on 127.0.0.1 from a daemon thread; `url` once started. With `tls`
+    it serves HTTPS with that certificate."""
 
-    def __init__(self, app: FastAPI, *, port: int = 0) -> None:
+    def __init__(
+        self,
+        app: FastAPI,
+        *,
+        port: int = 0,
+        tls: TlsFiles | None = None,
+        header_timeout: float = HEADER_TIMEOUT,
+    ) -> None:
         config = uvicorn.Config(
-            app, host=LOOPBACK, port=port, log_level="warning", access_log=False, lifespan="off"
+            app,
+            host=LOOPBACK,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ssl_certfile=_cert(tls),
+            ssl_keyfile=_key(tls),
+            **uvicorn_options(header_timeout),  # slow clients are cut (slow_clients.py)
         )
+        self._scheme = "https" if tls else "http"
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="kiosk-central", daemon=True)
         self.url = ""
@@ -36,7 +57,7 @@ class ServerThread:
                 raise ServerStartError("the central server did not start on 127.0.0.1")
             time.sleep(0.01)
         port = self._server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://{LOOPBACK}:{port}"
+        self.url = f"{self._scheme}://{LOOPBACK}:{port}"
         return self
 
     def stop(self) -> None:
@@ -51,6 +72,53 @@ class ServerThread:
         self.stop()
 
 
-def serve(app: FastAPI, *, host: str = LOOPBACK, port: int = 8080) -> None:
-    """Serve in the foreground until interrupted (Ctrl-C)."""
-    uvicorn.run(app, host=host, port=port, log_level="info")
+def serve(
+    app: FastAPI,
+    *,
+    host: str = LOOPBACK,
+    port: int = 8080,
+    tls: TlsFiles | None = None,
+) -> None:
+    """Serve in the foreground until interrupted (Ctrl-C); HTTPS with `tls`."""
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        ssl_certfile=_cert(tls),
+        ssl_keyfile=_key(tls),
+        **uvicorn_options(),  # slow clients are cut (slow_clients.py)
+    )
+
+
+def serve_workers(
+    database_url: str,
+    workers: int,
+    *,
+    host: str = LOOPBACK,
+    port: int = 8080,
+    tls: TlsFiles | None = None,
+    tls_pin: str | None = None,
+) -> None:
+    """Serve with `workers` processes sharing the listening socket, each with its own app and
+    database pool (kiosk.central.app_factory); for PostgreSQL."""
+    os.environ.update(environment_for(database_url, tls_pin))
+    uvicorn.run(
+        IMPORT_STRING,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        ssl_certfile=_cert(tls),
+        ssl_keyfile=_key(tls),
+        **uvicorn_options(),  # slow clients are cut (slow_clients.py)
+    )
+
+
+def _cert(tls: TlsFiles | None) -> str | None:
+    return None if tls is None else str(tls.cert)
+
+
+def _key(tls: TlsFiles | None) -> str | None:
+    return None if tls is None else str(tls.key)

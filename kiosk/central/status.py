@@ -95,15 +95,20 @@ def campaign_summary(engine: Engine) -> CampaignSummary:
     """How many signatures the server holds for the campaign's appeal: a count and nothing more,
     for the kiosks' resting screen. Raises NoCampaign before `kiosk central init`.
 
-    Each record is stored once (its id is unique), so a batch uploaded twice counts once. The
-    same person signing on two kiosks counts twice here; only the export, after decryption, can
-    tell.
+    Each record is stored once (its id is unique per device), so a batch uploaded twice counts
+    once. The same person signing on two kiosks counts twice here; only the export, after
+    decryption, can tell.
     """
     appeal_id = get_campaign(engine).appeal_id
     with Session(engine) as s:
         count = s.scalar(
-            select(func.count(StoredRecord.id))
-            .join(StoredBatch, StoredRecord.batch_id == StoredBatch.id)
+            select(func.count())
+            .select_from(StoredRecord)
+            .join(
+                StoredBatch,
+                (StoredRecord.device_id == StoredBatch.device_id)
+                & (StoredRecord.batch_id == StoredBatch.id),
+            )
             .where(StoredBatch.appeal_id == appeal_id)
         )
     return CampaignSummary(appeal_id=appeal_id, signatures=count or 0)

@@ -3,8 +3,11 @@ export). Each is a thin shell over the services that the HTTP API uses as well; 
 (FastAPI, SQLAlchemy, uvicorn) happen inside the commands, so `kiosk run` does not pay for them.
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
-which holds the passphrase-encrypted campaign private key and the SQLite database) and
---database-url (e.g. postgresql+psycopg://user@host/db; default: SQLite in the data directory).
+which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
+postgresql+psycopg://user@host/db; default: SQLite in the data directory). The campaign private
+key is not the server's: `init` writes it to the coordinator's directory (the platform's user
+data directory "kiosk-coordinator", or $KIOSK_COORDINATOR_DIR, or --key-out), and `export`
+reads it from there (or --key).
 """
 
 from __future__ import annotations
@@ -20,23 +23,30 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO, overload
 
+from kiosk.central.ratelimit import DEFAULT_RECORDS_PER_HOUR, MAX_RECORDS_PER_HOUR
 from kiosk.cli.options import add_data_dir, counted
 from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
-from kiosk.errors import UsageError
+from kiosk.errors import KeyFileError, UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from kiosk.central.tls import TlsFiles
+
 APP_NAME = "kiosk-central"
+COORDINATOR_APP_NAME = "kiosk-coordinator"
+COORDINATOR_DIR_ENV = "KIOSK_COORDINATOR_DIR"
 DESCRIPTION = """\
 The coordinator's commands: create the campaign (init), run the central server (serve), make
-an enrolment code for a kiosk (enroll), refuse a lost kiosk (revoke), take in batch files from
-a USB stick (import), see what each kiosk has delivered (status) and export the signatures
-(export).
+an enrolment code for a kiosk (enroll), refuse a lost kiosk (revoke) or let one move to
+another campaign (release), take in batch files from a USB stick (import), see what each kiosk
+has delivered (status) and export the signatures (export).
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
-which holds the passphrase-encrypted campaign private key and the SQLite database) and
---database-url (e.g. postgresql+psycopg://user@host/db; default: SQLite in the data directory).
+which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
+postgresql+psycopg://user@host/db; default: SQLite in the data directory). The campaign private
+key is not the server's: init writes it to the coordinator's directory ("kiosk-coordinator",
+$KIOSK_COORDINATOR_DIR or --key-out) and export reads it from there (or --key).
 'COMMAND --help' says more about each."""
 DEFAULT_PORT = 8080
 _DURATION = re.compile(r"^(\d{1,6})([mhd])$")
@@ -65,10 +75,37 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--passphrase-file", type=Path, help=f"the new key's passphrase (or ${PASSPHRASE_ENV})"
     )
+    p.add_argument(
+        "--key-out",
+        type=Path,
+        help="the directory for the campaign key pair, on the coordinator's machine, not the "
+        f"server's (default: ${COORDINATOR_DIR_ENV} or the user data directory "
+        f"{COORDINATOR_APP_NAME!r})",
+    )
+    p.add_argument(
+        "--records-per-hour",
+        type=int,
+        default=DEFAULT_RECORDS_PER_HOUR,
+        metavar="N",
+        help="how many signatures one kiosk may deliver per hour; more waits for the next "
+        f"hour's allowance (default: {DEFAULT_RECORDS_PER_HOUR})",
+    )
 
-    p = command("serve", "run the central server", _serve)
+    p = command("serve", "run the central server (HTTPS)", _serve)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"(default: {DEFAULT_PORT})")
+    _tls_options(p)
+    p.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="serve plain HTTP (only behind a reverse proxy that serves HTTPS on this machine)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (PostgreSQL only; on SQLite one process queues the writes)",
+    )
 
     p = command("enroll", "make a one-time enrolment code for a kiosk", _enroll)
     p.add_argument("--event", required=True, help="the event the kiosk collects at")
@@ -78,10 +115,30 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--server-url",
         help="the address kiosks reach this server at (e.g. https://192.168.1.20:8443): prints "
-        "an enrolment link with it and the campaign key's fingerprint, and shows it as a QR code",
+        "an enrolment link with it, the campaign key's fingerprint and the server "
+        "certificate's, and shows it as a QR code",
+    )
+    p.add_argument(
+        "--tls-cert",
+        type=Path,
+        help="the certificate `serve --tls-cert` serves, to pin in the link (default: the "
+        "self-signed one in --data-dir)",
+    )
+    p.add_argument(
+        "--no-tls-pin",
+        action="store_true",
+        help="no certificate in the link: kiosks verify the server's domain certificate with "
+        "the authorities they trust (a server behind Caddy or nginx)",
     )
 
     p = command("revoke", "refuse any further batch from a device", _revoke)
+    p.add_argument("device", metavar="DEVICE", help="the device id, as shown by status")
+
+    p = command(
+        "release",
+        "let a kiosk move to another campaign: revoke it here and print its signed release",
+        _release,
+    )
     p.add_argument("device", metavar="DEVICE", help="the device id, as shown by status")
 
     p = command("import", "import batch files (e.g. from a USB stick)", _import)
@@ -106,7 +163,12 @@ def register(sub: Any) -> None:
         "runs as a formula), needs --out; json: everything, drawn signatures included",
     )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
-    p.add_argument("--key", type=Path, help="the campaign private key (default: in --data-dir)")
+    p.add_argument(
+        "--key",
+        type=Path,
+        help=f"the campaign private key (default: in ${COORDINATOR_DIR_ENV} or the user data "
+        f"directory {COORDINATOR_APP_NAME!r})",
+    )
     p.add_argument(
         "--passphrase-file", type=Path, help=f"the key's passphrase (or ${PASSPHRASE_ENV})"
     )
@@ -138,6 +200,23 @@ def _duration(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
+def _tls_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tls-cert",
+        type=Path,
+        help="a certificate the campaign already has, PEM (default: the self-signed one "
+        "`init` made in --data-dir)",
+    )
+    p.add_argument("--tls-key", type=Path, help="the private key of --tls-cert, PEM")
+
+
+def _coordinator_dir() -> Path:
+    from platformdirs import user_data_path
+
+    chosen = os.environ.get(COORDINATOR_DIR_ENV)
+    return Path(chosen) if chosen else user_data_path(COORDINATOR_APP_NAME, appauthor=False)
+
+
 def _data_dir(args: argparse.Namespace) -> Path:
     from platformdirs import user_data_path
 
@@ -157,10 +236,17 @@ def _engine(args: argparse.Namespace) -> Engine:
 def _init(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import create_campaign, find_campaign, issue_credential
     from kiosk.central.db import DATABASE_FILE
+    from kiosk.central.models import utcnow
+    from kiosk.central.tls import ensure_self_signed
     from kiosk.crypto.campaign_key import CampaignPrivateKey
     from kiosk.files import keys
+    from kiosk.files.recovery_sheet import write_sheet
     from kiosk.petition.appeal import DEFAULT_APPEAL, load_appeal
 
+    if not 1 <= args.records_per_hour <= MAX_RECORDS_PER_HOUR:
+        raise UsageError(
+            f"--records-per-hour must be 1 to {MAX_RECORDS_PER_HOUR}, not {args.records_per_hour}"
+        )
     data_dir = _data_dir(args)
     # Nothing is created until every check has passed: a refused appeal or passphrase leaves
     # no database behind. A database that does not exist yet holds no campaign.
@@ -180,17 +266,41 @@ def _init(args: argparse.Namespace) -> int:
         appeal_toml = (
             files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
         )
+    key_dir = (args.key_out or _coordinator_dir()).expanduser()
+    if key_dir.resolve() == data_dir.resolve():
+        raise UsageError(
+            f"--key-out {key_dir} is the server's data directory: the campaign private key "
+            "belongs on the coordinator's machine, apart from the server. Choose another one."
+        )
     passphrase = new_passphrase(args.passphrase_file)  # the same rules as `kiosk keygen`
     engine = args.engines[0] if args.engines else _engine(args)
     private = CampaignPrivateKey.generate()
-    private_path, public_path = keys.write_key_pair(private, passphrase, data_dir)
-    campaign = create_campaign(engine, private.public_key(), appeal_toml)
+    private_path, public_path = keys.write_key_pair(private, passphrase, key_dir)
+    try:
+        keys.check_written_key(private_path, passphrase, private.public_key())
+    except KeyFileError:
+        private_path.unlink(missing_ok=True)
+        public_path.unlink(missing_ok=True)
+        raise
+    sheet = write_sheet(
+        private_path.read_bytes(), private.public_key().fingerprint, utcnow(), key_dir
+    )
+    campaign = create_campaign(
+        engine, private.public_key(), appeal_toml, records_per_hour=args.records_per_hour
+    )
     credential = issue_credential(engine)
+    tls, _made = ensure_self_signed(data_dir)
     print(
         f"Campaign {campaign.key_fingerprint} for appeal {campaign.appeal_id!r} "
-        f"(version {campaign.appeal_version}).\n"
-        f"  private key (passphrase-encrypted; back it up with its passphrase): {private_path}\n"
+        f"(version {campaign.appeal_version}), up to {campaign.records_per_hour} signatures "
+        "per kiosk and hour.\n"
+        f"  private key (passphrase-encrypted; back it up with its passphrase, and keep it off\n"
+        f"  the server: only `export` needs it):                               {private_path}\n"
         f"  public key (kiosks receive it at enrolment):                       {public_path}\n"
+        f"  recovery sheet (print it, keep it apart; the passphrase is not on it): {sheet}\n"
+        f"  the key was read back from disk and opened a test record.\n"
+        f"  the server's TLS certificate (self-signed; kiosks pin its key):    {tls.cert}\n"
+        f"    key fingerprint {tls.pin()}\n"
         f"Coordinator credential, shown only now (for GET /api/v2/devices):\n  {credential}"
     )
     return 0
@@ -199,28 +309,49 @@ def _init(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from kiosk.central.api import create_app
     from kiosk.central.campaign import get_campaign
-    from kiosk.central.server import serve
+    from kiosk.central.server import serve, serve_workers
     from kiosk.files import logs
+    from kiosk.sync.pinning import is_loopback
 
-    logs.setup(_data_dir(args))
+    data_dir = _data_dir(args)
+    logs.setup(data_dir)
     engine = _engine(args)
     campaign = get_campaign(engine)
-    _check_port_free(args.host, args.port)
-    if args.host in ("0.0.0.0", "::"):
-        where = (
-            f"on every address of this computer, port {args.port}; kiosks enrol with "
-            f"--server http://<this computer's address>:{args.port}"
+    if args.workers < 1:
+        raise UsageError("--workers is a number of processes, 1 or more")
+    if args.workers > 1 and engine.dialect.name == "sqlite":
+        raise UsageError(
+            "SQLite takes one writer at a time, so --workers above 1 would only make the "
+            "processes wait for each other: run one (it queues uploads in order), or use "
+            "PostgreSQL with --database-url for several"
         )
+    _check_port_free(args.host, args.port)
+    tls = None if args.insecure_http else _serving_tls(args, data_dir)
+    if tls is None:
+        where = f"http://{args.host}:{args.port}"
+        if not is_loopback(args.host):
+            print(
+                "kiosk central: WARNING: plain HTTP on a network address. Anyone on the network "
+                "sees which kiosks send when, and kiosks refuse plain http:// off their own "
+                "machine: use this only behind a reverse proxy on this machine that serves "
+                "HTTPS (docs/deployment.md).",
+                file=sys.stderr,
+            )
     else:
-        url = f"http://{args.host}:{args.port}"
-        where = f"at {url}; kiosks enrol with: kiosk enroll CODE --server {url}"
+        where = f"https://{args.host}:{args.port}"
+    pin = tls.pin() if tls is not None else None
     print(
         f"kiosk central: campaign {campaign.key_fingerprint}, appeal {campaign.appeal_id!r}, "
-        f"{where}",
+        f"serving on {where}" + (f" (certificate key {pin})" if pin else ""),
         file=sys.stderr,
     )
+    if args.workers > 1:
+        url = engine.url.render_as_string(hide_password=False)
+        engine.dispose()  # each worker opens its own pool
+        serve_workers(url, args.workers, host=args.host, port=args.port, tls=tls, tls_pin=pin)
+        return 0
     try:
-        serve(create_app(engine), host=args.host, port=args.port)
+        serve(create_app(engine, tls_pin=pin), host=args.host, port=args.port, tls=tls)
     except SystemExit as exc:  # uvicorn exits when it cannot start, having logged why
         if exc.code not in (0, None):
             raise UsageError(
@@ -265,6 +396,20 @@ def _check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+def _serving_tls(args: argparse.Namespace, data_dir: Path) -> TlsFiles:
+    from kiosk.central.tls import TlsFiles, certificate_pin, ensure_self_signed
+
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise UsageError("give both --tls-cert and --tls-key, or neither (the self-signed one)")
+    if args.tls_cert is not None:
+        certificate_pin(args.tls_cert)  # a readable PEM certificate, or one line saying why
+        return TlsFiles(args.tls_cert, args.tls_key)
+    tls, made = ensure_self_signed(data_dir)
+    if made:
+        print(f"kiosk central: made a self-signed certificate, {tls.cert}", file=sys.stderr)
+    return tls
+
+
 def _enroll(args: argparse.Namespace) -> int:
     import segno
 
@@ -273,18 +418,36 @@ def _enroll(args: argparse.Namespace) -> int:
     from kiosk.protocol.enrolment_link import EnrolmentLink
 
     engine = _engine(args)
+    server_url = args.server_url.rstrip("/") if args.server_url else None
+    pin = _link_pin(args, server_url) if server_url else None  # before a code is spent
     issued = issue_code(engine, args.event, args.valid_for)
     print(
         f"Enrolment code for event {issued.event!r}, single use, valid until "
         f"{issued.expires_at:%Y-%m-%d %H:%M} UTC:\n\n    {issued.code}\n"
     )
     shown = issued.code
-    if args.server_url:
+    if server_url:
         campaign = get_campaign(engine).key_fingerprint
-        shown = EnrolmentLink(args.server_url.rstrip("/"), issued.code, campaign).to_text()
+        shown = EnrolmentLink(server_url, issued.code, campaign, pin).to_text()
         print(f"Enrolment link (scan the QR code below, or paste it):\n\n    {shown}\n")
     segno.make(shown, error="m").terminal(out=sys.stdout, compact=True)
     return 0
+
+
+def _link_pin(args: argparse.Namespace, server_url: str) -> str | None:
+    """The certificate key the link pins: the one this server serves HTTPS with."""
+    from kiosk.central.tls import certificate_pin, ensure_self_signed
+    from kiosk.crypto.tls_pin import link_pin
+    from kiosk.sync.pinning import address_refusal
+
+    refusal = address_refusal(server_url)
+    if refusal is not None:
+        raise UsageError(f"--server-url {server_url}: kiosks would refuse it. {refusal}")
+    if not server_url.startswith("https://") or args.no_tls_pin:
+        return None
+    if args.tls_cert is not None:
+        return link_pin(certificate_pin(args.tls_cert))
+    return link_pin(ensure_self_signed(_data_dir(args))[0].pin())  # the one `serve` serves
 
 
 def _revoke(args: argparse.Namespace) -> int:
@@ -294,6 +457,22 @@ def _revoke(args: argparse.Namespace) -> int:
         print(f"Device {args.device} is revoked; its batches from now on are refused.")
     else:
         print(f"Device {args.device} was already revoked.")
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    import segno
+
+    from kiosk.central.enrolment import release
+
+    token = release(_engine(args), args.device)
+    print(
+        f"Device {args.device} is revoked here, and released: with this release it can enrol "
+        "with another campaign (a volunteer pastes or scans it on the kiosk's enrolment page, "
+        "or runs 'kiosk enroll LINK --release RELEASE'):\n\n"
+        f"    {token}\n"
+    )
+    segno.make(token, error="m").terminal(out=sys.stdout, compact=True)
     return 0
 
 
@@ -364,13 +543,12 @@ def _export(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import get_campaign, require_own_key
     from kiosk.central.export import export, export_xlsx
     from kiosk.crypto.campaign_key import LockedCampaignKey
-    from kiosk.files import keys
 
     if args.fmt == "xlsx" and args.out is None:
         raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
     data_dir = _data_dir(args)
     engine = _engine(args)
-    key_path = args.key or data_dir / keys.PRIVATE_KEY_FILE
+    key_path = args.key or _default_key(data_dir)
     try:
         key_pem = key_path.read_bytes()
     except OSError as exc:
@@ -411,16 +589,51 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _default_key(data_dir: Path) -> Path:
+    """The coordinator directory's key; where an older `init` left it, the server's, said so."""
+    from kiosk.files import keys
+
+    chosen = _coordinator_dir() / keys.PRIVATE_KEY_FILE
+    legacy = data_dir / keys.PRIVATE_KEY_FILE
+    if not chosen.exists() and legacy.exists():
+        print(
+            f"kiosk: using the campaign private key in the server's data directory ({legacy}); "
+            f"move it to the coordinator's machine (e.g. {chosen}) and pass --key there.",
+            file=sys.stderr,
+        )
+        return legacy
+    return chosen
+
+
 @overload
 def _private_file(path: Path, *, binary: Literal[True]) -> BinaryIO: ...
 @overload
 def _private_file(path: Path, *, binary: Literal[False] = False) -> TextIO: ...
 def _private_file(path: Path, *, binary: bool = False) -> TextIO | BinaryIO:
-    """The export holds personal data: readable by its owner only, written in place."""
+    """The export holds personal data: readable by its owner only (an existing file too), never
+    through a symbolic link (which could point anywhere), and a regular file."""
+    import errno
+    import stat
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UsageError(
+                f"{path} is a symbolic link; the export is written only to a plain file. "
+                "Give the real path."
+            ) from None
+        if exc.errno == errno.ENXIO:  # a FIFO nobody reads, a device
+            raise UsageError(
+                f"{path} is not a regular file; give a file name for the export"
+            ) from None
         raise UsageError(f"cannot write {path} ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UsageError(f"{path} is not a regular file; give a file name for the export")
+    os.fchmod(fd, 0o600)
+    os.ftruncate(fd, 0)
+    os.set_blocking(fd, True)
     if binary:
         return open(fd, "wb")
     encoding = "utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8"

@@ -1,8 +1,9 @@
-"""The kiosk's sync commands: `kiosk enroll` and `kiosk export-batches`."""
+"""The kiosk's sync commands: `kiosk enroll`, `kiosk factory-reset` and `kiosk export-batches`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,24 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--server", help="the central server, e.g. https://sign.example (with a code, not a link)"
     )
+    p.add_argument(
+        "--release",
+        help="to move a kiosk to another campaign: the release its current campaign's "
+        "coordinator printed with 'kiosk central release DEVICE'",
+    )
     add_data_dir(p)
     p.set_defaults(handler=_enroll)
+
+    p = sub.add_parser(
+        "factory-reset",
+        help="wipe this kiosk's vault, keys and enrolment, to start it as new",
+        description="Wipe the vault (signatures, counts, PIN), the device key, the campaign "
+        "key and the enrolled appeal, so the kiosk can enrol with another campaign. Refused "
+        "while any signature has not reached the server.",
+    )
+    add_data_dir(p)
+    p.add_argument("--yes", action="store_true", help="do not ask to type RESET first")
+    p.set_defaults(handler=_factory_reset)
 
     p = sub.add_parser(
         "export-batches",
@@ -53,13 +70,35 @@ def _enroll(args: argparse.Namespace) -> int:
     logs.setup(settings.data_dir)
     vault = Vault.open(settings.data_dir)
     try:
-        done = enrol(vault, settings.data_dir, args.code, args.server)  # EnrolmentError: one line
+        # EnrolmentError: one line
+        done = enrol(vault, settings.data_dir, args.code, args.server, release=args.release)
     finally:
         vault.close()
     print(
         f"Enrolled for {done.event!r} at {done.server_url} "
         f"(campaign key {done.campaign_key_fingerprint}). 'kiosk run' now syncs signatures."
     )
+    return 0
+
+
+def _factory_reset(args: argparse.Namespace) -> int:
+    from kiosk.sync.reset import factory_reset, refuse_reset_with_unsent, what_reset_removes
+
+    data_dir = _settings(args).data_dir
+    refuse_reset_with_unsent(data_dir)  # AdminError: one line, before anyone is asked
+    doomed = what_reset_removes(data_dir)
+    if not doomed:
+        print(f"Nothing to reset in {data_dir}: the kiosk is already as new.")
+        return 0
+    print("A factory reset removes:\n" + "\n".join(f"  {path}" for path in doomed))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("give --yes to reset without a terminal to type RESET in")
+        if input("Type RESET to remove them: ").strip() != "RESET":
+            print("Nothing was removed.")
+            return 1
+    factory_reset(data_dir)
+    print("Reset: this kiosk now starts as new, and can enrol with any campaign.")
     return 0
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
-from kiosk.errors import KeyFileError, OtherCampaignKey
+from kiosk.errors import KeyFileError, KioskError, OtherCampaignKey
 from kiosk.files.atomic import write_atomic
 
 log = logging.getLogger("kiosk.files.keys")
@@ -107,6 +107,28 @@ def write_key_pair(
     write_atomic(private_path, private.to_pem(passphrase), mode=0o600)
     write_atomic(public_path, private.public_key().to_pem(), mode=0o644)
     return private_path, public_path
+
+
+def check_written_key(private_path: Path, passphrase: str, public: CampaignPublicKey) -> None:
+    """Read the new key file back from disk, open it with the passphrase and open a record
+    sealed to its public key: a key that was written wrong is found now, not at export."""
+    from kiosk.crypto.campaign_key import LockedCampaignKey
+    from kiosk.crypto.seal import open_sealed, seal
+
+    probe = b"kiosk key check"
+    binding = b"kiosk/key-check\x00" + public.fingerprint.encode("ascii")
+    try:
+        opened = LockedCampaignKey.read(private_path.read_bytes(), str(private_path))
+        key = opened.unlock(passphrase)
+        if key.public_key().fingerprint != public.fingerprint:
+            raise KeyFileError(f"{private_path} holds another key than the one just made.")
+        if open_sealed(seal(probe, public, binding), key, binding) != probe:
+            raise KeyFileError(f"{private_path} does not open a record sealed to its key.")
+    except (OSError, KioskError) as exc:
+        raise KeyFileError(
+            f"The new campaign key did not read back correctly ({exc}); nothing was created. "
+            "Check the disk, and run the command again."
+        ) from None
 
 
 @dataclass(frozen=True)

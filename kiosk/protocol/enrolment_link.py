@@ -1,10 +1,13 @@
 """The enrolment link: everything a kiosk needs to enrol, in one string a QR code can carry.
 
-    kiosk-enrol:?server=https%3A%2F%2Fsign.example.org&code=ABCD-EFGH-...&campaign=1a2b-...
+    kiosk-enrol:?server=https%3A%2F%2F192.168.1.20%3A8443&code=ABCD-EFGH-...&campaign=1a2b...
+                &tls=9f86d081884c7d659a2feaa0c55ad015
 
 `server` is where to enrol, `code` the one-time secret (never sent: kiosk.crypto.enrolment_mac),
 `campaign` the campaign key's fingerprint, which the kiosk compares with the key it receives
-before it keeps anything. `kiosk central enroll --server-url URL` prints it and shows it as a QR
+before it keeps anything, `tls` the first 128 bits of the server certificate's key pin
+(kiosk.crypto.tls_pin), which the kiosk checks before it sends anything; a server behind a
+domain certificate has none. `kiosk central enroll --server-url URL` prints it and shows it as a QR
 code; `kiosk enroll` and the volunteer panel take it whole, or the code and the address typed.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
+from kiosk.crypto.tls_pin import is_pin
 from kiosk.errors import EnrolmentError
 
 SCHEME = "kiosk-enrol:"
@@ -23,11 +27,14 @@ class EnrolmentLink:
     server_url: str
     code: str
     campaign_fingerprint: str | None = None
+    tls_pin: str | None = None
 
     def to_text(self) -> str:
         fields = {"server": self.server_url, "code": self.code}
         if self.campaign_fingerprint:
             fields["campaign"] = self.campaign_fingerprint
+        if self.tls_pin:
+            fields["tls"] = self.tls_pin
         return SCHEME + "?" + urlencode(fields)
 
 
@@ -47,4 +54,9 @@ def parse_link(text: str) -> EnrolmentLink:
             "This enrolment link is incomplete (it needs the server and the code): copy or "
             "scan it again, or type the code and the server's address."
         )
-    return EnrolmentLink(server, code, fields.get("campaign") or None)
+    tls = fields.get("tls", "").lower() or None
+    if tls is not None and not is_pin(tls):
+        raise EnrolmentError(
+            "This enrolment link's certificate fingerprint is damaged: copy or scan it again."
+        )
+    return EnrolmentLink(server, code, fields.get("campaign") or None, tls)

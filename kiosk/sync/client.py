@@ -9,16 +9,22 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
 
+from kiosk.clock import utc_now
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT, REQUEST_CONTEXT, CodeKeys
-from kiosk.errors import BadSignature, ReceiptFormatError, SyncError
+from kiosk.crypto.tls_pin import PIN_LENGTH, is_pin
+from kiosk.errors import BadSignature, CertificateRefused, ReceiptFormatError, SyncError
 from kiosk.protocol import receipt
 from kiosk.protocol.batch import MEDIA_TYPE
 from kiosk.protocol.receipt import SignedReceipt
+from kiosk.sync.backoff import describe_wait, server_wait
+from kiosk.sync.pinning import ServerTrust, address_refusal, unverified_certificate
 
 log = logging.getLogger("kiosk.sync")
 
@@ -39,6 +45,7 @@ class Enrolment:
     campaign_key_fingerprint: str
     appeal_toml: str
     receipt_public_key: bytes  # the server's Ed25519 receipt key
+    tls_pin: str | None  # the key of the certificate the server says it serves HTTPS with
 
 
 def _receipt_key(value: object) -> bytes:
@@ -57,23 +64,31 @@ def _receipt_key(value: object) -> bytes:
 
 class CentralClient:
     """`receipt_key`: the server's receipt key from the enrolment answer; an upload counts only
-    with a receipt it signed (a client for enrolment alone has none yet)."""
+    with a receipt it signed (a client for enrolment alone has none yet). `trust`: which TLS
+    certificate the server must present (kiosk.sync.pinning; default: the system's authorities).
+    An address this kiosk must not send to (plain http:// off this machine) fails every request."""
 
     def __init__(
         self,
         server_url: str,
         *,
         receipt_key: bytes | None = None,
+        trust: ServerTrust | None = None,
         timeout: float = 20.0,
         transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self._receipt_key = receipt_key
+        self.trust = trust or ServerTrust()
+        self._refusal = address_refusal(self.server_url)
+        self._clock = clock  # for a Retry-After given as a date
         self._http = httpx.Client(
             base_url=self.server_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             transport=transport,
-            headers={"User-Agent": "kiosk-sync/1"},
+            verify=self.trust.verify(),
+            headers={"User-Agent": "kiosk-sync/2"},
         )
 
     def close(self) -> None:
@@ -196,6 +211,7 @@ class CentralClient:
                 campaign_key_fingerprint=str(doc["campaign_key_fingerprint"]),
                 appeal_toml=str(doc["appeal_toml"]),
                 receipt_public_key=_receipt_key(doc["receipt_public_key"]),
+                tls_pin=_tls_pin(doc.get("tls_pin")),
             )
         except KeyError as exc:
             raise SyncError(
@@ -205,21 +221,29 @@ class CentralClient:
             ) from None
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self._refusal is not None:
+            raise SyncError(self._refusal, permanent=True, reached_server=False)
         try:
-            response = self._http.request(method, path, **kwargs)
+            response = self._http.request(
+                method, path, extensions={"trace": self.trust.trace}, **kwargs
+            )
         except httpx.TimeoutException:
             raise SyncError(
                 "The server did not answer in time; trying again later.",
                 permanent=False,
                 reached_server=False,
             ) from None
-        except httpx.TransportError as exc:
-            log.info("request to the server failed: %s", type(exc).__name__)
-            raise SyncError(
-                f"The server at {self.server_url} cannot be reached; trying again later.",
-                permanent=False,
-                reached_server=False,
+        except httpx.ConnectError as exc:
+            if not unverified_certificate(exc):
+                raise self._unreachable(exc) from None
+            log.warning("the server's certificate did not verify")
+            raise CertificateRefused(
+                f"The certificate of the server at {self.server_url} is not signed by an "
+                "authority this kiosk trusts, so nothing was sent. Enrol with the coordinator's "
+                "enrolment link (it names the server's own certificate)."
             ) from None
+        except httpx.TransportError as exc:
+            raise self._unreachable(exc) from None
         except httpx.InvalidURL:
             raise SyncError(
                 f"{self.server_url} is not a usable server address.",
@@ -227,12 +251,50 @@ class CentralClient:
                 reached_server=False,
             ) from None
         if response.status_code >= 500 or response.status_code == 429:
-            raise SyncError(
-                f"The server had a problem (HTTP {response.status_code}); trying again later.",
-                permanent=False,
-                reached_server=True,
-            )
+            raise _server_busy(response, self._clock())
         return response
+
+    def _unreachable(self, exc: httpx.TransportError) -> SyncError:
+        log.info("request to the server failed: %s", type(exc).__name__)
+        return SyncError(
+            f"The server at {self.server_url} cannot be reached; trying again later.",
+            permanent=False,
+            reached_server=False,
+        )
+
+
+def _tls_pin(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_pin(value) or len(value) != PIN_LENGTH:
+        raise SyncError(
+            "The server's enrolment answer names its certificate in a form this kiosk does "
+            "not know; is it a kiosk server of this version?",
+            permanent=True,
+            reached_server=True,
+        )
+    return value
+
+
+def _server_busy(response: httpx.Response, now: datetime) -> SyncError:
+    """A 429 or 5xx: try again later, and no sooner than the server's Retry-After says."""
+    status = response.status_code
+    wait = server_wait(response.headers.get("retry-after"), now) if status in (429, 503) else None
+    if wait is None:
+        message = f"The server had a problem (HTTP {status}); trying again later."
+    elif status == 429:
+        message = (
+            f"The server asked this kiosk to wait {describe_wait(wait)} before trying again "
+            "(HTTP 429: too many requests). Nothing is lost: the signatures stay on this kiosk."
+        )
+    else:
+        message = (
+            f"The server is unavailable for now (HTTP 503) and asked this kiosk to wait "
+            f"{describe_wait(wait)} before trying again. Nothing is lost: the signatures stay "
+            "on this kiosk."
+        )
+    log.info("the server answered HTTP %d, asking for a wait of %s s", status, wait)
+    return SyncError(message, permanent=False, reached_server=True, retry_after=wait)
 
 
 def _batch_refusal(response: httpx.Response) -> SyncError:

@@ -2,7 +2,8 @@
 
 The kiosk takes a one-time code from the coordinator, makes (or reuses) its Ed25519 device
 key, registers the public half with the server, and keeps what the server hands back: the
-campaign public key, the appeal, the event and the server's address.
+campaign public key, the appeal, the event, the server's address, its receipt key and the key
+of its TLS certificate (kiosk.sync.pinning says which certificate each connection trusts).
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from pathlib import Path
 
 from kiosk.clock import to_hour, utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
-from kiosk.errors import EnrolmentError, KeyFileError, SyncError
+from kiosk.crypto.tls_pin import link_pin
+from kiosk.errors import CertificateRefused, EnrolmentError, KeyFileError, SyncError
 from kiosk.files import keys
 from kiosk.files.atomic import write_atomic
 from kiosk.petition.appeal import parse_appeal
 from kiosk.protocol.enrolment_link import is_link, parse_link
+from kiosk.protocol.release import check_release
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.client import CentralClient
+from kiosk.sync.client import Enrolment as Answer
+from kiosk.sync.pinning import ServerTrust, address_refusal
 from kiosk.vault import Vault, device, outbox
 
 log = logging.getLogger("kiosk.sync")
@@ -34,6 +39,10 @@ class Enrolled:
     campaign_key_fingerprint: str
     enrolled_at: datetime
     receipt_key: bytes  # the server's receipt key: only receipts it signed acknowledge a batch
+    tls_pin: str | None = None  # the server certificate's key; None: the system's authorities
+
+    def trust(self) -> ServerTrust:
+        return ServerTrust(self.tls_pin)
 
 
 def enrolled(vault: Vault, data_dir: Path) -> Enrolled | None:
@@ -48,6 +57,7 @@ def enrolled(vault: Vault, data_dir: Path) -> Enrolled | None:
         campaign_key_fingerprint=stored.campaign_key_fingerprint,
         enrolled_at=stored.enrolled_at,
         receipt_key=stored.receipt_key,
+        tls_pin=stored.tls_pin,
     )
 
 
@@ -57,33 +67,52 @@ def enrol(
     code: str,
     server_url: str | None = None,
     *,
+    release: str | None = None,
     client: CentralClient | None = None,
 ) -> Enrolled:
     """Enrol with a code and the server's address, or with an enrolment link (`code` holding
-    the whole link, `server_url` then None or the same server)."""
+    the whole link, `server_url` then None or the same server). A kiosk that collects for a
+    campaign moves to another one only with `release`, a release from its current campaign's
+    server (kiosk.protocol.release), or after a factory reset (kiosk.sync.reset)."""
     expected: str | None = None
+    linked_pin: str | None = None
     if is_link(code):
         link = parse_link(code)
         if server_url and server_url.rstrip("/") != link.server_url.rstrip("/"):
             raise EnrolmentError(
                 f"The link is for {link.server_url}, not {server_url}; use one or the other."
             )
-        code, server_url, expected = link.code, link.server_url, link.campaign_fingerprint
+        code, server_url = link.code, link.server_url
+        expected, linked_pin = link.campaign_fingerprint, link.tls_pin
     if not server_url:
         raise EnrolmentError("Give the server's address with the code, or the whole link.")
     server_url = server_url.rstrip("/")
-    if not server_url.startswith(("http://", "https://")):
-        raise EnrolmentError(f"{server_url!r} is not a server address; it starts with https://")
+    refusal = address_refusal(server_url)
+    if refusal is not None:
+        raise EnrolmentError(refusal)
+    current = _current_campaign(data_dir)
+    if release is not None:
+        _check_release(vault, release, current)
+    elif expected is not None:
+        _refuse_other_campaign(vault, current, expected)  # before the code is spent
     device_key = keys.device_key(data_dir)
-    own_client = client is None
-    http = client or CentralClient(server_url)
-    try:
-        answer = http.enrol(code.strip(), vault.device_id, device_key.public_bytes)
-    except SyncError as exc:
-        raise EnrolmentError(str(exc)) from None
-    finally:
-        if own_client:
-            http.close()
+    request = (code.strip(), vault.device_id, device_key.public_bytes)
+    if client is not None:
+        answer, trust = _ask(client, request), client.trust
+    else:
+        trust = ServerTrust(linked_pin)
+        try:
+            with CentralClient(server_url, trust=trust) as http:
+                answer = _ask(http, request)
+        except CertificateRefused as exc:
+            if trust.pinned is not None:
+                raise EnrolmentError(str(exc)) from None
+            # No authority vouches for the certificate: it may be the server's own self-signed
+            # one. Learn it, and keep it only if the server's MACed answer names the same key.
+            trust = ServerTrust(learning=True)
+            with CentralClient(server_url, trust=trust) as http:
+                answer = _ask(http, request)
+    tls_pin = _pin_to_keep(server_url, trust, answer)
     if answer.device_id != vault.device_id:
         raise EnrolmentError("The server enrolled a different device id; nothing was changed.")
     try:
@@ -103,7 +132,9 @@ def enrol(
         )
     appeal_bytes = answer.appeal_toml.encode("utf-8")
     parse_appeal(appeal_bytes, "the appeal sent by the server")  # AppealError says what is wrong
-    _refuse_key_change_with_unsent(vault, data_dir, campaign)
+    if release is None:
+        _refuse_other_campaign(vault, current, campaign.fingerprint)
+    _refuse_with_unsent(vault, current, campaign.fingerprint)
 
     keys.store_public_key(campaign, data_dir)
     write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
@@ -117,6 +148,7 @@ def enrol(
             campaign.fingerprint,
             now,
             answer.receipt_public_key,
+            tls_pin,
         ),
     )
     log.info("enrolled for event %r with campaign key %s", answer.event, campaign.fingerprint)
@@ -127,21 +159,94 @@ def enrol(
         campaign.fingerprint,
         now,
         answer.receipt_public_key,
+        tls_pin,
     )
 
 
-def _refuse_key_change_with_unsent(vault: Vault, data_dir: Path, new: CampaignPublicKey) -> None:
-    """Signatures sealed to one campaign must reach that campaign before the kiosk switches."""
+def _ask(http: CentralClient, request: tuple[str, str, bytes]) -> Answer:
+    try:
+        return http.enrol(*request)
+    except CertificateRefused:
+        raise  # enrol() decides: a pinned certificate refused, or one to learn
+    except SyncError as exc:
+        raise EnrolmentError(str(exc)) from None
+
+
+def _pin_to_keep(server_url: str, trust: ServerTrust, answer: Answer) -> str | None:
+    """The certificate key every later connection must present: the one the link pinned or the
+    one learnt (and named by the MACed answer); None for a certificate the system's authorities
+    vouched for (a domain's) and for plain http on this machine. Whatever the answer names must
+    be what this connection presented."""
+    if not server_url.startswith("https://"):
+        return None
+    presented = trust.presented
+    if presented is None:  # a client whose transport is not a network (a test's)
+        return answer.tls_pin or trust.pinned
+    if answer.tls_pin is not None and presented != answer.tls_pin:
+        raise EnrolmentError(
+            f"The server says it serves the certificate with key {link_pin(answer.tls_pin)}, "
+            f"but this connection presented {link_pin(presented)}: something between this "
+            "kiosk and the server is posing as it. Nothing was kept; enrol on another network "
+            "and tell the coordinator."
+        )
+    if trust.learning and answer.tls_pin is None:
+        raise EnrolmentError(
+            "The server's certificate is signed by no authority this kiosk trusts, and the "
+            "server does not name it. Enrol with the coordinator's enrolment link, which holds "
+            "the certificate's fingerprint. Nothing was kept."
+        )
+    if trust.pinned is not None or trust.learning:
+        return presented
+    return None  # an authority vouched for it: renewed certificates (new keys) stay trusted
+
+
+def _current_campaign(data_dir: Path) -> str | None:
+    """The fingerprint of the campaign key this kiosk seals to; None if it has none (or only a
+    damaged copy, which a good one then replaces)."""
     current = data_dir / keys.PUBLIC_KEY_FILE
     if not current.exists():
-        return
+        return None
     try:
-        old = keys.load_public_key(current).fingerprint
+        return keys.load_public_key(current).fingerprint
     except KeyFileError:
+        return None
+
+
+def _refuse_other_campaign(vault: Vault, current: str | None, new: str) -> None:
+    """A kiosk stays with its campaign: the PIN that opened the panel is not enough to move it."""
+    if current is None or current == new:
         return
-    if old != new.fingerprint and outbox.backlog(vault).waiting_total > 0:
+    raise EnrolmentError(
+        f"This kiosk collects for campaign {current}, and this code is for campaign {new}. "
+        "To move it, the coordinator of its campaign gives a release for it ('kiosk central "
+        f"release {vault.device_id}'), or the kiosk is factory reset ('kiosk factory-reset'). "
+        "Nothing was changed."
+    )
+
+
+def _check_release(vault: Vault, release: str, current: str | None) -> None:
+    stored = device.enrolment(vault)
+    if current is None:
         raise EnrolmentError(
-            f"This kiosk still holds signatures for campaign key {old} that the server has not "
-            "confirmed. Sync them, or export them with 'kiosk export-batches', before enrolling "
-            "it for another campaign."
+            "This kiosk collects for no campaign yet, so it needs no release: enrol it with "
+            "the code alone."
+        )
+    if stored is None or stored.campaign_key_fingerprint != current:
+        raise EnrolmentError(
+            f"This kiosk was given campaign {current}'s key by hand, not enrolled with its "
+            "server, so no release can be checked: only a factory reset ('kiosk "
+            "factory-reset') moves it to another campaign."
+        )
+    check_release(
+        release, receipt_key=stored.receipt_key, device_id=vault.device_id, campaign=current
+    )
+
+
+def _refuse_with_unsent(vault: Vault, current: str | None, new: str) -> None:
+    """Signatures sealed to one campaign must reach that campaign before the kiosk switches."""
+    if current is not None and current != new and outbox.backlog(vault).waiting_total > 0:
+        raise EnrolmentError(
+            f"This kiosk still holds signatures for campaign key {current} that the server has "
+            "not confirmed. Sync them, or export them with 'kiosk export-batches', before "
+            "enrolling it for another campaign."
         )

@@ -41,6 +41,7 @@ def start_sync(
     client = CentralClient(
         enrolment.server_url,
         receipt_key=enrolment.receipt_key,
+        trust=enrolment.trust(),
         timeout=settings.request_timeout.total_seconds(),
     )
     worker = SyncWorker(

@@ -25,6 +25,8 @@ class SyncStatus:
     last_error: str | None = None  # in words, for a volunteer; None after a clean sync
     server_reachable: bool | None = None  # None: not tried yet
     syncing: bool = False
+    # The server asked for a wait (429/503 with Retry-After): no upload before this time.
+    wait_until: datetime | None = None
     # The campaign's total as the server last reported it, and how far this kiosk's own
     # signatures were in it: every one up to this device sequence number had been
     # acknowledged when the server counted (see kiosk.desks.tally).

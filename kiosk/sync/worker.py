@@ -5,7 +5,9 @@ once the table is quiet, or at its maximum age), when told of a new signature or
 (`wake`), and on "Sync now"; it never blocks its caller, and reports through a
 StatusBoard. Transient failures (no network, timeouts, 5xx, cut or garbled answers) retry with
 exponential backoff and full jitter; permanent ones (revoked kiosk, conflicting batch) stop the
-uploads until someone presses "Sync now" or restarts the kiosk, and say why in words.
+uploads until someone presses "Sync now" or restarts the kiosk, and say why in words. When the
+server asks for a wait (429 or 503 with Retry-After), nothing is uploaded before it is over,
+not even on "Sync now", and the status says so (`SyncStatus.wait_until`).
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
 from kiosk.errors import SyncError
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
-from kiosk.sync.backoff import retry_delay
+from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import StatusBoard, SyncStatus
@@ -74,6 +76,7 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._stopped_by: str | None = None  # the permanent error that paused uploads
         self._failures = 0
+        self._wait_until: datetime | None = None  # the server's Retry-After, on self._clock
         # When this process last had a batch acknowledged, to the second, for "last sync 2 min
         # ago"; the vault keeps only the hour (outbox._hour), which stands in after a restart.
         self._last_success: datetime | None = None
@@ -125,23 +128,32 @@ class SyncWorker:
             force = self._requested.is_set()
             self._requested.clear()
             outcome = self.run_once(force=force)
-            if outcome is Outcome.RETRY:
-                self._failures += 1
-                delay = retry_delay(
-                    self._failures,
-                    base=self._settings.backoff_base.total_seconds(),
-                    cap=self._settings.backoff_max.total_seconds(),
-                    rng=self._rng,
-                )
-            else:
-                self._failures = 0
-                delay = self._settings.sync_interval.total_seconds()
-                due = self._closer.seconds_until_due()
-                if due is not None:
-                    delay = min(delay, due)
+            delay = self.next_delay(outcome)
             self._backing_off = outcome is Outcome.RETRY
             self._wake.wait(delay)
             self._wake.clear()
+
+    def next_delay(self, outcome: Outcome) -> float:
+        """Seconds until the next round after `outcome`: the sync interval (or less, when a
+        pending batch falls due sooner), or after a failure the backoff, and never less than
+        what the server asked for (at most an hour)."""
+        if outcome is not Outcome.RETRY:
+            self._failures = 0
+            # Sooner when a pending batch may close then (its minimum or maximum age).
+            due = self._closer.seconds_until_due()
+            interval = self._settings.sync_interval.total_seconds()
+            return interval if due is None else min(interval, due)
+        self._failures += 1
+        delay = retry_delay(
+            self._failures,
+            base=self._settings.backoff_base.total_seconds(),
+            cap=self._settings.backoff_max.total_seconds(),
+            rng=self._rng,
+        )
+        if self._wait_until is not None:
+            asked = (self._wait_until - self._clock()).total_seconds()
+            delay = max(delay, min(asked, MAX_SERVER_WAIT))
+        return delay
 
     def run_once(self, *, force: bool = False) -> Outcome:
         """One round: close due batches (all, if forced), upload, purge. Never raises."""
@@ -157,10 +169,14 @@ class SyncWorker:
                 # well gather more) and nobody is typing at the form.
                 reachable = self.board.current.server_reachable is not False
                 self._closer.close_due(quiet=reachable and self._quiet())
+            waiting = self._wait_until is not None and self._clock() < self._wait_until
             if self._stopped_by is not None:
                 outcome, status = Outcome.STOPPED, replace(status, last_error=self._stopped_by)
+            elif waiting:  # the server asked for it: no request, the last words stay shown
+                outcome = Outcome.RETRY
             else:
-                outcome, status = self._upload(status)
+                self._wait_until = None
+                outcome, status = self._upload(replace(status, wait_until=None))
             if outcome is Outcome.DONE:
                 status = self._fetch_total(status)
             outbox.purge(self._vault, self._settings.retention, self._clock())
@@ -207,8 +223,13 @@ class SyncWorker:
                 except SyncError as exc:
                     log.warning("batch #%d not delivered: %s", batch.seq, exc)
                     outbox.record_error(self._vault, batch.id, str(exc))
+                    if exc.retry_after is not None:
+                        self._wait_until = self._clock() + timedelta(seconds=exc.retry_after)
                     status = replace(
-                        status, last_error=str(exc), server_reachable=exc.reached_server
+                        status,
+                        last_error=str(exc),
+                        server_reachable=exc.reached_server,
+                        wait_until=self._wait_until,
                     )
                     if exc.permanent:
                         self._stopped_by = str(exc)

@@ -22,6 +22,7 @@ class Enrolment:
     campaign_key_fingerprint: str
     enrolled_at: datetime
     receipt_key: bytes  # the server's Ed25519 receipt key, pinned at enrolment
+    tls_pin: str | None = None  # the server certificate's key (kiosk.sync.pinning)
 
 
 def enrolment(vault: Vault) -> Enrolment | None:
@@ -39,6 +40,7 @@ def enrolment(vault: Vault) -> Enrolment | None:
             campaign_key_fingerprint=device.campaign_key_fingerprint or "",
             enrolled_at=device.enrolled_at.replace(tzinfo=UTC),
             receipt_key=bytes.fromhex(device.receipt_key),
+            tls_pin=device.tls_pin,
         )
 
 
@@ -51,3 +53,4 @@ def record_enrolment(vault: Vault, done: Enrolment) -> None:
         device.campaign_key_fingerprint = done.campaign_key_fingerprint
         device.enrolled_at = done.enrolled_at.astimezone(UTC).replace(tzinfo=None)
         device.receipt_key = done.receipt_key.hex()
+        device.tls_pin = done.tls_pin

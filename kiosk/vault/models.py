@@ -36,6 +36,7 @@ class Device(Base):
     campaign_key_fingerprint: Mapped[str | None] = mapped_column(String(32))
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime())
     receipt_key: Mapped[str | None] = mapped_column(String(64))  # hex, from the enrolment (0007)
+    tls_pin: Mapped[str | None] = mapped_column(String(64))  # the server's key pin (0008)
 
 
 class StoredSignature(Base):

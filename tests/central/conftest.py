@@ -66,14 +66,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        shutil.copyfile(sqlite_template, tmp_path / "central.sqlite3")
-        yield f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
-        return
+def _postgres_schema() -> Iterator[str]:
+    """A throwaway PostgreSQL schema's URL (dropped afterwards), or a skip (a failure on CI)."""
     problem = _postgres_problem()
     if problem is not None:
         if os.environ.get("CI") == "true":
@@ -91,6 +85,30 @@ def database_url(
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+BOTH_DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BOTH_DATABASES)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """A database migrated to the head, with nothing in it."""
+    if request.param == "sqlite":
+        shutil.copyfile(sqlite_template, tmp_path / "central.sqlite3")
+        yield f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+        return
+    yield from _postgres_schema()
+
+
+@pytest.fixture(params=BOTH_DATABASES)
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database without any schema yet, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite+pysqlite:///{tmp_path / 'central.sqlite3'}"
+        return
+    yield from _postgres_schema()
 
 
 @pytest.fixture

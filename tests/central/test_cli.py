@@ -12,12 +12,16 @@ from typing import Any
 import pytest
 from cli_output import one_error_line
 from enrolment_requests import enrol_with
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import CampaignInfo
+from kiosk.central.models import EnrolmentCode
 from kiosk.central.status import device_status
+from kiosk.central.tls import certificate_pin
 from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.crypto.tls_pin import link_pin
 from kiosk.files import keys
 from kiosk.protocol.batch import MAGIC
 from kiosk.protocol.enrolment_link import EnrolmentLink, parse_link
@@ -33,12 +37,16 @@ def central(
     campaign_private_key: CampaignPrivateKey,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Any:
-    """Runs `kiosk central COMMAND ...` on a data dir holding the campaign's (fast) key file."""
+    """Runs `kiosk central COMMAND ...` on a server data dir, with the campaign's (fast) key file
+    in the coordinator's directory."""
     data_dir = tmp_path / "central"
     data_dir.mkdir()
+    coordinator = tmp_path / "coordinator"
+    coordinator.mkdir()
     pem = campaign_private_key.to_pem(PASSPHRASE, scrypt_n=2**14)
-    (data_dir / keys.PRIVATE_KEY_FILE).write_bytes(pem)
+    (coordinator / keys.PRIVATE_KEY_FILE).write_bytes(pem)
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(coordinator))
 
     def run(*argv: str | Path) -> int:
         common = ["--data-dir", str(data_dir), "--database-url", database_url]
@@ -54,26 +62,100 @@ def test_init_makes_an_encrypted_key_and_a_credential_once(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(tmp_path / "coordinator"))
     args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
     assert main(["central", "init", *args]) == 0
     out = capsys.readouterr().out
     assert "un-chechnya" in out and "kc_" in out
-    private = tmp_path / "c" / keys.PRIVATE_KEY_FILE
+    private = tmp_path / "coordinator" / keys.PRIVATE_KEY_FILE
     assert b"ENCRYPTED PRIVATE KEY" in private.read_bytes()
     assert b"BEGIN PRIVATE KEY" not in private.read_bytes()
     assert os.stat(private).st_mode & 0o077 == 0
+    # The server's data directory holds no private campaign key, only the TLS certificate
+    # (whose own key is private to the server).
+    server_files = {p.relative_to(tmp_path / "c").as_posix() for p in (tmp_path / "c").rglob("*")}
+    assert keys.PRIVATE_KEY_FILE not in server_files
+    assert {"tls/server-cert.pem", "tls/server-key.pem"} <= server_files
+    assert os.stat(tmp_path / "c" / "tls" / "server-key.pem").st_mode & 0o077 == 0
+    pin = certificate_pin(tmp_path / "c" / "tls" / "server-cert.pem")
+    assert pin in out
     assert main(["central", "init", *args]) == 2
     assert "already holds campaign" in capsys.readouterr().err
+
+
+def test_init_reads_the_key_back_and_offers_a_recovery_sheet(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from kiosk.files.recovery_sheet import SHEET_FILE, chunks, qr_svg
+
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    coordinator = tmp_path / "coordinator"
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(coordinator))
+    args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    assert main(["central", "init", *args]) == 0
+    out = capsys.readouterr().out
+    assert "read back from disk and opened a test record" in out
+    sheet = coordinator / SHEET_FILE
+    assert str(sheet) in out and os.stat(sheet).st_mode & 0o077 == 0
+    page = sheet.read_text(encoding="utf-8")
+    pem = (coordinator / keys.PRIVATE_KEY_FILE).read_bytes()
+    parts = chunks(pem)
+    assert "".join(parts).encode() == pem and len(parts) > 1
+    assert all(qr_svg(part) in page for part in parts)  # each part is on the page as a code
+    assert f"Part {len(parts)} of {len(parts)}" in page
+    assert PASSPHRASE not in page and "the passphrase is not on this sheet" in page
+
+
+def test_init_that_cannot_read_its_key_back_creates_nothing(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from kiosk.central.campaign import find_campaign
+    from kiosk.central.db import open_database
+    from kiosk.files import atomic
+
+    real_write = atomic.write_atomic
+
+    def flaky_disk(path: Path, data: bytes, **kw: Any) -> None:
+        if path.name == keys.PRIVATE_KEY_FILE:  # a byte changed on its way to the disk
+            data = _flip_in_encrypted_key(data, 1)
+        real_write(path, data, **kw)
+
+    monkeypatch.setattr(keys, "write_atomic", flaky_disk)
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    coordinator = tmp_path / "coordinator"
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(coordinator))
+    args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
+    assert main(["central", "init", *args]) == 2
+    assert "did not read back correctly" in one_error_line(capsys.readouterr().err)
+    assert not (coordinator / keys.PRIVATE_KEY_FILE).exists()
+    assert not (coordinator / keys.PUBLIC_KEY_FILE).exists()
+    engine = open_database(database_url)
+    try:
+        assert find_campaign(engine) is None
+    finally:
+        engine.dispose()
+
+
+def test_init_refuses_to_put_the_private_key_in_the_servers_directory(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    server = tmp_path / "c"
+    args = ["--data-dir", str(server), "--database-url", database_url, "--key-out", str(server)]
+    assert main(["central", "init", *args]) == 2
+    assert "belongs on the coordinator's machine" in one_error_line(capsys.readouterr().err)
+    assert not (server / keys.PRIVATE_KEY_FILE).exists()
 
 
 def test_init_refuses_a_short_passphrase(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "short")
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(tmp_path / "coordinator"))
     args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
     assert main(["central", "init", *args]) == 2
     assert "at least 12" in capsys.readouterr().err
-    assert not (tmp_path / "c" / keys.PRIVATE_KEY_FILE).exists()
+    assert not (tmp_path / "coordinator" / keys.PRIVATE_KEY_FILE).exists()
 
 
 def test_init_refusing_a_short_passphrase_leaves_no_database_behind(
@@ -82,10 +164,11 @@ def test_init_refusing_a_short_passphrase_leaves_no_database_behind(
     from kiosk.central.db import DATABASE_FILE
 
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "short")
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(tmp_path / "coordinator"))
     data_dir = tmp_path / "c"
     assert main(["central", "init", "--data-dir", str(data_dir)]) == 2
     assert one_error_line(capsys.readouterr().err).startswith("kiosk: the passphrase is 5")
-    assert list(data_dir.iterdir()) == []  # no central.sqlite3, no key: try again as if new
+    assert list(data_dir.iterdir()) == []  # no central.sqlite3: try again as if new
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
     assert main(["central", "init", "--data-dir", str(data_dir)]) == 0
     assert (data_dir / DATABASE_FILE).exists()
@@ -103,7 +186,7 @@ def test_enroll_prints_a_code_and_its_qr(
 
 
 def test_enroll_with_the_servers_address_prints_a_link(
-    central: Any, campaign: Any, capsys: pytest.CaptureFixture[str]
+    central: Any, campaign: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = "https://192.168.1.20:8443"
     assert central("enroll", "--event", "Rally", "--server-url", url + "/") == 0
@@ -111,7 +194,17 @@ def test_enroll_with_the_servers_address_prints_a_link(
     line = next(x.strip() for x in out.splitlines() if x.strip().startswith("kiosk-enrol:"))
     link = parse_link(line)
     code = out.split("\n\n")[1].strip()
-    assert link == EnrolmentLink(url, code, campaign.key_fingerprint)
+    pin = certificate_pin(tmp_path / "central" / "tls" / "server-cert.pem")
+    assert link == EnrolmentLink(url, code, campaign.key_fingerprint, link_pin(pin))
+
+
+def test_enroll_refuses_a_plain_http_address_off_loopback_before_spending_a_code(
+    central: Any, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert central("enroll", "--event", "Rally", "--server-url", "http://192.168.1.20:8080") == 2
+    assert "only over https://" in one_error_line(capsys.readouterr().err)
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(EnrolmentCode)) == 0
 
 
 def test_enroll_rejects_a_bad_duration(central: Any, capsys: Any) -> None:
@@ -251,6 +344,34 @@ def test_export_csv_round_trip(
     assert rows[1]["comment"] == 'He said "no",\r\nthen left'
 
 
+def test_export_over_an_existing_file_makes_it_private_and_never_follows_a_link(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    from kiosk.central.ingest import ingest
+
+    ingest(engine, enrolled().batch(2).to_bytes())
+    existing = tmp_path / "shared.csv"
+    existing.write_text("an older export, readable by everyone\n" * 100)
+    existing.chmod(0o644)
+    assert central("export", "--out", existing) == 0
+    assert os.stat(existing).st_mode & 0o777 == 0o600
+    assert "older export" not in existing.read_text(encoding="utf-8-sig")
+    capsys.readouterr()
+
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("not to be overwritten")
+    link = tmp_path / "link.csv"
+    link.symlink_to(elsewhere)
+    assert central("export", "--out", link) == 2
+    assert "is a symbolic link" in one_error_line(capsys.readouterr().err)
+    assert elsewhere.read_text() == "not to be overwritten"
+
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)
+    assert central("export", "--out", fifo) == 2
+    assert "not a regular file" in one_error_line(capsys.readouterr().err)
+
+
 def test_export_xlsx_is_text_cells_that_keep_zeros_and_never_run(
     central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
 ) -> None:
@@ -341,54 +462,6 @@ def test_serve_on_a_taken_port_says_so_and_prints_no_address(central: Any, capsy
     assert "http://" not in err
 
 
-def test_the_address_serve_prints_is_the_one_kiosk_enroll_takes(
-    central: Any,
-    tmp_path: Path,
-    database_url: str,
-    capsys: Any,
-) -> None:
-    """The address it printed was the health URL, which `kiosk enroll --server` refused."""
-    import re
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    data_dir = tmp_path / "central"
-    command = [sys.executable, "-m", "kiosk.cli.main", "central", "serve", "--port", str(port)]
-    common = ["--data-dir", str(data_dir), "--database-url", database_url]
-    server = subprocess.Popen(
-        [*command, *common], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
-    )
-    try:
-        assert server.stderr is not None
-        line = server.stderr.readline()
-        match = re.search(r"kiosk enroll CODE --server (\S+)$", line.strip())
-        assert match, line
-        url = match.group(1)
-        assert url == f"http://127.0.0.1:{port}"
-        assert central("enroll", "--event", "Rally") == 0
-        code = capsys.readouterr().out.split("\n\n")[1].strip()
-        kiosk_dir = tmp_path / "kiosk"
-        deadline = time.monotonic() + 20
-        while True:  # until uvicorn has bound the port (bounded)
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert time.monotonic() < deadline and server.poll() is None
-            time.sleep(0.05)
-        assert main(["enroll", code, "--server", url, "--data-dir", str(kiosk_dir)]) == 0
-        assert "Enrolled for 'Rally'" in capsys.readouterr().out
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        if server.stderr is not None:
-            server.stderr.close()
-
-
 def test_export_with_the_wrong_passphrase_is_a_message(
     central: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
@@ -465,7 +538,7 @@ def _flip_in_encrypted_key(pem: bytes, block: int) -> bytes:
 def test_export_with_a_damaged_key_file_says_so(
     central: Any, tmp_path: Path, capsys: Any, damage: Any, message: str
 ) -> None:
-    key_file = tmp_path / "central" / keys.PRIVATE_KEY_FILE
+    key_file = tmp_path / "coordinator" / keys.PRIVATE_KEY_FILE
     key_file.write_bytes(damage(key_file.read_bytes()))
     out = tmp_path / "signatures.csv"
     assert central("export", "--out", out) == 2
@@ -481,7 +554,7 @@ def test_export_with_the_wrong_passphrase_says_only_that(
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "not the passphrase at all")
     assert central("export", "--out", tmp_path / "signatures.csv") == 2
     line = one_error_line(capsys.readouterr().err)
-    key_file = tmp_path / "central" / keys.PRIVATE_KEY_FILE
+    key_file = tmp_path / "coordinator" / keys.PRIVATE_KEY_FILE
     assert line.startswith(
         f"kiosk: The passphrase does not open {key_file}: it is probably mistyped. Check it"
     )

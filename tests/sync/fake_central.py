@@ -43,6 +43,10 @@ class FakeCentral:
     seqs: dict[tuple[str, int], str] = field(default_factory=dict)
     records: dict[str, str] = field(default_factory=dict)  # record id -> batch id
     fail_next: int = 0  # answer this many batch uploads with 503 before looking at them
+    # Answer this many batch uploads with `busy_status` and a Retry-After of `busy_retry_after`.
+    busy_next: int = 0
+    busy_status: int = 429
+    busy_retry_after: str | None = None
     # The campaign summary: None answers 404, as a server from before it existed does.
     summary_appeal_id: str | None = None
     other_kiosks_signatures: int = 0  # counted in the summary besides this fake's records
@@ -102,6 +106,12 @@ class FakeCentral:
             if self.fail_next > 0:
                 self.fail_next -= 1
                 return _problem(503, "Try again later.")
+            if self.busy_next > 0:
+                self.busy_next -= 1
+                answer = _problem(self.busy_status, "Too many requests.")
+                if self.busy_retry_after is not None:
+                    answer.headers["Retry-After"] = self.busy_retry_after
+                return answer
             try:
                 signed = parse(body)
             except BatchFormatError as exc:

@@ -147,7 +147,7 @@ def test_a_malformed_or_missing_summary_is_a_sync_error(answer: object, status: 
     transport = httpx.MockTransport(lambda _request: httpx.Response(status, json=answer))
     with (
         CentralClient(
-            "http://central.test", receipt_key=SERVER_RECEIPT_KEY, transport=transport
+            "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=transport
         ) as client,
         pytest.raises(SyncError),
     ):
@@ -160,6 +160,6 @@ def test_the_client_reads_the_summary() -> None:
         return httpx.Response(200, json={"appeal_id": "a", "signatures": 12})
 
     with CentralClient(
-        "http://central.test", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(answer)
+        "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(answer)
     ) as client:
         assert client.campaign_summary() == CampaignTotal("a", 12)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.embedded import start_local_server
 from kiosk.central.models import StoredBatch, StoredRecord
+from kiosk.central.ratelimit import Limits, Rate
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.desks.signing import SignatureDesk
 from kiosk.petition.appeal import Appeal
@@ -70,7 +71,10 @@ def test_every_signature_arrives_exactly_once_through_faults(
     desk = SignatureDesk(appeal, vault, campaign_public_key)
     collected: dict[str, dict[str, str]] = {}
     outcomes: Counter[Outcome] = Counter()
-    with start_local_server(tmp_path / "central", campaign_public_key) as server:
+    # This loop runs rounds back to back, hundreds of uploads a minute: more than a kiosk's
+    # worker, which sleeps between rounds, ever sends (and than the default limit allows).
+    hurried = Limits(uploads_per_device=Rate(100_000, 60))
+    with start_local_server(tmp_path / "central", campaign_public_key, limits=hurried) as server:
         # Real enrolment, straight to the server: a one-time code cannot survive a proxy that
         # commits it and then cuts the answer (that refusal has its own test).
         state = enrol(vault, data_dir, server.issue_enrolment_code("Rally"), server.url)

@@ -36,6 +36,7 @@ DEVICE_COLUMNS = {
     "id",
     "created_at",
     "receipt_key",  # the server's public receipt key, pinned at enrolment
+    "tls_pin",  # the server certificate's key fingerprint, pinned at enrolment
     "device_key_file",
     "server_url",
     "event",
