@@ -3,21 +3,35 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# What `make run` needs (the kiosk and its runtime dependencies), and what the tests and the
+# other targets need on top (pytest, hypothesis, psycopg, ...): `make run` installs only the first.
+RUN_STAMP := $(VENV)/.installed-run
+STAMP     := $(VENV)/.installed
 # `make bench` also runs the sync benchmark on this PostgreSQL (skipped if unreachable).
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-fast lint screenshots bench i18n clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python 3.11 or newer; set PYTHON=python3.11")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/kiosk demo $(ARGS)
+# pip's own progress (each package as it downloads), not --quiet: the first run takes minutes.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing the kiosk and what it needs into $(VENV) (only this once)..."
+	$(BIN)/python -m pip install --progress-bar on -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing the kiosk with its test tools into $(VENV)..."
+	$(BIN)/python -m pip install --progress-bar on -e '.[test]'
+	touch $(STAMP) $(RUN_STAMP)
+
+# The kiosk's own messages are the whole story: when it stops with one (exit status 2, e.g. no
+# display), make adds no "Error 2" of its own under it. Any other failure is make's to report.
+run: $(RUN_STAMP)
+	@$(BIN)/kiosk demo $(ARGS) || { status=$$?; [ $$status -eq 2 ] || exit $$status; }
 
 # pytest rewrites the asserts of each test module and plugin it imports, and keeps the result as
 # bytecode in __pycache__ (ignored by git). Where PYTHONDONTWRITEBYTECODE is set, as some shells
@@ -39,7 +53,7 @@ test-fast: $(STAMP)
 	$(PYTEST) -n auto -m "not slow and not postgres" --hypothesis-profile=dev $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff mypy
+	$(BIN)/python -m pip install --quiet ruff mypy types-regex types-openpyxl
 	$(BIN)/ruff check kiosk tests bench scripts
 	$(BIN)/ruff format --check kiosk tests bench scripts
 	$(BIN)/mypy

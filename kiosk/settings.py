@@ -35,8 +35,17 @@ class SyncSettings:
     # closes sooner, at kiosk.sync.closer.MAX_BATCH_BYTES. A backlog goes up in few requests.
     batch_size: int = 1000
     batch_max_age: timedelta = timedelta(minutes=10)  # a batch closes when its first is this old
+    # ... or already this old, when the server answers and no supporter is at the form: a
+    # signature reaches the server within about a minute, without anyone pressing Sync now.
+    # Not zero, so that a batch does not time one signature to the second (docs/crypto.md).
+    batch_min_age: timedelta = timedelta(seconds=30)
     sync_interval: timedelta = timedelta(seconds=30)  # how often the worker looks for work
     retention: timedelta = timedelta(days=7)  # sealed rows stay this long after acknowledgement
     backoff_base: timedelta = timedelta(seconds=2)
     backoff_max: timedelta = timedelta(minutes=5)
     request_timeout: timedelta = timedelta(seconds=20)
+
+
+# `kiosk demo`: a newcomer who signs sees "synced" within seconds. Its server is on this
+# computer, so nobody learns anything from when its batches arrive.
+DEMO_SYNC = SyncSettings(batch_min_age=timedelta(seconds=2))

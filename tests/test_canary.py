@@ -32,14 +32,14 @@ TYPED = {
     "last_name": "Q\u0301uorbrandt-Ørsted",  # Q + combining acute: NFC keeps it decomposed
     "email": "Canary.Wren-7741@Example.ORG",
     "postcode": "qz9 7xk",
-    "country": "Vrindavåland",
+    "country": "Åland Islands",  # listed: kept as its code, AX
     "comment": "Tweetie sang at dawn 4471\nUnder the ünïcode lamp \U0001f424",
 }
 # Shorter pieces, so that a value cut up or reformatted (e.g. a log line, a title-cased name)
 # is still found.
 # (At least six characters each: a shorter needle could turn up by chance in ciphertext or ids.)
 PIECES = ["Xanthipp", "uorbrandt", "Ørsted", "Canary.Wren", "canary.wren-7741", "QZ9 7XK",
-          "Vrindav", "Tweetie sang", "dawn 4471", "ünïcode lamp"]  # fmt: skip
+          "Åland Isl", "Tweetie sang", "dawn 4471", "ünïcode lamp"]  # fmt: skip
 
 
 def _needles(values: list[str]) -> dict[bytes, str]:
@@ -57,7 +57,10 @@ def _needles(values: list[str]) -> dict[bytes, str]:
 def _stored_values(appeal: Appeal) -> list[str]:
     result = validate(appeal, TYPED, terms_accepted=True, updates_opt_in=True)
     assert result.submission is not None, result.errors
-    return [v for v in result.submission.fields.values() if v]
+    # Not the country's two-letter code: too short a needle (it turns up in any ciphertext),
+    # and the same for everyone who signs from that country.
+    fields = result.submission.fields
+    return [v for name, v in fields.items() if v and name != "country"]
 
 
 def _all_values(appeal: Appeal) -> list[str]:

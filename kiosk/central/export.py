@@ -12,6 +12,15 @@ CSV follows RFC 4180 (CRLF line ends, quotes doubled), in UTF-8 with a byte-orde
 spreadsheets pick the right encoding. A cell that a spreadsheet would run as a formula (leading
 =, +, -, @, tab or CR) gets a leading apostrophe (OWASP's "CSV injection" advice).
 
+The country is the ISO 3166-1 alpha-2 code the kiosk keeps (`country`, e.g. "DE") and, next to
+it, its English name (`country_name`, "Germany"); a record from before kiosks kept codes holds
+the name as typed in `country`, and no `country_name`.
+
+XLSX (`export_xlsx`, openpyxl) is for opening in a spreadsheet: every cell is a text cell (type
+string, number format "@"), so a postcode keeps its leading zeros ("00100"), nothing is read
+as a date or a number, and a value starting with "=" stays text: no formula can exist in the
+file, so nothing needs the CSV's apostrophe. CSV stays the format for CRMs and other programs.
+
 A drawn signature is exported whole in JSON, as its strokes of [x, y, t] or [x, y, t, pressure]
 points (x and y from 0 to 1 of the pad, t in ms) and the pad's width over its height (aspect).
 CSV says only whether there is one ("yes" or "no"): a drawing's path runs to tens of thousands
@@ -26,7 +35,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -35,15 +44,18 @@ from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
 from kiosk.petition.appeal import FIELD_NAMES
+from kiosk.petition.countries import english_name
 from kiosk.petition.record import SignatureRecord, open_record
 
 log = logging.getLogger("kiosk.central")
 
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json")  # text; XLSX is binary: export_xlsx
 COLUMNS = (
     "signature_id",
     "signed_at",
-    *FIELD_NAMES,
+    *FIELD_NAMES[: FIELD_NAMES.index("country") + 1],
+    "country_name",
+    *FIELD_NAMES[FIELD_NAMES.index("country") + 1 :],
     "language",
     "appeal_id",
     "appeal_version",
@@ -153,6 +165,7 @@ def as_dict(opened: Opened) -> dict[str, Any]:
         "signature_id": r.signature_id,
         "signed_at": r.signed_at.isoformat(),
         **{name: r.fields.get(name, "") for name in FIELD_NAMES},
+        "country_name": english_name(r.fields.get("country", "")) or "",
         "language": r.language,
         "appeal_id": r.appeal_id,
         "appeal_version": r.appeal_version,
@@ -180,13 +193,47 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
-def write_csv(rows: list[Opened], out: TextIO) -> None:
-    writer = csv.writer(out, dialect="excel", lineterminator="\r\n")  # RFC 4180
-    writer.writerow(COLUMNS)
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _table(rows: list[Opened]) -> Iterator[list[str]]:
+    """The header and one row of text per signature, as CSV and XLSX have them."""
+    yield list(COLUMNS)
     for opened in rows:
         doc = as_dict(opened)
         doc["drawn_signature"] = "yes" if doc["drawn_signature"] else "no"
-        writer.writerow([neutralise(doc[c]) for c in COLUMNS])
+        yield [_as_text(doc[c]) for c in COLUMNS]
+
+
+def write_csv(rows: list[Opened], out: TextIO) -> None:
+    writer = csv.writer(out, dialect="excel", lineterminator="\r\n")  # RFC 4180
+    for index, row in enumerate(_table(rows)):
+        writer.writerow(row if index == 0 else [neutralise(cell) for cell in row])
+
+
+def write_xlsx(rows: list[Opened], out: BinaryIO) -> None:
+    """One sheet of text cells: nothing in it is a number, a date or a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("signatures")
+    for row in _table(rows):
+        cells = []
+        for text in row:
+            # XML cannot hold C0 controls; the kiosk's form refuses them, so none is expected.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))
+            cell.data_type = "s"  # a string, even when it starts with "=": never a formula
+            cell.number_format = "@"  # and text when someone edits it
+            cells.append(cell)
+        sheet.append(cells)
+    book.save(out)
 
 
 def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
@@ -214,4 +261,13 @@ def export(
         write_csv(rows, out)
     else:
         write_json(rows, result, out)
+    return result
+
+
+def export_xlsx(
+    engine: Engine, key: CampaignPrivateKey, out: BinaryIO, progress: Progress | None = None
+) -> ExportResult:
+    """The same signatures as `export`, as a spreadsheet of text cells."""
+    rows, result = open_all(engine, key, progress)
+    write_xlsx(rows, out)
     return result

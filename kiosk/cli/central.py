@@ -21,10 +21,10 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO, overload
 
 from kiosk.central.ratelimit import DEFAULT_RECORDS_PER_HOUR, MAX_RECORDS_PER_HOUR
-from kiosk.cli.options import add_data_dir
+from kiosk.cli.options import add_data_dir, counted
 from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
 from kiosk.errors import KeyFileError, UsageError
 
@@ -36,6 +36,18 @@ if TYPE_CHECKING:
 APP_NAME = "kiosk-central"
 COORDINATOR_APP_NAME = "kiosk-coordinator"
 COORDINATOR_DIR_ENV = "KIOSK_COORDINATOR_DIR"
+DESCRIPTION = """\
+The coordinator's commands: create the campaign (init), run the central server (serve), make
+an enrolment code for a kiosk (enroll), refuse a lost kiosk (revoke) or let one move to
+another campaign (release), take in batch files from a USB stick (import), see what each kiosk
+has delivered (status) and export the signatures (export).
+
+Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
+which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
+postgresql+psycopg://user@host/db; default: SQLite in the data directory). The campaign private
+key is not the server's: init writes it to the coordinator's directory ("kiosk-coordinator",
+$KIOSK_COORDINATOR_DIR or --key-out) and export reads it from there (or --key).
+'COMMAND --help' says more about each."""
 DEFAULT_PORT = 8080
 _DURATION = re.compile(r"^(\d{1,6})([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -44,7 +56,10 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 def register(sub: Any) -> None:
     """Add `central` and its subcommands to the `kiosk` parser's subparsers."""
     central = sub.add_parser(
-        "central", help="the central server and the coordinator's commands", description=__doc__
+        "central",
+        help="the central server and the coordinator's commands",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = central.add_subparsers(required=True, metavar="COMMAND")
 
@@ -138,7 +153,15 @@ def register(sub: Any) -> None:
     )
 
     p = command("export", "decrypt, de-duplicate and write the signatures", _export)
-    p.add_argument("--format", choices=("csv", "json"), default="csv", dest="fmt")
+    p.add_argument(
+        "--format",
+        choices=("csv", "json", "xlsx"),
+        default="csv",
+        dest="fmt",
+        help="csv (default): UTF-8 CSV for a CRM or another program; xlsx: a spreadsheet to open "
+        "in LibreOffice or Excel, every cell text (postcodes keep their leading zeros, nothing "
+        "runs as a formula), needs --out; json: everything, drawn signatures included",
+    )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
     p.add_argument(
         "--key",
@@ -212,6 +235,7 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 def _init(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import create_campaign, find_campaign, issue_credential
+    from kiosk.central.db import DATABASE_FILE
     from kiosk.central.models import utcnow
     from kiosk.central.tls import ensure_self_signed
     from kiosk.crypto.campaign_key import CampaignPrivateKey
@@ -224,13 +248,15 @@ def _init(args: argparse.Namespace) -> int:
             f"--records-per-hour must be 1 to {MAX_RECORDS_PER_HOUR}, not {args.records_per_hour}"
         )
     data_dir = _data_dir(args)
-    engine = _engine(args)
-    existing = find_campaign(engine)
-    if existing is not None:
-        raise UsageError(
-            f"this database already holds campaign {existing.key_fingerprint} for appeal "
-            f"{existing.appeal_id!r}; nothing was changed"
-        )
+    # Nothing is created until every check has passed: a refused appeal or passphrase leaves
+    # no database behind. A database that does not exist yet holds no campaign.
+    if args.database_url is not None or (data_dir / DATABASE_FILE).exists():
+        existing = find_campaign(_engine(args))
+        if existing is not None:
+            raise UsageError(
+                f"this database already holds campaign {existing.key_fingerprint} for appeal "
+                f"{existing.appeal_id!r}; nothing was changed"
+            )
     if args.appeal is not None:
         load_appeal(args.appeal)  # the checks and their messages
         appeal_toml = args.appeal.read_text(encoding="utf-8")
@@ -247,6 +273,7 @@ def _init(args: argparse.Namespace) -> int:
             "belongs on the coordinator's machine, apart from the server. Choose another one."
         )
     passphrase = new_passphrase(args.passphrase_file)  # the same rules as `kiosk keygen`
+    engine = args.engines[0] if args.engines else _engine(args)
     private = CampaignPrivateKey.generate()
     private_path, public_path = keys.write_key_pair(private, passphrase, key_dir)
     try:
@@ -298,6 +325,7 @@ def _serve(args: argparse.Namespace) -> int:
             "processes wait for each other: run one (it queues uploads in order), or use "
             "PostgreSQL with --database-url for several"
         )
+    _check_port_free(args.host, args.port)
     tls = None if args.insecure_http else _serving_tls(args, data_dir)
     if tls is None:
         where = f"http://{args.host}:{args.port}"
@@ -322,8 +350,50 @@ def _serve(args: argparse.Namespace) -> int:
         engine.dispose()  # each worker opens its own pool
         serve_workers(url, args.workers, host=args.host, port=args.port, tls=tls, tls_pin=pin)
         return 0
-    serve(create_app(engine, tls_pin=pin), host=args.host, port=args.port, tls=tls)
+    try:
+        serve(create_app(engine, tls_pin=pin), host=args.host, port=args.port, tls=tls)
+    except SystemExit as exc:  # uvicorn exits when it cannot start, having logged why
+        if exc.code not in (0, None):
+            raise UsageError(
+                f"the central server did not start on {args.host}:{args.port} (see above)"
+            ) from None
+        raise
     return 0
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Say which port is taken (or not allowed) before the server starts, not after."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise UsageError(f"{host!r} is not an address this computer has; check --host") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"the central server did not start: port {port} on {host} is taken by "
+                    "another program. Stop that program, or choose another port with --port."
+                ) from None
+            if exc.errno == errno.EACCES:
+                raise UsageError(
+                    f"the central server did not start: this user may not listen on port "
+                    f"{port} (ports below 1024 need administrator rights). Use --port 8080."
+                ) from None
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise UsageError(
+                    f"the central server did not start: {host} is not an address of this "
+                    "computer; check --host"
+                ) from None
+            raise UsageError(
+                f"the central server did not start on {host}:{port} ({exc.strerror or exc})"
+            ) from None
 
 
 def _serving_tls(args: argparse.Namespace, data_dir: Path) -> TlsFiles:
@@ -433,10 +503,14 @@ def _import(args: argparse.Namespace) -> int:
             continue
         print(
             f"{path}: {state}: batch {receipt.batch_id}, device {receipt.device_id} "
-            f"#{receipt.seq}, {receipt.record_count} signatures"
+            f"#{receipt.seq}, {counted(receipt.record_count, 'signature')}"
         )
     if failed:
-        print(f"kiosk: {failed} of {len(args.files)} files were not imported", file=sys.stderr)
+        print(
+            f"kiosk: {failed} of {counted(len(args.files), 'file')} "
+            f"{'was' if failed == 1 else 'were'} not imported",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -481,9 +555,11 @@ def _status(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import get_campaign, require_own_key
-    from kiosk.central.export import export
+    from kiosk.central.export import export, export_xlsx
     from kiosk.crypto.campaign_key import LockedCampaignKey
 
+    if args.fmt == "xlsx" and args.out is None:
+        raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
     data_dir = _data_dir(args)
     engine = _engine(args)
     key_path = args.key or _default_key(data_dir)
@@ -501,7 +577,10 @@ def _export(args: argparse.Namespace) -> int:
     passphrase = existing_passphrase(args.passphrase_file, key_path)
     key = locked.unlock(passphrase)
     progress = TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
-    if args.out is None:
+    if args.fmt == "xlsx":
+        with _private_file(args.out, binary=True) as book:
+            result = export_xlsx(engine, key, book, progress)
+    elif args.out is None:
         result = export(engine, key, args.fmt, sys.stdout, progress)
     else:
         with _private_file(args.out) as out:
@@ -510,10 +589,12 @@ def _export(args: argparse.Namespace) -> int:
         progress.finish()
     where = f" to {args.out}" if args.out else ""
     print(
-        f"kiosk: exported {result.written} signatures{where}; removed {result.duplicates_removed} "
-        f"duplicates (same e-mail address, the earliest kept)"
+        f"kiosk: exported {counted(result.written, 'signature')}{where}; removed "
+        f"{counted(result.duplicates_removed, 'duplicate')} (same e-mail address, the earliest "
+        "kept)"
         + (
-            f"; {result.unreadable} records did not open and were left out"
+            f"; {counted(result.unreadable, 'record')} did not open and "
+            f"{'was' if result.unreadable == 1 else 'were'} left out"
             if result.unreadable
             else ""
         ),
@@ -538,7 +619,11 @@ def _default_key(data_dir: Path) -> Path:
     return chosen
 
 
-def _private_file(path: Path) -> TextIO:
+@overload
+def _private_file(path: Path, *, binary: Literal[True]) -> BinaryIO: ...
+@overload
+def _private_file(path: Path, *, binary: Literal[False] = False) -> TextIO: ...
+def _private_file(path: Path, *, binary: bool = False) -> TextIO | BinaryIO:
     """The export holds personal data: readable by its owner only (an existing file too), never
     through a symbolic link (which could point anywhere), and a regular file."""
     import errno
@@ -563,6 +648,8 @@ def _private_file(path: Path) -> TextIO:
     os.fchmod(fd, 0o600)
     os.ftruncate(fd, 0)
     os.set_blocking(fd, True)
+    if binary:
+        return open(fd, "wb")
     encoding = "utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8"
     return open(fd, "w", encoding=encoding, newline="")
 

@@ -22,13 +22,14 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.errors import UsageError
 from kiosk.files import core_dumps, datadir, keys, logs
 from kiosk.petition.appeal import Appeal, load_appeal, load_bundled_appeal
-from kiosk.settings import Settings, default_data_dir
+from kiosk.settings import DEMO_SYNC, Settings, SyncSettings, default_data_dir
 from kiosk.sync import APPEAL_FILE
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         appeal_file=args.appeal,
         fullscreen=not (args.demo or args.window),
         on_screen_keyboard=args.on_screen_keyboard,
+        sync=DEMO_SYNC if args.demo else SyncSettings(),
     )
     logs.setup(settings.data_dir)
     log.info("core dumps: %s", ", ".join(no_dumps))
@@ -127,6 +129,7 @@ class KioskStart:
         self._admin: AdminDesk | None = None
         self._desk: SignatureDesk | None = None
         self._server: LocalServer | None = None
+        self._forget_quiet: Callable[[], None] = lambda: None
 
     def open(self) -> Desks:
         """The vault, the appeal to show, and the desks that record signatures and serve the
@@ -191,14 +194,28 @@ class KioskStart:
     def _start_worker(self, board: StatusBoard) -> SyncWorker | None:
         from kiosk.sync.service import start_sync
 
-        assert self._vault is not None
-        return start_sync(self._vault, self._settings.data_dir, self._settings.sync, board=board)
+        assert self._vault is not None and self._desk is not None
+        presence = self._desk.presence
+        worker = start_sync(
+            self._vault,
+            self._settings.data_dir,
+            self._settings.sync,
+            board=board,
+            quiet=presence.quiet,
+        )
+        self._forget_quiet()  # the worker this one replaces (an enrolment from the panel)
+        if worker is not None:
+            # A batch waiting for the table to be quiet closes as soon as it is.
+            self._forget_quiet = presence.on_quiet(worker.wake)
+        return worker
 
     def _recorded(self, _: Recorded) -> None:
-        # The sync status follows each signature at once, not the worker's next round.
+        # The sync status follows each signature at once, not the worker's next round, and
+        # the worker starts timing the new signature's batch now.
         worker = self._admin.worker if self._admin is not None else None
         if worker is not None:
             worker.refresh()
+            worker.wake()
 
 
 def _appeal(settings: Settings) -> Appeal:

@@ -55,7 +55,10 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext, description=helptext)
         add_data_dir(p)
         p.add_argument("--appeal", type=Path, help="an appeal file (default: the bundled appeal)")
-        p.add_argument("--window", action="store_true", help="a window instead of fullscreen")
+        if name == "run":  # the demo is always a window
+            p.add_argument("--window", action="store_true", help="a window instead of fullscreen")
+        else:
+            p.set_defaults(window=True)
         p.add_argument("--quit-after-shown", action="store_true", help=argparse.SUPPRESS)
         p.add_argument(
             "--on-screen-keyboard",
@@ -71,7 +74,15 @@ def _parser() -> argparse.ArgumentParser:
                 help="the campaign public key file from your coordinator; kept for next time",
             )
 
-    p = sub.add_parser("keygen", help="create a campaign key pair (for coordinators)")
+    p = sub.add_parser(
+        "keygen",
+        help="create a campaign key pair (for coordinators)",
+        description="Create a campaign key pair in --out: campaign-private.pem, encrypted with "
+        "a passphrase of at least 12 characters (keep it offline, with a backup: without it no "
+        "signature sealed to the key can be read), and campaign-public.pem, for every kiosk "
+        "('kiosk run --campaign-key campaign-public.pem'). Existing key files are never "
+        "overwritten.",
+    )
     add_data_dir(p)
     p.add_argument(
         "--out", type=Path, default=Path("."), help="directory for the two key files (default: .)"

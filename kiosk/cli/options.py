@@ -12,3 +12,8 @@ KIOSK_DATA_DIR_HELP = (
 
 def add_data_dir(parser: argparse.ArgumentParser, helptext: str = KIOSK_DATA_DIR_HELP) -> None:
     parser.add_argument("--data-dir", type=Path, help=helptext)
+
+
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """`number` and its noun in the right form: "1 signature", "2 signatures", "0 batches"."""
+    return f"{number} {one if number == 1 else many or one + 's'}"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.options import add_data_dir
+from kiosk.cli.options import add_data_dir, counted
 from kiosk.errors import UsageError
 from kiosk.files import datadir
 from kiosk.settings import Settings, default_data_dir
@@ -47,6 +47,10 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "export-batches",
         help="write every unsynced batch to a directory (a USB stick) for the coordinator",
+        description="Close the signatures not yet in a batch, then write every batch the "
+        "server has not acknowledged into DIR as <batch id>.kbatch files: signed and sealed, "
+        "so the stick reveals no signer. For a kiosk without network: the coordinator loads "
+        "them with 'kiosk central import'. Writing them again gives the same files.",
     )
     p.add_argument("dir", type=Path, help="the directory to write <batch id>.kbatch files into")
     add_data_dir(p)
@@ -127,6 +131,5 @@ def _export(args: argparse.Namespace) -> int:
             ) from None
     finally:
         vault.close()
-    noun = "batch file" if len(written) == 1 else "batch files"
-    print(f"Wrote {len(written)} {noun} to {out_dir}.")
+    print(f"Wrote {counted(len(written), 'batch file')} to {out_dir}.")
     return 0

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.options import add_data_dir
+from kiosk.cli.options import add_data_dir, counted
 from kiosk.files import datadir
 from kiosk.settings import default_data_dir
 
@@ -54,9 +54,10 @@ def _check(args: argparse.Namespace) -> int:
     finally:
         vault.close()
     print(f"Signature store {data_dir / VAULT_FILE}: it opens and SQLite's quick check passes.")
+    unsent = counted(backlog.unsent_batches, "batch", "batches")
     print(
-        f"  {stored} signatures stored; {backlog.pending_signatures} not yet in a batch, "
-        f"{backlog.unsent_signatures} in {backlog.unsent_batches} batches not yet acknowledged."
+        f"  {counted(stored, 'signature')} stored; {backlog.pending_signatures} not yet in a "
+        f"batch, {backlog.unsent_signatures} in {unsent} not yet acknowledged."
     )
     if notice is None:
         print("  Nothing is missing: the device sequence has no gaps.")

@@ -234,9 +234,10 @@ class LockedCampaignKey:
             # Both blocks refuse the passphrase: a wrong passphrase, unless the salt written
             # above them is damaged, which nothing short of the right passphrase can show.
             raise WrongPassphrase(
-                f"The passphrase does not open {self.source}. Check it and try again. (If you "
-                "are sure of it, the file's scrypt salt may be damaged: use your backup copy "
-                "of the campaign private key.)"
+                f"The passphrase does not open {self.source}: it is probably mistyped. Check "
+                "it (capital letters, spaces) and try again. If you are sure it is right, this "
+                "copy of the key file may be damaged: try your backup copy of the campaign "
+                "private key."
             )
         if m is None or x is None:
             # The same passphrase opens one block and not the other: it is right.

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from kiosk.clock import to_hour, utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.desks.activity import Activity, Event
+from kiosk.desks.presence import Presence
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import Submission
 from kiosk.petition.record import SignatureRecord
@@ -35,7 +36,8 @@ class SignatureDesk:
     it promises something true. `on_recorded` is then told, on the same thread (the kiosk wires
     the sync worker's cheap recount there, so its pending count follows at once); its failure is
     logged, never the signature's. Nothing is logged per signature: `activity` counts them by
-    the hour, with the forms the window clears after idle (`note_walked_away`).
+    the hour, with the forms the window clears after idle (`note_walked_away`). `presence`
+    holds whether a supporter is at the form now, which the window keeps up to date.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class SignatureDesk:
         self._clock = clock
         self._on_recorded = on_recorded
         self.activity = activity if activity is not None else Activity(clock=clock)
+        self.presence = Presence()
 
     def record(self, submission: Submission) -> Recorded:
         signed_at = self._clock().astimezone(UTC)

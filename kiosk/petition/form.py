@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 
 from kiosk.petition.appeal import Appeal
+from kiosk.petition.countries import country_code
+from kiosk.petition.joiners import keep_meaningful_joiners
 from kiosk.petition.strokes import Drawing, LimitProblem, limit_problem
 
 TRANSLATION_CONTEXT = "form"
@@ -97,12 +99,16 @@ FIELDS: Mapping[str, FieldSpec] = {
         multiline=True,
     ),
 }
-# Names and countries must hold at least one letter.
+# Names must hold at least one letter.
 _NOT_LETTERS = {
     "first_name": QT_TRANSLATE_NOOP("form", "Please write your first name in letters."),
     "last_name": QT_TRANSLATE_NOOP("form", "Please write your last name in letters."),
-    "country": QT_TRANSLATE_NOOP("form", "Please write your country in letters."),
 }
+# A country is one from the list, kept as its ISO 3166-1 alpha-2 code (kiosk.petition.countries).
+_NOT_A_LISTED_COUNTRY = QT_TRANSLATE_NOOP(
+    "form",
+    "Please choose your country from the list: type part of its name and tap one of the matches.",
+)
 _TOO_LONG = QT_TRANSLATE_NOOP(
     "form", "This is {length} characters long; please shorten it to {limit} or fewer."
 )
@@ -133,13 +139,13 @@ _DRAWING_PROBLEMS = {
     ),
 }
 
-# Invisible characters that can hide, reorder or disguise text: zero-width spaces and joiners,
-# the word joiner, the byte-order mark, every bidirectional embedding/override/isolate/mark, the
+# Invisible characters that can hide, reorder or disguise text: zero-width spaces, the word
+# joiner, the byte-order mark, every bidirectional embedding/override/isolate/mark, the
 # soft hyphen, invisible operators, deprecated format characters, and the tag characters
 # (which can smuggle a whole hidden ASCII text; emoji subdivision flags lose their region).
 _INVISIBLE = dict.fromkeys(
     [
-        0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E,  # zero-width
+        0x200B, 0x2060, 0xFEFF, 0x180E,  # zero-width (ZWJ and ZWNJ: kiosk.petition.joiners)
         0x200E, 0x200F, 0x061C,  # LRM, RLM, ALM
         0x202A, 0x202B, 0x202C, 0x202D, 0x202E,  # embeddings and overrides
         0x2066, 0x2067, 0x2068, 0x2069,  # isolates
@@ -160,11 +166,15 @@ _POSTCODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]*$")
 
 def normalise(text: str, *, multiline: bool = False) -> str:
     """NFC, without invisible formatting characters, with runs of spaces collapsed and trimmed.
+    ZWJ and ZWNJ stay only where Unicode gives them a meaning (kiosk.petition.joiners: joining
+    scripts, conjuncts, emoji sequences).
 
     Line breaks survive only in multi-line fields; control characters are left in place for
     `validate` to reject, so the supporter is told rather than silently corrected.
     """
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = keep_meaningful_joiners(unicodedata.normalize("NFC", text.translate(_INVISIBLE)))
+    # A joiner taken out can leave a letter and its accent side by side: compose them too.
+    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if multiline:
         lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
@@ -260,6 +270,8 @@ def _check(spec: FieldSpec, value: str, *, required: bool) -> Message | None:
     if spec.name in _NOT_LETTERS:
         if not any(unicodedata.category(c).startswith("L") for c in value):
             return Message(_NOT_LETTERS[spec.name])
+    elif spec.name == "country" and country_code(value) is None:
+        return Message(_NOT_A_LISTED_COUNTRY)
     elif spec.name == "email":
         return _email_problem(value)
     elif spec.name == "postcode" and not _POSTCODE.match(value):
@@ -288,4 +300,8 @@ def _canonical(name: str, value: str) -> str:
         return validate_email(value, check_deliverability=False).normalized
     if name == "postcode":
         return value.upper()
+    if name == "country" and value:
+        code = country_code(value)
+        assert code is not None, "checked by _check"
+        return code
     return value

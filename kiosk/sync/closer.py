@@ -5,6 +5,13 @@ half is kiosk/vault/batches.py): it takes the next batch number and the previous
 is signed with the device key, and is stored in the same commit that sets each signature's
 batch_id. A batch holds at most batch_size signatures and an envelope of at most max_bytes,
 whichever comes first.
+
+When a batch closes (`close_due`): as soon as it is full; once its first signature is `max_age`
+old, whatever else; and earlier, once that signature is `min_age` old, when the round is
+`quiet`: the server answers and no supporter is at the form (kiosk/desks/presence.py). So a
+signature at a quiet table reaches the server about `min_age` after it was made, and at a busy
+one a batch waits for a pause and carries several. What batch arrival times tell the server is
+in docs/crypto.md ("What the server sees of time").
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ class BatchCloser:
         batch_size: int = 100,
         max_bytes: int = MAX_BATCH_BYTES,
         max_age: timedelta = timedelta(minutes=10),
+        min_age: timedelta = timedelta(seconds=30),
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -68,26 +76,44 @@ class BatchCloser:
             )
         self._batch_size = batch_size
         self._max_bytes = max_bytes
+        if not timedelta(0) <= min_age <= max_age:
+            raise ValueError(f"min_age must be 0 to max_age ({max_age}), not {min_age}")
         self._max_age = max_age.total_seconds()
+        self._min_age = min_age.total_seconds()
         self._clock = clock
         self._monotonic = monotonic
         self._first_seen: dict[AppealKey, float] = {}
 
-    def close_due(self) -> list[str]:
-        """Close every full batch, and the rest of an appeal's pending rows once they are old."""
-        return self._close(force=False)
+    def close_due(self, *, quiet: bool = False) -> list[str]:
+        """Close every full batch, and the rest of an appeal's pending rows once they are
+        `max_age` old, or `min_age` old when `quiet` (the server answers, nobody is mid-form)."""
+        return self._close(force=False, quiet=quiet)
+
+    def seconds_until_due(self) -> float | None:
+        """How long until pending rows seen so far reach `min_age` or `max_age`, whichever
+        comes next (None: nothing pending, or both passed already): the worker looks again
+        then rather than at its next interval."""
+        now = self._monotonic()
+        waits = [
+            first + limit - now
+            for first in self._first_seen.values()
+            for limit in (self._min_age, self._max_age)
+            if first + limit > now
+        ]
+        return min(waits, default=None)
 
     def close_all(self) -> list[str]:
         """Close every pending signature now ("Sync now", export to a USB stick)."""
-        return self._close(force=True)
+        return self._close(force=True, quiet=True)
 
-    def _close(self, *, force: bool) -> list[str]:
+    def _close(self, *, force: bool, quiet: bool) -> list[str]:
         closed: list[str] = []
         now = self._monotonic()
         pending = batches.pending_counts(self._vault)
         for appeal in pending:
             first_seen = self._first_seen.setdefault(appeal, now)
-            take_rest = force or now - first_seen >= self._max_age
+            age = now - first_seen
+            take_rest = force or age >= self._max_age or (quiet and age >= self._min_age)
             # A backlog closes in a few transactions, each reading the pending rows once.
             while True:
                 done, left = self._close_some(appeal, take_rest=take_rest)

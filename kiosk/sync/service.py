@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.files import keys
@@ -20,13 +21,20 @@ def closer_for(vault: Vault, enrolment: Enrolled, settings: SyncSettings) -> Bat
         keys.load_device_key(enrolment.device_key_file),
         batch_size=settings.batch_size,
         max_age=settings.batch_max_age,
+        min_age=settings.batch_min_age,
     )
 
 
 def start_sync(
-    vault: Vault, data_dir: Path, settings: SyncSettings, *, board: StatusBoard | None = None
+    vault: Vault,
+    data_dir: Path,
+    settings: SyncSettings,
+    *,
+    board: StatusBoard | None = None,
+    quiet: Callable[[], bool] | None = None,
 ) -> SyncWorker | None:
-    """A running worker if this kiosk is enrolled, else None (it collects offline only)."""
+    """A running worker if this kiosk is enrolled, else None (it collects offline only).
+    `quiet` says whether no supporter is at the form (kiosk.desks.presence.Presence.quiet)."""
     enrolment = enrolled(vault, data_dir)
     if enrolment is None:
         return None
@@ -37,7 +45,7 @@ def start_sync(
         timeout=settings.request_timeout.total_seconds(),
     )
     worker = SyncWorker(
-        vault, closer_for(vault, enrolment, settings), client, settings, board=board
+        vault, closer_for(vault, enrolment, settings), client, settings, board=board, quiet=quiet
     )
     worker.start()
     worker.sync_now()

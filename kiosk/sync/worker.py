@@ -1,6 +1,8 @@
 """The sync worker: a plain thread that closes batches, uploads them and purges old ones.
 
-It wakes on a timer and on "Sync now", never blocks its caller, and reports through a
+It wakes on a timer, when a pending batch may close (kiosk/sync/closer.py: at its minimum age,
+once the table is quiet, or at its maximum age), when told of a new signature or a quiet table
+(`wake`), and on "Sync now"; it never blocks its caller, and reports through a
 StatusBoard. Transient failures (no network, timeouts, 5xx, cut or garbled answers) retry with
 exponential backoff and full jitter; permanent ones (revoked kiosk, conflicting batch) stop the
 uploads until someone presses "Sync now" or restarts the kiosk, and say why in words. When the
@@ -56,7 +58,9 @@ class SyncWorker:
         board: StatusBoard | None = None,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
+        quiet: Callable[[], bool] | None = None,
     ) -> None:
+        """`quiet` says whether no supporter is at the form now (by default: always)."""
         self._vault = vault
         self._closer = closer
         self._client = client
@@ -64,6 +68,8 @@ class SyncWorker:
         self.board = board or StatusBoard()
         self._clock = clock
         self._rng = rng or random.SystemRandom()
+        self._quiet = quiet or (lambda: True)
+        self._backing_off = False  # after a transient failure: `wake` waits for the backoff
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._requested = threading.Event()
@@ -91,6 +97,12 @@ class SyncWorker:
         self._requested.set()
         self._wake.set()
 
+    def wake(self) -> None:
+        """Look for work now (a signature was recorded, the table became quiet), without
+        forcing a batch to close; during a backoff after a failure, the backoff stands."""
+        if not self._backing_off:
+            self._wake.set()
+
     def refresh(self) -> None:
         """Recount what waits to sync and publish it now, on the caller's thread: two counting
         queries on the vault, no network, no round. For whoever records a signature, so the
@@ -117,15 +129,20 @@ class SyncWorker:
             self._requested.clear()
             outcome = self.run_once(force=force)
             delay = self.next_delay(outcome)
+            self._backing_off = outcome is Outcome.RETRY
             self._wake.wait(delay)
             self._wake.clear()
 
     def next_delay(self, outcome: Outcome) -> float:
-        """Seconds until the next round after `outcome`: the sync interval, or after a failure
-        the backoff, and never less than what the server asked for (at most an hour)."""
+        """Seconds until the next round after `outcome`: the sync interval (or less, when a
+        pending batch falls due sooner), or after a failure the backoff, and never less than
+        what the server asked for (at most an hour)."""
         if outcome is not Outcome.RETRY:
             self._failures = 0
-            return self._settings.sync_interval.total_seconds()
+            # Sooner when a pending batch may close then (its minimum or maximum age).
+            due = self._closer.seconds_until_due()
+            interval = self._settings.sync_interval.total_seconds()
+            return interval if due is None else min(interval, due)
         self._failures += 1
         delay = retry_delay(
             self._failures,
@@ -148,7 +165,10 @@ class SyncWorker:
                 self._stopped_by = None
                 self._closer.close_all()
             else:
-                self._closer.close_due()
+                # Early only while the server answers (a batch that cannot go anyway may as
+                # well gather more) and nobody is typing at the form.
+                reachable = self.board.current.server_reachable is not False
+                self._closer.close_due(quiet=reachable and self._quiet())
             waiting = self._wait_until is not None and self._clock() < self._wait_until
             if self._stopped_by is not None:
                 outcome, status = Outcome.STOPPED, replace(status, last_error=self._stopped_by)
@@ -236,17 +256,23 @@ class SyncWorker:
         """Ask for the campaign's total, right after every batch was acknowledged: the server's
         count then holds exactly this kiosk's signatures up to the last acknowledged one. On
         failure the last total stays: it only decorates the appeal screen, so nothing about it
-        may turn a round that delivered everything into a failed one."""
+        may turn a round that delivered everything into a failed one; but a server that cannot
+        be reached at all is noted (reachable, and the volunteer's error line), since batches
+        close early only while it answers."""
         try:
             total = self._client.campaign_summary()
         except SyncError as exc:
             log.info("no campaign total this round: %s", exc)
-            return status
+            if exc.reached_server:
+                return replace(status, server_reachable=True)
+            # Nothing was waiting to go, but the volunteer still learns the server is away.
+            return replace(status, server_reachable=False, last_error=str(exc))
         except Exception:
             log.exception("asking for the campaign total failed")
             return status
         return replace(
             status,
+            server_reachable=True,
             campaign_appeal_id=total.appeal_id,
             campaign_total=total.signatures,
             counted_through_seq=outbox.acknowledged_through(self._vault),

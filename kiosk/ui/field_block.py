@@ -40,7 +40,7 @@ class FieldBlock(QWidget):
         label = form_text(spec.label)
         caption = label if required else arg(self.tr("%1 (optional)"), label)
         self.label = text_label(caption, "field_label", object_name=f"label_{spec.name}")
-        self.editor = _make_editor(spec, placeholder or spec.input_hint)
+        self.editor = _make_editor(spec, placeholder or spec.input_hint, required=required)
         self.editor.setObjectName(f"field_{spec.name}")
         self.editor.setAccessibleName(label)
         self.editor.setInputMethodHints(
@@ -61,8 +61,12 @@ class FieldBlock(QWidget):
         if isinstance(self.editor, QPlainTextEdit):
             return self.editor.toPlainText()
         if isinstance(self.editor, QComboBox):
-            # A listed country keeps one value whatever the language it was shown in.
-            return stored_country(self.editor.currentText())
+            # A listed country keeps its code whatever the language it was shown in; "Prefer
+            # not to say" (where the country is optional) keeps nothing.
+            typed = self.editor.currentText()
+            if not _asks_country(self.editor) and _same(typed, _prefer_not_to_say()):
+                return ""
+            return stored_country(typed)
         return self.editor.text()
 
     def show_error(self, message: str) -> None:
@@ -96,7 +100,7 @@ class FieldBlock(QWidget):
         self.clear_error()
 
 
-def _make_editor(spec: FieldSpec, placeholder: str) -> Editor:
+def _make_editor(spec: FieldSpec, placeholder: str, *, required: bool) -> Editor:
     if spec.multiline:
         text = QPlainTextEdit()
         text.setPlaceholderText(placeholder)
@@ -105,18 +109,37 @@ def _make_editor(spec: FieldSpec, placeholder: str) -> Editor:
         return text
     if spec.name == "country":
         return _country_box(
-            placeholder or QCoreApplication.translate("FieldBlock", "Type or choose")
+            placeholder or QCoreApplication.translate("FieldBlock", "Type or choose"),
+            required=required,
         )
     line = QLineEdit()
     line.setPlaceholderText(placeholder)
     return line
 
 
-def _country_box(placeholder: str) -> QComboBox:
+def _prefer_not_to_say() -> str:
+    return QCoreApplication.translate("FieldBlock", "Prefer not to say")
+
+
+def _same(typed: str, shown: str) -> bool:
+    return typed.strip().casefold() == shown.casefold()
+
+
+def _asks_country(box: QComboBox) -> bool:
+    """Whether the country box asks for a country (else it offers "Prefer not to say")."""
+    return bool(box.property("required"))
+
+
+def _country_box(placeholder: str, *, required: bool) -> QComboBox:
+    """Only a listed country (typing filters the list, in the supporter's language) or, where
+    the appeal leaves the country optional, "Prefer not to say" first."""
     box = QComboBox()
     box.setEditable(True)
+    box.setProperty("required", required)
     # Typed text must not join the list of choices: it would outlive the signature.
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    if not required:
+        box.addItem(_prefer_not_to_say())
     box.addItems(list(country_names()))
     box.setCurrentIndex(-1)
     box.setMaxVisibleItems(8)

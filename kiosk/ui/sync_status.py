@@ -33,8 +33,13 @@ class SyncStatusRelay(QObject):
 
 
 def describe(status: SyncStatus, now: Callable[[], datetime] = utc_now) -> str:
-    """A short line for volunteers: what is waiting, and why if something is wrong."""
+    """The line in the supporters' corner: what is waiting, in neutral words. What went wrong,
+    and the server's address, are for volunteers only: the panel's "Problem:" line
+    (kiosk/ui/admin/panel.py). A signature that cannot go yet is simply saved on this kiosk."""
     waiting = status.waiting
+    trouble = status.last_error is not None or status.server_reachable is False
+    if waiting and trouble:
+        return QCoreApplication.translate("sync_status", "Saved on this kiosk")
     if status.syncing:
         head = QCoreApplication.translate("sync_status", "Syncing…")
     elif waiting == 0 and status.last_success is not None:
@@ -43,13 +48,7 @@ def describe(status: SyncStatus, now: Callable[[], datetime] = utc_now) -> str:
         head = QCoreApplication.translate("sync_status", "Nothing to sync yet")
     else:
         head = QCoreApplication.translate("sync_status", "%n waiting to sync", "", waiting)
-    if status.last_error:
-        # The worker's own words: written for the log, in English.
-        return f"{head} · {status.last_error}"
-    if status.server_reachable is False:
-        offline = QCoreApplication.translate("sync_status", "offline")
-        return f"{head} · {offline}"
-    if status.last_success is not None:
+    if status.last_success is not None and not trouble:
         minutes = int((now() - status.last_success).total_seconds() // 60)
         if minutes < 1:
             when = QCoreApplication.translate("sync_status", "last sync just now")
@@ -60,7 +59,8 @@ def describe(status: SyncStatus, now: Callable[[], datetime] = utc_now) -> str:
 
 
 class SyncCornerLabel(QLabel):
-    """Small text in a corner of the appeal screen: supporters can ignore it, volunteers read it."""
+    """Small text in a corner of the appeal screen: supporters can ignore it, volunteers read it;
+    never an error or an address (`describe`)."""
 
     def __init__(self, relay: SyncStatusRelay, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -142,6 +142,7 @@ class KioskWindow(QWidget):
         differ from the one shown so far) with its count. A signature confirmed while the
         window had no desk is recorded now."""
         self._desk = desk
+        self._tell_presence()
         if desk.appeal != self._appeal:
             self.change_appeal(desk.appeal)
         self._update_count()
@@ -451,6 +452,7 @@ class KioskWindow(QWidget):
 
     def _show(self, screen: QWidget) -> None:
         self._stack.setCurrentWidget(screen)
+        self._tell_presence()
         screen.setFocus(Qt.FocusReason.OtherFocusReason)
         # The appeal is the resting state and the thank-you screen leaves by itself; anywhere
         # else, a supporter who walks away is asked, then forgotten.
@@ -460,6 +462,13 @@ class KioskWindow(QWidget):
             self._idle.disarm()
         else:
             self._idle.arm()
+
+    def _tell_presence(self) -> None:
+        """The desk learns whether a supporter is at the form: the sync worker closes a batch
+        early only when nobody is."""
+        if self._desk is not None:
+            at_form = self.current_screen() in (self._sign, self._review)
+            self._desk.presence.set_at_form(at_form)
 
 
 def _kiosk_language(appeal: Appeal, available: Mapping[str, str]) -> str:

@@ -407,6 +407,10 @@
         <translation>Scrivi o scegli</translation>
     </message>
     <message>
+        <source>Prefer not to say</source>
+        <translation>Preferisco non dirlo</translation>
+    </message>
+    <message>
         <source>Countries</source>
         <translation>Paesi</translation>
     </message>
@@ -825,8 +829,8 @@
         <translation>Scrivi il tuo cognome in lettere.</translation>
     </message>
     <message>
-        <source>Please write your country in letters.</source>
-        <translation>Scrivi il tuo paese in lettere.</translation>
+        <source>Please choose your country from the list: type part of its name and tap one of the matches.</source>
+        <translation>Scegli il tuo paese dall’elenco: scrivi una parte del nome e tocca uno dei risultati.</translation>
     </message>
     <message>
         <source>This is {length} characters long; please shorten it to {limit} or fewer.</source>
@@ -871,6 +875,10 @@
 <context>
     <name>sync_status</name>
     <message>
+        <source>Saved on this kiosk</source>
+        <translation>Firme salvate su questo chiosco</translation>
+    </message>
+    <message>
         <source>Syncing…</source>
         <translation>Sincronizzazione…</translation>
     </message>
@@ -885,10 +893,6 @@
     <message>
         <source>%n waiting to sync</source>
         <translation>%n in attesa di sincronizzazione</translation>
-    </message>
-    <message>
-        <source>offline</source>
-        <translation>non in linea</translation>
     </message>
     <message>
         <source>last sync just now</source>

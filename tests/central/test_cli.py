@@ -158,6 +158,22 @@ def test_init_refuses_a_short_passphrase(
     assert not (tmp_path / "coordinator" / keys.PRIVATE_KEY_FILE).exists()
 
 
+def test_init_refusing_a_short_passphrase_leaves_no_database_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from kiosk.central.db import DATABASE_FILE
+
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "short")
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(tmp_path / "coordinator"))
+    data_dir = tmp_path / "c"
+    assert main(["central", "init", "--data-dir", str(data_dir)]) == 2
+    assert one_error_line(capsys.readouterr().err).startswith("kiosk: the passphrase is 5")
+    assert list(data_dir.iterdir()) == []  # no central.sqlite3: try again as if new
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    assert main(["central", "init", "--data-dir", str(data_dir)]) == 0
+    assert (data_dir / DATABASE_FILE).exists()
+
+
 def test_enroll_prints_a_code_and_its_qr(
     central: Any, engine: Engine, new_kiosk: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -318,7 +334,7 @@ def test_export_csv_round_trip(
     out = tmp_path / "signatures.csv"
     assert central("export", "--format", "csv", "--out", out, "--progress") == 0
     err = capsys.readouterr().err
-    assert "exported 2 signatures" in err and "removed 1 duplicates" in err
+    assert f"kiosk: exported 2 signatures to {out}; removed 1 duplicate (same e-mail" in err
     assert "export: [" in err
     assert os.stat(out).st_mode & 0o077 == 0
     with out.open(encoding="utf-8-sig", newline="") as f:
@@ -354,6 +370,96 @@ def test_export_over_an_existing_file_makes_it_private_and_never_follows_a_link(
     os.mkfifo(fifo)
     assert central("export", "--out", fifo) == 2
     assert "not a regular file" in one_error_line(capsys.readouterr().err)
+
+
+def test_export_xlsx_is_text_cells_that_keep_zeros_and_never_run(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    """What LibreOffice garbled in the CSV: an Italian postcode, UTF-8 and a formula."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled()
+    records = [
+        kiosk.record(email="a@example.org", postcode="00100", first_name="Zoë", country="IT"),
+        kiosk.record(email="b@example.org", last_name='=HYPERLINK("http://x","y")'),
+        kiosk.record(email="c@example.org", comment="+39 06 1234", postcode="01234"),
+    ]
+    ingest(engine, kiosk.batch(records).to_bytes())
+    out = tmp_path / "signatures.xlsx"
+    assert central("export", "--format", "xlsx", "--out", out) == 0
+    assert "exported 3 signatures" in capsys.readouterr().err
+    assert os.stat(out).st_mode & 0o077 == 0
+    with zipfile.ZipFile(out) as book:
+        sheet_xml = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no formula in the file at all
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows())
+    header = [c.value for c in rows[0]]
+    by_name = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert all(c.data_type == "s" for row in rows for c in row if c.value is not None)
+    assert by_name[0]["postcode"].value == "00100" and by_name[2]["postcode"].value == "01234"
+    assert by_name[0]["first_name"].value == "Zoë"
+    assert (by_name[0]["country"].value, by_name[0]["country_name"].value) == ("IT", "Italy")
+    # As typed: a text cell needs no apostrophe, and cannot run.
+    assert by_name[1]["last_name"].value == '=HYPERLINK("http://x","y")'
+    assert by_name[2]["comment"].value == "+39 06 1234"
+    assert by_name[0]["postcode"].number_format == "@"
+
+
+def test_export_xlsx_needs_a_file(central: Any, capsys: Any) -> None:
+    assert central("export", "--format", "xlsx") == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        "kiosk: --format xlsx writes a file: add --out FILE.xlsx"
+    )
+
+
+def test_export_counts_in_the_singular_where_there_is_one(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    from kiosk.central.ingest import ingest
+
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch([kiosk.record(email="a@example.org")]).to_bytes())
+    out = tmp_path / "one.csv"
+    assert central("export", "--out", out) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"kiosk: exported 1 signature to {out}; removed 0 duplicates (same e-mail address, "
+        "the earliest kept)"
+    )
+
+
+def test_central_help_is_for_coordinators(capsys: Any) -> None:
+    with pytest.raises(SystemExit):
+        main(["central", "--help"])
+    text = capsys.readouterr().out
+    assert "The coordinator's commands: create the campaign (init)" in text
+    for note in ("thin shell", "FastAPI", "uvicorn", "heavy imports", "HTTP API uses"):
+        assert note not in text
+    with pytest.raises(SystemExit):
+        main(["central", "export", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "csv (default): UTF-8 CSV for a CRM or another program; xlsx: a spreadsheet" in text
+
+
+def test_serve_on_a_taken_port_says_so_and_prints_no_address(central: Any, capsys: Any) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert central("serve", "--port", port) == 2
+    err = capsys.readouterr().err
+    assert one_error_line(err) == (
+        f"kiosk: the central server did not start: port {port} on 127.0.0.1 is taken by another"
+        " program. Stop that program, or choose another port with --port."
+    )
+    assert "http://" not in err
 
 
 def test_export_with_the_wrong_passphrase_is_a_message(
@@ -450,7 +556,7 @@ def test_export_with_the_wrong_passphrase_says_only_that(
     line = one_error_line(capsys.readouterr().err)
     key_file = tmp_path / "coordinator" / keys.PRIVATE_KEY_FILE
     assert line.startswith(
-        f"kiosk: The passphrase does not open {key_file}. Check it and try again."
+        f"kiosk: The passphrase does not open {key_file}: it is probably mistyped. Check it"
     )
     assert "is damaged" not in line
 

@@ -142,3 +142,27 @@ def test_export_carries_drawn_signatures(
     rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
     assert [r["drawn_signature"] for r in rows] == ["yes", "no"]
     assert "0.25" not in out.getvalue()  # the strokes themselves stay out of the CSV
+
+
+def test_the_country_is_exported_as_its_code_and_english_name(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    kiosk = enrolled()
+    coded = kiosk.record(email="a@example.org", country="DE")
+    older = kiosk.record(email="b@example.org", country="Germany")  # kept before codes
+    none = kiosk.record(email="c@example.org")  # not asked, or "prefer not to say"
+    ingest(engine, kiosk.batch([coded, older, none]).to_bytes())
+    out = io.StringIO(newline="")
+    export(engine, campaign_private_key, "csv", out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    header = list(rows[0])
+    assert header[header.index("country") + 1] == "country_name"
+    assert [(r["country"], r["country_name"]) for r in rows] == [
+        ("DE", "Germany"),
+        ("Germany", ""),
+        ("", ""),
+    ]
+    out = io.StringIO()
+    export(engine, campaign_private_key, "json", out)
+    first = json.loads(out.getvalue())["signatures"][0]
+    assert (first["country"], first["country_name"]) == ("DE", "Germany")

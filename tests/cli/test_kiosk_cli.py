@@ -382,3 +382,44 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> Non
     _, err = proc.communicate(timeout=60)
     assert (tmp_path / "keys" / keys.PRIVATE_KEY_FILE).exists()
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+
+
+def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([*argv, "--help"])
+    assert exited.value.code == 0
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_keygen_and_export_batches_say_what_they_do(capsys: pytest.CaptureFixture[str]) -> None:
+    keygen = _help(capsys, "keygen")
+    assert "Create a campaign key pair in --out: campaign-private.pem, encrypted with a" in keygen
+    assert "Existing key files are never overwritten." in keygen
+    export = _help(capsys, "export-batches")
+    assert "write every batch the server has not acknowledged into DIR as <batch id>.kbatch" in (
+        export
+    )
+    assert "'kiosk central import'" in export
+
+
+def test_the_demo_has_no_window_option_since_it_always_is_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`kiosk demo --window` did nothing: the demo is a window either way."""
+    assert "--window" not in _help(capsys, "demo")
+    assert "--window a window instead of fullscreen" in _help(capsys, "run")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["demo", "--window"])
+    assert exited.value.code == 2
+    assert "unrecognized arguments: --window" in capsys.readouterr().err
+    assert cli._parser().parse_args(["demo"]).window is True
+
+
+def test_counts_are_said_in_the_singular_for_one() -> None:
+    from kiosk.cli.options import counted
+
+    assert counted(1, "duplicate") == "1 duplicate"
+    assert counted(0, "duplicate") == "0 duplicates"
+    assert counted(2, "signature") == "2 signatures"
+    assert counted(1, "batch", "batches") == "1 batch"
+    assert counted(3, "batch", "batches") == "3 batches"

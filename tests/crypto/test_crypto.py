@@ -170,7 +170,11 @@ def test_private_keys_use_a_fresh_salt(campaign_private_key: CampaignPrivateKey)
 def test_wrong_passphrase(private_pem: bytes, passphrase: str) -> None:
     with pytest.raises(WrongPassphrase) as info:
         CampaignPrivateKey.from_pem(private_pem, passphrase, "k.pem")
-    assert str(info.value).startswith("The passphrase does not open k.pem. Check it and try again.")
+    assert str(info.value) == (
+        "The passphrase does not open k.pem: it is probably mistyped. Check it (capital letters,"
+        " spaces) and try again. If you are sure it is right, this copy of the key file may be"
+        " damaged: try your backup copy of the campaign private key."
+    )
 
 
 def test_empty_passphrase_is_refused(campaign_private_key: CampaignPrivateKey) -> None:
@@ -336,7 +340,11 @@ def test_a_damaged_salt_cannot_be_told_from_a_wrong_passphrase(private_pem: byte
     data = private_pem.replace(salt, other)
     with pytest.raises(WrongPassphrase) as info:
         CampaignPrivateKey.from_pem(data, PASSPHRASE, "k.pem")
-    assert "the file's scrypt salt may be damaged: use your backup copy" in str(info.value)
+    assert str(info.value).endswith(
+        "If you are sure it is right, this copy of the key file may be damaged: try your backup"
+        " copy of the campaign private key."
+    )
+    assert "scrypt" not in str(info.value) and "salt" not in str(info.value)
 
 
 def test_a_changed_fingerprint_line_is_damage(private_pem: bytes) -> None:

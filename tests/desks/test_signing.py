@@ -45,7 +45,7 @@ def test_recorded_signature_decrypts_to_what_was_entered(
         "last_name": "Ōkuma-Lindqvist",
         "email": "Zoe.Okuma@example.org",
         "postcode": "SW1A 1AA",
-        "country": "Italy",
+        "country": "IT",
         "comment": "Nobody should be persecuted\nfor who they love.",
     }
     assert record.terms_accepted and record.updates_opt_in

@@ -218,3 +218,51 @@ def test_closing_batches_empties_the_wal(
     assert wal.stat().st_size > 0
     BatchCloser(vault, device_key).close_all()
     assert wal.stat().st_size == 0
+
+
+def test_a_quiet_round_closes_the_rest_once_it_is_min_age_old(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """The server answers and nobody is at the form: a lone signature goes after min_age, not
+    after max_age; not before min_age, and never early while the round is not quiet."""
+    clock = FakeMonotonic()
+    closer = BatchCloser(
+        vault,
+        device_key,
+        batch_size=5,
+        min_age=timedelta(seconds=30),
+        max_age=timedelta(minutes=10),
+        monotonic=clock,
+    )
+    add_signatures(1)
+    assert closer.close_due(quiet=True) == []  # first seen now
+    assert closer.seconds_until_due() == 30
+    clock.now += 29
+    assert closer.close_due(quiet=True) == []
+    assert closer.seconds_until_due() == pytest.approx(1)
+    clock.now += 1
+    assert closer.close_due(quiet=False) == []  # a supporter mid-form, or the server away
+    assert closer.seconds_until_due() == pytest.approx(570)  # next: the upper bound
+    assert len(closer.close_due(quiet=True)) == 1
+    assert [b.record_count for b in _stored(vault)] == [1]
+    assert closer.seconds_until_due() is None  # nothing pending
+
+
+def test_max_age_stays_the_upper_bound_when_the_table_is_never_quiet(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    clock = FakeMonotonic()
+    closer = BatchCloser(
+        vault, device_key, batch_size=5, min_age=timedelta(seconds=30), monotonic=clock
+    )
+    add_signatures(2)
+    assert closer.close_due(quiet=False) == []
+    clock.now += 599
+    assert closer.close_due(quiet=False) == []
+    clock.now += 1
+    assert len(closer.close_due(quiet=False)) == 1
+
+
+def test_min_age_must_lie_between_zero_and_max_age(vault: Vault, device_key: DeviceKey) -> None:
+    with pytest.raises(ValueError, match="min_age must be 0 to max_age"):
+        BatchCloser(vault, device_key, min_age=timedelta(minutes=11), max_age=timedelta(minutes=10))

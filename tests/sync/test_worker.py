@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sync_types import AddSignatures, receipt_for  # type: ignore[import-not-found]
 
 from kiosk.crypto.device_key import DeviceKey
+from kiosk.desks.presence import Presence
 from kiosk.protocol.batch import SignedBatch, parse
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import retry_delay
@@ -316,3 +317,94 @@ def test_the_thread_backs_off_then_delivers_and_sync_now_never_blocks(
     started = time.monotonic()
     worker.stop()
     assert time.monotonic() - started < 2
+
+
+class _Monotonic:
+    def __init__(self) -> None:
+        self.now = 500.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_round_closes_early_only_while_the_table_is_quiet_and_the_server_answers(
+    vault: Vault,
+    device_key: DeviceKey,
+    add_signatures: AddSignatures,
+    central: tuple[FakeCentral, str],
+) -> None:
+    fake, url = central
+    clock = _Monotonic()
+    presence = Presence()
+    closer = BatchCloser(
+        vault,
+        device_key,
+        batch_size=FAST.batch_size,
+        min_age=timedelta(seconds=30),
+        monotonic=clock,
+    )
+    client = CentralClient(url, receipt_key=SERVER_RECEIPT_KEY)
+    worker = SyncWorker(vault, closer, client, FAST, rng=random.Random(7), quiet=presence.quiet)
+    (added,) = add_signatures(1)
+    assert worker.run_once() is Outcome.DONE  # the signature is seen; too young to go
+    clock.now += 30
+    presence.set_at_form(True)  # the next supporter is typing
+    assert worker.run_once() is Outcome.DONE
+    assert fake.records == {} and worker.board.current.pending_signatures == 1
+    presence.set_at_form(False)
+    assert worker.run_once() is Outcome.DONE
+    assert set(fake.records) == {added.id}
+    assert worker.board.current.waiting == 0
+    worker.stop()
+
+
+def test_a_batch_waits_for_an_unreachable_server_to_answer_before_closing_early(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    answering = False
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if not answering:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(503)
+
+    clock = _Monotonic()
+    closer = BatchCloser(vault, device_key, min_age=timedelta(seconds=30), monotonic=clock)
+    client = CentralClient(
+        "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(handler)
+    )
+    worker = SyncWorker(vault, closer, client, FAST, rng=random.Random(7))
+    add_signatures(1)
+    worker.run_once()
+    assert worker.board.current.server_reachable is False
+    clock.now += 60
+    worker.run_once()
+    assert worker.board.current.pending_signatures == 1  # kept to gather more, until max_age
+    answering = True
+    worker.run_once()  # the campaign total's request now reaches a server: it answers
+    assert worker.board.current.server_reachable is True
+    worker.run_once()
+    assert worker.board.current.pending_signatures == 0 and _states(vault) == [BatchState.SENT]
+    worker.stop()
+
+
+def test_the_thread_delivers_a_lone_signature_at_min_age_without_sync_now(
+    vault: Vault,
+    device_key: DeviceKey,
+    add_signatures: AddSignatures,
+    central: tuple[FakeCentral, str],
+) -> None:
+    """The interval (30 s) is longer than the wait allowed: the worker wakes at the batch's
+    minimum age by itself."""
+    fake, url = central
+    closer = BatchCloser(vault, device_key, min_age=timedelta(milliseconds=200))
+    client = CentralClient(url, receipt_key=SERVER_RECEIPT_KEY)
+    worker = SyncWorker(vault, closer, client, FAST, rng=random.Random(7))
+    delivered = threading.Event()
+    worker.board.subscribe(lambda s: s.last_success and s.waiting == 0 and delivered.set())
+    worker.start()
+    (added,) = add_signatures(1)
+    worker.wake()  # as the kiosk does once a signature is recorded
+    assert delivered.wait(10)
+    assert set(fake.records) == {added.id}
+    worker.stop()

@@ -64,9 +64,11 @@ STORED = {
     "last_name": "Ó Briain-Ngata",
     "email": "zoe.obriain@example.org",
     "postcode": "D02 X285",
-    "country": "Ireland",
+    "country": "IE",
     "comment": "Stand with them.\nAlways.",
 }
+# What the review screen shows of them: the country by its name, in the language shown.
+REVIEWED = {**STORED, "country": "Ireland"}
 
 
 class Supporter:

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
-from conftest import Supporter
+from conftest import ENTRIES, Supporter
+from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QStyle, QStyleOptionComboBox
 
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.desks.signing import SignatureDesk
+from kiosk.petition.appeal import Appeal
 from kiosk.petition.record import SignatureRecord
 from kiosk.ui.countries import country_names, shown_country, stored_country
+from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault
 from kiosk.vault.models import StoredSignature
 
@@ -52,13 +58,15 @@ def test_a_language_without_names_of_its_own_shows_english() -> None:
     assert set(country_names("de")) == set(country_names("en"))
 
 
-def test_a_listed_country_keeps_one_value_in_every_language() -> None:
-    assert stored_country("Germania", "it") == "Germany"
-    assert stored_country(" germania", "it") == "Germany"
-    assert stored_country("Germany", "it") == "Germany"  # typed in English on the Italian form
-    assert stored_country("Germany", "en") == "Germany"
-    assert stored_country("Vrindavåland", "it") == "Vrindavåland"  # not listed: as typed
-    assert shown_country("Germany", "it") == "Germania"
+def test_a_listed_country_keeps_its_code_in_every_language() -> None:
+    assert stored_country("Germania", "it") == "DE"
+    assert stored_country(" germania", "it") == "DE"
+    assert stored_country("Germany", "it") == "DE"  # typed in English on the Italian form
+    assert stored_country("Germany", "en") == "DE"
+    assert stored_country("Ger", "en") == "Ger"  # not listed: as typed, for the form to refuse
+    assert stored_country("no", "it") == "no"  # a word is not a code (NO, Norway)
+    assert shown_country("DE", "it") == "Germania"
+    assert shown_country("DE", "en") == "Germany"
     assert shown_country("Vrindavåland", "it") == "Vrindavåland"
 
 
@@ -112,4 +120,88 @@ def test_choosing_a_country_in_italian_seals_the_same_value_as_in_english(
     assert supporter.screen == "thanks_screen"
     record = open_stored(vault.signatures()[0])
     assert record.language == "it"
-    assert record.fields["country"] == "Germany"
+    assert record.fields["country"] == "DE"
+
+
+REFUSED = (
+    "Please choose your country from the list: type part of its name and tap one of the matches."
+)
+
+
+def _shown_error(supporter: Supporter, name: str) -> str:
+    error = supporter.window.current_screen().findChild(QLabel, f"error_{name}")
+    assert isinstance(error, QLabel)
+    return error.text() if error.isVisible() else ""
+
+
+def test_a_typed_ger_is_refused_with_what_to_do(supporter: Supporter, vault: Vault) -> None:
+    """ "Ger" went through to the review and the export; now the form says what to do."""
+    supporter.tap("sign_button")
+    supporter.fill_in({**ENTRIES, "field_country": "Ger"}, comment=False)
+    supporter.tap("consent_terms")
+    supporter.tap("continue_button")
+    assert supporter.screen == "sign_screen"
+    assert _shown_error(supporter, "country") == REFUSED
+    assert vault.count() == 0
+    # Choosing from what the typing filtered: "Germany" goes through, kept as DE.
+    supporter.type_into("field_country", "many")
+    box = supporter.find("field_country", QComboBox)
+    assert isinstance(box, QComboBox) and box.currentText() == "Germany"
+    supporter.tap("continue_button")
+    assert supporter.screen == "review_screen"
+    review_country = supporter.find("review_country", QLabel)
+    assert isinstance(review_country, QLabel) and review_country.text() == "Germany"
+
+
+def test_typing_filters_the_list_in_the_language_shown(supporter: Supporter) -> None:
+    supporter.tap("language_it")
+    QApplication.processEvents()  # Qt delivers LanguageChange as a posted event
+    supporter.tap("sign_button")
+    supporter.qtbot.mouseClick(supporter.find("field_country"), Qt.MouseButton.LeftButton)
+    supporter.type("germ")
+    box = supporter.find("field_country", QComboBox)
+    assert isinstance(box, QComboBox)
+    completer = box.completer()
+    assert completer is not None
+    matches = [
+        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
+    ]
+    assert matches == ["Germania"]
+    supporter.press(Qt.Key.Key_Escape)
+    supporter.type_into("field_first_name", "Zoë")
+    supporter.tap("continue_button")
+    # "germ" alone names no country: refused, in Italian.
+    assert _shown_error(supporter, "country") == (
+        "Scegli il tuo paese dall\u2019elenco: scrivi una parte del nome e tocca uno dei risultati."
+    )
+
+
+def test_prefer_not_to_say_where_the_appeal_leaves_the_country_optional(
+    qtbot: QtBot,
+    make_window: Callable[..., KioskWindow],
+    appeal: Appeal,
+    vault: Vault,
+    campaign_public_key: CampaignPublicKey,
+    open_stored: Callable[[StoredSignature], SignatureRecord],
+) -> None:
+    optional = replace(appeal, required=appeal.required - {"country"})
+    window = make_window(with_desk=SignatureDesk(optional, vault, campaign_public_key))
+    supporter = Supporter(qtbot, window)
+    supporter.tap("sign_button")
+    box = supporter.find("field_country", QComboBox)
+    assert isinstance(box, QComboBox) and box.itemText(0) == "Prefer not to say"
+    supporter.fill_in({**ENTRIES, "field_country": "Prefer not"}, comment=False)
+    box.setCurrentIndex(0)  # as a tap on the first suggestion does
+    supporter.tap("consent_terms")
+    supporter.tap("continue_button")
+    assert supporter.screen == "review_screen"
+    supporter.tap("confirm_button")
+    record = open_stored(vault.signatures()[0])
+    assert "country" not in record.fields or record.fields["country"] == ""
+
+
+def test_where_the_country_is_required_there_is_no_prefer_not_to_say(supporter: Supporter) -> None:
+    supporter.tap("sign_button")
+    box = supporter.find("field_country", QComboBox)
+    assert isinstance(box, QComboBox)
+    assert box.findText("Prefer not to say") == -1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import ENTRIES, STORED, Supporter
+from conftest import ENTRIES, REVIEWED, STORED, Supporter
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
@@ -24,7 +24,7 @@ def test_signature_is_sealed_exactly_as_entered(
     assert supporter.screen == "appeal_screen"
     supporter.sign_up_to_review(updates=True)
 
-    for name, value in STORED.items():
+    for name, value in REVIEWED.items():
         shown = supporter.find(f"review_{name}", QLabel)
         assert isinstance(shown, QLabel)
         assert shown.text() == value
