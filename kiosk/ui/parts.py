@@ -69,6 +69,18 @@ def style_text_label(label: QLabel, role: str) -> None:
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
 
+def reserve_lines(label: QLabel, lines: int) -> None:
+    """Keep room for `lines` lines of `label`'s text, shown or not, so that a message coming,
+    going or growing up to that moves nothing below it (a button under a finger)."""
+    label.ensurePolished()  # the stylesheet's font, not the default one
+    margins = label.contentsMargins()
+    height = label.fontMetrics().lineSpacing() * lines + margins.top() + margins.bottom()
+    label.setMinimumHeight(height)
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+
+
 def set_role(widget: QWidget, role: str) -> None:
     """Change the stylesheet role of a widget and make the new look take effect."""
     widget.setProperty("role", role)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import (
     QClipboard,
     QCloseEvent,
@@ -100,8 +100,10 @@ class KioskWindow(QWidget):
         self._thanks: ThanksScreen | None = None
 
         layout = screen_layout(self)
+        self._banner: DemoBanner | None = None
         if demo_key:
-            layout.addWidget(DemoBanner(demo_key))
+            self._banner = DemoBanner(demo_key)
+            layout.addWidget(self._banner)
         self._stack = QStackedWidget()
         self._stack.setObjectName("screens")
         self.screens_block = ScreenBlock(self._stack)
@@ -202,7 +204,7 @@ class KioskWindow(QWidget):
         )
         self.appeal_screen.sign_requested.connect(self._open_form)
         self._stack.insertWidget(0, self.appeal_screen)
-        self.setWindowTitle(appeal.title)
+        self.setWindowTitle(self.appeal_screen.shown_appeal.title)
         self._show_sync()  # the corner and the count, on the new screen
         self._show(self.appeal_screen)
         self._destroy(old)
@@ -236,6 +238,10 @@ class KioskWindow(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "appeal_screen"):
+            # The title the window system shows (a task bar, a switcher), in the language on screen.
+            self.setWindowTitle(self.appeal_screen.shown_appeal.title)
+            return
         # Another program took the focus (Alt+Tab, a notification): take it back. Windows of
         # the kiosk's own, such as a volunteer's dialog, keep it.
         if not self._locked:
@@ -262,7 +268,16 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.still_there.setGeometry(self.rect())
+        self.still_there.setGeometry(self.overlay_rect())
+
+    def overlay_rect(self) -> QRect:
+        """Where an overlay (the "Still there?" prompt, the volunteer's layer) goes: the whole
+        window but the demo's banner, which stays in view on every screen."""
+        if self._banner is None:
+            return self.rect()
+        # The banner's height for this width, before the layout has placed it (first show).
+        top = max(self._banner.geometry().bottom() + 1, self._banner.heightForWidth(self.width()))
+        return self.rect().adjusted(0, top, 0, 0)
 
     # Idle reset.
 

@@ -49,11 +49,14 @@ def test_status_published_on_a_worker_thread_is_shown_on_the_gui_thread(
     assert label.accessibleName() == "Sync status: 7 waiting to sync"
 
 
-def test_descriptions_say_what_a_volunteer_needs() -> None:
+def test_descriptions_say_what_a_volunteer_needs(qtbot: QtBot, appeal: Appeal) -> None:
     now = datetime(2025, 5, 1, 12, tzinfo=UTC)
+    screen = AppealScreen(appeal, signed_count=3)
+    qtbot.addWidget(screen)
+    label = sync_status.install(screen, StatusBoard(), now=lambda: now)
     done = SyncStatus(last_success=now - timedelta(minutes=5), server_reachable=True)
-    assert sync_status.describe(done, lambda: now) == "All signatures synced · last sync 5 min ago"
+    assert label.describe(done) == "All signatures synced · last sync 5 min ago"
     offline = SyncStatus(pending_signatures=2, server_reachable=False)
-    assert sync_status.describe(offline) == "2 waiting to sync · offline"
+    assert label.describe(offline) == "2 waiting to sync · offline"
     revoked = SyncStatus(unsent_signatures=5, last_error="This kiosk was revoked.")
-    assert sync_status.describe(revoked) == "5 waiting to sync · This kiosk was revoked."
+    assert label.describe(revoked) == "5 waiting to sync · This kiosk was revoked."

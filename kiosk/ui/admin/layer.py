@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.desks.admin import TRANSLATION_CONTEXT as ADMIN_CONTEXT
 from kiosk.desks.admin import AdminDesk, Enrolled
 from kiosk.errors import AdminError
 from kiosk.files.removable import Drive, removable_drives
@@ -25,7 +26,7 @@ from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.pin_flow import PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
 from kiosk.ui.admin.tasks import run_task
-from kiosk.ui.i18n import arg
+from kiosk.ui.i18n import Text, arg, core_text, fixed
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
 
@@ -57,7 +58,6 @@ class AdminLayer(QFrame):
     ) -> None:
         super().__init__(window)
         self.setObjectName("admin_layer")
-        self.setAccessibleName(self.tr("Volunteer area"))
         self.setProperty("role", "overlay")
         self.setAutoFillBackground(True)
         self._window = window
@@ -119,7 +119,16 @@ class AdminLayer(QFrame):
         window.installEventFilter(self)
         self.gesture = CornerHold(app, window, hold_seconds=hold_seconds, parent=self)
         self.gesture.triggered.connect(self.open)
+        self._retranslate()
         self.hide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Volunteer area"))
 
     # Opening and locking.
 
@@ -148,7 +157,7 @@ class AdminLayer(QFrame):
         self.flow.reset()
         self.event_page.name_edit.clear()
         self.enrol_page.code_edit.clear()
-        self.panel.show_message("")
+        self.panel.show_message(fixed(""))
         self.hide()
         self._window.screens_block.unblock(VOLUNTEER_LAYER)
         self.gesture.enabled = True
@@ -157,7 +166,7 @@ class AdminLayer(QFrame):
             self.locked.emit()
 
     def _cover(self) -> None:
-        self.setGeometry(self._window.rect())
+        self.setGeometry(self._window.overlay_rect())
         self._window.screens_block.block(VOLUNTEER_LAYER)
         self.gesture.enabled = False
         self.show()
@@ -166,7 +175,7 @@ class AdminLayer(QFrame):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self._window.rect())
+            self.setGeometry(self._window.overlay_rect())
         elif self.isVisible() and not self.flow.choosing and event.type() in INPUT_EVENTS:
             self._idle.start()
         return False
@@ -184,7 +193,7 @@ class AdminLayer(QFrame):
         self._cover()
         self.pad.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _after_pin(self, message: str) -> None:
+    def _after_pin(self, message: Text) -> None:
         self._show_panel()
         self.panel.show_message(message)
 
@@ -214,23 +223,25 @@ class AdminLayer(QFrame):
         self.panel.show_counts(self._desk.counts(), self._desk.event_name())
         self.panel.show_vault_notice(self._desk.vault.notice)
         self.panel.show_choices(several_appeals=len(self._desk.appeals()) > 1)
-        self.panel.show_message("")
+        self.panel.show_message(fixed(""))
         self._stack.setCurrentWidget(self.panel)
         self._cover()
         self.panel.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _sync_now(self) -> None:
         if self._desk.sync_now():
-            self.panel.show_message(self.tr("Sync started."))
+            self.panel.show_message(lambda: self.tr("Sync started."))
         else:
-            self.panel.show_message(self.tr("This kiosk is not enrolled, so it cannot sync."))
+            self.panel.show_message(
+                lambda: self.tr("This kiosk is not enrolled, so it cannot sync.")
+            )
 
     def _open_export(self) -> None:
         self.export_page.set_drives(self._find_drives())
         self._stack.setCurrentWidget(self.export_page)
 
     def _export(self, folder: Path) -> None:
-        self.export_page.set_busy(True, self.tr("Writing the batch files…"))
+        self.export_page.set_busy(True, lambda: self.tr("Writing the batch files…"))
         run_task(
             lambda: self._desk.export(folder),
             parent=self,
@@ -240,18 +251,26 @@ class AdminLayer(QFrame):
         )
 
     def _exported(self, folder: Path, written: list[Path]) -> None:
-        if written:
-            text = arg(self.tr("Batch files written: %2, to %1."), folder, len(written))
-        else:
-            text = arg(self.tr("Nothing to export: the server has everything. (%1)"), folder)
+        def text() -> str:
+            if written:
+                return arg(self.tr("Batch files written: %2, to %1."), folder, len(written))
+            return arg(self.tr("Nothing to export: the server has everything. (%1)"), folder)
+
         self.export_page.set_busy(False)
         self.export_page.show_result(text)
-        self.export_finished.emit(text)
+        self.export_finished.emit(text())
 
-    def _export_failed(self, message: str) -> None:
+    def _failure(self, error: Exception) -> Text:
+        """What a failed task says, in the language on screen."""
+        if isinstance(error, AdminError):
+            return lambda: core_text(error, ADMIN_CONTEXT)
+        return lambda: arg(self.tr("Something went wrong (%1); see the log."), type(error).__name__)
+
+    def _export_failed(self, error: Exception) -> None:
+        text = self._failure(error)
         self.export_page.set_busy(False)
-        self.export_page.show_result(message, error=True)
-        self.export_finished.emit(message)
+        self.export_page.show_result(text, error=True)
+        self.export_finished.emit(text())
 
     def _open_event(self) -> None:
         self.event_page.start(self._desk.event_name())
@@ -261,10 +280,10 @@ class AdminLayer(QFrame):
         try:
             self._desk.set_event_name(name)
         except AdminError as exc:
-            self.event_page.show_result(str(exc), error=True)
+            self.event_page.show_result(self._failure(exc), error=True)
             return
         self._show_panel()
-        self.panel.show_message(self.tr("Event name saved."))
+        self.panel.show_message(lambda: self.tr("Event name saved."))
 
     def _open_appeal(self) -> None:
         current = self._desk.chosen_appeal_id() or ""
@@ -275,22 +294,26 @@ class AdminLayer(QFrame):
         try:
             appeal = self._desk.choose_appeal(appeal_id)
         except AdminError as exc:
-            self.appeal_page.show_result(str(exc), error=True)
+            self.appeal_page.show_result(self._failure(exc), error=True)
             return
         self._show_panel()
+        shown_now = self._on_appeal_chosen is not None
         if self._on_appeal_chosen is not None:
             self._on_appeal_chosen(appeal)
-            text = self.tr("The kiosk now shows: %1")
-        else:
-            text = self.tr("Chosen: %1. The kiosk shows it from its next start.")
-        self.panel.show_message(arg(text, appeal.title))
+
+        def text() -> str:
+            if shown_now:
+                return arg(self.tr("The kiosk now shows: %1"), appeal.title)
+            return arg(self.tr("Chosen: %1. The kiosk shows it from its next start."), appeal.title)
+
+        self.panel.show_message(text)
 
     def _open_enrol(self) -> None:
         self.enrol_page.start(self._desk.server_url())
         self._stack.setCurrentWidget(self.enrol_page)
 
     def _enrol(self, server_url: str, code: str) -> None:
-        self.enrol_page.set_busy(True, self.tr("Enrolling…"))
+        self.enrol_page.set_busy(True, lambda: self.tr("Enrolling…"))
         run_task(
             lambda: self._desk.enrol(server_url, code),
             parent=self,
@@ -302,15 +325,19 @@ class AdminLayer(QFrame):
     def _enrolled(self, done: Enrolled) -> None:
         self.enrol_page.set_busy(False)
         self.enrol_page.code_edit.clear()
-        text = self.tr("Enrolled for “%1”. Signatures now sync to %2.")
-        text = arg(text, done.event, done.server_url)
-        self.enrol_page.show_result(text)
-        self.enrol_finished.emit(text)
 
-    def _enrol_failed(self, message: str) -> None:
+        def text() -> str:
+            said = self.tr("Enrolled for “%1”. Signatures now sync to %2.")
+            return arg(said, done.event, done.server_url)
+
+        self.enrol_page.show_result(text)
+        self.enrol_finished.emit(text())
+
+    def _enrol_failed(self, error: Exception) -> None:
+        text = self._failure(error)
         self.enrol_page.set_busy(False)
-        self.enrol_page.show_result(message, error=True)
-        self.enrol_finished.emit(message)
+        self.enrol_page.show_result(text, error=True)
+        self.enrol_finished.emit(text())
 
     def _exit(self) -> None:
         log.info("volunteer left kiosk mode")
