@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 
-from PySide6.QtCore import QCoreApplication, QDir, QEvent, QObject, Signal
+from PySide6.QtCore import QDir, QObject, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+
+from kiosk.ui.parts import settle_layouts
 
 STYLESHEET = "kiosk.qss"
 # Laid over the standard sheet: only colours and borders change, so every size and every rule
@@ -108,27 +110,11 @@ class Look(QObject):
         self._step, self._high_contrast = step, high_contrast
         apply_look(self._app, scale=self.scale, high_contrast=high_contrast)
         self.changed.emit()
-        settle_layouts(self._app)
-
-
-# Enough rounds for the deepest nesting of layouts on any screen (window, stack, screen, scroll
-# page, column, card, row): each round lays out one more level whose size hint changed.
-_LAYOUT_ROUNDS = 8
-
-
-def settle_layouts(app: QApplication) -> None:
-    """Lay every window out for the new look now, and repaint it.
-
-    A new stylesheet changes every font at once, but the layouts learn of the new sizes from
-    events Qt posts for later; until the event loop gets to them, a button drawn in the new font
-    keeps its old size and clips its text, and a window the system does not repaint by itself
-    then (X11 under some window managers) kept showing it so until the next screen change.
-    """
-    for _ in range(_LAYOUT_ROUNDS):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    for window in app.topLevelWidgets():
-        if window.isVisible():
-            window.update()
+        # A new stylesheet changes the fonts at once, but the layouts would hear of the new sizes
+        # only from the event loop: until then a button in the new font keeps its old size and
+        # clips its text, and a window the system does not repaint by itself then (X11 under
+        # some window managers) kept showing it so until the next screen change.
+        settle_layouts()
 
 
 def apply_look(app: QApplication, *, scale: float = 1.0, high_contrast: bool = False) -> None:

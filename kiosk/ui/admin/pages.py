@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
 from kiosk.desks.admin import AppealChoice
 from kiosk.files.removable import Drive
 from kiosk.ui.i18n import NO_TEXT, Text, arg, fixed
-from kiosk.ui.parts import action_button, reading_column, reserve_lines, screen_layout, text_label
+from kiosk.ui.parts import (
+    ReservedLabel,
+    action_button,
+    reading_column,
+    screen_layout,
+    text_label,
+)
 
 RESULT_LINES = 3  # the room a result keeps above the buttons, shown or not
 
@@ -41,14 +47,16 @@ class AdminPage(QWidget):
         self.setObjectName(name)
         self._result: Text = fixed("")
         layout = screen_layout(self)
-        self._area, self.column = reading_column(f"{name}_scroll", "")
+        self._area, self.column = reading_column(f"{name}_scroll", "", keep_scroll_bar=True)
         layout.addWidget(self._area, 1)
         self.title = text_label(role="title", object_name=f"{name}_title")
         self.column.addWidget(self.title)
         self.body = QVBoxLayout()
         self.body.setSpacing(14)
         self.column.addLayout(self.body)
-        self.result = text_label(role="lead", object_name=f"{name}_result")
+        self.result = ReservedLabel(
+            RESULT_LINES, "lead", other_role="failure", object_name=f"{name}_result"
+        )
         self.column.addWidget(self.result)
         row = QHBoxLayout()
         self.back_button = action_button("", f"{name}_back")
@@ -63,8 +71,6 @@ class AdminPage(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
-        elif event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            reserve_lines(self.result, RESULT_LINES)
         super().changeEvent(event)
 
     def _retranslate(self) -> None:
@@ -82,16 +88,13 @@ class AdminPage(QWidget):
 
     def show_result(self, text: Text, *, error: bool = False) -> None:
         self._result = text
-        self.result.setProperty("role", "failure" if error else "lead")
-        self.result.style().unpolish(self.result)
-        self.result.style().polish(self.result)
+        self.result.set_role("failure" if error else "lead")
         self._show_result()
 
     def _show_result(self) -> None:
         text = self._result()
-        self.result.setText(text)
+        self.result.show_text(text)
         self.result.setAccessibleName(text)
-        reserve_lines(self.result, RESULT_LINES)
 
     def set_busy(self, busy: bool, text: Text = NO_TEXT) -> None:
         self.action_button.setEnabled(not busy)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -51,7 +52,7 @@ class AdminPanel(QWidget):
         self._status: SyncStatus | None = None
         self._message: Callable[[], str] = str
         layout = screen_layout(self)
-        self._area, column = reading_column("admin_scroll", "")
+        self._area, column = reading_column("admin_scroll", "", keep_scroll_bar=True)
         layout.addWidget(self._area, 1)
 
         head = QHBoxLayout()
@@ -102,9 +103,14 @@ class AdminPanel(QWidget):
 
         button_box = QWidget()
         button_box.setObjectName("admin_actions")
+        # Its own height, never more: room the page has to spare goes below, not between rows.
+        button_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._grid = QGridLayout(button_box)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(16)
+        # Rows from the top of the box: room it has to spare (its height follows the page's
+        # layout a step late when the number of columns changes) goes below the buttons.
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self._columns = 2
         buttons = (
             ("admin_sync_now", self.sync_requested, True),

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVB
 
 from kiosk.desks.pin import MAX_DIGITS
 from kiosk.ui.i18n import NO_TEXT, Text, arg, fixed
-from kiosk.ui.parts import action_button, reserve_lines, text_label
+from kiosk.ui.parts import ReservedLabel, action_button
 
 DOT = "\u25cf"
+PAD_WIDTH = 520
 
 
 class PinPad(QFrame):
@@ -30,7 +31,8 @@ class PinPad(QFrame):
         self.setObjectName("pin_pad")
         self.setProperty("role", "card")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMaximumWidth(520)
+        # A fixed width: a long message wraps inside it rather than widening the pad's keys.
+        self.setFixedWidth(PAD_WIDTH)
         self._digits = ""
         self._waiting = False
         self._title: Text = fixed("")
@@ -40,16 +42,19 @@ class PinPad(QFrame):
         column = QVBoxLayout(self)
         column.setContentsMargins(36, 28, 36, 28)
         column.setSpacing(14)
-        self.title = text_label(role="section", object_name="pin_title")
+        # Two lines each for the title and the hint, three for a message (the lockout's and the
+        # rules' are the longest).
+        self.title = ReservedLabel(2, "section", object_name="pin_title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.title)
-        self.hint = text_label(role="hint", object_name="pin_hint")
+        self.hint = ReservedLabel(2, "hint", object_name="pin_hint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.hint)
-        self.dots = text_label(role="pin_dots", object_name="pin_dots")
+        self.dots = ReservedLabel(1, "pin_dots", object_name="pin_dots")
+        self.dots.setWordWrap(False)  # twelve dots fit on one line; they never wrap to two
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.dots)
-        self.message = text_label(role="pin_message", object_name="pin_message")
+        self.message = ReservedLabel(3, "pin_message", object_name="pin_message")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.message)
 
@@ -97,8 +102,6 @@ class PinPad(QFrame):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
-        elif event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            self._reserve()
         super().changeEvent(event)
 
     def _retranslate(self) -> None:
@@ -118,14 +121,6 @@ class PinPad(QFrame):
         message = self._message()
         self.message.setText(message)
         self.message.setAccessibleName(message)
-        self._reserve()
-
-    def _reserve(self) -> None:
-        # Two lines each for the title and the hint, three for a message (the lockout's and the
-        # rules' are the longest): what comes and goes inside them moves nothing.
-        reserve_lines(self.title, 2)
-        reserve_lines(self.hint, 2)
-        reserve_lines(self.message, 3)
 
     def prompt(self, title: Text, hint: Text = NO_TEXT, *, can_cancel: bool = True) -> None:
         """Start a new entry: clear the digits and the message, show what is asked (each text
