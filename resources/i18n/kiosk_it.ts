@@ -589,6 +589,17 @@
     </message>
 </context>
 <context>
+    <name>SetupCover</name>
+    <message>
+        <source>Setting up</source>
+        <translation>Preparazione</translation>
+    </message>
+    <message>
+        <source>Getting this kiosk ready for its first use…</source>
+        <translation>Sto preparando questo chiosco per il primo uso…</translation>
+    </message>
+</context>
+<context>
     <name>SignScreen</name>
     <message>
         <source>Your details</source>

@@ -65,6 +65,7 @@ class AdminLayer(QFrame):
         self._exit_kiosk = exit_kiosk
         self._find_drives = find_drives
         self._on_appeal_chosen = on_appeal_chosen
+        self._waiting_to_choose = False
 
         self._stack = QStackedWidget(self)
         self._stack.setObjectName("admin_pages")
@@ -143,8 +144,24 @@ class AdminLayer(QFrame):
         self._show_pad()
 
     def choose_first_pin(self) -> None:
-        self.flow.choose_first()
-        self._show_pad()
+        """Ask for the first PIN: at once if nobody is signing, else once the supporter is done
+        (the appeal shows again). A kiosk whose vault opened after a supporter tapped Sign (a
+        demo, a slow disk) never loses their form to the chooser."""
+        window = self._window
+        if window.current_screen() is window.appeal_screen or window.setting_up:
+            self._waiting_to_choose = False
+            self.flow.choose_first()
+            self._show_pad()
+        elif not self._waiting_to_choose:
+            self._waiting_to_choose = True
+            log.info("first PIN asked for once the supporter is done")
+            window.appeal_shown.connect(
+                self._choose_when_free, Qt.ConnectionType.SingleShotConnection
+            )
+
+    def _choose_when_free(self) -> None:
+        if self._waiting_to_choose and not self._desk.pin.is_set():
+            self.choose_first_pin()
 
     def _unlocked(self) -> None:
         self._show_panel()
