@@ -208,3 +208,33 @@ def test_the_form_s_fields_stay_put_as_errors_come_and_go(
     assert_steady(page, before, "ticking the terms")
     supporter.tap("continue_button")
     assert supporter.screen == "review_screen"
+
+
+def test_cancel_on_change_pin_goes_back_to_the_panel(
+    make_admin: Callable[..., Volunteer],
+) -> None:
+    volunteer = make_admin()
+    volunteer.unlock()
+    volunteer.tap("admin_change_pin")
+    volunteer.enter_pin(PIN)
+    volunteer.tap("pin_cancel")
+    assert volunteer.layer.isVisible() and volunteer.layer.panel.isVisible()
+    assert volunteer.layer.flow.mode == ""
+    volunteer.tap("admin_close")
+    volunteer.unlock()  # the PIN is unchanged
+
+
+def test_sync_started_goes_once_the_sync_has_ended(
+    make_admin: Callable[..., Volunteer], board: StatusBoard
+) -> None:
+    volunteer = make_admin()
+    volunteer.unlock()
+    before = places(volunteer.layer.panel)
+    volunteer.tap("admin_sync_now")
+    assert volunteer.text("admin_message") == "Sync started."
+    board.publish(SyncStatus(enrolled=True, syncing=True))
+    volunteer.qtbot.waitUntil(lambda: volunteer.text("admin_waiting") == "Syncing now…")
+    assert volunteer.layer.panel.message.text() == "Sync started."
+    board.publish(SyncStatus(enrolled=True, server_reachable=True))
+    volunteer.qtbot.waitUntil(lambda: not volunteer.layer.panel.message.text())
+    assert_steady(volunteer.layer.panel, before, '"Sync started." going')

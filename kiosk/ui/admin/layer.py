@@ -23,7 +23,7 @@ from kiosk.petition.appeal import Appeal
 from kiosk.ui.admin.gesture import HOLD_SECONDS, CornerHold
 from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, ExportPage
 from kiosk.ui.admin.panel import AdminPanel
-from kiosk.ui.admin.pin_flow import PinFlow
+from kiosk.ui.admin.pin_flow import CHANGING, PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
 from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.i18n import Text, arg, core_text, fixed
@@ -31,6 +31,7 @@ from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
 
 if TYPE_CHECKING:
+    from kiosk.sync.status import SyncStatus
     from kiosk.ui.window import KioskWindow
 
 VOLUNTEER_LAYER = "volunteer_layer"  # a reason the supporter's screens take no input
@@ -80,7 +81,7 @@ class AdminLayer(QFrame):
         pin_layout.addStretch(1)
         pin_layout.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
         pin_layout.addStretch(1)
-        self.pad.cancelled.connect(self.lock)
+        self.pad.cancelled.connect(self._pad_cancelled)
         self.flow = PinFlow(self.pad, desk.pin, demo=demo, parent=self)
         self.flow.unlocked.connect(self._unlocked)
         self.flow.finished.connect(self._after_pin)
@@ -105,7 +106,8 @@ class AdminLayer(QFrame):
         self._wire_panel()
 
         self._relay = SyncStatusRelay(desk.board, parent=self)
-        self._relay.status_changed.connect(self.panel.show_status)
+        self._sync_asked = self._sync_seen = False
+        self._relay.status_changed.connect(self._sync_status)
         self.panel.show_status(desk.board.current)
 
         self._idle = QTimer(self)
@@ -214,6 +216,24 @@ class AdminLayer(QFrame):
         self._show_panel()
         self.panel.show_message(message)
 
+    def _pad_cancelled(self) -> None:
+        # Cancel while changing the PIN goes back to the panel it came from; at the unlock, it
+        # closes the layer.
+        if self.flow.mode in CHANGING:
+            self.flow.reset()
+            self._show_panel()
+        else:
+            self.lock()
+
+    def _sync_status(self, status: SyncStatus) -> None:
+        self.panel.show_status(status)
+        # "Sync started." is true until the round it started has ended.
+        if self._sync_asked and status.syncing:
+            self._sync_seen = True
+        elif self._sync_asked and self._sync_seen and not status.syncing:
+            self._sync_asked = self._sync_seen = False
+            self.panel.show_message(fixed(""))
+
     def _start_change(self) -> None:
         self.flow.change()
         self._show_pad()
@@ -247,6 +267,7 @@ class AdminLayer(QFrame):
 
     def _sync_now(self) -> None:
         if self._desk.sync_now():
+            self._sync_asked, self._sync_seen = True, False
             self.panel.show_message(lambda: self.tr("Sync started."))
         else:
             self.panel.show_message(

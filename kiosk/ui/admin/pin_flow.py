@@ -16,6 +16,7 @@ from kiosk.ui.i18n import Text, arg, core_text
 log = logging.getLogger("kiosk.ui")
 
 CHOOSING = ("choose", "again")
+CHANGING = ("old", "new", "new_again")
 
 
 def _clock_text(seconds: int) -> str:
