@@ -29,7 +29,13 @@ SOURCE_LANGUAGE = "en"
 
 def sources() -> list[Path]:
     """Every file whose strings a supporter or a volunteer reads."""
-    return [ROOT / "kiosk" / "petition" / "form.py", *sorted((ROOT / "kiosk" / "ui").rglob("*.py"))]
+    # The core's modules that mark texts shown on screen (QT_TRANSLATE_NOOP).
+    core = [
+        ROOT / "kiosk" / "petition" / "form.py",
+        ROOT / "kiosk" / "desks" / "admin.py",
+        ROOT / "kiosk" / "desks" / "pin.py",
+    ]
+    return [*core, *sorted((ROOT / "kiosk" / "ui").rglob("*.py"))]
 
 
 def _tool(name: str) -> str:

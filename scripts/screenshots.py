@@ -140,7 +140,9 @@ def _shoot(
     high_contrast: bool,
 ) -> list[Path]:
     admin = _admin(vault, data_dir)
-    window = KioskWindow(desk)
+    # The thank-you screen must not time out (and reset the language for the next person)
+    # while the PIN below is checked: the panel is shot in the supporter's language.
+    window = KioskWindow(desk, thanks_seconds=3600)
     window.resize(*size)
     window.show()
     # As a supporter would: chosen on the appeal screen.

@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
             quit_after_shown=args.quit_after_shown,
             admin_idle_seconds=settings.admin_idle_seconds,
             demo=args.demo,
+            first_start=datadir.is_first_start(settings.data_dir),
         )
     finally:
         restore()

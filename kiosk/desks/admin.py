@@ -18,6 +18,7 @@ from kiosk.clock import utc_now
 from kiosk.desks.pin import PinGuard
 from kiosk.errors import AdminError, AppealError, EnrolmentError
 from kiosk.petition.appeal import Appeal, load_appeal, parse_appeal
+from kiosk.petition.form import QT_TRANSLATE_NOOP, Message
 from kiosk.settings import SyncSettings
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.enrol import Enrolled as Enrolled  # the desk's answer types, for the panel
@@ -27,6 +28,10 @@ from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
 from kiosk.vault import state as state_row
 from kiosk.vault.state import Counts as Counts
+
+# The desk's own messages (AdminError carrying a Message) are marked in this context and
+# translated on the panel (kiosk/ui/admin/layer.py).
+TRANSLATION_CONTEXT = "admin"
 
 log = logging.getLogger("kiosk.desks.admin")
 
@@ -121,7 +126,12 @@ class AdminDesk:
     def set_event_name(self, name: str) -> str:
         name = " ".join(name.split())
         if len(name) > EVENT_NAME_MAX:
-            raise AdminError(f"An event name has at most {EVENT_NAME_MAX} characters.")
+            raise AdminError(
+                Message(
+                    QT_TRANSLATE_NOOP("admin", "An event name has at most {most} characters."),
+                    most=EVENT_NAME_MAX,
+                )
+            )
         with state_row.edit(self.vault) as state:
             state.event_name = name or None
         log.info("event name set")
@@ -141,7 +151,9 @@ class AdminDesk:
                     state.appeal_id = appeal_id
                 log.info("appeal chosen: %s", appeal_id)
                 return choice.appeal
-        raise AdminError("That appeal is no longer installed on this kiosk.")
+        raise AdminError(
+            Message(QT_TRANSLATE_NOOP("admin", "That appeal is no longer installed on this kiosk."))
+        )
 
     def server_url(self) -> str:
         done = enrolled(self.vault, self.data_dir)
@@ -163,11 +175,24 @@ class AdminDesk:
         from kiosk.sync.service import closer_for
 
         if not out_dir.is_dir():
-            raise AdminError(f"{out_dir} is not a folder. Insert the USB stick and choose it.")
+            raise AdminError(
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "admin", "{folder} is not a folder. Insert the USB stick and choose it."
+                    ),
+                    folder=str(out_dir),
+                )
+            )
         enrolment = enrolled(self.vault, self.data_dir)
         if enrolment is None:
             raise AdminError(
-                "This kiosk is not enrolled, so its batches cannot be signed. Enrol it first."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "admin",
+                        "This kiosk is not enrolled, so its batches cannot be signed. "
+                        "Enrol it first.",
+                    )
+                )
             )
         try:
             return export_batches(
@@ -175,14 +200,25 @@ class AdminDesk:
             )
         except OSError as exc:
             raise AdminError(
-                f"Cannot write to {out_dir} ({exc.strerror or exc}). Nothing saved on this "
-                "kiosk is affected; try another stick."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "admin",
+                        "Cannot write to {folder} ({reason}). Nothing saved on this kiosk is "
+                        "affected; try another stick.",
+                    ),
+                    folder=str(out_dir),
+                    reason=str(exc.strerror or exc),
+                )
             ) from None
 
     def enrol(self, server_url: str, code: str) -> Enrolled:
         """Enrol with a code from the coordinator, then sync with that server (blocking)."""
         if not code.strip():
-            raise AdminError("Type the enrolment code the coordinator gave you.")
+            raise AdminError(
+                Message(
+                    QT_TRANSLATE_NOOP("admin", "Type the enrolment code the coordinator gave you.")
+                )
+            )
         try:
             done = enrol(self.vault, self.data_dir, code, server_url.strip() or None)
         except EnrolmentError as exc:

@@ -17,10 +17,15 @@ from datetime import UTC, datetime, timedelta
 from kiosk.clock import utc_now
 from kiosk.crypto.pin_hash import PinHashParams, hash_pin, verify_pin
 from kiosk.errors import PinHashError, PinNotSet, PinRuleError, PinWait
+from kiosk.petition.form import QT_TRANSLATE_NOOP, Message
 from kiosk.vault import Vault
 from kiosk.vault import state as state_row
 
 log = logging.getLogger("kiosk.desks.pin")
+
+# The rules' messages are shown on the PIN pad, translated there (kiosk/ui/admin/pin_flow.py):
+# each PinRuleError carries a Message whose template is marked for the catalogs in this context.
+TRANSLATION_CONTEXT = "pin"
 
 MIN_DIGITS = 4  # the least any kiosk allows (the demo's minimum)
 RUN_MIN_DIGITS = 6  # what `kiosk run` asks for: a PIN guards the exit and every signature count
@@ -48,23 +53,42 @@ COMMON_PINS = frozenset(
 
 
 def check_rules(pin: str, *, min_digits: int = MIN_DIGITS, refuse_easy: bool = True) -> None:
+    """Raises PinRuleError, its one argument a `Message`, unless `pin` follows the rules."""
     if not (pin.isascii() and pin.isdigit()):
-        raise PinRuleError(f"A PIN is made of digits only, {min_digits} to {MAX_DIGITS} of them.")
+        raise PinRuleError(
+            Message(
+                QT_TRANSLATE_NOOP("pin", "A PIN is made of digits only, {low} to {high} of them."),
+                low=min_digits,
+                high=MAX_DIGITS,
+            )
+        )
     if not min_digits <= len(pin) <= MAX_DIGITS:
-        raise PinRuleError(f"A PIN has {min_digits} to {MAX_DIGITS} digits.")
+        raise PinRuleError(
+            Message(
+                QT_TRANSLATE_NOOP("pin", "A PIN has {low} to {high} digits."),
+                low=min_digits,
+                high=MAX_DIGITS,
+            )
+        )
     weak = _weakness(pin) if refuse_easy else None
     if weak:
-        raise PinRuleError(f"That PIN is easy to guess ({weak}). Choose another.")
+        raise PinRuleError(Message(weak))
 
 
 def _weakness(pin: str) -> str | None:
     if len(set(pin)) == 1:
-        return "one digit repeated"
+        return QT_TRANSLATE_NOOP(
+            "pin", "That PIN is easy to guess (one digit repeated). Choose another."
+        )
     steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
     if steps in ({1}, {9}):  # 1234, 7890, 4321: up or down the keypad's digits
-        return "a run of digits"
+        return QT_TRANSLATE_NOOP(
+            "pin", "That PIN is easy to guess (a run of digits). Choose another."
+        )
     if pin in COMMON_PINS:
-        return "one of the PINs people choose most"
+        return QT_TRANSLATE_NOOP(
+            "pin", "That PIN is easy to guess (one of the PINs people choose most). Choose another."
+        )
     return None
 
 
@@ -116,7 +140,13 @@ class PinGuard:
         self.check_rules(pin)
         with state_row.edit(self._vault) as state:
             if state.pin_hash is not None:
-                raise PinRuleError("A PIN is already set; change it with the old one.")
+                raise PinRuleError(
+                    Message(
+                        QT_TRANSLATE_NOOP(
+                            "pin", "A PIN is already set; change it with the old one."
+                        )
+                    )
+                )
             state.pin_hash = hash_pin(pin, self._params)
         log.info("volunteer PIN chosen")
 

@@ -8,6 +8,15 @@ from pathlib import Path
 
 from kiosk.errors import DataDirError
 
+# The vault's file in the data directory (kiosk.vault opens it); named here, where looking for it
+# costs no database library: a data directory without one is a first start.
+VAULT_FILE = "vault.sqlite3"
+
+
+def is_first_start(data_dir: Path) -> bool:
+    """No vault yet: nothing was ever signed or set up here (no volunteer PIN either)."""
+    return not (data_dir / VAULT_FILE).exists()
+
 
 def prepare(path: Path) -> Path:
     """Create the directory (private to this user) and prove it takes writes."""

@@ -50,6 +50,7 @@ def run_kiosk(
     quit_after_shown: bool = False,
     admin_idle_seconds: float = 60,
     demo: bool = False,
+    first_start: bool = False,
 ) -> int:
     """Show the kiosk and run until the window closes; returns the application's exit code.
 
@@ -64,6 +65,9 @@ def run_kiosk(
     for trying the kiosk and closes as any window does. `demo_key` (the demo key's fingerprint)
     puts the demo's banner on every screen.
 
+    `first_start` (no vault in the data directory yet) covers the appeal until the desks are
+    there, so that the volunteer's PIN chooser comes first.
+
     `quit_after_shown` ends the event loop once the appeal has been painted and the start has
     finished: how the cold-start benchmark and the end-to-end tests start the kiosk.
     """
@@ -76,6 +80,7 @@ def run_kiosk(
         idle_seconds=idle_seconds,
         idle_countdown_seconds=idle_countdown_seconds,
         locked=fullscreen,
+        setting_up=first_start,
     )
     starter = Starter(start)
     failures: list[Exception] = []
@@ -99,6 +104,7 @@ def run_kiosk(
                 idle_seconds=admin_idle_seconds,
                 on_appeal_chosen=window.change_appeal,
             )
+            window.end_setup()  # the chooser, if a PIN is still to be chosen, covers it now
         except Exception as exc:  # raised from run_kiosk, not lost in Qt's event loop
             failed(exc)
 
@@ -108,7 +114,9 @@ def run_kiosk(
         starter.finished.connect(lambda: app.exit(0))
     first_paint = _FirstPaint(parent=window)
     first_paint.painted.connect(starter.begin)
-    window.appeal_screen.installEventFilter(first_paint)
+    # The first screen painted: the appeal, or on a first start the cover over it (beneath an
+    # opaque cover, the appeal itself is not painted).
+    window.first_screen.installEventFilter(first_paint)
     # A window the platform does not expose yet (a screen switched off) is not painted: the
     # kiosk still opens its vault and syncs.
     QTimer.singleShot(START_AT_THE_LATEST_MS, starter, starter.begin)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from kiosk.petition.form import FieldSpec
 from kiosk.ui.countries import country_names, stored_country
 from kiosk.ui.i18n import arg, form_text
-from kiosk.ui.parts import text_label
+from kiosk.ui.parts import ReservedLabel, text_label
 
 Editor = QLineEdit | QPlainTextEdit | QComboBox
 
@@ -47,9 +47,10 @@ class FieldBlock(QWidget):
             _PRIVATE_INPUT | _EXTRA_HINTS.get(spec.name, Qt.InputMethodHint.ImhNone)
         )
         self.label.setBuddy(self.editor)
-        self.error = text_label(role="error", object_name=f"error_{spec.name}")
+        # The error keeps its room: one coming or going while the supporter types moves no
+        # field below it under their finger.
+        self.error = ReservedLabel(1, "error", object_name=f"error_{spec.name}")
         self.error.setAccessibleName(arg(self.tr("Problem with: %1"), label))
-        self.error.hide()
 
         layout.addWidget(self.label)
         layout.addWidget(self.editor)
@@ -70,16 +71,14 @@ class FieldBlock(QWidget):
         return self.editor.text()
 
     def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
+        self.error.show_text(message)
         self.editor.setAccessibleDescription(message)
         _set_invalid(self.editor, True)
 
     def clear_error(self) -> None:
-        if self.error.isHidden():
+        if not self.error.text():
             return
-        self.error.clear()
-        self.error.hide()
+        self.error.show_text("")
         self.editor.setAccessibleDescription("")
         _set_invalid(self.editor, False)
 

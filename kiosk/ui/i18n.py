@@ -7,8 +7,11 @@ and handed to Qt as bytes. Switching installs the catalog, which sends every wid
 locale for numbers and dates, and lays the window out right-to-left when the language is written
 that way.
 
-The core marks its texts (field labels, validation messages) without importing Qt; they are
-translated here, in the "form" context.
+The core marks its texts (field labels, validation messages, the PIN rules) without importing
+Qt; they are translated here, in the context the core names ("form", "pin").
+
+A text a widget keeps showing is held as a `Text`, a function that says it in the current
+language, so the widget can say it again when the language changes (its `changeEvent`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,16 @@ CATALOG_PACKAGE = "kiosk.resources"
 CATALOG_FOLDER = "i18n"
 _PLACEHOLDER = re.compile(r"%([1-9])")
 
+Text = Callable[[], str]  # a text in the current language, asked for again after a switch
+
+
+def fixed(text: str) -> Text:
+    """A text that reads the same in every language (a path, a name, or none: "")."""
+    return lambda: text
+
+
+NO_TEXT: Text = fixed("")
+
 
 def catalog_bytes(language: str) -> bytes | None:
     """The compiled catalog shipped for `language`, or None when there is none."""
@@ -45,6 +58,15 @@ def form_text(text: str) -> str:
 def message_text(message: Message) -> str:
     """A validation message from kiosk.petition.form, in the current language."""
     return message.translated(form_text)
+
+
+def core_text(error: Exception, context: str) -> str:
+    """What a core error says, in the current language when it carries a `Message` marked in
+    `context`; otherwise its own words."""
+    said = error.args[0] if error.args else str(error)
+    if isinstance(said, Message):
+        return said.translated(lambda text: QCoreApplication.translate(context, text))
+    return str(said)
 
 
 class Languages(QObject):

@@ -83,7 +83,6 @@ class StillTherePrompt(QFrame):
     def __init__(self, countdown_seconds: float, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("still_there")
-        self.setAccessibleName(self.tr("Still there?"))
         self.setProperty("role", "overlay")
         # Paint the whole rectangle, so nothing of the screen beneath shows through.
         self.setAutoFillBackground(True)
@@ -107,18 +106,13 @@ class StillTherePrompt(QFrame):
         column = QVBoxLayout(card)
         column.setContentsMargins(40, 36, 40, 36)
         column.setSpacing(24)
-        title = text_label(self.tr("Still there?"), "hero", object_name="still_there_title")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(title)
+        self._title = text_label(role="hero", object_name="still_there_title")
+        self._title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(self._title)
         self._countdown = text_label(role="lead", object_name="still_there_countdown")
         self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self._countdown)
-        self.keep_button = action_button(
-            self.tr("I'm still here"),
-            "still_here_button",
-            primary=True,
-            accessible_name=self.tr("I'm still here, keep my details"),
-        )
+        self.keep_button = action_button("", "still_here_button", primary=True)
         self.keep_button.setProperty("large", True)
         column.addWidget(self.keep_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.setFocusProxy(self.keep_button)
@@ -127,7 +121,20 @@ class StillTherePrompt(QFrame):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._count_down)
         self.keep_button.clicked.connect(self._keep)
+        self._retranslate()
         self.hide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Still there?"))
+        self._title.setText(self.tr("Still there?"))
+        self.keep_button.setText(self.tr("I'm still here"))
+        self.keep_button.setAccessibleName(self.tr("I'm still here, keep my details"))
+        self._show_remaining()
 
     @property
     def remaining(self) -> int:
@@ -138,7 +145,8 @@ class StillTherePrompt(QFrame):
         self._show_remaining()
         parent = self.parentWidget()
         if parent is not None:
-            self.setGeometry(parent.rect())
+            cover = getattr(parent, "overlay_rect", parent.rect)
+            self.setGeometry(cover())
         self.show()
         self.raise_()
         self.keep_button.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -13,6 +13,8 @@ from PySide6.QtCore import QDir, QObject, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+from kiosk.ui.parts import settle_layouts
+
 STYLESHEET = "kiosk.qss"
 # Laid over the standard sheet: only colours and borders change, so every size and every rule
 # another part adds to kiosk.qss still holds.
@@ -108,6 +110,11 @@ class Look(QObject):
         self._step, self._high_contrast = step, high_contrast
         apply_look(self._app, scale=self.scale, high_contrast=high_contrast)
         self.changed.emit()
+        # A new stylesheet changes the fonts at once, but the layouts would hear of the new sizes
+        # only from the event loop: until then a button in the new font keeps its old size and
+        # clips its text, and a window the system does not repaint by itself then (X11 under
+        # some window managers) kept showing it so until the next screen change.
+        settle_layouts()
 
 
 def apply_look(app: QApplication, *, scale: float = 1.0, high_contrast: bool = False) -> None:

@@ -6,8 +6,9 @@ stylesheet selects on, so a screen never hard-codes a colour or a font size.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -69,6 +70,96 @@ def style_text_label(label: QLabel, role: str) -> None:
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
 
+class ReservedLabel(QLabel):
+    """A line for messages that come and go (an inline error, "Wrong PIN", a result) which keeps
+    room for `lines` lines of its text, with a message or without: one coming, going or changing
+    moves nothing below it, so no button or field moves under a finger. It stays in the layout
+    when empty (`show_text("")`): a hidden widget is laid out by other rules than a shown one,
+    and the difference, a pixel or two, would move what is below."""
+
+    def __init__(
+        self, lines: int, role: str, *, other_role: str = "", object_name: str = ""
+    ) -> None:
+        super().__init__()
+        style_text_label(self, role)
+        if object_name:
+            self.setObjectName(object_name)
+        self._lines = lines
+        self._looks = tuple(dict.fromkeys((role, other_role or role)))
+        self._measuring = False  # trying each look on sends font changes of its own
+        self._room = 0
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # hidden with its screen part (the Cancel row)
+        self.setSizePolicy(policy)
+        self._reserve()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        restyled = event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange)
+        if restyled and not self._measuring:
+            self._reserve()
+
+    # The room is given as the label's height for its width, as a wrapping label's is: a fixed
+    # minimum height would keep the layout from asking for it (and clip other labels).
+
+    def heightForWidth(self, width: int) -> int:
+        return max(super().heightForWidth(width), self._room)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self._room))
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), max(hint.height(), self._room))
+
+    def show_text(self, text: str) -> None:
+        """Show `text`; "" empties the line, keeping its room."""
+        self.setText(text)
+
+    def set_role(self, role: str) -> None:
+        """Another look, among `role` and `other_role` (an error's box, say)."""
+        set_role(self, role)
+
+    def _reserve(self) -> None:
+        # Measured on `lines` lines of text in each look the label may take (its font, and the
+        # padding and border a stylesheet gives it), so a change of look moves nothing either.
+        self._measuring = True
+        self._room = 0
+        shown, role = self.text(), str(self.property("role"))
+        self.setText("\n".join("X" * self._lines))
+        heights = []
+        for look in self._looks:
+            set_role(self, look)
+            # As a layout asks a wrapping label: its height for a width (here, any width wide
+            # enough for the probe's lines of one letter).
+            heights.append(max(self.sizeHint().height(), self.heightForWidth(READING_WIDTH)))
+        set_role(self, role)
+        self.setText(shown)
+        self._room = max(heights)
+        self._measuring = False
+        self.updateGeometry()
+
+
+# Enough rounds for the deepest nesting of layouts on any screen (window, stack, screen, scroll
+# page, column, card, row): each round lays out one more level whose size hint changed.
+_LAYOUT_ROUNDS = 8
+
+
+def settle_layouts() -> None:
+    """Lay every window out now, and repaint it: after a change of many sizes at once (a new
+    look, the form's messages), so that the very next frame shows them in place.
+
+    Layouts hear of new sizes from events Qt posts for later; until the event loop gets to them
+    (and some only after the window's next paint) a widget keeps its old size: a button clips
+    its text in a new font, a label clips its lines."""
+    for _ in range(_LAYOUT_ROUNDS):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    for window in QApplication.topLevelWidgets():
+        if window.isVisible():
+            window.update()
+
+
 def set_role(widget: QWidget, role: str) -> None:
     """Change the stylesheet role of a widget and make the new look take effect."""
     widget.setProperty("role", role)
@@ -89,10 +180,15 @@ def action_button(
     return button
 
 
-def reading_column(object_name: str, accessible_name: str) -> tuple[QScrollArea, QVBoxLayout]:
+def reading_column(
+    object_name: str, accessible_name: str, *, keep_scroll_bar: bool = False
+) -> tuple[QScrollArea, QVBoxLayout]:
     """A vertically scrolling page whose content is centred at a comfortable reading width.
 
     Returns the scroll area to place on the screen and the column layout to fill.
+    `keep_scroll_bar`: the scroll bar's room is kept even when the page fits, for a page whose
+    length changes by itself (a status line): the bar coming or going would shift the whole
+    column sideways under a finger.
     """
     page = QWidget()
     page.setObjectName(f"{object_name}_page")
@@ -118,6 +214,8 @@ def reading_column(object_name: str, accessible_name: str) -> tuple[QScrollArea,
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if keep_scroll_bar:
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
     scroll_bar = area.verticalScrollBar()
     scroll_bar.setObjectName(f"{object_name}_bar")
     scroll_bar.setAccessibleName(QCoreApplication.translate("parts", "Scroll the page"))

@@ -18,7 +18,15 @@ from kiosk.petition.form import FIELDS, validate
 from kiosk.ui.consent_row import ConsentRow
 from kiosk.ui.field_block import FieldBlock
 from kiosk.ui.i18n import arg, message_text
-from kiosk.ui.parts import action_bar, action_button, reading_column, screen_layout, text_label
+from kiosk.ui.parts import (
+    ReservedLabel,
+    action_bar,
+    action_button,
+    reading_column,
+    screen_layout,
+    settle_layouts,
+    text_label,
+)
 from kiosk.ui.signature_pad import SignaturePad
 
 # Fields that share a row when the appeal asks for both; the rest take a row of their own.
@@ -76,9 +84,10 @@ class SignScreen(QWidget):
             primary=True,
             accessible_name=self.tr("Continue to review"),
         )
-        self._summary = text_label(role="error", object_name="form_error_summary")
+        # Two lines, within the height of the buttons beside it: the bar never grows.
+        self._summary = ReservedLabel(2, "error", object_name="form_error_summary")
         self._summary.setAccessibleName(self.tr("Problems to fix"))
-        self._summary.hide()
+        self._summary.show_text("")
         bar_layout.addWidget(self.back_button)
         bar_layout.addWidget(self._summary, 1)
         bar_layout.addStretch(0)
@@ -114,17 +123,16 @@ class SignScreen(QWidget):
             else:
                 self.signature_pad.clear_error()
         if "terms" in result.errors:
-            self._terms_error.setText(message_text(result.errors["terms"]))
-            self._terms_error.show()
+            self._terms_error.show_text(message_text(result.errors["terms"]))
         else:
-            self._terms_error.hide()
+            self._terms_error.show_text("")
         if result.submission is not None:
-            self._summary.hide()
+            self._summary.show_text("")
             self.submitted.emit(result.submission)
             return
         count = len(result.errors)
-        self._summary.setText(self.tr("Please fix the %n problem(s) marked above.", "", count))
-        self._summary.show()
+        self._summary.show_text(self.tr("Please fix the %n problem(s) marked above.", "", count))
+        settle_layouts()  # every message in place before the first problem is scrolled to
         self._focus_first_problem(result.errors)
 
     def wipe(self) -> None:
@@ -136,9 +144,8 @@ class SignScreen(QWidget):
         self.terms.setChecked(False)
         if self.updates is not None:
             self.updates.setChecked(False)
-        self._terms_error.hide()
-        self._summary.clear()
-        self._summary.hide()
+        self._terms_error.show_text("")
+        self._summary.show_text("")
 
     def _place_fields(self, column: QVBoxLayout) -> None:
         placed: set[str] = set()
@@ -172,9 +179,10 @@ class SignScreen(QWidget):
         self.terms: QCheckBox = terms.checkbox
         self._terms_row = terms
         layout.addWidget(terms)
-        self._terms_error = text_label(role="error", object_name="error_terms")
+        # Its room kept: ticking the box takes the message away without moving the box below.
+        self._terms_error = ReservedLabel(1, "error", object_name="error_terms")
         self._terms_error.setAccessibleName(self.tr("Problem with the consent"))
-        self._terms_error.hide()
+        self._terms_error.show_text("")
         layout.addWidget(self._terms_error)
         self.terms.toggled.connect(self._terms_toggled)
         privacy = text_label(appeal.consent.privacy_notice, "hint", object_name="privacy_notice")
@@ -195,7 +203,7 @@ class SignScreen(QWidget):
 
     def _terms_toggled(self, ticked: bool) -> None:
         if ticked:
-            self._terms_error.hide()
+            self._terms_error.show_text("")
 
     def _wire_keyboard(self) -> None:
         """Tab follows the page; Enter moves to the next field, and from a tick box continues."""

@@ -46,7 +46,7 @@ from kiosk.petition.strokes import (
     is_palm,
 )
 from kiosk.ui.ink import PAD_HEIGHT, mixed, paint_stroke
-from kiosk.ui.parts import action_button, page_scroll_gesture, text_label
+from kiosk.ui.parts import ReservedLabel, action_button, page_scroll_gesture, text_label
 
 # A contact wider than this is not a fingertip: a palm or the side of a hand.
 PALM_LIMIT_MM = 20.0
@@ -390,9 +390,8 @@ class SignaturePad(QWidget):
         )
         row.addWidget(hint, 1)
         row.addWidget(self.clear_button)
-        self.error = text_label(role="error", object_name="error_drawn_signature")
+        self.error = ReservedLabel(1, "error", object_name="error_drawn_signature")
         self.error.setAccessibleName(self.tr("Problem with your signature"))
-        self.error.hide()
         layout.addWidget(self.label)
         layout.addWidget(self.canvas)
         layout.addLayout(row)
@@ -416,15 +415,13 @@ class SignaturePad(QWidget):
         )
 
     def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
+        self.error.show_text(message)
         self.canvas.setAccessibleDescription(message)
 
     def clear_error(self) -> None:
-        if self.error.isHidden():
+        if not self.error.text():
             return
-        self.error.clear()
-        self.error.hide()
+        self.error.show_text("")
         self.canvas.setAccessibleDescription(
             self.tr("Sign here with your finger, a pen or the mouse.")
         )

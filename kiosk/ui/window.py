@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QClipboard,
     QCloseEvent,
@@ -32,6 +32,7 @@ from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.look import Look
 from kiosk.ui.parts import screen_layout
 from kiosk.ui.screen_block import ScreenBlock
+from kiosk.ui.setup_cover import SetupCover
 from kiosk.ui.touch import TouchTargets
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.ui")
 
 STILL_THERE = "still_there"  # a reason the screens take no input: the idle prompt shows
+SETTING_UP = "setting_up"  # another: a first start, until the volunteer PIN is known
 
 MINIMUM_SIZE = (640, 560)
 
@@ -60,7 +62,11 @@ LATER_SCREENS = ("kiosk.ui.sign_screen", "kiosk.ui.review_screen", "kiosk.ui.tha
 class KioskWindow(QWidget):
     """The supporter's screens. `desk` records their signatures; a window started before its
     vault is open (kiosk/cli/launch.py) shows `appeal` without a count, and gets its desk later
-    (`attach_desk`). `demo_key`, the demo key's fingerprint, puts the demo's banner on top."""
+    (`attach_desk`). `demo_key`, the demo key's fingerprint, puts the demo's banner on top.
+    `setting_up` (a first start) covers the appeal until `end_setup`, so that the volunteer's
+    PIN chooser comes before it."""
+
+    appeal_shown = Signal()  # the appeal is on screen again: nobody is signing
 
     def __init__(
         self,
@@ -73,6 +79,7 @@ class KioskWindow(QWidget):
         idle_countdown_seconds: float = 10,
         locked: bool = False,
         languages: Languages | None = None,
+        setting_up: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -100,8 +107,10 @@ class KioskWindow(QWidget):
         self._thanks: ThanksScreen | None = None
 
         layout = screen_layout(self)
+        self._banner: DemoBanner | None = None
         if demo_key:
-            layout.addWidget(DemoBanner(demo_key))
+            self._banner = DemoBanner(demo_key)
+            layout.addWidget(self._banner)
         self._stack = QStackedWidget()
         self._stack.setObjectName("screens")
         self.screens_block = ScreenBlock(self._stack)
@@ -135,7 +144,32 @@ class KioskWindow(QWidget):
         self.still_there = StillTherePrompt(idle_countdown_seconds, parent=self)
         self.still_there.kept.connect(self._still_there)
         self.still_there.expired.connect(self.reset_after_idle)
+        self._setup_cover: SetupCover | None = None
+        if setting_up:
+            self._setup_cover = SetupCover(self)
+            self._setup_cover.setGeometry(self.overlay_rect())
+            self._setup_cover.raise_()
+            self.screens_block.block(SETTING_UP)
         self._show(self.appeal_screen)
+
+    def end_setup(self) -> None:
+        """The first start is set up (or the volunteer's chooser covers the window now): the
+        appeal shows."""
+        if self._setup_cover is not None:
+            self._setup_cover.hide()
+            self._setup_cover.deleteLater()
+            self._setup_cover = None
+            self.screens_block.unblock(SETTING_UP)
+            self._show(self.current_screen())
+
+    @property
+    def setting_up(self) -> bool:
+        return self._setup_cover is not None
+
+    @property
+    def first_screen(self) -> QWidget:
+        """What a person sees first: the appeal, or the first start's cover over it."""
+        return self._setup_cover or self.appeal_screen
 
     def attach_desk(self, desk: SignatureDesk) -> None:
         """Record with `desk` from now on, and show its appeal (the one a volunteer chose may
@@ -203,7 +237,7 @@ class KioskWindow(QWidget):
         )
         self.appeal_screen.sign_requested.connect(self._open_form)
         self._stack.insertWidget(0, self.appeal_screen)
-        self.setWindowTitle(appeal.title)
+        self.setWindowTitle(self.appeal_screen.shown_appeal.title)
         self._show_sync()  # the corner and the count, on the new screen
         self._show(self.appeal_screen)
         self._destroy(old)
@@ -237,6 +271,10 @@ class KioskWindow(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "appeal_screen"):
+            # The title the window system shows (a task bar, a switcher), in the language on screen.
+            self.setWindowTitle(self.appeal_screen.shown_appeal.title)
+            return
         # Another program took the focus (Alt+Tab, a notification): take it back. Windows of
         # the kiosk's own, such as a volunteer's dialog, keep it.
         if not self._locked:
@@ -263,7 +301,18 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.still_there.setGeometry(self.rect())
+        self.still_there.setGeometry(self.overlay_rect())
+        if self._setup_cover is not None:
+            self._setup_cover.setGeometry(self.overlay_rect())
+
+    def overlay_rect(self) -> QRect:
+        """Where an overlay (the "Still there?" prompt, the volunteer's layer) goes: the whole
+        window but the demo's banner, which stays in view on every screen."""
+        if self._banner is None:
+            return self.rect()
+        # The banner's height for this width, before the layout has placed it (first show).
+        top = max(self._banner.geometry().bottom() + 1, self._banner.heightForWidth(self.width()))
+        return self.rect().adjusted(0, top, 0, 0)
 
     # Idle reset.
 
@@ -458,6 +507,7 @@ class KioskWindow(QWidget):
         # else, a supporter who walks away is asked, then forgotten.
         if screen is self.appeal_screen:
             self._watch_appeal_screen()
+            self.appeal_shown.emit()
         elif screen is self._thanks:
             self._idle.disarm()
         else:

@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import to_hour, utc_now
 from kiosk.errors import UnknownSchema, VaultError
+from kiosk.files.datadir import VAULT_FILE as VAULT_FILE
 from kiosk.sql import disk_full, sqlite_code
 from kiosk.vault import damage, schema, state
 from kiosk.vault.engine import make_engine
 from kiosk.vault.models import Device, StoredBatch, StoredSignature
 
 log = logging.getLogger("kiosk.vault")
-
-VAULT_FILE = "vault.sqlite3"
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,23 @@
     </message>
 </context>
 <context>
+    <name>SyncCornerLabel</name>
+    <message numerus="yes">
+        <source>%n waiting to sync</source>
+        <translation>
+            <numerusform>%n waiting to sync</numerusform>
+            <numerusform>%n waiting to sync</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>last sync %n min ago</source>
+        <translation>
+            <numerusform>last sync %n min ago</numerusform>
+            <numerusform>last sync %n min ago</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ThanksScreen</name>
     <message numerus="yes">
         <source>Back to the appeal in %n second(s).</source>

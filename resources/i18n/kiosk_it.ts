@@ -28,6 +28,10 @@
         <translation>Niente da esportare: il server ha già tutto. (%1)</translation>
     </message>
     <message>
+        <source>Something went wrong (%1); see the log.</source>
+        <translation>Qualcosa è andato storto (%1); guarda il registro.</translation>
+    </message>
+    <message>
         <source>Event name saved.</source>
         <translation>Nome dell&apos;evento salvato.</translation>
     </message>
@@ -589,6 +593,17 @@
     </message>
 </context>
 <context>
+    <name>SetupCover</name>
+    <message>
+        <source>Setting up</source>
+        <translation>Preparazione</translation>
+    </message>
+    <message>
+        <source>Getting this kiosk ready for its first use…</source>
+        <translation>Sto preparando questo chiosco per il primo uso…</translation>
+    </message>
+</context>
+<context>
     <name>SignScreen</name>
     <message>
         <source>Your details</source>
@@ -731,6 +746,40 @@
         <source>Sync status: %1</source>
         <translation>Stato della sincronizzazione: %1</translation>
     </message>
+    <message>
+        <source>Saved on this kiosk</source>
+        <translation>Firme salvate su questo chiosco</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Sincronizzazione…</translation>
+    </message>
+    <message>
+        <source>All signatures synced</source>
+        <translation>Tutte le firme sincronizzate</translation>
+    </message>
+    <message>
+        <source>Nothing to sync yet</source>
+        <translation>Ancora niente da sincronizzare</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting to sync</source>
+        <translation>
+            <numerusform>%n in attesa di sincronizzazione</numerusform>
+            <numerusform>%n in attesa di sincronizzazione</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last sync just now</source>
+        <translation>ultima sincronizzazione proprio ora</translation>
+    </message>
+    <message numerus="yes">
+        <source>last sync %n min ago</source>
+        <translation>
+            <numerusform>ultima sincronizzazione %n min fa</numerusform>
+            <numerusform>ultima sincronizzazione %n min fa</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ThanksScreen</name>
@@ -768,6 +817,33 @@
             <numerusform>Si torna alla petizione tra %n secondo.</numerusform>
             <numerusform>Si torna alla petizione tra %n secondi.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>admin</name>
+    <message>
+        <source>An event name has at most {most} characters.</source>
+        <translation>Il nome di un evento ha al massimo {most} caratteri.</translation>
+    </message>
+    <message>
+        <source>That appeal is no longer installed on this kiosk.</source>
+        <translation>Quell&apos;appello non è più installato su questo chiosco.</translation>
+    </message>
+    <message>
+        <source>{folder} is not a folder. Insert the USB stick and choose it.</source>
+        <translation>{folder} non è una cartella. Inserisci la chiavetta USB e sceglila.</translation>
+    </message>
+    <message>
+        <source>This kiosk is not enrolled, so its batches cannot be signed. Enrol it first.</source>
+        <translation>Questo chiosco non è registrato, quindi i suoi lotti non possono essere firmati. Registralo prima.</translation>
+    </message>
+    <message>
+        <source>Cannot write to {folder} ({reason}). Nothing saved on this kiosk is affected; try another stick.</source>
+        <translation>Impossibile scrivere in {folder} ({reason}). Niente di quanto è salvato su questo chiosco è toccato; prova un&apos;altra chiavetta.</translation>
+    </message>
+    <message>
+        <source>Type the enrolment code the coordinator gave you.</source>
+        <translation>Scrivi il codice di registrazione che ti ha dato il coordinatore.</translation>
     </message>
 </context>
 <context>
@@ -873,34 +949,30 @@
     </message>
 </context>
 <context>
-    <name>sync_status</name>
+    <name>pin</name>
     <message>
-        <source>Saved on this kiosk</source>
-        <translation>Firme salvate su questo chiosco</translation>
+        <source>A PIN is made of digits only, {low} to {high} of them.</source>
+        <translation>Un PIN è fatto solo di cifre, da {low} a {high}.</translation>
     </message>
     <message>
-        <source>Syncing…</source>
-        <translation>Sincronizzazione…</translation>
+        <source>A PIN has {low} to {high} digits.</source>
+        <translation>Un PIN ha da {low} a {high} cifre.</translation>
     </message>
     <message>
-        <source>All signatures synced</source>
-        <translation>Tutte le firme sincronizzate</translation>
+        <source>That PIN is easy to guess (one digit repeated). Choose another.</source>
+        <translation>Quel PIN è facile da indovinare (una cifra ripetuta). Scegline un altro.</translation>
     </message>
     <message>
-        <source>Nothing to sync yet</source>
-        <translation>Ancora niente da sincronizzare</translation>
+        <source>That PIN is easy to guess (a run of digits). Choose another.</source>
+        <translation>Quel PIN è facile da indovinare (cifre in sequenza). Scegline un altro.</translation>
     </message>
     <message>
-        <source>%n waiting to sync</source>
-        <translation>%n in attesa di sincronizzazione</translation>
+        <source>That PIN is easy to guess (one of the PINs people choose most). Choose another.</source>
+        <translation>Quel PIN è facile da indovinare (è tra i PIN scelti più spesso). Scegline un altro.</translation>
     </message>
     <message>
-        <source>last sync just now</source>
-        <translation>ultima sincronizzazione proprio ora</translation>
-    </message>
-    <message>
-        <source>last sync %n min ago</source>
-        <translation>ultima sincronizzazione %n min fa</translation>
+        <source>A PIN is already set; change it with the old one.</source>
+        <translation>Un PIN è già impostato; cambialo usando quello attuale.</translation>
     </message>
 </context>
 </TS>

@@ -24,11 +24,21 @@ import pytest
 import shiboken6
 from ci import skip_unless_ci
 
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
-from kiosk.desks.pin import PinGuard
+from kiosk.crypto.pin_hash import PinHashParams
+from kiosk.desks.admin import AdminDesk
+from kiosk.desks.pin import RUN_MIN_DIGITS, PinGuard
 from kiosk.desks.signing import SignatureDesk
 from kiosk.files import datadir
+from kiosk.petition.appeal import Appeal
+from kiosk.settings import SyncSettings
+from kiosk.sync.status import StatusBoard
+from kiosk.ui.admin import install_admin
+from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import VAULT_FILE, Vault
 
@@ -320,4 +330,215 @@ def test_the_kiosk_stays_in_front_whatever_is_pressed(
         _stop(kiosk)
         log.close()
     # The kiosk ended on SIGTERM, not on anything pressed; the log has no traceback.
+    assert "Traceback" not in (tmp_path / "kiosk.log").read_text(encoding="utf-8", errors="replace")
+
+
+# --- a rally's first hour: first start, A+, Italiano, the panel (issue 11) -------------------
+
+PIN = "975310"
+
+
+@dataclass
+class Expected:
+    """What the real window must show, rendered offscreen from the same widgets in the same
+    state (offscreen and Xvfb draw pixel for pixel alike), and where its controls are."""
+
+    chooser: QImage
+    refused: QImage
+    appeal: QImage
+    larger: QImage
+    panel: QImage
+    at: dict[str, tuple[int, int]]
+
+
+def _centre(window: QWidget, root: QWidget, name: str) -> tuple[int, int]:
+    widget = root.findChild(QWidget, name)
+    assert widget is not None and widget.isVisible(), name
+    centre = widget.mapTo(window, widget.rect().center())
+    return centre.x(), centre.y()
+
+
+def _settle() -> None:
+    for _ in range(20):
+        QApplication.processEvents()
+
+
+@pytest.fixture
+def expected(
+    qapp: QApplication, desk: SignatureDesk, vault: Vault, data_dir: Path, appeal: Appeal
+) -> Iterator[Expected]:
+    apply_look(qapp)
+    guard = PinGuard(vault, min_digits=RUN_MIN_DIGITS, params=PinHashParams(64, 1, 1))
+    admin = AdminDesk(vault, data_dir, SyncSettings(), guard, board=StatusBoard())
+    # As kiosk.ui.app starts it on a first start, with the vault open.
+    window = KioskWindow(None, appeal=appeal, setting_up=True)
+    window.resize(*SCREEN)
+    window.show()
+    _settle()
+    window.attach_desk(desk)
+    window.follow_sync(admin.board)
+    layer = install_admin(window, admin, exit_kiosk=window.exit_kiosk)
+    window.end_setup()
+    _settle()
+    try:
+        at = {f"pin_{d}": _centre(window, layer, f"pin_digit_{d}") for d in "0123456789"}
+        chooser = window.grab().toImage()
+        layer.pad.submitted.emit("1234")  # what typing 1234 and Enter sends
+        _settle()
+        refused = window.grab().toImage()
+        layer.pad.submitted.emit(PIN)
+        layer.pad.submitted.emit(PIN)
+        layer.lock()  # Enter on the panel's focused Close
+        _settle()
+        screen = window.appeal_screen
+        for name in ("sign_button", "text_larger", "language_it"):
+            at[name] = _centre(window, screen, name)
+        appeal_image = window.grab().toImage()
+        QTest.mouseClick(screen.findChild(QWidget, "text_larger"), Qt.MouseButton.LeftButton)
+        _settle()
+        larger = window.grab().toImage()
+        QTest.mouseClick(screen.findChild(QWidget, "language_it"), Qt.MouseButton.LeftButton)
+        _settle()
+        layer.open()
+        layer.pad.submitted.emit(PIN)
+        _settle()
+        panel = window.grab().toImage()
+        yield Expected(chooser, refused, appeal_image, larger, panel, at)
+    finally:
+        layer.release()
+        window.allow_exit()
+        window.languages.release()
+        window.close()
+        shiboken6.delete(window)
+        apply_look(qapp)
+
+
+def _grab(display: Display, path: Path) -> QImage:
+    display.run(sys.executable, "-c", SCREENSHOT, str(path))
+    image = QImage(str(path))
+    assert not image.isNull(), f"no screenshot in {path}"
+    return image.convertToFormat(QImage.Format.Format_RGB32)
+
+
+def _same(shot: QImage, want: QImage, where: Path, what: str) -> None:
+    want.convertToFormat(QImage.Format.Format_RGB32).save(str(where.with_suffix(".expected.png")))
+    assert shot == want.convertToFormat(QImage.Format.Format_RGB32), (
+        f"{what}: the screen ({where}) is not what it should be "
+        f"({where.with_suffix('.expected.png')})"
+    )
+
+
+def _shows(display: Display, want: QImage, where: Path, what: str) -> QImage:
+    """The screen, once it shows `want` by itself: nothing is pressed or moved meanwhile (on a
+    busy machine restyling every widget takes a moment). What was wrong (the new size only after
+    a screen change) never catches up this way."""
+    wanted = want.convertToFormat(QImage.Format.Format_RGB32)
+    deadline = time.monotonic() + 10
+    shot = _grab(display, where)
+    while shot != wanted and time.monotonic() < deadline:
+        time.sleep(0.3)
+        shot = _grab(display, where)
+    _same(shot, want, where, what)
+    return shot
+
+
+def _rows(image: QImage, top: int, bottom: int) -> QImage:
+    return image.copy(0, top, image.width(), bottom - top)
+
+
+def test_a_rally_s_first_hour_on_a_real_window(
+    tmp_path: Path, display: Display, expected: Expected
+) -> None:
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_text("a rally on a rainy day\n", encoding="utf-8")
+    subprocess.run(
+        [str(KIOSK), "keygen", "--passphrase-file", str(passphrase), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    shots = tmp_path / "screens"
+    shots.mkdir()
+    log = (tmp_path / "kiosk.log").open("wb")
+    kiosk = subprocess.Popen(
+        [
+            str(KIOSK),
+            "run",
+            "--data-dir",
+            str(tmp_path / "kiosk"),  # a first start: nothing there yet
+            "--campaign-key",
+            str(tmp_path / "campaign-public.pem"),
+        ],
+        env=display.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+
+    def tap(name: str) -> None:
+        x, y = expected.at[name]
+        display.run("xdotool", "mousemove", str(x), str(y), "click", "1")
+        # Off every control again, so that no hover look is in the next picture.
+        display.run("xdotool", "mousemove", "5", str(SCREEN[1] // 2))
+        time.sleep(0.7)
+
+    def type_pin(pin: str) -> None:
+        display.run("xdotool", "type", "--delay", "40", pin)
+        display.key("Return")
+        time.sleep(0.7)
+
+    try:
+        wait_for(
+            "the kiosk window",
+            lambda: "Petition kiosk" in display.run("xdotool", "getactivewindow", "getwindowname"),
+            timeout=60,
+        )
+        display.run("xdotool", "mousemove", "5", str(SCREEN[1] // 2))
+        # Item 10: from its first frame until the PIN chooser, the appeal never shows.
+        sign_x, sign_y = expected.at["sign_button"]
+        sign_colour = expected.appeal.pixel(sign_x, sign_y)
+        frames: list[QImage] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            frame = _grab(display, shots / f"start-{len(frames):02d}.png")
+            frames.append(frame)
+            if frame == expected.chooser.convertToFormat(QImage.Format.Format_RGB32):
+                break
+        else:
+            raise AssertionError(f"the PIN chooser never showed; the frames are in {shots}")
+        for index, frame in enumerate(frames):
+            assert frame.pixel(sign_x, sign_y) != sign_colour, (
+                f"the appeal showed before the PIN chooser (frame {index} in {shots})"
+            )
+
+        # Item 4: a refused PIN's message moves no key of the pad.
+        type_pin("1234")
+        refused = _grab(display, shots / "refused.png")
+        _same(refused, expected.refused, shots / "refused.png", "the refused PIN")
+        keys_top = min(y for name, (_, y) in expected.at.items() if name.startswith("pin_"))
+        keys = (keys_top - 50, SCREEN[1])
+        assert _rows(refused, *keys) == _rows(frames[-1], *keys), "the PIN keys moved"
+
+        type_pin(PIN)
+        type_pin(PIN)
+        display.key("Return")  # the panel's Close has the focus: back to the appeal
+        time.sleep(0.7)
+        appeal = _grab(display, shots / "appeal.png")
+        _same(appeal, expected.appeal, shots / "appeal.png", "the appeal after the PIN")
+
+        # Item 3: A+ shows at once, as it does once everything has settled.
+        tap("text_larger")
+        larger = _shows(display, expected.larger, shots / "larger.png", "A+")
+        assert larger != appeal, "A+ changed nothing on the screen"
+
+        # Item 1: Italiano, then the volunteer's panel: all Italian.
+        tap("language_it")
+        display.key("ctrl+alt+a")
+        time.sleep(0.7)
+        type_pin(PIN)
+        _shows(display, expected.panel, shots / "panel-italian.png", "the panel after Italiano")
+        assert kiosk.poll() is None, "the kiosk ended"
+    finally:
+        _stop(kiosk)
+        log.close()
     assert "Traceback" not in (tmp_path / "kiosk.log").read_text(encoding="utf-8", errors="replace")

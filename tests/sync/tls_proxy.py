@@ -3,13 +3,14 @@ kiosk and its server. It serves its own certificate to the kiosk, opens its own 
 to the real server, and relays the bytes both ways (reading them all in the clear), so every
 request reaches the real server and every answer comes back unchanged.
 
-Threads and blocking sockets, bounded: each relay ends when either side closes or after
-`idle` seconds without a byte, and `__exit__` joins every thread.
+A thread per connection, which alone reads and writes both of its sockets; bounded: each relay
+ends when either side closes or after `idle` seconds without a byte, and `__exit__` joins
+every thread.
 """
 
 from __future__ import annotations
 
-import contextlib
+import select
 import socket
 import ssl
 import threading
@@ -61,6 +62,8 @@ class TlsProxy:
                 raw, _ = self._listener.accept()
             except TimeoutError:
                 continue
+            except OSError:
+                continue  # a connection that went away before it was accepted
             self.connections += 1
             self._spawn(self._relay, raw)
 
@@ -78,28 +81,43 @@ class TlsProxy:
         except OSError:
             kiosk.close()
             return
-        done = threading.Event()
-        self._spawn(self._pipe, kiosk, upstream, done, True)
-        self._pipe(upstream, kiosk, done, False)
-        done.wait(self._idle)
-        kiosk.close()
-        upstream.close()
-
-    def _pipe(
-        self, source: ssl.SSLSocket, sink: ssl.SSLSocket, done: threading.Event, record: bool
-    ) -> None:
         try:
-            while not self._stopping.is_set():
-                chunk = source.recv(65536)
-                if not chunk:
-                    break
-                if record:
-                    self.seen += chunk
-                sink.sendall(chunk)
-        except OSError:
-            pass
+            self._pipe(kiosk, upstream)
         finally:
-            done.set()
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+            kiosk.close()
+            upstream.close()
+
+    def _pipe(self, kiosk: ssl.SSLSocket, upstream: ssl.SSLSocket) -> None:
+        """Both directions from this one thread: an SSL socket must not be read in one thread
+        while another writes it (OpenSSL's objects are not shared between threads)."""
+        peers = {kiosk: upstream, upstream: kiosk}
+        for sock in peers:
+            # Readable need not mean application data (a TLS 1.3 session ticket, say): reads
+            # must not block, or the other direction would wait behind them.
+            sock.setblocking(False)
+        while not self._stopping.is_set():
+            readable, _, _ = select.select(list(peers), [], [], self._idle)
+            if not readable:
+                return  # idle for too long
+            for source in readable:
+                while True:
+                    try:
+                        chunk = source.recv(65536)
+                    except ssl.SSLWantReadError:
+                        break
+                    except OSError:
+                        return
+                    if not chunk:
+                        return
+                    if source is kiosk:
+                        self.seen += chunk
+                    sink = peers[source]
+                    try:
+                        sink.setblocking(True)
+                        sink.settimeout(self._idle)
+                        sink.sendall(chunk)
+                        sink.setblocking(False)
+                    except OSError:
+                        return
+                    if not source.pending():
+                        break

@@ -97,6 +97,18 @@ class Volunteer:
             pass
         self.release_corner(target)
 
+    def press_shortcut(self) -> None:
+        """Ctrl+Alt+A on a keyboard, as a volunteer opens the panel without the corner."""
+        modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        if not self.window.isActiveWindow():
+            # Qt's offscreen platform leaves the activation with a popup that closed (the
+            # country suggestions); a real window system hands it back to the kiosk.
+            with self.qtbot.waitActive(self.window):
+                self.window.activateWindow()
+        target = QApplication.focusWidget() or self.window
+        self.qtbot.keyClick(target, Qt.Key.Key_A, modifiers)
+        assert self.layer.isVisible()
+
     def enter_pin(self, pin: str) -> None:
         for digit in pin:
             self.tap(f"pin_digit_{digit}")
@@ -164,13 +176,20 @@ def make_admin(
         idle_seconds: float = 60,
         hold_seconds: float | None = HOLD,
         demo: bool = False,
+        demo_key: str | None = None,
+        follow_sync: bool = False,
+        size: tuple[int, int] = (1280, 800),
     ) -> Volunteer:
-        """`hold_seconds=None`: the kiosk's own corner hold, as install_admin sets it."""
+        """`hold_seconds=None`: the kiosk's own corner hold, as install_admin sets it.
+        `demo_key` puts the demo's banner on top; `follow_sync`, the sync corner on the appeal
+        (fed by the desk's board, as the start does)."""
         if pin is not None and not admin_desk.pin.is_set():
             admin_desk.pin.choose(pin)
-        window = KioskWindow(desk, locked=locked)
+        window = KioskWindow(desk, demo_key, locked=locked)
         qtbot.addWidget(window)
-        window.resize(1280, 800)
+        window.resize(*size)
+        if follow_sync:
+            window.follow_sync(admin_desk.board)
         hold = {} if hold_seconds is None else {"hold_seconds": hold_seconds}
         layer = install_admin(
             window,
@@ -192,4 +211,7 @@ def make_admin(
     yield make
     for layer in layers:
         layer.release()
-        layer.window().allow_exit()  # type: ignore[attr-defined]
+        window = layer.window()
+        assert isinstance(window, KioskWindow)
+        window.allow_exit()
+        window.languages.release()  # no catalog outlives its test

@@ -124,15 +124,42 @@ def test_wrong_pins_wait_with_a_visible_countdown(
     volunteer.enter_pin("1111")
     volunteer.enter_pin("1111")
     assert volunteer.text("pin_message") == "Wrong PIN. Try again in 0:05."
-    for digit in PIN:
-        volunteer.tap(f"pin_digit_{digit}")
     assert not volunteer.find("pin_ok").isEnabled()  # OK waits with the countdown
     clock.advance(2)
     qtbot.waitUntil(lambda: volunteer.text("pin_message") == "Wrong PIN. Try again in 0:03.")
     clock.advance(3)
-    qtbot.waitUntil(lambda: volunteer.find("pin_ok").isEnabled())
+    qtbot.waitUntil(lambda: volunteer.find("pin_digit_2").isEnabled())
     assert volunteer.text("pin_message") == "You can try again now."
-    volunteer.tap("pin_ok")
+    volunteer.enter_pin(PIN)
+    assert volunteer.layer.panel.isVisible()
+
+
+def test_digits_typed_during_the_wait_are_refused_and_never_submitted(
+    qtbot: QtBot, make_admin: Callable[..., Volunteer], clock: FakeClock
+) -> None:
+    volunteer = make_admin()
+    volunteer.layer.open()
+    pad = volunteer.layer.pad
+    qtbot.keyClicks(pad, "13")  # typed before the wrong tries: gone once the wait starts
+    for _ in range(3):
+        qtbot.keyClicks(pad, "1111")
+        qtbot.keyClick(pad, Qt.Key.Key_Return)
+    assert volunteer.text("pin_message") == "Wrong PIN. Try again in 0:05."
+    assert pad.entered == 0
+    # The keys are greyed out, and typing on a keyboard adds nothing either.
+    keys = [volunteer.find(f"pin_digit_{d}") for d in range(10)]
+    assert not any(key.isEnabled() for key in keys)
+    volunteer.qtbot.mouseClick(keys[2], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(pad, PIN)
+    assert pad.entered == 0
+    assert volunteer.text("pin_dots") == "\u2013"
+    clock.advance(5)
+    qtbot.waitUntil(lambda: all(key.isEnabled() for key in keys))
+    assert pad.entered == 0  # nothing typed during the wait is left
+    assert not volunteer.find("pin_ok").isEnabled()
+    qtbot.keyClick(pad, Qt.Key.Key_Return)  # OK with nothing typed submits nothing
+    assert volunteer.layer.flow.mode == "unlock" and not volunteer.layer.panel.isVisible()
+    volunteer.enter_pin(PIN)
     assert volunteer.layer.panel.isVisible()
 
 

@@ -50,22 +50,27 @@ def test_status_published_on_a_worker_thread_is_shown_on_the_gui_thread(
     assert label.accessibleName() == "Sync status: 7 waiting to sync"
 
 
-def test_descriptions_say_what_is_waiting_and_never_what_went_wrong() -> None:
+def test_descriptions_say_what_is_waiting_and_never_what_went_wrong(
+    qtbot: QtBot, appeal: Appeal
+) -> None:
     now = datetime(2025, 5, 1, 12, tzinfo=UTC)
+    screen = AppealScreen(appeal, signed_count=3)
+    qtbot.addWidget(screen)
+    label = sync_status.install(screen, StatusBoard(), now=lambda: now)
     done = SyncStatus(last_success=now - timedelta(minutes=5), server_reachable=True)
-    assert sync_status.describe(done, lambda: now) == "All signatures synced · last sync 5 min ago"
+    assert label.describe(done) == "All signatures synced · last sync 5 min ago"
     offline = SyncStatus(pending_signatures=2, server_reachable=False)
-    assert sync_status.describe(offline) == "Saved on this kiosk"
+    assert label.describe(offline) == "Saved on this kiosk"
     revoked = SyncStatus(unsent_signatures=5, last_error="This kiosk was revoked.")
-    assert sync_status.describe(revoked) == "Saved on this kiosk"
+    assert label.describe(revoked) == "Saved on this kiosk"
     unreachable = SyncStatus(
         pending_signatures=1,
         syncing=True,
         last_success=now,
         last_error="The server at http://127.0.0.1:28431 cannot be reached; trying again later.",
     )
-    assert sync_status.describe(unreachable, lambda: now) == "Saved on this kiosk"
+    assert label.describe(unreachable) == "Saved on this kiosk"
     # Nothing waits: synced, without the time of a sync that has since failed.
-    assert sync_status.describe(replace(unreachable, pending_signatures=0, syncing=False)) == (
+    assert label.describe(replace(unreachable, pending_signatures=0, syncing=False)) == (
         "All signatures synced"
     )

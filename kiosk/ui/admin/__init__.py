@@ -1,8 +1,9 @@
 """The volunteer's admin panel: a hidden gesture, a PIN pad, and the panel with its pages.
 
 `install_admin` puts it over a kiosk window. On a kiosk with no PIN yet, it asks a volunteer to
-choose one as soon as it is installed (when the start has opened the vault, about a second after
-the appeal shows), and nothing else can be done until one is chosen.
+choose one as soon as it is installed (when the start has opened the vault: on a first start the
+window covers the appeal until then), and nothing else can be done until one is chosen; should a
+supporter already be signing, the chooser waits until they are done.
 """
 
 from __future__ import annotations

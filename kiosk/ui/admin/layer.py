@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.desks.admin import TRANSLATION_CONTEXT as ADMIN_CONTEXT
 from kiosk.desks.admin import AdminDesk, Enrolled
 from kiosk.errors import AdminError
 from kiosk.files.removable import Drive, removable_drives
@@ -22,14 +23,15 @@ from kiosk.petition.appeal import Appeal
 from kiosk.ui.admin.gesture import HOLD_SECONDS, CornerHold
 from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, ExportPage
 from kiosk.ui.admin.panel import AdminPanel
-from kiosk.ui.admin.pin_flow import PinFlow
+from kiosk.ui.admin.pin_flow import CHANGING, PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
 from kiosk.ui.admin.tasks import run_task
-from kiosk.ui.i18n import arg
+from kiosk.ui.i18n import Text, arg, core_text, fixed
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
 
 if TYPE_CHECKING:
+    from kiosk.sync.status import SyncStatus
     from kiosk.ui.window import KioskWindow
 
 VOLUNTEER_LAYER = "volunteer_layer"  # a reason the supporter's screens take no input
@@ -57,7 +59,6 @@ class AdminLayer(QFrame):
     ) -> None:
         super().__init__(window)
         self.setObjectName("admin_layer")
-        self.setAccessibleName(self.tr("Volunteer area"))
         self.setProperty("role", "overlay")
         self.setAutoFillBackground(True)
         self._window = window
@@ -65,6 +66,7 @@ class AdminLayer(QFrame):
         self._exit_kiosk = exit_kiosk
         self._find_drives = find_drives
         self._on_appeal_chosen = on_appeal_chosen
+        self._waiting_to_choose = False
 
         self._stack = QStackedWidget(self)
         self._stack.setObjectName("admin_pages")
@@ -79,7 +81,7 @@ class AdminLayer(QFrame):
         pin_layout.addStretch(1)
         pin_layout.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
         pin_layout.addStretch(1)
-        self.pad.cancelled.connect(self.lock)
+        self.pad.cancelled.connect(self._pad_cancelled)
         self.flow = PinFlow(self.pad, desk.pin, demo=demo, parent=self)
         self.flow.unlocked.connect(self._unlocked)
         self.flow.finished.connect(self._after_pin)
@@ -104,7 +106,8 @@ class AdminLayer(QFrame):
         self._wire_panel()
 
         self._relay = SyncStatusRelay(desk.board, parent=self)
-        self._relay.status_changed.connect(self.panel.show_status)
+        self._sync_asked = self._sync_seen = False
+        self._relay.status_changed.connect(self._sync_status)
         self.panel.show_status(desk.board.current)
 
         self._idle = QTimer(self)
@@ -119,7 +122,16 @@ class AdminLayer(QFrame):
         window.installEventFilter(self)
         self.gesture = CornerHold(app, window, hold_seconds=hold_seconds, parent=self)
         self.gesture.triggered.connect(self.open)
+        self._retranslate()
         self.hide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.setAccessibleName(self.tr("Volunteer area"))
 
     # Opening and locking.
 
@@ -134,8 +146,24 @@ class AdminLayer(QFrame):
         self._show_pad()
 
     def choose_first_pin(self) -> None:
-        self.flow.choose_first()
-        self._show_pad()
+        """Ask for the first PIN: at once if nobody is signing, else once the supporter is done
+        (the appeal shows again). A kiosk whose vault opened after a supporter tapped Sign (a
+        demo, a slow disk) never loses their form to the chooser."""
+        window = self._window
+        if window.current_screen() is window.appeal_screen or window.setting_up:
+            self._waiting_to_choose = False
+            self.flow.choose_first()
+            self._show_pad()
+        elif not self._waiting_to_choose:
+            self._waiting_to_choose = True
+            log.info("first PIN asked for once the supporter is done")
+            window.appeal_shown.connect(
+                self._choose_when_free, Qt.ConnectionType.SingleShotConnection
+            )
+
+    def _choose_when_free(self) -> None:
+        if self._waiting_to_choose and not self._desk.pin.is_set():
+            self.choose_first_pin()
 
     def _unlocked(self) -> None:
         self._show_panel()
@@ -148,7 +176,7 @@ class AdminLayer(QFrame):
         self.flow.reset()
         self.event_page.name_edit.clear()
         self.enrol_page.code_edit.clear()
-        self.panel.show_message("")
+        self.panel.show_message(fixed(""))
         self.hide()
         self._window.screens_block.unblock(VOLUNTEER_LAYER)
         self.gesture.enabled = True
@@ -157,7 +185,7 @@ class AdminLayer(QFrame):
             self.locked.emit()
 
     def _cover(self) -> None:
-        self.setGeometry(self._window.rect())
+        self.setGeometry(self._window.overlay_rect())
         self._window.screens_block.block(VOLUNTEER_LAYER)
         self.gesture.enabled = False
         self.show()
@@ -166,7 +194,7 @@ class AdminLayer(QFrame):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self._window.rect())
+            self.setGeometry(self._window.overlay_rect())
         elif self.isVisible() and not self.flow.choosing and event.type() in INPUT_EVENTS:
             self._idle.start()
         return False
@@ -184,9 +212,27 @@ class AdminLayer(QFrame):
         self._cover()
         self.pad.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _after_pin(self, message: str) -> None:
+    def _after_pin(self, message: Text) -> None:
         self._show_panel()
         self.panel.show_message(message)
+
+    def _pad_cancelled(self) -> None:
+        # Cancel while changing the PIN goes back to the panel it came from; at the unlock, it
+        # closes the layer.
+        if self.flow.mode in CHANGING:
+            self.flow.reset()
+            self._show_panel()
+        else:
+            self.lock()
+
+    def _sync_status(self, status: SyncStatus) -> None:
+        self.panel.show_status(status)
+        # "Sync started." is true until the round it started has ended.
+        if self._sync_asked and status.syncing:
+            self._sync_seen = True
+        elif self._sync_asked and self._sync_seen and not status.syncing:
+            self._sync_asked = self._sync_seen = False
+            self.panel.show_message(fixed(""))
 
     def _start_change(self) -> None:
         self.flow.change()
@@ -214,23 +260,26 @@ class AdminLayer(QFrame):
         self.panel.show_counts(self._desk.counts(), self._desk.event_name())
         self.panel.show_vault_notice(self._desk.vault.notice)
         self.panel.show_choices(several_appeals=len(self._desk.appeals()) > 1)
-        self.panel.show_message("")
+        self.panel.show_message(fixed(""))
         self._stack.setCurrentWidget(self.panel)
         self._cover()
         self.panel.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _sync_now(self) -> None:
         if self._desk.sync_now():
-            self.panel.show_message(self.tr("Sync started."))
+            self._sync_asked, self._sync_seen = True, False
+            self.panel.show_message(lambda: self.tr("Sync started."))
         else:
-            self.panel.show_message(self.tr("This kiosk is not enrolled, so it cannot sync."))
+            self.panel.show_message(
+                lambda: self.tr("This kiosk is not enrolled, so it cannot sync.")
+            )
 
     def _open_export(self) -> None:
         self.export_page.set_drives(self._find_drives())
         self._stack.setCurrentWidget(self.export_page)
 
     def _export(self, folder: Path) -> None:
-        self.export_page.set_busy(True, self.tr("Writing the batch files…"))
+        self.export_page.set_busy(True, lambda: self.tr("Writing the batch files…"))
         run_task(
             lambda: self._desk.export(folder),
             parent=self,
@@ -240,18 +289,26 @@ class AdminLayer(QFrame):
         )
 
     def _exported(self, folder: Path, written: list[Path]) -> None:
-        if written:
-            text = arg(self.tr("Batch files written: %2, to %1."), folder, len(written))
-        else:
-            text = arg(self.tr("Nothing to export: the server has everything. (%1)"), folder)
+        def text() -> str:
+            if written:
+                return arg(self.tr("Batch files written: %2, to %1."), folder, len(written))
+            return arg(self.tr("Nothing to export: the server has everything. (%1)"), folder)
+
         self.export_page.set_busy(False)
         self.export_page.show_result(text)
-        self.export_finished.emit(text)
+        self.export_finished.emit(text())
 
-    def _export_failed(self, message: str) -> None:
+    def _failure(self, error: Exception) -> Text:
+        """What a failed task says, in the language on screen."""
+        if isinstance(error, AdminError):
+            return lambda: core_text(error, ADMIN_CONTEXT)
+        return lambda: arg(self.tr("Something went wrong (%1); see the log."), type(error).__name__)
+
+    def _export_failed(self, error: Exception) -> None:
+        text = self._failure(error)
         self.export_page.set_busy(False)
-        self.export_page.show_result(message, error=True)
-        self.export_finished.emit(message)
+        self.export_page.show_result(text, error=True)
+        self.export_finished.emit(text())
 
     def _open_event(self) -> None:
         self.event_page.start(self._desk.event_name())
@@ -261,10 +318,10 @@ class AdminLayer(QFrame):
         try:
             self._desk.set_event_name(name)
         except AdminError as exc:
-            self.event_page.show_result(str(exc), error=True)
+            self.event_page.show_result(self._failure(exc), error=True)
             return
         self._show_panel()
-        self.panel.show_message(self.tr("Event name saved."))
+        self.panel.show_message(lambda: self.tr("Event name saved."))
 
     def _open_appeal(self) -> None:
         current = self._desk.chosen_appeal_id() or ""
@@ -275,22 +332,26 @@ class AdminLayer(QFrame):
         try:
             appeal = self._desk.choose_appeal(appeal_id)
         except AdminError as exc:
-            self.appeal_page.show_result(str(exc), error=True)
+            self.appeal_page.show_result(self._failure(exc), error=True)
             return
         self._show_panel()
+        shown_now = self._on_appeal_chosen is not None
         if self._on_appeal_chosen is not None:
             self._on_appeal_chosen(appeal)
-            text = self.tr("The kiosk now shows: %1")
-        else:
-            text = self.tr("Chosen: %1. The kiosk shows it from its next start.")
-        self.panel.show_message(arg(text, appeal.title))
+
+        def text() -> str:
+            if shown_now:
+                return arg(self.tr("The kiosk now shows: %1"), appeal.title)
+            return arg(self.tr("Chosen: %1. The kiosk shows it from its next start."), appeal.title)
+
+        self.panel.show_message(text)
 
     def _open_enrol(self) -> None:
         self.enrol_page.start(self._desk.server_url())
         self._stack.setCurrentWidget(self.enrol_page)
 
     def _enrol(self, server_url: str, code: str) -> None:
-        self.enrol_page.set_busy(True, self.tr("Enrolling…"))
+        self.enrol_page.set_busy(True, lambda: self.tr("Enrolling…"))
         run_task(
             lambda: self._desk.enrol(server_url, code),
             parent=self,
@@ -302,15 +363,19 @@ class AdminLayer(QFrame):
     def _enrolled(self, done: Enrolled) -> None:
         self.enrol_page.set_busy(False)
         self.enrol_page.code_edit.clear()
-        text = self.tr("Enrolled for “%1”. Signatures now sync to %2.")
-        text = arg(text, done.event, done.server_url)
-        self.enrol_page.show_result(text)
-        self.enrol_finished.emit(text)
 
-    def _enrol_failed(self, message: str) -> None:
+        def text() -> str:
+            said = self.tr("Enrolled for “%1”. Signatures now sync to %2.")
+            return arg(said, done.event, done.server_url)
+
+        self.enrol_page.show_result(text)
+        self.enrol_finished.emit(text())
+
+    def _enrol_failed(self, error: Exception) -> None:
+        text = self._failure(error)
         self.enrol_page.set_busy(False)
-        self.enrol_page.show_result(message, error=True)
-        self.enrol_finished.emit(message)
+        self.enrol_page.show_result(text, error=True)
+        self.enrol_finished.emit(text())
 
     def _exit(self) -> None:
         log.info("volunteer left kiosk mode")

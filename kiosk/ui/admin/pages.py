@@ -2,16 +2,18 @@
 
 Each page collects what the volunteer types or picks and says what it wants by signal; the
 layer does the work (through kiosk.desks.admin) and hands back a message with `show_result`.
+Every page says its texts again when the language changes (`_retranslate`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QRadioButton,
     QVBoxLayout,
@@ -20,107 +22,154 @@ from PySide6.QtWidgets import (
 
 from kiosk.desks.admin import AppealChoice
 from kiosk.files.removable import Drive
-from kiosk.ui.i18n import arg
-from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
+from kiosk.ui.i18n import NO_TEXT, Text, arg, fixed
+from kiosk.ui.parts import (
+    ReservedLabel,
+    action_button,
+    reading_column,
+    screen_layout,
+    text_label,
+)
+
+RESULT_LINES = 3  # the room a result keeps above the buttons, shown or not
 
 
 class AdminPage(QWidget):
-    """A titled page with a result line, Back, and one main action."""
+    """A titled page with a result line, Back, and one main action.
+
+    The result line keeps its room above the buttons, so that Back and the action never move
+    when a result comes or goes."""
 
     back_requested = Signal()
 
-    def __init__(self, name: str, title: str, action: str, parent: QWidget | None = None):
+    def __init__(self, name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(name)
-        self.setAccessibleName(title)
+        self._result: Text = fixed("")
         layout = screen_layout(self)
-        area, self.column = reading_column(f"{name}_scroll", title)
-        layout.addWidget(area, 1)
-        self.column.addWidget(text_label(title, "title", object_name=f"{name}_title"))
+        self._area, self.column = reading_column(f"{name}_scroll", "", keep_scroll_bar=True)
+        layout.addWidget(self._area, 1)
+        self.title = text_label(role="title", object_name=f"{name}_title")
+        self.column.addWidget(self.title)
         self.body = QVBoxLayout()
         self.body.setSpacing(14)
         self.column.addLayout(self.body)
-        self.result = text_label(role="lead", object_name=f"{name}_result")
-        self.result.hide()
+        self.result = ReservedLabel(
+            RESULT_LINES, "lead", other_role="failure", object_name=f"{name}_result"
+        )
         self.column.addWidget(self.result)
         row = QHBoxLayout()
-        self.back_button = action_button(self.tr("Back"), f"{name}_back")
+        self.back_button = action_button("", f"{name}_back")
         self.back_button.clicked.connect(self.back_requested)
-        self.action_button = action_button(action, f"{name}_action", primary=True)
+        self.action_button = action_button("", f"{name}_action", primary=True)
         row.addWidget(self.back_button)
         row.addStretch(1)
         row.addWidget(self.action_button)
         self.column.addLayout(row)
         self.column.addStretch(1)
 
-    def show_result(self, text: str, *, error: bool = False) -> None:
-        self.result.setText(text)
-        self.result.setAccessibleName(text)
-        self.result.setProperty("role", "failure" if error else "lead")
-        self.result.style().unpolish(self.result)
-        self.result.style().polish(self.result)
-        self.result.setVisible(bool(text))
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
-    def set_busy(self, busy: bool, text: str = "") -> None:
+    def _retranslate(self) -> None:
+        """Subclasses set their own texts, then call this."""
+        self.back_button.setText(self.tr("Back"))
+        self.back_button.setAccessibleName(self.tr("Back"))
+        self._show_result()
+
+    def _set_titles(self, title: str, action: str, action_name: str = "") -> None:
+        self.setAccessibleName(title)
+        self._area.setAccessibleName(title)
+        self.title.setText(title)
+        self.action_button.setText(action)
+        self.action_button.setAccessibleName(action_name or action)
+
+    def show_result(self, text: Text, *, error: bool = False) -> None:
+        self._result = text
+        self.result.set_role("failure" if error else "lead")
+        self._show_result()
+
+    def _show_result(self) -> None:
+        text = self._result()
+        self.result.show_text(text)
+        self.result.setAccessibleName(text)
+
+    def set_busy(self, busy: bool, text: Text = NO_TEXT) -> None:
         self.action_button.setEnabled(not busy)
         self.back_button.setEnabled(not busy)
         if busy:
             self.show_result(text)
 
 
-def line_edit(name: str, accessible: str, placeholder: str = "") -> QLineEdit:
+def line_edit(name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setPlaceholderText(placeholder)
     return edit
+
+
+def _label(role: str = "body") -> QLabel:
+    return text_label(role=role)
 
 
 class ExportPage(AdminPage):
     export_requested = Signal(object)  # a Path
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("admin_export_page", self.tr("Export to USB stick"), self.tr("Export"))
-        self.body.addWidget(
-            text_label(
-                self.tr(
-                    "Every signature not yet confirmed by the server is written, sealed, as "
-                    "batch files. Give the stick to the coordinator."
-                )
-            )
-        )
+        super().__init__("admin_export_page", parent)
+        self._about = _label()
+        self.body.addWidget(self._about)
         self.drives_label = text_label(role="section", object_name="export_drives_label")
         self.body.addWidget(self.drives_label)
         self._drive_box = QVBoxLayout()
         self.body.addLayout(self._drive_box)
         self._group = QButtonGroup(self)
-        self.body.addWidget(text_label(self.tr("Or type a folder:"), "field_label"))
-        self.path_edit = line_edit(
-            "export_path", self.tr("Folder to export to"), self.tr("e.g. /media/usb")
-        )
+        self._drives: list[Drive] = []
+        self._or_type = _label("field_label")
+        self.body.addWidget(self._or_type)
+        self.path_edit = line_edit("export_path")
         self.path_edit.textEdited.connect(lambda _: self._uncheck())
         self.body.addWidget(self.path_edit)
         self.action_button.clicked.connect(self._export)
-        self.action_button.setAccessibleName(self.tr("Export the batches"))
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self._set_titles(
+            self.tr("Export to USB stick"), self.tr("Export"), self.tr("Export the batches")
+        )
+        self._about.setText(
+            self.tr(
+                "Every signature not yet confirmed by the server is written, sealed, as "
+                "batch files. Give the stick to the coordinator."
+            )
+        )
+        self._or_type.setText(self.tr("Or type a folder:"))
+        self.path_edit.setAccessibleName(self.tr("Folder to export to"))
+        self.path_edit.setPlaceholderText(self.tr("e.g. /media/usb"))
+        self.drives_label.setText(
+            self.tr("USB sticks found:") if self._drives else self.tr("No USB stick found.")
+        )
+        for button, drive in zip(self._group.buttons(), self._drives, strict=True):
+            button.setAccessibleName(arg(self.tr("USB stick %1"), drive.label))
+        super()._retranslate()
 
     def set_drives(self, drives: list[Drive]) -> None:
         for button in self._group.buttons():
             self._group.removeButton(button)
             button.deleteLater()
-        self.drives_label.setText(
-            self.tr("USB sticks found:") if drives else self.tr("No USB stick found.")
-        )
+        self._drives = list(drives)
         for index, drive in enumerate(drives):
             button = QRadioButton(f"{drive.label}  ({drive.path})")
             button.setObjectName(f"export_drive_{index}")
-            button.setAccessibleName(arg(self.tr("USB stick %1"), drive.label))
             button.setProperty("path", str(drive.path))
             self._group.addButton(button)
             self._drive_box.addWidget(button)
         if drives:
             self._group.buttons()[0].setChecked(True)
         self.path_edit.clear()
-        self.show_result("")
+        self._result = fixed("")
+        self._retranslate()
 
     def _uncheck(self) -> None:
         checked = self._group.checkedButton()
@@ -137,26 +186,33 @@ class ExportPage(AdminPage):
         elif checked is not None:
             self.export_requested.emit(Path(str(checked.property("path"))))
         else:
-            self.show_result(self.tr("Choose a USB stick or type a folder."), error=True)
+            self.show_result(lambda: self.tr("Choose a USB stick or type a folder."), error=True)
 
 
 class EventPage(AdminPage):
     save_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("admin_event_page", self.tr("Event name"), self.tr("Save"))
-        self.body.addWidget(text_label(self.tr("Signatures from now on count towards this event.")))
-        self.name_edit = line_edit(
-            "event_name", self.tr("Event name"), self.tr("e.g. Pride march, 14 June")
-        )
+        super().__init__("admin_event_page", parent)
+        self._about = _label()
+        self.body.addWidget(self._about)
+        self.name_edit = line_edit("event_name")
         self.name_edit.setMaxLength(120)
         self.name_edit.returnPressed.connect(self.action_button.click)
         self.body.addWidget(self.name_edit)
         self.action_button.clicked.connect(lambda: self.save_requested.emit(self.name_edit.text()))
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self._set_titles(self.tr("Event name"), self.tr("Save"))
+        self._about.setText(self.tr("Signatures from now on count towards this event."))
+        self.name_edit.setAccessibleName(self.tr("Event name"))
+        self.name_edit.setPlaceholderText(self.tr("e.g. Pride march, 14 June"))
+        super()._retranslate()
 
     def start(self, current: str) -> None:
         self.name_edit.setText(current)
-        self.show_result("")
+        self.show_result(fixed(""))
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
@@ -164,11 +220,16 @@ class AppealPage(AdminPage):
     choose_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("admin_appeal_page", self.tr("Choose appeal"), self.tr("Use this appeal"))
+        super().__init__("admin_appeal_page", parent)
         self._box = QVBoxLayout()
         self.body.addLayout(self._box)
         self._group = QButtonGroup(self)
         self.action_button.clicked.connect(self._choose)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self._set_titles(self.tr("Choose appeal"), self.tr("Use this appeal"))
+        super()._retranslate()
 
     def start(self, choices: list[AppealChoice], current: str) -> None:
         for button in self._group.buttons():
@@ -182,7 +243,7 @@ class AppealPage(AdminPage):
             button.setChecked(choice.id == current)
             self._group.addButton(button)
             self._box.addWidget(button)
-        self.show_result("")
+        self.show_result(fixed(""))
 
     def _choose(self) -> None:
         checked = self._group.checkedButton()
@@ -194,47 +255,61 @@ class EnrolPage(AdminPage):
     enrol_requested = Signal(str, str)  # server URL, code
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("admin_enrol_page", self.tr("Enrol with a code"), self.tr("Enrol"))
-        self.body.addWidget(
-            text_label(
-                self.tr(
-                    "The coordinator gives you the server's address and a one-time code. "
-                    "Enrolling brings the campaign key, the appeal and the event."
-                )
-            )
-        )
-        self.body.addWidget(text_label(self.tr("Server address"), "field_label"))
-        self.url_edit = line_edit(
-            "enrol_server", self.tr("Server address"), "https://sign.example.org"
-        )
+        super().__init__("admin_enrol_page", parent)
+        self._about = _label()
+        self.body.addWidget(self._about)
+        self._url_label = _label("field_label")
+        self.body.addWidget(self._url_label)
+        self.url_edit = line_edit("enrol_server")
+        self.url_edit.setPlaceholderText("https://sign.example.org")
         self.body.addWidget(self.url_edit)
-        self.body.addWidget(text_label(self.tr("Enrolment code"), "field_label"))
-        self.code_edit = line_edit("enrol_code", self.tr("Enrolment code"))
+        self._code_label = _label("field_label")
+        self.body.addWidget(self._code_label)
+        self.code_edit = line_edit("enrol_code")
         self.code_edit.returnPressed.connect(self.action_button.click)
         self.body.addWidget(self.code_edit)
         self.action_button.clicked.connect(
             lambda: self.enrol_requested.emit(self.url_edit.text(), self.code_edit.text())
         )
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self._set_titles(self.tr("Enrol with a code"), self.tr("Enrol"))
+        self._about.setText(
+            self.tr(
+                "The coordinator gives you the server's address and a one-time code. "
+                "Enrolling brings the campaign key, the appeal and the event."
+            )
+        )
+        self._url_label.setText(self.tr("Server address"))
+        self.url_edit.setAccessibleName(self.tr("Server address"))
+        self._code_label.setText(self.tr("Enrolment code"))
+        self.code_edit.setAccessibleName(self.tr("Enrolment code"))
+        super()._retranslate()
 
     def start(self, server_url: str) -> None:
         self.url_edit.setText(server_url)
         self.code_edit.clear()
-        self.show_result("")
+        self.show_result(fixed(""))
 
 
 class ExitPage(AdminPage):
     exit_confirmed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("admin_exit_page", self.tr("Exit kiosk?"), self.tr("Exit kiosk"))
-        self.body.addWidget(
-            text_label(
-                self.tr(
-                    "The kiosk closes. Everything signed is kept and syncs when the kiosk runs "
-                    "again."
-                ),
-                "lead",
+        super().__init__("admin_exit_page", parent)
+        self._about = _label("lead")
+        self.body.addWidget(self._about)
+        self.action_button.clicked.connect(self.exit_confirmed)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self._set_titles(
+            self.tr("Exit kiosk?"), self.tr("Exit kiosk"), self.tr("Yes, exit the kiosk")
+        )
+        self._about.setText(
+            self.tr(
+                "The kiosk closes. Everything signed is kept and syncs when the kiosk runs again."
             )
         )
-        self.action_button.clicked.connect(self.exit_confirmed)
-        self.action_button.setAccessibleName(self.tr("Yes, exit the kiosk"))
+        super()._retranslate()

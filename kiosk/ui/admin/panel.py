@@ -1,12 +1,13 @@
-"""The admin panel itself: today's, this event's and all counts, the sync state in words, and
-the volunteer's buttons. It shows numbers and words about the kiosk, never a signer's data."""
+"""The admin panel itself: today's, this event's and all counts, the volunteer's buttons, and
+below them the sync state in words. It shows numbers and words about the kiosk, never a signer's
+data, and says them again in the new language when the language changes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -43,22 +45,24 @@ class AdminPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("admin_panel")
-        self.setAccessibleName(self.tr("Volunteer panel"))
         self._now = now
         self._locale = QLocale()
+        # What the panel shows, kept so that it can be said again in another language.
+        self._counts: tuple[Counts, str] | None = None
+        self._status: SyncStatus | None = None
+        self._message: Callable[[], str] = str
         layout = screen_layout(self)
-        area, column = reading_column("admin_scroll", self.tr("Volunteer panel"))
-        layout.addWidget(area, 1)
+        self._area, column = reading_column("admin_scroll", "", keep_scroll_bar=True)
+        layout.addWidget(self._area, 1)
 
         head = QHBoxLayout()
         titles = QVBoxLayout()
-        titles.addWidget(text_label(self.tr("Volunteer panel"), "title", object_name="admin_title"))
+        self._title = text_label(role="title", object_name="admin_title")
+        titles.addWidget(self._title)
         self.event_label = text_label(role="meta", object_name="admin_event")
         titles.addWidget(self.event_label)
         head.addLayout(titles, 1)
-        self.close_button = action_button(
-            self.tr("Close"), "admin_close", accessible_name=self.tr("Close and lock the panel")
-        )
+        self.close_button = action_button("", "admin_close")
         self.close_button.clicked.connect(self.close_requested)
         head.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(head)
@@ -70,9 +74,10 @@ class AdminPanel(QWidget):
 
         stats = QHBoxLayout()
         stats.setSpacing(16)
-        self.today_value = self._stat(stats, self.tr("Today"), "admin_today")
-        self.event_value = self._stat(stats, self.tr("This event"), "admin_event_count")
-        self.total_value = self._stat(stats, self.tr("All on this kiosk"), "admin_total")
+        self._captions: dict[str, QLabel] = {}
+        self.today_value = self._stat(stats, "admin_today")
+        self.event_value = self._stat(stats, "admin_event_count")
+        self.total_value = self._stat(stats, "admin_total")
         column.addLayout(stats)
 
         sync_card = QFrame()
@@ -81,7 +86,8 @@ class AdminPanel(QWidget):
         sync_column = QVBoxLayout(sync_card)
         sync_column.setContentsMargins(28, 20, 28, 20)
         sync_column.setSpacing(8)
-        sync_column.addWidget(text_label(self.tr("Sync"), "section"))
+        self._sync_title = text_label(role="section", object_name="admin_sync_title")
+        sync_column.addWidget(self._sync_title)
         self.waiting_label = text_label(object_name="admin_waiting")
         self.last_sync_label = text_label(object_name="admin_last_sync")
         self.server_label = text_label(object_name="admin_server")
@@ -97,30 +103,78 @@ class AdminPanel(QWidget):
 
         button_box = QWidget()
         button_box.setObjectName("admin_actions")
+        # Its own height, never more: room the page has to spare goes below, not between rows.
+        button_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._grid = QGridLayout(button_box)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(16)
+        # Rows from the top of the box: room it has to spare (its height follows the page's
+        # layout a step late when the number of columns changes) goes below the buttons.
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self._columns = 2
         buttons = (
-            ("admin_sync_now", self.tr("Sync now"), self.sync_requested, True),
-            ("admin_export", self.tr("Export to USB stick"), self.export_requested, False),
-            ("admin_set_event", self.tr("Event name"), self.event_requested, False),
-            ("admin_choose_appeal", self.tr("Choose appeal"), self.appeal_requested, False),
-            ("admin_enrol", self.tr("Enrol with a code"), self.enrol_requested, False),
-            ("admin_change_pin", self.tr("Change PIN"), self.change_pin_requested, False),
-            ("admin_exit", self.tr("Exit kiosk"), self.exit_requested, False),
+            ("admin_sync_now", self.sync_requested, True),
+            ("admin_export", self.export_requested, False),
+            ("admin_set_event", self.event_requested, False),
+            ("admin_choose_appeal", self.appeal_requested, False),
+            ("admin_enrol", self.enrol_requested, False),
+            ("admin_change_pin", self.change_pin_requested, False),
+            ("admin_exit", self.exit_requested, False),
         )
         self.buttons: dict[str, QPushButton] = {}
-        for name, text, signal, primary in buttons:
-            button = action_button(text, name, primary=primary)
+        for name, signal, primary in buttons:
+            button = action_button("", name, primary=primary)
             button.setParent(button_box)
             button.setProperty("compact", True)
             button.clicked.connect(signal)
             self.buttons[name] = button
         self._shown = set(self.buttons)
         self._place_buttons()
-        column.addWidget(button_box)
+        # The buttons above every line that comes, goes or grows (the sync state, "Problem:",
+        # "Sync started."): nothing that changes by itself can move a button under a finger.
+        column.insertWidget(column.indexOf(sync_card), button_box)
         column.addStretch(1)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self._locale = QLocale()
+        title = self.tr("Volunteer panel")
+        self.setAccessibleName(title)
+        self._area.setAccessibleName(title)
+        self._title.setText(title)
+        self.close_button.setText(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close and lock the panel"))
+        for name, caption in (
+            ("admin_today", self.tr("Today")),
+            ("admin_event_count", self.tr("This event")),
+            ("admin_total", self.tr("All on this kiosk")),
+        ):
+            self._captions[name].setText(caption)
+            value = self.findChild(QLabel, name)
+            assert value is not None
+            value.setAccessibleName(caption)
+        self._sync_title.setText(self.tr("Sync"))
+        for name, text in (
+            ("admin_sync_now", self.tr("Sync now")),
+            ("admin_export", self.tr("Export to USB stick")),
+            ("admin_set_event", self.tr("Event name")),
+            ("admin_choose_appeal", self.tr("Choose appeal")),
+            ("admin_enrol", self.tr("Enrol with a code")),
+            ("admin_change_pin", self.tr("Change PIN")),
+            ("admin_exit", self.tr("Exit kiosk")),
+        ):
+            self.buttons[name].setText(text)
+            self.buttons[name].setAccessibleName(text)
+        if self._counts is not None:
+            self.show_counts(*self._counts)
+        if self._status is not None:
+            self.show_status(self._status)
+        self.show_message(self._message)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -140,7 +194,7 @@ class AdminPanel(QWidget):
         for name, button in self.buttons.items():
             button.setVisible(name in self._shown)
 
-    def _stat(self, row: QHBoxLayout, caption: str, name: str) -> QLabel:
+    def _stat(self, row: QHBoxLayout, name: str) -> QLabel:
         card = QFrame()
         card.setObjectName(f"{name}_card")
         card.setProperty("role", "card")
@@ -148,15 +202,16 @@ class AdminPanel(QWidget):
         inner.setContentsMargins(20, 16, 20, 16)
         value = text_label("0", "stat", object_name=name)
         value.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label = text_label(caption, "hint")
+        label = text_label(role="hint", object_name=f"{name}_caption")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         inner.addWidget(value)
         inner.addWidget(label)
-        value.setAccessibleName(caption)
+        self._captions[name] = label
         row.addWidget(card, 1)
         return value
 
     def show_counts(self, counts: Counts, event: str) -> None:
+        self._counts = (counts, event)
         for label, number in (
             (self.today_value, counts.today),
             (self.event_value, counts.event),
@@ -168,6 +223,7 @@ class AdminPanel(QWidget):
         )
 
     def show_vault_notice(self, notice: str | None) -> None:
+        # Known from the start and unchanged until a restart: it moves nothing while shown.
         self.vault_notice.setText(notice or "")
         self.vault_notice.setAccessibleName(notice or "")
         self.vault_notice.setVisible(bool(notice))
@@ -181,6 +237,7 @@ class AdminPanel(QWidget):
             self._place_buttons()
 
     def show_status(self, status: SyncStatus) -> None:
+        self._status = status
         if not status.enrolled:
             self.waiting_label.setText(
                 arg(
@@ -202,7 +259,11 @@ class AdminPanel(QWidget):
         self.error_label.setVisible(bool(status.last_error))
         self.buttons["admin_sync_now"].setEnabled(status.enrolled)
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, message: Callable[[], str]) -> None:
+        """A line under the sync card; `message` says it in the current language (`str` for
+        none), and says it again when the language changes."""
+        self._message = message
+        text = message()
         self.message.setText(text)
         self.message.setAccessibleName(text)
         self.message.setVisible(bool(text))

@@ -8,14 +8,15 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.desks.pin import MAX_DIGITS, PinGuard
+from kiosk.desks.pin import MAX_DIGITS, TRANSLATION_CONTEXT, PinGuard
 from kiosk.errors import PinNotSet, PinRuleError, PinWait
 from kiosk.ui.admin.pin_pad import PinPad
-from kiosk.ui.i18n import arg
+from kiosk.ui.i18n import Text, arg, core_text
 
 log = logging.getLogger("kiosk.ui")
 
 CHOOSING = ("choose", "again")
+CHANGING = ("old", "new", "new_again")
 
 
 def _clock_text(seconds: int) -> str:
@@ -24,7 +25,8 @@ def _clock_text(seconds: int) -> str:
 
 class PinFlow(QObject):
     unlocked = Signal()
-    finished = Signal(str)  # a first PIN chosen, or a change done: what to tell the volunteer
+    # A first PIN chosen, or a change done: what to tell the volunteer, as a Text.
+    finished = Signal(object)
 
     def __init__(
         self, pad: PinPad, guard: PinGuard, *, demo: bool, parent: QObject | None = None
@@ -52,22 +54,33 @@ class PinFlow(QObject):
         return self._mode in CHOOSING
 
     def choose_first(self) -> None:
-        hint = arg(
+        self._ask(
+            "choose",
+            lambda: self.tr("Choose a volunteer PIN"),
+            self._first_hint,
+            can_cancel=False,
+        )
+
+    def _first_hint(self) -> str:
+        if self._demo:
+            return self.tr(
+                "This is a demo: choose any PIN to try the volunteer panel. 4 to 12 digits."
+            )
+        return arg(
             self.tr("%1 to %2 digits. Volunteers use it to open the panel and exit the kiosk."),
             self._guard.min_digits,
             MAX_DIGITS,
         )
-        if self._demo:
-            hint = self.tr(
-                "This is a demo: choose any PIN to try the volunteer panel. 4 to 12 digits."
-            )
-        self._ask("choose", self.tr("Choose a volunteer PIN"), hint, can_cancel=False)
 
     def unlock(self) -> None:
-        self._ask("unlock", self.tr("Volunteer PIN"), self.tr("Enter the PIN to continue."))
+        self._ask(
+            "unlock",
+            lambda: self.tr("Volunteer PIN"),
+            lambda: self.tr("Enter the PIN to continue."),
+        )
 
     def change(self) -> None:
-        self._ask("old", self.tr("Change PIN"), self.tr("First, the current PIN."))
+        self._ask("old", lambda: self.tr("Change PIN"), lambda: self.tr("First, the current PIN."))
 
     def reset(self) -> None:
         self._mode = ""
@@ -82,21 +95,26 @@ class PinFlow(QObject):
         seconds = pause.wait_seconds
         self._pad.set_waiting(seconds > 0)
         if seconds > 0:
-            if pause.locked:
-                text = self.tr("Too many wrong PINs. Locked for %1.")
-            else:
-                text = self.tr("Wrong PIN. Try again in %1.")
-            self._pad.show_message(arg(text, _clock_text(seconds)), error=True)
+            locked = pause.locked
+
+            def waiting() -> str:
+                if locked:
+                    text = self.tr("Too many wrong PINs. Locked for %1.")
+                else:
+                    text = self.tr("Wrong PIN. Try again in %1.")
+                return arg(text, _clock_text(seconds))
+
+            self._pad.show_message(waiting, error=True)
             if not self._tick.isActive():
                 self._tick.start()
             return
         self._tick.stop()
         if wrong:
-            self._pad.show_message(self.tr("Wrong PIN. Try again."), error=True)
+            self._pad.show_message(lambda: self.tr("Wrong PIN. Try again."), error=True)
         elif pause.failures:
-            self._pad.show_message(self.tr("You can try again now."))
+            self._pad.show_message(lambda: self.tr("You can try again now."))
 
-    def _ask(self, mode: str, title: str, hint: str, *, can_cancel: bool = True) -> None:
+    def _ask(self, mode: str, title: Text, hint: Text, *, can_cancel: bool = True) -> None:
         self._mode = mode
         self._pad.prompt(title, hint, can_cancel=can_cancel)
         if mode in ("unlock", "old"):
@@ -121,7 +139,8 @@ class PinFlow(QObject):
         try:
             self._guard.check_rules(pin)
         except PinRuleError as exc:
-            self._pad.show_message(str(exc), error=True)
+            refused = exc  # `exc` itself is gone once the except block ends
+            self._pad.show_message(lambda: core_text(refused, TRANSLATION_CONTEXT), error=True)
             return False
         return True
 
@@ -144,19 +163,22 @@ class PinFlow(QObject):
         if self._follows_rules(pin):
             self._first_pin = pin
             self._mode = "again"
-            hint = self._pad.hint.text()
-            self._pad.prompt(self.tr("Enter the same PIN again"), hint, can_cancel=False)
+            self._pad.prompt(
+                lambda: self.tr("Enter the same PIN again"), self._first_hint, can_cancel=False
+            )
 
     def _chosen_again(self, pin: str) -> None:
         first, self._first_pin = self._first_pin, ""
         if pin != first:
             self.choose_first()
-            self._pad.show_message(self.tr("The two PINs differ. Choose one again."), error=True)
+            self._pad.show_message(
+                lambda: self.tr("The two PINs differ. Choose one again."), error=True
+            )
             return
         self._guard.choose(pin)
         self._mode = ""
         self.finished.emit(
-            self.tr(
+            lambda: self.tr(
                 "PIN saved. To come back here, hold the top-left corner for 3 seconds "
                 "(or press Ctrl+Alt+A)."
             )
@@ -176,24 +198,23 @@ class PinFlow(QObject):
         if self._check(pin):
             self._old_pin = pin
             self._mode = "new"
-            self._pad.prompt(self.tr("Choose the new PIN"), self._digits_hint())
+            self._pad.prompt(lambda: self.tr("Choose the new PIN"), self._digits_hint)
 
     def _new_entered(self, pin: str) -> None:
         if self._follows_rules(pin):
             self._first_pin = pin
             self._mode = "new_again"
-            self._pad.prompt(self.tr("Enter the new PIN again"), self._digits_hint())
+            self._pad.prompt(lambda: self.tr("Enter the new PIN again"), self._digits_hint)
 
     def _new_again(self, pin: str) -> None:
         first, old = self._first_pin, self._old_pin
         self._first_pin = self._old_pin = ""
         self._mode = ""
         if pin != first:
-            self.finished.emit(self.tr("The two new PINs differ; the PIN was not changed."))
+            self.finished.emit(lambda: self.tr("The two new PINs differ; the PIN was not changed."))
             return
         result = self._guard.change(old, pin)
-        self.finished.emit(
-            self.tr("The PIN was changed.")
-            if result.accepted
-            else self.tr("The PIN was not changed.")
-        )
+        if result.accepted:
+            self.finished.emit(lambda: self.tr("The PIN was changed."))
+        else:
+            self.finished.emit(lambda: self.tr("The PIN was not changed."))

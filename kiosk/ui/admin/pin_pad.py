@@ -1,20 +1,25 @@
 """The PIN pad: big digit buttons, masked dots, a message line and OK / Cancel.
 
 It only collects digits; what they are checked against, and how long to wait after a wrong
-PIN, is the controller's business (kiosk/ui/admin/layer.py over kiosk.desks.pin).
+PIN, is the controller's business (kiosk/ui/admin/pin_flow.py over kiosk.desks.pin). While tries
+are paused it takes no digits at all, so nothing typed then is submitted afterwards.
+
+Its size never changes while it shows: the title, hint and message lines keep the room of their
+longest text, so a key never moves under a finger when a message comes or goes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.desks.pin import MAX_DIGITS
-from kiosk.ui.i18n import arg
-from kiosk.ui.parts import action_button, text_label
+from kiosk.ui.i18n import NO_TEXT, Text, arg, fixed
+from kiosk.ui.parts import ReservedLabel, action_button
 
 DOT = "\u25cf"
+PAD_WIDTH = 520
 
 
 class PinPad(QFrame):
@@ -25,25 +30,31 @@ class PinPad(QFrame):
         super().__init__(parent)
         self.setObjectName("pin_pad")
         self.setProperty("role", "card")
-        self.setAccessibleName(self.tr("Volunteer PIN"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMaximumWidth(520)
+        # A fixed width: a long message wraps inside it rather than widening the pad's keys.
+        self.setFixedWidth(PAD_WIDTH)
         self._digits = ""
         self._waiting = False
+        self._title: Text = fixed("")
+        self._hint: Text = fixed("")
+        self._message: Text = fixed("")
 
         column = QVBoxLayout(self)
         column.setContentsMargins(36, 28, 36, 28)
         column.setSpacing(14)
-        self.title = text_label(role="section", object_name="pin_title")
+        # Two lines each for the title and the hint, three for a message (the lockout's and the
+        # rules' are the longest).
+        self.title = ReservedLabel(2, "section", object_name="pin_title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.title)
-        self.hint = text_label(role="hint", object_name="pin_hint")
+        self.hint = ReservedLabel(2, "hint", object_name="pin_hint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.hint)
-        self.dots = text_label(role="pin_dots", object_name="pin_dots")
+        self.dots = ReservedLabel(1, "pin_dots", object_name="pin_dots")
+        self.dots.setWordWrap(False)  # twelve dots fit on one line; they never wrap to two
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.dots)
-        self.message = text_label(role="pin_message", object_name="pin_message")
+        self.message = ReservedLabel(3, "pin_message", object_name="pin_message")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.message)
 
@@ -62,14 +73,12 @@ class PinPad(QFrame):
             grid.addWidget(button, row, col)
         self.delete_button = QPushButton("\u232b")
         self.delete_button.setObjectName("pin_delete")
-        self.delete_button.setAccessibleName(self.tr("Delete the last digit"))
         self.delete_button.setProperty("role", "pin_key")
         self.delete_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.delete_button.clicked.connect(self.delete_digit)
         grid.addWidget(self.delete_button, 3, 0)
-        self.ok_button = QPushButton(self.tr("OK"))
+        self.ok_button = QPushButton()
         self.ok_button.setObjectName("pin_ok")
-        self.ok_button.setAccessibleName(self.tr("OK, check the PIN"))
         self.ok_button.setProperty("role", "pin_ok")
         self.ok_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.ok_button.clicked.connect(self.submit)
@@ -77,26 +86,50 @@ class PinPad(QFrame):
         column.addLayout(grid)
 
         cancel_row = QHBoxLayout()
-        self.cancel_button = action_button(
-            self.tr("Cancel"), "pin_cancel", accessible_name=self.tr("Cancel")
-        )
+        self.cancel_button = action_button("", "pin_cancel")
+        # Hidden (the first PIN cannot be cancelled), it still keeps its room.
+        policy = self.cancel_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.cancel_button.setSizePolicy(policy)
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cancel_button.clicked.connect(self.cancel)
         cancel_row.addStretch(1)
         cancel_row.addWidget(self.cancel_button)
         cancel_row.addStretch(1)
         column.addLayout(cancel_row)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.delete_button.setAccessibleName(self.tr("Delete the last digit"))
+        self.ok_button.setText(self.tr("OK"))
+        self.ok_button.setAccessibleName(self.tr("OK, check the PIN"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel"))
+        self._show_texts()
         self._show_dots()
 
-    def prompt(self, title: str, hint: str = "", *, can_cancel: bool = True) -> None:
-        """Start a new entry: clear the digits and the message, show what is asked."""
+    def _show_texts(self) -> None:
+        title = self._title() or self.tr("Volunteer PIN")
         self.title.setText(title)
         self.setAccessibleName(title)
-        self.hint.setText(hint)
-        self.hint.setVisible(bool(hint))
+        self.hint.setText(self._hint())
+        message = self._message()
+        self.message.setText(message)
+        self.message.setAccessibleName(message)
+
+    def prompt(self, title: Text, hint: Text = NO_TEXT, *, can_cancel: bool = True) -> None:
+        """Start a new entry: clear the digits and the message, show what is asked (each text
+        said again in the new language if it changes)."""
+        self._title, self._hint = title, hint
+        self._message = fixed("")
         self.cancel_button.setVisible(can_cancel)
         self.clear()
-        self.show_message("")
+        self.show_message(fixed(""))
 
     def clear(self) -> None:
         self._digits = ""
@@ -107,20 +140,29 @@ class PinPad(QFrame):
         """How many digits are in (never which)."""
         return len(self._digits)
 
-    def show_message(self, text: str, *, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setAccessibleName(text)
+    def show_message(self, text: Text, *, error: bool = False) -> None:
+        self._message = text
         self.message.setProperty("error", error)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+        self._show_texts()
+
+    @property
+    def hint_text(self) -> Text:
+        return self._hint
 
     def set_waiting(self, waiting: bool) -> None:
-        """While tries are paused, OK is disabled (digits can still be typed)."""
+        """While tries are paused, the pad takes no digits and OK is disabled; what was typed
+        before the pause is dropped."""
         self._waiting = waiting
+        if waiting:
+            self.clear()
+        for button in (*self.digit_buttons, self.delete_button):
+            button.setEnabled(not waiting)
         self._update_ok()
 
     def add_digit(self, digit: str) -> None:
-        if len(self._digits) < MAX_DIGITS:
+        if not self._waiting and len(self._digits) < MAX_DIGITS:
             self._digits += digit
             self._show_dots()
 

@@ -1,6 +1,6 @@
 """Blocking work for the admin panel (export, enrolment) on a worker thread, reported by signal.
 
-The function runs on a pool thread and touches no widget; its result or its error message comes
+The function runs on a pool thread and touches no widget; its result or its exception comes
 back through a signal of a QObject living on the GUI thread, so Qt delivers it queued there.
 """
 
@@ -17,7 +17,7 @@ log = logging.getLogger("kiosk.ui")
 
 class Task(QObject):
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the exception: an expected one, or any other (a bug, logged)
     finished = Signal()
 
 
@@ -32,10 +32,10 @@ class _Runner(QRunnable):
         try:
             result = self._work()
         except self._expected as exc:
-            self._task.failed.emit(str(exc))
+            self._task.failed.emit(exc)
         except Exception as exc:  # a bug must not kill the kiosk; say something and log it
             log.exception("a volunteer task failed")
-            self._task.failed.emit(f"Something went wrong ({type(exc).__name__}); see the log.")
+            self._task.failed.emit(exc)
         else:
             self._task.succeeded.emit(result)
         self._task.finished.emit()
@@ -46,12 +46,12 @@ def run_task(
     *,
     parent: QObject,
     on_success: Callable[[Any], None],
-    on_failure: Callable[[str], None],
+    on_failure: Callable[[Exception], None],
     expected: tuple[type[Exception], ...] = (),
 ) -> Task:
-    """Start `work` on the global thread pool; `on_success` gets its result, `on_failure` a
-    message, both on the GUI thread. Connected before the work starts, so a quick failure is
-    never emitted to nobody."""
+    """Start `work` on the global thread pool; `on_success` gets its result, `on_failure` the
+    exception it raised, both on the GUI thread. Connected before the work starts, so a quick
+    failure is never emitted to nobody."""
     task = Task(parent)
     task.succeeded.connect(on_success)
     task.failed.connect(on_failure)
