@@ -23,8 +23,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.central import errors
 from kiosk.central.campaign import credential_is_valid, get_campaign
-from kiosk.central.db import open_database
 from kiosk.central.console.routes import console_router
+from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
 from kiosk.central.status import campaign_summary, device_status

@@ -27,7 +27,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
 _ACCOUNT_CREDENTIAL = re.compile(r"^ka_(\d{1,9})_([A-Za-z0-9_-]{20,100})$")
 
 
-def add_account(engine: Engine, name: str, params: PinHashParams = PinHashParams()) -> str:
+def add_account(engine: Engine, name: str, params: PinHashParams | None = None) -> str:
     """A new named account; returns its credential, which only exists now (its hash is kept)."""
     name = name.strip().lower()
     if not _NAME.fullmatch(name) or name == COORDINATOR:
@@ -39,7 +39,9 @@ def add_account(engine: Engine, name: str, params: PinHashParams = PinHashParams
     try:
         with Session(engine) as s, s.begin():
             row = ConsoleAccount(
-                name=name, credential_hash=hash_pin(secret, params), created_at=utcnow()
+                name=name,
+                credential_hash=hash_pin(secret, params or PinHashParams()),
+                created_at=utcnow(),
             )
             s.add(row)
             s.flush()

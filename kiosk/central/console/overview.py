@@ -32,7 +32,9 @@ def kiosk_rows(engine: Engine, now: datetime | None = None) -> list[KioskRow]:
     now = now or utcnow()
     with Session(engine) as s:
         labels = dict(s.execute(select(DeviceLabel.device_id, DeviceLabel.label)).all())
-    rows = [KioskRow(d, labels.get(d.device_id, ""), _problems(d, now)) for d in device_status(engine)]
+    rows = [
+        KioskRow(d, labels.get(d.device_id, ""), _problems(d, now)) for d in device_status(engine)
+    ]
     return sorted(rows, key=lambda r: not r.problems)  # stable: enrolment order within
 
 
@@ -119,7 +121,7 @@ def per_hour(engine: Engine, span: str, now: datetime | None = None) -> list[tup
         return []
     first = now - length + timedelta(hours=1) if length is not None else min(counts)
     last = max([now, *counts])
-    hours = []
+    hours: list[tuple[datetime, int]] = []
     hour = first
     while hour <= last and len(hours) < 24 * 400:  # bounded: at most 400 days of bars
         hours.append((hour, counts.get(hour, 0)))

@@ -19,11 +19,11 @@ from starlette.datastructures import UploadFile
 
 from kiosk.central import enrolment
 from kiosk.central.campaign import get_campaign
-from kiosk.central.console import accounts, audit, overview, web
+from kiosk.central.console import accounts, audit, i18n, overview, web
 from kiosk.central.console.chart import hourly_svg
 from kiosk.central.console.ratelimit import SignInLimiter
 from kiosk.central.console.sessions import SignedIn, end_session, start_session
-from kiosk.central.errors import CentralError
+from kiosk.central.errors import CentralError, Malformed
 from kiosk.central.ingest import ingest
 from kiosk.central.models import utcnow
 from kiosk.central.status import describe_ranges
@@ -41,6 +41,7 @@ MESSAGES = {
     "cancelled": "Enrolment code cancelled.",
     "idle": "You were signed out after 30 minutes without activity: sign in again.",
 }
+EXPIRED = "The form has expired: please submit it again."
 SPANS = {"24h": "Last 24 hours", "7d": "Last 7 days", "all": "Whole campaign"}
 
 
@@ -83,9 +84,14 @@ def console_router(
         who = await web.signed_in(request, engine)
         form = await request.form(**limits)
         if who is None or not web.csrf_ok(who.csrf_token, form):
+            await form.close()
             _ = web.translator(request)
             return web.render(
-                request, "error.html", None, 403, message=_("The form has expired: please submit it again.")
+                request,
+                "error.html",
+                None,
+                403,
+                message=_(EXPIRED),
             )
         return who, form
 
@@ -107,7 +113,7 @@ def console_router(
     async def switch_language(request: Request, to: str = "en", back: str = "") -> Response:
         target = back if back.startswith(web.PREFIX + "/") and "//" not in back else web.PREFIX
         response = web.redirect(target)
-        if to in web.i18n.LANGUAGES:
+        if to in i18n.LANGUAGES:
             web.set_cookie(request, response, web.LANGUAGE_COOKIE, to, max_age=365 * 86400)
         return response
 
@@ -137,13 +143,16 @@ def console_router(
         _ = web.translator(request)
         form = await request.form(max_fields=5, max_files=0)
         if not web.csrf_ok(request.cookies.get(web.SIGN_IN_COOKIE, ""), form):
-            return sign_in_page(request, 403, _("The form has expired: please submit it again."))
+            return sign_in_page(request, 403, _(EXPIRED))
         credential = str(form.get("credential", ""))[:200]
         address = request.client.host if request.client else "unknown"
         keys = (f"address {address}", accounts.account_key(credential))
         wait = limiter.retry_after(*keys)
         if wait:
-            message = _("Too many failed sign-ins: try again in {minutes} min.", minutes=math.ceil(wait / 60))
+            message = _(
+                "Too many failed sign-ins: try again in {minutes} min.",
+                minutes=math.ceil(wait / 60),
+            )
             response = sign_in_page(request, 429, message)
             response.headers["Retry-After"] = str(wait)
             return response
@@ -151,7 +160,9 @@ def console_router(
         if account is None:
             limiter.failed(*keys)
             log.info("console: a sign-in was refused")
-            return sign_in_page(request, 401, _("This credential is not valid: check it and try again."))
+            return sign_in_page(
+                request, 401, _("This credential is not valid: check it and try again.")
+            )
         token = await write(lambda: start_session(engine, account))
         await write(lambda: audit.record(engine, account, "sign-in"))
         response = web.redirect(f"{web.PREFIX}/now")
@@ -225,7 +236,13 @@ def console_router(
         rows = await run_in_threadpool(overview.kiosk_rows, engine)
         notice = web.translator(request)(MESSAGES[msg]) if msg in MESSAGES else ""
         return web.render(
-            request, "kiosks.html", who, rows=rows, notice=notice, hour=audit.hour_of, describe=describe_ranges
+            request,
+            "kiosks.html",
+            who,
+            rows=rows,
+            notice=notice,
+            hour=audit.hour_of,
+            describe=describe_ranges,
         )
 
     @router.get("/kiosks/{device_id}/revoke", include_in_schema=False)
@@ -305,7 +322,7 @@ def console_router(
         try:
             valid_for = timedelta(hours=int(hours) if hours.isdigit() else 0)
             if not server_url.startswith(("https://", "http://")):
-                raise enrolment.Malformed(
+                raise Malformed(
                     "the server address starts with https:// (or http:// on this machine)"
                 )
             issued = await write(lambda: enrolment.issue_code(engine, event, valid_for))
@@ -355,6 +372,12 @@ def console_router(
         if isinstance(checked, Response):
             return checked
         who, form = checked
+        try:
+            return await import_uploads(request, who, form)
+        finally:
+            await form.close()
+
+    async def import_uploads(request: Request, who: SignedIn, form: Any) -> Response:
         _ = web.translator(request)
         uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         if not uploads:
@@ -367,9 +390,7 @@ def console_router(
             data = await upload.read(MAX_ENVELOPE_BYTES + 1)
             try:
                 if len(data) > MAX_ENVELOPE_BYTES:
-                    raise enrolment.Malformed(
-                        f"the file is over the limit of {MAX_ENVELOPE_BYTES} bytes"
-                    )
+                    raise Malformed(f"the file is over the limit of {MAX_ENVELOPE_BYTES} bytes")
                 receipt, created = await write(lambda d=data: ingest(engine, d))
             except CentralError as exc:
                 results.append((name, False, _("not imported: {reason}", reason=str(exc))))

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from importlib.resources import files
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,6 +22,7 @@ SESSION_COOKIE = "kiosk_console"
 SIGN_IN_COOKIE = "kiosk_console_form"  # the sign-in form's double-submit token
 LANGUAGE_COOKIE = "kiosk_console_lang"
 PREFIX = "/console"
+R = TypeVar("R", bound=Response)
 
 SECURITY_HEADERS = {
     # No inline script, no other origin: the page's only script is /console/static/console.js.
@@ -76,10 +77,10 @@ def render(
     return secure(HTMLResponse(html, status_code=status_code))
 
 
-def secure(response: Response) -> Response:
+def secure(response: R) -> R:
     response.headers.update(SECURITY_HEADERS)
     response.headers.setdefault("Cache-Control", "no-store")
-    return response  # type: ignore[return-value]
+    return response
 
 
 def redirect(path: str) -> RedirectResponse:

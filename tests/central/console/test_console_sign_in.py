@@ -165,7 +165,8 @@ def test_account_names_are_checked(engine: Engine) -> None:
 def test_audit_page_lists_console_actions(signed_in: httpx.Client) -> None:
     csrf = csrf_of(signed_in.get("/console/enrol").text)
     signed_in.post(
-        "/console/enrol", data={"csrf": csrf, "event": "Piazza", "server_url": "https://h:8443", "hours": "2"}
+        "/console/enrol",
+        data={"csrf": csrf, "event": "Piazza", "server_url": "https://h:8443", "hours": "2"},
     )
     page = signed_in.get("/console/audit").text
     assert "sign-in" in page and "enrol" in page and "Piazza" in page
