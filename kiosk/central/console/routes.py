@@ -35,6 +35,7 @@ from kiosk.protocol.enrolment_link import EnrolmentLink
 log = logging.getLogger("kiosk.central.console")
 
 MAX_FILES = 50
+POLL_MS = 10_000  # how often the Now page asks for new figures
 MESSAGES = {
     "revoked": "Kiosk revoked.",
     "renamed": "Kiosk renamed.",
@@ -209,7 +210,7 @@ def console_router(
         if isinstance(who, Response):
             return who
         answer = await now_answer(request, span)
-        return web.render(request, "now.html", who, now=answer, spans=SPANS)
+        return web.render(request, "now.html", who, now=answer, spans=SPANS, poll_ms=POLL_MS)
 
     @router.get(
         "/api/now",

@@ -1,11 +1,11 @@
-// The Now page keeps itself current: every 10 s it asks /console/api/now and puts the
+// The Now page keeps itself current: every 10 s (data-every) it asks /console/api/now and puts the
 // new figures, the per-event table and the server-drawn chart in place. No other script.
 "use strict";
 (function () {
   var live = document.getElementById("live");
   if (!live) { return; }
   var url = live.getAttribute("data-poll");
-  var POLL_MS = 10000;
+  var POLL_MS = Number(live.getAttribute("data-every")) || 10000;
   function cell(text, numeric) {
     var td = document.createElement("td");
     td.textContent = String(text);
