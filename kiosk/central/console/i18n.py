@@ -1,6 +1,6 @@
 """The console in English and Italian: English strings are the keys, CATALOG holds the Italian
 (informal "tu", as on the kiosk). A dict rather than Babel: some seventy strings, no compile
-step and no extra dependency; tests/central/console/test_i18n.py checks every string the
+step and no extra dependency; tests/central/console/test_console_i18n.py checks every string the
 templates and routes use has its translation. Placeholders are `{name}`, filled after
 translating, so a value holding braces stays as typed."""
 

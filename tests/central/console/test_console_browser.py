@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from conftest import Console
 
 from kiosk.central.console import routes
 from kiosk.central.ingest import ingest
+from kiosk.central.models import utcnow
 from kiosk.protocol.enrolment_link import parse_link
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,6 +67,7 @@ def test_a_rally_day_in_the_console(
     monkeypatch.setattr(routes, "POLL_MS", 300)
     shots = SHOTS if os.environ.get("KIOSK_CONSOLE_SCREENSHOTS") == "1" else tmp_path
     kiosk = enrolled("Piazza Maggiore")
+    kiosk.clock = utcnow() - timedelta(hours=3)  # signed today, so the chart has bars
     ingest(console.engine, kiosk.batch(2).to_bytes())
     context = browser.new_context(base_url=console.url, locale="en-GB")
     context.set_default_timeout(WAIT_MS)
