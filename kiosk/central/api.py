@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.central import errors
 from kiosk.central.campaign import credential_is_valid, get_campaign
+from kiosk.central.console.routes import console_router
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.ingest import ingest
@@ -330,6 +331,8 @@ def create_app(
             )
             for r in reports
         ]
+
+    app.include_router(console_router(engine, writes=writes, tls_pin=tls_pin))
 
     @app.api_route(
         "/api/v1/{rest:path}",

@@ -144,3 +144,7 @@ class StoredRecord(Base):
     collected_hour: Mapped[datetime] = mapped_column(UTCDateTime)
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# The console's tables (kiosk.central.console.tables) belong to the same metadata.
+from kiosk.central.console import tables as _console_tables  # noqa: E402, F401

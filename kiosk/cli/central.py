@@ -174,6 +174,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--progress", action="store_true", help="show progress even when not a terminal")
 
+    from kiosk.central.console.cli import register_user
+
+    register_user(command, _engine)
+
 
 def _disposing_engines(
     handler: Callable[[argparse.Namespace], int],

@@ -1,0 +1,150 @@
+"""The console in English and Italian: English strings are the keys, CATALOG holds the Italian
+(informal "tu", as on the kiosk). A dict rather than Babel: some seventy strings, no compile
+step and no extra dependency; tests/central/console/test_console_i18n.py checks every string the
+templates and routes use has its translation. Placeholders are `{name}`, filled after
+translating, so a value holding braces stays as typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+LANGUAGES = ("en", "it")
+LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
+
+CATALOG: Mapping[str, Mapping[str, str]] = {
+    "it": {
+        "Coordinators' console": "Console dei coordinatori",
+        "Skip to the content": "Vai al contenuto",
+        "Console pages": "Pagine della console",
+        "Language": "Lingua",
+        "Now": "Adesso",
+        "Kiosks": "Chioschi",
+        "Enrol": "Registra",
+        "Import": "Importa",
+        "Audit log": "Registro delle azioni",
+        "Sign in": "Accedi",
+        "Sign out": "Esci",
+        "Signed in as {account}": "Hai effettuato l'accesso come {account}",
+        "Credential": "Credenziale",
+        "The coordinator credential from 'kiosk central init', or your own from "
+        "'kiosk central user add'.": "La credenziale del coordinatore di 'kiosk central init', "
+        "o la tua di 'kiosk central user add'.",
+        "This credential is not valid: check it and try again.": "Questa credenziale non è "
+        "valida: controllala e riprova.",
+        "Too many failed sign-ins: try again in {minutes} min.": "Troppi accessi non riusciti: "
+        "riprova tra {minutes} min.",
+        "The form has expired: please submit it again.": "Il modulo è scaduto: invialo di nuovo.",
+        "You were signed out after 30 minutes without activity: sign in again.": "Sei uscito "
+        "dopo 30 minuti di inattività: accedi di nuovo.",
+        "Campaign total": "Totale della campagna",
+        "Today (UTC)": "Oggi (UTC)",
+        "Per event": "Per evento",
+        "Event": "Evento",
+        "Signatures": "Firme",
+        "No signatures yet.": "Ancora nessuna firma.",
+        "Signatures per hour": "Firme per ora",
+        "Last 24 hours": "Ultime 24 ore",
+        "Last 7 days": "Ultimi 7 giorni",
+        "Whole campaign": "Tutta la campagna",
+        "{total} signatures, at most {peak} in one hour": "{total} firme, al massimo {peak} in "
+        "un'ora",
+        "Updated live.": "Si aggiorna da solo.",
+        "Need attention": "Da controllare",
+        "All kiosks": "Tutti i chioschi",
+        "No kiosk is enrolled yet: create an enrolment link on the Enrol page.": "Nessun "
+        "chiosco è ancora registrato: crea un link di registrazione nella pagina Registra.",
+        "Kiosk": "Chiosco",
+        "Name": "Nome",
+        "Batches": "Lotti",
+        "Last received": "Ultimo arrivo",
+        "State": "Stato",
+        "Actions": "Azioni",
+        "never": "mai",
+        "ok": "ok",
+        "revoked": "revocato",
+        "silent for over 15 min": "in silenzio da oltre 15 min",
+        "delivered nothing since enrolment": "nulla consegnato dalla registrazione",
+        "gap in batches {ranges}": "lotti mancanti {ranges}",
+        "altered batches {numbers}": "lotti alterati {numbers}",
+        "Rename": "Rinomina",
+        "Name for kiosk {device}": "Nome del chiosco {device}",
+        "Revoke": "Revoca",
+        "Revoke kiosk {device}": "Revoca il chiosco {device}",
+        "Revoke this kiosk?": "Revocare questo chiosco?",
+        "Kiosk {device} at event {event} will have every further batch refused. The batches "
+        "already received stay. To use this tablet again, enrol it with a new link.": "Ogni "
+        "altro lotto del chiosco {device} all'evento {event} sarà rifiutato. I lotti già "
+        "ricevuti restano. Per riusare questo tablet, registralo con un nuovo link.",
+        "Yes, revoke it": "Sì, revocalo",
+        "Cancel": "Annulla",
+        "Kiosk revoked.": "Chiosco revocato.",
+        "Kiosk renamed.": "Chiosco rinominato.",
+        "Enrolment code cancelled.": "Codice di registrazione annullato.",
+        "New enrolment link": "Nuovo link di registrazione",
+        "Server address": "Indirizzo del server",
+        "The address kiosks reach this server at, e.g. https://192.168.1.20:8443": "L'indirizzo "
+        "a cui i chioschi raggiungono questo server, ad es. https://192.168.1.20:8443",
+        "Valid for (hours)": "Valido per (ore)",
+        "Create the link": "Crea il link",
+        "Enrolment link for {event}": "Link di registrazione per {event}",
+        "Scan this code with the kiosk, or paste the link in its enrolment screen. It works "
+        "once.": "Inquadra questo codice con il chiosco, o incolla il link nella sua schermata "
+        "di registrazione. Funziona una volta sola.",
+        "QR code of the enrolment link": "Codice QR del link di registrazione",
+        "Link": "Link",
+        "Expires in {hours} h.": "Scade tra {hours} h.",
+        "Expires in less than an hour.": "Scade tra meno di un'ora.",
+        "Unused codes": "Codici non usati",
+        "No unused codes.": "Nessun codice non usato.",
+        "Expires": "Scadenza",
+        "in {hours} h": "tra {hours} h",
+        "in less than an hour": "tra meno di un'ora",
+        "Cancel the code for {event}": "Annulla il codice per {event}",
+        "Import batch files": "Importa file di lotti",
+        "Batch files (from a kiosk's USB export)": "File di lotti (dall'esportazione USB di un "
+        "chiosco)",
+        "Upload": "Carica",
+        "Result": "Risultato",
+        "File": "File",
+        "imported: {count} signatures": "importato: {count} firme",
+        "already stored": "già presente",
+        "not imported: {reason}": "non importato: {reason}",
+        "Choose at least one file.": "Scegli almeno un file.",
+        "When (UTC, to the hour)": "Quando (UTC, all'ora)",
+        "Who": "Chi",
+        "What": "Cosa",
+        "Nothing has been done in the console yet.": "Nella console non è ancora stato fatto "
+        "nulla.",
+        "Page not found.": "Pagina non trovata.",
+    }
+}
+
+
+def negotiate(accept_language: str, chosen: str | None) -> str:
+    """The language chosen with the switcher, else the browser's first one we have, else en."""
+    if chosen in LANGUAGES:
+        return chosen
+    ranked = []
+    for i, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, i, tag.strip().lower().split("-")[0]))
+    for _q, _i, language in sorted(ranked):
+        if language in LANGUAGES:
+            return language
+    return "en"
+
+
+def translator(language: str) -> Callable[..., str]:
+    table = CATALOG.get(language, {})
+
+    def translate(text: str, **values: object) -> str:
+        translated = table.get(text, text)
+        return translated.format(**values) if values else translated
+
+    return translate
