@@ -725,10 +725,11 @@ def estimate(args: argparse.Namespace, runs: list[Run], build_s: float) -> None:
     scale = FULL_PER_KIOSK / args.per_kiosk
     upload = sum(r.wall_s for r in runs) * scale
     print(
-        f"\na full run (--per-kiosk {FULL_PER_KIOSK} --batch-size {FULL_PER_KIOSK}) would take "
-        f"about {(build_s * scale + upload) / 60:.0f} min on this machine at these rates: "
+        f"\na full run (--per-kiosk {FULL_PER_KIOSK} --batch-size {FULL_PER_KIOSK}) at these "
+        f"rates, scaled linearly, would take about {(build_s * scale + upload) / 60:.0f} min: "
         f"{build_s * scale / 60:.0f} min sealing, {upload / 60:.0f} min uploading, plus the "
-        "floors and start-ups"
+        "floors and start-ups; a lower bound, since its 4 MiB batches arrive all at once and "
+        "can outlast the 20 s timeout (docs/performance.md)"
     )
 
 
