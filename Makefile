@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 # other targets need on top (pytest, hypothesis, psycopg, ...): `make run` installs only the first.
 RUN_STAMP := $(VENV)/.installed-run
 STAMP     := $(VENV)/.installed
-# `make bench` also runs the sync benchmark on this PostgreSQL (skipped if unreachable).
+# `make bench` also runs the sync and many-kiosks benchmarks on this PostgreSQL (skipped if
+# unreachable).
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-fast lint screenshots bench i18n clean
@@ -71,6 +72,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/commit_latency.py
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/sync_throughput.py --database-url $(BENCH_POSTGRES)
+	$(BIN)/python bench/many_kiosks.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/idle_cpu.py
 	$(BIN)/python bench/memory.py
 
