@@ -26,7 +26,7 @@ def entries(round_no: int, index: int) -> dict[str, str]:
         "last_name": f"Ōkuma\u200b-{index}",
         "email": f"Crash.{round_no}.{index}@Example.ORG",
         "postcode": f"k{index % 100} {round_no % 10}aa",
-        "country": "Italia",
+        "country": "Italy",
         "comment": f"Round {round_no}, signature {index} \U0001f3f3\ufe0f\u200d\U0001f308\n",
     }
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:  # `kiosk run` builds this parser too, and must not load SQLAlchemy for it
+    from sqlalchemy import Engine
 
 
 def register_user(
