@@ -103,21 +103,7 @@ def ingest(
                     received_at=received_at,
                 )
             )
-            conn.execute(
-                insert(StoredRecord),
-                [
-                    {
-                        "device_id": batch.device_id,
-                        "id": r.id,
-                        "batch_id": batch.batch_id,
-                        "device_seq": r.device_seq,
-                        "collected_hour": hour,
-                        "key_fingerprint": r.key_fingerprint,
-                        "sealed": r.sealed,
-                    }
-                    for r, hour in zip(batch.records, hours, strict=True)
-                ],
-            )
+            conn.execute(insert(StoredRecord), record_rows(batch, hours))
     except BaseException as exc:
         if limiter is not None and quota is not None:  # nothing stored: no records spent
             limiter.give_back_records(batch.device_id, len(batch.records), quota)
@@ -198,6 +184,25 @@ def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -
     raise errors.Conflict(
         f"record {taken} is already stored in another batch of device {batch.device_id}"
     )
+
+
+def record_rows(
+    batch: batch_format.Batch, hours: list[datetime], skip: set[str] | None = None
+) -> list[dict[str, object]]:
+    """The record table's rows for a batch's records (but those whose id is in `skip`)."""
+    return [
+        {
+            "device_id": batch.device_id,
+            "id": r.id,
+            "batch_id": batch.batch_id,
+            "device_seq": r.device_seq,
+            "collected_hour": hour,
+            "key_fingerprint": r.key_fingerprint,
+            "sealed": r.sealed,
+        }
+        for r, hour in zip(batch.records, hours, strict=True)
+        if skip is None or r.id not in skip
+    ]
 
 
 def receipt_of(stored: StoredBatch) -> Receipt:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
 from kiosk.central import errors
-from kiosk.central.ingest import aware, check_batch, receipt_of
+from kiosk.central.ingest import aware, check_batch, receipt_of, record_rows
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.protocol.batch import SALVAGE, SignedBatch
 from kiosk.protocol.receipt import Receipt
@@ -80,19 +80,7 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
                     )
                 )
             )
-            new = [
-                {
-                    "device_id": batch.device_id,
-                    "id": r.id,
-                    "batch_id": batch.batch_id,
-                    "device_seq": r.device_seq,
-                    "collected_hour": hour,
-                    "key_fingerprint": r.key_fingerprint,
-                    "sealed": r.sealed,
-                }
-                for r, hour in zip(batch.records, hours, strict=True)
-                if r.id not in held
-            ]
+            new = record_rows(batch, hours, skip=held)
             if new:
                 # A chain upload of the same records may commit meanwhile: skip those too.
                 conn.execute(_insert_new(engine), new)

@@ -13,22 +13,17 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from signing import sign, sync_once
 
 from kiosk.central.tls import certificate_pin, ensure_self_signed, self_signed_files
 from kiosk.cli.main import main
-from kiosk.desks.signing import SignatureDesk
+from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.files import keys
 from kiosk.petition.appeal import Appeal
-from kiosk.petition.form import validate
-from kiosk.settings import SyncSettings
-from kiosk.sync.client import CentralClient
-from kiosk.sync.enrol import Enrolled, enrolled
-from kiosk.sync.service import closer_for
-from kiosk.sync.worker import SyncWorker
+from kiosk.sync.enrol import enrolled
 from kiosk.vault import Vault, outbox
 
 KIOSK = Path(sys.executable).with_name("kiosk")
@@ -64,29 +59,8 @@ def _serving(server_dir: Path, port: int, log: Path, *extra: str | Path) -> Iter
         process.wait(timeout=20)
 
 
-def _sign(vault: Vault, appeal: Appeal, kiosk_dir: Path, names: list[str]) -> None:
-    desk = SignatureDesk(appeal, vault, keys.load_public_key(kiosk_dir / keys.PUBLIC_KEY_FILE))
-    for name in names:
-        entries = {
-            "first_name": name,
-            "last_name": "Example",
-            "email": f"{name.lower()}@example.org",
-            "country": "Italy",
-        }
-        result = validate(appeal, entries, terms_accepted=True, updates_opt_in=False)
-        assert result.submission is not None
-        desk.record(result.submission)
-
-
-def _sync(vault: Vault, state: Enrolled) -> SyncWorker:
-    settings = SyncSettings(batch_size=50, retention=timedelta(days=1))
-    client = CentralClient(
-        state.server_url, receipt_key=state.receipt_key, trust=state.trust(), timeout=10
-    )
-    worker = SyncWorker(vault, closer_for(vault, state, settings), client, settings)
-    worker.run_once(force=True)
-    worker.stop()
-    return worker
+def _key(kiosk_dir: Path) -> CampaignPublicKey:
+    return keys.load_public_key(kiosk_dir / keys.PUBLIC_KEY_FILE)
 
 
 @pytest.mark.slow
@@ -118,8 +92,8 @@ def test_https_from_init_to_export_and_an_impostor_certificate_is_refused(
         try:
             state = enrolled(vault, kiosk_dir)
             assert state is not None and state.tls_pin == pin and state.server_url == url
-            _sign(vault, appeal, kiosk_dir, ["Ada", "Grace", "Hedy"])
-            first = _sync(vault, state)
+            sign(vault, appeal, _key(kiosk_dir), ["Ada", "Grace", "Hedy"])
+            first = sync_once(vault, state)
             assert first.board.current.last_error is None
             assert outbox.unacknowledged(vault) == []
         finally:
@@ -136,10 +110,10 @@ def test_https_from_init_to_export_and_an_impostor_certificate_is_refused(
     with _serving(server_dir, port, tmp_path / "impostor.log", *other):
         vault = Vault.open(kiosk_dir)
         try:
-            _sign(vault, appeal, kiosk_dir, ["Mallory"])
+            sign(vault, appeal, _key(kiosk_dir), ["Mallory"])
             state = enrolled(vault, kiosk_dir)
             assert state is not None
-            refused = _sync(vault, state)
+            refused = sync_once(vault, state)
             error = refused.board.current.last_error or ""
             assert "not the one this kiosk trusts" in error, error
             assert len(outbox.unacknowledged(vault)) == 1  # kept for the real server

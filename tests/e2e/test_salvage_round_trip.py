@@ -9,45 +9,25 @@ from __future__ import annotations
 import csv
 import os
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from signing import sign, sync_once
 
 from kiosk.central.embedded import start_local_server
 from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
-from kiosk.desks.signing import SignatureDesk
 from kiosk.errors import VaultError
 from kiosk.files import keys
 from kiosk.petition.appeal import Appeal
-from kiosk.petition.form import validate
-from kiosk.settings import SyncSettings
-from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import enrol, enrolled
-from kiosk.sync.service import closer_for
-from kiosk.sync.worker import Outcome, SyncWorker
 from kiosk.vault import VAULT_FILE, Vault
 from kiosk.vault.damage import PRESERVED_DIR
 
 PASSPHRASE = "correct horse battery staple"
 SYNCED = ["Ada", "Grace", "Hedy", "Joan"]
 OFFLINE = ["Katherine", "Lise", "Marie", "Noether", "Emmy", "Rosalind", "Barbara", "Frances"]
-
-
-def _sign(vault: Vault, appeal: Appeal, key: CampaignPublicKey, names: list[str]) -> None:
-    desk = SignatureDesk(appeal, vault, key)
-    for name in names:
-        entries = {
-            "first_name": name,
-            "last_name": "Example",
-            "email": f"{name.lower()}@example.org",
-            "country": "Italy",
-        }
-        result = validate(appeal, entries, terms_accepted=True, updates_opt_in=False)
-        assert result.submission is not None
-        desk.record(result.submission)
 
 
 def _cut_short(db: Path, pages: int) -> None:
@@ -76,13 +56,9 @@ def test_a_damaged_vaults_signatures_reach_the_export_through_salvage(
         enrol(vault, data_dir, server.issue_enrolment_code("Rally"), server.url)
         state = enrolled(vault, data_dir)
         assert state is not None
-        _sign(vault, appeal, campaign_public_key, SYNCED)
-        settings = SyncSettings(batch_size=50, retention=timedelta(days=30))
-        client = CentralClient(server.url, receipt_key=state.receipt_key, trust=state.trust())
-        worker = SyncWorker(vault, closer_for(vault, state, settings), client, settings)
-        assert worker.run_once(force=True) is Outcome.DONE
-        worker.stop()
-        _sign(vault, appeal, campaign_public_key, OFFLINE)  # the network went away
+        sign(vault, appeal, campaign_public_key, SYNCED)
+        assert sync_once(vault, state).board.current.last_error is None
+        sign(vault, appeal, campaign_public_key, OFFLINE)  # the network went away
         vault.close()
 
         _cut_short(data_dir / VAULT_FILE, 2)  # the last signature's pages

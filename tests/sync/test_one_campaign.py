@@ -5,29 +5,23 @@ campaign's server, or a factory reset once everything has synced, moves it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from signing import sign, sync_once
 
 from kiosk.central.embedded import LocalServer, start_local_server
 from kiosk.central.enrolment import release
 from kiosk.cli.main import main
 from kiosk.clock import utc_now
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
-from kiosk.desks.signing import SignatureDesk
 from kiosk.errors import AdminError, EnrolmentError
 from kiosk.files import keys
 from kiosk.petition.appeal import Appeal
-from kiosk.petition.form import validate
 from kiosk.protocol.enrolment_link import EnrolmentLink
 from kiosk.protocol.release import Release
-from kiosk.settings import SyncSettings
-from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import enrol, enrolled
 from kiosk.sync.reset import factory_reset
-from kiosk.sync.service import closer_for
-from kiosk.sync.worker import Outcome, SyncWorker
 from kiosk.vault import Vault, outbox
 
 
@@ -54,16 +48,8 @@ def _link(server: LocalServer) -> str:
 def _sign_and_sync(vault: Vault, data_dir: Path, appeal: Appeal) -> None:
     state = enrolled(vault, data_dir)
     assert state is not None
-    key = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)
-    entries = {"first_name": "Ada", "last_name": "L", "email": "a@example.org", "country": "Italy"}
-    result = validate(appeal, entries, terms_accepted=True, updates_opt_in=False)
-    assert result.submission is not None
-    SignatureDesk(appeal, vault, key).record(result.submission)
-    settings = SyncSettings(batch_size=10, retention=timedelta(days=1))
-    client = CentralClient(state.server_url, receipt_key=state.receipt_key, trust=state.trust())
-    worker = SyncWorker(vault, closer_for(vault, state, settings), client, settings)
-    assert worker.run_once(force=True) is Outcome.DONE
-    worker.stop()
+    sign(vault, appeal, keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE), ["Ada"])
+    assert sync_once(vault, state).board.current.last_error is None
 
 
 def test_another_campaigns_code_does_not_move_an_enrolled_kiosk(
@@ -141,11 +127,7 @@ def test_a_factory_reset_waits_for_the_server_then_starts_the_kiosk_as_new(
     first: LocalServer, second: LocalServer, vault: Vault, data_dir: Path, appeal: Appeal
 ) -> None:
     enrol(vault, data_dir, _link(first))
-    key = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)
-    entries = {"first_name": "Ada", "last_name": "L", "email": "a@example.org", "country": "Italy"}
-    result = validate(appeal, entries, terms_accepted=True, updates_opt_in=False)
-    assert result.submission is not None
-    SignatureDesk(appeal, vault, key).record(result.submission)
+    sign(vault, appeal, keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE), ["Ada"])
     vault.close()
     with pytest.raises(AdminError, match="holds 1 signature its campaign's server has not"):
         factory_reset(data_dir)
@@ -154,11 +136,7 @@ def test_a_factory_reset_waits_for_the_server_then_starts_the_kiosk_as_new(
     reopened = Vault.open(data_dir)
     state = enrolled(reopened, data_dir)
     assert state is not None
-    settings = SyncSettings(batch_size=10, retention=timedelta(days=1))
-    client = CentralClient(state.server_url, receipt_key=state.receipt_key, trust=state.trust())
-    worker = SyncWorker(reopened, closer_for(reopened, state, settings), client, settings)
-    assert worker.run_once(force=True) is Outcome.DONE
-    worker.stop()
+    assert sync_once(reopened, state).board.current.last_error is None
     assert outbox.backlog(reopened).waiting_total == 0
     reopened.close()
 

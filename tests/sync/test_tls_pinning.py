@@ -5,28 +5,21 @@ TLS-terminating proxy on loopback in front of a real HTTPS server (kiosk.sync.pi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from signing import sign, sync_once
 from tls_proxy import TlsProxy
 
 from kiosk.central.embedded import LocalServer, start_local_server
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.crypto.tls_pin import link_pin
-from kiosk.desks.signing import SignatureDesk
 from kiosk.errors import EnrolmentError, SyncError
 from kiosk.petition.appeal import Appeal
-from kiosk.petition.form import validate
 from kiosk.protocol.enrolment_link import EnrolmentLink, parse_link
-from kiosk.settings import SyncSettings
 from kiosk.sync.client import CentralClient
-from kiosk.sync.enrol import Enrolled, enrol, enrolled
-from kiosk.sync.service import closer_for
-from kiosk.sync.worker import Outcome, SyncWorker
+from kiosk.sync.enrol import enrol, enrolled
 from kiosk.vault import Vault, outbox
-
-ENTRIES = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"}
 
 
 @pytest.fixture
@@ -49,22 +42,6 @@ def _campaign_fingerprint(server: LocalServer) -> str:
     return get_campaign(server.engine).key_fingerprint
 
 
-def _sign(vault: Vault, appeal: Appeal, key: CampaignPublicKey, count: int) -> None:
-    desk = SignatureDesk(appeal, vault, key)
-    for _ in range(count):
-        result = validate(
-            appeal, {**ENTRIES, "country": "Italy"}, terms_accepted=True, updates_opt_in=False
-        )
-        assert result.submission is not None
-        desk.record(result.submission)
-
-
-def _worker(vault: Vault, state: Enrolled, url: str) -> SyncWorker:
-    settings = SyncSettings(batch_size=10, retention=timedelta(days=1))
-    client = CentralClient(url, receipt_key=state.receipt_key, trust=state.trust(), timeout=5)
-    return SyncWorker(vault, closer_for(vault, state, settings), client, settings)
-
-
 def test_the_link_pins_the_servers_certificate_and_batches_go_over_https(
     server: LocalServer,
     vault: Vault,
@@ -76,10 +53,8 @@ def test_the_link_pins_the_servers_certificate_and_batches_go_over_https(
     state = enrol(vault, data_dir, _link(server))
     assert state.tls_pin == server.tls.pin()
     assert enrolled(vault, data_dir) == state  # kept in the vault for every later sync
-    _sign(vault, appeal, campaign_public_key, 3)
-    worker = _worker(vault, state, state.server_url)
-    assert worker.run_once(force=True) is Outcome.DONE
-    worker.stop()
+    sign(vault, appeal, campaign_public_key, ["Ada", "Grace", "Hedy"])
+    assert sync_once(vault, state).board.current.last_error is None
     assert outbox.unacknowledged(vault) == []
     assert server.status()[0].signatures == 3
 
@@ -130,11 +105,9 @@ def test_after_enrolment_a_server_with_another_certificate_gets_no_batch(
     tmp_path: Path,
 ) -> None:
     state = enrol(vault, data_dir, _link(server))
-    _sign(vault, appeal, campaign_public_key, 2)
+    sign(vault, appeal, campaign_public_key, ["Ada", "Grace"])
     with TlsProxy(server.url, tmp_path / "attacker") as proxy:
-        worker = _worker(vault, state, proxy.url)
-        assert worker.run_once(force=True) is Outcome.RETRY
-        worker.stop()
+        worker = sync_once(vault, state, url=proxy.url)
     assert bytes(proxy.seen) == b""
     error = worker.board.current.last_error or ""
     assert "not the one this kiosk trusts" in error and "tell the coordinator" in error
