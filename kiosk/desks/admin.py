@@ -22,7 +22,7 @@ from kiosk.petition.form import QT_TRANSLATE_NOOP, Message
 from kiosk.settings import SyncSettings
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.enrol import Enrolled as Enrolled  # the desk's answer types, for the panel
-from kiosk.sync.enrol import enrol, enrolled
+from kiosk.sync.enrol import current_campaign, enrol, enrolled
 from kiosk.sync.status import StatusBoard
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
@@ -211,8 +211,14 @@ class AdminDesk:
                 )
             ) from None
 
-    def enrol(self, server_url: str, code: str) -> Enrolled:
-        """Enrol with a code from the coordinator, then sync with that server (blocking)."""
+    def campaign_fingerprint(self) -> str | None:
+        """The campaign this kiosk seals to (its key's fingerprint), for the volunteer to compare
+        with the coordinator's; None while it has no campaign key."""
+        return current_campaign(self.data_dir)
+
+    def enrol(self, server_url: str, code: str, release: str = "") -> Enrolled:
+        """Enrol with a code from the coordinator, then sync with that server (blocking). A kiosk
+        that collects for a campaign moves to another only with `release` (kiosk.sync.enrol)."""
         if not code.strip():
             raise AdminError(
                 Message(
@@ -220,7 +226,13 @@ class AdminDesk:
                 )
             )
         try:
-            done = enrol(self.vault, self.data_dir, code, server_url.strip() or None)
+            done = enrol(
+                self.vault,
+                self.data_dir,
+                code,
+                server_url.strip() or None,
+                release=release.strip() or None,
+            )
         except EnrolmentError as exc:
             raise AdminError(str(exc)) from None
         self.start_sync()

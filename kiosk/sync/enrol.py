@@ -90,7 +90,7 @@ def enrol(
     refusal = address_refusal(server_url)
     if refusal is not None:
         raise EnrolmentError(refusal)
-    current = _current_campaign(data_dir)
+    current = current_campaign(data_dir)
     if release is not None:
         _check_release(vault, release, current)
     elif expected is not None:
@@ -200,7 +200,7 @@ def _pin_to_keep(server_url: str, trust: ServerTrust, answer: Answer) -> str | N
     return None  # an authority vouched for it: renewed certificates (new keys) stay trusted
 
 
-def _current_campaign(data_dir: Path) -> str | None:
+def current_campaign(data_dir: Path) -> str | None:
     """The fingerprint of the campaign key this kiosk seals to; None if it has none (or only a
     damaged copy, which a good one then replaces)."""
     current = data_dir / keys.PUBLIC_KEY_FILE

@@ -310,6 +310,18 @@
         <source>Enrolment code</source>
         <translation>Codice di registrazione</translation>
     </message>
+    <message>
+        <source>This kiosk collects for no campaign yet.</source>
+        <translation>Questo chiosco non raccoglie ancora firme per nessuna campagna.</translation>
+    </message>
+    <message>
+        <source>This kiosk collects for campaign %1: compare it with the coordinator&apos;s. A code for another campaign needs a release from this campaign&apos;s coordinator, or a factory reset of the kiosk; the PIN alone does not move it.</source>
+        <translation>Questo chiosco raccoglie firme per la campagna %1: confrontala con quella del coordinatore. Un codice di un&apos;altra campagna richiede un rilascio dal coordinatore di questa campagna, o un ripristino di fabbrica del chiosco; il PIN da solo non basta a spostarlo.</translation>
+    </message>
+    <message>
+        <source>Release (only to move to another campaign)</source>
+        <translation>Rilascio (solo per passare a un&apos;altra campagna)</translation>
+    </message>
 </context>
 <context>
     <name>EventPage</name>

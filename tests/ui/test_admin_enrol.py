@@ -110,3 +110,65 @@ def test_enrolling_from_the_panel_shows_the_sync_corner_at_once(
     finally:
         layer.release()
         window.allow_exit()
+
+
+def test_the_panel_names_the_campaign_and_moves_the_kiosk_only_with_a_release(
+    qtbot: QtBot,
+    qapp: QApplication,
+    desk: SignatureDesk,
+    unenrolled: AdminDesk,
+    server: LocalServer,
+    vault: Vault,
+    data_dir: Path,
+    tmp_path: Path,
+    campaign_public_key: CampaignPublicKey,
+) -> None:
+    from kiosk.central.enrolment import release
+    from kiosk.crypto.campaign_key import CampaignPrivateKey
+    from kiosk.sync.enrol import enrol
+
+    enrol(vault, data_dir, server.issue_enrolment_code("Rally"), server.url)
+    apply_look(qapp)
+    window = KioskWindow(desk)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    layer = install_admin(
+        window, unenrolled, exit_kiosk=window.exit_kiosk, find_drives=list,
+        on_appeal_chosen=window.change_appeal,
+    )  # fmt: skip
+    with qtbot.waitExposed(window):
+        window.show()
+    volunteer = Volunteer(qtbot, window, layer)
+    other_key = CampaignPrivateKey.generate().public_key()
+    with start_local_server(tmp_path / "other", other_key) as other:
+        try:
+            volunteer.unlock()
+            volunteer.tap("admin_enrol")
+            page = layer.enrol_page
+            shown = [w.text() for w in page.findChildren(QLabel) if w.isVisible()]
+            assert any(campaign_public_key.fingerprint in text for text in shown), shown
+            release_edit = volunteer.find("enrol_release", QLineEdit)
+            assert release_edit.accessibleName().startswith("Release")
+
+            def enrol_from_panel(code: str, token: str = "") -> str:
+                url = volunteer.find("enrol_server", QLineEdit)
+                assert isinstance(url, QLineEdit)
+                url.clear()
+                qtbot.keyClicks(url, other.url)
+                volunteer.find("enrol_code", QLineEdit).clear()
+                qtbot.keyClicks(volunteer.find("enrol_code", QLineEdit), code)
+                release_edit.clear()
+                if token:
+                    release_edit.setText(token)  # pasted, as a long token is
+                with qtbot.waitSignal(layer.enrol_finished, timeout=20000) as done:
+                    volunteer.tap("admin_enrol_page_action")
+                return str(done.args[0])
+
+            refused = enrol_from_panel(other.issue_enrolment_code("Rally"))
+            assert "release" in refused and "Nothing was changed" in refused
+            token = release(server.engine, vault.device_id)
+            moved = enrol_from_panel(other.issue_enrolment_code("Rally"), token)
+            assert moved.startswith("Enrolled for “Rally”") and other.url in moved
+        finally:
+            layer.release()
+            window.allow_exit()

@@ -347,13 +347,13 @@ class AdminLayer(QFrame):
         self.panel.show_message(text)
 
     def _open_enrol(self) -> None:
-        self.enrol_page.start(self._desk.server_url())
+        self.enrol_page.start(self._desk.server_url(), self._desk.campaign_fingerprint())
         self._stack.setCurrentWidget(self.enrol_page)
 
-    def _enrol(self, server_url: str, code: str) -> None:
+    def _enrol(self, server_url: str, code: str, release: str) -> None:
         self.enrol_page.set_busy(True, lambda: self.tr("Enrolling…"))
         run_task(
-            lambda: self._desk.enrol(server_url, code),
+            lambda: self._desk.enrol(server_url, code, release),
             parent=self,
             on_success=self._enrolled,
             on_failure=self._enrol_failed,

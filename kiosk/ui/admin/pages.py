@@ -252,7 +252,7 @@ class AppealPage(AdminPage):
 
 
 class EnrolPage(AdminPage):
-    enrol_requested = Signal(str, str)  # server URL, code
+    enrol_requested = Signal(str, str, str)  # server URL, code, release (may be empty)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("admin_enrol_page", parent)
@@ -268,8 +268,18 @@ class EnrolPage(AdminPage):
         self.code_edit = line_edit("enrol_code")
         self.code_edit.returnPressed.connect(self.action_button.click)
         self.body.addWidget(self.code_edit)
+        # Which campaign this kiosk is pinned to, and what moving it to another takes.
+        self._campaign = _label()
+        self.body.addWidget(self._campaign)
+        self._release_label = _label("field_label")
+        self.body.addWidget(self._release_label)
+        self.release_edit = line_edit("enrol_release")
+        self.body.addWidget(self.release_edit)
+        self._fingerprint: str | None = None
         self.action_button.clicked.connect(
-            lambda: self.enrol_requested.emit(self.url_edit.text(), self.code_edit.text())
+            lambda: self.enrol_requested.emit(
+                self.url_edit.text(), self.code_edit.text(), self.release_edit.text()
+            )
         )
         self._retranslate()
 
@@ -285,11 +295,36 @@ class EnrolPage(AdminPage):
         self.url_edit.setAccessibleName(self.tr("Server address"))
         self._code_label.setText(self.tr("Enrolment code"))
         self.code_edit.setAccessibleName(self.tr("Enrolment code"))
+        self._show_campaign()
         super()._retranslate()
 
-    def start(self, server_url: str) -> None:
+    def _show_campaign(self) -> None:
+        pinned = self._fingerprint is not None
+        self._release_label.setText(self.tr("Release (only to move to another campaign)"))
+        self.release_edit.setAccessibleName(self.tr("Release (only to move to another campaign)"))
+        for widget in (self._release_label, self.release_edit):
+            widget.setVisible(pinned)
+        if not pinned:
+            self._campaign.setText(self.tr("This kiosk collects for no campaign yet."))
+            return
+        self._campaign.setText(
+            arg(
+                self.tr(
+                    "This kiosk collects for campaign %1: compare it with the coordinator's. "
+                    "A code for another campaign needs a release from this campaign's "
+                    "coordinator, or a factory reset of the kiosk; the PIN alone does not "
+                    "move it."
+                ),
+                self._fingerprint or "",
+            )
+        )
+
+    def start(self, server_url: str, campaign: str | None = None) -> None:
         self.url_edit.setText(server_url)
         self.code_edit.clear()
+        self.release_edit.clear()
+        self._fingerprint = campaign
+        self._show_campaign()
         self.show_result(fixed(""))
 
 
