@@ -14,42 +14,16 @@ import socket
 import threading
 from collections import Counter
 
+from loopback_relay import LoopbackRelay
 
-class RoundRobinProxy:
+
+class RoundRobinProxy(LoopbackRelay):
     def __init__(self, upstreams: list[tuple[str, int]], *, idle: float = 20.0) -> None:
         self._upstreams = upstreams
         self._turn = itertools.cycle(range(len(upstreams)))
         self._lock = threading.Lock()
-        self._idle = idle
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
+        super().__init__(idle=idle)
         self.served: Counter[tuple[str, int]] = Counter()  # connections per server
-
-    def __enter__(self) -> RoundRobinProxy:
-        self._spawn(self._accept)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stopping.set()
-        for thread in list(self._threads):
-            thread.join(self._idle + 5)
-        self._listener.close()
-
-    def _spawn(self, target: object, *args: object) -> None:
-        thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
-        thread.start()
-        self._threads.append(thread)
-
-    def _accept(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                client, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            self._spawn(self._relay, client)
 
     def _connect(self) -> socket.socket | None:
         for _ in range(len(self._upstreams)):

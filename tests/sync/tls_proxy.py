@@ -13,14 +13,15 @@ from __future__ import annotations
 import select
 import socket
 import ssl
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from loopback_relay import LoopbackRelay
 
 from kiosk.central.tls import ensure_self_signed
 
 
-class TlsProxy:
+class TlsProxy(LoopbackRelay):
     def __init__(self, upstream: str, cert_dir: Path, *, idle: float = 10.0) -> None:
         parts = urlsplit(upstream)
         assert parts.scheme == "https" and parts.hostname == "127.0.0.1" and parts.port
@@ -32,40 +33,8 @@ class TlsProxy:
         self._client_side = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self._client_side.check_hostname = False
         self._client_side.verify_mode = ssl.CERT_NONE
-        self._idle = idle
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self.url = f"https://127.0.0.1:{self._listener.getsockname()[1]}"
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
+        super().__init__(idle=idle, scheme="https")
         self.seen = bytearray()  # every byte the kiosk sent, in the clear
-        self.connections = 0
-
-    def __enter__(self) -> TlsProxy:
-        self._spawn(self._accept)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stopping.set()
-        for thread in list(self._threads):
-            thread.join(self._idle + 5)
-        self._listener.close()
-
-    def _spawn(self, target: object, *args: object) -> None:
-        thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
-        thread.start()
-        self._threads.append(thread)
-
-    def _accept(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                raw, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                continue  # a connection that went away before it was accepted
-            self.connections += 1
-            self._spawn(self._relay, raw)
 
     def _relay(self, raw: socket.socket) -> None:
         raw.settimeout(self._idle)
