@@ -25,10 +25,10 @@ from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, Exp
 from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.pin_flow import CHANGING, PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
-from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.i18n import Text, arg, core_text, fixed
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
+from kiosk.ui.work import run_off_thread
 
 if TYPE_CHECKING:
     from kiosk.sync.status import SyncStatus
@@ -280,7 +280,7 @@ class AdminLayer(QFrame):
 
     def _export(self, folder: Path) -> None:
         self.export_page.set_busy(True, lambda: self.tr("Writing the batch files…"))
-        run_task(
+        run_off_thread(
             lambda: self._desk.export(folder),
             parent=self,
             on_success=lambda written: self._exported(folder, written),
@@ -352,7 +352,7 @@ class AdminLayer(QFrame):
 
     def _enrol(self, server_url: str, code: str, release: str) -> None:
         self.enrol_page.set_busy(True, lambda: self.tr("Enrolling…"))
-        run_task(
+        run_off_thread(
             lambda: self._desk.enrol(server_url, code, release),
             parent=self,
             on_success=self._enrolled,
