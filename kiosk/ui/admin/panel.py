@@ -10,7 +10,6 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from kiosk.clock import utc_now
 from kiosk.desks.admin import Counts
 from kiosk.sync.status import SyncStatus
+from kiosk.ui import parts
 from kiosk.ui.i18n import arg
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 
@@ -80,12 +80,7 @@ class AdminPanel(QWidget):
         self.total_value = self._stat(stats, "admin_total")
         column.addLayout(stats)
 
-        sync_card = QFrame()
-        sync_card.setObjectName("admin_sync_card")
-        sync_card.setProperty("role", "card")
-        sync_column = QVBoxLayout(sync_card)
-        sync_column.setContentsMargins(28, 20, 28, 20)
-        sync_column.setSpacing(8)
+        sync_card, sync_column = parts.card("admin_sync_card", margins=(28, 20), spacing=8)
         self._sync_title = text_label(role="section", object_name="admin_sync_title")
         sync_column.addWidget(self._sync_title)
         self.waiting_label = text_label(object_name="admin_waiting")
@@ -195,11 +190,7 @@ class AdminPanel(QWidget):
             button.setVisible(name in self._shown)
 
     def _stat(self, row: QHBoxLayout, name: str) -> QLabel:
-        card = QFrame()
-        card.setObjectName(f"{name}_card")
-        card.setProperty("role", "card")
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(20, 16, 20, 16)
+        card, inner = parts.card(f"{name}_card", margins=(20, 16), spacing=None)
         value = text_label("0", "stat", object_name=name)
         value.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label = text_label(role="hint", object_name=f"{name}_caption")
