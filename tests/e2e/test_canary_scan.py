@@ -1,0 +1,197 @@
+"""Invariant 2 and 7 on a seized machine: after a kiosk crashed mid-form, took a signature, wiped
+a walked-away form and purged what the server acknowledged, nothing it was given is anywhere
+on disk. Not in the data directory, not in $HOME, not in the caches Qt, fontconfig and Python
+make there (and the bytecode cache, sent to a folder of its own), not in the temporary files it
+made, not in a core file.
+
+Each run types values made for it (a random token in each), so that a hit can only come from
+this run's kiosk. The kiosk is the real `kiosk demo` in a child process (tests/e2e/canary_kiosk.py
+drives its window offscreen), with HOME, the XDG folders and TMPDIR in this test's folder and
+the core size limit raised to unlimited, as a careless system might have it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import secrets
+import signal
+import stat
+import string
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from canary import hits_in, needles
+
+from kiosk.clock import utc_now
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.desks.pin import PinGuard
+from kiosk.files import datadir, keys
+from kiosk.petition.record import open_record
+from kiosk.vault import Vault, outbox
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux processes and cores"),
+]
+
+DRIVER = Path(__file__).with_name("canary_kiosk.py")
+TESTS = Path(__file__).parent.parent
+KIOSK = Path(sys.executable).with_name("kiosk")
+CORE_FILE = re.compile(r"core(\.\d+)?")  # core_pattern "core", with core_uses_pid or not
+MAX_SEARCHED = 256 * 2**20  # bytes: another program's big file there is not the kiosk's
+SCANNED_ELSEWHERE = (Path("/tmp"), Path("/dev/shm"))  # files the child made outside its HOME
+
+
+def _values(token: str) -> dict[str, str]:
+    """What the supporter types: the token in every field, in several scripts."""
+    return {
+        "first_name": f"Xanthippë{token}",
+        "last_name": f"Q\u0301uor{token}-Ørsted",
+        "email": f"Canary.{token}@Example.ORG",
+        "postcode": f"qz9 {token[:4]}",
+        "country": "Åland Islands",
+        "comment": f"Tweetie {token} sang\nUnder the ünïcode lamp {token[::-1]} \U0001f424",
+    }
+
+
+def _searched_for(values: dict[str, str]) -> list[str]:
+    """Each value whole, each line of it, and the token-bearing pieces: what would betray the
+    supporter even cut up or reformatted (a log line, a title-cased name)."""
+    token = values["first_name"].removeprefix("Xanthippë")
+    lines = [line for v in values.values() for line in v.split("\n")]
+    pieces = [token, token[::-1], f"qz9 {token[:4]}", f"canary.{token}"]
+    return [v for v in [*values.values(), *lines, *pieces] if token[:4] in v or token in v]
+
+
+class Machine:
+    """A user's world in a folder: HOME (with the kiosk's data directory where platformdirs puts
+    it), XDG_RUNTIME_DIR, TMPDIR, the bytecode cache and the working directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.home = root / "home"
+        self.data_dir = self.home / ".local" / "share" / "kiosk-demo"
+        self.cwd = root / "cwd"
+        for folder in (self.home, self.cwd, root / "run", root / "tmp", root / "pycache"):
+            folder.mkdir(parents=True, mode=0o700)
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("XDG_", "QT_", "PYTHON")) and k not in ("DISPLAY", "TMPDIR")
+        }
+        self.env.update(
+            HOME=str(self.home),
+            XDG_RUNTIME_DIR=str(root / "run"),
+            TMPDIR=str(root / "tmp"),
+            PYTHONPYCACHEPREFIX=str(root / "pycache"),
+            PYTHONPATH=str(TESTS),
+            QT_QPA_PLATFORM="offscreen",
+            CANARY_DATA_DIR=str(self.data_dir),
+        )
+
+    def kiosk(self, scenario: str, values: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(DRIVER), scenario],
+            input=json.dumps(values) + "\n",
+            env=self.env,
+            cwd=self.cwd,
+            capture_output=True,
+            text=True,
+            timeout=400,
+            preexec_fn=_unlimited_cores,
+            check=False,
+        )
+
+    def files(self) -> list[Path]:
+        return [p for p in sorted(self.root.rglob("*")) if p.is_file()]
+
+
+def _unlimited_cores() -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+
+def _made_since(started: float, besides: Path) -> list[Path]:
+    """Files in /tmp and /dev/shm changed since `started`, outside `besides` (searched already).
+    Other programs come and go there meanwhile: what vanishes is passed over."""
+    found = []
+    for top in SCANNED_ELSEWHERE:
+        for folder, _, names in os.walk(top, onerror=lambda _: None):
+            for name in names:
+                path = Path(folder, name)
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue
+                if (
+                    stat.S_ISREG(info.st_mode)
+                    and info.st_mtime >= started
+                    and info.st_size <= MAX_SEARCHED
+                    and not path.is_relative_to(besides)
+                ):
+                    found.append(path)
+    return found
+
+
+def test_a_crashed_signed_wiped_and_purged_kiosk_leaves_no_trace_on_disk(tmp_path: Path) -> None:
+    started = time.time() - 1
+    token = "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))
+    values = _values(token)
+    machine = Machine(tmp_path / "machine")
+    # A volunteer chose the PIN at an earlier start (else the chooser comes first).
+    vault = Vault.open(datadir.prepare(machine.data_dir))
+    try:
+        PinGuard(vault).choose("2468")
+    finally:
+        vault.close()
+
+    for scenario, dying in (("abort", signal.SIGABRT), ("segv", signal.SIGSEGV)):
+        crashed = machine.kiosk(scenario, values)
+        assert "typed" in crashed.stdout.splitlines(), (crashed.stdout, crashed.stderr)
+        assert crashed.returncode == -dying, (crashed.returncode, crashed.stderr)
+
+    signed = machine.kiosk("sign", values)
+    assert signed.returncode == 0, (signed.stdout, signed.stderr)
+    steps = signed.stdout.splitlines()
+    assert steps == ["typed", "signed", "walked away", "wiped", "acknowledged"], signed.stderr
+
+    # The search means something only if the kiosk really recorded what was typed.
+    private = CampaignPrivateKey.from_pem(
+        (machine.data_dir / keys.DEMO_DIR / keys.PRIVATE_KEY_FILE).read_bytes(),
+        keys.DEMO_PASSPHRASE,
+        "demo",
+    )
+    vault = Vault.open(machine.data_dir)
+    try:
+        (row,) = vault.signatures()
+        ids = {"appeal_id": row.appeal_id, "signature_id": row.id, "device_id": vault.device_id}
+        assert open_record(row.sealed, private, **ids).fields["first_name"] == values["first_name"]
+        assert outbox.purge(vault, timedelta(0), utc_now()) == 1  # as the worker does, later
+        assert vault.signatures() == []
+    finally:
+        vault.close()
+    again = subprocess.run(
+        [str(KIOSK), "demo", "--data-dir", str(machine.data_dir), "--quit-after-shown"],
+        env=machine.env,
+        cwd=machine.cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+
+    files = machine.files()
+    names = {p.name for p in files}
+    assert "vault.sqlite3" in names and "kiosk.log" in names, names
+    assert any(p.suffix == ".pyc" for p in files), "the bytecode cache was not where searched"
+    assert not [p for p in files if CORE_FILE.fullmatch(p.name)], "a crash left a core file"
+    wanted = needles(_searched_for(values))
+    assert hits_in(files, wanted, root=machine.root) == []
+    assert hits_in(_made_since(started, tmp_path), wanted, root=machine.root) == []
