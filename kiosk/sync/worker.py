@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
-from kiosk.errors import SyncError
+from kiosk.errors import SyncError, VaultError
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
@@ -180,7 +180,11 @@ class SyncWorker:
             if outcome is Outcome.DONE:
                 status = self._fetch_total(status)
             outbox.purge(self._vault, self._settings.retention, self._clock())
-        except Exception as exc:  # the vault failing (disk full, locked): say so, retry later
+        except VaultError as exc:  # the vault failing (disk full, locked): its words, retry later
+            log.warning("sync round failed: the signature store could not be used")
+            outcome = Outcome.RETRY
+            status = replace(status, last_error=str(exc))
+        except Exception as exc:
             log.exception("sync round failed")
             outcome = Outcome.RETRY
             status = replace(status, last_error=f"Sync could not run ({type(exc).__name__}).")
