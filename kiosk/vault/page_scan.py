@@ -14,6 +14,8 @@ Nothing here writes: it reads the files it is given, which salvage has copied al
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ HEADER = b"SQLite format 3\x00"
 ID_SERIAL_TYPE = 13 + 2 * 36  # a text of 36 bytes: a record id (a UUID)
 
 Value = int | float | str | bytes | None
+Buffer = bytes | mmap.mmap
 
 
 @dataclass(frozen=True)
@@ -43,25 +46,38 @@ class Scan:
 
 class _Pages:
     """The database's pages, the WAL's newer images of them on top (the latest frame of the
-    WAL's current generation wins), and every image either holds, to be scanned."""
+    WAL's current generation wins), and every image either holds, to be scanned. The files are
+    mapped, not read: a vault of a whole campaign's signatures stays on the disk."""
 
-    def __init__(self, db: bytes, wal: bytes) -> None:
+    def __init__(self, db: Buffer, wal: Buffer) -> None:
+        self._db, self._wal = db, wal
         self.size = _page_size(db, wal)
-        reserved = db[20] if len(db) >= 100 and db.startswith(HEADER) else 0
+        reserved = db[20] if len(db) >= 100 and db[:16] == HEADER else 0
         self.usable = self.size - reserved
-        self.latest: dict[int, bytes] = {}
-        self.images: list[tuple[int, bytes]] = []
-        for number in range(1, len(db) // self.size + 1):
-            page = db[(number - 1) * self.size : number * self.size]
-            self.latest[number] = page
-            self.images.append((number, page))
-        for number, page in _wal_frames(wal, self.size):
-            self.latest[number] = page
-            self.images.append((number, page))
+        self._db_pages = len(db) // self.size
+        self._frames = list(_wal_frames(wal, self.size))  # (page number, offset of its image)
+        self._newest = dict(self._frames)
+
+    def __len__(self) -> int:
+        return self._db_pages + len(self._frames)
+
+    def latest(self, number: int) -> bytes | None:
+        if number in self._newest:
+            at = self._newest[number]
+            return bytes(self._wal[at : at + self.size])
+        if 1 <= number <= self._db_pages:
+            return bytes(self._db[(number - 1) * self.size : number * self.size])
+        return None
+
+    def images(self) -> Iterator[tuple[int, bytes]]:
+        for number in range(1, self._db_pages + 1):
+            yield number, bytes(self._db[(number - 1) * self.size : number * self.size])
+        for number, at in self._frames:
+            yield number, bytes(self._wal[at : at + self.size])
 
 
-def _page_size(db: bytes, wal: bytes) -> int:
-    if len(db) >= 100 and db.startswith(HEADER):
+def _page_size(db: Buffer, wal: Buffer) -> int:
+    if len(db) >= 100 and db[:16] == HEADER:
         (size,) = struct.unpack(">H", db[16:18])
         size = 65536 if size == 1 else size
         if 512 <= size <= 65536 and not size & (size - 1):
@@ -73,17 +89,17 @@ def _page_size(db: bytes, wal: bytes) -> int:
     return 4096  # SQLite's default, which the vault uses
 
 
-def _wal_frames(wal: bytes, page_size: int) -> Iterator[tuple[int, bytes]]:
-    """Each frame's page number and image, of the WAL's current generation (the salts of its
-    header): a frame whose checksum is off is still worth reading for salvage."""
+def _wal_frames(wal: Buffer, page_size: int) -> Iterator[tuple[int, int]]:
+    """Each frame's page number and where its image starts, of the WAL's current generation
+    (the salts of its header): a frame whose checksum is off is still worth reading here."""
     if len(wal) < WAL_HEADER:
         return
     salts = wal[16:24]
     step = FRAME_HEADER + page_size
     for start in range(WAL_HEADER, len(wal) - step + 1, step):
-        (number,) = struct.unpack(">I", wal[start : start + 4])
+        number = int.from_bytes(wal[start : start + 4], "big")
         if number and wal[start + 8 : start + 16] == salts:
-            yield number, wal[start + FRAME_HEADER : start + step]
+            yield number, start + FRAME_HEADER
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
@@ -181,17 +197,20 @@ def _payload(pages: _Pages, page: bytes, at: int, length: int) -> bytes | None:
         return head
     parts = [head]
     remaining = length - local
-    (number,) = struct.unpack(">I", page[at + local : at + local + 4] or b"\0\0\0\0")
+    pointer = page[at + local : at + local + 4]
+    if len(pointer) < 4:
+        return None
+    number = int.from_bytes(pointer, "big")
     seen: set[int] = set()
     while remaining > 0:
-        overflow = pages.latest.get(number)
+        overflow = pages.latest(number)
         if overflow is None or number in seen:
             return None
         seen.add(number)
         chunk = overflow[4 : 4 + min(remaining, pages.usable - 4)]
         parts.append(chunk)
         remaining -= len(chunk)
-        (number,) = struct.unpack(">I", overflow[:4])
+        number = int.from_bytes(overflow[:4], "big")
     return b"".join(parts)
 
 
@@ -210,12 +229,24 @@ def _cells(number: int, page: bytes) -> Iterator[int]:
 def scan(db: Path, columns: Sequence[str]) -> Scan:
     """Every cell of the signature table's shape in `db` and its WAL (`db`-wal, if there),
     `columns` being the table's columns in their stored order."""
-    wal_file = db.with_name(db.name + "-wal")
-    pages = _Pages(db.read_bytes(), wal_file.read_bytes() if wal_file.exists() else b"")
+    with contextlib.ExitStack() as files:
+        db_map, wal_map = (_mapped(files, path) for path in (db, db.with_name(db.name + "-wal")))
+        return _scan(_Pages(db_map, wal_map), columns)
+
+
+def _mapped(files: contextlib.ExitStack, path: Path) -> Buffer:
+    """The file, mapped read-only (an empty or missing file: no bytes)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return b""
+    f = files.enter_context(path.open("rb"))
+    return files.enter_context(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+
+
+def _scan(pages: _Pages, columns: Sequence[str]) -> Scan:
     shape = _Shape(columns)
     rows: list[ScannedRow] = []
     broken: set[str] = set()
-    for number, page in pages.images:
+    for number, page in pages.images():
         for offset in _cells(number, page):
             try:
                 length, at = _varint(page, offset)
@@ -233,4 +264,4 @@ def scan(db: Path, columns: Sequence[str]) -> Scan:
             record_id = _record(head, types, shape.columns).get("id")  # the id is on the page
             if isinstance(record_id, str):
                 broken.add(record_id)
-    return Scan(rows, frozenset(broken), len(pages.images))
+    return Scan(rows, frozenset(broken), len(pages))
