@@ -7,7 +7,9 @@ made, not in a core file.
 Each run types values made for it (a random token in each), so that a hit can only come from
 this run's kiosk. The kiosk is the real `kiosk demo` in a child process (tests/e2e/canary_kiosk.py
 drives its window offscreen), with HOME, the XDG folders and TMPDIR in this test's folder and
-the core size limit raised to unlimited, as a careless system might have it.
+the core size limit raised to unlimited, as a careless system might have it. After the purge,
+not a piece of the purged record's ciphertext is left on the kiosk either (secure_delete and
+the WAL's truncation): only the demo's own central server, in its folder, keeps it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 import pytest
 from canary import hits_in, needles
 
+from kiosk.cli.launch import DEMO_CENTRAL_DIR
 from kiosk.clock import utc_now
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.desks.pin import PinGuard
@@ -45,7 +48,7 @@ DRIVER = Path(__file__).with_name("canary_kiosk.py")
 TESTS = Path(__file__).parent.parent
 KIOSK = Path(sys.executable).with_name("kiosk")
 CORE_FILE = re.compile(r"core(\.\d+)?")  # core_pattern "core", with core_uses_pid or not
-MAX_SEARCHED = 256 * 2**20  # bytes: another program's big file there is not the kiosk's
+MAX_SEARCHED = 16 * 2**20  # bytes: another program's big file there is not the kiosk's
 SCANNED_ELSEWHERE = (Path("/tmp"), Path("/dev/shm"))  # files the child made outside its HOME
 
 
@@ -118,20 +121,27 @@ def _unlimited_cores() -> None:
 
 
 def _made_since(started: float, besides: Path) -> list[Path]:
-    """Files in /tmp and /dev/shm changed since `started`, outside `besides` (searched already).
-    Other programs come and go there meanwhile: what vanishes is passed over."""
+    """Files the child may have made outside its TMPDIR: in /tmp and /dev/shm, each entry made
+    or changed since `started` (a folder: all its files), leaving out `besides` (searched
+    already) and pytest's folders of other runs. Other programs come and go there meanwhile:
+    what vanishes is passed over."""
     found = []
     for top in SCANNED_ELSEWHERE:
-        for folder, _, names in os.walk(top, onerror=lambda _: None):
-            for name in names:
-                path = Path(folder, name)
+        for entry in top.iterdir() if top.is_dir() else ():
+            try:
+                if entry.name.startswith("pytest-of-") or entry.lstat().st_mtime < started:
+                    continue
+            except OSError:
+                continue
+            inside = os.walk(entry, onerror=lambda _: None) if entry.is_dir() else ()
+            paths = [Path(folder, name) for folder, _, names in inside for name in names]
+            for path in paths or [entry]:
                 try:
-                    info = path.stat()
+                    info = path.lstat()
                 except OSError:
                     continue
                 if (
                     stat.S_ISREG(info.st_mode)
-                    and info.st_mtime >= started
                     and info.st_size <= MAX_SEARCHED
                     and not path.is_relative_to(besides)
                 ):
@@ -172,6 +182,9 @@ def test_a_crashed_signed_wiped_and_purged_kiosk_leaves_no_trace_on_disk(tmp_pat
         (row,) = vault.signatures()
         ids = {"appeal_id": row.appeal_id, "signature_id": row.id, "device_id": vault.device_id}
         assert open_record(row.sealed, private, **ids).fields["first_name"] == values["first_name"]
+        # Pieces of the sealed record, to show that the purge leaves none of it on the kiosk.
+        sealed = {row.sealed[i : i + 32]: f"sealed bytes {i}" for i in range(0, 8192, 512)}
+        assert hits_in([machine.data_dir / "vault.sqlite3"], sealed, root=machine.root)
         assert outbox.purge(vault, timedelta(0), utc_now()) == 1  # as the worker does, later
         assert vault.signatures() == []
     finally:
@@ -195,3 +208,6 @@ def test_a_crashed_signed_wiped_and_purged_kiosk_leaves_no_trace_on_disk(tmp_pat
     wanted = needles(_searched_for(values))
     assert hits_in(files, wanted, root=machine.root) == []
     assert hits_in(_made_since(started, tmp_path), wanted, root=machine.root) == []
+    # The demo's own central server keeps the ciphertext, as a server does; the kiosk does not.
+    on_the_kiosk = [p for p in files if DEMO_CENTRAL_DIR not in p.parts]
+    assert hits_in(on_the_kiosk, sealed, root=machine.root) == []
