@@ -70,7 +70,8 @@ def _searched_for(values: dict[str, str]) -> list[str]:
     token = values["first_name"].removeprefix("Xanthippë")
     lines = [line for v in values.values() for line in v.split("\n")]
     pieces = [token, token[::-1], f"qz9 {token[:4]}", f"canary.{token}"]
-    return [v for v in [*values.values(), *lines, *pieces] if token[:4] in v or token in v]
+    marked = (token[:4], token[::-1])  # every value but the country's name carries one
+    return [v for v in [*values.values(), *lines, *pieces] if any(m in v for m in marked)]
 
 
 class Machine:
