@@ -6,10 +6,11 @@ made, not in a core file.
 
 Each run types values made for it (a random token in each), so that a hit can only come from
 this run's kiosk. The kiosk is the real `kiosk demo` in a child process (tests/e2e/canary_kiosk.py
-drives its window offscreen), with HOME, the XDG folders and TMPDIR in this test's folder and
-the core size limit raised to unlimited, as a careless system might have it. After the purge,
-not a piece of the purged record's ciphertext is left on the kiosk either (secure_delete and
-the WAL's truncation): only the demo's own central server, in its folder, keeps it.
+drives its window, offscreen and on a virtual X display), with HOME, the XDG folders and TMPDIR
+in this test's folder and the core size limit raised to unlimited, as a careless system might
+have it. After the purge, not a piece of the purged record's ciphertext is left on the kiosk
+either (secure_delete and the WAL's truncation): only the demo's own central server, in its
+folder, keeps it.
 """
 
 from __future__ import annotations
@@ -19,17 +20,21 @@ import os
 import re
 import resource
 import secrets
+import shutil
 import signal
 import stat
 import string
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from canary import hits_in, needles
+from ci import skip_unless_ci
+from xvfb import xvfb
 
 from kiosk.cli.launch import DEMO_CENTRAL_DIR
 from kiosk.clock import utc_now
@@ -78,7 +83,7 @@ class Machine:
     """A user's world in a folder: HOME (with the kiosk's data directory where platformdirs puts
     it), XDG_RUNTIME_DIR, TMPDIR, the bytecode cache and the working directory."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, platform: dict[str, str]) -> None:
         self.root = root
         self.home = root / "home"
         self.data_dir = self.home / ".local" / "share" / "kiosk-demo"
@@ -96,9 +101,9 @@ class Machine:
             TMPDIR=str(root / "tmp"),
             PYTHONPYCACHEPREFIX=str(root / "pycache"),
             PYTHONPATH=str(TESTS),
-            QT_QPA_PLATFORM="offscreen",
             CANARY_DATA_DIR=str(self.data_dir),
         )
+        self.env.update(platform)
 
     def kiosk(self, scenario: str, values: dict[str, str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -150,11 +155,26 @@ def _made_since(started: float, besides: Path) -> list[Path]:
     return found
 
 
-def test_a_crashed_signed_wiped_and_purged_kiosk_leaves_no_trace_on_disk(tmp_path: Path) -> None:
+@pytest.fixture(params=["offscreen", "xcb"])
+def platform(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Qt's platform for the kiosk: offscreen, or xcb on a virtual X display (Xvfb), where X
+    libraries could keep caches of their own in HOME."""
+    if request.param == "offscreen":
+        yield {"QT_QPA_PLATFORM": "offscreen"}
+        return
+    if shutil.which("Xvfb") is None:
+        skip_unless_ci("the xcb case needs Xvfb (Debian: apt-get install xvfb libxcb-cursor0)")
+    with xvfb(1600, 1000) as name:  # room for the demo's 1280x800 window
+        yield {"QT_QPA_PLATFORM": "xcb", "DISPLAY": name}
+
+
+def test_a_crashed_signed_wiped_and_purged_kiosk_leaves_no_trace_on_disk(
+    tmp_path: Path, platform: dict[str, str]
+) -> None:
     started = time.time() - 1
     token = "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))
     values = _values(token)
-    machine = Machine(tmp_path / "machine")
+    machine = Machine(tmp_path / "machine", platform)
     # A volunteer chose the PIN at an earlier start (else the chooser comes first).
     vault = Vault.open(datadir.prepare(machine.data_dir))
     try:
