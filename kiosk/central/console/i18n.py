@@ -83,7 +83,7 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "under 5 min ago": "meno di 5 min fa",
         "{minutes} min ago": "{minutes} min fa",
         "{hours} h ago": "{hours} h fa",
-        "in step with the server": "allineato al server",
+        "in step": "allineato",
         "{minutes} min ahead": "{minutes} min avanti",
         "{minutes} min behind": "{minutes} min indietro",
         "{hours} h ahead": "{hours} h avanti",
