@@ -52,7 +52,7 @@ class EventTotal(BaseModel):
     signatures: int
 
 
-class KioskState(BaseModel):
+class KioskReport(BaseModel):
     device_id: str
     label: str
     event: str = Field(description="the kiosk's current event (its heartbeat's, else enrolment's)")
@@ -73,7 +73,7 @@ class KioskState(BaseModel):
 
 
 class KiosksAnswer(BaseModel):
-    kiosks: list[KioskState] = Field(description="those that need a volunteer first")
+    kiosks: list[KioskReport] = Field(description="those that need a volunteer first")
     html: str = Field(description="the page's kiosk tables, drawn and escaped by the server")
 
 
@@ -475,9 +475,9 @@ def console_router(
     return router
 
 
-def _kiosk_state(row: overview.KioskRow, now: datetime) -> KioskState:
+def _kiosk_state(row: overview.KioskRow, now: datetime) -> KioskReport:
     d, b = row.status, row.beat
-    return KioskState(
+    return KioskReport(
         device_id=d.device_id,
         label=row.label,
         event=b.event if b and b.event else d.event,
