@@ -4,7 +4,8 @@ unrevoked device whose key signed it), then kept as that device's latest status.
 Heartbeats are ordered by their sequence number, not by any clock: a newer one replaces the
 stored one, the same one again gets the same answer, and an older one (a replay, or one that
 lost a race) changes nothing. The kiosk's clock is kept only as its offset from the server's,
-and the time it was seen only to the minute.
+and the time it was seen only to the minute; the signed envelope, which holds that clock to the
+second, is not kept.
 """
 
 from __future__ import annotations
@@ -51,15 +52,14 @@ def take_heartbeat(
             f"the URL names device {device_id} but the heartbeat is from {beat.device_id}"
         )
     try:
-        return _store(engine, signed, envelope, limiter, clock())
+        return _store(engine, signed, limiter, clock())
     except IntegrityError:  # another request stored this device's first heartbeat just now
-        return _store(engine, signed, envelope, None, clock())
+        return _store(engine, signed, None, clock())
 
 
 def _store(
     engine: Engine,
     signed: heartbeat_format.SignedHeartbeat,
-    envelope: bytes,
     limiter: Limiter | None,
     now: datetime,
 ) -> HeartbeatAnswer:
@@ -78,13 +78,13 @@ def _store(
             raise errors.RevokedDevice(f"device {beat.device_id} has been revoked")
         if limiter is not None:  # counted once the signature verified: nobody spends another's
             limiter.heartbeat(beat.device_id)
-        values = _columns(beat, envelope, now)
+        values = _columns(beat, now)
         stored = s.get(DeviceHeartbeat, beat.device_id)
         if stored is None:
             s.add(DeviceHeartbeat(device_id=beat.device_id, **values))
             s.flush()
             return HeartbeatAnswer(beat.seq, values["clock_offset_seconds"])  # type: ignore[arg-type]
-        if stored.seq == beat.seq and stored.envelope != envelope:
+        if stored.seq == beat.seq and _status_of(stored) != _status(values):
             raise errors.Conflict(
                 f"device {beat.device_id} already sent a different heartbeat number {beat.seq}"
             )
@@ -104,11 +104,23 @@ def _store(
     return HeartbeatAnswer(beat.seq, values["clock_offset_seconds"])  # type: ignore[arg-type]
 
 
-def _columns(beat: heartbeat_format.Heartbeat, envelope: bytes, now: datetime) -> dict[str, object]:
+# When it came and the kiosk's clock are not part of "the same heartbeat": a kiosk never sends
+# two under one number, and the signature stops anyone else from changing either.
+_WHEN = ("seq", "seen_at", "clock_offset_seconds")
+
+
+def _status(values: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in values.items() if k not in _WHEN}
+
+
+def _status_of(stored: DeviceHeartbeat) -> dict[str, object]:
+    return {k: getattr(stored, k) for k in _COLUMNS if k not in _WHEN}
+
+
+def _columns(beat: heartbeat_format.Heartbeat, now: datetime) -> dict[str, object]:
     appeal, battery = beat.appeal, beat.battery
     return {
         "seq": beat.seq,
-        "envelope": envelope,
         "seen_at": now.replace(second=0, microsecond=0),
         "clock_offset_seconds": round((beat.clock - now).total_seconds()),
         "app_version": beat.app_version,
@@ -122,3 +134,6 @@ def _columns(beat: heartbeat_format.Heartbeat, envelope: bytes, now: datetime) -
         "charging": battery.charging if battery else None,
         "disk_free_bytes": beat.disk_free_bytes,
     }
+
+
+_COLUMNS = tuple(c.key for c in DeviceHeartbeat.__table__.columns if c.key != "device_id")

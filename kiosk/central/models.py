@@ -156,7 +156,6 @@ class DeviceHeartbeat(Base):
 
     device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
-    envelope: Mapped[bytes] = mapped_column(LargeBinary)  # as received: the same again is 200
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     clock_offset_seconds: Mapped[int] = mapped_column(BigInteger)  # kiosk minus server
     app_version: Mapped[str] = mapped_column(String(40))

@@ -93,7 +93,16 @@ def test_a_heartbeat_is_kept_as_the_kiosks_latest_status(
     )
     assert (row.battery_percent, row.charging, row.disk_free_bytes) == (15, True, 300_000_000)
     assert row.seen_at == NOON.replace(second=0)  # to the minute
-    assert row.clock_offset_seconds == 423  # the kiosk's clock itself is not kept
+    assert row.clock_offset_seconds == 423
+    # Nothing kept holds a time to the second: not the kiosk's clock, not the signed bytes.
+    with Session(engine) as s:
+        (raw,) = s.execute(select(DeviceHeartbeat.__table__)).all()
+    sent = signed.heartbeat.clock
+    for value in raw:
+        assert not isinstance(value, bytes | datetime) or (
+            isinstance(value, datetime) and value.second == 0
+        ), value
+        assert sent.isoformat()[:19] not in str(value)
 
 
 def test_newer_replaces_the_same_again_is_the_same_and_a_replay_changes_nothing(

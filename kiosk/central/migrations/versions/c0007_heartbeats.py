@@ -21,7 +21,6 @@ def upgrade() -> None:
         "device_heartbeat",
         sa.Column("device_id", sa.String(36), sa.ForeignKey("device.id"), primary_key=True),
         sa.Column("seq", sa.BigInteger(), nullable=False),
-        sa.Column("envelope", sa.LargeBinary(), nullable=False),
         sa.Column("seen_at", UTCDateTime(), nullable=False),
         sa.Column("clock_offset_seconds", sa.BigInteger(), nullable=False),
         sa.Column("app_version", sa.String(40), nullable=False),
