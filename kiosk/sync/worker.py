@@ -266,17 +266,18 @@ class SyncWorker:
     def _beat(
         self, status: SyncStatus, outcome: Outcome, *, delivered: bool, forced: bool
     ) -> SyncStatus:
-        """Read the machine and, when it is due, send the heartbeat: only while the server
-        answers and the uploads are not stopped. It never changes the round's outcome."""
+        """Read the machine and, when it is due, send the heartbeat, while the server answers.
+        It never changes the round's outcome."""
         sender = self._heartbeat
         if sender is None:
             return status
         try:
             status = sender.read_machine(status)
-            if (
-                outcome is not Outcome.STOPPED
-                and status.server_reachable is not False
-                and sender.due(delivered=delivered, forced=forced, server_wait=self._wait_until)
+            # Also while uploads are stopped (a conflict to look at): the console then sees a
+            # kiosk that is alive. A server that refuses the heartbeat itself (a revoked kiosk)
+            # is not asked again (HeartbeatSender).
+            if status.server_reachable is not False and sender.due(
+                delivered=delivered, forced=forced, server_wait=self._wait_until
             ):
                 status = sender.send(status)
         except Exception:  # the status only decorates; the uploads must go on

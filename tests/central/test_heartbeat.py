@@ -5,6 +5,7 @@ key, a forged or replayed heartbeat, a revoked or unknown kiosk, a flood."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -192,3 +193,18 @@ def test_heartbeats_are_rate_limited_per_kiosk(http: httpx.Client, enrolled: Any
     assert response.headers["retry-after"] == "5"
     assert "heartbeats from this kiosk" in response.json()["detail"]
     assert send(http, neighbour.heartbeat()).status_code == 200  # its own allowance
+
+
+def test_concurrent_heartbeats_leave_the_newest(
+    http: httpx.Client, engine: Engine, enrolled: Any
+) -> None:
+    """Several heartbeats of one kiosk at once (a retry racing the next): every one is answered,
+    and the highest number stays, on PostgreSQL's concurrent writers too."""
+    for _round in range(5):
+        kiosk = enrolled()
+        beats = [kiosk.heartbeat(pending_signatures=n) for n in range(1, 5)]
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda b: send(http, b), reversed(beats)))
+        assert [a.status_code for a in answers] == [200] * 4, [a.text for a in answers]
+        row = stored(engine)[kiosk.device_id]
+        assert (row.seq, row.pending_signatures) == (4, 4)

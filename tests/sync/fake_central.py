@@ -116,6 +116,8 @@ class FakeCentral:
                 answer = _problem(429, "Too many heartbeats.")
                 answer.headers["Retry-After"] = self.heartbeat_retry_after
                 return answer
+            if request.path_params["device_id"] in self.revoked:
+                return _problem(403, "This device was revoked.")
             try:
                 signed = heartbeat_format.parse(body)
                 signed.verify(self.devices[request.path_params["device_id"]])

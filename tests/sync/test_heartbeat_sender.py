@@ -263,3 +263,30 @@ def test_a_real_round_stores_the_heartbeat_on_the_real_server(
         assert (row.device_id, row.seq, row.event) == (vault.device_id, 1, "Town hall")
         assert (row.pending_signatures, row.unacknowledged_batches) == (0, 0)
         assert row.appeal_digest == appeal_digest(appeal)
+
+
+def test_a_stopped_kiosk_still_says_it_is_alive_and_a_revoked_one_stops_asking(
+    kiosk: Callable[[Clock], SyncWorker],
+    vault: Vault,
+    add_signatures: AddSignatures,
+    central: tuple[FakeCentral, str],
+) -> None:
+    fake, _url = central
+    fake.seqs[(vault.device_id, 1)] = "another batch"  # its first batch: a 409, uploads stop
+    clock = Clock()
+    worker = kiosk(clock)
+    add_signatures(5)
+    assert worker.run_once(force=True) is Outcome.STOPPED
+    clock.advance(301)
+    assert worker.run_once() is Outcome.STOPPED
+    assert fake.heartbeats is not None and len(fake.heartbeats) == 2
+    assert fake.heartbeats[1].unacknowledged_batches == 1  # the console sees what waits
+
+    fake.revoked.add(vault.device_id)
+    clock.advance(301)
+    worker.run_once()  # refused: 403
+    for _ in range(3):
+        clock.advance(301)
+        worker.run_once(force=True)
+    assert len(fake.heartbeats) == 2
+    assert state_row.next_heartbeat_seq(vault) == 4  # three sent, the last refused, then none
