@@ -134,6 +134,10 @@
         <translation>Ultima sincronizzazione: %1 (%2 min fa)</translation>
     </message>
     <message>
+        <source>Signatures not yet in a batch: %1. Batches not yet confirmed: %2.</source>
+        <translation>Firme non ancora in un lotto: %1. Lotti non ancora confermati: %2.</translation>
+    </message>
+    <message>
         <source>Not enrolled: signatures stay on this kiosk until it is.</source>
         <translation>Non registrato: le firme restano su questo chiosco finché non lo sarà.</translation>
     </message>
@@ -168,10 +172,6 @@
     <message>
         <source>Last sync: never</source>
         <translation>Ultima sincronizzazione: mai</translation>
-    </message>
-    <message>
-        <source>Backlog: %1 signatures not yet in a batch, %2 batches not yet confirmed.</source>
-        <translation>In attesa: %1 firme non ancora in un lotto, %2 lotti non ancora confermati.</translation>
     </message>
     <message>
         <source>Battery: not reported by this device.</source>

@@ -152,7 +152,7 @@ def test_the_kiosks_own_state_as_its_heartbeat_tells_it(
     )
     volunteer.qtbot.waitUntil(lambda: "15" in volunteer.text("admin_battery"))
     assert volunteer.text("admin_backlog") == (
-        "Backlog: 2 signatures not yet in a batch, 1 batches not yet confirmed."
+        "Signatures not yet in a batch: 2. Batches not yet confirmed: 1."
     )
     assert volunteer.text("admin_battery") == "Battery: 15 %: plug the kiosk in."
     assert volunteer.text("admin_disk") == "Free disk: 12.3 GB."
@@ -169,7 +169,7 @@ def test_the_kiosks_own_state_as_its_heartbeat_tells_it(
     assert volunteer.text("admin_battery") == "Batteria: 15 % (in carica)."
     assert volunteer.text("admin_disk") == "Disco libero: sconosciuto."
     assert volunteer.text("admin_clock").endswith("(allineato al server).")
-    assert volunteer.text("admin_backlog").startswith("In attesa: 0 firme")
+    assert volunteer.text("admin_backlog").startswith("Firme non ancora in un lotto: 0.")
 
 
 def test_sync_now_asks_the_worker(make_admin: Callable[..., Volunteer], worker: FakeWorker) -> None:

@@ -88,11 +88,11 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "{minutes} min behind": "{minutes} min indietro",
         "{hours} h ahead": "{hours} h avanti",
         "{hours} h behind": "{hours} h indietro",
-        "{count} batches": "{count} lotti",
+        "batches: {count}": "lotti: {count}",
         "none yet": "ancora nessuno",
         "not reported": "non comunicato",
-        "{signatures} signatures not in a batch, {batches} batches not confirmed": "{signatures} "
-        "firme non ancora in un lotto, {batches} lotti non confermati",
+        "signatures not in a batch: {signatures} · batches not confirmed: {batches}": "firme "
+        "non ancora in un lotto: {signatures} · lotti non confermati: {batches}",
         "nothing waiting": "niente in attesa",
         "{percent} %, charging": "{percent} %, in carica",
         "{percent} %, on battery": "{percent} %, a batteria",

@@ -296,7 +296,7 @@ class AdminPanel(QWidget):
         number = self._locale.toString
         self.backlog_label.setText(
             arg(
-                self.tr("Backlog: %1 signatures not yet in a batch, %2 batches not yet confirmed."),
+                self.tr("Signatures not yet in a batch: %1. Batches not yet confirmed: %2."),
                 number(status.pending_signatures),
                 number(status.unsent_batches),
             )

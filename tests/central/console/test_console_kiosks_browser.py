@@ -2,7 +2,8 @@
 (its vault, its sync worker's round and heartbeat, over HTTP on loopback) enrols and syncs: its
 row appears and its count rises without a reload; a kiosk whose last heartbeat is 20 minutes
 old by the server's clock is flagged at the top, in words; axe-core finds nothing serious or
-critical on the page with flagged rows, on a desktop and a phone width."""
+critical on the page with flagged rows, on a desktop and a phone width, in English and
+Italian (photographed into docs/screenshots with KIOSK_CONSOLE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
@@ -112,9 +113,15 @@ def test_a_kiosk_appears_its_count_rises_and_a_stale_one_is_flagged_on_top(
     expect(page.locator("table#attention")).not_to_contain_text(vault.device_id)
 
     problems = {}
-    for size, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        problems[size] = axe_problems(page)
-        page.screenshot(path=str(shots / f"console-kiosks-flagged-{size}.png"), full_page=True)
+    for lang in ("en", "it"):
+        page.goto(f"/console/language?to={lang}&back=/console/kiosks")
+        expect(page.locator("table#attention")).to_contain_text(stale.device_id)
+        for size, (width, height) in SIZES.items():
+            page.set_viewport_size({"width": width, "height": height})
+            name = f"console-kiosks-flagged-{size}" + ("-it" if lang == "it" else "")
+            problems[name] = axe_problems(page)
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    expect(page.locator("table#attention")).to_contain_text("in silenzio da oltre 15 min")
     context.close()
-    assert problems == {"desktop": [], "phone": []}
+    assert {name: found for name, found in problems.items() if found} == {}
+    assert len(problems) == 4
