@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,13 +60,18 @@ def campaign_appeal(s: Session) -> CampaignAppeal | None:
     campaign = s.get(Campaign, 1)
     if campaign is None:
         return None
+    return CampaignAppeal(
+        campaign.appeal_id, campaign.appeal_version, _digest_of(campaign.appeal_toml)
+    )
+
+
+@lru_cache(maxsize=4)
+def _digest_of(appeal_toml: str) -> str | None:
+    """The campaign appeal's digest, parsed once per text (the page is polled every 10 s)."""
     try:
-        digest: str | None = appeal_digest(
-            parse_appeal(campaign.appeal_toml.encode("utf-8"), "the campaign's appeal")
-        )
+        return appeal_digest(parse_appeal(appeal_toml.encode("utf-8"), "the campaign's appeal"))
     except AppealError:  # the page still shows the kiosks, compared by id and version only
-        digest = None
-    return CampaignAppeal(campaign.appeal_id, campaign.appeal_version, digest)
+        return None
 
 
 def last_seen(status: DeviceStatus, beat: Beat | None) -> datetime | None:
