@@ -78,12 +78,13 @@ def _store(
             raise errors.RevokedDevice(f"device {beat.device_id} has been revoked")
         if limiter is not None:  # counted once the signature verified: nobody spends another's
             limiter.heartbeat(beat.device_id)
-        values = _columns(beat, now)
+        offset = round((beat.clock - now).total_seconds())  # the kiosk's clock minus ours
+        values = _columns(beat, now, offset)
         stored = s.get(DeviceHeartbeat, beat.device_id)
         if stored is None:
             s.add(DeviceHeartbeat(device_id=beat.device_id, **values))
             s.flush()
-            return HeartbeatAnswer(beat.seq, values["clock_offset_seconds"])  # type: ignore[arg-type]
+            return HeartbeatAnswer(beat.seq, offset)
         if stored.seq == beat.seq and _status_of(stored) != _status(values):
             raise errors.Conflict(
                 f"device {beat.device_id} already sent a different heartbeat number {beat.seq}"
@@ -101,7 +102,7 @@ def _store(
             s.expire(stored)
             return HeartbeatAnswer(stored.seq, stored.clock_offset_seconds)
     log.debug("heartbeat %d from device %s", beat.seq, beat.device_id)
-    return HeartbeatAnswer(beat.seq, values["clock_offset_seconds"])  # type: ignore[arg-type]
+    return HeartbeatAnswer(beat.seq, offset)
 
 
 # When it came and the kiosk's clock are not part of "the same heartbeat": a kiosk never sends
@@ -117,12 +118,12 @@ def _status_of(stored: DeviceHeartbeat) -> dict[str, object]:
     return {k: getattr(stored, k) for k in _COLUMNS if k not in _WHEN}
 
 
-def _columns(beat: heartbeat_format.Heartbeat, now: datetime) -> dict[str, object]:
+def _columns(beat: heartbeat_format.Heartbeat, now: datetime, offset: int) -> dict[str, object]:
     appeal, battery = beat.appeal, beat.battery
     return {
         "seq": beat.seq,
         "seen_at": now.replace(second=0, microsecond=0),
-        "clock_offset_seconds": round((beat.clock - now).total_seconds()),
+        "clock_offset_seconds": offset,
         "app_version": beat.app_version,
         "appeal_id": appeal.id if appeal else None,
         "appeal_version": appeal.version if appeal else None,
