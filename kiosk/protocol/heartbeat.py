@@ -155,7 +155,10 @@ def _clock(doc: dict[str, Any]) -> datetime:
     clock = _read.time(doc, "clock")
     _read.expect(clock.tzinfo is not None, "'clock' must carry its UTC offset")
     _read.expect(clock.microsecond == 0, "'clock' is to the second")
-    return clock
+    try:
+        return clock.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00: before the year 1 in UTC
+        raise HeartbeatFormatError("'clock' is outside the years 1 to 9999") from None
 
 
 def _appeal(value: Any) -> AppealInUse | None:

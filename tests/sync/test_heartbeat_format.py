@@ -82,6 +82,12 @@ def test_bad_fields_are_named(change: bytes, words: str) -> None:
         hb.parse(body.replace(change, replacement) + bytes(64))
 
 
+def test_a_clock_outside_the_calendar_is_refused_in_words() -> None:
+    body = beat().body_bytes().replace(b"2026-12-03T14:05:09+00:00", b"0001-01-01T00:00:00+01:00")
+    with pytest.raises(HeartbeatFormatError, match="outside the years"):
+        hb.parse(body + bytes(64))
+
+
 def test_only_the_canonical_form_is_taken() -> None:
     body = beat().body_bytes().replace(b'"seq":3', b'"seq": 3')
     with pytest.raises(HeartbeatFormatError, match="canonical"):
