@@ -7,6 +7,7 @@ that cross both live in tests/e2e.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import socket
@@ -57,6 +58,9 @@ class FakeCentral:
     heartbeat_busy_next: int = 0  # answered 429 with Retry-After: heartbeat_retry_after
     heartbeat_retry_after: str = "120"
     clock_offset_seconds: int = 0  # what the answer says of the kiosk's clock
+    # Set: each heartbeat request, once it arrives, waits for this before it is answered.
+    heartbeat_gate: threading.Event | None = None
+    heartbeat_arrived: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def app(self) -> Starlette:
@@ -108,6 +112,9 @@ class FakeCentral:
 
     async def _heartbeat(self, request: Request) -> Response:
         body = await request.body()
+        self.heartbeat_arrived.set()
+        if self.heartbeat_gate is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.heartbeat_gate.wait, 10)
         with self.lock:
             if self.heartbeats is None:
                 return _problem(404, "Not Found")

@@ -6,6 +6,8 @@ way of an upload; its numbers survive a restart; the machine's readings come fro
 from __future__ import annotations
 
 import random
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -195,6 +197,30 @@ def test_an_older_server_without_heartbeats_still_takes_every_batch(
         clock.advance(400)
     assert len(fake.records) == 15 and worker.board.current.last_error is None
     assert state_row.next_heartbeat_seq(vault) == 2  # tried once, then not again
+
+
+def test_a_server_that_holds_the_heartbeat_never_holds_up_signing(
+    kiosk: Callable[[Clock], SyncWorker],
+    vault: Vault,
+    add_signatures: AddSignatures,
+    central: tuple[FakeCentral, str],
+) -> None:
+    fake, _url = central
+    fake.heartbeat_gate = threading.Event()
+    worker = kiosk(Clock())
+    add_signatures(5)
+    round_ = threading.Thread(target=worker.run_once, kwargs={"force": True})
+    round_.start()
+    try:
+        assert fake.heartbeat_arrived.wait(10)  # the worker is inside the heartbeat's request
+        started = time.monotonic()
+        add_signatures(3)  # a supporter signs meanwhile
+        assert time.monotonic() - started < 1.0
+        assert vault.count() == 8
+    finally:
+        fake.heartbeat_gate.set()
+        round_.join(10)
+    assert not round_.is_alive()
 
 
 def test_numbers_survive_a_restart_and_catch_up_with_the_server(
