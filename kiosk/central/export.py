@@ -2,11 +2,12 @@
 
 Runs on the coordinator's machine with the campaign private key. Plaintext exists only in
 memory and in the output the coordinator asked for: nothing is logged, no temp file is made.
-De-duplication is by e-mail address, trimmed and casefolded: the earliest signature is kept
-and the later ones are counted. Records without an e-mail address are all kept, since nothing
-safe identifies their signer. A record is known by its device and its id (ids are unique per
-device only, docs/sync-protocol.md): two kiosks' records that share an id are two signatures,
-each bound to its own device by its seal.
+De-duplication is by canonical e-mail address (trimmed, casefolded, and the dots and +tags that
+the address's own provider ignores taken out: kiosk.petition.email_rules): the earliest
+signature is kept and the later ones are counted. Records without an e-mail address are all
+kept, since nothing safe identifies their signer. A record is known by its device and its id
+(ids are unique per device only, docs/sync-protocol.md): two kiosks' records that share an id
+are two signatures, each bound to its own device by its seal.
 
 CSV follows RFC 4180 (CRLF line ends, quotes doubled), in UTF-8 with a byte-order mark so that
 spreadsheets pick the right encoding. A cell that a spreadsheet would run as a formula (leading
@@ -35,7 +36,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -45,7 +46,11 @@ from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
 from kiosk.petition.appeal import FIELD_NAMES
 from kiosk.petition.countries import english_name
+from kiosk.petition.email_rules import canonical_email
 from kiosk.petition.record import SignatureRecord, open_record
+
+if TYPE_CHECKING:
+    from kiosk.central.exclusions import Exclusions
 
 log = logging.getLogger("kiosk.central")
 
@@ -68,6 +73,7 @@ COLUMNS = (
     "device_id",
     "event",
     "batch_id",
+    "review",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[int, int], None]
@@ -78,6 +84,7 @@ class Opened:
     record: SignatureRecord
     event: str
     batch_id: str
+    review: str = ""  # the coordinator's mark (kiosk.central.exclusions), if any
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,9 @@ class ExportResult:
     written: int
     duplicates_removed: int
     unreadable: int
+    erased: int = 0  # left out by the erasure ledger (kiosk.central.ledger)
+    invalid: int = 0  # marked invalid in review, left out
+    test: int = 0  # marked test, or from a kiosk or event in test mode, left out
 
 
 def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
@@ -110,15 +120,13 @@ def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
             yield tuple(row)  # type: ignore[misc]
 
 
-def open_all(
+def each_opened(
     engine: Engine, key: CampaignPrivateKey, progress: Progress | None = None
-) -> tuple[list[Opened], ExportResult]:
-    """Every readable signature, de-duplicated and in signing order, with the counts."""
+) -> Iterator[Opened | None]:
+    """Every stored record opened, in storage order; None for one that does not open."""
     with Session(engine) as s:
         total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
-    by_email: dict[str, Opened] = {}
-    without_email: list[Opened] = []
-    duplicates = unreadable = done = 0
+    done = 0
     for record_id, sealed, device_id, appeal_id, event, batch_id in _stored(engine):
         done += 1
         if progress is not None:
@@ -128,16 +136,42 @@ def open_all(
                 sealed, key, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
         except (SealBroken, ValueError, KeyError, TypeError, AttributeError):
-            unreadable += 1
             log.warning(
                 "record %s of batch %s from device %s does not open or check out",
                 record_id,
                 batch_id,
                 device_id,
             )
+            yield None
             continue
-        opened = Opened(record, event, batch_id)
-        email = record.fields.get("email", "").strip().casefold()
+        yield Opened(record, event, batch_id)
+
+
+def open_all(
+    engine: Engine,
+    key: CampaignPrivateKey,
+    progress: Progress | None = None,
+    exclusions: Exclusions | None = None,
+) -> tuple[list[Opened], ExportResult]:
+    """Every readable signature, de-duplicated and in signing order, with the counts. With
+    `exclusions`, what the erasure ledger and the review leave out is counted, not returned."""
+    by_email: dict[str, Opened] = {}
+    without_email: list[Opened] = []
+    duplicates = unreadable = 0
+    left_out = {"erased": 0, "invalid": 0, "test": 0}
+    for found in each_opened(engine, key, progress):
+        if found is None:
+            unreadable += 1
+            continue
+        opened = found
+        if exclusions is not None:
+            why, opened = exclusions.judge(found)
+            if why is not None:
+                left_out[why] += 1
+                continue
+        record = opened.record
+        email = record.fields.get("email", "").strip()
+        email = canonical_email(email) if email else ""
         if not email:
             without_email.append(opened)
             continue
@@ -148,7 +182,7 @@ def open_all(
                 continue
         by_email[email] = opened
     rows = sorted([*by_email.values(), *without_email], key=_order)
-    return rows, ExportResult(len(rows), duplicates, unreadable)
+    return rows, ExportResult(len(rows), duplicates, unreadable, **left_out)
 
 
 def _order(opened: Opened) -> tuple[datetime, str, str]:
@@ -178,6 +212,7 @@ def as_dict(opened: Opened) -> dict[str, Any]:
         "device_id": r.device_id,
         "event": opened.event,
         "batch_id": opened.batch_id,
+        "review": opened.review,
     }
 
 
@@ -241,6 +276,9 @@ def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
         "format": "kiosk-export/1",
         "duplicates_removed": result.duplicates_removed,
         "unreadable": result.unreadable,
+        "erased": result.erased,
+        "invalid_left_out": result.invalid,
+        "test_left_out": result.test,
         "signatures": [as_dict(o) for o in rows],
     }
     json.dump(doc, out, ensure_ascii=False, indent=1)
@@ -253,10 +291,11 @@ def export(
     fmt: str,
     out: TextIO,
     progress: Progress | None = None,
+    exclusions: Exclusions | None = None,
 ) -> ExportResult:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    rows, result = open_all(engine, key, progress)
+    rows, result = open_all(engine, key, progress, exclusions)
     if fmt == "csv":
         write_csv(rows, out)
     else:
@@ -265,9 +304,13 @@ def export(
 
 
 def export_xlsx(
-    engine: Engine, key: CampaignPrivateKey, out: BinaryIO, progress: Progress | None = None
+    engine: Engine,
+    key: CampaignPrivateKey,
+    out: BinaryIO,
+    progress: Progress | None = None,
+    exclusions: Exclusions | None = None,
 ) -> ExportResult:
     """The same signatures as `export`, as a spreadsheet of text cells."""
-    rows, result = open_all(engine, key, progress)
+    rows, result = open_all(engine, key, progress, exclusions)
     write_xlsx(rows, out)
     return result

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.central import errors
+from kiosk.central.deletion import deleted_among
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.central.ratelimit import Limiter
 from kiosk.errors import BadSignature, BatchFormatError
@@ -87,6 +88,9 @@ def ingest(
                 ) from None
             # Core inserts on the session's connection: the ORM's bulk path would spend more
             # on bookkeeping for 1,000 rows than the database spends storing them.
+            # A record deleted before (erased, or past retention) does not come back, and the
+            # envelope that holds it sealed is not kept (kiosk.central.deletion).
+            gone = deleted_among(s, batch.device_id, [r.id for r in batch.records])
             conn = s.connection()
             conn.execute(
                 insert(StoredBatch).values(
@@ -98,12 +102,14 @@ def ingest(
                     appeal_id=batch.appeal_id,
                     appeal_version=batch.appeal_version,
                     created_at=created_at,
-                    envelope=envelope,
+                    envelope=b"" if gone else envelope,
                     record_count=len(batch.records),
                     received_at=received_at,
                 )
             )
-            conn.execute(insert(StoredRecord), record_rows(batch, hours))
+            rows = record_rows(batch, hours, skip=gone)
+            if rows:
+                conn.execute(insert(StoredRecord), rows)
     except BaseException as exc:
         if limiter is not None and quota is not None:  # nothing stored: no records spent
             limiter.give_back_records(batch.device_id, len(batch.records), quota)
@@ -179,7 +185,7 @@ def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -
             .where(StoredRecord.device_id == batch.device_id, StoredRecord.id.in_(ids))
             .limit(1)
         )
-    if taken is None:  # nothing is ever deleted, so this only means a bug: say so plainly
+    if taken is None:  # deleted records are skipped before the insert: this means a bug
         raise errors.Conflict(f"batch {batch.batch_id} conflicts with a stored batch")
     raise errors.Conflict(
         f"record {taken} is already stored in another batch of device {batch.device_id}"

@@ -68,6 +68,11 @@ class Campaign(Base):
     receipt_key_pem: Mapped[str | None] = mapped_column(Text)
     # How many records one device may deliver per hour (c0004; kiosk central init).
     records_per_hour: Mapped[int] = mapped_column(server_default=text("5000"))
+    # Retention (c0011; kiosk.central.retention): ciphertext is deleted this many months after
+    # its hour of collection, or after the delivery to the target, whichever comes first.
+    keep_months_after_collection: Mapped[int] = mapped_column(server_default=text("21"))
+    keep_months_after_delivery: Mapped[int] = mapped_column(server_default=text("1"))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CoordinatorCredential(Base):
@@ -168,6 +173,45 @@ class DeviceHeartbeat(Base):
     battery_percent: Mapped[int | None]
     charging: Mapped[bool | None] = mapped_column(Boolean)
     disk_free_bytes: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class DeletedRecord(Base):
+    """A record whose ciphertext was deleted, erased at a supporter's request or by retention
+    (c0011): its id stays so that the same record, uploaded again or imported from a USB stick
+    found later, is dropped. Ids and an hour only: the server never learns whose it was."""
+
+    __tablename__ = "deleted_record"
+    __table_args__ = (PrimaryKeyConstraint("device_id", "id", name="pk_deleted_record"),)
+
+    device_id: Mapped[str] = mapped_column(String(36))
+    id: Mapped[str] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(String(16))  # "erased" or "retention"
+    deleted_hour: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecordMark(Base):
+    """The coordinator's review of a record (c0011): valid, invalid or test, with a reason."""
+
+    __tablename__ = "record_mark"
+    __table_args__ = (PrimaryKeyConstraint("device_id", "record_id", name="pk_record_mark"),)
+
+    device_id: Mapped[str] = mapped_column(String(36))
+    record_id: Mapped[str] = mapped_column(String(36))
+    mark: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(200))
+    marked_hour: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InTestMode(Base):
+    """A kiosk (kind "device") or an event (kind "event") in test mode (c0011): its signatures
+    never count, in the status, the console's totals or the export."""
+
+    __tablename__ = "test_mode"
+    __table_args__ = (PrimaryKeyConstraint("kind", "name", name="pk_test_mode"),)
+
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+    since_hour: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # The console's tables (kiosk.central.console.tables) belong to the same metadata.

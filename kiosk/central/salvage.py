@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
 from kiosk.central import errors
+from kiosk.central.deletion import deleted_among
 from kiosk.central.ingest import aware, check_batch, receipt_of, record_rows
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.protocol.batch import SALVAGE, SignedBatch
@@ -52,6 +53,7 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
                 raise errors.Malformed(
                     "the batch holds a time outside the years 1 to 9999"
                 ) from None
+            gone = deleted_among(s, batch.device_id, [r.id for r in batch.records])
             conn = s.connection()
             lowest = s.scalar(
                 select(func.min(StoredBatch.seq)).where(StoredBatch.device_id == batch.device_id)
@@ -67,7 +69,7 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
                     appeal_id=batch.appeal_id,
                     appeal_version=batch.appeal_version,
                     created_at=created_at,
-                    envelope=envelope,
+                    envelope=b"" if gone else envelope,  # kiosk.central.deletion
                     record_count=len(batch.records),
                     received_at=received_at,
                 )
@@ -80,7 +82,7 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
                     )
                 )
             )
-            new = record_rows(batch, hours, skip=held)
+            new = record_rows(batch, hours, skip=held | gone)
             if new:
                 # A chain upload of the same records may commit meanwhile: skip those too.
                 conn.execute(_insert_new(engine), new)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import get_campaign
+from kiosk.central.counting import device_counts, record_counts
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.protocol.batch import CHAIN, GENESIS_HASH, SALVAGE
 
@@ -31,6 +32,7 @@ class DeviceStatus:
     enrolled_at: datetime | None = None
     salvage_batches: int = 0  # salvage batches imported (kiosk.central.salvage), not in the chain
     salvaged: int = 0  # signatures that only salvage brought in
+    test_mode: bool = False  # in test mode, by itself or its event: its signatures never count
 
     @property
     def chain_ok(self) -> bool:
@@ -48,6 +50,7 @@ class DeviceStatus:
 def device_status(engine: Engine) -> list[DeviceStatus]:
     with Session(engine) as s:
         devices = s.scalars(select(Device).order_by(Device.enrolled_at, Device.id)).all()
+        testing = set(s.scalars(select(Device.id).where(~device_counts(Device.id))))
         rows = s.execute(
             select(
                 StoredBatch.device_id,
@@ -80,13 +83,17 @@ def device_status(engine: Engine) -> list[DeviceStatus]:
     chains: dict[str, list[tuple[int, str, str, int, datetime]]] = {}
     for device_id, *rest in rows:
         chains.setdefault(device_id, []).append(tuple(rest))  # type: ignore[arg-type]
-    return [_status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0))) for d in devices]
+    return [
+        _status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0)), d.id in testing)
+        for d in devices
+    ]
 
 
 def _status(
     device: Device,
     chain: list[tuple[int, str, str, int, datetime]],
     salvage: tuple[int, int] = (0, 0),
+    test_mode: bool = False,
 ) -> DeviceStatus:
     missing: list[tuple[int, int]] = []
     broken: list[int] = []
@@ -109,13 +116,14 @@ def _status(
         enrolled_at=device.enrolled_at,
         salvage_batches=salvage[0],
         salvaged=salvage[1],
+        test_mode=test_mode,
     )
 
 
 @dataclass(frozen=True)
 class CampaignSummary:
     appeal_id: str
-    signatures: int  # records received for the campaign's appeal, from every kiosk
+    signatures: int  # records received for the campaign's appeal, from every kiosk that counts
 
 
 def campaign_summary(engine: Engine) -> CampaignSummary:
@@ -124,7 +132,8 @@ def campaign_summary(engine: Engine) -> CampaignSummary:
 
     Each record is stored once (its id is unique per device), so a batch uploaded twice counts
     once. The same person signing on two kiosks counts twice here; only the export, after
-    decryption, can tell.
+    decryption, can tell. Kiosks and events in test mode, and records marked invalid or test,
+    do not count (kiosk.central.counting).
     """
     appeal_id = get_campaign(engine).appeal_id
     with Session(engine) as s:
@@ -136,7 +145,7 @@ def campaign_summary(engine: Engine) -> CampaignSummary:
                 (StoredRecord.device_id == StoredBatch.device_id)
                 & (StoredRecord.batch_id == StoredBatch.id),
             )
-            .where(StoredBatch.appeal_id == appeal_id)
+            .where(StoredBatch.appeal_id == appeal_id, record_counts())
         )
     return CampaignSummary(appeal_id=appeal_id, signatures=count or 0)
 

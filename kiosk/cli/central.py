@@ -31,7 +31,10 @@ from kiosk.errors import KeyFileError, UsageError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from kiosk.central.exclusions import Exclusions
+    from kiosk.central.export import ExportResult
     from kiosk.central.tls import TlsFiles
+    from kiosk.crypto.campaign_key import CampaignPrivateKey
 
 APP_NAME = "kiosk-central"
 COORDINATOR_APP_NAME = "kiosk-coordinator"
@@ -90,6 +93,7 @@ def register(sub: Any) -> None:
         help="how many signatures one kiosk may deliver per hour; more waits for the next "
         f"hour's allowance (default: {DEFAULT_RECORDS_PER_HOUR})",
     )
+    retention_options(p)
 
     p = command("serve", "run the central server (HTTPS)", _serve)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
@@ -163,6 +167,44 @@ def register(sub: Any) -> None:
         "runs as a formula), needs --out; json: everything, drawn signatures included",
     )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    key_options(p)
+    p.add_argument(
+        "--include-invalid",
+        action="store_true",
+        help="also export the signatures marked invalid or test in review, and those of kiosks "
+        "and events in test mode (the review column says which)",
+    )
+
+    from kiosk.central.console.cli import register_user
+    from kiosk.cli.central_review import register_review
+
+    register_review(command, key_options)
+    register_user(command, _engine)
+
+
+def retention_options(p: argparse.ArgumentParser) -> None:
+    from kiosk.central.policy import DEFAULT_MONTHS_AFTER_COLLECTION, DEFAULT_MONTHS_AFTER_DELIVERY
+
+    p.add_argument(
+        "--keep-after-collection",
+        type=int,
+        default=DEFAULT_MONTHS_AFTER_COLLECTION,
+        metavar="MONTHS",
+        help="the server deletes each signature's ciphertext this many months after it was "
+        f"collected (default: {DEFAULT_MONTHS_AFTER_COLLECTION}, the ECI rule)",
+    )
+    p.add_argument(
+        "--keep-after-delivery",
+        type=int,
+        default=DEFAULT_MONTHS_AFTER_DELIVERY,
+        metavar="MONTHS",
+        help="or this many months after the delivery to the target, whichever comes first "
+        f"(default: {DEFAULT_MONTHS_AFTER_DELIVERY}); 'retention --delivered DATE' records it",
+    )
+
+
+def key_options(p: argparse.ArgumentParser) -> None:
+    """The options of a command that opens records: the key, its passphrase, the ledger."""
     p.add_argument(
         "--key",
         type=Path,
@@ -172,11 +214,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--passphrase-file", type=Path, help=f"the key's passphrase (or ${PASSPHRASE_ENV})"
     )
+    p.add_argument(
+        "--ledger",
+        type=Path,
+        help="the erasure ledger (default: erasure-ledger.json next to the default key, in "
+        f"${COORDINATOR_DIR_ENV} or the user data directory {COORDINATOR_APP_NAME!r})",
+    )
     p.add_argument("--progress", action="store_true", help="show progress even when not a terminal")
-
-    from kiosk.central.console.cli import register_user
-
-    register_user(command, _engine)
 
 
 def _disposing_engines(
@@ -241,6 +285,8 @@ def _init(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import create_campaign, find_campaign, issue_credential
     from kiosk.central.db import DATABASE_FILE
     from kiosk.central.models import utcnow
+    from kiosk.central.policy import check_months
+    from kiosk.central.retention import policy, set_policy
     from kiosk.central.tls import ensure_self_signed
     from kiosk.crypto.campaign_key import CampaignPrivateKey
     from kiosk.files import keys
@@ -251,6 +297,8 @@ def _init(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--records-per-hour must be 1 to {MAX_RECORDS_PER_HOUR}, not {args.records_per_hour}"
         )
+    check_months(args.keep_after_collection, "--keep-after-collection")
+    check_months(args.keep_after_delivery, "--keep-after-delivery")
     data_dir = _data_dir(args)
     # Nothing is created until every check has passed: a refused appeal or passphrase leaves
     # no database behind. A database that does not exist yet holds no campaign.
@@ -292,6 +340,7 @@ def _init(args: argparse.Namespace) -> int:
     campaign = create_campaign(
         engine, private.public_key(), appeal_toml, records_per_hour=args.records_per_hour
     )
+    set_policy(engine, args.keep_after_collection, args.keep_after_delivery)
     credential = issue_credential(engine)
     tls, _made = ensure_self_signed(data_dir)
     print(
@@ -303,6 +352,7 @@ def _init(args: argparse.Namespace) -> int:
         f"  public key (kiosks receive it at enrolment):                       {public_path}\n"
         f"  recovery sheet (print it, keep it apart; the passphrase is not on it): {sheet}\n"
         f"  the key was read back from disk and opened a test record.\n"
+        f"  retention: {policy(engine).describe()}\n"
         f"  the server's TLS certificate (self-signed; kiosks pin its key):    {tls.cert}\n"
         f"    key fingerprint {tls.pin()}\n"
         f"Coordinator credential, shown only now (for GET /api/v2/devices):\n  {credential}"
@@ -313,6 +363,7 @@ def _init(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from kiosk.central.api import create_app
     from kiosk.central.campaign import get_campaign
+    from kiosk.central.retention import RetentionSchedule
     from kiosk.central.server import serve, serve_workers
     from kiosk.files import logs
     from kiosk.sync.pinning import is_loopback
@@ -349,12 +400,14 @@ def _serve(args: argparse.Namespace) -> int:
         f"serving on {where}" + (f" (certificate key {pin})" if pin else ""),
         file=sys.stderr,
     )
-    if args.workers > 1:
-        url = engine.url.render_as_string(hide_password=False)
-        engine.dispose()  # each worker opens its own pool
-        serve_workers(url, args.workers, host=args.host, port=args.port, tls=tls, tls_pin=pin)
-        return 0
+    # Retention runs in this process (the workers' parent), once an hour.
+    schedule = RetentionSchedule(engine).start()
     try:
+        if args.workers > 1:
+            url = engine.url.render_as_string(hide_password=False)
+            engine.dispose()  # each worker opens its own pool; the schedule opens a new one
+            serve_workers(url, args.workers, host=args.host, port=args.port, tls=tls, tls_pin=pin)
+            return 0
         serve(create_app(engine, tls_pin=pin), host=args.host, port=args.port, tls=tls)
     except SystemExit as exc:  # uvicorn exits when it cannot start, having logged why
         if exc.code not in (0, None):
@@ -362,6 +415,8 @@ def _serve(args: argparse.Namespace) -> int:
                 f"the central server did not start on {args.host}:{args.port} (see above)"
             ) from None
         raise
+    finally:
+        schedule.stop()
     return 0
 
 
@@ -536,6 +591,8 @@ def _status(args: argparse.Namespace) -> int:
         state = "SILENT" if silent is not None and state == "ok" else state
         counts = f"{s.batches:>7}  {s.signatures:>10}"
         print(f"{s.device_id:36}  {s.event[:20]:20}  {counts}  {last:19}  {state}")
+        if s.test_mode:
+            print("    TEST MODE: its signatures do not count (kiosk central test-mode --off)")
         if silent is not None:
             what = "delivered nothing since it enrolled" if s.batches == 0 else "delivered nothing"
             print(f"    {what}, since {silent:%Y-%m-%d %H:%M} UTC: is it on and online?")
@@ -558,37 +615,22 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kiosk.central.campaign import get_campaign, require_own_key
     from kiosk.central.export import export, export_xlsx
-    from kiosk.crypto.campaign_key import LockedCampaignKey
 
     if args.fmt == "xlsx" and args.out is None:
         raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
-    data_dir = _data_dir(args)
     engine = _engine(args)
-    key_path = args.key or _default_key(data_dir)
-    try:
-        key_pem = key_path.read_bytes()
-    except OSError as exc:
-        raise UsageError(
-            f"cannot read the campaign private key {key_path} ({exc.strerror}); "
-            "pass it with --key FILE"
-        ) from None
-    # A damaged file, a file of the wrong kind or another campaign's key is said so before
-    # anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line.
-    locked = LockedCampaignKey.read(key_pem, str(key_path))
-    require_own_key(get_campaign(engine), locked)
-    passphrase = existing_passphrase(args.passphrase_file, key_path)
-    key = locked.unlock(passphrase)
+    key = campaign_key(args, engine)
+    exclusions = _exclusions(args, engine, key)
     progress = TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
     if args.fmt == "xlsx":
         with _private_file(args.out, binary=True) as book:
-            result = export_xlsx(engine, key, book, progress)
+            result = export_xlsx(engine, key, book, progress, exclusions)
     elif args.out is None:
-        result = export(engine, key, args.fmt, sys.stdout, progress)
+        result = export(engine, key, args.fmt, sys.stdout, progress, exclusions)
     else:
         with _private_file(args.out) as out:
-            result = export(engine, key, args.fmt, out, progress)
+            result = export(engine, key, args.fmt, out, progress, exclusions)
     if progress is not None:
         progress.finish()
     where = f" to {args.out}" if args.out else ""
@@ -601,10 +643,52 @@ def _export(args: argparse.Namespace) -> int:
             f"{'was' if result.unreadable == 1 else 'were'} left out"
             if result.unreadable
             else ""
-        ),
+        )
+        + left_out_note(result),
         file=sys.stderr,
     )
     return 0
+
+
+def campaign_key(args: argparse.Namespace, engine: Engine) -> CampaignPrivateKey:
+    """The campaign private key from --key (or the coordinator's directory), unlocked."""
+    from kiosk.central.campaign import get_campaign, require_own_key
+    from kiosk.crypto.campaign_key import LockedCampaignKey
+
+    key_path = args.key or _default_key(_data_dir(args))
+    try:
+        key_pem = key_path.read_bytes()
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read the campaign private key {key_path} ({exc.strerror}); "
+            "pass it with --key FILE"
+        ) from None
+    # A damaged file, a file of the wrong kind or another campaign's key is said so before
+    # anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line.
+    locked = LockedCampaignKey.read(key_pem, str(key_path))
+    require_own_key(get_campaign(engine), locked)
+    passphrase = existing_passphrase(args.passphrase_file, key_path)
+    return locked.unlock(passphrase)
+
+
+def _exclusions(args: argparse.Namespace, engine: Engine, key: CampaignPrivateKey) -> Exclusions:
+    from kiosk.central.exclusions import load_exclusions
+    from kiosk.cli.central_review import coordinator_ledger
+
+    ledger = coordinator_ledger(args, engine, key, must_exist_if_erased=True)
+    return load_exclusions(engine, ledger, include_invalid=args.include_invalid)
+
+
+def left_out_note(result: ExportResult) -> str:
+    parts = [
+        f"{counted(result.erased, 'erased signature')}",
+        f"{counted(result.invalid, 'signature')} marked invalid",
+        f"{counted(result.test, 'test signature')}",
+    ]
+    shown = [
+        p for p, n in zip(parts, (result.erased, result.invalid, result.test), strict=True) if n
+    ]
+    return f"; left out {', '.join(shown)}" if shown else ""
 
 
 def _default_key(data_dir: Path) -> Path:

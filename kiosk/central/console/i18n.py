@@ -38,6 +38,8 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "dopo 30 minuti di inattività: accedi di nuovo.",
         "Campaign total": "Totale della campagna",
         "Today (UTC)": "Oggi (UTC)",
+        "Next deletion (retention)": "Prossima cancellazione (conservazione)",
+        "none": "nessuna",
         "Per event": "Per evento",
         "Event": "Evento",
         "Signatures": "Firme",

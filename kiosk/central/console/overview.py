@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.console import fleet
 from kiosk.central.console.tables import DeviceLabel
+from kiosk.central.counting import record_counts
 from kiosk.central.errors import Malformed, NotFound
 from kiosk.central.models import Device, EnrolmentCode, StoredBatch, StoredRecord, utcnow
 from kiosk.central.status import DeviceStatus, campaign_summary, device_status
@@ -92,12 +93,15 @@ def totals(engine: Engine, now: datetime | None = None) -> Totals:
     campaign = campaign_summary(engine).signatures
     with Session(engine) as s:
         today = s.scalar(
-            select(func.count(StoredRecord.id)).where(StoredRecord.collected_hour >= midnight)
+            select(func.count(StoredRecord.id)).where(
+                StoredRecord.collected_hour >= midnight, record_counts()
+            )
         )
         per_event = s.execute(
             select(Device.event, func.count(StoredRecord.id))
             .join(StoredBatch, StoredRecord.batch_id == StoredBatch.id)
             .join(Device, StoredBatch.device_id == Device.id)
+            .where(record_counts())
             .group_by(Device.event)
             .order_by(func.count(StoredRecord.id).desc(), Device.event)
         )

@@ -27,6 +27,7 @@ from kiosk.central.console.sessions import SignedIn, end_session, start_session
 from kiosk.central.errors import CentralError, Malformed
 from kiosk.central.imports import import_envelope
 from kiosk.central.models import utcnow
+from kiosk.central.retention import report as retention_report
 from kiosk.central.status import describe_ranges
 from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.tls_pin import link_pin
@@ -83,6 +84,9 @@ class NowAnswer(BaseModel):
     per_event: list[EventTotal]
     span: str = Field(description="24h, 7d or all")
     chart_svg: str = Field(description="the signatures-per-hour chart, as inline SVG")
+    next_deletion: str | None = Field(
+        default=None, description="the day (UTC) retention next deletes ciphertext, if any"
+    )
 
 
 def console_router(
@@ -221,6 +225,7 @@ def console_router(
         span = span if span in SPANS else "24h"
         totals = await run_in_threadpool(overview.totals, engine)
         hours = await run_in_threadpool(overview.per_hour, engine, span)
+        retention = await run_in_threadpool(retention_report, engine)
         total = sum(n for _h, n in hours)
         peak = max((n for _h, n in hours), default=0)
         summary = f"{_(SPANS[span])}: " + _(
@@ -232,6 +237,9 @@ def console_router(
             per_event=[EventTotal(event=e, signatures=n) for e, n in totals.per_event],
             span=span,
             chart_svg=hourly_svg(hours, summary),
+            next_deletion=(
+                f"{retention.next_deletion:%Y-%m-%d}" if retention.next_deletion else None
+            ),
         )
 
     @router.get("/now", include_in_schema=False)

@@ -1,0 +1,81 @@
+"""Deleting ciphertext from the server, by record id: the one place erasure
+(kiosk.central.erasure) and retention (kiosk.central.retention) delete through.
+
+A deleted record leaves its id behind (`deleted_record`), so the same record uploaded again, or
+imported from a batch file or salvage file found later, is dropped by ingest. The batch row it
+came in keeps its hash, sequence number and count (the kiosk's chain still checks), but its
+stored envelope, which holds every record of the batch sealed, is cleared: a copy of the
+ciphertext kept "for audit" would defeat the deletion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from kiosk.central.models import DeletedRecord, StoredBatch, StoredRecord, utcnow
+from kiosk.clock import to_hour
+
+ERASED = "erased"
+RETENTION = "retention"
+RecordKey = tuple[str, str]  # (device id, record id): ids are unique per device
+_CHUNK = 500
+
+
+def delete_records(
+    engine: Engine, keys: Iterable[RecordKey], reason: str, now: datetime | None = None
+) -> int:
+    """Delete these records' ciphertext and remember their ids. Returns how many were stored."""
+    wanted = sorted(set(keys))
+    hour = to_hour(now or utcnow())
+    deleted = 0
+    with Session(engine) as s, s.begin():
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            pairs = tuple_(StoredRecord.device_id, StoredRecord.id).in_(chunk)
+            batches = sorted(
+                (d, b)
+                for d, b in s.execute(
+                    select(StoredRecord.device_id, StoredRecord.batch_id).where(pairs)
+                )
+            )
+            gone = s.execute(delete(StoredRecord).where(pairs))
+            deleted += getattr(gone, "rowcount", 0) or 0
+            if batches:
+                s.execute(
+                    update(StoredBatch)
+                    .where(tuple_(StoredBatch.device_id, StoredBatch.id).in_(batches))
+                    .values(envelope=b"")
+                )
+            known = {
+                (d, i)
+                for d, i in s.execute(
+                    select(DeletedRecord.device_id, DeletedRecord.id).where(
+                        tuple_(DeletedRecord.device_id, DeletedRecord.id).in_(chunk)
+                    )
+                )
+            }
+            s.add_all(
+                DeletedRecord(device_id=d, id=i, reason=reason, deleted_hour=hour)
+                for d, i in chunk
+                if (d, i) not in known
+            )
+    return deleted
+
+
+def deleted_among(s: Session, device_id: str, ids: list[str]) -> set[str]:
+    """Which of this device's record ids were deleted before: ingest drops them."""
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        found.update(
+            s.scalars(
+                select(DeletedRecord.id).where(
+                    DeletedRecord.device_id == device_id,
+                    DeletedRecord.id.in_(ids[start : start + _CHUNK]),
+                )
+            )
+        )
+    return found

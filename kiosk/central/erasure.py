@@ -1,0 +1,92 @@
+"""Honouring an erasure request, on the coordinator's machine: `kiosk central erase`.
+
+The records are found after decryption (by canonical e-mail address) or by id; their ciphertext
+is deleted from the server by record id (kiosk.central.deletion: the server never learns the
+address), and the ledger (kiosk.central.ledger) keeps the address's keyed hash and the ids, so
+every later export leaves them out, and a later import of the same records is dropped. The
+ledger is written before the server is touched: if the deletion fails half-way, the export
+already leaves the records out, and running the command again finishes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kiosk.central.deletion import ERASED, RecordKey, delete_records
+from kiosk.central.export import Progress, each_opened
+from kiosk.central.ledger import Ledger
+from kiosk.central.models import StoredRecord
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.errors import UsageError
+from kiosk.petition.email_rules import canonical_email, split_email
+
+
+@dataclass(frozen=True)
+class Found:
+    device_id: str
+    record_id: str
+    how: str  # "e-mail" or "id"
+
+
+def parse_record_ref(text: str) -> tuple[str | None, str]:
+    """'ID' or 'DEVICE:ID' (record ids are unique per device only)."""
+    device, colon, record = text.strip().rpartition(":")
+    if not record:
+        raise UsageError(f"{text!r} is not a record id; give ID or DEVICE:ID as export shows them")
+    return (device if colon else None), record
+
+
+def find(
+    engine: Engine,
+    key: CampaignPrivateKey,
+    addresses: list[str],
+    record_refs: list[str],
+    progress: Progress | None = None,
+) -> list[Found]:
+    """The stored records of these addresses (after decryption) and of these ids."""
+    for address in addresses:
+        if split_email(address) is None:
+            raise UsageError(f"{address!r} is not an e-mail address (name@domain)")
+    wanted = {canonical_email(a) for a in addresses}
+    refs = [parse_record_ref(r) for r in record_refs]
+    found: dict[RecordKey, Found] = {}
+    if refs:
+        with Session(engine) as s:
+            for device, record in refs:
+                query = select(StoredRecord.device_id).where(StoredRecord.id == record)
+                if device is not None:
+                    query = query.where(StoredRecord.device_id == device)
+                for device_id in s.scalars(query):
+                    found[(device_id, record)] = Found(device_id, record, "id")
+    if wanted:
+        for opened in each_opened(engine, key, progress):
+            if opened is None:
+                continue
+            r = opened.record
+            email = r.fields.get("email", "").strip()
+            if email and canonical_email(email) in wanted:
+                found.setdefault(
+                    (r.device_id, r.signature_id), Found(r.device_id, r.signature_id, "e-mail")
+                )
+    return sorted(found.values(), key=lambda f: (f.device_id, f.record_id))
+
+
+def erase(
+    engine: Engine,
+    ledger: Ledger,
+    addresses: list[str],
+    record_refs: list[str],
+    found: list[Found],
+) -> int:
+    """Into the ledger (saved first), then off the server. Returns the records deleted."""
+    keys = {(f.device_id, f.record_id) for f in found}
+    for device, record in map(parse_record_ref, record_refs):
+        if device is not None:  # an id not (yet) stored here: a later import drops it too
+            keys.add((device, record))
+    ledger.tags.update(ledger.tag(a) for a in addresses)
+    ledger.records.update(keys)
+    ledger.save()
+    return delete_records(engine, keys, ERASED)

@@ -1,0 +1,69 @@
+"""What the export leaves out after opening a record, in one place: records the erasure ledger
+holds (always), records marked invalid or test in review, and records from a kiosk or an event
+in test mode (unless the coordinator asks for them: `export --include-invalid`, and then each
+row says its mark in the `review` column)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kiosk.central.counting import DEVICE, EVENT, INVALID, TEST
+from kiosk.central.export import Opened
+from kiosk.central.ledger import Ledger
+from kiosk.central.models import InTestMode, RecordMark
+
+ERASED = "erased"
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    ledger: Ledger | None
+    marks: Mapping[tuple[str, str], str]  # (device id, record id): valid, invalid or test
+    test_devices: frozenset[str]
+    test_events: frozenset[str]
+    include_invalid: bool = False
+
+    def mark_of(self, opened: Opened) -> str:
+        r = opened.record
+        mark = self.marks.get((r.device_id, r.signature_id), "")
+        if mark != INVALID and (
+            r.device_id in self.test_devices or opened.event in self.test_events
+        ):
+            return TEST
+        return mark
+
+    def judge(self, opened: Opened) -> tuple[str | None, Opened]:
+        """(why the record is left out, or None; the record with its review mark)."""
+        r = opened.record
+        if self.ledger is not None and self.ledger.holds(
+            r.device_id, r.signature_id, r.fields.get("email", "")
+        ):
+            return ERASED, opened
+        mark = self.mark_of(opened)
+        if mark in (INVALID, TEST) and not self.include_invalid:
+            return mark, opened
+        return None, replace(opened, review=mark) if mark else opened
+
+
+def load_exclusions(
+    engine: Engine, ledger: Ledger | None, *, include_invalid: bool = False
+) -> Exclusions:
+    with Session(engine) as s:
+        marks = {
+            (d, r): m
+            for d, r, m in s.execute(
+                select(RecordMark.device_id, RecordMark.record_id, RecordMark.mark)
+            )
+        }
+        modes = s.execute(select(InTestMode.kind, InTestMode.name)).all()
+    return Exclusions(
+        ledger,
+        marks,
+        frozenset(n for k, n in modes if k == DEVICE),
+        frozenset(n for k, n in modes if k == EVENT),
+        include_invalid,
+    )

@@ -1,0 +1,83 @@
+"""The erasure ledger, on the coordinator's machine next to the campaign private key: what was
+erased, so that every later export and every later import (a USB stick found later) leaves it
+out. It holds no address: for each erased address its keyed hash (kiosk.crypto.keyed_hash,
+under a key derived from the campaign private key) of the canonical form
+(kiosk.petition.email_rules), and the ids of records erased by id. Nobody who finds the file
+can test an address against it without the private key and its passphrase; the tags are kept
+sorted, so their order does not tell which request came first.
+
+The file is written whole or not at all (kiosk.files.atomic), readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.crypto.keyed_hash import LedgerKey
+from kiosk.errors import UsageError
+from kiosk.files.atomic import write_atomic
+from kiosk.petition.email_rules import canonical_email
+
+LEDGER_FILE = "erasure-ledger.json"
+FORMAT = "kiosk-erasure-ledger/1"
+RecordKey = tuple[str, str]  # (device id, record id)
+
+
+@dataclass
+class Ledger:
+    path: Path
+    key: LedgerKey
+    tags: set[str] = field(default_factory=set)
+    records: set[RecordKey] = field(default_factory=set)
+
+    def tag(self, address: str) -> str:
+        return self.key.tag(canonical_email(address))
+
+    def holds_address(self, address: str) -> bool:
+        return bool(address.strip()) and self.tag(address) in self.tags
+
+    def holds(self, device_id: str, record_id: str, address: str) -> bool:
+        return (device_id, record_id) in self.records or self.holds_address(address)
+
+    def save(self) -> None:
+        doc = {
+            "format": FORMAT,
+            "campaign_key": self.key.fingerprint,
+            "tags": sorted(self.tags),
+            "records": sorted([d, r] for d, r in self.records),
+        }
+        data = (json.dumps(doc, indent=1) + "\n").encode("ascii")
+        write_atomic(self.path, data, mode=0o600)
+
+
+def open_ledger(path: Path, key: LedgerKey) -> Ledger:
+    """The ledger at `path` (an empty one if there is no file yet)."""
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        return Ledger(path, key)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"cannot read the erasure ledger {path} ({exc}); restore it from the "
+            "backup of the campaign key"
+        ) from None
+    try:
+        doc = json.loads(text)
+        if doc.get("format") != FORMAT:
+            raise ValueError("not an erasure ledger")
+        tags = {str(t) for t in doc["tags"]}
+        records = {(str(d), str(r)) for d, r in doc["records"]}
+        owner = str(doc["campaign_key"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise UsageError(
+            f"{path} is not a readable erasure ledger (damaged?); restore it from the backup of "
+            "the campaign key, or the erased signatures would come back"
+        ) from None
+    if owner != key.fingerprint:
+        raise UsageError(
+            f"the erasure ledger {path} belongs to campaign key {owner}, not {key.fingerprint}; "
+            "give this campaign's ledger with --ledger"
+        )
+    return Ledger(path, key, tags, records)

@@ -1,0 +1,182 @@
+"""Review: the coordinator marks records valid, invalid or test, with a reason, one by one or in
+bulk, and puts a kiosk or an event in test mode. What the export does with the marks is in
+kiosk.central.exclusions.
+
+A bulk selection is every record that meets all the rules given: a device, an event, an hour
+of collection (read on the server, from metadata), an e-mail domain, a household rule (more than
+N signatures with one e-mail address, by its canonical form). The last two need the records
+opened: they are computed on the coordinator's machine, and only record ids and the mark are
+written to the server. `preview` counts before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from kiosk.central.counting import DEVICE, EVENT, INVALID, TEST, VALID
+from kiosk.central.deletion import RecordKey
+from kiosk.central.errors import Malformed, NotFound
+from kiosk.central.export import Opened
+from kiosk.central.models import (
+    Device,
+    InTestMode,
+    RecordMark,
+    StoredBatch,
+    StoredRecord,
+    utcnow,
+)
+from kiosk.clock import to_hour
+from kiosk.petition.email_rules import canonical_email, email_domain
+
+MARKS = (VALID, INVALID, TEST)
+MAX_REASON = 200
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Selection:
+    records: tuple[tuple[str | None, str], ...] = ()  # (device or None, record id)
+    device: str | None = None
+    event: str | None = None
+    hour: datetime | None = None
+    domain: str | None = None
+    household: int | None = None  # more than this many signatures with one address
+
+    @property
+    def needs_opening(self) -> bool:
+        return self.domain is not None or self.household is not None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.records or self.device or self.event or self.hour) and (
+            not self.needs_opening
+        )
+
+
+def by_metadata(engine: Engine, sel: Selection) -> set[RecordKey]:
+    """The stored records that meet the selection's server-side rules."""
+    query = select(StoredRecord.device_id, StoredRecord.id).join(
+        StoredBatch,
+        (StoredRecord.device_id == StoredBatch.device_id)
+        & (StoredRecord.batch_id == StoredBatch.id),
+    )
+    if sel.device is not None:
+        query = query.where(StoredRecord.device_id == sel.device)
+    if sel.event is not None:
+        query = query.join(Device, StoredBatch.device_id == Device.id).where(
+            Device.event == sel.event
+        )
+    if sel.hour is not None:
+        query = query.where(StoredRecord.collected_hour == to_hour(sel.hour))
+    with Session(engine) as s:
+        found: set[RecordKey] = {(d, r) for d, r in s.execute(query)}
+    if sel.records:
+        named = {
+            (d, r)
+            for d, r in found
+            if any(r == rid and dev in (None, d) for dev, rid in sel.records)
+        }
+        found = named
+    return found
+
+
+def by_fields(opened: Iterable[Opened], sel: Selection, among: set[RecordKey]) -> set[RecordKey]:
+    """Of `among`, the records whose decrypted fields meet the domain and household rules."""
+    domain = sel.domain.strip().casefold().lstrip("@") if sel.domain else None
+    per_address: dict[str, list[RecordKey]] = defaultdict(list)
+    chosen: set[RecordKey] = set()
+    for o in opened:
+        key = (o.record.device_id, o.record.signature_id)
+        if key not in among:
+            continue
+        email = o.record.fields.get("email", "").strip()
+        if domain is not None:
+            found = email_domain(email)
+            if not (found == domain or found.endswith("." + domain)):
+                continue
+        if sel.household is None:
+            chosen.add(key)
+        elif email:
+            per_address[canonical_email(email)].append(key)
+    if sel.household is not None:
+        for keys in per_address.values():
+            if len(keys) > sel.household:
+                chosen.update(keys)
+    return chosen
+
+
+def household_counts(opened: Iterable[Opened], more_than: int) -> tuple[int, int]:
+    """(addresses with more than `more_than` signatures, the signatures they hold)."""
+    per_address: dict[str, int] = defaultdict(int)
+    for o in opened:
+        email = o.record.fields.get("email", "").strip()
+        if email:
+            per_address[canonical_email(email)] += 1
+    over = [n for n in per_address.values() if n > more_than]
+    return len(over), sum(over)
+
+
+def check_mark(mark: str, reason: str) -> str:
+    if mark not in MARKS:
+        raise Malformed(f"a mark is {', '.join(MARKS)}, not {mark!r}")
+    reason = " ".join(reason.split())
+    if len(reason) > MAX_REASON:
+        raise Malformed(f"a reason is at most {MAX_REASON} characters")
+    if mark != VALID and not reason:
+        raise Malformed("say why with --reason (for example 'same pen, same minute')")
+    return reason
+
+
+def apply_marks(
+    engine: Engine, keys: Iterable[RecordKey], mark: str, reason: str, now: datetime | None = None
+) -> int:
+    """Mark these records (a new mark replaces an older one). Returns how many."""
+    reason = check_mark(mark, reason)
+    hour = to_hour(now or utcnow())
+    wanted = sorted(set(keys))
+    with Session(engine) as s, s.begin():
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            s.execute(
+                delete(RecordMark).where(
+                    tuple_(RecordMark.device_id, RecordMark.record_id).in_(chunk)
+                )
+            )
+            s.add_all(
+                RecordMark(device_id=d, record_id=r, mark=mark, reason=reason, marked_hour=hour)
+                for d, r in chunk
+            )
+    return len(wanted)
+
+
+def marks_count(engine: Engine) -> dict[str, int]:
+    with Session(engine) as s:
+        marks = list(s.scalars(select(RecordMark.mark)))
+    return {m: marks.count(m) for m in MARKS}
+
+
+def set_test_mode(
+    engine: Engine, kind: str, name: str, on: bool, now: datetime | None = None
+) -> bool:
+    """Put a device or an event in test mode (or out of it). Returns whether anything changed."""
+    if kind not in (DEVICE, EVENT):
+        raise Malformed(f"test mode is for a {DEVICE} or an {EVENT}")
+    with Session(engine) as s, s.begin():
+        if kind == DEVICE and s.get(Device, name) is None:
+            raise NotFound(f"no device {name} is enrolled")
+        if kind == EVENT and s.scalar(select(Device.id).where(Device.event == name)) is None:
+            raise NotFound(f"no kiosk is enrolled at event {name!r}")
+        row = s.get(InTestMode, (kind, name))
+        if on and row is None:
+            s.add(InTestMode(kind=kind, name=name, since_hour=to_hour(now or utcnow())))
+            return True
+        if not on and row is not None:
+            s.delete(row)
+            return True
+    return False

@@ -1,0 +1,375 @@
+"""`kiosk central erase`, `retention`, `review` and `test-mode`: the campaign's life after the
+rally (kiosk.central.erasure, .retention, .review, .heuristics). Registered by
+kiosk.cli.central; like its commands, these import the database libraries only when they run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from kiosk.cli.options import counted
+from kiosk.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from kiosk.central.export import Opened
+    from kiosk.central.ledger import Ledger
+    from kiosk.central.retention import Report
+    from kiosk.central.review import Selection
+    from kiosk.crypto.campaign_key import CampaignPrivateKey
+
+
+def register_review(command: Any, key_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = command(
+        "erase",
+        "honour an erasure request: delete a supporter's signatures from the server and keep "
+        "their address's keyed hash in the erasure ledger, so no later export or import brings "
+        "them back",
+        _erase,
+    )
+    p.add_argument(
+        "--email",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="the supporter's e-mail address (again for several)",
+    )
+    p.add_argument(
+        "--record",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a signature id, or DEVICE:ID, as the export shows them (again for several)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would go; change nothing")
+    key_options(p)
+
+    p = command(
+        "retention",
+        "delete ciphertext past the retention policy set at init (serve does it every hour)",
+        _retention,
+    )
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--dry-run", action="store_true", help="report what is due; delete nothing")
+    when.add_argument("--apply", action="store_true", help="delete what is due now")
+    p.add_argument(
+        "--delivered",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day the signatures were delivered to the target (kept with --apply)",
+    )
+
+    p = command(
+        "review",
+        "mark signatures valid, invalid or test, one by one or in bulk (with a count first), "
+        "or run the heuristics",
+        _review,
+    )
+    p.add_argument(
+        "--heuristics",
+        action="store_true",
+        help="count bursts per kiosk-minute, disposable domains, canonical duplicates "
+        "and households (needs the key)",
+    )
+    p.add_argument(
+        "--burst",
+        type=int,
+        default=5,
+        metavar="N",
+        help="with --heuristics: N or more signatures in one minute at one kiosk (default: 5)",
+    )
+    p.add_argument(
+        "--mark",
+        choices=("valid", "invalid", "test"),
+        help="the mark to give the selected signatures",
+    )
+    p.add_argument(
+        "--reason", default="", help="why (needed for invalid and test); no personal data"
+    )
+    p.add_argument(
+        "--record",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a signature id, or DEVICE:ID (again for several)",
+    )
+    p.add_argument("--device", help="every signature of this kiosk")
+    p.add_argument("--event", help="every signature of the kiosks at this event")
+    p.add_argument(
+        "--hour",
+        type=_hour,
+        metavar="YYYY-MM-DDTHH",
+        help="every signature collected in this hour (UTC)",
+    )
+    p.add_argument(
+        "--domain", help="every signature with an address at this domain (needs the key)"
+    )
+    p.add_argument(
+        "--household",
+        type=int,
+        metavar="N",
+        help="every signature of an address with more than N signatures (needs the "
+        "key); with --heuristics, N for its count (default: 3)",
+    )
+    go = p.add_mutually_exclusive_group()
+    go.add_argument("--dry-run", action="store_true", help="count the selection; mark nothing")
+    go.add_argument("--apply", action="store_true", help="mark the selection")
+    key_options(p)
+
+    p = command(
+        "test-mode",
+        "put a kiosk or an event in test mode (its signatures never count), or take it out",
+        _test_mode,
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--device", help="the device id, as shown by status")
+    which.add_argument("--event", help="the event's name")
+    p.add_argument("--off", action="store_true", help="take it out of test mode")
+
+
+def _date(text: str) -> datetime:
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-12-03") from None
+
+
+def _hour(text: str) -> datetime:
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an hour like 2026-12-03T14") from None
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from kiosk.cli.central import _engine as engine_of
+
+    return engine_of(args)
+
+
+def _key(args: argparse.Namespace, engine: Engine) -> CampaignPrivateKey:
+    from kiosk.cli.central import campaign_key
+
+    return campaign_key(args, engine)
+
+
+def coordinator_ledger(
+    args: argparse.Namespace,
+    engine: Engine,
+    key: CampaignPrivateKey,
+    *,
+    must_exist_if_erased: bool = False,
+) -> Ledger:
+    """The erasure ledger: --ledger, or erasure-ledger.json next to the key. A server that
+    holds erased records with no ledger in sight is refused (`must_exist_if_erased`): the
+    records erased by id are gone, but a batch found later may hold the same addresses."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from kiosk.central.deletion import ERASED
+    from kiosk.central.ledger import LEDGER_FILE, open_ledger
+    from kiosk.central.models import DeletedRecord
+    from kiosk.cli.central import _coordinator_dir
+    from kiosk.crypto.keyed_hash import LedgerKey
+
+    path = args.ledger or ((args.key.parent if args.key else _coordinator_dir()) / LEDGER_FILE)
+    if must_exist_if_erased and not path.exists():
+        with Session(engine) as s:
+            erased = s.scalar(
+                select(func.count())
+                .select_from(DeletedRecord)
+                .where(DeletedRecord.reason == ERASED)
+            )
+        if erased:
+            raise UsageError(
+                f"this server has erased {counted(erased, 'signature')}, but there is no "
+                f"erasure ledger at {path}: without it an erased supporter's other signatures "
+                "could come back. Give it with --ledger FILE (it is kept next to the campaign "
+                "private key)."
+            )
+    return open_ledger(path, LedgerKey.of(key))
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    from kiosk.cli.central import TextProgress
+
+    return TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from kiosk.central.erasure import erase, find
+
+    if not args.email and not args.record:
+        raise UsageError("say what to erase: --email ADDRESS or --record ID")
+    engine = _engine(args)
+    key = _key(args, engine)
+    ledger = coordinator_ledger(args, engine, key, must_exist_if_erased=True)
+    progress = _progress(args)
+    found = find(engine, key, args.email, args.record, progress)
+    if progress is not None:
+        progress.finish()
+    verb = "would erase" if args.dry_run else "erasing"
+    print(f"{verb} {counted(len(found), 'stored signature')}:")
+    for f in found:
+        print(f"  {f.device_id}:{f.record_id} (by {f.how})")
+    for address in args.email:
+        held = "already in" if ledger.holds_address(address) else "to go into"
+        print(f"  the address's keyed hash is {held} the ledger {ledger.path}")
+    if args.dry_run:
+        print("dry run: nothing was changed")
+        return 0
+    deleted = erase(engine, ledger, args.email, args.record, found)
+    print(
+        f"erased: {counted(deleted, 'signature')} deleted from the server; the ledger "
+        f"{ledger.path} leaves out {counted(len(ledger.tags), 'address', 'addresses')} and "
+        f"{counted(len(ledger.records), 'signature id')} in every later export, and the server "
+        "drops these ids from any later upload or import. Keep the ledger with the campaign "
+        "key's backup."
+    )
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from kiosk.central import retention
+
+    engine = _engine(args)
+    if args.apply:
+        if args.delivered is not None:
+            retention.set_delivered(engine, args.delivered)
+        done = retention.apply(engine)
+    else:
+        p = retention.policy(engine)
+        if args.delivered is not None:
+            p = replace(p, delivered_at=args.delivered)
+        done = retention.report(engine, p=p)
+    _print_report(done, dry_run=args.dry_run)
+    return 0
+
+
+def _print_report(r: Report, *, dry_run: bool) -> None:
+    print(f"retention: {r.policy.describe()}")
+    print(
+        f"due now: {counted(r.due, 'signature')} ({r.due_by_collection} by collection, "
+        f"{r.due_by_delivery} by delivery)"
+    )
+    if dry_run:
+        print("dry run: nothing was deleted")
+    else:
+        print(f"deleted: {counted(r.deleted, 'signature')}")
+    nxt = f"{r.next_deletion:%Y-%m-%d %H:00} UTC" if r.next_deletion else "none (nothing stored)"
+    print(f"next deletion: {nxt}")
+
+
+def _review(args: argparse.Namespace) -> int:
+    from kiosk.central.review import Selection, marks_count
+
+    engine = _engine(args)
+    if args.heuristics:
+        return _heuristics(args, engine)
+    sel = Selection(
+        records=tuple(_refs(args.record)),
+        device=args.device,
+        event=args.event,
+        hour=args.hour,
+        domain=args.domain,
+        household=args.household,
+    )
+    if args.mark is None:
+        if not sel.empty:
+            raise UsageError("say which mark to give: --mark valid, invalid or test")
+        counts = marks_count(engine)
+        print(", ".join(f"{counted(n, 'signature')} marked {m}" for m, n in counts.items()))
+        return 0
+    if sel.empty:
+        raise UsageError(
+            "say which signatures: --record, --device, --event, --hour, --domain or --household"
+        )
+    if not (args.dry_run or args.apply):
+        raise UsageError("count first with --dry-run, then mark with --apply")
+    return _mark(args, engine, sel)
+
+
+def _refs(texts: list[str]) -> Iterator[tuple[str | None, str]]:
+    from kiosk.central.erasure import parse_record_ref
+
+    return map(parse_record_ref, texts)
+
+
+def _mark(args: argparse.Namespace, engine: Engine, sel: Selection) -> int:
+    from kiosk.central.review import apply_marks, by_fields, by_metadata, check_mark
+
+    check_mark(args.mark, args.reason)  # before a passphrase is asked for
+    chosen = by_metadata(engine, sel)
+    if sel.needs_opening:
+        chosen = by_fields(_counted_records(args, engine), sel, chosen)
+    if args.dry_run:
+        print(
+            f"would mark {counted(len(chosen), 'signature')} {args.mark}; dry run: nothing "
+            "was changed"
+        )
+        return 0
+    done = apply_marks(engine, chosen, args.mark, args.reason)
+    print(f"marked {counted(done, 'signature')} {args.mark}")
+    return 0
+
+
+def _counted_records(args: argparse.Namespace, engine: Engine) -> Iterator[Opened]:
+    """Every record that opens and is not erased (the ledger), whatever its mark."""
+    from kiosk.central.exclusions import load_exclusions
+    from kiosk.central.export import each_opened
+
+    key = _key(args, engine)
+    exclusions = load_exclusions(
+        engine,
+        coordinator_ledger(args, engine, key, must_exist_if_erased=True),
+        include_invalid=True,
+    )
+    progress = _progress(args)
+    for opened in each_opened(engine, key, progress):
+        if opened is not None and exclusions.judge(opened)[0] is None:
+            yield opened
+    if progress is not None:
+        progress.finish()
+
+
+def _heuristics(args: argparse.Namespace, engine: Engine) -> int:
+    from kiosk.central import heuristics
+
+    household = heuristics.DEFAULT_HOUSEHOLD if args.household is None else args.household
+    f = heuristics.run(_counted_records(args, engine), burst=args.burst, household=household)
+    rules = ", ".join(f"{n} by {rule}" for rule, n in sorted(f.by_rule.items())) or "none"
+    print(
+        f"heuristics over {counted(f.records, 'signature')} (erased ones left out):\n"
+        f"  bursts: {counted(f.burst_minutes, 'kiosk-minute')} with {args.burst} or more "
+        f"signatures, {counted(f.burst_signatures, 'signature')} in them\n"
+        f"  disposable domains: {counted(f.disposable_signatures, 'signature')} at "
+        f"{counted(f.disposable_domains, 'domain')}\n"
+        f"  duplicates: {f.plain_duplicates} by the address as typed, {f.canonical_duplicates} "
+        f"more by the canonical address ({rules})\n"
+        f"  households: {counted(f.households, 'address', 'addresses')} with more than "
+        f"{household} signatures, {counted(f.household_signatures, 'signature')} in them\n"
+        "Nothing was marked: mark with 'review --mark invalid --reason ... --domain/--household "
+        "...'."
+    )
+    return 0
+
+
+def _test_mode(args: argparse.Namespace) -> int:
+    from kiosk.central.review import set_test_mode
+
+    kind, name = ("device", args.device) if args.device else ("event", args.event)
+    changed = set_test_mode(_engine(args), kind, name, not args.off)
+    what = f"device {name}" if kind == "device" else f"event {name!r}"
+    if args.off:
+        state = "is out of test mode" if changed else "was not in test mode"
+        print(f"{what} {state}; its signatures count.")
+    else:
+        state = "is in test mode" if changed else "was in test mode already"
+        print(f"{what} {state}; its signatures do not count (status, console, export).")
+    return 0

@@ -1,0 +1,172 @@
+"""`kiosk central erase`: a supporter's signatures leave the server and every later export, and
+a batch file found later (the same records, or new ones with the same address) does not bring
+them back. SQLite and PostgreSQL (CI=true)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from coordinator import PASSPHRASE
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kiosk.central.ingest import ingest
+from kiosk.central.ledger import LEDGER_FILE
+from kiosk.central.models import StoredBatch, StoredRecord
+from kiosk.protocol.batch import GENESIS_HASH, SALVAGE
+
+
+def _stored_ids(engine: Engine) -> set[str]:
+    with Session(engine) as s:
+        return set(s.scalars(select(StoredRecord.id)))
+
+
+def _exported(
+    central: Any, tmp_path: Path, capsys: Any, *extra: str
+) -> tuple[list[dict[str, str]], str]:
+    out = tmp_path / "export.csv"
+    capsys.readouterr()
+    assert central("export", "--out", out, *extra) == 0
+    note = capsys.readouterr().err
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f)), note
+
+
+def test_erase_then_reimport_from_an_earlier_usb_file_stays_out(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    kiosk = enrolled()
+    alice = kiosk.record(email="Alice.Smith@gmail.com", first_name="Alice")
+    alice_again = kiosk.record(email="alicesmith+rally@googlemail.com", first_name="Alice")
+    bob = kiosk.record(email="bob@example.org", first_name="Bob")
+    first = kiosk.batch([alice, bob])
+    usb_file = tmp_path / "stick" / "batch-1.kiosk-batch"  # written to a stick before upload
+    usb_file.parent.mkdir()
+    usb_file.write_bytes(first.to_bytes())
+    ingest(engine, first.to_bytes())
+    ingest(engine, kiosk.batch([alice_again]).to_bytes())
+
+    capsys.readouterr()
+    assert central("erase", "--email", " ALICESMITH@gmail.com", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "would erase 2 stored signatures" in out and "dry run" in out
+    assert alice.signature_id in out and alice_again.signature_id in out
+    assert bob.signature_id not in out and "Alice" not in out  # ids, no personal data
+    assert len(_stored_ids(engine)) == 3
+    ledger = tmp_path / "coordinator" / LEDGER_FILE
+    assert not ledger.exists()
+
+    assert central("erase", "--email", "alicesmith@gmail.com") == 0
+    assert "2 signatures deleted from the server" in capsys.readouterr().out
+    assert _stored_ids(engine) == {bob.signature_id}
+    with Session(engine) as s:  # the stored envelope held Alice's record sealed: cleared
+        envelopes = {b.seq: b.envelope for b in s.scalars(select(StoredBatch))}
+    assert envelopes == {1: b"", 2: b""}
+    # The ledger holds no address, only keyed hashes, and is its owner's only.
+    text = ledger.read_text(encoding="ascii")
+    assert "alice" not in text.casefold() and "gmail" not in text
+    assert len(json.loads(text)["tags"]) == 1
+    assert os.stat(ledger).st_mode & 0o077 == 0
+
+    # The USB stick made before the erasure is found and imported: nothing comes back.
+    assert central("import", usb_file) == 0
+    assert "already stored" in capsys.readouterr().out
+    assert _stored_ids(engine) == {bob.signature_id}
+    # A salvage file of the same kiosk holding Alice's record: her record is dropped.
+    salvage = kiosk.batch([alice, bob], seq=0, prev_hash=GENESIS_HASH, kind=SALVAGE)
+    salvage_file = tmp_path / "stick" / "salvage.kiosk-batch"
+    salvage_file.write_bytes(salvage.to_bytes())
+    assert central("import", salvage_file) == 0
+    assert "0 of them new here" in capsys.readouterr().out
+    assert _stored_ids(engine) == {bob.signature_id}
+    # A stick found later from another kiosk holds a new signature of hers (its own record
+    # id): it is stored, as the server cannot know whose it is, but no export shows it.
+    other = enrolled("Second rally")
+    late = other.record(email="a.l.i.c.e.s.m.i.t.h@gmail.com", first_name="Alice")
+    late_file = tmp_path / "stick" / "late.kiosk-batch"
+    late_file.write_bytes(other.batch([late]).to_bytes())
+    assert central("import", late_file) == 0
+    rows, note = _exported(central, tmp_path, capsys)
+    assert [r["signature_id"] for r in rows] == [bob.signature_id]
+    assert "left out 1 erased signature" in note
+    rows, _ = _exported(central, tmp_path, capsys, "--include-invalid")  # never brings erased
+    assert [r["signature_id"] for r in rows] == [bob.signature_id]
+
+
+def test_erase_by_record_id_and_a_later_upload_of_it_is_dropped(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    kiosk = enrolled()
+    keep, drop = kiosk.record(email="k@example.org"), kiosk.record(email="d@example.org")
+    batch = kiosk.batch([keep, drop])
+    ingest(engine, batch.to_bytes())
+    assert central("erase", "--record", f"{kiosk.device_id}:{drop.signature_id}") == 0
+    assert _stored_ids(engine) == {keep.signature_id}
+    # The same record in another batch of the same device (a kiosk that re-sent it): dropped.
+    again = kiosk.batch([drop])
+    receipt, created = ingest(engine, again.to_bytes())
+    assert created and receipt.record_count == 1
+    assert _stored_ids(engine) == {keep.signature_id}
+    rows, _ = _exported(central, tmp_path, capsys)
+    assert [r["signature_id"] for r in rows] == [keep.signature_id]
+
+
+def test_an_export_without_the_ledger_of_an_erasure_is_refused(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch([kiosk.record(email="gone@example.org")]).to_bytes())
+    assert central("erase", "--email", "gone@example.org") == 0
+    (tmp_path / "coordinator" / LEDGER_FILE).rename(tmp_path / "elsewhere.json")
+    capsys.readouterr()
+    assert central("export", "--out", tmp_path / "x.csv") == 2
+    err = capsys.readouterr().err
+    assert "no erasure ledger" in err and "--ledger" in err and "Traceback" not in err
+    assert not (tmp_path / "x.csv").exists()
+    assert (
+        central("export", "--out", tmp_path / "x.csv", "--ledger", tmp_path / "elsewhere.json") == 0
+    )
+
+
+def test_a_damaged_or_foreign_ledger_is_a_message(
+    central: Any, enrolled: Any, tmp_path: Path, capsys: Any
+) -> None:
+    ledger = tmp_path / "coordinator" / LEDGER_FILE
+    ledger.write_text("{not json", encoding="ascii")
+    capsys.readouterr()
+    assert central("erase", "--email", "x@example.org") == 2
+    assert "not a readable erasure ledger" in capsys.readouterr().err
+    ledger.write_text(
+        json.dumps(
+            {"format": "kiosk-erasure-ledger/1", "campaign_key": "ab-cd", "tags": [], "records": []}
+        ),
+        encoding="ascii",
+    )
+    assert central("export", "--out", tmp_path / "x.csv") == 2
+    assert "belongs to campaign key ab-cd" in capsys.readouterr().err
+
+
+def test_erase_needs_an_address_or_an_id(central: Any, capsys: Any) -> None:
+    assert central("erase") == 2
+    assert "--email ADDRESS or --record ID" in capsys.readouterr().err
+    assert central("erase", "--email", "not-an-address") == 2
+    assert "is not an e-mail address" in capsys.readouterr().err
+
+
+def test_the_ledger_key_needs_the_private_key(campaign_private_key: Any) -> None:
+    """Two key files of one campaign tag alike; another campaign's key tags differently."""
+    from kiosk.crypto.campaign_key import CampaignPrivateKey
+    from kiosk.crypto.keyed_hash import LedgerKey
+
+    same = CampaignPrivateKey.from_pem(
+        campaign_private_key.to_pem(PASSPHRASE, scrypt_n=2**14), PASSPHRASE, "k"
+    )
+    address = "alice@example.org"
+    assert LedgerKey.of(same).tag(address) == LedgerKey.of(campaign_private_key).tag(address)
+    assert LedgerKey.of(CampaignPrivateKey.generate()).tag(address) != LedgerKey.of(same).tag(
+        address
+    )
