@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.options import counted
+from kiosk.clock import utc_now
 from kiosk.errors import UsageError
 
 if TYPE_CHECKING:
@@ -239,15 +240,16 @@ def _retention(args: argparse.Namespace) -> int:
     from kiosk.central import retention
 
     engine = _engine(args)
+    now = utc_now()
     if args.apply:
         if args.delivered is not None:
             retention.set_delivered(engine, args.delivered)
-        done = retention.apply(engine)
+        done = retention.apply(engine, now)
     else:
         p = retention.policy(engine)
         if args.delivered is not None:
             p = replace(p, delivered_at=args.delivered)
-        done = retention.report(engine, p=p)
+        done = retention.report(engine, now, p)
     _print_report(done, dry_run=args.dry_run)
     return 0
 
