@@ -170,3 +170,44 @@ def test_the_ledger_key_needs_the_private_key(campaign_private_key: Any) -> None
     assert LedgerKey.of(CampaignPrivateKey.generate()).tag(address) != LedgerKey.of(same).tag(
         address
     )
+
+
+def test_a_thief_with_the_servers_database_after_an_erasure_learns_no_address(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path
+) -> None:
+    """Every table, every column, as text: neither the address nor the ledger's tag for it."""
+    from sqlalchemy import inspect, text
+
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch([kiosk.record(email="Zyxwq.Quorbl@gmail.com")]).to_bytes())
+    assert central("erase", "--email", "zyxwq.quorbl@gmail.com") == 0
+    [tag] = json.loads((tmp_path / "coordinator" / LEDGER_FILE).read_text("ascii"))["tags"]
+    dump = []
+    with engine.connect() as conn:
+        for table in inspect(engine).get_table_names():
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                dump.extend(v.hex() if isinstance(v, bytes) else str(v) for v in row)
+    blob = "\n".join(dump).casefold()
+    assert "zyxwq" not in blob and "quorbl" not in blob and tag not in blob
+    assert kiosk.device_id in blob  # the dump did read the tables
+
+
+def test_a_thief_with_the_ledger_and_a_list_of_addresses_confirms_none(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, campaign_public_key: Any
+) -> None:
+    """Without the unlocked private key, the guesses an attacker can make all miss: the plain
+    and canonical address hashed, or keyed with anything public (the key's fingerprint, the
+    public key file)."""
+    import hashlib
+    import hmac
+
+    erased = "ada.lovelace@gmail.com"
+    assert central("erase", "--email", erased) == 0
+    tags = set(json.loads((tmp_path / "coordinator" / LEDGER_FILE).read_text("ascii"))["tags"])
+    public = [campaign_public_key.fingerprint.encode(), campaign_public_key.to_pem()]
+    for guess in (erased, "adalovelace@gmail.com", "Ada.Lovelace@gmail.com"):
+        data = guess.encode()
+        attempts = {hashlib.sha256(data).hexdigest(), hashlib.sha3_256(data).hexdigest()}
+        attempts |= {hmac.new(k, data, hashlib.sha256).hexdigest() for k in public}
+        assert not attempts & tags
+    assert len(tags) == 1
