@@ -26,12 +26,12 @@ from kiosk.protocol.batch import SignedBatch
 from kiosk.sql import alembic_revision
 
 
-def migrate_to(engine: Engine, revision: str) -> None:
+def migrate_to(engine: Engine, revision: str, *, down: bool = False) -> None:
     config = Config()
     config.set_main_option("script_location", "kiosk.central:migrations")
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def naive(moment: datetime) -> datetime:
@@ -153,5 +153,35 @@ def test_c0003_scopes_stored_ids_to_their_device(
             [(k.device_id, r.id) for k in (a, b) for r in k.stored.batch.records]
             + [(b.device_id, a_record_id)]
         )
+    finally:
+        engine.dispose()
+
+
+def test_c0011_gives_a_campaign_the_eci_retention_and_goes_back_down(
+    blank_database_url: str,
+    new_kiosk: Any,
+    campaign_public_key: CampaignPublicKey,
+) -> None:
+    from sqlalchemy import inspect
+
+    from kiosk.central.retention import Policy, policy
+
+    engine = db.make_engine(blank_database_url)
+    try:
+        migrate_to(engine, "c0002")
+        with engine.begin() as conn:
+            store_as_c0002(conn, campaign_public_key, [new_kiosk()])
+        migrate_to(engine, "c0006")
+        db.upgrade(engine)
+        assert policy(engine) == Policy(21, 1, None)
+        migrate_to(engine, "c0006", down=True)
+        tables = set(inspect(engine).get_table_names())
+        assert not {"deleted_record", "record_mark", "test_mode"} & tables
+        assert "keep_months_after_collection" not in {
+            c["name"] for c in inspect(engine).get_columns("campaign")
+        }
+        db.upgrade(engine)
+        assert alembic_revision(engine) == db.SCHEMA_HEAD
+        assert get_campaign(engine).key_fingerprint == campaign_public_key.fingerprint
     finally:
         engine.dispose()
