@@ -33,6 +33,7 @@ from kiosk.central.api import create_app
 from kiosk.central.campaign import create_campaign, find_campaign
 from kiosk.central.db import default_url, open_database
 from kiosk.central.enrolment import issue_code
+from kiosk.central.exclusions import load_exclusions
 from kiosk.central.export import ExportResult, export
 from kiosk.central.ratelimit import Limiter, Limits
 from kiosk.central.server import ServerThread
@@ -80,7 +81,8 @@ class LocalServer:
         return device_status(self.engine)
 
     def export(self, key: CampaignPrivateKey, fmt: str, out: TextIO) -> ExportResult:
-        return export(self.engine, key, fmt, out)
+        """As `kiosk central export`: review marks and test mode apply (no erasure ledger)."""
+        return export(self.engine, key, fmt, out, exclusions=load_exclusions(self.engine, None))
 
     def stop(self) -> None:
         self._thread.stop()

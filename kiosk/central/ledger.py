@@ -36,7 +36,8 @@ class Ledger:
         return self.key.tag(canonical_email(address))
 
     def holds_address(self, address: str) -> bool:
-        return bool(address.strip()) and self.tag(address) in self.tags
+        # An empty ledger costs the export nothing; otherwise one HMAC per record.
+        return bool(self.tags) and bool(address.strip()) and self.tag(address) in self.tags
 
     def holds(self, device_id: str, record_id: str, address: str) -> bool:
         return (device_id, record_id) in self.records or self.holds_address(address)

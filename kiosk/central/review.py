@@ -74,15 +74,15 @@ def by_metadata(engine: Engine, sel: Selection) -> set[RecordKey]:
         )
     if sel.hour is not None:
         query = query.where(StoredRecord.collected_hour == to_hour(sel.hour))
+    if sel.records:
+        query = query.where(StoredRecord.id.in_(sorted({rid for _dev, rid in sel.records})))
     with Session(engine) as s:
         found: set[RecordKey] = {(d, r) for d, r in s.execute(query)}
-    if sel.records:
-        named = {
-            (d, r)
-            for d, r in found
-            if any(r == rid and dev in (None, d) for dev, rid in sel.records)
-        }
-        found = named
+    if sel.records:  # an id given with its device matches that device's record only
+        devices: dict[str, set[str | None]] = defaultdict(set)
+        for dev, rid in sel.records:
+            devices[rid].add(dev)
+        found = {(d, r) for d, r in found if None in devices[r] or d in devices[r]}
     return found
 
 
