@@ -169,3 +169,30 @@ def test_serve_runs_retention_on_a_schedule(engine: Engine, enrolled: Any) -> No
     finally:
         schedule.stop()
     assert not schedule._thread.is_alive()
+
+
+def test_kiosk_central_serve_starts_the_schedule(
+    central: Any, enrolled: Any, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real `serve` command, with uvicorn replaced by a stand-in that waits for the first
+    round: records delivered long ago are deleted while it serves, and the schedule stops
+    with it."""
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch(2).to_bytes())  # collected 2026-03-01
+    retention.set_delivered(engine, datetime(2026, 4, 1, tzinfo=UTC))  # due since 2026-05-01
+    seen: list[set[str]] = []
+    threads: list[Any] = []
+
+    def serving(app: Any, **_: Any) -> None:
+        import threading
+
+        deadline = time.monotonic() + 10
+        while _stored(engine) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seen.append(_stored(engine))
+        threads.extend(t for t in threading.enumerate() if t.name == "kiosk-retention")
+
+    monkeypatch.setattr("kiosk.central.server.serve", serving)
+    assert central("serve", "--insecure-http", "--port", "0") == 0
+    assert seen == [set()]
+    assert threads and not any(t.is_alive() for t in threads)
