@@ -50,7 +50,13 @@ class Ledger:
             "records": sorted([d, r] for d, r in self.records),
         }
         data = (json.dumps(doc, indent=1) + "\n").encode("ascii")
-        write_atomic(self.path, data, mode=0o600)
+        try:
+            write_atomic(self.path, data, mode=0o600)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write the erasure ledger {self.path} ({exc.strerror or exc}); nothing "
+                "was erased. Give a writable place with --ledger FILE."
+            ) from None
 
 
 def open_ledger(path: Path, key: LedgerKey) -> Ledger:

@@ -211,3 +211,16 @@ def test_a_thief_with_the_ledger_and_a_list_of_addresses_confirms_none(
         attempts |= {hmac.new(k, data, hashlib.sha256).hexdigest() for k in public}
         assert not attempts & tags
     assert len(tags) == 1
+
+
+def test_a_ledger_that_cannot_be_written_erases_nothing(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch([kiosk.record(email="stay@example.org")]).to_bytes())
+    capsys.readouterr()
+    nowhere = tmp_path / "no" / "such" / "dir" / LEDGER_FILE
+    assert central("erase", "--email", "stay@example.org", "--ledger", nowhere) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the erasure ledger" in err and "nothing was erased" in err
+    assert "Traceback" not in err and len(_stored_ids(engine)) == 1
