@@ -31,6 +31,12 @@ class Found:
     how: str  # "e-mail" or "id"
 
 
+@dataclass(frozen=True)
+class Search:
+    found: list[Found]
+    unreadable: int  # stored records that did not open, so could not be checked by address
+
+
 def parse_record_ref(text: str) -> tuple[str | None, str]:
     """'ID' or 'DEVICE:ID' (record ids are unique per device only)."""
     device, colon, record = text.strip().rpartition(":")
@@ -45,7 +51,7 @@ def find(
     addresses: list[str],
     record_refs: list[str],
     progress: Progress | None = None,
-) -> list[Found]:
+) -> Search:
     """The stored records of these addresses (after decryption) and of these ids."""
     for address in addresses:
         if split_email(address) is None:
@@ -61,9 +67,11 @@ def find(
                     query = query.where(StoredRecord.device_id == device)
                 for device_id in s.scalars(query):
                     found[(device_id, record)] = Found(device_id, record, "id")
+    unreadable = 0
     if wanted:
         for opened in each_opened(engine, key, progress):
             if opened is None:
+                unreadable += 1
                 continue
             r = opened.record
             email = r.fields.get("email", "").strip()
@@ -71,7 +79,7 @@ def find(
                 found.setdefault(
                     (r.device_id, r.signature_id), Found(r.device_id, r.signature_id, "e-mail")
                 )
-    return sorted(found.values(), key=lambda f: (f.device_id, f.record_id))
+    return Search(sorted(found.values(), key=lambda f: (f.device_id, f.record_id)), unreadable)
 
 
 def erase(

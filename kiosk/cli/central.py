@@ -1,6 +1,7 @@
 """`kiosk central ...`: the coordinator's commands (init, serve, enroll, revoke, import, status,
-export). Each is a thin shell over the services that the HTTP API uses as well; heavy imports
-(FastAPI, SQLAlchemy, uvicorn) happen inside the commands, so `kiosk run` does not pay for them.
+export; erase, retention, review and test-mode in kiosk.cli.central_review). Each is a thin
+shell over the services that the HTTP API uses as well; heavy imports (FastAPI, SQLAlchemy,
+uvicorn) happen inside the commands, so `kiosk run` does not pay for them.
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
 which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
@@ -43,7 +44,10 @@ DESCRIPTION = """\
 The coordinator's commands: create the campaign (init), run the central server (serve), make
 an enrolment code for a kiosk (enroll), refuse a lost kiosk (revoke) or let one move to
 another campaign (release), take in batch files from a USB stick (import), see what each kiosk
-has delivered (status) and export the signatures (export).
+has delivered (status) and export the signatures (export); afterwards, honour an erasure
+request (erase), delete what the retention policy says (retention), mark signatures valid,
+invalid or test and run the heuristics (review), and keep a test kiosk or event out of every
+count (test-mode).
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
 which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.

@@ -210,7 +210,8 @@ def _erase(args: argparse.Namespace) -> int:
     key = _key(args, engine)
     ledger = coordinator_ledger(args, engine, key, must_exist_if_erased=True)
     progress = _progress(args)
-    found = find(engine, key, args.email, args.record, progress)
+    search = find(engine, key, args.email, args.record, progress)
+    found = search.found
     if progress is not None:
         progress.finish()
     verb = "would erase" if args.dry_run else "erasing"
@@ -220,6 +221,11 @@ def _erase(args: argparse.Namespace) -> int:
     for address in args.email:
         held = "already in" if ledger.holds_address(address) else "to go into"
         print(f"  the address's keyed hash is {held} the ledger {ledger.path}")
+    if search.unreadable:
+        print(
+            f"  {counted(search.unreadable, 'stored record')} did not open, so could not be "
+            "checked by address (kiosk central export names them in its warnings)"
+        )
     if args.dry_run:
         print("dry run: nothing was changed")
         return 0

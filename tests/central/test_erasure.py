@@ -224,3 +224,24 @@ def test_a_ledger_that_cannot_be_written_erases_nothing(
     err = capsys.readouterr().err
     assert "cannot write the erasure ledger" in err and "nothing was erased" in err
     assert "Traceback" not in err and len(_stored_ids(engine)) == 1
+
+
+def test_erase_says_how_many_records_it_could_not_check(
+    central: Any, enrolled: Any, engine: Engine, capsys: Any
+) -> None:
+    from sqlalchemy import update
+
+    kiosk = enrolled()
+    damaged = kiosk.record(email="who@example.org")
+    ingest(engine, kiosk.batch([damaged, kiosk.record(email="other@example.org")]).to_bytes())
+    with Session(engine) as s, s.begin():
+        s.execute(
+            update(StoredRecord)
+            .where(StoredRecord.id == damaged.signature_id)
+            .values(sealed=b"\x00" * 8304)
+        )
+    capsys.readouterr()
+    assert central("erase", "--email", "who@example.org", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "would erase 0 stored signatures" in out
+    assert "1 stored record did not open, so could not be checked by address" in out
