@@ -174,7 +174,7 @@ def test_c0011_gives_a_campaign_the_eci_retention_and_goes_back_down(
         migrate_to(engine, "c0006")
         db.upgrade(engine)
         assert policy(engine) == Policy(21, 1, None)
-        migrate_to(engine, "c0006", down=True)
+        migrate_to(engine, "c0007", down=True)  # the revision before c0011
         tables = set(inspect(engine).get_table_names())
         assert not {"deleted_record", "record_mark", "test_mode"} & tables
         assert "keep_months_after_collection" not in {
