@@ -74,7 +74,7 @@ def register(sub: Any) -> None:
         p = commands.add_parser(name, help=helptext, description=helptext)
         add_data_dir(p, "the central server's data directory")
         p.add_argument("--database-url", help="a database URL (default: SQLite in --data-dir)")
-        p.set_defaults(handler=_disposing_engines(handler))
+        p.set_defaults(handler=_disposing_engines(handler), central_command=name)
         return p
 
     p = command("init", "create the campaign: key pair, appeal, coordinator credential", _init)
@@ -751,8 +751,9 @@ class TextProgress:
 
     WIDTH = 30
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, label: str = "export") -> None:
         self.stream = stream
+        self.label = label
         self._last = 0.0
         self._drawn = False
 
@@ -763,7 +764,7 @@ class TextProgress:
         self._last = now
         filled = self.WIDTH * done // max(total, 1)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\rexport: [{bar}] {done}/{total} records")
+        self.stream.write(f"\r{self.label}: [{bar}] {done}/{total} records")
         self.stream.flush()
         self._drawn = True
 

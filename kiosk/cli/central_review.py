@@ -198,7 +198,8 @@ def coordinator_ledger(
 def _progress(args: argparse.Namespace) -> Any:
     from kiosk.cli.central import TextProgress
 
-    return TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
+    shown = args.progress or sys.stderr.isatty()
+    return TextProgress(sys.stderr, label=f"{args.central_command}: opening") if shown else None
 
 
 def _erase(args: argparse.Namespace) -> int:
