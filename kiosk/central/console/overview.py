@@ -114,8 +114,10 @@ def per_hour(engine: Engine, span: str, now: datetime | None = None) -> list[tup
         raise Malformed("the chart shows 24h, 7d or all")
     now = (now or utcnow()).replace(minute=0, second=0, microsecond=0)
     length = RANGES[span]
-    query = select(StoredRecord.collected_hour, func.count(StoredRecord.id)).group_by(
-        StoredRecord.collected_hour
+    query = (
+        select(StoredRecord.collected_hour, func.count(StoredRecord.id))
+        .where(record_counts())
+        .group_by(StoredRecord.collected_hour)
     )
     if length is not None:
         query = query.where(StoredRecord.collected_hour > now - length)
