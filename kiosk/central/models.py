@@ -141,6 +141,7 @@ class StoredRecord(Base):
             ["device_id", "batch_id"], ["batch.device_id", "batch.id"], name="fk_record_batch"
         ),
         Index("ix_record_device_batch", "device_id", "batch_id"),
+        Index("ix_record_collected_hour", "collected_hour"),  # c0011: retention, console
     )
 
     device_id: Mapped[str] = mapped_column(String(36))

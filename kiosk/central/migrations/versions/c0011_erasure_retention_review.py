@@ -20,6 +20,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Retention's "next deletion" and due counts, and the console's hourly figures, read the
+    # records by their hour: an index instead of a scan of every stored record.
+    op.create_index("ix_record_collected_hour", "record", ["collected_hour"])
     op.create_table(
         "deleted_record",
         sa.Column("device_id", sa.String(36), nullable=False),
@@ -72,3 +75,4 @@ def downgrade() -> None:
     op.drop_table("test_mode")
     op.drop_table("record_mark")
     op.drop_table("deleted_record")
+    op.drop_index("ix_record_collected_hour", "record")
