@@ -51,8 +51,10 @@ def find(
     addresses: list[str],
     record_refs: list[str],
     progress: Progress | None = None,
+    sweep: Ledger | None = None,
 ) -> Search:
-    """The stored records of these addresses (after decryption) and of these ids."""
+    """The stored records of these addresses (after decryption) and of these ids; with
+    `sweep`, also those the ledger holds already (stored since: a stick found later)."""
     for address in addresses:
         if split_email(address) is None:
             raise UsageError(f"{address!r} is not an e-mail address (name@domain)")
@@ -68,7 +70,7 @@ def find(
                 for device_id in s.scalars(query):
                     found[(device_id, record)] = Found(device_id, record, "id")
     unreadable = 0
-    if wanted:
+    if wanted or sweep is not None:
         for opened in each_opened(engine, key, progress):
             if opened is None:
                 unreadable += 1
@@ -76,9 +78,12 @@ def find(
             r = opened.record
             email = r.fields.get("email", "").strip()
             if email and canonical_email(email) in wanted:
-                found.setdefault(
-                    (r.device_id, r.signature_id), Found(r.device_id, r.signature_id, "e-mail")
-                )
+                how = "e-mail"
+            elif sweep is not None and sweep.holds(r.device_id, r.signature_id, email):
+                how = "the ledger"
+            else:
+                continue
+            found.setdefault((r.device_id, r.signature_id), Found(r.device_id, r.signature_id, how))
     return Search(sorted(found.values(), key=lambda f: (f.device_id, f.record_id)), unreadable)
 
 

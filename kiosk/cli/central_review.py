@@ -46,6 +46,12 @@ def register_review(command: Any, key_options: Callable[[argparse.ArgumentParser
         metavar="ID",
         help="a signature id, or DEVICE:ID, as the export shows them (again for several)",
     )
+    p.add_argument(
+        "--sweep",
+        action="store_true",
+        help="also delete from the server every signature the ledger already holds: those "
+        "stored since an earlier erasure (a USB stick found later)",
+    )
     p.add_argument("--dry-run", action="store_true", help="show what would go; change nothing")
     key_options(p)
 
@@ -205,13 +211,13 @@ def _progress(args: argparse.Namespace) -> Any:
 def _erase(args: argparse.Namespace) -> int:
     from kiosk.central.erasure import erase, find
 
-    if not args.email and not args.record:
-        raise UsageError("say what to erase: --email ADDRESS or --record ID")
+    if not args.email and not args.record and not args.sweep:
+        raise UsageError("say what to erase: --email ADDRESS, --record ID or --sweep")
     engine = _engine(args)
     key = _key(args, engine)
     ledger = coordinator_ledger(args, engine, key, must_exist_if_erased=True)
     progress = _progress(args)
-    search = find(engine, key, args.email, args.record, progress)
+    search = find(engine, key, args.email, args.record, progress, ledger if args.sweep else None)
     found = search.found
     if progress is not None:
         progress.finish()

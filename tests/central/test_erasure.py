@@ -95,6 +95,13 @@ def test_erase_then_reimport_from_an_earlier_usb_file_stays_out(
     assert "left out 1 erased signature" in note
     rows, _ = _exported(central, tmp_path, capsys, "--include-invalid")  # never brings erased
     assert [r["signature_id"] for r in rows] == [bob.signature_id]
+    # A sweep deletes that late signature's ciphertext from the server too.
+    capsys.readouterr()
+    assert central("erase", "--sweep", "--dry-run") == 0
+    assert f"{late.signature_id} (by the ledger)" in capsys.readouterr().out
+    assert late.signature_id in _stored_ids(engine)
+    assert central("erase", "--sweep") == 0
+    assert _stored_ids(engine) == {bob.signature_id}
 
 
 def test_erase_by_record_id_and_a_later_upload_of_it_is_dropped(
@@ -152,7 +159,7 @@ def test_a_damaged_or_foreign_ledger_is_a_message(
 
 def test_erase_needs_an_address_or_an_id(central: Any, capsys: Any) -> None:
     assert central("erase") == 2
-    assert "--email ADDRESS or --record ID" in capsys.readouterr().err
+    assert "--email ADDRESS, --record ID or --sweep" in capsys.readouterr().err
     assert central("erase", "--email", "not-an-address") == 2
     assert "is not an e-mail address" in capsys.readouterr().err
 
