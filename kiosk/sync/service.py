@@ -10,6 +10,7 @@ from kiosk.settings import SyncSettings
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import Enrolled, enrolled
+from kiosk.sync.keyset import KeysetFollower, SealingKey
 from kiosk.sync.status import StatusBoard
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
@@ -25,6 +26,17 @@ def closer_for(vault: Vault, enrolment: Enrolled, settings: SyncSettings) -> Bat
     )
 
 
+def follower_for(
+    vault: Vault, enrolment: Enrolled, sealing: SealingKey | None = None
+) -> KeysetFollower | None:
+    """None for a kiosk that pinned no coordinator key (enrolled before keysets)."""
+    if enrolment.coordinator_key is None:
+        return None
+    return KeysetFollower(
+        vault, enrolment.campaign_key_fingerprint, enrolment.coordinator_key, sealing
+    )
+
+
 def start_sync(
     vault: Vault,
     data_dir: Path,
@@ -32,9 +44,11 @@ def start_sync(
     *,
     board: StatusBoard | None = None,
     quiet: Callable[[], bool] | None = None,
+    sealing: SealingKey | None = None,
 ) -> SyncWorker | None:
     """A running worker if this kiosk is enrolled, else None (it collects offline only).
-    `quiet` says whether no supporter is at the form (kiosk.desks.presence.Presence.quiet)."""
+    `quiet` says whether no supporter is at the form (kiosk.desks.presence.Presence.quiet);
+    `sealing`, the signing desk's key, moves when the coordinator's keyset changes."""
     enrolment = enrolled(vault, data_dir)
     if enrolment is None:
         return None
@@ -45,7 +59,13 @@ def start_sync(
         timeout=settings.request_timeout.total_seconds(),
     )
     worker = SyncWorker(
-        vault, closer_for(vault, enrolment, settings), client, settings, board=board, quiet=quiet
+        vault,
+        closer_for(vault, enrolment, settings),
+        client,
+        settings,
+        board=board,
+        quiet=quiet,
+        keyset=follower_for(vault, enrolment, sealing),
     )
     worker.start()
     worker.sync_now()

@@ -23,12 +23,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
-from kiosk.errors import SyncError
+from kiosk.errors import KeysetRefused, SyncError
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
+from kiosk.sync.keyset import KeysetFollower
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.vault import Vault, outbox
 
@@ -59,8 +60,11 @@ class SyncWorker:
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
         quiet: Callable[[], bool] | None = None,
+        keyset: KeysetFollower | None = None,
     ) -> None:
-        """`quiet` says whether no supporter is at the form now (by default: always)."""
+        """`quiet` says whether no supporter is at the form now (by default: always);
+        `keyset` follows the coordinator's campaign keyset after each round that delivered
+        everything (kiosk.sync.keyset)."""
         self._vault = vault
         self._closer = closer
         self._client = client
@@ -69,6 +73,7 @@ class SyncWorker:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
         self._quiet = quiet or (lambda: True)
+        self._keyset = keyset
         self._backing_off = False  # after a transient failure: `wake` waits for the backoff
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -179,6 +184,7 @@ class SyncWorker:
                 outcome, status = self._upload(replace(status, wait_until=None))
             if outcome is Outcome.DONE:
                 status = self._fetch_total(status)
+                status = self._follow_keyset(status)
             outbox.purge(self._vault, self._settings.retention, self._clock())
         except Exception as exc:  # the vault failing (disk full, locked): say so, retry later
             log.exception("sync round failed")
@@ -277,6 +283,21 @@ class SyncWorker:
             campaign_total=total.signatures,
             counted_through_seq=outbox.acknowledged_through(self._vault),
         )
+
+    def _follow_keyset(self, status: SyncStatus) -> SyncStatus:
+        """Learn a new campaign key, if the coordinator signed one; a refused keyset is said on
+        the panel (the kiosk keeps sealing to its key), a server that cannot say is tried again
+        next round."""
+        if self._keyset is None:
+            return status
+        try:
+            self._keyset.follow(self._client)
+        except KeysetRefused as exc:
+            log.warning("campaign keyset refused: %s", exc)
+            return replace(status, last_error=str(exc))
+        except SyncError as exc:
+            log.info("no campaign keyset this round: %s", exc)
+        return status
 
     def _snapshot(self, status: SyncStatus) -> SyncStatus:
         backlog = outbox.backlog(self._vault)
