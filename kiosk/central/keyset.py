@@ -132,6 +132,31 @@ def publish(engine: Engine, signed: SignedKeyset, new_keys: dict[int, str]) -> K
     return keyset
 
 
+def devices_still_sealing_to(engine: Engine, key_id: int) -> list[str]:
+    """The kiosks whose latest delivered record is sealed to key `key_id`: as far as the server
+    knows, they have not followed a newer keyset yet, and may still be sealing to it."""
+    latest = (
+        select(StoredRecord.device_id, func.max(StoredRecord.device_seq).label("seq"))
+        .group_by(StoredRecord.device_id)
+        .subquery()
+    )
+    with Session(engine) as s:
+        key = s.get(CampaignKey, key_id)
+        if key is None:
+            raise NotFound(f"the campaign keyset has no key {key_id}")
+        found = s.scalars(
+            select(StoredRecord.device_id)
+            .join(
+                latest,
+                (StoredRecord.device_id == latest.c.device_id)
+                & (StoredRecord.device_seq == latest.c.seq),
+            )
+            .where(StoredRecord.key_fingerprint == key.fingerprint)
+            .order_by(StoredRecord.device_id)
+        )
+        return list(found)
+
+
 def records_sealed_to(engine: Engine, key_id: int) -> int:
     with Session(engine) as s:
         key = s.get(CampaignKey, key_id)

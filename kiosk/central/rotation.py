@@ -22,7 +22,13 @@ from kiosk.central.keyring import (
     sheet_name,
     shred,
 )
-from kiosk.central.keyset import key_entries, publish, records_sealed_to, signed_keyset
+from kiosk.central.keyset import (
+    devices_still_sealing_to,
+    key_entries,
+    publish,
+    records_sealed_to,
+    signed_keyset,
+)
 from kiosk.central.models import utcnow
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey, LockedCampaignKey
 from kiosk.crypto.device_key import DeviceKey
@@ -135,11 +141,12 @@ def destroy(
     key_dir: Path,
     passphrase: str,
     key_id: int,
-    confirm: Callable[[KeyEntry, int], bool],
+    confirm: Callable[[KeyEntry, int, list[str]], bool],
 ) -> Destroyed | None:
     """Destroy key `key_id`: the keyset names it destroyed (published first), then its private
-    key file and recovery sheet are shredded. `confirm(key, records)` is asked in between
-    with how many stored records that makes unreadable; None if it says no."""
+    key file and recovery sheet are shredded. `confirm(key, records, kiosks)` is asked in
+    between with how many stored records that makes unreadable and which kiosks may still be
+    sealing to it; None if it says no."""
     signing = _signing_key(engine, key_dir, passphrase)
     current = _current(engine)
     entry = current.entry(key_id)
@@ -153,7 +160,7 @@ def destroy(
     if entry.state == "destroyed":
         raise Conflict(f"key {key_id} is already destroyed")
     records = records_sealed_to(engine, key_id)
-    if not confirm(entry, records):
+    if not confirm(entry, records, devices_still_sealing_to(engine, key_id)):
         return None
     keyset = Keyset(
         campaign=current.campaign,

@@ -130,7 +130,14 @@ def _destroy(engine: Engine, key_dir: Path, passphrase_file: Path | None, key_id
     campaign = get_campaign(engine)
     passphrase = existing_passphrase(passphrase_file, key_dir / COORDINATOR_KEY_FILE)
 
-    def confirm(entry: KeyEntry, records: int) -> bool:
+    def confirm(entry: KeyEntry, records: int, kiosks: list[str]) -> bool:
+        if kiosks:
+            print(
+                f"Warning: {counted(len(kiosks), 'kiosk')} last delivered signatures sealed to "
+                f"key {entry.id} and may still be sealing to it until their next sync; what "
+                "they seal to it from now on will not open either:"
+                + "".join(f"\n  {device}" for device in kiosks)
+            )
         print(
             f"Destroying key {entry.id} ({entry.fingerprint}) makes "
             f"{counted(records, 'stored record')} sealed to it unreadable for good: here, in "

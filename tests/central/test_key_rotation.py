@@ -182,8 +182,11 @@ def test_destroying_a_retired_key_asks_for_the_campaign_name_and_shreds_it(
     engine, url = server
     campaign = get_campaign(engine)
     kiosk = _kiosk(tmp_path, "kiosk", engine, url)
-    kiosk.sign(appeal, "Ada", "Ben", "Cleo")
+    kiosk.sign(appeal, "Ada", "Ben")
     kiosk.sync()
+    away = _kiosk(tmp_path, "away", engine, url)  # it will not sync again before the destroy
+    away.sign(appeal, "Cleo")
+    away.sync()
 
     capsys.readouterr()
     assert central("key", "destroy", 1) == 2  # the primary: rotate first
@@ -197,6 +200,8 @@ def test_destroying_a_retired_key_asks_for_the_campaign_name_and_shreds_it(
     assert central("key", "destroy", 1, stdin="un-chechnya\n") == 2
     out, err = capsys.readouterr()
     assert "makes 3 stored records sealed to it unreadable for good" in out
+    assert "Warning: 1 kiosk last delivered signatures sealed to key 1" in out
+    assert away.vault.device_id in out and kiosk.vault.device_id not in out
     assert f"Type the campaign's name, {campaign.appeal_id}" in out
     assert "nothing was destroyed" in err
     assert (coordinator / keys.PRIVATE_KEY_FILE).exists()
