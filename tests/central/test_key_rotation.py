@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.api import create_app
-from kiosk.central.campaign import get_campaign
+from kiosk.central.campaign import CampaignInfo, get_campaign
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrolment_link, issue_code
 from kiosk.central.keyring import private_key_name
@@ -234,3 +234,17 @@ def test_destroying_a_retired_key_asks_for_the_campaign_name_and_shreds_it(
 def _keys(engine: Engine) -> list[CampaignKey]:
     with Session(engine) as s:
         return list(s.scalars(select(CampaignKey).order_by(CampaignKey.id)))
+
+
+def test_a_campaign_made_before_keysets_lists_its_key_and_cannot_rotate(
+    database_url: str, campaign: CampaignInfo, tmp_path: Path, coordinator: Path, capsys: Any
+) -> None:
+    common = ["--data-dir", str(tmp_path / "central"), "--database-url", database_url]
+    assert main(["central", "key", "list", *common]) == 0
+    listed = capsys.readouterr().out
+    assert "no signed keyset (made before keysets)" in listed
+    assert f"  1  active *   {campaign.key_fingerprint}" in listed
+    assert main(["central", "key", "rotate", *common]) == 2
+    err = capsys.readouterr().err
+    assert "made before campaign keysets" in err and "nothing was changed" in err
+    assert not coordinator.exists()  # no key file was written
