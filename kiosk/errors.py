@@ -22,6 +22,7 @@ The tree (the module that raises each, in brackets):
     ├── WireFormatError ....... a wire document that is not well formed [protocol]
     │   ├── BatchFormatError .. a batch (an upload, a file on a stick) [protocol.batch]
     │   ├── ReceiptFormatError  a server's receipt [protocol.receipt]
+    │   ├── HeartbeatFormatError  a kiosk's heartbeat [protocol.heartbeat]
     │   └── KeysetFormatError . a campaign keyset document [protocol.keyset]
     ├── VaultError ............ the vault cannot be opened, read or written [vault]
     │   └── UnknownSchema ..... written by a newer kiosk [vault.schema]
@@ -107,6 +108,10 @@ class WireFormatError(KioskError, ValueError):
 
 class BatchFormatError(WireFormatError):
     """A batch document that is not well formed."""
+
+
+class HeartbeatFormatError(WireFormatError):
+    """A kiosk's heartbeat (its signed status) that is not well formed."""
 
 
 class ReceiptFormatError(WireFormatError):

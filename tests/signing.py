@@ -13,7 +13,7 @@ from kiosk.settings import SyncSettings
 from kiosk.sync.client import CentralClient
 from kiosk.sync.enrol import Enrolled
 from kiosk.sync.keyset import SealingKey
-from kiosk.sync.service import closer_for, follower_for
+from kiosk.sync.service import closer_for, follower_for, heartbeat_for
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
 
@@ -42,20 +42,27 @@ def sync_once(
     *,
     url: str | None = None,
     retention: timedelta = timedelta(days=1),
+    appeal: Appeal | None = None,
     sealing: SealingKey | None = None,
 ) -> SyncWorker:
     """One forced round to the enrolled server (or `url`, e.g. a proxy), then stopped; its
-    board says how it went. The round follows the coordinator's keyset as `kiosk run` does,
-    moving `sealing` when it changes."""
+    board says how it went. With `appeal` (the one on screen) the round ends with a heartbeat,
+    as the kiosk's own worker does. The round follows the coordinator's keyset as `kiosk run`
+    does, moving `sealing` when it changes."""
     settings = SyncSettings(batch_size=50, retention=retention)
     client = CentralClient(
         url or state.server_url, receipt_key=state.receipt_key, trust=state.trust(), timeout=10
     )
+    heartbeat = None
+    if appeal is not None:
+        data_dir = state.device_key_file.parent
+        heartbeat = heartbeat_for(vault, state, client, data_dir, lambda: appeal)
     worker = SyncWorker(
         vault,
         closer_for(vault, state, settings),
         client,
         settings,
+        heartbeat=heartbeat,
         keyset=follower_for(vault, state, sealing),
     )
     worker.run_once(force=True)

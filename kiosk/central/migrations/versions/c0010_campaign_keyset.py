@@ -4,7 +4,7 @@ keeps its key as key 1, active and primary; it has no coordinator key (kiosks en
 keep sealing to key 1).
 
 Revision ID: c0010
-Revises: c0006
+Revises: c0007
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 from kiosk.central.models import UTCDateTime
 
 revision = "c0010"
-down_revision = "c0006"
+down_revision = "c0007"
 branch_labels = None
 depends_on = None
 
