@@ -1,5 +1,6 @@
 """Signature rows read straight off a vault file's pages, for salvage when SQL cannot walk the
-table (its root page or an interior page is damaged, so SQLite cannot find the leaves).
+table (its root page or an interior page is damaged, so SQLite cannot find the leaves), and
+for a write-ahead log that SQLite would replay only up to its damage.
 
 The format is SQLite's own (https://www.sqlite.org/fileformat2.html): every page of the
 database file, and every page image in its write-ahead log, is looked at; a table b-tree leaf
