@@ -16,7 +16,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.deletion import ERASED, RecordKey, delete_records
-from kiosk.central.export import Progress, each_opened
+from kiosk.central.export import Progress, Unopened, each_opened
+from kiosk.central.keyring import Keyring
 from kiosk.central.ledger import Ledger
 from kiosk.central.models import StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
@@ -47,7 +48,7 @@ def parse_record_ref(text: str) -> tuple[str | None, str]:
 
 def find(
     engine: Engine,
-    key: CampaignPrivateKey,
+    key: CampaignPrivateKey | Keyring,
     addresses: list[str],
     record_refs: list[str],
     progress: Progress | None = None,
@@ -72,7 +73,7 @@ def find(
     unreadable = 0
     if wanted or sweep is not None:
         for opened in each_opened(engine, key, progress):
-            if opened is None:
+            if isinstance(opened, Unopened):
                 unreadable += 1
                 continue
             r = opened.record

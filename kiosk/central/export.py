@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from kiosk.central.keyring import Keyring
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
@@ -88,20 +89,35 @@ class Opened:
 
 
 @dataclass(frozen=True)
+class Unopened:
+    """A stored record the export could not open, and why: its key is not among the key files
+    given ("key missing"), its key was destroyed ("key destroyed"), or it does not open or
+    check out with its key ("does not open")."""
+
+    device_id: str
+    signature_id: str
+    batch_id: str
+    key: str  # "key 2 (fingerprint)", or the fingerprint alone for a key not in the keyset
+    reason: str
+
+
+@dataclass(frozen=True)
 class ExportResult:
     written: int
     duplicates_removed: int
     unreadable: int
+    unopened: tuple[Unopened, ...] = ()
     erased: int = 0  # left out by the erasure ledger (kiosk.central.ledger)
     invalid: int = 0  # marked invalid in review, left out
     test: int = 0  # marked test, or from a kiosk or event in test mode, left out
 
 
-def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
+def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str, str]]:
     query = (
         select(
             StoredRecord.id,
             StoredRecord.sealed,
+            StoredRecord.key_fingerprint,
             StoredBatch.device_id,
             StoredBatch.appeal_id,
             Device.event,
@@ -121,19 +137,26 @@ def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
 
 
 def each_opened(
-    engine: Engine, key: CampaignPrivateKey, progress: Progress | None = None
-) -> Iterator[Opened | None]:
-    """Every stored record opened, in storage order; None for one that does not open."""
+    engine: Engine, key: CampaignPrivateKey | Keyring, progress: Progress | None = None
+) -> Iterator[Opened | Unopened]:
+    """Every stored record, in storage order: opened with the key of the keyring it was sealed
+    to, or an `Unopened` saying why not."""
+    keyring = key if isinstance(key, Keyring) else Keyring.of(key)
     with Session(engine) as s:
         total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
     done = 0
-    for record_id, sealed, device_id, appeal_id, event, batch_id in _stored(engine):
+    for record_id, sealed, fingerprint, device_id, appeal_id, event, batch_id in _stored(engine):
         done += 1
         if progress is not None:
             progress(done, total)
+        private = keyring.key_for(fingerprint)
+        if private is None:
+            why = keyring.why_not(fingerprint)
+            yield Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), why)
+            continue
         try:
             record = open_record(
-                sealed, key, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
+                sealed, private, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
         except (SealBroken, ValueError, KeyError, TypeError, AttributeError):
             log.warning(
@@ -142,26 +165,31 @@ def each_opened(
                 batch_id,
                 device_id,
             )
-            yield None
+            yield Unopened(
+                device_id, record_id, batch_id, keyring.describe(fingerprint), "does not open"
+            )
             continue
         yield Opened(record, event, batch_id)
 
 
 def open_all(
     engine: Engine,
-    key: CampaignPrivateKey,
+    key: CampaignPrivateKey | Keyring,
     progress: Progress | None = None,
     exclusions: Exclusions | None = None,
 ) -> tuple[list[Opened], ExportResult]:
-    """Every readable signature, de-duplicated and in signing order, with the counts. With
-    `exclusions`, what the erasure ledger and the review leave out is counted, not returned."""
+    """Every readable signature, de-duplicated and in signing order, with the counts. Each
+    record is opened with the key of the keyring it was sealed to; the rest are listed with
+    the reason (`ExportResult.unopened`). With `exclusions`, what the erasure ledger and the
+    review leave out is counted, not returned."""
     by_email: dict[str, Opened] = {}
     without_email: list[Opened] = []
-    duplicates = unreadable = 0
+    unopened: list[Unopened] = []
+    duplicates = 0
     left_out = {"erased": 0, "invalid": 0, "test": 0}
     for found in each_opened(engine, key, progress):
-        if found is None:
-            unreadable += 1
+        if isinstance(found, Unopened):
+            unopened.append(found)
             continue
         opened = found
         if exclusions is not None:
@@ -169,8 +197,7 @@ def open_all(
             if why is not None:
                 left_out[why] += 1
                 continue
-        record = opened.record
-        email = record.fields.get("email", "").strip()
+        email = opened.record.fields.get("email", "").strip()
         email = canonical_email(email) if email else ""
         if not email:
             without_email.append(opened)
@@ -182,7 +209,8 @@ def open_all(
                 continue
         by_email[email] = opened
     rows = sorted([*by_email.values(), *without_email], key=_order)
-    return rows, ExportResult(len(rows), duplicates, unreadable, **left_out)
+    result = ExportResult(len(rows), duplicates, len(unopened), tuple(unopened), **left_out)
+    return rows, result
 
 
 def _order(opened: Opened) -> tuple[datetime, str, str]:
@@ -279,6 +307,16 @@ def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
         "erased": result.erased,
         "invalid_left_out": result.invalid,
         "test_left_out": result.test,
+        "unopened": [
+            {
+                "device_id": u.device_id,
+                "signature_id": u.signature_id,
+                "batch_id": u.batch_id,
+                "key": u.key,
+                "reason": u.reason,
+            }
+            for u in result.unopened
+        ],
         "signatures": [as_dict(o) for o in rows],
     }
     json.dump(doc, out, ensure_ascii=False, indent=1)
@@ -287,7 +325,7 @@ def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
 
 def export(
     engine: Engine,
-    key: CampaignPrivateKey,
+    key: CampaignPrivateKey | Keyring,
     fmt: str,
     out: TextIO,
     progress: Progress | None = None,
@@ -305,7 +343,7 @@ def export(
 
 def export_xlsx(
     engine: Engine,
-    key: CampaignPrivateKey,
+    key: CampaignPrivateKey | Keyring,
     out: BinaryIO,
     progress: Progress | None = None,
     exclusions: Exclusions | None = None,

@@ -68,11 +68,35 @@ class Campaign(Base):
     receipt_key_pem: Mapped[str | None] = mapped_column(Text)
     # How many records one device may deliver per hour (c0004; kiosk central init).
     records_per_hour: Mapped[int] = mapped_column(server_default=text("5000"))
+    # The coordinator's Ed25519 signing key (raw 32 bytes) and the campaign keyset it signed,
+    # as the coordinator's machine published it (c0010; kiosk.protocol.keyset). The server
+    # only passes the keyset on: it cannot sign one.
+    coordinator_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Retention (c0011; kiosk.central.retention): ciphertext is deleted this many months after
     # its hour of collection, or after the delivery to the target, whichever comes first.
     keep_months_after_collection: Mapped[int] = mapped_column(server_default=text("21"))
     keep_months_after_delivery: Mapped[int] = mapped_column(server_default=text("1"))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CampaignKey(Base):
+    """One key of the campaign keyset: its public half and its state (c0010). The private half
+    is on the coordinator's machine, never here. Key 1 is the key the campaign was made with;
+    its fingerprint stays the campaign's name."""
+
+    __tablename__ = "campaign_key"
+    __table_args__ = (
+        CheckConstraint("state IN ('active', 'retired', 'destroyed')", name="ck_key_state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(String(32), unique=True)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when its state last changed
 
 
 class CoordinatorCredential(Base):

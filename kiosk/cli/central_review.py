@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from kiosk.central.export import Opened
+    from kiosk.central.keyring import Keyring
     from kiosk.central.ledger import Ledger
     from kiosk.central.retention import Report
     from kiosk.central.review import Selection
-    from kiosk.crypto.campaign_key import CampaignPrivateKey
 
 
 def register_review(command: Any, key_options: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -158,16 +158,23 @@ def _engine(args: argparse.Namespace) -> Engine:
     return engine_of(args)
 
 
-def _key(args: argparse.Namespace, engine: Engine) -> CampaignPrivateKey:
-    from kiosk.cli.central import campaign_key
+def _key(args: argparse.Namespace, engine: Engine) -> Keyring:
+    """The campaign's keys from --key (or the coordinator's directory), unlocked."""
+    from kiosk.cli.central import _data_dir, _default_keys
+    from kiosk.cli.keys import open_keyring
 
-    return campaign_key(args, engine)
+    keyring, notes = open_keyring(
+        engine, args.key or _default_keys(_data_dir(args)), args.passphrase_file
+    )
+    for line in notes:
+        print(line, file=sys.stderr)
+    return keyring
 
 
 def coordinator_ledger(
     args: argparse.Namespace,
     engine: Engine,
-    key: CampaignPrivateKey,
+    keyring: Keyring,
     *,
     must_exist_if_erased: bool = False,
 ) -> Ledger:
@@ -177,13 +184,15 @@ def coordinator_ledger(
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
+    from kiosk.central.campaign import get_campaign
     from kiosk.central.deletion import ERASED
-    from kiosk.central.ledger import LEDGER_FILE, open_ledger
+    from kiosk.central.keyring import KEY_DESTROYED
+    from kiosk.central.ledger import LEDGER_FILE, ledger_owner, new_ledger, open_ledger
     from kiosk.central.models import DeletedRecord
     from kiosk.cli.central import _coordinator_dir
     from kiosk.crypto.keyed_hash import LedgerKey
 
-    path = args.ledger or ((args.key.parent if args.key else _coordinator_dir()) / LEDGER_FILE)
+    path = args.ledger or ((args.key[0].parent if args.key else _coordinator_dir()) / LEDGER_FILE)
     if must_exist_if_erased and not path.exists():
         with Session(engine) as s:
             erased = s.scalar(
@@ -198,7 +207,29 @@ def coordinator_ledger(
                 "could come back. Give it with --ledger FILE (it is kept next to the campaign "
                 "private key)."
             )
-    return open_ledger(path, LedgerKey.of(key))
+    # A new ledger is keyed by the campaign's first key when it is at hand (a rotation retires
+    # it but keeps it), else by another key given; the file names the key it is keyed by.
+    owner = ledger_owner(path)
+    if owner is None:
+        first = get_campaign(engine).key_fingerprint
+        private = keyring.key_for(first) or next(iter(keyring.keys.values()), None)
+        if private is None:
+            raise UsageError("no campaign private key was opened: give one with --key FILE")
+        return new_ledger(path, LedgerKey.of(private))
+    private = keyring.key_for(owner)
+    if private is not None:
+        return open_ledger(path, LedgerKey.of(private), owner)
+    if keyring.why_not(owner) != KEY_DESTROYED:
+        raise UsageError(
+            f"the erasure ledger {path} is keyed by {keyring.describe(owner)}, which is not "
+            "among the key files given: add it with --key FILE"
+        )
+    print(
+        f"kiosk: the erasure ledger {path} is keyed by {keyring.describe(owner)}, which is "
+        "destroyed: its erased signature ids still apply, its addresses can no longer be checked",
+        file=sys.stderr,
+    )
+    return open_ledger(path, None, owner)
 
 
 def _progress(args: argparse.Namespace) -> Any:
@@ -337,7 +368,7 @@ def _mark(args: argparse.Namespace, engine: Engine, sel: Selection) -> int:
 def _counted_records(args: argparse.Namespace, engine: Engine) -> Iterator[Opened]:
     """Every record that opens and is not erased (the ledger), whatever its mark."""
     from kiosk.central.exclusions import load_exclusions
-    from kiosk.central.export import each_opened
+    from kiosk.central.export import Opened, each_opened
 
     key = _key(args, engine)
     exclusions = load_exclusions(
@@ -347,7 +378,7 @@ def _counted_records(args: argparse.Namespace, engine: Engine) -> Iterator[Opene
     )
     progress = _progress(args)
     for opened in each_opened(engine, key, progress):
-        if opened is not None and exclusions.judge(opened)[0] is None:
+        if isinstance(opened, Opened) and exclusions.judge(opened)[0] is None:
             yield opened
     if progress is not None:
         progress.finish()

@@ -23,13 +23,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
-from kiosk.errors import SyncError, VaultError
+from kiosk.errors import KeysetRefused, SyncError, VaultError
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.heartbeat import HeartbeatSender
+from kiosk.sync.keyset import KeysetFollower
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.vault import Vault, outbox
 
@@ -61,9 +62,12 @@ class SyncWorker:
         rng: random.Random | None = None,
         quiet: Callable[[], bool] | None = None,
         heartbeat: HeartbeatSender | None = None,
+        keyset: KeysetFollower | None = None,
     ) -> None:
         """`quiet` says whether no supporter is at the form now (by default: always).
-        `heartbeat` sends the kiosk's status after the rounds that call for it."""
+        `heartbeat` sends the kiosk's status after the rounds that call for it. `keyset`
+        follows the coordinator's campaign keyset after each round that delivered everything
+        (kiosk.sync.keyset)."""
         self._vault = vault
         self._closer = closer
         self._client = client
@@ -73,6 +77,7 @@ class SyncWorker:
         self._rng = rng or random.SystemRandom()
         self._quiet = quiet or (lambda: True)
         self._heartbeat = heartbeat
+        self._keyset = keyset
         self._backing_off = False  # after a transient failure: `wake` waits for the backoff
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -184,6 +189,7 @@ class SyncWorker:
                 outcome, status = self._upload(replace(status, wait_until=None))
             if outcome is Outcome.DONE:
                 status = self._fetch_total(status)
+                status = self._follow_keyset(status)
             status = self._beat(
                 status,
                 outcome,
@@ -313,6 +319,21 @@ class SyncWorker:
             campaign_total=total.signatures,
             counted_through_seq=outbox.acknowledged_through(self._vault),
         )
+
+    def _follow_keyset(self, status: SyncStatus) -> SyncStatus:
+        """Learn a new campaign key, if the coordinator signed one; a refused keyset is said on
+        the panel (the kiosk keeps sealing to its key), a server that cannot say is tried again
+        next round."""
+        if self._keyset is None:
+            return status
+        try:
+            self._keyset.follow(self._client)
+        except KeysetRefused as exc:
+            log.warning("campaign keyset refused: %s", exc)
+            return replace(status, last_error=str(exc))
+        except SyncError as exc:
+            log.info("no campaign keyset this round: %s", exc)
+        return status
 
     def _snapshot(self, status: SyncStatus) -> SyncStatus:
         backlog = outbox.backlog(self._vault)

@@ -126,6 +126,18 @@
         <translation>Nessun nome dell&apos;evento impostato</translation>
     </message>
     <message>
+        <source>Campaign key: none installed</source>
+        <translation>Chiave della campagna: nessuna installata</translation>
+    </message>
+    <message>
+        <source>Sealing new signatures to campaign key %1</source>
+        <translation>Le nuove firme sono sigillate con la chiave della campagna %1</translation>
+    </message>
+    <message>
+        <source>Sealing new signatures to campaign key %1 (key %2 of the campaign)</source>
+        <translation>Le nuove firme sono sigillate con la chiave della campagna %1 (chiave %2 della campagna)</translation>
+    </message>
+    <message>
         <source>Last sync: %1 (just now)</source>
         <translation>Ultima sincronizzazione: %1 (proprio ora)</translation>
     </message>

@@ -154,7 +154,9 @@ def test_a_damaged_or_foreign_ledger_is_a_message(
         encoding="ascii",
     )
     assert central("export", "--out", tmp_path / "x.csv") == 2
-    assert "belongs to campaign key ab-cd" in capsys.readouterr().err
+    assert "is keyed by key ab-cd, which is not among the key files given" in (
+        capsys.readouterr().err
+    )
 
 
 def test_erase_needs_an_address_or_an_id(central: Any, capsys: Any) -> None:

@@ -31,6 +31,7 @@ from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import enrol, enrolled
 from kiosk.sync.heartbeat import HeartbeatSender
+from kiosk.sync.service import heartbeat_for
 from kiosk.sync.worker import Outcome, SyncWorker
 from kiosk.vault import Vault
 from kiosk.vault import state as state_row
@@ -289,6 +290,11 @@ def test_a_real_round_stores_the_heartbeat_on_the_real_server(
         assert (row.device_id, row.seq, row.event) == (vault.device_id, 1, "Town hall")
         assert (row.pending_signatures, row.unacknowledged_batches) == (0, 0)
         assert row.appeal_digest == appeal_digest(appeal)
+        with CentralClient(server.url) as client:
+            sender = heartbeat_for(vault, state, client, data_dir, lambda: appeal)
+            body = sender.build(worker.board.current, datetime.now(UTC)).body_bytes()
+        for personal in (b"Ada", b"Grace", b"Hedy", b"Example", b"example.org", b"Italy"):
+            assert personal not in body  # counts, versions and the machine only
 
 
 def test_a_stopped_kiosk_still_says_it_is_alive_and_a_revoked_one_stops_asking(

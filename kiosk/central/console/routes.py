@@ -32,7 +32,6 @@ from kiosk.central.status import describe_ranges
 from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.tls_pin import link_pin
 from kiosk.protocol.batch import MAX_ENVELOPE_BYTES
-from kiosk.protocol.enrolment_link import EnrolmentLink
 
 log = logging.getLogger("kiosk.central.console")
 
@@ -396,9 +395,9 @@ def console_router(
             return await enrol_page(
                 request, who, 422, error=str(exc), event=event, server_url=server_url
             )
-        fingerprint = (await run_in_threadpool(get_campaign, engine)).key_fingerprint
+        campaign = await run_in_threadpool(get_campaign, engine)
         pin = link_pin(tls_pin) if tls_pin else None
-        link = EnrolmentLink(server_url, issued.code, fingerprint, pin).to_text()
+        link = enrolment.enrolment_link(campaign, server_url, issued.code, pin)
         qr = segno.make(link, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
         await note(who, "enrol", issued.event)
         return await enrol_page(

@@ -109,6 +109,7 @@ class AdminLayer(QFrame):
         self._sync_asked = self._sync_seen = False
         self._relay.status_changed.connect(self._sync_status)
         self.panel.show_status(desk.board.current)
+        self.panel.show_key(desk.sealing_key())
 
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -227,6 +228,7 @@ class AdminLayer(QFrame):
 
     def _sync_status(self, status: SyncStatus) -> None:
         self.panel.show_status(status)
+        self.panel.show_key(self._desk.sealing_key())  # a round may have followed a new keyset
         # "Sync started." is true until the round it started has ended.
         if self._sync_asked and status.syncing:
             self._sync_seen = True

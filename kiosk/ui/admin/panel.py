@@ -52,6 +52,7 @@ class AdminPanel(QWidget):
         # What the panel shows, kept so that it can be said again in another language.
         self._counts: tuple[Counts, str] | None = None
         self._status: SyncStatus | None = None
+        self._key: tuple[int | None, str] | None = None
         self._message: Callable[[], str] = str
         layout = screen_layout(self)
         self._area, column = reading_column("admin_scroll", "", keep_scroll_bar=True)
@@ -89,7 +90,13 @@ class AdminPanel(QWidget):
         self.last_sync_label = text_label(object_name="admin_last_sync")
         self.server_label = text_label(object_name="admin_server")
         self.error_label = text_label(role="error", object_name="admin_sync_error")
-        for label in (self.waiting_label, self.last_sync_label, self.server_label):
+        self.key_label = text_label(role="meta", object_name="admin_campaign_key")
+        for label in (
+            self.waiting_label,
+            self.last_sync_label,
+            self.server_label,
+            self.key_label,
+        ):
             sync_column.addWidget(label)
         # What the kiosk's heartbeat tells the coordinators' console, here for the volunteer.
         self.backlog_label = text_label(object_name="admin_backlog")
@@ -178,6 +185,7 @@ class AdminPanel(QWidget):
             self.show_counts(*self._counts)
         if self._status is not None:
             self.show_status(self._status)
+        self.show_key(self._key)
         self.show_message(self._message)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -259,6 +267,24 @@ class AdminPanel(QWidget):
         )
         self.error_label.setVisible(bool(status.last_error))
         self.buttons["admin_sync_now"].setEnabled(status.enrolled)
+
+    def show_key(self, key: tuple[int | None, str] | None) -> None:
+        """The campaign key new signatures are sealed to: its id in the coordinator's keyset
+        (None before the kiosk follows one) and its fingerprint, for the volunteer to read to
+        the coordinator after a key change."""
+        self._key = key
+        if key is None:
+            text = self.tr("Campaign key: none installed")
+        elif key[0] is None:
+            text = arg(self.tr("Sealing new signatures to campaign key %1"), key[1])
+        else:
+            text = arg(
+                self.tr("Sealing new signatures to campaign key %1 (key %2 of the campaign)"),
+                key[1],
+                self._locale.toString(key[0]),
+            )
+        self.key_label.setText(text)
+        self.key_label.setAccessibleName(text)
 
     def show_message(self, message: Callable[[], str]) -> None:
         """A line under the sync card; `message` says it in the current language (`str` for

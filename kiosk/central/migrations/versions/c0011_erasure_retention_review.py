@@ -5,7 +5,7 @@ on decrypted fields are computed on the coordinator's machine), and the kiosks a
 test mode.
 
 Revision ID: c0011
-Revises: c0007
+Revises: c0010
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 from kiosk.central.models import UTCDateTime
 
 revision = "c0011"
-down_revision = "c0007"
+down_revision = "c0010"
 branch_labels = None
 depends_on = None
 
