@@ -274,7 +274,7 @@ def test_an_erasure_holds_across_a_rotation(
     assert [s["first_name"] for s in json.loads(out)["signatures"]] == ["Ben"]
     assert "left out 1 erased signature" in err
     assert central("key", "destroy", 1, stdin=f"{campaign.appeal_id}\n") == 0
-    capsys.readouterr()
+    assert "the erasure ledger" in capsys.readouterr().out  # said before the name is typed
     assert central("export", "--format", "json") == 0
     out, err = capsys.readouterr()
     assert "which is destroyed: its erased signature ids still apply" in err
