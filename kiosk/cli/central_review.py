@@ -186,11 +186,12 @@ def coordinator_ledger(
 
     from kiosk.central.campaign import get_campaign
     from kiosk.central.deletion import ERASED
-    from kiosk.central.keyring import KEY_DESTROYED
+    from kiosk.central.keyring import COORDINATOR_KEY_FILE, KEY_DESTROYED, load_coordinator_key
     from kiosk.central.ledger import LEDGER_FILE, ledger_owner, new_ledger, open_ledger
     from kiosk.central.models import DeletedRecord
     from kiosk.cli.central import _coordinator_dir
-    from kiosk.crypto.keyed_hash import LedgerKey
+    from kiosk.cli.passphrase import existing_passphrase
+    from kiosk.crypto.keyed_hash import COORDINATOR_OWNER, LedgerKey
 
     path = args.ledger or ((args.key[0].parent if args.key else _coordinator_dir()) / LEDGER_FILE)
     if must_exist_if_erased and not path.exists():
@@ -207,9 +208,18 @@ def coordinator_ledger(
                 "could come back. Give it with --ledger FILE (it is kept next to the campaign "
                 "private key)."
             )
-    # A new ledger is keyed by the campaign's first key when it is at hand (a rotation retires
-    # it but keeps it), else by another key given; the file names the key it is keyed by.
+    # A new ledger is keyed by the coordinator signing key, which no rotation or destruction
+    # touches; a campaign made before keysets has none, and uses its first campaign key (a
+    # rotation retires it but keeps it). The file names the key it is keyed by.
+    key_dir = args.key[0].parent if args.key else _coordinator_dir()
+    signing_file = key_dir / COORDINATOR_KEY_FILE
     owner = ledger_owner(path)
+    if (owner is None and signing_file.exists()) or (owner or "").startswith(COORDINATOR_OWNER):
+        passphrase = existing_passphrase(args.passphrase_file, signing_file)
+        signing = LedgerKey.of_coordinator(load_coordinator_key(key_dir, passphrase))
+        if owner is None:
+            return new_ledger(path, signing)
+        return open_ledger(path, signing, owner)
     if owner is None:
         first = get_campaign(engine).key_fingerprint
         private = keyring.key_for(first) or next(iter(keyring.keys.values()), None)

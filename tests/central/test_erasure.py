@@ -255,3 +255,19 @@ def test_erase_says_how_many_records_it_could_not_check(
     assert "erase: opening: [" in err and "2/2 records" in err
     assert "would erase 0 stored signatures" in out
     assert "1 stored record did not open, so could not be checked by address" in out
+
+
+def test_a_coordinator_keyed_ledger_tags_need_that_private_key() -> None:
+    from kiosk.crypto.device_key import DeviceKey
+    from kiosk.crypto.keyed_hash import LedgerKey
+
+    signing = DeviceKey.generate()
+    again = DeviceKey.from_pem(signing.to_pem(), "the same key")
+    address = "alice@example.org"
+    assert LedgerKey.of_coordinator(signing).tag(address) == LedgerKey.of_coordinator(again).tag(
+        address
+    )
+    assert LedgerKey.of_coordinator(DeviceKey.generate()).tag(address) != LedgerKey.of_coordinator(
+        signing
+    ).tag(address)
+    assert LedgerKey.of_coordinator(signing).fingerprint.startswith("coordinator ")
