@@ -125,7 +125,6 @@ def _rotate(engine: Engine, key_dir: Path, passphrase_file: Path | None) -> int:
 def _destroy(engine: Engine, key_dir: Path, passphrase_file: Path | None, key_id: int) -> int:
     from kiosk.central.campaign import get_campaign
     from kiosk.central.keyring import COORDINATOR_KEY_FILE
-    from kiosk.central.ledger import LEDGER_FILE, ledger_owner
     from kiosk.central.rotation import destroy
 
     campaign = get_campaign(engine)
@@ -138,14 +137,6 @@ def _destroy(engine: Engine, key_dir: Path, passphrase_file: Path | None, key_id
                 f"key {entry.id} and may still be sealing to it until their next sync; what "
                 "they seal to it from now on will not open either:"
                 + "".join(f"\n  {device}" for device in kiosks)
-            )
-        ledger = key_dir / LEDGER_FILE
-        if ledger_owner(ledger) == entry.fingerprint:
-            print(
-                f"Warning: the erasure ledger {ledger} is keyed by key {entry.id}: once it is "
-                "destroyed, the ledger's erased signature ids still apply, but its erased "
-                "addresses can no longer be checked, so a later signature of theirs would be "
-                "exported (docs/erasure-retention-review.md)."
             )
         print(
             f"Destroying key {entry.id} ({entry.fingerprint}) makes "

@@ -271,3 +271,40 @@ def test_a_coordinator_keyed_ledger_tags_need_that_private_key() -> None:
         signing
     ).tag(address)
     assert LedgerKey.of_coordinator(signing).fingerprint.startswith("coordinator ")
+
+
+def test_a_ledger_whose_campaign_key_is_destroyed_keeps_its_ids(
+    engine: Engine,
+    campaign: Any,
+    campaign_private_key: Any,
+    tmp_path: Path,
+    monkeypatch: Any,
+    capsys: Any,
+) -> None:
+    """A ledger keyed by a campaign key (no coordinator signing key at hand) once that key is
+    destroyed: its ids still apply, its addresses cannot be checked, nothing can be added."""
+    import argparse
+
+    import pytest
+
+    from kiosk.central.keyring import Keyring
+    from kiosk.central.ledger import new_ledger
+    from kiosk.cli.central_review import coordinator_ledger
+    from kiosk.crypto.keyed_hash import LedgerKey
+    from kiosk.errors import UsageError
+    from kiosk.protocol.keyset import KeyEntry
+
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(tmp_path))  # no coordinator signing key
+    made = new_ledger(tmp_path / LEDGER_FILE, LedgerKey.of(campaign_private_key))
+    made.tags.add(made.tag("gone@example.org"))
+    made.records.add(("device-1", "record-1"))
+    made.save()
+    fingerprint = campaign_private_key.public_key().fingerprint
+    keyring = Keyring({}, {fingerprint: KeyEntry(1, fingerprint, "destroyed")})
+    args = argparse.Namespace(ledger=None, key=None, passphrase_file=None)
+    ledger = coordinator_ledger(args, engine, keyring)
+    assert "which is destroyed: its erased signature ids still apply" in capsys.readouterr().err
+    assert ledger.holds("device-1", "record-1", "")
+    assert not ledger.holds("device-2", "record-2", "gone@example.org")
+    with pytest.raises(UsageError, match="nothing more can be added"):
+        ledger.tag("new@example.org")
