@@ -8,6 +8,7 @@ import logging
 import math
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Request
@@ -17,10 +18,10 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kiosk.central import enrolment
+from kiosk.central import enrolment, events
 from kiosk.central.campaign import get_campaign
-from kiosk.central.console import accounts, audit, i18n, overview, web
-from kiosk.central.console.chart import hourly_svg
+from kiosk.central.console import accounts, audit, counts, i18n, overview, web
+from kiosk.central.console.chart import Goal, hourly_svg
 from kiosk.central.console.ratelimit import SignInLimiter
 from kiosk.central.console.sessions import SignedIn, end_session, start_session
 from kiosk.central.errors import CentralError, Malformed
@@ -40,6 +41,9 @@ MESSAGES = {
     "revoked": "Kiosk revoked.",
     "renamed": "Kiosk renamed.",
     "cancelled": "Enrolment code cancelled.",
+    "event-created": "Event created.",
+    "event-renamed": "Event renamed. Its kiosks keep sending the old name; it still counts here.",
+    "goal-set": "Goal saved.",
     "idle": "You were signed out after 30 minutes without activity: sign in again.",
 }
 EXPIRED = "The form has expired: please submit it again."
@@ -49,14 +53,28 @@ SPANS = {"24h": "Last 24 hours", "7d": "Last 7 days", "all": "Whole campaign"}
 class EventTotal(BaseModel):
     event: str
     signatures: int
+    today: int = Field(description="signatures since 00:00 UTC, by their hour")
+    goal: int | None = Field(description="the event's goal, if it has one")
 
 
 class NowAnswer(BaseModel):
     campaign: int = Field(description="signatures received for the campaign, from every kiosk")
     today: int = Field(description="signatures collected since 00:00 UTC, by their hour")
+    goal: int | None = Field(description="the campaign's goal (Events page, else the appeal's)")
     per_event: list[EventTotal]
     span: str = Field(description="24h, 7d or all")
+    show: str = Field(description='the chart\'s subject: "" (campaign), "event:NAME", "kiosk:ID"')
     chart_svg: str = Field(description="the signatures-per-hour chart, as inline SVG")
+
+
+class FileResult(BaseModel):
+    file: str = Field(description="the file's name as uploaded")
+    ok: bool = Field(description="stored now or before; false: refused")
+    result: str = Field(description="what happened, in the page's language")
+
+
+class ImportAnswer(BaseModel):
+    results: list[FileResult]
 
 
 def console_router(
@@ -186,31 +204,61 @@ def console_router(
 
     # --- now ---------------------------------------------------------------------------------
 
-    async def now_answer(request: Request, span: str) -> NowAnswer:
+    def now_figures(span: str, show: str) -> tuple[counts.Totals, counts.Chart, int | None]:
+        totals = counts.totals(engine)
+        return totals, counts.chart(engine, span, show), events.campaign_goal(engine)
+
+    async def now_answer(request: Request, span: str, show: str = "") -> NowAnswer:
         _ = web.translator(request)
         span = span if span in SPANS else "24h"
-        totals = await run_in_threadpool(overview.totals, engine)
-        hours = await run_in_threadpool(overview.per_hour, engine, span)
-        total = sum(n for _h, n in hours)
-        peak = max((n for _h, n in hours), default=0)
-        summary = f"{_(SPANS[span])}: " + _(
+        totals, chart, goal = await run_in_threadpool(now_figures, span, show[:250])
+        bars = chart.hours.bars
+        total = sum(n for _h, n in bars)
+        peak = max((n for _h, n in bars), default=0)
+        subject = {
+            "campaign": _("Whole campaign"),
+            "event": _("Event {event}", event=chart.name),
+            "kiosk": _("Kiosk {kiosk}", kiosk=chart.name),
+        }[chart.kind]
+        summary = f"{subject}, {_(SPANS[span])}: " + _(
             "{total} signatures, at most {peak} in one hour", total=total, peak=peak
         )
+        line = None
+        if chart.goal is not None:
+            reached = chart.hours.before + total
+            summary += ". " + _("{reached} of the goal of {goal}", reached=reached, goal=chart.goal)
+            label = _("Goal {goal}", goal=chart.goal)
+            line = Goal(chart.goal, chart.hours.before, label)
         return NowAnswer(
             campaign=totals.campaign,
             today=totals.today,
-            per_event=[EventTotal(event=e, signatures=n) for e, n in totals.per_event],
+            goal=goal,
+            per_event=[
+                EventTotal(event=e.name, signatures=e.total, today=e.today, goal=e.goal)
+                for e in totals.per_event
+            ],
             span=span,
-            chart_svg=hourly_svg(hours, summary),
+            show=chart.show,
+            chart_svg=hourly_svg(bars, summary, line),
         )
 
     @router.get("/now", include_in_schema=False)
-    async def now_page(request: Request, span: str = "24h") -> Response:
+    async def now_page(request: Request, span: str = "24h", show: str = "") -> Response:
         who = await session_or_redirect(request)
         if isinstance(who, Response):
             return who
-        answer = await now_answer(request, span)
-        return web.render(request, "now.html", who, now=answer, spans=SPANS, poll_ms=POLL_MS)
+        answer = await now_answer(request, span, show)
+        kiosks = await run_in_threadpool(counts.kiosk_choices, engine)
+        return web.render(
+            request,
+            "now.html",
+            who,
+            now=answer,
+            spans=SPANS,
+            poll_ms=POLL_MS,
+            kiosks=kiosks,
+            query=urlencode,
+        )
 
     @router.get(
         "/api/now",
@@ -218,13 +266,15 @@ def console_router(
         tags=["console"],
         responses={401: {"description": "not signed in to the console"}},
     )
-    async def now_json(request: Request, span: str = "24h") -> Response:
-        """The console's Now page as data, polled by its script: the campaign's counts and the
-        signatures-per-hour chart. Needs a console session cookie."""
+    async def now_json(request: Request, span: str = "24h", show: str = "") -> Response:
+        """The console's Now page as data, polled by its script: the campaign's counts, per
+        event, and the signatures-per-hour chart of the campaign, an event (`show=event:NAME`)
+        or a kiosk (`show=kiosk:DEVICE_ID`), with the goal line. Needs a console session
+        cookie."""
         who = await web.signed_in(request, engine)
         if who is None:
             return web.secure(JSONResponse({"detail": "sign in to the console"}, status_code=401))
-        answer = await now_answer(request, span)
+        answer = await now_answer(request, span, show)
         return web.secure(JSONResponse(answer.model_dump()))
 
     # --- kiosks ------------------------------------------------------------------------------
@@ -283,6 +333,84 @@ def console_router(
             return web.render(request, "error.html", who, 422, message=str(exc))
         await note(who, "rename", device_id)
         return web.redirect(f"{web.PREFIX}/kiosks?msg=renamed")
+
+    # --- events ------------------------------------------------------------------------------
+
+    def events_data() -> dict[str, Any]:
+        return {
+            "rows": events.event_rows(engine),
+            "campaign_goal": events.campaign_goal(engine),
+            "labels": overview.labels(engine),
+        }
+
+    async def events_page(
+        request: Request, who: SignedIn, status: int = 200, **context: Any
+    ) -> Response:
+        msg = request.query_params.get("msg", "")
+        notice = web.translator(request)(MESSAGES[msg]) if msg in MESSAGES else ""
+        data = await run_in_threadpool(events_data)
+        return web.render(
+            request, "events.html", who, status, notice=notice, query=urlencode, **data, **context
+        )
+
+    @router.get("/events", include_in_schema=False)
+    async def events_list(request: Request) -> Response:
+        who = await session_or_redirect(request)
+        if isinstance(who, Response):
+            return who
+        return await events_page(request, who)
+
+    async def event_action(
+        request: Request, action: str, run: Any, done: str, **refill: str
+    ) -> Response:
+        """Check the form, run `run(form)` (returns the audit target), note it, go back."""
+        checked = await checked_form(request, max_fields=6, max_files=0)
+        if isinstance(checked, Response):
+            return checked
+        who, form = checked
+        try:
+            target = await write(lambda: run(form))
+        except CentralError as exc:
+            kept = {key: str(form.get(field, ""))[:200] for key, field in refill.items()}
+            return await events_page(request, who, 422, error=str(exc), **kept)
+        await note(who, action, str(target)[:200])
+        return web.redirect(f"{web.PREFIX}/events?msg={done}")
+
+    @router.post("/events", include_in_schema=False)
+    async def event_create(request: Request) -> Response:
+        def run(form: Any) -> str:
+            goal = events.parse_goal(str(form.get("goal", "")))
+            return events.create_event(engine, str(form.get("name", "")), goal)
+
+        return await event_action(
+            request, "event-create", run, "event-created", name="name", goal="goal"
+        )
+
+    @router.post("/events/rename", include_in_schema=False)
+    async def event_rename(request: Request) -> Response:
+        def run(form: Any) -> str:
+            old = str(form.get("event", ""))
+            return f"{old} -> {events.rename_event(engine, old, str(form.get('name', '')))}"
+
+        return await event_action(request, "event-rename", run, "event-renamed")
+
+    @router.post("/events/goal", include_in_schema=False)
+    async def event_goal(request: Request) -> Response:
+        def run(form: Any) -> str:
+            name = str(form.get("event", ""))
+            events.set_goal(engine, name, events.parse_goal(str(form.get("goal", ""))))
+            return name
+
+        return await event_action(request, "event-goal", run, "goal-set")
+
+    @router.post("/events/campaign-goal", include_in_schema=False)
+    async def campaign_goal(request: Request) -> Response:
+        def run(form: Any) -> str:
+            goal = events.parse_goal(str(form.get("goal", "")))
+            events.set_campaign_goal(engine, goal)
+            return str(goal) if goal is not None else "appeal"
+
+        return await event_action(request, "campaign-goal", run, "goal-set")
 
     # --- enrol -------------------------------------------------------------------------------
 
@@ -379,12 +507,20 @@ def console_router(
             await form.close()
 
     async def import_uploads(request: Request, who: SignedIn, form: Any) -> Response:
+        results = await ingest_uploads(request, who, form)
+        if results is None:
+            error = web.translator(request)("Choose at least one file.")
+            return web.render(request, "import.html", who, 422, results=None, error=error)
+        rows = [(r.file, r.ok, r.result) for r in results]
+        return web.render(request, "import.html", who, results=rows)
+
+    async def ingest_uploads(request: Request, who: SignedIn, form: Any) -> list[FileResult] | None:
+        """Each uploaded file through the ingest path of `kiosk central import`, with its
+        result in words; None when no file came."""
         _ = web.translator(request)
         uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         if not uploads:
-            return web.render(
-                request, "import.html", who, 422, results=None, error=_("Choose at least one file.")
-            )
+            return None
         results = []
         for upload in uploads:
             name = (upload.filename or "")[-200:]
@@ -394,16 +530,64 @@ def console_router(
                     raise Malformed(f"the file is over the limit of {MAX_ENVELOPE_BYTES} bytes")
                 done = await write(lambda d=data: import_envelope(engine, d))
             except CentralError as exc:
-                results.append((name, False, _("not imported: {reason}", reason=str(exc))))
+                text = _("not imported: {reason}", reason=str(exc))
+                results.append(FileResult(file=name, ok=False, result=text))
                 continue
             text = (
                 _("imported: {count} signatures", count=done.new_records)
                 if done.created
                 else _("already stored")
             )
-            results.append((name, True, text))
+            results.append(FileResult(file=name, ok=True, result=text))
         await note(who, "import", f"{len(uploads)} files")
-        return web.render(request, "import.html", who, results=results)
+        return results
+
+    @router.post(
+        "/api/import",
+        response_model=ImportAnswer,
+        tags=["console"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["csrf", "files"],
+                            "properties": {
+                                "csrf": {"type": "string"},
+                                "files": {
+                                    "type": "array",
+                                    "items": {"type": "string", "format": "binary"},
+                                },
+                            },
+                        }
+                    }
+                },
+            }
+        },
+        responses={
+            403: {"description": "not signed in, or the form's CSRF token is wrong"},
+            422: {"description": "no file in the form"},
+        },
+    )
+    async def import_json(request: Request) -> Response:
+        """Batch files dropped on the Import page (its script sends each drop here): each
+        goes through the ingest path of `kiosk central import`; the answer has one result per
+        file. Needs a console session cookie and the page's CSRF token."""
+        who = await web.signed_in(request, engine)
+        form = await request.form(max_fields=5, max_files=MAX_FILES)
+        try:
+            if who is None or not web.csrf_ok(who.csrf_token, form):
+                body = {"detail": web.translator(request)(EXPIRED)}
+                return web.secure(JSONResponse(body, status_code=403))
+            results = await ingest_uploads(request, who, form)
+        finally:
+            await form.close()
+        if results is None:
+            detail = web.translator(request)("Choose at least one file.")
+            return web.secure(JSONResponse({"detail": detail}, status_code=422))
+        return web.secure(JSONResponse(ImportAnswer(results=results).model_dump()))
 
     # --- audit -------------------------------------------------------------------------------
 
