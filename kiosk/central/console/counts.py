@@ -4,6 +4,7 @@ hours only: no record is read."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +22,15 @@ from kiosk.central.events import (
     names_map,
     names_of,
 )
-from kiosk.central.models import Device, HourTally, utcnow
+from kiosk.central.models import (
+    Campaign,
+    Device,
+    Event,
+    EventAlias,
+    HourTally,
+    StoredBatch,
+    utcnow,
+)
 
 RANGES = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "all": None}
 MAX_BARS = 24 * 400  # at most 400 days of bars
@@ -124,3 +133,27 @@ def kiosk_choices(engine: Engine) -> list[tuple[str, str]]:
     with Session(engine) as s:
         devices = list(current_events(s))
     return [(d, named.get(d, d)) for d in devices]
+
+
+def version(engine: Engine, now: datetime | None = None) -> str:
+    """A short digest of everything the Now page's figures depend on: the batches stored (how
+    many, the newest), the kiosks in service, the events with their names and goals, the
+    campaign's goal, and the hour (the 24 h window and today move with it). Two cheap queries:
+    the live page asks this, and only recomputes its figures when it changes."""
+    hour = (now or utcnow()).replace(minute=0, second=0, microsecond=0)
+    with Session(engine) as s:
+        stored = s.execute(
+            select(
+                select(func.count()).select_from(StoredBatch).scalar_subquery(),
+                select(func.max(StoredBatch.received_at)).scalar_subquery(),
+                select(func.count())
+                .select_from(Device)
+                .where(Device.revoked_at.is_(None))
+                .scalar_subquery(),
+                select(func.count()).select_from(EventAlias).scalar_subquery(),
+                select(Campaign.goal).where(Campaign.id == 1).scalar_subquery(),
+            )
+        ).one()
+        named = s.execute(select(Event.id, Event.name, Event.goal).order_by(Event.id)).all()
+    text = repr((hour.isoformat(), tuple(stored), [tuple(e) for e in named]))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -4,8 +4,10 @@ template. Every action is written to the audit log."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -82,6 +84,7 @@ def console_router(
 ) -> APIRouter:
     router = APIRouter(prefix=web.PREFIX)
     limiter = SignInLimiter()
+    answers = Recent(64)  # the Now page's JSON answers, by their ETag
 
     async def write(fn: Any) -> Any:
         return await run_write(writes, fn)
@@ -264,7 +267,10 @@ def console_router(
         "/api/now",
         response_model=NowAnswer,
         tags=["console"],
-        responses={401: {"description": "not signed in to the console"}},
+        responses={
+            304: {"description": "nothing changed since the answer with this ETag"},
+            401: {"description": "not signed in to the console"},
+        },
     )
     async def now_json(request: Request, span: str = "24h", show: str = "") -> Response:
         """The console's Now page as data, polled by its script: the campaign's counts, per
@@ -274,8 +280,18 @@ def console_router(
         who = await web.signed_in(request, engine)
         if who is None:
             return web.secure(JSONResponse({"detail": "sign in to the console"}, status_code=401))
-        answer = await now_answer(request, span, show)
-        return web.secure(JSONResponse(answer.model_dump()))
+        # Polled by every open Now page: the figures are computed once per change of what they
+        # depend on (counts.version), and a page that has them already gets a 304.
+        version = await run_in_threadpool(counts.version, engine)
+        key = f"{version} {web.language(request)} {span} {show[:250]}"
+        etag = '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
+        if request.headers.get("if-none-match") == etag:
+            return web.secure(Response(status_code=304, headers={"ETag": etag}))
+        body = answers.get(etag)
+        if body is None:
+            body = (await now_answer(request, span, show)).model_dump_json().encode("utf-8")
+            answers.put(etag, body)
+        return web.secure(Response(body, media_type="application/json", headers={"ETag": etag}))
 
     # --- kiosks ------------------------------------------------------------------------------
 
@@ -600,6 +616,26 @@ def console_router(
         return web.render(request, "audit.html", who, entries=entries)
 
     return router
+
+
+class Recent:
+    """The last `size` values put, by key (a small LRU cache)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: bytes) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
 
 
 def _hours_left(expires_at: Any) -> int:

@@ -163,3 +163,29 @@ def test_dropped_files_go_through_import_one_result_each(
     forged = signed_in.post("/console/api/import", files=[("files", ("c.kbatch", batch))])
     assert forged.status_code == 403
     assert tallied(engine) == (2, 2)
+
+
+def test_polling_gets_304_until_a_batch_or_an_event_changes_the_figures(
+    console: Console, engine: Engine, enrolled: Any, signed_in: httpx.Client
+) -> None:
+    kiosk = enrolled("Piazza")
+    ingest(engine, kiosk.batch(2).to_bytes())
+    first = signed_in.get("/console/api/now")
+    etag = first.headers["etag"]
+    again = signed_in.get("/console/api/now", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    other_span = signed_in.get("/console/api/now?span=7d", headers={"If-None-Match": etag})
+    assert other_span.status_code == 200  # another chart, another answer
+    ingest(engine, kiosk.batch(3).to_bytes())
+    changed = signed_in.get("/console/api/now", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.json()["campaign"] == 5
+    etag = changed.headers["etag"]
+    post(signed_in, "/console/events/goal", event="Piazza", goal="100")
+    goal = signed_in.get("/console/api/now", headers={"If-None-Match": etag})
+    assert goal.status_code == 200
+    assert [e["goal"] for e in goal.json()["per_event"]] == [100]
+    italian = signed_in.get(
+        "/console/api/now",
+        headers={"If-None-Match": goal.headers["etag"], "Accept-Language": "it"},
+    )
+    assert italian.status_code == 200 and "firme" in italian.json()["chart_svg"]

@@ -30,11 +30,16 @@
       });
     }
   }
+  var etag = null;  // the figures shown: the server answers 304 while they are current
   function poll() {
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    var headers = { "Accept": "application/json" };
+    if (etag) { headers["If-None-Match"] = etag; }
+    fetch(url, { credentials: "same-origin", headers: headers })
       .then(function (r) {
         if (r.status === 401) { window.location.assign("/console/sign-in?msg=idle"); return null; }
-        return r.ok ? r.json() : null;
+        if (r.status === 304 || !r.ok) { return null; }
+        etag = r.headers.get("ETag");
+        return r.json();
       })
       .then(function (now) { if (now) { apply(now); } })
       .catch(function () { /* offline for a moment: the next poll tries again */ })
