@@ -4,17 +4,21 @@ template. Every action is written to the audit log."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import math
+import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import suppress
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -38,7 +42,10 @@ from kiosk.protocol.enrolment_link import EnrolmentLink
 log = logging.getLogger("kiosk.central.console")
 
 MAX_FILES = 50
-POLL_MS = 10_000  # how often the Now page asks for new figures
+POLL_MS = 2_000  # how often an open Now page's stream looks for new figures
+STREAM_S = 30 * 60  # a stream's longest life: the browser opens another
+SESSION_CHECK_S = 60  # how often a stream checks its session is still there
+KEEP_ALIVE_S = 25
 MESSAGES = {
     "revoked": "Kiosk revoked.",
     "renamed": "Kiosk renamed.",
@@ -85,6 +92,8 @@ def console_router(
     router = APIRouter(prefix=web.PREFIX)
     limiter = SignInLimiter()
     answers = Recent(64)  # the Now page's JSON answers, by their ETag
+    changes = Changes(engine)
+    computing = asyncio.Lock()  # one computation of an answer, however many streams want it
 
     async def write(fn: Any) -> Any:
         return await run_write(writes, fn)
@@ -258,7 +267,6 @@ def console_router(
             who,
             now=answer,
             spans=SPANS,
-            poll_ms=POLL_MS,
             kiosks=kiosks,
             query=urlencode,
         )
@@ -280,18 +288,72 @@ def console_router(
         who = await web.signed_in(request, engine)
         if who is None:
             return web.secure(JSONResponse({"detail": "sign in to the console"}, status_code=401))
-        # Polled by every open Now page: the figures are computed once per change of what they
-        # depend on (counts.version), and a page that has them already gets a 304.
+        # The figures are computed once per change of what they depend on (counts.version),
+        # and a page that has them already gets a 304.
         version = await run_in_threadpool(counts.version, engine)
-        key = f"{version} {web.language(request)} {span} {show[:250]}"
-        etag = '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
+        etag = now_etag(request, span, show, version)
         if request.headers.get("if-none-match") == etag:
             return web.secure(Response(status_code=304, headers={"ETag": etag}))
-        body = answers.get(etag)
-        if body is None:
-            body = (await now_answer(request, span, show)).model_dump_json().encode("utf-8")
-            answers.put(etag, body)
+        body = await cached_answer(request, span, show, etag)
         return web.secure(Response(body, media_type="application/json", headers={"ETag": etag}))
+
+    def now_etag(request: Request, span: str, show: str, version: str) -> str:
+        key = f"{version} {web.language(request)} {span} {show[:250]}"
+        return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
+
+    async def cached_answer(request: Request, span: str, show: str, etag: str) -> bytes:
+        async with computing:
+            body = answers.get(etag)
+            if body is None:
+                body = (await now_answer(request, span, show)).model_dump_json().encode("utf-8")
+                answers.put(etag, body)
+            return body
+
+    @router.get(
+        "/api/now/stream",
+        tags=["console"],
+        response_class=StreamingResponse,
+        responses={
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "server-sent events: `now` with the /console/api/now answer "
+                "each time it changes (the first at once), `signed-out` when the session ends",
+            },
+            401: {"description": "not signed in to the console"},
+        },
+    )
+    async def now_stream(request: Request, span: str = "24h", show: str = "") -> Response:
+        """The Now page's live figures as server-sent events: the open page holds this one
+        request, and the server looks for a change every few seconds (one query shared by
+        every open page), sending the new answer only when there is one. Needs a console
+        session cookie; the stream ends when the session does, and after 30 minutes (the
+        browser's EventSource opens it again)."""
+        if await web.signed_in(request, engine) is None:
+            return web.secure(JSONResponse({"detail": "sign in to the console"}, status_code=401))
+        response = StreamingResponse(
+            now_events(request, span, show), media_type="text/event-stream"
+        )
+        response.headers["X-Accel-Buffering"] = "no"  # a reverse proxy passes each event on
+        return web.secure(response)
+
+    async def now_events(request: Request, span: str, show: str) -> AsyncIterator[str]:
+        # Starlette ends this generator when the browser leaves (it listens for the disconnect).
+        started = checked = time.monotonic()
+        sent: str | None = None
+        while time.monotonic() - started < STREAM_S:
+            version = await changes.after(sent, KEEP_ALIVE_S)
+            if time.monotonic() - checked > SESSION_CHECK_S:
+                checked = time.monotonic()
+                if await web.signed_in(request, engine) is None:
+                    yield "event: signed-out\ndata: {}\n\n"
+                    return
+            if version == sent:
+                yield ": nothing new\n\n"  # a comment: keeps proxies from closing the stream
+                continue
+            etag = now_etag(request, span, show, version)
+            body = await cached_answer(request, span, show, etag)
+            yield f"event: now\ndata: {body.decode('utf-8')}\n\n"
+            sent = version
 
     # --- kiosks ------------------------------------------------------------------------------
 
@@ -616,6 +678,46 @@ def console_router(
         return web.render(request, "audit.html", who, entries=entries)
 
     return router
+
+
+class Changes:
+    """One look for new figures every POLL_MS (counts.version), however many pages are open:
+    each open stream waits here and wakes only when the figures changed (or to say it is still
+    there). The look runs while at least one stream waits."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._version: str | None = None
+        self._changed = asyncio.Event()  # set (and replaced) when the version changes
+        self._waiting = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def after(self, seen: str | None, timeout: float) -> str:
+        """The version once it differs from `seen`, or the same one after `timeout` s."""
+        self._waiting += 1
+        try:
+            if self._task is None or self._task.done():
+                self._version = await run_in_threadpool(counts.version, self._engine)
+                self._task = asyncio.create_task(self._look())
+            if self._version == seen:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), timeout)
+            assert self._version is not None
+            return self._version
+        finally:
+            self._waiting -= 1
+
+    async def _look(self) -> None:
+        idle_since = time.monotonic()
+        while self._waiting or time.monotonic() - idle_since < KEEP_ALIVE_S:
+            if self._waiting:
+                idle_since = time.monotonic()
+            await asyncio.sleep(POLL_MS / 1000)
+            version = await run_in_threadpool(counts.version, self._engine)
+            if version != self._version:
+                self._version, changed = version, self._changed
+                self._changed = asyncio.Event()
+                changed.set()
 
 
 class Recent:

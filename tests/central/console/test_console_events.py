@@ -5,14 +5,17 @@ reads holds what the record table holds; drop-import's JSON endpoint."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 from conftest import Console, csrf_of
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.central.console import counts
+from kiosk.central.console import counts, routes
 from kiosk.central.events import event_rows
 from kiosk.central.ingest import ingest
 from kiosk.central.models import HourTally, StoredRecord, utcnow
@@ -189,3 +192,39 @@ def test_polling_gets_304_until_a_batch_or_an_event_changes_the_figures(
         headers={"If-None-Match": goal.headers["etag"], "Accept-Language": "it"},
     )
     assert italian.status_code == 200 and "firme" in italian.json()["chart_svg"]
+
+
+def test_the_stream_sends_new_figures_when_a_batch_arrives_and_ends_with_the_session(
+    console: Console,
+    engine: Engine,
+    enrolled: Any,
+    signed_in: httpx.Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(routes, "POLL_MS", 100)
+    monkeypatch.setattr(routes, "SESSION_CHECK_S", 0.3)
+    monkeypatch.setattr(routes, "KEEP_ALIVE_S", 0.5)
+    kiosk = enrolled("Piazza")
+    ingest(engine, kiosk.batch(2).to_bytes())
+    with httpx.Client(base_url=console.url, timeout=10) as stranger:
+        assert stranger.get("/console/api/now/stream").status_code == 401
+    with signed_in.stream("GET", "/console/api/now/stream") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        events = _events(stream.iter_lines())
+        assert next(events)[1]["campaign"] == 2  # at once
+        ingest(engine, kiosk.batch(3).to_bytes())
+        name, data = next(events)
+        assert name == "now" and data["campaign"] == 5
+        csrf = csrf_of(signed_in.get("/console/now").text)
+        signed_in.post("/console/sign-out", data={"csrf": csrf})
+        assert next(events)[0] == "signed-out"
+
+
+def _events(lines: Iterator[str]) -> Iterator[tuple[str, Any]]:
+    """(event, data) of each server-sent event; comments are skipped."""
+    name = ""
+    for line in lines:
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: "):
+            yield name, json.loads(line[6:])

@@ -1,11 +1,9 @@
-// The Now page keeps itself current: every 10 s (data-every) it asks /console/api/now and puts the
-// new figures, the per-event table and the server-drawn chart in place. No other script.
+// The Now page keeps itself current: /console/api/now/stream sends new figures when a batch
+// arrives, and this puts the figures, the per-event table and the server-drawn chart in place.
 "use strict";
 (function () {
   var live = document.getElementById("live");
   if (!live) { return; }
-  var url = live.getAttribute("data-poll");
-  var POLL_MS = Number(live.getAttribute("data-every")) || 10000;
   function cell(text, numeric) {
     var td = document.createElement("td");
     td.textContent = String(text);
@@ -30,22 +28,25 @@
       });
     }
   }
-  var etag = null;  // the figures shown: the server answers 304 while they are current
-  function poll() {
-    var headers = { "Accept": "application/json" };
-    if (etag) { headers["If-None-Match"] = etag; }
-    fetch(url, { credentials: "same-origin", headers: headers })
-      .then(function (r) {
-        if (r.status === 401) { window.location.assign("/console/sign-in?msg=idle"); return null; }
-        if (r.status === 304 || !r.ok) { return null; }
-        etag = r.headers.get("ETag");
-        return r.json();
-      })
-      .then(function (now) { if (now) { apply(now); } })
-      .catch(function () { /* offline for a moment: the next poll tries again */ })
-      .finally(function () { window.setTimeout(poll, POLL_MS); });
+  // The server sends new figures over one stream (server-sent events) when they change. If the
+  // stream fails for good (the session ended, the server went away), one look at the JSON says
+  // whether to sign in again.
+  function listen() {
+    var events = new EventSource(live.getAttribute("data-stream"));
+    events.addEventListener("now", function (e) { apply(JSON.parse(e.data)); });
+    events.addEventListener("signed-out", function () {
+      events.close();
+      window.location.assign("/console/sign-in?msg=idle");
+    });
+    events.addEventListener("error", function () {
+      if (events.readyState !== EventSource.CLOSED) { return; }  // the browser reconnects
+      fetch(live.getAttribute("data-poll"), { credentials: "same-origin" }).then(function (r) {
+        if (r.status === 401) { window.location.assign("/console/sign-in?msg=idle"); return; }
+        window.setTimeout(listen, 10000);
+      }).catch(function () { window.setTimeout(listen, 10000); });
+    });
   }
-  window.setTimeout(poll, POLL_MS);
+  listen();
 })();
 
 // The Import page: batch files dropped on the drop zone go one by one to /console/api/import
