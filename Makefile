@@ -67,6 +67,7 @@ i18n: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+	$(BIN)/python scripts/console_screenshots.py docs/screenshots
 
 bench: $(STAMP)
 	$(BIN)/python bench/commit_latency.py

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.central.campaign import get_campaign
 from kiosk.central.errors import Conflict, Malformed
 from kiosk.central.models import (
     Campaign,
@@ -100,11 +100,16 @@ def set_campaign_goal(engine: Engine, goal: int | None) -> None:
 
 def campaign_goal(engine: Engine) -> int | None:
     with Session(engine) as s:
-        goal = s.scalar(select(Campaign.goal).where(Campaign.id == 1))
-    if goal is not None:
-        return goal
-    appeal = parse_appeal(get_campaign(engine).appeal_toml.encode("utf-8"), "the campaign")
-    return appeal.goal
+        goal, appeal_toml = s.execute(
+            select(Campaign.goal, Campaign.appeal_toml).where(Campaign.id == 1)
+        ).one()
+    return goal if goal is not None else _appeal_goal(appeal_toml)
+
+
+@lru_cache(maxsize=4)
+def _appeal_goal(appeal_toml: str) -> int | None:
+    """The appeal file's goal (parsed once: the live page asks often)."""
+    return parse_appeal(appeal_toml.encode("utf-8"), "the campaign").goal
 
 
 def _adopt(s: Session, name: str) -> Event:
@@ -167,9 +172,12 @@ def current_events(s: Session) -> dict[str, str]:
     return {device_id: said.get(device_id) or event for device_id, event in devices}
 
 
-def event_rows(engine: Engine, now: datetime | None = None) -> list[EventRow]:
+def event_rows(
+    engine: Engine, now: datetime | None = None, *, kiosks: bool = True
+) -> list[EventRow]:
     """Every event, with its counts (total, and today since 00:00 UTC by the records' hour)
-    and its kiosks; the events on the page first, then names only kiosks use; by total."""
+    and (unless `kiosks` is False) its kiosks; the events on the page first, then names only
+    kiosks use; by total."""
     now = now or utcnow()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     with Session(engine) as s:
@@ -191,7 +199,7 @@ def event_rows(engine: Engine, now: datetime | None = None) -> list[EventRow]:
             row = _row_for(rows, names, said)
             row.total += int(total or 0)
             row.today += int(today or 0)
-        for device_id, said in current_events(s).items():
+        for device_id, said in current_events(s).items() if kiosks else ():
             _row_for(rows, names, said).kiosks.append(device_id)
     for row in rows.values():
         row.aliases.sort()

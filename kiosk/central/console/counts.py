@@ -17,7 +17,6 @@ from kiosk.central.errors import Malformed
 from kiosk.central.events import (
     EventRow,
     campaign_goal,
-    current_events,
     event_rows,
     names_map,
     names_of,
@@ -44,7 +43,7 @@ class Totals:
 
 
 def totals(engine: Engine, now: datetime | None = None) -> Totals:
-    rows = tuple(r for r in event_rows(engine, now) if r.total or r.registered)
+    rows = tuple(r for r in event_rows(engine, now, kiosks=False) if r.total or r.registered)
     return Totals(sum(r.total for r in rows), sum(r.today for r in rows), rows)
 
 
@@ -131,7 +130,11 @@ def kiosk_choices(engine: Engine) -> list[tuple[str, str]]:
     """(device id, its name on the Kiosks page or its id) of every kiosk not revoked."""
     named = labels(engine)
     with Session(engine) as s:
-        devices = list(current_events(s))
+        devices = s.scalars(
+            select(Device.id)
+            .where(Device.revoked_at.is_(None))
+            .order_by(Device.enrolled_at, Device.id)
+        ).all()
     return [(d, named.get(d, d)) for d in devices]
 
 

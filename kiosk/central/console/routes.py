@@ -46,6 +46,7 @@ POLL_MS = 2_000  # how often an open Now page's stream looks for new figures
 STREAM_S = 30 * 60  # a stream's longest life: the browser opens another
 SESSION_CHECK_S = 60  # how often a stream checks its session is still there
 KEEP_ALIVE_S = 25
+UPDATE_GAP_S = 10.0  # a page gets new figures at most this often
 MESSAGES = {
     "revoked": "Kiosk revoked.",
     "renamed": "Kiosk renamed.",
@@ -217,8 +218,9 @@ def console_router(
     # --- now ---------------------------------------------------------------------------------
 
     def now_figures(span: str, show: str) -> tuple[counts.Totals, counts.Chart, int | None]:
-        totals = counts.totals(engine)
-        return totals, counts.chart(engine, span, show), events.campaign_goal(engine)
+        chart = counts.chart(engine, span, show)
+        goal = chart.goal if chart.kind == "campaign" else events.campaign_goal(engine)
+        return counts.totals(engine), chart, goal
 
     async def now_answer(request: Request, span: str, show: str = "") -> NowAnswer:
         _ = web.translator(request)
@@ -336,7 +338,7 @@ def console_router(
         response.headers["X-Accel-Buffering"] = "no"  # a reverse proxy passes each event on
         return web.secure(response)
 
-    async def now_events(request: Request, span: str, show: str) -> AsyncIterator[str]:
+    async def now_events(request: Request, span: str, show: str) -> AsyncIterator[bytes]:
         # Starlette ends this generator when the browser leaves (it listens for the disconnect).
         started = checked = time.monotonic()
         sent: str | None = None
@@ -345,15 +347,16 @@ def console_router(
             if time.monotonic() - checked > SESSION_CHECK_S:
                 checked = time.monotonic()
                 if await web.signed_in(request, engine) is None:
-                    yield "event: signed-out\ndata: {}\n\n"
+                    yield b"event: signed-out\ndata: {}\n\n"
                     return
             if version == sent:
-                yield ": nothing new\n\n"  # a comment: keeps proxies from closing the stream
+                yield b": nothing new\n\n"  # a comment: keeps proxies from closing the stream
                 continue
             etag = now_etag(request, span, show, version)
-            body = await cached_answer(request, span, show, etag)
-            yield f"event: now\ndata: {body.decode('utf-8')}\n\n"
+            yield b"event: now\ndata: " + await cached_answer(request, span, show, etag) + b"\n\n"
             sent = version
+            # At most one update per page every UPDATE_GAP_S, however fast batches arrive.
+            await asyncio.sleep(UPDATE_GAP_S)
 
     # --- kiosks ------------------------------------------------------------------------------
 

@@ -204,6 +204,7 @@ def test_the_stream_sends_new_figures_when_a_batch_arrives_and_ends_with_the_ses
     monkeypatch.setattr(routes, "POLL_MS", 100)
     monkeypatch.setattr(routes, "SESSION_CHECK_S", 0.3)
     monkeypatch.setattr(routes, "KEEP_ALIVE_S", 0.5)
+    monkeypatch.setattr(routes, "UPDATE_GAP_S", 0.1)
     kiosk = enrolled("Piazza")
     ingest(engine, kiosk.batch(2).to_bytes())
     with httpx.Client(base_url=console.url, timeout=10) as stranger:

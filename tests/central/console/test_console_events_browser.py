@@ -74,6 +74,7 @@ def test_enrol_by_qr_drop_a_usb_export_and_rename_its_event(
     if shutil.which("zbarimg") is None:
         skip_unless_ci("zbarimg is missing: apt-get install zbar-tools")
     monkeypatch.setattr(routes, "POLL_MS", 300)
+    monkeypatch.setattr(routes, "UPDATE_GAP_S", 0.3)
     url, credential = server
     context = browser.new_context(base_url=url, locale="en-GB")
     context.set_default_timeout(WAIT_MS)
