@@ -60,12 +60,9 @@ DATA_TRANSFER = """files => {
 class Kiosk:
     """A fictional kiosk: its own key, enrolled, its batches signed in a chain."""
 
-    def __init__(self, engine: Any, event: str, fingerprint: str) -> None:
-        self.device_id, self.key, self.fingerprint = (
-            str(uuid.uuid4()),
-            DeviceKey.generate(),
-            fingerprint,
-        )
+    def __init__(self, engine: Any, event: str, fingerprint: str, appeal: tuple[str, int]) -> None:
+        self.device_id, self.key = str(uuid.uuid4()), DeviceKey.generate()
+        self.fingerprint, self.appeal = fingerprint, appeal
         self.seq, self.record_seq, self.prev_hash = 0, 0, GENESIS_HASH
         code = issue_code(engine, event, timedelta(hours=1)).code
         keys = CodeKeys.derive(code)
@@ -91,8 +88,8 @@ class Kiosk:
             device_id=self.device_id,
             seq=self.seq,
             prev_hash=self.prev_hash,
-            appeal_id="un-chechnya",
-            appeal_version=1,
+            appeal_id=self.appeal[0],
+            appeal_version=self.appeal[1],
             created_at=hour,
             records=tuple(records),
             event=event,
@@ -101,24 +98,22 @@ class Kiosk:
         return signed.to_bytes()
 
 
-def fill(engine: Any, work: Path) -> Path:
-    """The campaign and its kiosks; returns a batch file for the Import page."""
+def fill(engine: Any) -> Kiosk:
+    """The campaign and its kiosks; returns one more, whose batch files the Import page gets."""
     key = CampaignPrivateKey.generate().public_key()
     appeal = files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
-    create_campaign(engine, key, appeal)
+    campaign = create_campaign(engine, key, appeal)
+    on = (key.fingerprint, (campaign.appeal_id, campaign.appeal_version))
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     create_event(engine, "Piazza Maggiore", 400)
     create_event(engine, "Market day", 150)
     set_campaign_goal(engine, 1000)
     for label, event, per_hour in KIOSKS:
-        kiosk = Kiosk(engine, event, key.fingerprint)
+        kiosk = Kiosk(engine, event, *on)
         overview.set_label(engine, kiosk.device_id, label)
         for i, count in enumerate(per_hour):
             ingest(engine, kiosk.batch(now - timedelta(hours=len(per_hour) - i), count, event))
-    usb = Kiosk(engine, "Market day", key.fingerprint)
-    path = work / f"{uuid.uuid4()}.kbatch"
-    path.write_bytes(usb.batch(now - timedelta(hours=2), 14, "Market day"))
-    return path
+    return Kiosk(engine, "Market day", *on)
 
 
 def axe_problems(page: Any) -> list[str]:
@@ -139,7 +134,8 @@ def shoot(out: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         engine = open_database(f"sqlite+pysqlite:///{work / 'central.sqlite3'}")
-        usb_file = fill(engine, work)
+        usb = fill(engine)
+        hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
         credential = issue_credential(engine)
         with ServerThread(create_app(engine)) as server, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -182,16 +178,13 @@ def shoot(out: Path) -> int:
                     expect(page.locator("figure.qr")).to_be_visible()
                     snap("enrol", size, suffix)
                     page.goto("/console/import")
-                    payload = [
-                        {
-                            "name": usb_file.name,
-                            "data": base64.b64encode(usb_file.read_bytes()).decode(),
-                        }
-                    ]
-                    zone = page.locator("#drop")
-                    zone.dispatch_event(
-                        "drop", {"dataTransfer": page.evaluate_handle(DATA_TRANSFER, payload)}
+                    usb_file = work / f"{uuid.uuid4()}.kbatch"  # a new one for each picture
+                    usb_file.write_bytes(usb.batch(hour, 14, "Market day"))
+                    data = base64.b64encode(usb_file.read_bytes()).decode()
+                    transfer = page.evaluate_handle(
+                        DATA_TRANSFER, [{"name": usb_file.name, "data": data}]
                     )
+                    page.locator("#drop").dispatch_event("drop", {"dataTransfer": transfer})
                     expect(page.locator("#import-results tbody tr").last).not_to_contain_text("…")
                     snap("import", size, suffix)
             browser.close()

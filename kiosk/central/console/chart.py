@@ -21,7 +21,7 @@ class Goal:
 
 def hourly_svg(hours: list[tuple[datetime, int]], summary: str, goal: Goal | None = None) -> str:
     """`hours`: consecutive hours with their counts. `summary`: the chart said in words."""
-    right = 52 if goal is not None else 8
+    right = 48 if goal is not None else 8
     plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - BOTTOM - TOP
     peak = max((n for _, n in hours), default=0)
     top = _nice(peak)
@@ -67,9 +67,9 @@ def _goal_parts(hours: list[tuple[datetime, int]], goal: Goal, plot_w: float, pl
     for i, (_hour, count) in enumerate(hours):
         running += count
         points.append((LEFT + (i + 1) * slot, running))
-    top = max(goal.signatures, running, 1)
+    top = max(goal.signatures, running, 1) * 1.12  # room above the line for its label
 
-    def y(value: int) -> float:
+    def y(value: float) -> float:
         return TOP + plot_h - plot_h * value / top
 
     x_end = LEFT + plot_w
@@ -79,8 +79,8 @@ def _goal_parts(hours: list[tuple[datetime, int]], goal: Goal, plot_w: float, pl
         f'<polyline points="{line}" class="total"/>'
         f'<line x1="{LEFT}" x2="{x_end:.1f}" y1="{y(goal.signatures):.1f}" '
         f'y2="{y(goal.signatures):.1f}" class="goal"/>'
-        f'<text x="{x_end + 4:.1f}" y="{y(goal.signatures) + 4:.1f}" class="goal-label">'
-        f"{escape(goal.label)}</text>"
+        f'<text x="{x_end:.1f}" y="{y(goal.signatures) - 4:.1f}" text-anchor="end" '
+        f'class="goal-label">{escape(goal.label)}</text>'
         f'<text x="{x_end + 4:.1f}" y="{y(running) + 4:.1f}" class="total-label">{running}</text>'
     )
 
