@@ -701,7 +701,8 @@ class Changes:
         try:
             if self._task is None or self._task.done():
                 self._version = await run_in_threadpool(counts.version, self._engine)
-                self._task = asyncio.create_task(self._look())
+                if self._task is None or self._task.done():  # not started meanwhile
+                    self._task = asyncio.create_task(self._look())
             if self._version == seen:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), timeout)

@@ -63,7 +63,9 @@ def all_pages(http: httpx.Client, engine: Engine, device_id: str) -> list[str]:
             "/console/api/now?span=all",
         )
     ]
-    return [*pages, created.text]
+    with http.stream("GET", "/console/api/now/stream") as stream:  # its first event
+        first = next(line for line in stream.iter_lines() if line.startswith("data: "))
+    return [*pages, created.text, first]
 
 
 def test_no_page_shows_a_record_field_or_a_time_finer_than_the_hour(
