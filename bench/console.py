@@ -8,7 +8,7 @@ Before the clock: a fresh migrated database (a file, or a throwaway PostgreSQL s
 afterwards), the campaign, the kiosks (10 events, 50 kiosks each) and their batches of 100
 records, inserted raw in bulk (SQLite executemany, PostgreSQL COPY): metadata rows whose
 sealed bytes are 16 zero bytes, collected at hours spread over the last 30 days, a tenth of
-them today. The hour tally is filled by the migration's own statement (c0008), as an upgrade
+them today. The hour tally is filled by the migration's own statement (c0011), as an upgrade
 of such a database would; ingest keeps it from then on.
 
 On the clock, through the real app (create_app, uvicorn on 127.0.0.1, signed in with a
@@ -52,7 +52,7 @@ from sync_throughput import Databases, appeal_toml, postgres_problem
 
 from kiosk.central.api import create_app
 from kiosk.central.campaign import create_campaign, issue_credential
-from kiosk.central.migrations.versions import c0008_events
+from kiosk.central.migrations.versions import c0011_events
 from kiosk.central.models import Device
 from kiosk.central.server import ServerThread
 from kiosk.crypto.campaign_key import CampaignPrivateKey
@@ -77,7 +77,7 @@ class Timing:
 
 def backfill_sql() -> str:
     """The migration's INSERT ... SELECT that fills the hour tally from the records."""
-    source = Path(c0008_events.__file__).read_text("utf-8")
+    source = Path(c0011_events.__file__).read_text("utf-8")
     start = source.index('"INSERT INTO hour_tally')
     end = source.index("\n    )\n", start)
     return "".join(re.findall(r'"([^"]*)"', source[start:end]))

@@ -22,6 +22,7 @@ from kiosk.central.errors import Conflict, Malformed
 from kiosk.central.models import (
     Campaign,
     Device,
+    DeviceHeartbeat,
     Event,
     EventAlias,
     HourTally,
@@ -147,7 +148,9 @@ def names_map(s: Session) -> dict[str, tuple[str, int | None]]:
 
 
 def current_events(s: Session) -> dict[str, str]:
-    """Each kiosk not revoked -> the event name its newest batch gave, else its enrolment's."""
+    """Each kiosk not revoked -> the event name its latest heartbeat gave (the freshest: a
+    volunteer's new name shows before a batch carries it), else its newest batch's, else its
+    enrolment's."""
     newest = (
         select(StoredBatch.device_id, func.max(StoredBatch.seq).label("seq"))
         .where(StoredBatch.kind == CHAIN)
@@ -164,12 +167,16 @@ def current_events(s: Session) -> dict[str, str]:
             .where(StoredBatch.event.is_not(None))
         ).all()
     )
+    beats = dict(s.execute(select(DeviceHeartbeat.device_id, DeviceHeartbeat.event)).all())
     devices = s.execute(
         select(Device.id, Device.event)
         .where(Device.revoked_at.is_(None))
         .order_by(Device.enrolled_at, Device.id)
     )
-    return {device_id: said.get(device_id) or event for device_id, event in devices}
+    return {
+        device_id: beats.get(device_id) or said.get(device_id) or event
+        for device_id, event in devices
+    }
 
 
 def event_rows(

@@ -2,8 +2,8 @@
 events with their goals and the names that mean them, the campaign's goal, and a tally of
 records per device, event name and collected hour, filled here from the records already stored.
 
-Revision ID: c0008
-Revises: c0006
+Revision ID: c0011
+Revises: c0010
 """
 
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 
 from kiosk.central.models import UTCDateTime
 
-revision = "c0008"
-down_revision = "c0006"
+revision = "c0011"
+down_revision = "c0010"
 branch_labels = None
 depends_on = None
 
