@@ -6,8 +6,9 @@ check each with axe-core (0 serious or critical violations, else exit 1).
 
 The console runs in this process over a throwaway SQLite database: a campaign, four fictional
 kiosks at two events, each delivering signed batches of today's hours (the sealed bytes are
-random: the console never opens a record), and a batch file from a fifth kiosk dropped on the
-Import page. Files are named console-PAGE-SIZE[-it].png.
+random: the console never opens a record) and a signed heartbeat (one low on battery), and a
+batch file from a fifth kiosk dropped on the Import page. Files are named
+console-PAGE-SIZE[-it].png.
 """
 
 from __future__ import annotations
@@ -24,28 +25,31 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from kiosk import __version__
 from kiosk.central.api import create_app
 from kiosk.central.campaign import create_campaign, issue_credential
 from kiosk.central.console import overview
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol, issue_code
 from kiosk.central.events import create_event, set_campaign_goal
+from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
 from kiosk.central.server import ServerThread
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
-from kiosk.petition.appeal import DEFAULT_APPEAL
+from kiosk.petition.appeal import DEFAULT_APPEAL, Appeal, appeal_digest, parse_appeal
 from kiosk.protocol.batch import GENESIS_HASH, Batch, BatchRecord
+from kiosk.protocol.heartbeat import AppealInUse, Battery, Heartbeat
 
 CHROMIUM = "/usr/bin/chromium"
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 LANGUAGES = {"en": "", "it": "-it"}
-KIOSKS = (  # (its name on the Kiosks page, the event it collects under, signatures per hour)
-    ("Tablet 1, blue case", "Piazza Maggiore", (12, 30, 41, 25)),
-    ("Tablet 2", "Piazza Maggiore", (8, 22, 35)),
-    ("Tablet 3, market stall", "Market day", (15, 9, 18, 21, 6)),
-    ("Tablet 4", "Market day", ()),  # enrolled, delivered nothing yet
+KIOSKS = (  # (name on the Kiosks page, event, signatures per hour, battery % and charging)
+    ("Tablet 1, blue case", "Piazza Maggiore", (12, 30, 41, 25), (82, False)),
+    ("Tablet 2", "Piazza Maggiore", (8, 22, 35), (14, False)),  # needs charging
+    ("Tablet 3, market stall", "Market day", (15, 9, 18, 21, 6), (100, True)),
+    ("Tablet 4", "Market day", (), (67, False)),  # enrolled, delivered nothing yet
 )
 DATA_TRANSFER = """files => {
   const dt = new DataTransfer();
@@ -73,6 +77,22 @@ class Kiosk:
             "nonce": secrets.token_hex(16),
         }
         enrol(engine, request, keys.mac(REQUEST_CONTEXT, request))
+
+    def heartbeat(self, engine: Any, event: str, appeal: Appeal, battery: tuple[int, bool]) -> None:
+        """Its status, as the kiosk sends it with every sync (kiosk.protocol.heartbeat)."""
+        beat = Heartbeat(
+            device_id=self.device_id,
+            seq=self.seq + 1,
+            clock=datetime.now(UTC).replace(microsecond=0),
+            app_version=__version__,
+            appeal=AppealInUse(appeal.id, appeal.version, appeal_digest(appeal)),
+            event=event,
+            pending_signatures=3,
+            unacknowledged_batches=0,
+            battery=Battery(*battery),
+            disk_free_bytes=21 * 2**30,
+        )
+        take_heartbeat(engine, beat.sign(self.key).to_bytes(), device_id=self.device_id)
 
     def batch(self, hour: datetime, count: int, event: str) -> bytes:
         self.seq += 1
@@ -108,11 +128,13 @@ def fill(engine: Any) -> Kiosk:
     create_event(engine, "Piazza Maggiore", 400)
     create_event(engine, "Market day", 150)
     set_campaign_goal(engine, 1000)
-    for label, event, per_hour in KIOSKS:
+    parsed = parse_appeal(appeal.encode("utf-8"), "the appeal")
+    for label, event, per_hour, battery in KIOSKS:
         kiosk = Kiosk(engine, event, *on)
         overview.set_label(engine, kiosk.device_id, label)
         for i, count in enumerate(per_hour):
             ingest(engine, kiosk.batch(now - timedelta(hours=len(per_hour) - i), count, event))
+        kiosk.heartbeat(engine, event, parsed, battery)
     return Kiosk(engine, "Market day", *on)
 
 
