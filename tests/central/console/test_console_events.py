@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.console import counts, routes
 from kiosk.central.events import event_rows
+from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
 from kiosk.central.models import HourTally, StoredRecord, utcnow
 from kiosk.central.status import device_status
@@ -229,3 +230,20 @@ def _events(lines: Iterator[str]) -> Iterator[tuple[str, Any]]:
             name = line[7:]
         elif line.startswith("data: "):
             yield name, json.loads(line[6:])
+
+
+def test_a_kiosks_heartbeat_names_its_event_before_a_batch_does_and_a_rename_shows(
+    console: Console, engine: Engine, enrolled: Any, signed_in: httpx.Client
+) -> None:
+    kiosk = enrolled("Piazza")
+    ingest(engine, kiosk.batch(2, event="Piazza").to_bytes())
+    # The volunteer typed a new name; the heartbeat says it before any batch does.
+    beat = kiosk.heartbeat(event="Evening")
+    take_heartbeat(engine, beat.to_bytes(), device_id=kiosk.device_id)
+    rows = {r.name: r for r in event_rows(engine)}
+    assert rows["Evening"].kiosks == [kiosk.device_id] and rows["Piazza"].kiosks == []
+    post(signed_in, "/console/events/rename", event="Evening", name="Evening rally")
+    page = signed_in.get("/console/kiosks").text
+    assert ">Evening rally<" in page and ">Evening<" not in page  # the name now, not the old
+    [row] = [r for r in event_rows(engine) if r.kiosks]
+    assert (row.name, row.kiosks) == ("Evening rally", [kiosk.device_id])
