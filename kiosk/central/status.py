@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import get_campaign
+from kiosk.central.events import names_map
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.protocol.batch import CHAIN, GENESIS_HASH, SALVAGE
 
@@ -21,6 +22,8 @@ from kiosk.protocol.batch import CHAIN, GENESIS_HASH, SALVAGE
 @dataclass(frozen=True)
 class DeviceStatus:
     device_id: str
+    # The event its newest batch names, else its enrolment's; by its name now, if renamed
+    # (kiosk.central.events).
     event: str
     revoked: bool
     batches: int
@@ -56,6 +59,7 @@ def device_status(engine: Engine) -> list[DeviceStatus]:
                 StoredBatch.prev_hash,
                 StoredBatch.record_count,
                 StoredBatch.received_at,
+                StoredBatch.event,
             )
             .where(StoredBatch.kind == CHAIN)
             .order_by(StoredBatch.device_id, StoredBatch.seq)
@@ -77,29 +81,33 @@ def device_status(engine: Engine) -> list[DeviceStatus]:
                 .group_by(StoredBatch.device_id)
             )
         }
-    chains: dict[str, list[tuple[int, str, str, int, datetime]]] = {}
+        names = names_map(s)
+    chains: dict[str, list[tuple[int, str, str, int, datetime, str | None]]] = {}
     for device_id, *rest in rows:
         chains.setdefault(device_id, []).append(tuple(rest))  # type: ignore[arg-type]
-    return [_status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0))) for d in devices]
+    return [_status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0)), names) for d in devices]
 
 
 def _status(
     device: Device,
-    chain: list[tuple[int, str, str, int, datetime]],
+    chain: list[tuple[int, str, str, int, datetime, str | None]],
     salvage: tuple[int, int] = (0, 0),
+    names: dict[str, tuple[str, int | None]] | None = None,
 ) -> DeviceStatus:
     missing: list[tuple[int, int]] = []
     broken: list[int] = []
     previous_seq, previous_hash = 0, GENESIS_HASH
-    for seq, body_hash, prev_hash, _count, _received in chain:
+    for seq, body_hash, prev_hash, _count, _received, _event in chain:
         if seq > previous_seq + 1:
             missing.append((previous_seq + 1, seq - 1))
         elif prev_hash != previous_hash:
             broken.append(seq)
         previous_seq, previous_hash = seq, body_hash
+    said = [row[5] for row in chain if row[5] is not None]
+    event = said[-1] if said else device.event
     return DeviceStatus(
         device_id=device.id,
-        event=device.event,
+        event=(names or {}).get(event, (event,))[0],
         revoked=device.revoked_at is not None,
         batches=len(chain),
         signatures=sum(row[3] for row in chain),
