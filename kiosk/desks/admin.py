@@ -17,8 +17,8 @@ from pathlib import Path
 from kiosk.clock import utc_now
 from kiosk.desks.pin import PinGuard
 from kiosk.errors import AdminError, AppealError, EnrolmentError
+from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.petition.appeal import Appeal, load_appeal, parse_appeal
-from kiosk.petition.form import QT_TRANSLATE_NOOP, Message
 from kiosk.settings import SyncSettings
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.enrol import Enrolled as Enrolled  # the desk's answer types, for the panel
@@ -234,7 +234,7 @@ class AdminDesk:
                 release=release.strip() or None,
             )
         except EnrolmentError as exc:
-            raise AdminError(str(exc)) from None
+            raise AdminError(said(exc)) from None
         self.start_sync()
         return done
 

@@ -13,40 +13,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.countries import country_code
 from kiosk.petition.joiners import keep_meaningful_joiners
 from kiosk.petition.strokes import Drawing, LimitProblem, limit_problem
 
 TRANSLATION_CONTEXT = "form"
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Mark `text` for the catalogs (lupdate knows this name); it stays English here."""
-    return text
-
-
-class Message(str):
-    """A message for the supporter: the English text, with its template and values kept so that
-    a screen can show it translated (`translated`)."""
-
-    template: str
-    values: Mapping[str, str | int]
-
-    def __new__(cls, template: str, **values: str | int) -> Message:
-        message = super().__new__(cls, template.format(**values))
-        message.template = template
-        message.values = values
-        return message
-
-    def translated(self, translate: Callable[[str], str]) -> str:
-        """The message in another language; `translate` maps an English template to its own."""
-        return translate(self.template).format(**self.values)
 
 
 @dataclass(frozen=True)

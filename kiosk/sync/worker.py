@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
 from kiosk.errors import SyncError
+from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
@@ -183,7 +184,13 @@ class SyncWorker:
         except Exception as exc:  # the vault failing (disk full, locked): say so, retry later
             log.exception("sync round failed")
             outcome = Outcome.RETRY
-            status = replace(status, last_error=f"Sync could not run ({type(exc).__name__}).")
+            status = replace(
+                status,
+                last_error=Message(
+                    QT_TRANSLATE_NOOP("sync", "Sync could not run ({error})."),
+                    error=type(exc).__name__,
+                ),
+            )
         with self._publishing:
             self.board.publish(self._snapshot(status))
         return outcome
@@ -215,8 +222,13 @@ class SyncWorker:
                     receipt = request.result()
                     if not receipt.receipt.confirms(batch.id, batch.hash):
                         raise SyncError(
-                            "The server's receipt does not match the batch this kiosk sent. "
-                            "Ask the coordinator to check the server.",
+                            Message(
+                                QT_TRANSLATE_NOOP(
+                                    "sync",
+                                    "The server's receipt does not match the batch this kiosk "
+                                    "sent. Ask the coordinator to check the server.",
+                                )
+                            ),
                             permanent=True,
                             reached_server=True,
                         )
@@ -227,12 +239,12 @@ class SyncWorker:
                         self._wait_until = self._clock() + timedelta(seconds=exc.retry_after)
                     status = replace(
                         status,
-                        last_error=str(exc),
+                        last_error=said(exc),
                         server_reachable=exc.reached_server,
                         wait_until=self._wait_until,
                     )
                     if exc.permanent:
-                        self._stopped_by = str(exc)
+                        self._stopped_by = said(exc)
                         return Outcome.STOPPED, status
                     return Outcome.RETRY, status
                 after = None if self._stopping.is_set() else next(following, None)
@@ -266,7 +278,7 @@ class SyncWorker:
             if exc.reached_server:
                 return replace(status, server_reachable=True)
             # Nothing was waiting to go, but the volunteer still learns the server is away.
-            return replace(status, server_reachable=False, last_error=str(exc))
+            return replace(status, server_reachable=False, last_error=said(exc))
         except Exception:
             log.exception("asking for the campaign total failed")
             return status

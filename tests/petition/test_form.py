@@ -451,7 +451,7 @@ def test_messages_carry_their_template_and_values_for_translation(appeal: Appeal
     )
     assert too_long.values == {"length": 1001, "limit": 1000}
     catalog = {too_long.template: "Sono {length} caratteri; accorciali a {limit} o meno."}
-    assert too_long.translated(lambda t: catalog.get(t, t)) == (
+    assert too_long.translated(lambda _context, t: catalog.get(t, t)) == (
         "Sono 1001 caratteri; accorciali a 1000 o meno."
     )
 

@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
-from kiosk.petition.form import FIELDS, Message
+from kiosk.message import QT_TRANSLATE_NOOP, Message
+from kiosk.petition.form import FIELDS
 from kiosk.ui.i18n import LANGUAGES, Languages, arg, catalog_bytes, message_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +110,9 @@ def test_switching_language_translates_qt_and_core_texts(qtbot: QtBot, qapp: QAp
         )
         assert QLocale().name() == "it_IT"
         too_long = Message(
-            "This is {length} characters long; please shorten it to {limit} or fewer.",
+            QT_TRANSLATE_NOOP(
+                "form", "This is {length} characters long; please shorten it to {limit} or fewer."
+            ),
             length=90,
             limit=80,
         )

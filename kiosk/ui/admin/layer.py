@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.desks.admin import TRANSLATION_CONTEXT as ADMIN_CONTEXT
 from kiosk.desks.admin import AdminDesk, Enrolled
 from kiosk.errors import AdminError
 from kiosk.files.removable import Drive, removable_drives
@@ -301,7 +300,7 @@ class AdminLayer(QFrame):
     def _failure(self, error: Exception) -> Text:
         """What a failed task says, in the language on screen."""
         if isinstance(error, AdminError):
-            return lambda: core_text(error, ADMIN_CONTEXT)
+            return lambda: core_text(error)
         return lambda: arg(self.tr("Something went wrong (%1); see the log."), type(error).__name__)
 
     def _export_failed(self, error: Exception) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.clock import utc_now
 from kiosk.desks.admin import Counts
 from kiosk.sync.status import SyncStatus
-from kiosk.ui.i18n import arg
+from kiosk.ui.i18n import arg, core_text
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 
 
@@ -51,6 +51,7 @@ class AdminPanel(QWidget):
         self._counts: tuple[Counts, str] | None = None
         self._status: SyncStatus | None = None
         self._message: Callable[[], str] = str
+        self._vault_notice: str | None = None
         layout = screen_layout(self)
         self._area, column = reading_column("admin_scroll", "", keep_scroll_bar=True)
         layout.addWidget(self._area, 1)
@@ -175,6 +176,7 @@ class AdminPanel(QWidget):
         if self._status is not None:
             self.show_status(self._status)
         self.show_message(self._message)
+        self.show_vault_notice(self._vault_notice)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -224,9 +226,11 @@ class AdminPanel(QWidget):
 
     def show_vault_notice(self, notice: str | None) -> None:
         # Known from the start and unchanged until a restart: it moves nothing while shown.
-        self.vault_notice.setText(notice or "")
-        self.vault_notice.setAccessibleName(notice or "")
-        self.vault_notice.setVisible(bool(notice))
+        self._vault_notice = notice
+        text = core_text(notice)
+        self.vault_notice.setText(text)
+        self.vault_notice.setAccessibleName(text)
+        self.vault_notice.setVisible(bool(text))
 
     def show_choices(self, *, several_appeals: bool) -> None:
         wanted = set(self.buttons)
@@ -254,7 +258,7 @@ class AdminPanel(QWidget):
         self.last_sync_label.setText(self._last_sync(status))
         self.server_label.setText(self._server(status))
         self.error_label.setText(
-            arg(self.tr("Problem: %1"), status.last_error) if status.last_error else ""
+            arg(self.tr("Problem: %1"), core_text(status.last_error)) if status.last_error else ""
         )
         self.error_label.setVisible(bool(status.last_error))
         self.buttons["admin_sync_now"].setEnabled(status.enrolled)
