@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
+from kiosk.ui.emoji import use_colour_emoji
 from kiosk.ui.look import apply_look
 from kiosk.ui.startup import Desks, Start, Starter
 from kiosk.ui.window import KioskWindow
@@ -169,4 +170,8 @@ def application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kiosk")
     apply_look(app)
+    if existing is None:
+        missing = use_colour_emoji(app)
+        if missing:
+            print(f"kiosk: {missing}", file=sys.stderr)
     return app
