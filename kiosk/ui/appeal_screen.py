@@ -217,6 +217,9 @@ class AppealScreen(QWidget):
                 object_name="appeal_author",
             )
         )
+        dates = self._dates(appeal)
+        if dates:
+            column.addWidget(text_label(dates, "meta", object_name="appeal_dates"))
         column.addSpacing(8)
         for index, paragraph in enumerate(appeal.paragraphs):
             column.addWidget(reading_label(paragraph, object_name=f"appeal_paragraph_{index}"))
@@ -256,12 +259,27 @@ class AppealScreen(QWidget):
             self._column.addStretch(1)
 
     def _update_heading(self, update: Update) -> str:
-        parts = [int(p) for p in update.date.split("-")]
+        return arg(self.tr("Update %1 · %2"), update.number, self._when(update.date))
+
+    def _dates(self, appeal: Appeal) -> str:
+        """When the appeal started and was last updated, so an old appeal reads as old."""
+        started, updated = appeal.started, appeal.last_updated
+        if started and updated:
+            return arg(
+                self.tr("Started %1 · last updated %2"), self._when(started), self._when(updated)
+            )
+        if started:
+            return arg(self.tr("Started %1"), self._when(started))
+        if updated:
+            return arg(self.tr("Last updated %1"), self._when(updated))
+        return ""
+
+    def _when(self, date: str) -> str:
+        """A "YYYY-MM" or "YYYY-MM-DD" date in the language on screen: "April 2017"."""
+        parts = [int(p) for p in date.split("-")]
         if len(parts) == 2:
-            when = self._locale.toString(QDate(parts[0], parts[1], 1), "MMMM yyyy")
-        else:
-            when = self._locale.toString(QDate(parts[0], parts[1], parts[2]), "d MMMM yyyy")
-        return arg(self.tr("Update %1 · %2"), update.number, when)
+            return self._locale.toString(QDate(parts[0], parts[1], 1), "MMMM yyyy")
+        return self._locale.toString(QDate(parts[0], parts[1], parts[2]), "d MMMM yyyy")
 
 
 class ChoiceBar(QFrame):

@@ -188,6 +188,18 @@ class SignScreen(QWidget):
         privacy = text_label(appeal.consent.privacy_notice, "hint", object_name="privacy_notice")
         privacy.setAccessibleName(self.tr("Privacy notice"))
         layout.addWidget(privacy)
+        if appeal.organiser is not None:
+            controller = text_label(
+                arg(
+                    self.tr("Collected by %1, who decides what happens to it. Contact: %2"),
+                    appeal.organiser.name,
+                    appeal.organiser.contact,
+                ),
+                "hint",
+                object_name="privacy_controller",
+            )
+            controller.setAccessibleName(self.tr("Who collects your signature"))
+            layout.addWidget(controller)
 
         self.updates: QCheckBox | None = None
         if appeal.consent.updates is not None:

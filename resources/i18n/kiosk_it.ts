@@ -276,6 +276,18 @@
         <source>Update %1 · %2</source>
         <translation>Aggiornamento %1 · %2</translation>
     </message>
+    <message>
+        <source>Started %1 · last updated %2</source>
+        <translation>Lanciata: %1 · ultimo aggiornamento: %2</translation>
+    </message>
+    <message>
+        <source>Started %1</source>
+        <translation>Lanciata: %1</translation>
+    </message>
+    <message>
+        <source>Last updated %1</source>
+        <translation>Ultimo aggiornamento: %1</translation>
+    </message>
 </context>
 <context>
     <name>DemoBanner</name>
@@ -671,6 +683,14 @@
     <message>
         <source>Privacy notice</source>
         <translation>Informativa sulla privacy</translation>
+    </message>
+    <message>
+        <source>Collected by %1, who decides what happens to it. Contact: %2</source>
+        <translation>La raccoglie %1, che decide come viene usata. Contatto: %2</translation>
+    </message>
+    <message>
+        <source>Who collects your signature</source>
+        <translation>Chi raccoglie la tua firma</translation>
     </message>
     <message>
         <source>Email me updates (optional)</source>
