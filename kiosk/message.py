@@ -67,17 +67,23 @@ class Message(str):
         """The catalog context the template was marked in; None for a text not marked."""
         return self.template.context if isinstance(self.template, Marked) else None
 
-    def translated(self, translate: Translate) -> str:
-        """The message in another language; `translate` maps a marked template to its own."""
+    def translated(self, translate: Translate, number: Callable[[int], str] = str) -> str:
+        """The message in another language; `translate` maps a marked template to its own, and
+        `number` writes a whole number the way that language does ("10,000", "10.000")."""
         if self.parts:
-            return " ".join(part.translated(translate) for part in self.parts)
-        values = {
-            name: value.translated(translate) if isinstance(value, Message) else value
-            for name, value in self.values.items()
-        }
+            return " ".join(part.translated(translate, number) for part in self.parts)
+        values = {name: _value(value, translate, number) for name, value in self.values.items()}
         context = self.context
         template = translate(context, self.template) if context is not None else self.template
         return template.format(**values)
+
+
+def _value(value: Value, translate: Translate, number: Callable[[int], str]) -> str:
+    if isinstance(value, Message):
+        return value.translated(translate, number)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return str(value)
 
 
 def said(error: BaseException) -> str:

@@ -10,11 +10,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
 
-from kiosk.clock import utc_now
+from kiosk.clock import local_day, utc_now
 from kiosk.desks.pin import PinGuard
 from kiosk.errors import AdminError, AppealError, EnrolmentError
 from kiosk.message import QT_TRANSLATE_NOOP, Message, said
@@ -115,7 +115,8 @@ class AdminDesk:
     # What the panel shows.
 
     def today(self) -> date:
-        return self._clock().astimezone(UTC).date()
+        """The kiosk's local day, as the signatures' tallies count them."""
+        return local_day(self._clock())
 
     def counts(self) -> Counts:
         return state_row.tallies(self.vault, self.today())

@@ -56,6 +56,10 @@ class Letter:
     text: str
     comment_prompt: str
 
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.text.split("\n\n") if p.strip())
+
 
 @dataclass(frozen=True)
 class Organiser:

@@ -186,8 +186,12 @@ class AppealScreen(QWidget):
             self._progress.setAccessibleName(self.tr("Progress towards the goal"))
             self._goal.setText(self.tr("Goal: %Ln signature(s)", "", appeal.goal))
         count, campaign_wide = self._count
-        if count is not None:  # None: not known yet (the vault still opening), so no line
+        if count is not None:
             self.set_signed_count(count, campaign_wide=campaign_wide)
+        else:  # not known yet: the vault is still opening (a second or so after the first paint)
+            text = self.tr("Counting the signatures…")
+            self._counter.setText(text)
+            self._counter.setAccessibleName(text)
         self._show_language()
         # Qt also sends LanguageChange when a catalog is merely reinstalled: rebuild only when
         # the language did change.
@@ -233,7 +237,7 @@ class AppealScreen(QWidget):
         letter_layout.setSpacing(14)
         letter_layout.addWidget(text_label(self.tr("The letter you sign"), "section"))
         letter_layout.addWidget(text_label(appeal.letter.salutation, "letter_salutation"))
-        for paragraph in _paragraphs(appeal.letter.text):
+        for paragraph in appeal.letter.paragraphs:
             letter_layout.addWidget(reading_label(paragraph, "letter"))
         letter_layout.addWidget(
             text_label(

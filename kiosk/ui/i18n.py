@@ -63,7 +63,7 @@ def _translate(context: str, text: str) -> str:
 
 def message_text(message: Message) -> str:
     """A message from the core (kiosk.message), in the current language."""
-    return message.translated(_translate)
+    return message.translated(_translate, QLocale().toString)
 
 
 def core_text(error: BaseException | str | None) -> str:

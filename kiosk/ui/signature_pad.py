@@ -367,6 +367,7 @@ class SignaturePad(QWidget):
     """The pad as the form shows it: a caption, the canvas, a Clear button and a message line."""
 
     changed = Signal()
+    error_cleared = Signal()
 
     def __init__(self, *, required: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -424,6 +425,7 @@ class SignaturePad(QWidget):
         self.canvas.setAccessibleDescription(
             self.tr("Sign here with your finger, a pen or the mouse.")
         )
+        self.error_cleared.emit()
 
     def _changed(self) -> None:
         if not self.canvas.is_empty():

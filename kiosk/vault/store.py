@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select
@@ -35,6 +35,9 @@ class NewSignature:
     collected_hour: datetime
     key_fingerprint: str
     sealed: bytes
+    # The local day it counts towards in the panel's "Today" (kiosk.clock.local_day); None: the
+    # collection hour's (UTC) day.
+    day: date | None = None
 
 
 class Vault:
@@ -239,7 +242,7 @@ class Vault:
                     },
                 ).scalar_one()
                 # Same transaction: the count can never drift from what was stored.
-                state.count_signature(conn, new.collected_hour.date(), new.appeal_id)
+                state.count_signature(conn, new.day or new.collected_hour.date(), new.appeal_id)
         except DatabaseError as exc:
             log.error("storing a signature failed: %s", _reason(exc))
             if _damaged(exc):

@@ -74,10 +74,6 @@
         <translation>Chiudi e blocca il pannello</translation>
     </message>
     <message>
-        <source>Today</source>
-        <translation>Oggi</translation>
-    </message>
-    <message>
         <source>This event</source>
         <translation>Questo evento</translation>
     </message>
@@ -126,6 +122,10 @@
         <translation>Nessun nome dell&apos;evento impostato</translation>
     </message>
     <message>
+        <source>Not on the server yet: %1 (%2 of them sent, awaiting its receipt).</source>
+        <translation>Non ancora sul server: %1 (di cui %2 inviate, in attesa della sua ricevuta).</translation>
+    </message>
+    <message>
         <source>Last sync: %1 (just now)</source>
         <translation>Ultima sincronizzazione: %1 (proprio ora)</translation>
     </message>
@@ -154,12 +154,12 @@
         <translation>Problema: %1</translation>
     </message>
     <message>
-        <source>Not enrolled. Waiting to sync on this kiosk: %1.</source>
-        <translation>Non registrato. In attesa di sincronizzazione su questo chiosco: %1.</translation>
+        <source>Today (local time)</source>
+        <translation>Oggi (ora locale)</translation>
     </message>
     <message>
-        <source>Waiting to sync: %1 (sent, not yet confirmed: %2).</source>
-        <translation>In attesa di sincronizzazione: %1 (inviate, non ancora confermate: %2).</translation>
+        <source>Not enrolled. Waiting to sync on this kiosk: %1.</source>
+        <translation>Non registrato. In attesa di sincronizzazione su questo chiosco: %1.</translation>
     </message>
     <message>
         <source>Waiting to sync: %1.</source>
@@ -251,6 +251,10 @@
             <numerusform>Obiettivo: %Ln firma</numerusform>
             <numerusform>Obiettivo: %Ln firme</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Counting the signatures…</source>
+        <translation>Conteggio delle firme…</translation>
     </message>
     <message>
         <source>To: %1</source>
@@ -596,6 +600,10 @@
         <translation>Non indicato</translation>
     </message>
     <message>
+        <source>The letter you sign</source>
+        <translation>La lettera che firmi</translation>
+    </message>
+    <message>
         <source>Your consent</source>
         <translation>Il tuo consenso</translation>
     </message>
@@ -642,12 +650,12 @@
         <translation>La tua firma sarà consegnata a: %1.</translation>
     </message>
     <message>
-        <source>Back</source>
-        <translation>Indietro</translation>
+        <source>Clear and go back</source>
+        <translation>Cancella e torna indietro</translation>
     </message>
     <message>
-        <source>Back to the appeal</source>
-        <translation>Torna alla petizione</translation>
+        <source>Clear what you typed and go back to the appeal</source>
+        <translation>Cancella ciò che hai scritto e torna alla petizione</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -1029,7 +1037,35 @@
     </message>
     <message>
         <source>This email address doesn&apos;t look right: {reason} Please check it.</source>
-        <translation>Questo indirizzo email non sembra corretto. Controllalo, per favore.</translation>
+        <translation>Questo indirizzo email non sembra corretto: {reason} Controllalo, per favore.</translation>
+    </message>
+    <message>
+        <source>It needs an @, as in name@example.org.</source>
+        <translation>Manca la @, come in nome@esempio.it.</translation>
+    </message>
+    <message>
+        <source>Something is missing before the @.</source>
+        <translation>Manca qualcosa prima della @.</translation>
+    </message>
+    <message>
+        <source>Something is missing after the @.</source>
+        <translation>Manca qualcosa dopo la @.</translation>
+    </message>
+    <message>
+        <source>It holds a space, a second @ or another character an address cannot have.</source>
+        <translation>Contiene uno spazio, una seconda @ o un altro carattere che un indirizzo non può avere.</translation>
+    </message>
+    <message>
+        <source>It has two dots in a row.</source>
+        <translation>Ha due punti di seguito.</translation>
+    </message>
+    <message>
+        <source>The part after the @ needs a dot, as in example.org.</source>
+        <translation>La parte dopo la @ deve avere un punto, come in esempio.it.</translation>
+    </message>
+    <message>
+        <source>An address looks like name@example.org.</source>
+        <translation>Un indirizzo è fatto come nome@esempio.it.</translation>
     </message>
     <message>
         <source>Please tick the box to agree, so your signature can be counted.</source>

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.desks.admin import AdminDesk, Enrolled
 from kiosk.errors import AdminError
@@ -73,9 +80,16 @@ class AdminLayer(QFrame):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
 
-        self._pin_page = QWidget()
+        # The pad keeps its size on a window too short for it (a small laptop's demo window, a
+        # long title wrapping): the page scrolls rather than squeezing the keys into each other.
+        self._pin_page = QScrollArea()
         self._pin_page.setObjectName("admin_pin_page")
-        pin_layout = QVBoxLayout(self._pin_page)
+        self._pin_page.setWidgetResizable(True)
+        self._pin_page.setFrameShape(QFrame.Shape.NoFrame)
+        pad_holder = QWidget()
+        pad_holder.setObjectName("admin_pin_holder")
+        self._pin_page.setWidget(pad_holder)
+        pin_layout = QVBoxLayout(pad_holder)
         self.pad = PinPad()
         pin_layout.addStretch(1)
         pin_layout.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -151,7 +151,7 @@ class AdminPanel(QWidget):
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleName(self.tr("Close and lock the panel"))
         for name, caption in (
-            ("admin_today", self.tr("Today")),
+            ("admin_today", self.tr("Today (local time)")),
             ("admin_event_count", self.tr("This event")),
             ("admin_total", self.tr("All on this kiosk")),
         ):
@@ -280,7 +280,7 @@ class AdminPanel(QWidget):
         number = self._locale.toString
         if status.unsent_signatures:
             return arg(
-                self.tr("Waiting to sync: %1 (sent, not yet confirmed: %2)."),
+                self.tr("Not on the server yet: %1 (%2 of them sent, awaiting its receipt)."),
                 number(status.waiting),
                 number(status.unsent_signatures),
             )
