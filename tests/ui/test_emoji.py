@@ -11,7 +11,7 @@ from ci import skip_unless_ci  # type: ignore[import-not-found]
 from conftest import ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QFontInfo, QFontMetrics, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.ui.emoji import colour_emoji_family, use_colour_emoji
@@ -61,6 +61,13 @@ def test_emoji_typed_in_the_comment_show_in_colour_in_the_form_and_the_review(
     assert isinstance(shown, QLabel)
     assert EMOJI in shown.text()  # kept as typed, the joiner and the selector included
     assert len(colours(grab(shown))) >= 6
+    # The emoji font draws emoji only: letters, digits and spaces keep the text's own font (an
+    # emoji font's space is an emoji wide, and it has digits for the keycaps).
+    for label in (shown, supporter.find("review_postcode", QLabel)):
+        assert isinstance(label, QLabel)
+        assert QFontInfo(label.font()).family() != colour_emoji_family()
+        metrics = QFontMetrics(label.font())
+        assert metrics.horizontalAdvance(" ") < metrics.height() / 2
 
 
 def test_without_a_colour_emoji_font_the_start_says_what_to_install(
