@@ -284,3 +284,40 @@ def test_a_damaged_vaults_notice_on_the_panel_is_in_italian(
         assert "signature is missing" in volunteer.text("admin_vault_notice")
     finally:
         reopened.close()
+
+
+def test_a_servers_retry_after_on_the_panel_is_in_italian(
+    qtbot: QtBot, open_window: list[AdminLayer], desk: SignatureDesk, unenrolled: AdminDesk
+) -> None:
+    import httpx
+
+    from kiosk.errors import SyncError
+    from kiosk.message import said
+    from kiosk.sync.client import CentralClient
+    from kiosk.sync.status import SyncStatus
+
+    def busy(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, headers={"Retry-After": "120"})
+
+    client = CentralClient(
+        "http://127.0.0.1:9", receipt_key=bytes(32), transport=httpx.MockTransport(busy)
+    )
+    with client, pytest.raises(SyncError) as refused:
+        client.put_batch("b1", b"{}")
+    volunteer = start(qtbot, open_window, desk, unenrolled)
+    tap_italiano(volunteer)
+    volunteer.unlock()
+    # What the worker publishes after that answer (kiosk.sync.worker keeps the Message).
+    unenrolled.board.publish(SyncStatus(enrolled=True, last_error=said(refused.value)))
+    wait = it("sync", "{minutes} minutes", minutes=2)
+    expected = problem(
+        it(
+            "sync",
+            "The server is unavailable for now (HTTP 503) and asked this kiosk to wait {wait} "
+            "before trying again. Nothing is lost: the signatures stay on this kiosk.",
+            wait=wait,
+        )
+    )
+    error = volunteer.layer.panel.error_label
+    qtbot.waitUntil(lambda: error.text() == expected, timeout=5000)
+    assert "2 minuti" in error.text()
