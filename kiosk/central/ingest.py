@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from kiosk.central import errors
-from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
+from kiosk.central.models import Campaign, CampaignKey, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.central.ratelimit import Limiter
 from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol import batch as batch_format
@@ -144,12 +144,23 @@ def check_batch(
             f"the batch is for appeal {batch.appeal_id!r}; this campaign collects for "
             f"{campaign.appeal_id!r}"
         )
-    for r in batch.records:
-        if r.key_fingerprint != campaign.key_fingerprint:
-            raise errors.Unacceptable(
-                f"record {r.id} is sealed to key {r.key_fingerprint}, not the campaign key "
-                f"{campaign.key_fingerprint}"
+    others = {r.key_fingerprint for r in batch.records} - {campaign.key_fingerprint}
+    if others:
+        # Sealed to a later key of the keyset (or to a retired or destroyed one, by a kiosk that
+        # had not learnt of the change yet: stored all the same, so its chain is not stuck).
+        session = object_session(campaign)
+        assert session is not None, "the campaign row comes from the ingest's session"
+        known = set(
+            session.scalars(
+                select(CampaignKey.fingerprint).where(CampaignKey.fingerprint.in_(others))
             )
+        )
+        for r in batch.records:
+            if r.key_fingerprint in others - known:
+                raise errors.Unacceptable(
+                    f"record {r.id} is sealed to key {r.key_fingerprint}, which is not a key "
+                    "of this campaign's keyset"
+                )
 
 
 def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -> Receipt:

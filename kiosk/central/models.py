@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -67,6 +68,30 @@ class Campaign(Base):
     receipt_key_pem: Mapped[str | None] = mapped_column(Text)
     # How many records one device may deliver per hour (c0004; kiosk central init).
     records_per_hour: Mapped[int] = mapped_column(server_default=text("5000"))
+    # The coordinator's Ed25519 signing key (raw 32 bytes) and the campaign keyset it signed,
+    # as the coordinator's machine published it (c0010; kiosk.protocol.keyset). The server
+    # only passes the keyset on: it cannot sign one.
+    coordinator_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class CampaignKey(Base):
+    """One key of the campaign keyset: its public half and its state (c0010). The private half
+    is on the coordinator's machine, never here. Key 1 is the key the campaign was made with;
+    its fingerprint stays the campaign's name."""
+
+    __tablename__ = "campaign_key"
+    __table_args__ = (
+        CheckConstraint("state IN ('active', 'retired', 'destroyed')", name="ck_key_state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(String(32), unique=True)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when its state last changed
 
 
 class CoordinatorCredential(Base):
@@ -144,6 +169,29 @@ class StoredRecord(Base):
     collected_hour: Mapped[datetime] = mapped_column(UTCDateTime)
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DeviceHeartbeat(Base):
+    """A kiosk's latest heartbeat (kiosk.protocol.heartbeat), overwritten by each newer one: its
+    status, never a history. `seen_at` is kept to the minute (the console's "silent for 15
+    minutes" needs it); the kiosk's own clock is kept only as its offset from the server's."""
+
+    __tablename__ = "device_heartbeat"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    clock_offset_seconds: Mapped[int] = mapped_column(BigInteger)  # kiosk minus server
+    app_version: Mapped[str] = mapped_column(String(40))
+    appeal_id: Mapped[str | None] = mapped_column(String(63))
+    appeal_version: Mapped[int | None] = mapped_column(BigInteger)
+    appeal_digest: Mapped[str | None] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(255))
+    pending_signatures: Mapped[int] = mapped_column(BigInteger)
+    unacknowledged_batches: Mapped[int] = mapped_column(BigInteger)
+    battery_percent: Mapped[int | None]
+    charging: Mapped[bool | None] = mapped_column(Boolean)
+    disk_free_bytes: Mapped[int | None] = mapped_column(BigInteger)
 
 
 # The console's tables (kiosk.central.console.tables) belong to the same metadata.

@@ -23,6 +23,7 @@ from kiosk.settings import SyncSettings
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.enrol import Enrolled as Enrolled  # the desk's answer types, for the panel
 from kiosk.sync.enrol import current_campaign, enrol, enrolled
+from kiosk.sync.keyset import SealingKey
 from kiosk.sync.status import StatusBoard
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
@@ -96,8 +97,11 @@ class AdminDesk:
         worker: SyncWorker | None = None,
         start_worker: Callable[[StatusBoard], SyncWorker | None] | None = None,
         clock: Callable[[], datetime] = utc_now,
+        sealing: SealingKey | None = None,
     ) -> None:
+        """`sealing`: the key the signing desk seals to, which the panel names."""
         self.vault = vault
+        self._sealing = sealing
         self.data_dir = data_dir
         self.pin = pin
         self.board = board or (worker.board if worker else StatusBoard())
@@ -216,6 +220,14 @@ class AdminDesk:
         """The campaign this kiosk seals to (its key's fingerprint), for the volunteer to compare
         with the coordinator's; None while it has no campaign key."""
         return current_campaign(self.data_dir)
+
+    def sealing_key(self) -> tuple[int | None, str] | None:
+        """The campaign key new signatures are sealed to: its id in the coordinator's keyset
+        (None before the kiosk has followed one) and its fingerprint; None without a key."""
+        if self._sealing is None:
+            return None
+        _key, fingerprint, key_id = self._sealing.current()
+        return key_id, fingerprint
 
     def enrol(self, server_url: str, code: str, release: str = "") -> Enrolled:
         """Enrol with a code from the coordinator, then sync with that server (blocking). A kiosk

@@ -7,12 +7,15 @@
 `campaign` the campaign key's fingerprint, which the kiosk compares with the key it receives
 before it keeps anything, `tls` the first 128 bits of the server certificate's key pin
 (kiosk.crypto.tls_pin), which the kiosk checks before it sends anything; a server behind a
-domain certificate has none. `kiosk central enroll --server-url URL` prints it and shows it as a QR
+domain certificate has none. `coordinator` is the fingerprint of the coordinator's signing key
+(kiosk.crypto.coordinator_key), which the kiosk pins: only keysets it signs change the key the
+kiosk seals to. `kiosk central enroll --server-url URL` prints it and shows it as a QR
 code; `kiosk enroll` and the volunteer panel take it whole, or the code and the address typed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
@@ -29,6 +32,7 @@ class EnrolmentLink:
     code: str
     campaign_fingerprint: str | None = None
     tls_pin: str | None = None
+    coordinator: str | None = None  # the coordinator signing key's fingerprint (32 hex)
 
     def to_text(self) -> str:
         fields = {"server": self.server_url, "code": self.code}
@@ -36,6 +40,8 @@ class EnrolmentLink:
             fields["campaign"] = self.campaign_fingerprint
         if self.tls_pin:
             fields["tls"] = self.tls_pin
+        if self.coordinator:
+            fields["coordinator"] = self.coordinator
         return SCHEME + "?" + urlencode(fields)
 
 
@@ -76,4 +82,9 @@ def parse_link(text: str) -> EnrolmentLink:
                 )
             )
         )
-    return EnrolmentLink(server, code, fields.get("campaign") or None, tls)
+    coordinator = fields.get("coordinator", "").lower() or None
+    if coordinator is not None and not re.fullmatch(r"[0-9a-f]{32}", coordinator):
+        raise EnrolmentError(
+            "This enrolment link's coordinator fingerprint is damaged: copy or scan it again."
+        )
+    return EnrolmentLink(server, code, fields.get("campaign") or None, tls, coordinator)

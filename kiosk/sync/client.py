@@ -19,10 +19,18 @@ import httpx
 from kiosk.clock import utc_now
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT, REQUEST_CONTEXT, CodeKeys
 from kiosk.crypto.tls_pin import PIN_LENGTH, is_pin
-from kiosk.errors import BadSignature, CertificateRefused, ReceiptFormatError, SyncError
+from kiosk.errors import (
+    BadSignature,
+    CertificateRefused,
+    KeysetFormatError,
+    ReceiptFormatError,
+    SyncError,
+)
 from kiosk.message import QT_TRANSLATE_NOOP, Message
+from kiosk.protocol import heartbeat as heartbeat_format
 from kiosk.protocol import receipt
 from kiosk.protocol.batch import MEDIA_TYPE
+from kiosk.protocol.keyset import SignedKeyset
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.sync.backoff import describe_wait, server_wait
 from kiosk.sync.pinning import ServerTrust, address_refusal, unverified_certificate
@@ -39,6 +47,12 @@ class CampaignTotal:
 
 
 @dataclass(frozen=True)
+class HeartbeatReply:
+    latest_seq: int  # the newest heartbeat number the server holds for this kiosk
+    clock_offset_seconds: int  # this kiosk's clock minus the server's, as the server saw it
+
+
+@dataclass(frozen=True)
 class Enrolment:
     device_id: str
     event: str
@@ -47,9 +61,11 @@ class Enrolment:
     appeal_toml: str
     receipt_public_key: bytes  # the server's Ed25519 receipt key
     tls_pin: str | None  # the key of the certificate the server says it serves HTTPS with
+    coordinator_key: bytes | None = None  # the coordinator's signing key (kiosk.sync.keyset)
+    keyset: SignedKeyset | None = None  # the campaign keyset it signed, if there is one
 
 
-def _receipt_key(value: object) -> bytes:
+def _receipt_key(value: object, what: str = "receipt key") -> bytes:
     try:
         key = base64.b64decode(str(value), validate=True)
     except ValueError:
@@ -59,14 +75,27 @@ def _receipt_key(value: object) -> bytes:
             Message(
                 QT_TRANSLATE_NOOP(
                     "sync",
-                    "The server's enrolment answer holds no valid receipt key; is it a kiosk "
-                    "server?",
-                )
+                    "The server's enrolment answer holds no valid {what}; is it a kiosk server?",
+                ),
+                what=what,
             ),
             permanent=True,
             reached_server=True,
         )
     return key
+
+
+def _keyset(value: object) -> SignedKeyset | None:
+    if value is None:
+        return None
+    try:
+        return SignedKeyset.from_json(value)
+    except KeysetFormatError as exc:
+        raise SyncError(
+            f"The server's campaign keyset is malformed ({exc}).",
+            permanent=False,
+            reached_server=True,
+        ) from None
 
 
 class CentralClient:
@@ -154,6 +183,27 @@ class CentralClient:
             return answer
         raise _batch_refusal(response)
 
+    def put_heartbeat(self, device_id: str, envelope: bytes) -> HeartbeatReply:
+        """Send the kiosk's signed status (PUT /api/v2/devices/{id}/heartbeat)."""
+        response = self._send(
+            "PUT",
+            f"{API}/devices/{device_id}/heartbeat",
+            content=envelope,
+            headers={"Content-Type": heartbeat_format.MEDIA_TYPE},
+        )
+        if not response.is_success:
+            raise SyncError(
+                f"The server refused this kiosk's status (HTTP {response.status_code}): "
+                f"{_problem(response)}",
+                permanent=response.status_code in (401, 403, 404, 410),
+                reached_server=True,
+            )
+        doc = _json_object(response)
+        latest, offset = doc.get("latest_seq"), doc.get("clock_offset_seconds")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (latest, offset)):
+            raise _incomplete()
+        return HeartbeatReply(int(latest), int(offset))  # type: ignore[arg-type]
+
     def campaign_summary(self) -> CampaignTotal:
         """The campaign's total as the server counts it (GET /api/v2/campaign/summary)."""
         response = self._send("GET", f"{API}/campaign/summary")
@@ -183,6 +233,22 @@ class CentralClient:
                 reached_server=True,
             )
         return CampaignTotal(appeal_id, signatures)
+
+    def campaign_keyset(self) -> SignedKeyset | None:
+        """The campaign keyset the coordinator signed, as the server holds it (GET
+        /api/v2/campaign/keyset); None from a server that has none. Not checked here: that is
+        kiosk.sync.keyset's, with the coordinator key pinned at enrolment."""
+        response = self._send("GET", f"{API}/campaign/keyset")
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise SyncError(
+                f"The server gives no campaign keyset (HTTP {response.status_code}): "
+                f"{_problem(response)}",
+                permanent=False,
+                reached_server=True,
+            )
+        return _keyset(_json_object(response))
 
     def enrol(self, code: str, device_id: str, device_public_key: bytes) -> Enrolment:
         """Enrol with the code the volunteer has, never sending it: the request names the code
@@ -249,6 +315,10 @@ class CentralClient:
                 appeal_toml=str(doc["appeal_toml"]),
                 receipt_public_key=_receipt_key(doc["receipt_public_key"]),
                 tls_pin=_tls_pin(doc.get("tls_pin")),
+                coordinator_key=None
+                if doc.get("coordinator_key") is None
+                else _receipt_key(doc["coordinator_key"], "coordinator key"),
+                keyset=_keyset(doc.get("keyset")),
             )
         except KeyError as exc:
             raise SyncError(

@@ -15,19 +15,30 @@ from pathlib import Path
 
 from kiosk.clock import to_hour, utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.crypto.coordinator_key import coordinator_fingerprint
 from kiosk.crypto.tls_pin import link_pin
-from kiosk.errors import CertificateRefused, EnrolmentError, KeyFileError, SyncError
+from kiosk.errors import (
+    CertificateRefused,
+    EnrolmentError,
+    KeyFileError,
+    KeysetRefused,
+    SyncError,
+)
 from kiosk.files import keys
 from kiosk.files.atomic import write_atomic
 from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.petition.appeal import parse_appeal
 from kiosk.protocol.enrolment_link import is_link, parse_link
+from kiosk.protocol.keyset import SignedKeyset
 from kiosk.protocol.release import check_release
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.client import CentralClient
 from kiosk.sync.client import Enrolment as Answer
+from kiosk.sync.keyset import checked
 from kiosk.sync.pinning import ServerTrust, address_refusal
 from kiosk.vault import Vault, device, outbox
+from kiosk.vault.keyset import follow as follow_keyset
+from kiosk.vault.keyset import followed as followed_keyset
 
 log = logging.getLogger("kiosk.sync")
 
@@ -41,6 +52,7 @@ class Enrolled:
     enrolled_at: datetime
     receipt_key: bytes  # the server's receipt key: only receipts it signed acknowledge a batch
     tls_pin: str | None = None  # the server certificate's key; None: the system's authorities
+    coordinator_key: bytes | None = None  # signs the campaign keyset (kiosk.sync.keyset)
 
     def trust(self) -> ServerTrust:
         return ServerTrust(self.tls_pin)
@@ -59,6 +71,7 @@ def enrolled(vault: Vault, data_dir: Path) -> Enrolled | None:
         enrolled_at=stored.enrolled_at,
         receipt_key=stored.receipt_key,
         tls_pin=stored.tls_pin,
+        coordinator_key=stored.coordinator_key,
     )
 
 
@@ -77,6 +90,7 @@ def enrol(
     server (kiosk.protocol.release), or after a factory reset (kiosk.sync.reset)."""
     expected: str | None = None
     linked_pin: str | None = None
+    linked_coordinator: str | None = None
     if is_link(code):
         link = parse_link(code)
         if server_url and server_url.rstrip("/") != link.server_url.rstrip("/"):
@@ -91,6 +105,7 @@ def enrol(
             )
         code, server_url = link.code, link.server_url
         expected, linked_pin = link.campaign_fingerprint, link.tls_pin
+        linked_coordinator = link.coordinator
     if not server_url:
         raise EnrolmentError(
             Message(
@@ -167,6 +182,7 @@ def enrol(
     if release is None:
         _refuse_other_campaign(vault, current, campaign.fingerprint)
     _refuse_with_unsent(vault, current, campaign.fingerprint)
+    keyset = _keyset_to_follow(vault, answer, campaign.fingerprint, linked_coordinator)
 
     keys.store_public_key(campaign, data_dir)
     write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
@@ -181,8 +197,11 @@ def enrol(
             now,
             answer.receipt_public_key,
             tls_pin,
+            answer.coordinator_key,
         ),
     )
+    if keyset is not None:
+        follow_keyset(vault, keyset)
     log.info("enrolled for event %r with campaign key %s", answer.event, campaign.fingerprint)
     return Enrolled(
         server_url,
@@ -192,7 +211,42 @@ def enrol(
         now,
         answer.receipt_public_key,
         tls_pin,
+        answer.coordinator_key,
     )
+
+
+def _keyset_to_follow(
+    vault: Vault, answer: Answer, campaign: str, linked: str | None
+) -> SignedKeyset | None:
+    """The answer's keyset, once its coordinator key is the one the link names and the one
+    this kiosk pinned before (the server cannot swap it at a second enrolment), and the keyset
+    passes the checks every keyset does (kiosk.sync.keyset)."""
+    given = answer.coordinator_key
+    if linked is not None and (given is None or coordinator_fingerprint(given) != linked):
+        raise EnrolmentError(
+            "The server's coordinator key is not the one the enrolment link names: this is not "
+            "the coordinator's campaign server, or something changed its answer. Nothing was kept."
+        )
+    before = device.enrolment(vault)
+    pinned = before.coordinator_key if before is not None else None
+    same_campaign = before is not None and before.campaign_key_fingerprint == campaign
+    if same_campaign and pinned is not None and given != pinned:
+        raise EnrolmentError(
+            "The server's answer names another coordinator key than the one this kiosk pinned "
+            "when it enrolled with this campaign. Nothing was kept: tell the coordinator."
+        )
+    if given is None or answer.keyset is None:
+        return None
+    try:
+        checked(
+            answer.keyset,
+            pinned=given,
+            campaign=campaign,
+            current=followed_keyset(vault) if same_campaign else None,
+        )
+    except KeysetRefused as exc:
+        raise EnrolmentError(f"{exc} Nothing was kept.") from None
+    return answer.keyset
 
 
 def _ask(http: CentralClient, request: tuple[str, str, bytes]) -> Answer:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.petition.appeal import Appeal, Update
+from kiosk.ui import parts
 from kiosk.ui.i18n import Languages, arg
 from kiosk.ui.look import Look
 from kiosk.ui.parts import (
@@ -229,13 +230,7 @@ class AppealScreen(QWidget):
             column.addWidget(reading_label(paragraph, object_name=f"appeal_paragraph_{index}"))
 
         column.addSpacing(12)
-        letter = QFrame()
-        letter.setObjectName("appeal_letter")
-        letter.setProperty("role", "card")
-        letter_layout = QVBoxLayout(letter)
-        letter_layout.setContentsMargins(28, 24, 28, 24)
-        letter_layout.setSpacing(14)
-        letter_layout.addWidget(text_label(self.tr("The letter you sign"), "section"))
+        letter, letter_layout = parts.card("appeal_letter", self.tr("The letter you sign"))
         letter_layout.addWidget(text_label(appeal.letter.salutation, "letter_salutation"))
         for paragraph in appeal.letter.paragraphs:
             letter_layout.addWidget(reading_label(paragraph, "letter"))

@@ -257,6 +257,28 @@ def page_scroll_gesture() -> Qt.GestureType:
     return QScroller.grabbedGesture(_gesture_holder)
 
 
+def card(
+    object_name: str,
+    title: str | None = None,
+    *,
+    margins: tuple[int, int] = (28, 24),
+    spacing: int | None = 14,
+) -> tuple[QFrame, QVBoxLayout]:
+    """A card: a framed block (role "card", drawn by the stylesheet) and the column inside it,
+    `margins` (horizontal, vertical) from its frame, `spacing` between its rows (None: the
+    style's), with `title` as its section heading."""
+    frame = QFrame()
+    frame.setObjectName(object_name)
+    frame.setProperty("role", "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(margins[0], margins[1], margins[0], margins[1])
+    if spacing is not None:
+        layout.setSpacing(spacing)
+    if title is not None:
+        layout.addWidget(text_label(title, "section"))
+    return frame, layout
+
+
 def action_bar(object_name: str) -> tuple[QFrame, QHBoxLayout]:
     """The strip at the bottom of a screen that keeps its main buttons always in reach."""
     bar = QFrame()

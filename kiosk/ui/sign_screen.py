@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPlainTextEdit, QV
 
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import FIELDS, validate
+from kiosk.ui import parts
 from kiosk.ui.consent_row import ConsentRow
 from kiosk.ui.field_block import FieldBlock
 from kiosk.ui.i18n import arg, message_text
@@ -170,13 +171,7 @@ class SignScreen(QWidget):
                 column.addWidget(block)
 
     def _consent_card(self, appeal: Appeal) -> QFrame:
-        card = QFrame()
-        card.setObjectName("consent_card")
-        card.setProperty("role", "card")
-        layout = QVBoxLayout(card)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        layout.addWidget(text_label(self.tr("Your consent"), "section"))
+        card, layout = parts.card("consent_card", self.tr("Your consent"))
         terms = ConsentRow(
             appeal.consent.terms,
             object_name="consent_terms",

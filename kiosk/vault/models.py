@@ -37,6 +37,11 @@ class Device(Base):
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime())
     receipt_key: Mapped[str | None] = mapped_column(String(64))  # hex, from the enrolment (0007)
     tls_pin: Mapped[str | None] = mapped_column(String(64))  # the server's key pin (0008)
+    # The coordinator's Ed25519 signing key (hex), pinned at enrolment, and the campaign keyset
+    # it signed that this kiosk follows (kiosk.protocol.keyset), as received (0011).
+    coordinator_key: Mapped[str | None] = mapped_column(String(64))
+    keyset_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class StoredSignature(Base):
@@ -121,6 +126,8 @@ class KioskState(Base):
     pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime())
     event_name: Mapped[str | None] = mapped_column(String(255))
     appeal_id: Mapped[str | None] = mapped_column(String(63))  # the volunteer's chosen appeal
+    # The number of the last heartbeat sent (0010): each new one is higher (kiosk.sync.heartbeat).
+    heartbeat_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DailyTally(Base):

@@ -126,12 +126,28 @@
         <translation>Non ancora sul server: %1 (di cui %2 inviate, in attesa della sua ricevuta).</translation>
     </message>
     <message>
+        <source>Campaign key: none installed</source>
+        <translation>Chiave della campagna: nessuna installata</translation>
+    </message>
+    <message>
+        <source>Sealing new signatures to campaign key %1</source>
+        <translation>Le nuove firme sono sigillate con la chiave della campagna %1</translation>
+    </message>
+    <message>
+        <source>Sealing new signatures to campaign key %1 (key %2 of the campaign)</source>
+        <translation>Le nuove firme sono sigillate con la chiave della campagna %1 (chiave %2 della campagna)</translation>
+    </message>
+    <message>
         <source>Last sync: %1 (just now)</source>
         <translation>Ultima sincronizzazione: %1 (proprio ora)</translation>
     </message>
     <message>
         <source>Last sync: %1 (%2 min ago)</source>
         <translation>Ultima sincronizzazione: %1 (%2 min fa)</translation>
+    </message>
+    <message>
+        <source>Signatures not yet in a batch: %1. Batches not yet confirmed: %2.</source>
+        <translation>Firme non ancora in un lotto: %1. Lotti non ancora confermati: %2.</translation>
     </message>
     <message>
         <source>Not enrolled: signatures stay on this kiosk until it is.</source>
@@ -168,6 +184,52 @@
     <message>
         <source>Last sync: never</source>
         <translation>Ultima sincronizzazione: mai</translation>
+    </message>
+    <message>
+        <source>Battery: not reported by this device.</source>
+        <translation>Batteria: questo dispositivo non la comunica.</translation>
+    </message>
+    <message>
+        <source>Battery: %1 % (charging).</source>
+        <translation>Batteria: %1 % (in carica).</translation>
+    </message>
+    <message>
+        <source>Battery: %1 %: plug the kiosk in.</source>
+        <translation>Batteria: %1 %: collega il chiosco alla corrente.</translation>
+    </message>
+    <message>
+        <source>Battery: %1 %.</source>
+        <translation>Batteria: %1 %.</translation>
+    </message>
+    <message>
+        <source>Free disk: unknown.</source>
+        <translation>Disco libero: sconosciuto.</translation>
+    </message>
+    <message>
+        <source>Free disk: %1.</source>
+        <translation>Disco libero: %1.</translation>
+    </message>
+    <message>
+        <source>Clock: %1 (not yet compared with the server).</source>
+        <translation>Orologio: %1 (non ancora confrontato con il server).</translation>
+    </message>
+    <message>
+        <source>Clock: %1 (in step with the server).</source>
+        <translation>Orologio: %1 (allineato al server).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Clock: %1 (%n min ahead of the server).</source>
+        <translation>
+            <numerusform>Orologio: %1 (%n min avanti rispetto al server).</numerusform>
+            <numerusform>Orologio: %1 (%n min avanti rispetto al server).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Clock: %1 (%n min behind the server).</source>
+        <translation>
+            <numerusform>Orologio: %1 (%n min indietro rispetto al server).</numerusform>
+            <numerusform>Orologio: %1 (%n min indietro rispetto al server).</numerusform>
+        </translation>
     </message>
     <message>
         <source>Server: none (this kiosk is not enrolled)</source>
@@ -1121,8 +1183,8 @@
 <context>
     <name>sync</name>
     <message>
-        <source>The server&apos;s enrolment answer holds no valid receipt key; is it a kiosk server?</source>
-        <translation>La risposta di registrazione del server non contiene una chiave valida per le ricevute: è davvero un server per chioschi?</translation>
+        <source>The server&apos;s enrolment answer holds no valid {what}; is it a kiosk server?</source>
+        <translation>La risposta di registrazione del server non contiene una {what} valida: è davvero un server per chioschi?</translation>
     </message>
     <message>
         <source>This kiosk has no receipt key from its server, so it cannot tell a real receipt from a forged one. Enrol it again with a new link from the coordinator.</source>

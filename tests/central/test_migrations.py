@@ -18,6 +18,7 @@ from kiosk.central import db
 from kiosk.central.campaign import get_campaign
 from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
+from kiosk.central.keyset import list_keys
 from kiosk.central.models import Base, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
@@ -134,6 +135,10 @@ def test_c0003_scopes_stored_ids_to_their_device(
         )
         assert stored_a is not None and stored_a.hash == a.stored.hash
         assert get_campaign(engine).records_per_hour == 5000  # c0004's default
+        # c0010: the campaign's key is key 1 of its keyset, active; no coordinator key.
+        keyset = [(k.id, k.fingerprint, k.state, k.records) for k in list_keys(engine)]
+        assert keyset == [(1, campaign_public_key.fingerprint, "active", 4)]
+        assert get_campaign(engine).coordinator_key is None
 
         # A batch stored before the upgrade is still answered with its receipt.
         receipt, created = ingest(engine, a.stored.to_bytes())

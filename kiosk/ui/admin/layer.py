@@ -32,10 +32,10 @@ from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, Exp
 from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.pin_flow import CHANGING, PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
-from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.i18n import Text, arg, core_text, fixed
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
+from kiosk.ui.work import run_off_thread
 
 if TYPE_CHECKING:
     from kiosk.sync.status import SyncStatus
@@ -123,6 +123,7 @@ class AdminLayer(QFrame):
         self._sync_asked = self._sync_seen = False
         self._relay.status_changed.connect(self._sync_status)
         self.panel.show_status(desk.board.current)
+        self.panel.show_key(desk.sealing_key())
 
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -241,6 +242,7 @@ class AdminLayer(QFrame):
 
     def _sync_status(self, status: SyncStatus) -> None:
         self.panel.show_status(status)
+        self.panel.show_key(self._desk.sealing_key())  # a round may have followed a new keyset
         # "Sync started." is true until the round it started has ended.
         if self._sync_asked and status.syncing:
             self._sync_seen = True
@@ -294,7 +296,7 @@ class AdminLayer(QFrame):
 
     def _export(self, folder: Path) -> None:
         self.export_page.set_busy(True, lambda: self.tr("Writing the batch files…"))
-        run_task(
+        run_off_thread(
             lambda: self._desk.export(folder),
             parent=self,
             on_success=lambda written: self._exported(folder, written),
@@ -366,7 +368,7 @@ class AdminLayer(QFrame):
 
     def _enrol(self, server_url: str, code: str, release: str) -> None:
         self.enrol_page.set_busy(True, lambda: self.tr("Enrolling…"))
-        run_task(
+        run_off_thread(
             lambda: self._desk.enrol(server_url, code, release),
             parent=self,
             on_success=self._enrolled,
