@@ -42,6 +42,7 @@ def sources() -> list[Path]:
         ROOT / "kiosk" / "sync" / "backoff.py",
         ROOT / "kiosk" / "sync" / "worker.py",
         ROOT / "kiosk" / "sync" / "enrol.py",
+        ROOT / "kiosk" / "sync" / "keyset.py",
         ROOT / "kiosk" / "protocol" / "enrolment_link.py",
         ROOT / "kiosk" / "protocol" / "release.py",
     ]

@@ -224,16 +224,28 @@ def _keyset_to_follow(
     given = answer.coordinator_key
     if linked is not None and (given is None or coordinator_fingerprint(given) != linked):
         raise EnrolmentError(
-            "The server's coordinator key is not the one the enrolment link names: this is not "
-            "the coordinator's campaign server, or something changed its answer. Nothing was kept."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The server's coordinator key is not the one the enrolment link names: this is "
+                    "not the coordinator's campaign server, or something changed its answer. "
+                    "Nothing was kept.",
+                )
+            )
         )
     before = device.enrolment(vault)
     pinned = before.coordinator_key if before is not None else None
     same_campaign = before is not None and before.campaign_key_fingerprint == campaign
     if same_campaign and pinned is not None and given != pinned:
         raise EnrolmentError(
-            "The server's answer names another coordinator key than the one this kiosk pinned "
-            "when it enrolled with this campaign. Nothing was kept: tell the coordinator."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The server's answer names another coordinator key than the one this kiosk "
+                    "pinned when it enrolled with this campaign. Nothing was kept: tell the "
+                    "coordinator.",
+                )
+            )
         )
     if given is None or answer.keyset is None:
         return None

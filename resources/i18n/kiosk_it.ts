@@ -971,6 +971,14 @@
         <translation>La chiave della campagna del server è {sent}, ma il link indica {expected}: questa non è la campagna del coordinatore. Non è stato conservato nulla.</translation>
     </message>
     <message>
+        <source>The server&apos;s coordinator key is not the one the enrolment link names: this is not the coordinator&apos;s campaign server, or something changed its answer. Nothing was kept.</source>
+        <translation>La chiave del coordinatore inviata dal server non è quella indicata dal link di registrazione: questo non è il server della campagna del coordinatore, oppure qualcosa ha modificato la sua risposta. Non è stato conservato nulla.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer names another coordinator key than the one this kiosk pinned when it enrolled with this campaign. Nothing was kept: tell the coordinator.</source>
+        <translation>La risposta del server indica una chiave del coordinatore diversa da quella che questo chiosco ha fissato quando si è registrato per questa campagna. Non è stato conservato nulla: avvisa il coordinatore.</translation>
+    </message>
+    <message>
         <source>The server says it serves the certificate with key {named}, but this connection presented {presented}: something between this kiosk and the server is posing as it. Nothing was kept; enrol on another network and tell the coordinator.</source>
         <translation>Il server dice di usare il certificato con chiave {named}, ma questa connessione ha presentato {presented}: qualcosa tra questo chiosco e il server si spaccia per il server. Non è stato conservato nulla; registra il chiosco su un&apos;altra rete e avvisa il coordinatore.</translation>
     </message>
@@ -1313,6 +1321,34 @@
     <message>
         <source>1 hour</source>
         <translation>1 ora</translation>
+    </message>
+    <message>
+        <source>The server sent a change of campaign key that the campaign&apos;s coordinator did not sign, so this kiosk keeps sealing to the key it has. Tell the coordinator.</source>
+        <translation>Il server ha inviato un cambio di chiave della campagna che il coordinatore della campagna non ha firmato, quindi questo chiosco continua a sigillare con la chiave che ha. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent a damaged campaign keyset ({reason}).</source>
+        <translation>Il server ha inviato un insieme di chiavi della campagna danneggiato ({reason}).</translation>
+    </message>
+    <message>
+        <source>The server sent the keyset of campaign {other}; this kiosk collects for campaign {campaign}, and keeps sealing to the key it has. Tell the coordinator.</source>
+        <translation>Il server ha inviato l&apos;insieme di chiavi della campagna {other}; questo chiosco raccoglie firme per la campagna {campaign} e continua a sigillare con la chiave che ha. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent campaign keyset version {sent}, older than the version {followed} this kiosk follows; it keeps sealing to key {primary}. Tell the coordinator.</source>
+        <translation>Il server ha inviato la versione {sent} dell&apos;insieme di chiavi della campagna, più vecchia della versione {followed} che questo chiosco segue; continua a sigillare con la chiave {primary}. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent a campaign keyset without key {key} as this kiosk knows it; the kiosk keeps sealing to the key it has. Tell the coordinator.</source>
+        <translation>Il server ha inviato un insieme di chiavi della campagna senza la chiave {key} come questo chiosco la conosce; il chiosco continua a sigillare con la chiave che ha. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent a campaign keyset that makes key {key} {new} again after it was {old}; this kiosk keeps sealing to the key it has. Tell the coordinator.</source>
+        <translation>Il server ha inviato un insieme di chiavi della campagna che rende di nuovo la chiave {key} «{new}» dopo che era «{old}»; questo chiosco continua a sigillare con la chiave che ha. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent a campaign keyset whose primary key {key} is {state}; this kiosk keeps sealing to the key it has.</source>
+        <translation>Il server ha inviato un insieme di chiavi della campagna la cui chiave principale {key} è «{state}»; questo chiosco continua a sigillare con la chiave che ha.</translation>
     </message>
 </context>
 <context>
