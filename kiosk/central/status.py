@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import get_campaign
 from kiosk.central.events import names_map
-from kiosk.central.models import Device, StoredBatch, StoredRecord
+from kiosk.central.models import Device, DeviceHeartbeat, StoredBatch, StoredRecord
 from kiosk.protocol.batch import CHAIN, GENESIS_HASH, SALVAGE
 
 
@@ -34,6 +34,10 @@ class DeviceStatus:
     enrolled_at: datetime | None = None
     salvage_batches: int = 0  # salvage batches imported (kiosk.central.salvage), not in the chain
     salvaged: int = 0  # signatures that only salvage brought in
+    # The event the kiosk collects under now, from its latest heartbeat (a volunteer may have
+    # renamed it on the panel), and when that was; None: no heartbeat yet.
+    event_now: str | None = None
+    event_seen_at: datetime | None = None
 
     @property
     def chain_ok(self) -> bool:
@@ -82,10 +86,19 @@ def device_status(engine: Engine) -> list[DeviceStatus]:
             )
         }
         names = names_map(s)
+        beats = {
+            device_id: (event, seen_at)
+            for device_id, event, seen_at in s.execute(
+                select(DeviceHeartbeat.device_id, DeviceHeartbeat.event, DeviceHeartbeat.seen_at)
+            )
+        }
     chains: dict[str, list[tuple[int, str, str, int, datetime, str | None]]] = {}
     for device_id, *rest in rows:
         chains.setdefault(device_id, []).append(tuple(rest))  # type: ignore[arg-type]
-    return [_status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0)), names) for d in devices]
+    return [
+        _status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0)), names, beats.get(d.id))
+        for d in devices
+    ]
 
 
 def _status(
@@ -93,6 +106,7 @@ def _status(
     chain: list[tuple[int, str, str, int, datetime, str | None]],
     salvage: tuple[int, int] = (0, 0),
     names: dict[str, tuple[str, int | None]] | None = None,
+    beat: tuple[str, datetime] | None = None,
 ) -> DeviceStatus:
     missing: list[tuple[int, int]] = []
     broken: list[int] = []
@@ -117,6 +131,8 @@ def _status(
         enrolled_at=device.enrolled_at,
         salvage_batches=salvage[0],
         salvaged=salvage[1],
+        event_now=(names or {}).get(beat[0], (beat[0],))[0] if beat else None,
+        event_seen_at=beat[1] if beat else None,
     )
 
 
