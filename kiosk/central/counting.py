@@ -27,11 +27,15 @@ def device_counts(
     return ~by_device & ~by_event
 
 
-def record_counts() -> ColumnElement[bool]:
-    """A stored record counts: its device is not in test mode and it is not marked out."""
-    marked_out = exists().where(
+def marked_out() -> ColumnElement[bool]:
+    """A stored record is marked invalid or test in review."""
+    return exists().where(
         RecordMark.device_id == StoredRecord.device_id,
         RecordMark.record_id == StoredRecord.id,
         RecordMark.mark.in_((INVALID, TEST)),
     )
-    return and_(device_counts(StoredRecord.device_id), ~marked_out)
+
+
+def record_counts() -> ColumnElement[bool]:
+    """A stored record counts: its device is not in test mode and it is not marked out."""
+    return and_(device_counts(StoredRecord.device_id), ~marked_out())

@@ -5,7 +5,9 @@ A deleted record leaves its id behind (`deleted_record`), so the same record upl
 imported from a batch file or salvage file found later, is dropped by ingest. The batch row it
 came in keeps its hash, sequence number and count (the kiosk's chain still checks), but its
 stored envelope, which holds every record of the batch sealed, is cleared: a copy of the
-ciphertext kept "for audit" would defeat the deletion.
+ciphertext kept "for audit" would defeat the deletion. The console's hour tally is counted
+again for the hours the deleted records were collected in (kiosk.central.tally), in the same
+transaction: no total counts a deleted record.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from kiosk.central import tally
 from kiosk.central.models import DeletedRecord, StoredBatch, StoredRecord, utcnow
 from kiosk.clock import to_hour
 
@@ -36,14 +39,15 @@ def delete_records(
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             pairs = tuple_(StoredRecord.device_id, StoredRecord.id).in_(chunk)
-            batches = sorted(
-                (d, b)
-                for d, b in s.execute(
-                    select(StoredRecord.device_id, StoredRecord.batch_id).where(pairs)
-                )
-            )
+            stored = s.execute(
+                select(
+                    StoredRecord.device_id, StoredRecord.batch_id, StoredRecord.collected_hour
+                ).where(pairs)
+            ).all()
+            batches = sorted({(d, b) for d, b, _h in stored})
             gone = s.execute(delete(StoredRecord).where(pairs))
             deleted += getattr(gone, "rowcount", 0) or 0
+            tally.recount(s.connection(), {(d, h) for d, _b, h in stored})
             if batches:
                 s.execute(
                     update(StoredBatch)

@@ -5,6 +5,7 @@ whole flow (enrol, sign, sync, export) without setting anything up.
 
     server = start_local_server(data_dir, public_key)   # SQLite in data_dir, 127.0.0.1:<free port>
     code = server.issue_enrolment_code("Demo")          # what `kiosk central enroll` would print
+    server.console_url, server.console_credential()     # the web console and a sign-in for it
     ...                                                 # the kiosk enrols at server.url and syncs
     server.export(private_key, "csv", out)              # optional: the coordinator's export
     server.stop()
@@ -30,7 +31,12 @@ from typing import TextIO
 
 from kiosk.central import errors
 from kiosk.central.api import create_app
-from kiosk.central.campaign import CampaignInfo, create_campaign, find_campaign
+from kiosk.central.campaign import (
+    CampaignInfo,
+    create_campaign,
+    find_campaign,
+    issue_credential,
+)
 from kiosk.central.db import default_url, open_database
 from kiosk.central.enrolment import issue_code
 from kiosk.central.exclusions import load_exclusions
@@ -90,6 +96,16 @@ class LocalServer:
 
     def issue_enrolment_code(self, event: str, valid_for: timedelta = timedelta(hours=1)) -> str:
         return issue_code(self.engine, event, valid_for).code
+
+    @property
+    def console_url(self) -> str:
+        """The coordinators' web console of this server (docs/console.md)."""
+        return f"{self.url}/console"
+
+    def console_credential(self) -> str:
+        """A new coordinator credential to sign in to the console with (only its hash is
+        kept: show it now)."""
+        return issue_credential(self.engine)
 
     def status(self) -> list[DeviceStatus]:
         return device_status(self.engine)

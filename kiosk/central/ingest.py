@@ -18,7 +18,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from kiosk.central import errors
+from kiosk.central import errors, tally
 from kiosk.central.deletion import deleted_among
 from kiosk.central.models import Campaign, CampaignKey, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.central.ratelimit import Limiter
@@ -65,7 +65,9 @@ def ingest(
             campaign = s.get(Campaign, 1)
             if campaign is None:
                 raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
-            check_batch(s.get(Device, batch.device_id), signed, campaign)
+            device = s.get(Device, batch.device_id)
+            check_batch(device, signed, campaign)
+            assert device is not None  # check_batch refuses an unknown device
             if limiter is not None:
                 limiter.upload(batch.device_id)
                 try:
@@ -105,11 +107,14 @@ def ingest(
                     envelope=b"" if gone else envelope,
                     record_count=len(batch.records),
                     received_at=received_at,
+                    event=batch.event,
                 )
             )
             rows = record_rows(batch, hours, skip=gone)
             if rows:
                 conn.execute(insert(StoredRecord), rows)
+                kept = [h for r, h in zip(batch.records, hours, strict=True) if r.id not in gone]
+                tally.add(conn, batch.device_id, tally.batch_event(batch.event, device.event), kept)
     except BaseException as exc:
         if limiter is not None and quota is not None:  # nothing stored: no records spent
             limiter.give_back_records(batch.device_id, len(batch.records), quota)

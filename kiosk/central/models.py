@@ -68,13 +68,16 @@ class Campaign(Base):
     receipt_key_pem: Mapped[str | None] = mapped_column(Text)
     # How many records one device may deliver per hour (c0004; kiosk central init).
     records_per_hour: Mapped[int] = mapped_column(server_default=text("5000"))
+    # The campaign's goal in signatures, set on the console's Events page (c0011); None: the
+    # appeal file's `goal`, if it has one.
+    goal: Mapped[int | None] = mapped_column(BigInteger)
     # The coordinator's Ed25519 signing key (raw 32 bytes) and the campaign keyset it signed,
     # as the coordinator's machine published it (c0010; kiosk.protocol.keyset). The server
     # only passes the keyset on: it cannot sign one.
     coordinator_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     keyset_body: Mapped[bytes | None] = mapped_column(LargeBinary)
     keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # Retention (c0011; kiosk.central.retention): ciphertext is deleted this many months after
+    # Retention (c0012; kiosk.central.retention): ciphertext is deleted this many months after
     # its hour of collection, or after the delivery to the target, whichever comes first.
     keep_months_after_collection: Mapped[int] = mapped_column(server_default=text("21"))
     keep_months_after_delivery: Mapped[int] = mapped_column(server_default=text("1"))
@@ -153,6 +156,8 @@ class StoredBatch(Base):
     envelope: Mapped[bytes] = mapped_column(LargeBinary)  # as received, for audit
     record_count: Mapped[int]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The event the kiosk signed into the batch (c0011); None from a kiosk that did not say.
+    event: Mapped[str | None] = mapped_column(String(200))
 
 
 class StoredRecord(Base):
@@ -165,7 +170,7 @@ class StoredRecord(Base):
             ["device_id", "batch_id"], ["batch.device_id", "batch.id"], name="fk_record_batch"
         ),
         Index("ix_record_device_batch", "device_id", "batch_id"),
-        Index("ix_record_collected_hour", "collected_hour"),  # c0011: retention, console
+        Index("ix_record_collected_hour", "collected_hour"),  # c0012: retention, console
     )
 
     device_id: Mapped[str] = mapped_column(String(36))
@@ -175,6 +180,46 @@ class StoredRecord(Base):
     collected_hour: Mapped[datetime] = mapped_column(UTCDateTime)
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Event(Base):
+    """An event of the campaign (a rally, a day at a market), with its goal in signatures. Its
+    kiosks name it by any of its aliases (c0011)."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    goal: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventAlias(Base):
+    """A name that means an event: its name now and every name it had. Kiosks keep the name
+    they were given (enrolment, the volunteer's panel), so a renamed event still owns the
+    batches that arrive under its old name."""
+
+    __tablename__ = "event_alias"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+
+
+class HourTally(Base):
+    """How many records each device delivered per collected hour and event name: kept by the
+    transaction that stores the records (kiosk.central.tally), so the console counts without
+    reading the record table. Counts and hours only (c0011)."""
+
+    __tablename__ = "hour_tally"
+    __table_args__ = (
+        PrimaryKeyConstraint("device_id", "event", "hour", name="pk_hour_tally"),
+        Index("ix_hour_tally_hour", "hour"),
+    )
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"))
+    event: Mapped[str] = mapped_column(String(200))  # as the kiosk named it; "" for none
+    hour: Mapped[datetime] = mapped_column(UTCDateTime)
+    signatures: Mapped[int] = mapped_column(BigInteger)
 
 
 class DeviceHeartbeat(Base):
@@ -202,7 +247,7 @@ class DeviceHeartbeat(Base):
 
 class DeletedRecord(Base):
     """A record whose ciphertext was deleted, erased at a supporter's request or by retention
-    (c0011): its id stays so that the same record, uploaded again or imported from a USB stick
+    (c0012): its id stays so that the same record, uploaded again or imported from a USB stick
     found later, is dropped. Ids and an hour only: the server never learns whose it was."""
 
     __tablename__ = "deleted_record"
@@ -215,7 +260,7 @@ class DeletedRecord(Base):
 
 
 class RecordMark(Base):
-    """The coordinator's review of a record (c0011): valid, invalid or test, with a reason."""
+    """The coordinator's review of a record (c0012): valid, invalid or test, with a reason."""
 
     __tablename__ = "record_mark"
     __table_args__ = (PrimaryKeyConstraint("device_id", "record_id", name="pk_record_mark"),)
@@ -228,7 +273,7 @@ class RecordMark(Base):
 
 
 class InTestMode(Base):
-    """A kiosk (kind "device") or an event (kind "event") in test mode (c0011): its signatures
+    """A kiosk (kind "device") or an event (kind "event") in test mode (c0012): its signatures
     never count, in the status, the console's totals or the export."""
 
     __tablename__ = "test_mode"

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from kiosk.central import tally
 from kiosk.central.counting import DEVICE, EVENT, INVALID, TEST, VALID
 from kiosk.central.deletion import RecordKey
 from kiosk.central.errors import Malformed, NotFound
@@ -152,6 +153,13 @@ def apply_marks(
                 RecordMark(device_id=d, record_id=r, mark=mark, reason=reason, marked_hour=hour)
                 for d, r in chunk
             )
+            s.flush()
+            hours = s.execute(
+                select(StoredRecord.device_id, StoredRecord.collected_hour).where(
+                    tuple_(StoredRecord.device_id, StoredRecord.id).in_(chunk)
+                )
+            )
+            tally.recount(s.connection(), {(d, h) for d, h in hours})
     return len(wanted)
 
 

@@ -611,7 +611,13 @@ def _status(args: argparse.Namespace) -> int:
         state = "revoked" if s.revoked else ("ok" if s.chain_ok else "CHAIN PROBLEM")
         state = "SILENT" if silent is not None and state == "ok" else state
         counts = f"{s.batches:>7}  {s.signatures:>10}"
-        print(f"{s.device_id:36}  {s.event[:20]:20}  {counts}  {last:19}  {state}")
+        event = s.event if s.event_now is None else s.event_now
+        print(f"{s.device_id:36}  {event[:20]:20}  {counts}  {last:19}  {state}")
+        if s.event_now is not None and s.event_now != s.event and s.event_seen_at is not None:
+            now_under = f"'{s.event_now}'" if s.event_now else "no event name"
+            seen = f"{s.event_seen_at:%Y-%m-%d %H:%M}"
+            said = f"collects under {now_under} (its heartbeat at {seen} UTC)"
+            print(f"    {said}; enrolled for '{s.event}'")
         if s.test_mode:
             print("    TEST MODE: its signatures do not count (kiosk central test-mode --off)")
         if silent is not None:

@@ -185,6 +185,12 @@ class KioskStart:
         except AdminError as exc:
             raise UsageError(f"the demo server did not enrol this kiosk: {exc}") from None
         print(f"kiosk: demo central server at {server.url}", file=sys.stderr)
+        # The coordinator's side too: a newcomer opens it in a browser next to the kiosk.
+        print(
+            f"kiosk: the coordinators' console is at {server.console_url} ; sign in with "
+            f"{server.console_credential()} (a credential for this demo server only)",
+            file=sys.stderr,
+        )
 
     def close(self) -> None:
         if self._desk is not None:

@@ -10,15 +10,15 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
 
-from kiosk.clock import utc_now
+from kiosk.clock import local_day, utc_now
 from kiosk.desks.pin import PinGuard
 from kiosk.errors import AdminError, AppealError, EnrolmentError
+from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.petition.appeal import Appeal, load_appeal, parse_appeal
-from kiosk.petition.form import QT_TRANSLATE_NOOP, Message
 from kiosk.settings import SyncSettings
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.enrol import Enrolled as Enrolled  # the desk's answer types, for the panel
@@ -119,7 +119,8 @@ class AdminDesk:
     # What the panel shows.
 
     def today(self) -> date:
-        return self._clock().astimezone(UTC).date()
+        """The kiosk's local day, as the signatures' tallies count them."""
+        return local_day(self._clock())
 
     def counts(self) -> Counts:
         return state_row.tallies(self.vault, self.today())
@@ -246,7 +247,7 @@ class AdminDesk:
                 release=release.strip() or None,
             )
         except EnrolmentError as exc:
-            raise AdminError(str(exc)) from None
+            raise AdminError(said(exc)) from None
         self.start_sync()
         return done
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kiosk.clock import to_hour, utc_now
+from kiosk.clock import local_day, to_hour, utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.desks.activity import Activity, Event
 from kiosk.desks.presence import Presence
@@ -82,6 +82,7 @@ class SignatureDesk:
                 collected_hour=to_hour(signed_at).replace(tzinfo=None),
                 key_fingerprint=fingerprint,
                 sealed=record.seal(key),
+                day=local_day(signed_at),
             )
         )
         self.activity.note(Event.SIGNED)

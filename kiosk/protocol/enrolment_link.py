@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlencode
 
 from kiosk.crypto.tls_pin import is_pin
 from kiosk.errors import EnrolmentError
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 
 SCHEME = "kiosk-enrol:"
 
@@ -51,19 +52,35 @@ def is_link(text: str) -> bool:
 def parse_link(text: str) -> EnrolmentLink:
     text = text.strip()
     if not is_link(text):
-        raise EnrolmentError(f"An enrolment link starts with {SCHEME!r}.")
+        raise EnrolmentError(
+            Message(
+                QT_TRANSLATE_NOOP("enrolment", "An enrolment link starts with '{scheme}'."),
+                scheme=SCHEME,
+            )
+        )
     query = text[len(SCHEME) :].lstrip("/").lstrip("?")
     fields = {k: v[-1] for k, v in parse_qs(query, strict_parsing=False).items()}
     server, code = fields.get("server", ""), fields.get("code", "")
     if not server or not code:
         raise EnrolmentError(
-            "This enrolment link is incomplete (it needs the server and the code): copy or "
-            "scan it again, or type the code and the server's address."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This enrolment link is incomplete (it needs the server and the code): copy "
+                    "or scan it again, or type the code and the server's address.",
+                )
+            )
         )
     tls = fields.get("tls", "").lower() or None
     if tls is not None and not is_pin(tls):
         raise EnrolmentError(
-            "This enrolment link's certificate fingerprint is damaged: copy or scan it again."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This enrolment link's certificate fingerprint is damaged: copy or scan it "
+                    "again.",
+                )
+            )
         )
     coordinator = fields.get("coordinator", "").lower() or None
     if coordinator is not None and not re.fullmatch(r"[0-9a-f]{32}", coordinator):

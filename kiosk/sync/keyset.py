@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.errors import BadSignature, KeysetFormatError, KeysetRefused
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.protocol.keyset import STATES, Keyset, SignedKeyset
 from kiosk.vault import Vault
 from kiosk.vault import keyset as stored
@@ -68,42 +69,91 @@ def checked(
         keyset = signed.verify(pinned)
     except BadSignature:
         raise KeysetRefused(
-            "The server sent a change of campaign key that the campaign's coordinator did not "
-            "sign, so this kiosk keeps sealing to the key it has. Tell the coordinator."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "sync",
+                    "The server sent a change of campaign key that the campaign's coordinator "
+                    "did not sign, so this kiosk keeps sealing to the key it has. Tell the "
+                    "coordinator.",
+                )
+            )
         ) from None
     except KeysetFormatError as exc:
-        raise KeysetRefused(f"The server sent a damaged campaign keyset ({exc}).") from None
+        raise KeysetRefused(
+            Message(
+                QT_TRANSLATE_NOOP("sync", "The server sent a damaged campaign keyset ({reason})."),
+                reason=str(exc),
+            )
+        ) from None
     if keyset.campaign != campaign:
         raise KeysetRefused(
-            f"The server sent the keyset of campaign {keyset.campaign}; this kiosk collects for "
-            f"campaign {campaign}, and keeps sealing to the key it has. Tell the coordinator."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "sync",
+                    "The server sent the keyset of campaign {other}; this kiosk collects for "
+                    "campaign {campaign}, and keeps sealing to the key it has. Tell the "
+                    "coordinator.",
+                ),
+                other=keyset.campaign,
+                campaign=campaign,
+            )
         )
     if current is not None:
         if keyset.version < current.version or (
             keyset.version == current.version and keyset != current
         ):
             raise KeysetRefused(
-                f"The server sent campaign keyset version {keyset.version}, older than the "
-                f"version {current.version} this kiosk follows; it keeps sealing to key "
-                f"{current.primary}. Tell the coordinator."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "sync",
+                        "The server sent campaign keyset version {sent}, older than the version "
+                        "{followed} this kiosk follows; it keeps sealing to key {primary}. Tell "
+                        "the coordinator.",
+                    ),
+                    sent=str(keyset.version),
+                    followed=str(current.version),
+                    primary=str(current.primary),
+                )
             )
         for old in current.keys:
             new = keyset.entry(old.id)
             if new is None or new.fingerprint != old.fingerprint:
                 raise KeysetRefused(
-                    f"The server sent a campaign keyset without key {old.id} as this kiosk knows "
-                    "it; the kiosk keeps sealing to the key it has. Tell the coordinator."
+                    Message(
+                        QT_TRANSLATE_NOOP(
+                            "sync",
+                            "The server sent a campaign keyset without key {key} as this kiosk "
+                            "knows it; the kiosk keeps sealing to the key it has. Tell the "
+                            "coordinator.",
+                        ),
+                        key=str(old.id),
+                    )
                 )
             if STATES.index(new.state) < STATES.index(old.state):
                 raise KeysetRefused(
-                    f"The server sent a campaign keyset that makes key {old.id} {new.state} "
-                    f"again after it was {old.state}; this kiosk keeps sealing to the key it has. "
-                    "Tell the coordinator."
+                    Message(
+                        QT_TRANSLATE_NOOP(
+                            "sync",
+                            "The server sent a campaign keyset that makes key {key} {new} again "
+                            "after it was {old}; this kiosk keeps sealing to the key it has. Tell "
+                            "the coordinator.",
+                        ),
+                        key=str(old.id),
+                        new=new.state,
+                        old=old.state,
+                    )
                 )
     if keyset.primary_entry.state != "active":
         raise KeysetRefused(
-            f"The server sent a campaign keyset whose primary key {keyset.primary} is "
-            f"{keyset.primary_entry.state}; this kiosk keeps sealing to the key it has."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "sync",
+                    "The server sent a campaign keyset whose primary key {key} is {state}; this "
+                    "kiosk keeps sealing to the key it has.",
+                ),
+                key=str(keyset.primary),
+                state=keyset.primary_entry.state,
+            )
         )
     return keyset
 

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
 from kiosk.errors import KeysetRefused, SyncError, VaultError
+from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
@@ -200,11 +201,17 @@ class SyncWorker:
         except VaultError as exc:  # the vault failing (disk full, locked): its words, retry later
             log.warning("sync round failed: the signature store could not be used")
             outcome = Outcome.RETRY
-            status = replace(status, last_error=str(exc))
+            status = replace(status, last_error=said(exc))
         except Exception as exc:
             log.exception("sync round failed")
             outcome = Outcome.RETRY
-            status = replace(status, last_error=f"Sync could not run ({type(exc).__name__}).")
+            status = replace(
+                status,
+                last_error=Message(
+                    QT_TRANSLATE_NOOP("sync", "Sync could not run ({error})."),
+                    error=type(exc).__name__,
+                ),
+            )
         with self._publishing:
             self.board.publish(self._snapshot(status))
         return outcome
@@ -236,8 +243,13 @@ class SyncWorker:
                     receipt = request.result()
                     if not receipt.receipt.confirms(batch.id, batch.hash):
                         raise SyncError(
-                            "The server's receipt does not match the batch this kiosk sent. "
-                            "Ask the coordinator to check the server.",
+                            Message(
+                                QT_TRANSLATE_NOOP(
+                                    "sync",
+                                    "The server's receipt does not match the batch this kiosk "
+                                    "sent. Ask the coordinator to check the server.",
+                                )
+                            ),
                             permanent=True,
                             reached_server=True,
                         )
@@ -248,12 +260,12 @@ class SyncWorker:
                         self._wait_until = self._clock() + timedelta(seconds=exc.retry_after)
                     status = replace(
                         status,
-                        last_error=str(exc),
+                        last_error=said(exc),
                         server_reachable=exc.reached_server,
                         wait_until=self._wait_until,
                     )
                     if exc.permanent:
-                        self._stopped_by = str(exc)
+                        self._stopped_by = said(exc)
                         return Outcome.STOPPED, status
                     return Outcome.RETRY, status
                 after = None if self._stopping.is_set() else next(following, None)
@@ -308,7 +320,7 @@ class SyncWorker:
             if exc.reached_server:
                 return replace(status, server_reachable=True)
             # Nothing was waiting to go, but the volunteer still learns the server is away.
-            return replace(status, server_reachable=False, last_error=str(exc))
+            return replace(status, server_reachable=False, last_error=said(exc))
         except Exception:
             log.exception("asking for the campaign total failed")
             return status
@@ -330,7 +342,7 @@ class SyncWorker:
             self._keyset.follow(self._client)
         except KeysetRefused as exc:
             log.warning("campaign keyset refused: %s", exc)
-            return replace(status, last_error=str(exc))
+            return replace(status, last_error=said(exc))
         except SyncError as exc:
             log.info("no campaign keyset this round: %s", exc)
         return status

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, MetaData, Table, select
+from sqlalchemy import Connection, Engine, MetaData, Table, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.central import db
@@ -19,7 +19,7 @@ from kiosk.central.campaign import get_campaign
 from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
 from kiosk.central.keyset import list_keys
-from kiosk.central.models import Base, StoredBatch, StoredRecord
+from kiosk.central.models import Base, HourTally, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.petition.appeal import DEFAULT_APPEAL
@@ -135,6 +135,12 @@ def test_c0003_scopes_stored_ids_to_their_device(
         )
         assert stored_a is not None and stored_a.hash == a.stored.hash
         assert get_campaign(engine).records_per_hour == 5000  # c0004's default
+        # c0011 counted the records stored before it, under their kiosks' event.
+        with Session(engine) as s:
+            tallied = s.execute(
+                select(HourTally.event, func.sum(HourTally.signatures)).group_by(HourTally.event)
+            ).all()
+        assert [(event, int(n)) for event, n in tallied] == [("Rally", 4)]
         # c0010: the campaign's key is key 1 of its keyset, active; no coordinator key.
         keyset = [(k.id, k.fingerprint, k.state, k.records) for k in list_keys(engine)]
         assert keyset == [(1, campaign_public_key.fingerprint, "active", 4)]
@@ -162,7 +168,7 @@ def test_c0003_scopes_stored_ids_to_their_device(
         engine.dispose()
 
 
-def test_c0011_gives_a_campaign_the_eci_retention_and_goes_back_down(
+def test_c0012_gives_a_campaign_the_eci_retention_and_goes_back_down(
     blank_database_url: str,
     new_kiosk: Any,
     campaign_public_key: CampaignPublicKey,
@@ -179,9 +185,10 @@ def test_c0011_gives_a_campaign_the_eci_retention_and_goes_back_down(
         migrate_to(engine, "c0006")
         db.upgrade(engine)
         assert policy(engine) == Policy(21, 1, None)
-        migrate_to(engine, "c0010", down=True)  # the revision before c0011
+        migrate_to(engine, "c0011", down=True)  # the revision before c0012
         tables = set(inspect(engine).get_table_names())
         assert not {"deleted_record", "record_mark", "test_mode"} & tables
+        assert "hour_tally" in tables  # c0011's (events) stays
         assert "keep_months_after_collection" not in {
             c["name"] for c in inspect(engine).get_columns("campaign")
         }

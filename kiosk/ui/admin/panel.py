@@ -23,7 +23,7 @@ from kiosk.clock import utc_now
 from kiosk.desks.admin import Counts
 from kiosk.sync.status import SyncStatus
 from kiosk.ui import parts
-from kiosk.ui.i18n import arg
+from kiosk.ui.i18n import arg, core_text
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 
 LOW_BATTERY = 20  # percent: below it, on battery, the panel asks for the charger
@@ -54,6 +54,7 @@ class AdminPanel(QWidget):
         self._status: SyncStatus | None = None
         self._key: tuple[int | None, str] | None = None
         self._message: Callable[[], str] = str
+        self._vault_notice: str | None = None
         layout = screen_layout(self)
         self._area, column = reading_column("admin_scroll", "", keep_scroll_bar=True)
         layout.addWidget(self._area, 1)
@@ -161,7 +162,7 @@ class AdminPanel(QWidget):
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleName(self.tr("Close and lock the panel"))
         for name, caption in (
-            ("admin_today", self.tr("Today")),
+            ("admin_today", self.tr("Today (local time)")),
             ("admin_event_count", self.tr("This event")),
             ("admin_total", self.tr("All on this kiosk")),
         ):
@@ -187,6 +188,7 @@ class AdminPanel(QWidget):
             self.show_status(self._status)
         self.show_key(self._key)
         self.show_message(self._message)
+        self.show_vault_notice(self._vault_notice)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -232,9 +234,11 @@ class AdminPanel(QWidget):
 
     def show_vault_notice(self, notice: str | None) -> None:
         # Known from the start and unchanged until a restart: it moves nothing while shown.
-        self.vault_notice.setText(notice or "")
-        self.vault_notice.setAccessibleName(notice or "")
-        self.vault_notice.setVisible(bool(notice))
+        self._vault_notice = notice
+        text = core_text(notice)
+        self.vault_notice.setText(text)
+        self.vault_notice.setAccessibleName(text)
+        self.vault_notice.setVisible(bool(text))
 
     def show_choices(self, *, several_appeals: bool) -> None:
         wanted = set(self.buttons)
@@ -263,7 +267,7 @@ class AdminPanel(QWidget):
         self.server_label.setText(self._server(status))
         self._show_machine(status)
         self.error_label.setText(
-            arg(self.tr("Problem: %1"), status.last_error) if status.last_error else ""
+            arg(self.tr("Problem: %1"), core_text(status.last_error)) if status.last_error else ""
         )
         self.error_label.setVisible(bool(status.last_error))
         self.buttons["admin_sync_now"].setEnabled(status.enrolled)
@@ -303,7 +307,7 @@ class AdminPanel(QWidget):
         number = self._locale.toString
         if status.unsent_signatures:
             return arg(
-                self.tr("Waiting to sync: %1 (sent, not yet confirmed: %2)."),
+                self.tr("Not on the server yet: %1 (%2 of them sent, awaiting its receipt)."),
                 number(status.waiting),
                 number(status.unsent_signatures),
             )
