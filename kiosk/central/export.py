@@ -32,13 +32,15 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import Callable, Iterator
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, TextIO
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
@@ -50,12 +52,14 @@ from kiosk.petition.record import SignatureRecord, open_record
 log = logging.getLogger("kiosk.central")
 
 FORMATS = ("csv", "json")  # text; XLSX is binary: export_xlsx
+_BEFORE_COUNTRY_NAME = FIELD_NAMES[: FIELD_NAMES.index("country") + 1]
+_AFTER_COUNTRY_NAME = FIELD_NAMES[FIELD_NAMES.index("country") + 1 :]
 COLUMNS = (
     "signature_id",
     "signed_at",
-    *FIELD_NAMES[: FIELD_NAMES.index("country") + 1],
+    *_BEFORE_COUNTRY_NAME,
     "country_name",
-    *FIELD_NAMES[FIELD_NAMES.index("country") + 1 :],
+    *_AFTER_COUNTRY_NAME,
     "language",
     "appeal_id",
     "appeal_version",
@@ -70,6 +74,7 @@ COLUMNS = (
     "batch_id",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 Progress = Callable[[int, int], None]
 
 
@@ -87,66 +92,136 @@ class ExportResult:
     unreadable: int
 
 
-def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
-    query = (
-        select(
-            StoredRecord.id,
-            StoredRecord.sealed,
-            StoredBatch.device_id,
-            StoredBatch.appeal_id,
-            Device.event,
-            StoredBatch.id,
-        )
-        .join(
-            StoredBatch,
-            (StoredRecord.device_id == StoredBatch.device_id)
-            & (StoredRecord.batch_id == StoredBatch.id),
-        )
-        .join(Device, StoredBatch.device_id == Device.id)
-        .order_by(StoredRecord.device_id, StoredRecord.device_seq)
+_QUERY = (
+    select(
+        StoredRecord.id,
+        StoredRecord.sealed,
+        StoredBatch.device_id,
+        StoredBatch.appeal_id,
+        Device.event,
+        StoredBatch.id,
     )
-    with Session(engine) as s:
-        for row in s.execute(query.execution_options(yield_per=1000)):
-            yield tuple(row)  # type: ignore[misc]
+    .join(
+        StoredBatch,
+        (StoredRecord.device_id == StoredBatch.device_id)
+        & (StoredRecord.batch_id == StoredBatch.id),
+    )
+    .join(Device, StoredBatch.device_id == Device.id)
+)
+CHUNK = 2000  # records a worker opens and hands back at a time
+_UNREADABLE = (SealBroken, ValueError, KeyError, TypeError, AttributeError)
+
+
+# A chunk of opened records, and the (record, batch, device) ids of those that did not open.
+_Chunk = tuple[list[Opened], list[tuple[str, str, str]]]
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """Every record whose device_seq is `part` modulo `parts`: one worker's share."""
+
+    part: int
+    parts: int
+
+
+def _open_rows(
+    rows: Iterable[Any], key: CampaignPrivateKey
+) -> tuple[list[Opened], list[tuple[str, str, str]]]:
+    """The stored rows opened, and the (record, batch, device) ids of those that did not."""
+    opened: list[Opened] = []
+    failed: list[tuple[str, str, str]] = []
+    for record_id, sealed, device_id, appeal_id, event, batch_id in rows:
+        try:
+            record = open_record(
+                sealed, key, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
+            )
+        except _UNREADABLE:
+            failed.append((record_id, batch_id, device_id))
+            continue
+        opened.append(Opened(record, event, batch_id))
+    return opened, failed
+
+
+def _read_slice(engine: Engine, key: CampaignPrivateKey, share: _Slice | None) -> Iterator[_Chunk]:
+    """Open the records of one share (or all), CHUNK at a time, straight off the connection."""
+    query = _QUERY
+    if share is not None and share.parts > 1:
+        query = query.where(StoredRecord.device_seq % share.parts == share.part)
+    with engine.connect() as conn:
+        result = conn.execution_options(yield_per=CHUNK).execute(query)
+        for rows in result.partitions():
+            yield _open_rows(rows, key)
+
+
+# What a worker process inherits (fork): the key stays in memory, never pickled or written.
+_worker_state: tuple[str, CampaignPrivateKey] | None = None
+
+
+def _worker(share: _Slice) -> list[_Chunk]:
+    assert _worker_state is not None
+    url, key = _worker_state
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        return list(_read_slice(engine, key, share))
+    finally:
+        engine.dispose()
+
+
+def _opened_chunks(engine: Engine, key: CampaignPrivateKey, workers: int) -> Iterator[_Chunk]:
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from _read_slice(engine, key, None)
+        return
+    global _worker_state
+    _worker_state = (engine.url.render_as_string(hide_password=False), key)
+    parts = workers * 4  # several shares each, so a slow one does not hold the rest up
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for chunks in pool.imap_unordered(_worker, [_Slice(i, parts) for i in range(parts)]):
+                yield from chunks
+    finally:
+        _worker_state = None
 
 
 def open_all(
-    engine: Engine, key: CampaignPrivateKey, progress: Progress | None = None
+    engine: Engine,
+    key: CampaignPrivateKey,
+    progress: Progress | None = None,
+    *,
+    workers: int = 1,
 ) -> tuple[list[Opened], ExportResult]:
-    """Every readable signature, de-duplicated and in signing order, with the counts."""
+    """Every readable signature, de-duplicated and in signing order, with the counts. With
+    `workers` > 1, that many processes each read and open their own share of the records
+    (by device_seq modulo the shares); the parent de-duplicates."""
     with Session(engine) as s:
         total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
     by_email: dict[str, Opened] = {}
     without_email: list[Opened] = []
     duplicates = unreadable = done = 0
-    for record_id, sealed, device_id, appeal_id, event, batch_id in _stored(engine):
-        done += 1
-        if progress is not None:
-            progress(done, total)
-        try:
-            record = open_record(
-                sealed, key, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
-            )
-        except (SealBroken, ValueError, KeyError, TypeError, AttributeError):
-            unreadable += 1
+    workers = min(workers, max(1, total // CHUNK))  # a few thousand records: one process
+    for chunk, failed in _opened_chunks(engine, key, workers):
+        for record_id, batch_id, device_id in failed:
             log.warning(
                 "record %s of batch %s from device %s does not open or check out",
                 record_id,
                 batch_id,
                 device_id,
             )
-            continue
-        opened = Opened(record, event, batch_id)
-        email = record.fields.get("email", "").strip().casefold()
-        if not email:
-            without_email.append(opened)
-            continue
-        kept = by_email.get(email)
-        if kept is not None:
-            duplicates += 1
-            if _order(opened) >= _order(kept):
+        unreadable += len(failed)
+        for opened in chunk:
+            email = opened.record.fields.get("email", "").strip().casefold()
+            if not email:
+                without_email.append(opened)
                 continue
-        by_email[email] = opened
+            kept = by_email.get(email)
+            if kept is not None:
+                duplicates += 1
+                if _order(opened) >= _order(kept):
+                    continue
+            by_email[email] = opened
+        if progress is not None:
+            done += len(chunk) + len(failed)
+            progress(done, total)
     rows = sorted([*by_email.values(), *without_email], key=_order)
     return rows, ExportResult(len(rows), duplicates, unreadable)
 
@@ -183,14 +258,17 @@ def as_dict(opened: Opened) -> dict[str, Any]:
 
 def neutralise(value: Any) -> str:
     """A cell as text, defused if a spreadsheet would evaluate it."""
-    if value is None:
-        text = ""
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    else:
-        text = str(value)
+    text = value if isinstance(value, str) else _as_text(value)
+    return _defused(text)
+
+
+def _defused(text: str) -> str:
     # Spreadsheets skip leading spaces before they look for a formula: " =1+1" runs too.
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
+    # The first character decides; only a cell starting with a space needs the strip.
+    if not text:
+        return text
+    first = text[0] if text[0] != " " else text.lstrip(" ")[:1]
+    return "'" + text if first in _FORMULA_FIRST else text
 
 
 def _as_text(value: Any) -> str:
@@ -201,19 +279,43 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
+def _row(opened: Opened) -> list[str]:
+    """One signature as the CSV and XLSX row of text under COLUMNS (`as_dict`, as text, with
+    "yes" or "no" for a drawn signature), made directly: the export makes one per record."""
+    r = opened.record
+    fields = r.fields
+    return [
+        r.signature_id,
+        r.signed_at.isoformat(),
+        *[fields.get(name, "") for name in _BEFORE_COUNTRY_NAME],
+        english_name(fields.get("country", "")) or "",
+        *[fields.get(name, "") for name in _AFTER_COUNTRY_NAME],
+        r.language,
+        r.appeal_id,
+        str(r.appeal_version),
+        "true" if r.terms_accepted else "false",
+        r.terms_sha256,
+        r.privacy_notice_sha256,
+        "true" if r.updates_opt_in else "false",
+        r.updates_sha256 or "",
+        "yes" if r.drawing else "no",
+        r.device_id,
+        opened.event,
+        opened.batch_id,
+    ]
+
+
 def _table(rows: list[Opened]) -> Iterator[list[str]]:
     """The header and one row of text per signature, as CSV and XLSX have them."""
     yield list(COLUMNS)
     for opened in rows:
-        doc = as_dict(opened)
-        doc["drawn_signature"] = "yes" if doc["drawn_signature"] else "no"
-        yield [_as_text(doc[c]) for c in COLUMNS]
+        yield _row(opened)
 
 
 def write_csv(rows: list[Opened], out: TextIO) -> None:
     writer = csv.writer(out, dialect="excel", lineterminator="\r\n")  # RFC 4180
     for index, row in enumerate(_table(rows)):
-        writer.writerow(row if index == 0 else [neutralise(cell) for cell in row])
+        writer.writerow(row if index == 0 else [_defused(cell) for cell in row])
 
 
 def write_xlsx(rows: list[Opened], out: BinaryIO) -> None:

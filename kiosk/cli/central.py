@@ -210,6 +210,13 @@ def _key_options(p: argparse.ArgumentParser) -> None:
         "--passphrase-file", type=Path, help=f"the key's passphrase (or ${PASSPHRASE_ENV})"
     )
     p.add_argument("--progress", action="store_true", help="show progress even when not a terminal")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes that open the records, each its own share (default: one per core)",
+    )
 
 
 def _disposing_engines(
@@ -624,7 +631,7 @@ def _export(args: argparse.Namespace) -> int:
     engine = _engine(args)
     key = _unlocked_key(args, engine)
     progress = _progress(args, "export")
-    rows, result = open_all(engine, key, progress)
+    rows, result = open_all(engine, key, progress, workers=args.workers)
     if progress is not None:
         progress.finish()
     listed: crm.ListResult | None = None
@@ -716,7 +723,7 @@ def _deliver(args: argparse.Namespace) -> int:
     campaign = get_campaign(engine)
     key = _unlocked_key(args, engine)
     progress = _progress(args, "deliver")
-    rows, result = open_all(engine, key, progress)
+    rows, result = open_all(engine, key, progress, workers=args.workers)
     if progress is not None:
         progress.finish()
     print(f"kiosk: laying out {counted(len(rows), 'signature')} ...", file=sys.stderr)
