@@ -38,9 +38,10 @@ from typing import Any
 import regex
 
 from kiosk.central.drawn import to_svg
+from kiosk.central.errors import DeliveryError
 from kiosk.central.export import Opened
 from kiosk.crypto.manifest_key import DeliveryKey, fingerprint, verify_manifest_signature
-from kiosk.errors import BadSignature, KioskError
+from kiosk.errors import BadSignature
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.countries import english_name
 from kiosk.petition.record import SignatureRecord
@@ -60,10 +61,6 @@ FONTS = {
 # for emoji by itself.
 CSS_FONTS = [f for f in FONTS if f != "Noto Color Emoji"]
 MILESTONES = (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)
-
-
-class DeliveryError(KioskError):
-    """The pack cannot be made or does not verify; the message says what to do."""
 
 
 @dataclass(frozen=True)

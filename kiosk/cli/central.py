@@ -696,6 +696,7 @@ def _write_signatures(rows: list[Opened], directory: Path) -> int:
 
 def _deliver(args: argparse.Namespace) -> int:
     from kiosk.central import deliver
+    from kiosk.central.errors import DeliveryError
 
     if args.verify is not None:
         checked = deliver.verify(args.verify, args.manifest)
@@ -705,7 +706,7 @@ def _deliver(args: argparse.Namespace) -> int:
             f"{checked.delivery_key_fingerprint}"
         )
         if args.expect_key and args.expect_key != checked.delivery_key_fingerprint:
-            raise deliver.DeliveryError(
+            raise DeliveryError(
                 f"{args.verify} was signed by delivery key {checked.delivery_key_fingerprint}, "
                 f"not by {args.expect_key}: it is not this campaign's pack"
             )
