@@ -30,10 +30,12 @@ of characters, past the 32,767 a spreadsheet cell holds, so a CSV carrying it wo
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, TextIO
@@ -47,7 +49,7 @@ from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
 from kiosk.petition.appeal import FIELD_NAMES
 from kiosk.petition.countries import english_name
-from kiosk.petition.record import SignatureRecord, open_record
+from kiosk.petition.record import SignatureRecord, open_document, read_document
 
 log = logging.getLogger("kiosk.central")
 
@@ -112,8 +114,12 @@ CHUNK = 2000  # records a worker opens and hands back at a time
 _UNREADABLE = (SealBroken, ValueError, KeyError, TypeError, AttributeError)
 
 
-# A chunk of opened records, and the (record, batch, device) ids of those that did not open.
-_Chunk = tuple[list[Opened], list[tuple[str, str, str]]]
+# What a worker hands back of each record: its opened document (decrypted, unpadded, not yet
+# read: bytes cross between processes for almost nothing, a parsed record would cost more
+# than reading it) with its stored ids, event and batch; and the (record, batch, device) ids
+# of those that did not open.
+_Raw = tuple[bytes, str, str, str, str, str]
+_Chunk = tuple[list[_Raw], list[tuple[str, str, str]]]
 
 
 @dataclass(frozen=True)
@@ -124,21 +130,19 @@ class _Slice:
     parts: int
 
 
-def _open_rows(
-    rows: Iterable[Any], key: CampaignPrivateKey
-) -> tuple[list[Opened], list[tuple[str, str, str]]]:
-    """The stored rows opened, and the (record, batch, device) ids of those that did not."""
-    opened: list[Opened] = []
+def _open_rows(rows: Iterable[Any], key: CampaignPrivateKey) -> _Chunk:
+    """The stored rows' documents, opened, and the ids of those that did not open."""
+    opened: list[_Raw] = []
     failed: list[tuple[str, str, str]] = []
     for record_id, sealed, device_id, appeal_id, event, batch_id in rows:
         try:
-            record = open_record(
+            document = open_document(
                 sealed, key, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
         except _UNREADABLE:
             failed.append((record_id, batch_id, device_id))
             continue
-        opened.append(Opened(record, event, batch_id))
+        opened.append((document, record_id, device_id, appeal_id, event, batch_id))
     return opened, failed
 
 
@@ -195,20 +199,42 @@ def open_all(
     (by device_seq modulo the shares); the parent de-duplicates."""
     with Session(engine) as s:
         total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
+    workers = min(workers, max(1, total // CHUNK))  # a few thousand records: one process
+    with _no_cycle_collection():
+        return _deduplicated(_opened_chunks(engine, key, workers), total, progress)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Records hold no reference cycles, but each is a few dicts and objects, and the cycle
+    collector would walk the whole growing heap again and again as they pile up (about a
+    tenth of the export's time at 10,000, more at 100,000): off while they are made."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _deduplicated(
+    chunks: Iterable[_Chunk], total: int, progress: Progress | None
+) -> tuple[list[Opened], ExportResult]:
     by_email: dict[str, Opened] = {}
     without_email: list[Opened] = []
     duplicates = unreadable = done = 0
-    workers = min(workers, max(1, total // CHUNK))  # a few thousand records: one process
-    for chunk, failed in _opened_chunks(engine, key, workers):
-        for record_id, batch_id, device_id in failed:
-            log.warning(
-                "record %s of batch %s from device %s does not open or check out",
-                record_id,
-                batch_id,
-                device_id,
-            )
-        unreadable += len(failed)
-        for opened in chunk:
+    for chunk, failed in chunks:
+        arrived = len(chunk) + len(failed)
+        for document, record_id, device_id, appeal_id, event, batch_id in chunk:
+            try:
+                record = read_document(
+                    document, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
+                )
+            except _UNREADABLE:
+                failed.append((record_id, batch_id, device_id))
+                continue
+            opened = Opened(record, event, batch_id)
             email = opened.record.fields.get("email", "").strip().casefold()
             if not email:
                 without_email.append(opened)
@@ -219,8 +245,16 @@ def open_all(
                 if _order(opened) >= _order(kept):
                     continue
             by_email[email] = opened
+        for record_id, batch_id, device_id in failed:
+            log.warning(
+                "record %s of batch %s from device %s does not open or check out",
+                record_id,
+                batch_id,
+                device_id,
+            )
+        unreadable += len(failed)
         if progress is not None:
-            done += len(chunk) + len(failed)
+            done += arrived
             progress(done, total)
     rows = sorted([*by_email.values(), *without_email], key=_order)
     return rows, ExportResult(len(rows), duplicates, unreadable)
@@ -312,10 +346,34 @@ def _table(rows: list[Opened]) -> Iterator[list[str]]:
         yield _row(opened)
 
 
+# Cells that cannot start a formula, so the CSV skips checking them: ids the server validated
+# as UUIDs and open_record matched to the sealed record's (signature, device, batch, appeal),
+# a time written by datetime.isoformat, words the export writes itself. Every other cell, the
+# supporter's fields and anything else read from inside a seal, is checked.
+_SAFE_COLUMNS = frozenset(
+    {
+        "signature_id",
+        "signed_at",
+        "country_name",
+        "appeal_id",
+        "terms_accepted",
+        "updates_opt_in",
+        "drawn_signature",
+        "device_id",
+        "batch_id",
+    }
+)
+_CHECKED = tuple(i for i, c in enumerate(COLUMNS) if c not in _SAFE_COLUMNS)
+
+
 def write_csv(rows: list[Opened], out: TextIO) -> None:
     writer = csv.writer(out, dialect="excel", lineterminator="\r\n")  # RFC 4180
-    for index, row in enumerate(_table(rows)):
-        writer.writerow(row if index == 0 else [_defused(cell) for cell in row])
+    writer.writerow(COLUMNS)
+    for opened in rows:
+        row = _row(opened)
+        for i in _CHECKED:
+            row[i] = _defused(row[i])
+        writer.writerow(row)
 
 
 def write_xlsx(rows: list[Opened], out: BinaryIO) -> None:

@@ -216,3 +216,35 @@ def test_worker_processes_open_the_same_rows_as_one(
     assert shared == alone
     assert alone[1] == ExportResult(written=10, duplicates_removed=9, unreadable=1)
     assert seen[-1] == (20, 20) and len(seen) > 2
+
+
+def test_every_cell_read_from_a_seal_is_defused_in_csv(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    """A forged record (anyone with the public key can seal one) puts a formula in every
+    text it carries; only the server-checked ids and the export's own words go unchecked."""
+    kiosk = enrolled()
+    forged = replace(
+        kiosk.record(email="=cmd@example.org", first_name="=A", last_name="+B", comment="@C"),
+        language="=lang",
+        terms_sha256="=terms",
+        privacy_notice_sha256="-notice",
+        updates_sha256="+updates",
+        appeal_version="=2",  # type: ignore[arg-type]
+    )
+    ingest(engine, kiosk.batch([forged]).to_bytes())
+    out = io.StringIO(newline="")
+    export(engine, campaign_private_key, "csv", out)
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    for column in (
+        "email",
+        "first_name",
+        "last_name",
+        "comment",
+        "language",
+        "terms_sha256",
+        "privacy_notice_sha256",
+        "updates_sha256",
+        "appeal_version",
+    ):
+        assert row[column].startswith("'"), column
