@@ -32,7 +32,6 @@ import multiprocessing
 import os
 import random
 import resource
-import sqlite3
 import sys
 import time
 import uuid
@@ -42,12 +41,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, create_engine, insert, select, text
 
 from kiosk.central.campaign import create_campaign
 from kiosk.central.db import open_database
 from kiosk.central.export import open_all, write_csv
-from kiosk.central.models import Device, StoredBatch, StoredRecord
+from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey, LockedCampaignKey
 from kiosk.crypto.digest import sha256_hex
 from kiosk.crypto.seal import SUITE, record_binding
@@ -229,28 +228,13 @@ def copy_to_postgres(source: Path, url: str) -> tuple[Engine, Callable[[], None]
     with admin.connect() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     engine = open_database(f"{url}?options=-csearch_path%3D{schema}")
-    src = sqlite3.connect(source)
-    with engine.begin() as conn:
-        for table in ("campaign", "device", "batch", "record"):
-            cursor = src.execute(f"SELECT * FROM {table}")
-            names = [d[0] for d in cursor.description]
-            model = {
-                "campaign": None,
-                "device": Device,
-                "batch": StoredBatch,
-                "record": StoredRecord,
-            }[table]
-            while rows := cursor.fetchmany(5000):
-                if model is None:
-                    cols = ", ".join(names)
-                    marks = ", ".join(f":{n}" for n in names)
-                    conn.execute(
-                        text(f"INSERT INTO campaign ({cols}) VALUES ({marks})"),
-                        [dict(zip(names, r, strict=True)) for r in rows],
-                    )
-                else:
-                    conn.execute(insert(model), [dict(zip(names, r, strict=True)) for r in rows])
-    src.close()
+    src = create_engine(f"sqlite+pysqlite:///{source}")
+    with src.connect() as read, engine.begin() as write:
+        for model in (Campaign, Device, StoredBatch, StoredRecord):
+            result = read.execution_options(yield_per=5000).execute(select(model.__table__))
+            for rows in result.partitions():
+                write.execute(insert(model), [dict(r._mapping) for r in rows])
+    src.dispose()
 
     def drop() -> None:
         engine.dispose()

@@ -1,6 +1,7 @@
 """`kiosk central ...`: the coordinator's commands (init, serve, enroll, revoke, import, status,
-export). Each is a thin shell over the services that the HTTP API uses as well; heavy imports
-(FastAPI, SQLAlchemy, uvicorn) happen inside the commands, so `kiosk run` does not pay for them.
+export, deliver). Each is a thin shell over the services that the HTTP API uses as well; heavy
+imports (FastAPI, SQLAlchemy, uvicorn, WeasyPrint) happen inside the commands, so `kiosk run`
+does not pay for them.
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
 which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
@@ -43,7 +44,8 @@ DESCRIPTION = """\
 The coordinator's commands: create the campaign (init), run the central server (serve), make
 an enrolment code for a kiosk (enroll), refuse a lost kiosk (revoke) or let one move to
 another campaign (release), take in batch files from a USB stick (import), see what each kiosk
-has delivered (status) and export the signatures (export).
+has delivered (status), export the signatures (export: CSV, XLSX, JSON, OSDI, Mailchimp) and
+make the delivery pack for the target (deliver).
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
 which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
