@@ -29,22 +29,25 @@ import json
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
 from kiosk.central.drawn import to_svg
 from kiosk.central.errors import DeliveryError
-from kiosk.central.export import Opened
+from kiosk.central.export import Opened, Progress
 from kiosk.crypto.manifest_key import DeliveryKey, fingerprint, verify_manifest_signature
 from kiosk.errors import BadSignature
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.countries import english_name
 from kiosk.petition.record import SignatureRecord
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 MANIFEST_FORMAT = "kiosk-delivery-manifest/1"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -60,6 +63,10 @@ FONTS = {
 # digits (it has text glyphs for 0-9 for keycaps), set far apart; fontconfig falls back to it
 # for emoji by itself.
 CSS_FONTS = [f for f in FONTS if f != "Noto Color Emoji"]
+# The signer list is laid out in parts of this many (each its own HTML document, the pages
+# joined at the end): WeasyPrint's time grows with a table's length, and between parts the
+# progress bar moves.
+SIGNERS_PER_PART = 500
 MILESTONES = (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)
 
 
@@ -142,39 +149,58 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def pack_html(appeal: Appeal, rows: Sequence[Opened], made_at: datetime) -> str:
-    """The pack as one HTML document (every value escaped)."""
+def pack_html(
+    appeal: Appeal, rows: Sequence[Opened], made_at: datetime, *, per_part: int = 0
+) -> Iterator[str]:
+    """The pack as HTML documents (every value escaped): the front (title, total, letter,
+    counts, timeline), then the signer list in parts of `per_part` signers (0: one part)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(
         loader=PackageLoader("kiosk.central", "templates"),
         autoescape=select_autoescape(["html"]),
     )
+    template = env.get_template("delivery.html")
     form = appeal.consent.delivered_names
     signers = sorted(
         (
             (
                 country_label(o.record.fields.get("country", "")),
                 signer_name(o.record, form),
-                _svg_uri(o),
+                o,
             )
             for o in rows
         ),
         key=lambda s: (s[0].casefold(), s[1].casefold()),
     )
-    by_country = Counter(s[0] for s in signers).most_common()
-    by_event = Counter(o.event for o in rows).most_common()
-    return env.get_template("delivery.html").render(
-        appeal=appeal,
+    common = {
+        "appeal": appeal,
+        "full_names": form == "full",
+        "fonts": CSS_FONTS,
+        "footer": css_string(appeal.title),
+    }
+    yield template.render(
+        **common,
+        front=True,
         total=len(rows),
         made_on=made_at.date().isoformat(),
-        by_country=by_country,
-        by_event=by_event,
+        by_country=Counter(s[0] for s in signers).most_common(),
+        by_event=Counter(o.event for o in rows).most_common(),
         milestones=milestones(rows, appeal.goal),
-        signers=signers,
-        full_names=form == "full",
-        fonts=CSS_FONTS,
     )
+    size = per_part or max(len(signers), 1)
+    for start in range(0, len(signers), size):
+        part = [(country, name, _svg_uri(o)) for country, name, o in signers[start : start + size]]
+        yield template.render(**common, front=False, signers=part, first_number=start + 1)
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, safe inside <style>: quotes, backslashes, line ends and
+    "<" (which could close the style element) written as CSS escapes."""
+    from markupsafe import Markup
+
+    escaped = "".join(f"\\{ord(c):X} " if c in '"\\<>&\n\r' or ord(c) < 0x20 else c for c in text)
+    return Markup(f'"{escaped}"')
 
 
 def _svg_uri(opened: Opened) -> str | None:
@@ -208,13 +234,21 @@ def write_pack(
     campaign_fingerprint: str,
     made_at: datetime,
     write: Any,
+    progress: Progress | None = None,
 ) -> Pack:
     """Lay out and write the pack and its signed manifest. `write(path, data)` writes a file
-    (the CLI passes one that makes it owner-only)."""
+    (the CLI passes one that makes it owner-only); `progress(done, total)` hears of every
+    part of the signer list laid out."""
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     require_fonts()
-    pdf = HTML(string=pack_html(appeal, rows, made_at)).write_pdf()
+    documents = []
+    for part, html in enumerate(pack_html(appeal, rows, made_at, per_part=SIGNERS_PER_PART)):
+        documents.append(HTML(string=html).render())
+        if progress is not None:  # part 0 is the front, then SIGNERS_PER_PART signers a part
+            progress(min(part * SIGNERS_PER_PART, len(rows)), len(rows))
+    pages = [page for document in documents for page in document.pages]
+    pdf = documents[0].copy(pages).write_pdf()
     assert pdf is not None  # write_pdf without a target returns the bytes
     write(pack, pdf)
     manifest: dict[str, Any] = {

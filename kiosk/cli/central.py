@@ -729,7 +729,7 @@ def _deliver(args: argparse.Namespace) -> int:
     rows, result = open_all(engine, key, progress, workers=args.workers)
     if progress is not None:
         progress.finish()
-    print(f"kiosk: laying out {counted(len(rows), 'signature')} ...", file=sys.stderr)
+    layout = _progress(args, "laying out")
     pack = deliver.write_pack(
         parse_appeal(campaign.appeal_toml.encode("utf-8"), "the campaign's appeal"),
         rows,
@@ -738,7 +738,10 @@ def _deliver(args: argparse.Namespace) -> int:
         campaign_fingerprint=campaign.key_fingerprint,
         made_at=utc_now(),
         write=_write_private_bytes,
+        progress=layout,
     )
+    if layout is not None:
+        layout.finish()
     print(
         f"kiosk: wrote the delivery pack {args.out} ({counted(pack.signatures, 'signature')}) "
         f"and its signed manifest {pack.manifest}; delivery key {pack.delivery_key_fingerprint} "

@@ -59,13 +59,20 @@ def _collect(engine: Engine, enrolled: Any) -> list[Any]:
 
 
 def test_the_pack_reads_right_in_every_script_and_its_manifest_verifies(
-    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+    central: Any,
+    enrolled: Any,
+    engine: Engine,
+    tmp_path: Path,
+    capsys: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _need_poppler()
     _collect(engine, enrolled)
+    monkeypatch.setattr(deliver, "SIGNERS_PER_PART", 4)  # the list in two parts, numbered on
     pack = tmp_path / "pack.pdf"
-    assert central("deliver", "--out", pack) == 0
+    assert central("deliver", "--out", pack, "--progress") == 0
     err = capsys.readouterr().err
+    assert "laying out: [" in err and "6/6 records" in err
     assert f"wrote the delivery pack {pack} (6 signatures)" in err
     assert (pack.stat().st_mode & 0o077) == 0
 
@@ -84,6 +91,7 @@ def test_the_pack_reads_right_in_every_script_and_its_manifest_verifies(
     for name in ("Egypt", "Israel", "Russia", "China", "Germany", "United Kingdom"):
         assert name in text
     assert "1st signature" in text and "last signature (6 in all)" in text
+    assert text.count("Signers") == 1 and "5 Дмитрий И. Russia 6 Ada L. United Kingdom" in text
 
     pages = tmp_path / "page"
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pack), str(pages)], check=True)
@@ -132,8 +140,8 @@ def test_full_names_only_where_the_appeal_says_names_are_delivered(
     full = replace(appeal, consent=replace(appeal.consent, delivered_names="full"))
     made = datetime(2026, 3, 2, tzinfo=UTC)
     rows = open_all(engine, campaign_private_key)[0]
-    assert "Lovelace" in deliver.pack_html(full, rows, made)
-    initial = deliver.pack_html(appeal, rows, made)
+    assert "Lovelace" in "".join(deliver.pack_html(full, rows, made))
+    initial = "".join(deliver.pack_html(appeal, rows, made))
     assert "Lovelace" not in initial and "Ada L." in initial
 
 
@@ -146,3 +154,10 @@ def test_a_missing_font_is_a_message_before_any_passphrase(
     err = capsys.readouterr().err
     assert "needs the fonts Noto Sans CJK SC" in err and "apt-get install fonts-noto-cjk" in err
     assert "Traceback" not in err and not (tmp_path / "pack.pdf").exists()
+
+
+def test_the_title_in_the_page_footer_cannot_leave_its_css_string() -> None:
+    title = 'Save "the" park\\ </style><script>x</script>\n'
+    css = deliver.css_string(title)
+    assert css.startswith('"') and css.endswith('"') and css.count('"') == 2
+    assert "<" not in css and "\n" not in css and "\\22 " in css and "\\3C " in css
