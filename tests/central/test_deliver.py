@@ -161,3 +161,13 @@ def test_the_title_in_the_page_footer_cannot_leave_its_css_string() -> None:
     css = deliver.css_string(title)
     assert css.startswith('"') and css.endswith('"') and css.count('"') == 2
     assert "<" not in css and "\n" not in css and "\\22 " in css and "\\3C " in css
+
+
+def test_a_pack_of_no_signatures_says_so_and_verifies(
+    central: Any, campaign: Any, tmp_path: Path, capsys: Any
+) -> None:
+    pack = tmp_path / "empty.pdf"
+    assert central("deliver", "--out", pack) == 0
+    assert "(0 signatures)" in capsys.readouterr().err
+    assert central("deliver", "--verify", pack) == 0
+    assert "verifies: 0 signatures" in capsys.readouterr().out
