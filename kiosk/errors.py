@@ -21,7 +21,8 @@ The tree (the module that raises each, in brackets):
     ├── PinHashError .......... a stored PIN hash this kiosk did not make [crypto.pin_hash]
     ├── WireFormatError ....... a wire document that is not well formed [protocol]
     │   ├── BatchFormatError .. a batch (an upload, a file on a stick) [protocol.batch]
-    │   └── ReceiptFormatError  a server's receipt [protocol.receipt]
+    │   ├── ReceiptFormatError  a server's receipt [protocol.receipt]
+    │   └── HeartbeatFormatError  a kiosk's heartbeat [protocol.heartbeat]
     ├── VaultError ............ the vault cannot be opened, read or written [vault]
     │   └── UnknownSchema ..... written by a newer kiosk [vault.schema]
     ├── PinError .............. the volunteer PIN [desks.pin]
@@ -106,6 +107,10 @@ class WireFormatError(KioskError, ValueError):
 
 class BatchFormatError(WireFormatError):
     """A batch document that is not well formed."""
+
+
+class HeartbeatFormatError(WireFormatError):
+    """A kiosk's heartbeat (its signed status) that is not well formed."""
 
 
 class ReceiptFormatError(WireFormatError):

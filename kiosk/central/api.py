@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
@@ -26,12 +28,15 @@ from kiosk.central.campaign import credential_is_valid, get_campaign
 from kiosk.central.console.routes import console_router
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
+from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
+from kiosk.central.models import utcnow
 from kiosk.central.ratelimit import Limiter
 from kiosk.central.status import campaign_summary, device_status
 from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT
+from kiosk.protocol import heartbeat as heartbeat_format
 from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE
 from kiosk.protocol.receipt import Receipt
 from kiosk.sql import disk_full
@@ -114,6 +119,17 @@ class SignedReceiptAnswer(BaseModel):
     )
 
 
+class HeartbeatAnswer(BaseModel):
+    device_id: str
+    latest_seq: int = Field(
+        description="the newest heartbeat number the server holds for this kiosk: this one, "
+        "or a newer one (then this one changed nothing)"
+    )
+    clock_offset_seconds: int = Field(
+        description="the kiosk's clock minus the server's when that heartbeat arrived"
+    )
+
+
 class CampaignSummary(BaseModel):
     appeal_id: str = Field(description="the appeal the campaign collects signatures for")
     signatures: int = Field(description="signatures received for it, from every kiosk")
@@ -139,6 +155,15 @@ ENVELOPE_SCHEMA = {
     "format": "binary",
     "description": "a kiosk-batch/2 envelope: the signed body (magic, header length, canonical "
     "JSON header, sealed records) and its Ed25519 signature; see docs/sync-protocol.md",
+}
+
+
+HEARTBEAT_SCHEMA = {
+    "type": "string",
+    "format": "binary",
+    "description": "a kiosk-heartbeat/1 envelope: the canonical JSON status (versions, event, "
+    "backlog, battery, free disk, the kiosk's clock, a sequence number) and its Ed25519 "
+    "signature by the device key; see docs/sync-protocol.md",
 }
 
 
@@ -172,10 +197,12 @@ def create_app(
     max_body_bytes: int = MAX_ENVELOPE_BYTES,
     tls_pin: str | None = None,
     limiter: Limiter | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
     """The ASGI app over a database URL (migrated on start) or an already open engine.
     `tls_pin`: the pin of the certificate it is served with, told to kiosks as they enrol.
-    `limiter`: the rate limits (kiosk.central.ratelimit), by default Limits() in this process."""
+    `limiter`: the rate limits (kiosk.central.ratelimit), by default Limits() in this process.
+    `clock`: the server's time for heartbeats and the console (tests move it)."""
     engine = open_database(database) if isinstance(database, str) else database
     limiter = limiter or Limiter()
     keys: list[DeviceKey] = []  # the receipt key, read once the campaign exists
@@ -290,6 +317,35 @@ def create_app(
         key = await run_in_threadpool(receipt_key)
         return JSONResponse(receipt.sign(key).to_json(), status_code=201 if created else 200)
 
+    @app.put(
+        "/api/v2/devices/{device_id}/heartbeat",
+        response_model=HeartbeatAnswer,
+        responses=_problems(400, 401, 403, 409, 413, 422, 429, 503),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {heartbeat_format.MEDIA_TYPE: {"schema": HEARTBEAT_SCHEMA}},
+            }
+        },
+        tags=["kiosk"],
+    )
+    async def put_heartbeat(device_id: str, request: Request) -> HeartbeatAnswer:
+        """Keep a kiosk's signed status as its latest (no personal data). The same heartbeat
+        again gets the same answer; an older one changes nothing. Limited per device (429 with
+        Retry-After)."""
+        envelope = await _read_limited(request, heartbeat_format.MAX_BYTES)
+        answer = await run_write(
+            writes,
+            lambda: take_heartbeat(
+                engine, envelope, device_id=device_id, limiter=limiter, clock=clock
+            ),
+        )
+        return HeartbeatAnswer(
+            device_id=device_id,
+            latest_seq=answer.latest_seq,
+            clock_offset_seconds=answer.clock_offset_seconds,
+        )
+
     @app.get(
         "/api/v2/campaign/summary",
         response_model=CampaignSummary,
@@ -332,7 +388,7 @@ def create_app(
             for r in reports
         ]
 
-    app.include_router(console_router(engine, writes=writes, tls_pin=tls_pin))
+    app.include_router(console_router(engine, writes=writes, tls_pin=tls_pin, clock=clock))
 
     @app.api_route(
         "/api/v1/{rest:path}",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -144,6 +145,29 @@ class StoredRecord(Base):
     collected_hour: Mapped[datetime] = mapped_column(UTCDateTime)
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DeviceHeartbeat(Base):
+    """A kiosk's latest heartbeat (kiosk.protocol.heartbeat), overwritten by each newer one: its
+    status, never a history. `seen_at` is kept to the minute (the console's "silent for 15
+    minutes" needs it); the kiosk's own clock is kept only as its offset from the server's."""
+
+    __tablename__ = "device_heartbeat"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    clock_offset_seconds: Mapped[int] = mapped_column(BigInteger)  # kiosk minus server
+    app_version: Mapped[str] = mapped_column(String(40))
+    appeal_id: Mapped[str | None] = mapped_column(String(63))
+    appeal_version: Mapped[int | None] = mapped_column(BigInteger)
+    appeal_digest: Mapped[str | None] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(255))
+    pending_signatures: Mapped[int] = mapped_column(BigInteger)
+    unacknowledged_batches: Mapped[int] = mapped_column(BigInteger)
+    battery_percent: Mapped[int | None]
+    charging: Mapped[bool | None] = mapped_column(Boolean)
+    disk_free_bytes: Mapped[int | None] = mapped_column(BigInteger)
 
 
 # The console's tables (kiosk.central.console.tables) belong to the same metadata.

@@ -197,12 +197,14 @@ class KioskStart:
 
         assert self._vault is not None and self._desk is not None
         presence = self._desk.presence
+        desk = self._desk
         worker = start_sync(
             self._vault,
             self._settings.data_dir,
             self._settings.sync,
             board=board,
             quiet=presence.quiet,
+            appeal=lambda: desk.appeal,  # the one on screen (a volunteer may choose another)
         )
         self._forget_quiet()  # the worker this one replaces (an enrolment from the panel)
         if worker is not None:

@@ -16,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from kiosk.crypto.digest import sha256_hex
 from kiosk.errors import AppealError
 
 FORMAT_VERSION = 1
@@ -427,3 +428,14 @@ def _translated_updates(t: _Reader, original: tuple[Update, ...]) -> tuple[Updat
             raise u.fail("number", f"there is no update {number} to translate")
         texts[number] = u.req_text("text")
     return tuple(replace(u, text=texts.get(u.number, u.text)) for u in original)
+
+
+def appeal_digest(appeal: Appeal) -> str:
+    """A short fingerprint (32 hex) of what a supporter reads and accepts: the kiosk reports it
+    in its heartbeat, the server computes it from the campaign's appeal file, and the console
+    shows a kiosk whose appeal differs from the campaign's although id and version agree."""
+    parts = [appeal.id, str(appeal.version)]
+    for one in (appeal, *appeal.translations.values()):
+        parts += [one.language, one.title, one.body, one.consent.terms, one.consent.privacy_notice]
+        parts.append(one.consent.updates or "")
+    return sha256_hex("\x00".join(parts))[:32]

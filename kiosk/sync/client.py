@@ -20,6 +20,7 @@ from kiosk.clock import utc_now
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT, REQUEST_CONTEXT, CodeKeys
 from kiosk.crypto.tls_pin import PIN_LENGTH, is_pin
 from kiosk.errors import BadSignature, CertificateRefused, ReceiptFormatError, SyncError
+from kiosk.protocol import heartbeat as heartbeat_format
 from kiosk.protocol import receipt
 from kiosk.protocol.batch import MEDIA_TYPE
 from kiosk.protocol.receipt import SignedReceipt
@@ -35,6 +36,12 @@ API = "/api/v2"
 class CampaignTotal:
     appeal_id: str
     signatures: int  # received by the server for the appeal, from every kiosk
+
+
+@dataclass(frozen=True)
+class HeartbeatReply:
+    latest_seq: int  # the newest heartbeat number the server holds for this kiosk
+    clock_offset_seconds: int  # this kiosk's clock minus the server's, as the server saw it
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,27 @@ class CentralClient:
                 ) from None
             return answer
         raise _batch_refusal(response)
+
+    def put_heartbeat(self, device_id: str, envelope: bytes) -> HeartbeatReply:
+        """Send the kiosk's signed status (PUT /api/v2/devices/{id}/heartbeat)."""
+        response = self._send(
+            "PUT",
+            f"{API}/devices/{device_id}/heartbeat",
+            content=envelope,
+            headers={"Content-Type": heartbeat_format.MEDIA_TYPE},
+        )
+        if not response.is_success:
+            raise SyncError(
+                f"The server refused this kiosk's status (HTTP {response.status_code}): "
+                f"{_problem(response)}",
+                permanent=response.status_code in (401, 403, 404, 410),
+                reached_server=True,
+            )
+        doc = _json_object(response)
+        latest, offset = doc.get("latest_seq"), doc.get("clock_offset_seconds")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (latest, offset)):
+            raise _incomplete()
+        return HeartbeatReply(int(latest), int(offset))  # type: ignore[arg-type]
 
     def campaign_summary(self) -> CampaignTotal:
         """The campaign's total as the server counts it (GET /api/v2/campaign/summary)."""

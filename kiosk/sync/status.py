@@ -33,6 +33,12 @@ class SyncStatus:
     campaign_appeal_id: str | None = None
     campaign_total: int | None = None
     counted_through_seq: int = 0
+    # The machine, read at each round (kiosk.files.machine) and sent in the heartbeat: None
+    # where the OS does not say. The clock's offset is the server's answer to the last one.
+    battery_percent: int | None = None
+    charging: bool | None = None
+    disk_free_bytes: int | None = None
+    clock_offset_seconds: int | None = None  # this kiosk's clock minus the server's
 
     @property
     def waiting(self) -> int:

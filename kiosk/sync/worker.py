@@ -23,12 +23,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
-from kiosk.errors import SyncError
+from kiosk.errors import SyncError, VaultError
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
+from kiosk.sync.heartbeat import HeartbeatSender
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.vault import Vault, outbox
 
@@ -59,8 +60,10 @@ class SyncWorker:
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
         quiet: Callable[[], bool] | None = None,
+        heartbeat: HeartbeatSender | None = None,
     ) -> None:
-        """`quiet` says whether no supporter is at the form now (by default: always)."""
+        """`quiet` says whether no supporter is at the form now (by default: always).
+        `heartbeat` sends the kiosk's status after the rounds that call for it."""
         self._vault = vault
         self._closer = closer
         self._client = client
@@ -69,6 +72,7 @@ class SyncWorker:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
         self._quiet = quiet or (lambda: True)
+        self._heartbeat = heartbeat
         self._backing_off = False  # after a transient failure: `wake` waits for the backoff
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -169,6 +173,7 @@ class SyncWorker:
                 # well gather more) and nobody is typing at the form.
                 reachable = self.board.current.server_reachable is not False
                 self._closer.close_due(quiet=reachable and self._quiet())
+            delivered_before = self._last_success
             waiting = self._wait_until is not None and self._clock() < self._wait_until
             if self._stopped_by is not None:
                 outcome, status = Outcome.STOPPED, replace(status, last_error=self._stopped_by)
@@ -179,8 +184,18 @@ class SyncWorker:
                 outcome, status = self._upload(replace(status, wait_until=None))
             if outcome is Outcome.DONE:
                 status = self._fetch_total(status)
+            status = self._beat(
+                status,
+                outcome,
+                delivered=self._last_success != delivered_before,
+                forced=force,
+            )
             outbox.purge(self._vault, self._settings.retention, self._clock())
-        except Exception as exc:  # the vault failing (disk full, locked): say so, retry later
+        except VaultError as exc:  # the vault failing (disk full, locked): its words, retry later
+            log.warning("sync round failed: the signature store could not be used")
+            outcome = Outcome.RETRY
+            status = replace(status, last_error=str(exc))
+        except Exception as exc:
             log.exception("sync round failed")
             outcome = Outcome.RETRY
             status = replace(status, last_error=f"Sync could not run ({type(exc).__name__}).")
@@ -251,6 +266,27 @@ class SyncWorker:
         if self._stopping.is_set() and next(following, None) is not None:
             return Outcome.RETRY, status
         return Outcome.DONE, replace(status, last_error=None)
+
+    def _beat(
+        self, status: SyncStatus, outcome: Outcome, *, delivered: bool, forced: bool
+    ) -> SyncStatus:
+        """Read the machine and, when it is due, send the heartbeat, while the server answers.
+        It never changes the round's outcome."""
+        sender = self._heartbeat
+        if sender is None:
+            return status
+        try:
+            status = sender.read_machine(status)
+            # Also while uploads are stopped (a conflict to look at): the console then sees a
+            # kiosk that is alive. A server that refuses the heartbeat itself (a revoked kiosk)
+            # is not asked again (HeartbeatSender).
+            if status.server_reachable is not False and sender.due(
+                delivered=delivered, forced=forced, server_wait=self._wait_until
+            ):
+                status = sender.send(status)
+        except Exception:  # the status only decorates; the uploads must go on
+            log.exception("heartbeat failed")
+        return status
 
     def _fetch_total(self, status: SyncStatus) -> SyncStatus:
         """Ask for the campaign's total, right after every batch was acknowledged: the server's

@@ -162,8 +162,13 @@ def _mend(db: Path, journal: Path, index: Path, kept: Path, *, better_than: int)
 
 
 def quick_check(conn: sqlite3.Connection) -> str | None:
-    """SQLite's quick_check of an open vault: None if it passes, else its first complaint."""
-    rows = conn.execute("PRAGMA quick_check").fetchall()
+    """SQLite's quick_check of an open vault: None if it passes, else its first complaint. A
+    page so damaged that the check itself cannot go on (a table's root page) is a complaint
+    too, not an exception past the vault's error handling."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
     return None if rows == [("ok",)] else str(rows[0][0] if rows else "no answer")
 
 

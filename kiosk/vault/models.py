@@ -121,6 +121,8 @@ class KioskState(Base):
     pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime())
     event_name: Mapped[str | None] = mapped_column(String(255))
     appeal_id: Mapped[str | None] = mapped_column(String(63))  # the volunteer's chosen appeal
+    # The number of the last heartbeat sent (0010): each new one is higher (kiosk.sync.heartbeat).
+    heartbeat_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DailyTally(Base):

@@ -134,6 +134,10 @@
         <translation>Ultima sincronizzazione: %1 (%2 min fa)</translation>
     </message>
     <message>
+        <source>Signatures not yet in a batch: %1. Batches not yet confirmed: %2.</source>
+        <translation>Firme non ancora in un lotto: %1. Lotti non ancora confermati: %2.</translation>
+    </message>
+    <message>
         <source>Not enrolled: signatures stay on this kiosk until it is.</source>
         <translation>Non registrato: le firme restano su questo chiosco finché non lo sarà.</translation>
     </message>
@@ -168,6 +172,52 @@
     <message>
         <source>Last sync: never</source>
         <translation>Ultima sincronizzazione: mai</translation>
+    </message>
+    <message>
+        <source>Battery: not reported by this device.</source>
+        <translation>Batteria: questo dispositivo non la comunica.</translation>
+    </message>
+    <message>
+        <source>Battery: %1 % (charging).</source>
+        <translation>Batteria: %1 % (in carica).</translation>
+    </message>
+    <message>
+        <source>Battery: %1 %: plug the kiosk in.</source>
+        <translation>Batteria: %1 %: collega il chiosco alla corrente.</translation>
+    </message>
+    <message>
+        <source>Battery: %1 %.</source>
+        <translation>Batteria: %1 %.</translation>
+    </message>
+    <message>
+        <source>Free disk: unknown.</source>
+        <translation>Disco libero: sconosciuto.</translation>
+    </message>
+    <message>
+        <source>Free disk: %1.</source>
+        <translation>Disco libero: %1.</translation>
+    </message>
+    <message>
+        <source>Clock: %1 (not yet compared with the server).</source>
+        <translation>Orologio: %1 (non ancora confrontato con il server).</translation>
+    </message>
+    <message>
+        <source>Clock: %1 (in step with the server).</source>
+        <translation>Orologio: %1 (allineato al server).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Clock: %1 (%n min ahead of the server).</source>
+        <translation>
+            <numerusform>Orologio: %1 (%n min avanti rispetto al server).</numerusform>
+            <numerusform>Orologio: %1 (%n min avanti rispetto al server).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Clock: %1 (%n min behind the server).</source>
+        <translation>
+            <numerusform>Orologio: %1 (%n min indietro rispetto al server).</numerusform>
+            <numerusform>Orologio: %1 (%n min indietro rispetto al server).</numerusform>
+        </translation>
     </message>
     <message>
         <source>Server: none (this kiosk is not enrolled)</source>

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from kiosk.central.console import fleet
 from kiosk.central.console.tables import DeviceLabel
 from kiosk.central.errors import Malformed, NotFound
 from kiosk.central.models import Device, EnrolmentCode, StoredBatch, StoredRecord, utcnow
 from kiosk.central.status import DeviceStatus, campaign_summary, device_status
 
-SILENT_AFTER = timedelta(minutes=15)
 MAX_LABEL = 80
 RANGES = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "all": None}
 
@@ -24,7 +24,10 @@ RANGES = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "all": None}
 class KioskRow:
     status: DeviceStatus
     label: str
-    problems: tuple[str, ...]  # "silent", "gap", "broken", "nothing": why it needs a volunteer
+    problems: tuple[str, ...]  # why it needs a volunteer (kiosk.central.console.fleet.needs)
+    beat: fleet.Beat | None = None  # its latest heartbeat
+    last_seen: datetime | None = None  # its latest heartbeat or batch
+    appeal_ok: bool = True  # on the campaign's appeal (or not reported yet)
 
 
 def kiosk_rows(engine: Engine, now: datetime | None = None) -> list[KioskRow]:
@@ -32,25 +35,22 @@ def kiosk_rows(engine: Engine, now: datetime | None = None) -> list[KioskRow]:
     now = now or utcnow()
     with Session(engine) as s:
         labels = dict(s.execute(select(DeviceLabel.device_id, DeviceLabel.label)).all())
-    rows = [
-        KioskRow(d, labels.get(d.device_id, ""), _problems(d, now)) for d in device_status(engine)
-    ]
+        beats = fleet.latest_beats(s)
+        appeal = fleet.campaign_appeal(s)
+    rows = []
+    for d in device_status(engine):
+        beat = beats.get(d.device_id)
+        rows.append(
+            KioskRow(
+                d,
+                labels.get(d.device_id, ""),
+                fleet.needs(d, beat, appeal, now),
+                beat,
+                fleet.last_seen(d, beat),
+                beat is None or appeal is None or fleet.appeal_matches(beat, appeal),
+            )
+        )
     return sorted(rows, key=lambda r: not r.problems)  # stable: enrolment order within
-
-
-def _problems(d: DeviceStatus, now: datetime) -> tuple[str, ...]:
-    if d.revoked:
-        return ()
-    found = []
-    if d.batches == 0:
-        found.append("nothing")
-    if d.silent_since(now, SILENT_AFTER) is not None:
-        found.append("silent")
-    if d.missing:
-        found.append("gap")
-    if d.broken_links:
-        found.append("broken")
-    return tuple(found)
 
 
 def device_event(engine: Engine, device_id: str) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import segno
@@ -19,7 +20,7 @@ from starlette.datastructures import UploadFile
 
 from kiosk.central import enrolment
 from kiosk.central.campaign import get_campaign
-from kiosk.central.console import accounts, audit, i18n, overview, web
+from kiosk.central.console import accounts, audit, fleet, i18n, overview, web
 from kiosk.central.console.chart import hourly_svg
 from kiosk.central.console.ratelimit import SignInLimiter
 from kiosk.central.console.sessions import SignedIn, end_session, start_session
@@ -51,6 +52,31 @@ class EventTotal(BaseModel):
     signatures: int
 
 
+class KioskReport(BaseModel):
+    device_id: str
+    label: str
+    event: str = Field(description="the kiosk's current event (its heartbeat's, else enrolment's)")
+    signatures: int
+    batches: int
+    needs: list[str] = Field(
+        description="why it needs a volunteer: silent, battery, disk, clock, appeal, gap, "
+        "broken, nothing; empty when it does not"
+    )
+    seen_minutes_ago: int | None = Field(description="since its last heartbeat or batch")
+    pending_signatures: int | None
+    unacknowledged_batches: int | None
+    battery_percent: int | None
+    charging: bool | None
+    disk_free_bytes: int | None
+    clock_offset_seconds: int | None = Field(description="its clock minus the server's")
+    revoked: bool
+
+
+class KiosksAnswer(BaseModel):
+    kiosks: list[KioskReport] = Field(description="those that need a volunteer first")
+    html: str = Field(description="the page's kiosk tables, drawn and escaped by the server")
+
+
 class NowAnswer(BaseModel):
     campaign: int = Field(description="signatures received for the campaign, from every kiosk")
     today: int = Field(description="signatures collected since 00:00 UTC, by their hour")
@@ -60,7 +86,11 @@ class NowAnswer(BaseModel):
 
 
 def console_router(
-    engine: Engine, *, writes: WriteQueue | None = None, tls_pin: str | None = None
+    engine: Engine,
+    *,
+    writes: WriteQueue | None = None,
+    tls_pin: str | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> APIRouter:
     router = APIRouter(prefix=web.PREFIX)
     limiter = SignInLimiter()
@@ -229,22 +259,49 @@ def console_router(
 
     # --- kiosks ------------------------------------------------------------------------------
 
+    async def kiosk_tables(request: Request, who: SignedIn) -> tuple[list[Any], dict[str, Any]]:
+        now = clock()
+        rows = await run_in_threadpool(overview.kiosk_rows, engine, now)
+        lang = web.language(request)
+        context = {
+            "rows": rows,
+            "signed_in": who,
+            "hour": audit.hour_of,
+            "describe": describe_ranges,
+            "ago": lambda t: int((now - t).total_seconds() // 60),
+            "size": lambda n: fleet.format_size(n, lang),
+        }
+        return rows, context
+
     @router.get("/kiosks", include_in_schema=False)
     async def kiosks_page(request: Request, msg: str = "") -> Response:
         who = await session_or_redirect(request)
         if isinstance(who, Response):
             return who
-        rows = await run_in_threadpool(overview.kiosk_rows, engine)
+        _rows, context = await kiosk_tables(request, who)
         notice = web.translator(request)(MESSAGES[msg]) if msg in MESSAGES else ""
-        return web.render(
-            request,
-            "kiosks.html",
-            who,
-            rows=rows,
-            notice=notice,
-            hour=audit.hour_of,
-            describe=describe_ranges,
+        del context["signed_in"]
+        return web.render(request, "kiosks.html", who, notice=notice, poll_ms=POLL_MS, **context)
+
+    @router.get(
+        "/api/kiosks",
+        response_model=KiosksAnswer,
+        tags=["console"],
+        responses={401: {"description": "not signed in to the console"}},
+    )
+    async def kiosks_json(request: Request) -> Response:
+        """The console's Kiosks page as data, polled by its script: every kiosk's delivery,
+        latest heartbeat and what it needs. Needs a console session cookie."""
+        who = await web.signed_in(request, engine)
+        if who is None:
+            return web.secure(JSONResponse({"detail": "sign in to the console"}, status_code=401))
+        rows, context = await kiosk_tables(request, who)
+        now = clock()
+        answer = KiosksAnswer(
+            kiosks=[_kiosk_state(row, now) for row in rows],
+            html=web.render_text(request, "kiosk_tables.html", **context),
         )
+        return web.secure(JSONResponse(answer.model_dump()))
 
     @router.get("/kiosks/{device_id}/revoke", include_in_schema=False)
     async def revoke_confirm(request: Request, device_id: str) -> Response:
@@ -416,6 +473,28 @@ def console_router(
         return web.render(request, "audit.html", who, entries=entries)
 
     return router
+
+
+def _kiosk_state(row: overview.KioskRow, now: datetime) -> KioskReport:
+    d, b = row.status, row.beat
+    return KioskReport(
+        device_id=d.device_id,
+        label=row.label,
+        event=b.event if b and b.event else d.event,
+        signatures=d.signatures,
+        batches=d.batches,
+        needs=list(row.problems),
+        seen_minutes_ago=None
+        if row.last_seen is None
+        else int((now - row.last_seen).total_seconds() // 60),
+        pending_signatures=b.pending_signatures if b else None,
+        unacknowledged_batches=b.unacknowledged_batches if b else None,
+        battery_percent=b.battery_percent if b else None,
+        charging=b.charging if b else None,
+        disk_free_bytes=b.disk_free_bytes if b else None,
+        clock_offset_seconds=b.clock_offset_seconds if b else None,
+        revoked=d.revoked,
+    )
 
 
 def _hours_left(expires_at: Any) -> int:

@@ -26,6 +26,8 @@ from kiosk.ui import parts
 from kiosk.ui.i18n import arg
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 
+LOW_BATTERY = 20  # percent: below it, on battery, the panel asks for the charger
+
 
 class AdminPanel(QWidget):
     sync_requested = Signal()
@@ -88,6 +90,13 @@ class AdminPanel(QWidget):
         self.server_label = text_label(object_name="admin_server")
         self.error_label = text_label(role="error", object_name="admin_sync_error")
         for label in (self.waiting_label, self.last_sync_label, self.server_label):
+            sync_column.addWidget(label)
+        # What the kiosk's heartbeat tells the coordinators' console, here for the volunteer.
+        self.backlog_label = text_label(object_name="admin_backlog")
+        self.battery_label = text_label(object_name="admin_battery")
+        self.disk_label = text_label(object_name="admin_disk")
+        self.clock_label = text_label(object_name="admin_clock")
+        for label in (self.backlog_label, self.battery_label, self.disk_label, self.clock_label):
             sync_column.addWidget(label)
         sync_column.addWidget(self.error_label)
         column.addWidget(sync_card)
@@ -244,6 +253,7 @@ class AdminPanel(QWidget):
             self.waiting_label.setText(self._waiting(status))
         self.last_sync_label.setText(self._last_sync(status))
         self.server_label.setText(self._server(status))
+        self._show_machine(status)
         self.error_label.setText(
             arg(self.tr("Problem: %1"), status.last_error) if status.last_error else ""
         )
@@ -281,6 +291,50 @@ class AdminPanel(QWidget):
         if minutes < 1:
             return arg(self.tr("Last sync: %1 (just now)"), when)
         return arg(self.tr("Last sync: %1 (%2 min ago)"), when, minutes)
+
+    def _show_machine(self, status: SyncStatus) -> None:
+        number = self._locale.toString
+        self.backlog_label.setText(
+            arg(
+                self.tr("Signatures not yet in a batch: %1. Batches not yet confirmed: %2."),
+                number(status.pending_signatures),
+                number(status.unsent_batches),
+            )
+        )
+        percent = status.battery_percent
+        if percent is None:
+            battery = self.tr("Battery: not reported by this device.")
+        elif status.charging:
+            battery = arg(self.tr("Battery: %1 % (charging)."), number(percent))
+        elif percent < LOW_BATTERY:
+            battery = arg(self.tr("Battery: %1 %: plug the kiosk in."), number(percent))
+        else:
+            battery = arg(self.tr("Battery: %1 %."), number(percent))
+        self.battery_label.setText(battery)
+        free = status.disk_free_bytes
+        self.disk_label.setText(
+            self.tr("Free disk: unknown.")
+            if free is None
+            else arg(self.tr("Free disk: %1."), self._size(free))
+        )
+        self.clock_label.setText(arg(self._clock(status.clock_offset_seconds), self._now_text()))
+
+    def _size(self, size: int) -> str:
+        # SI units (GB, as the console and shops say), not GiB.
+        return self._locale.formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+    def _now_text(self) -> str:
+        return self._now().astimezone().strftime("%H:%M")  # as "Last sync" says its time
+
+    def _clock(self, offset: int | None) -> str:
+        if offset is None:
+            return self.tr("Clock: %1 (not yet compared with the server).")
+        minutes = abs(offset) // 60
+        if minutes < 1:
+            return self.tr("Clock: %1 (in step with the server).")
+        if offset > 0:
+            return self.tr("Clock: %1 (%n min ahead of the server).", "", minutes)
+        return self.tr("Clock: %1 (%n min behind the server).", "", minutes)
 
     def _server(self, status: SyncStatus) -> str:
         if not status.enrolled:
