@@ -21,6 +21,12 @@ string, number format "@"), so a postcode keeps its leading zeros ("00100"), not
 as a date or a number, and a value starting with "=" stays text: no formula can exist in the
 file, so nothing needs the CSV's apostrophe. CSV stays the format for CRMs and other programs.
 
+`open_all(workers=N)` spreads the opening over N forked processes, each reading its own share
+of the records (device_seq modulo the shares) and handing back the opened documents; the
+parent reads them, de-duplicates and reports progress as they come (bench/export.py,
+docs/performance.md). The writers here and in kiosk/central/crm.py take the `Opened` rows it
+returns, so anything that filters rows (review marks, erasures) goes between the two.
+
 A drawn signature is exported whole in JSON, as its strokes of [x, y, t] or [x, y, t, pressure]
 points (x and y from 0 to 1 of the pad, t in ms) and the pad's width over its height (aspect).
 CSV says only whether there is one ("yes" or "no"): a drawing's path runs to tens of thousands
