@@ -49,7 +49,7 @@ from typing import Any, BinaryIO, TextIO
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kiosk.central.db import make_engine
+from kiosk.central.db import reading_engine
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
@@ -170,7 +170,7 @@ _worker_state: tuple[str, CampaignPrivateKey] | None = None
 def _worker(share: _Slice) -> list[_Chunk]:
     assert _worker_state is not None
     url, key = _worker_state
-    engine = make_engine(url)  # its own connection: none of the parent's is used here
+    engine = reading_engine(url)  # its own connection: none of the parent's is used here
     try:
         return list(_read_slice(engine, key, share))
     finally:
