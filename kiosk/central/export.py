@@ -167,22 +167,30 @@ def _read_slice(engine: Engine, key: CampaignPrivateKey, share: _Slice | None) -
 _worker_state: tuple[str, CampaignPrivateKey] | None = None
 
 
-def _worker(share: _Slice) -> list[_Chunk]:
-    assert _worker_state is not None
-    url, key = _worker_state
-    engine = reading_engine(url)  # its own connection: none of the parent's is used here
+def _read_share(url: str, key: CampaignPrivateKey, share: _Slice | None) -> Iterator[_Chunk]:
+    """`_read_slice` on an engine of its own that only reads: on SQLite an export of a running
+    server's database must not hold the write lock (the server's writes would wait) for the
+    seconds it takes, nor make its own workers queue for it."""
+    engine = reading_engine(url)
     try:
-        return list(_read_slice(engine, key, share))
+        yield from _read_slice(engine, key, share)
     finally:
         engine.dispose()
 
 
+def _worker(share: _Slice) -> list[_Chunk]:
+    assert _worker_state is not None
+    url, key = _worker_state
+    return list(_read_share(url, key, share))  # none of the parent's connections is used
+
+
 def _opened_chunks(engine: Engine, key: CampaignPrivateKey, workers: int) -> Iterator[_Chunk]:
+    url = engine.url.render_as_string(hide_password=False)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _read_slice(engine, key, None)
+        yield from _read_share(url, key, None)
         return
     global _worker_state
-    _worker_state = (engine.url.render_as_string(hide_password=False), key)
+    _worker_state = (url, key)
     parts = workers * 4  # several shares each, so a slow one does not hold the rest up
     try:
         context = multiprocessing.get_context("fork")
