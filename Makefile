@@ -67,6 +67,7 @@ i18n: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+	$(BIN)/python scripts/console_screenshots.py docs/screenshots
 
 bench: $(STAMP)
 	$(BIN)/python bench/commit_latency.py
@@ -74,6 +75,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sync_throughput.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/many_kiosks.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/export.py --database-url $(BENCH_POSTGRES)
+	$(BIN)/python bench/console.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/idle_cpu.py
 	$(BIN)/python bench/memory.py
 

@@ -30,6 +30,7 @@ from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
 from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
+from kiosk.central.keyset import signed_keyset
 from kiosk.central.models import utcnow
 from kiosk.central.ratelimit import Limiter
 from kiosk.central.status import campaign_summary, device_status
@@ -91,6 +92,17 @@ class EnrolmentRequest(BaseModel):
     )
 
 
+class SignedKeysetAnswer(BaseModel):
+    keyset: str = Field(
+        description="base64 of the keyset's canonical JSON: campaign, version, primary, "
+        "issued_at, keys [{id, fingerprint, state}], primary_public_key (docs/crypto.md)"
+    )
+    signature: str = Field(
+        description="base64 Ed25519 signature by the coordinator's signing key over "
+        "'kiosk/keyset/v1\\0' and the keyset bytes"
+    )
+
+
 class EnrolmentResponse(BaseModel):
     device_id: str
     event: str
@@ -104,6 +116,15 @@ class EnrolmentResponse(BaseModel):
     tls_pin: str | None = Field(
         description="SHA-256 (hex) of the SubjectPublicKeyInfo of the certificate this server "
         "serves HTTPS with, which the kiosk pins; null when a reverse proxy terminates TLS"
+    )
+    coordinator_key: str | None = Field(
+        default=None,
+        description="base64 of the coordinator's 32-byte Ed25519 signing key, which the kiosk "
+        "pins: only keysets it signed change the key the kiosk seals to; null for a campaign "
+        "made before keysets",
+    )
+    keyset: SignedKeysetAnswer | None = Field(
+        default=None, description="the campaign keyset the coordinator signed, if any"
     )
     mac: str = Field(
         description="HMAC-SHA256 under the code's MAC key over 'kiosk/enrol-answer/v2\\0' and "
@@ -276,6 +297,7 @@ def create_app(
         fields = request.model_dump(exclude={"mac"})
         result, code = await run_write(writes, lambda: enrol(engine, fields, request.mac))
         campaign = result.campaign
+        keyset = await run_in_threadpool(signed_keyset, engine)
         answer = {
             "device_id": result.device_id,
             "event": result.event,
@@ -284,6 +306,10 @@ def create_app(
             "appeal_toml": campaign.appeal_toml,
             "receipt_public_key": base64.b64encode(campaign.receipt_key.public_bytes).decode(),
             "tls_pin": tls_pin,
+            "coordinator_key": base64.b64encode(campaign.coordinator_key).decode()
+            if campaign.coordinator_key
+            else None,
+            "keyset": keyset.to_json() if keyset is not None else None,
         }
         bound = {**answer, "nonce": request.nonce, "device_public_key": request.device_public_key}
         return EnrolmentResponse.model_validate({**answer, "mac": code.mac(ANSWER_CONTEXT, bound)})
@@ -357,6 +383,21 @@ def create_app(
         kiosk's resting screen can show the campaign's total."""
         result = await run_in_threadpool(campaign_summary, engine)
         return CampaignSummary(appeal_id=result.appeal_id, signatures=result.signatures)
+
+    @app.get(
+        "/api/v2/campaign/keyset",
+        response_model=SignedKeysetAnswer,
+        responses=_problems(404, 503),
+        tags=["kiosk"],
+    )
+    async def keyset() -> SignedKeysetAnswer:
+        """The campaign keyset as the coordinator signed it: which key kiosks seal new
+        signatures to. Public (public keys and states only); kiosks check the signature with
+        the coordinator key they pinned at enrolment, so the server cannot change it."""
+        signed = await run_in_threadpool(signed_keyset, engine)
+        if signed is None:
+            raise errors.NotFound("this campaign has no keyset signed by its coordinator")
+        return SignedKeysetAnswer.model_validate(signed.to_json())
 
     @app.get(
         "/api/v2/devices",

@@ -50,6 +50,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.db import reading_engine
+from kiosk.central.keyring import Keyring
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
@@ -94,16 +95,31 @@ class Opened:
 
 
 @dataclass(frozen=True)
+class Unopened:
+    """A stored record the export could not open, and why: its key is not among the key files
+    given ("key missing"), its key was destroyed ("key destroyed"), or it does not open or
+    check out with its key ("does not open")."""
+
+    device_id: str
+    signature_id: str
+    batch_id: str
+    key: str  # "key 2 (fingerprint)", or the fingerprint alone for a key not in the keyset
+    reason: str
+
+
+@dataclass(frozen=True)
 class ExportResult:
     written: int
     duplicates_removed: int
     unreadable: int
+    unopened: tuple[Unopened, ...] = ()
 
 
 _QUERY = (
     select(
         StoredRecord.id,
         StoredRecord.sealed,
+        StoredRecord.key_fingerprint,
         StoredBatch.device_id,
         StoredBatch.appeal_id,
         Device.event,
@@ -122,10 +138,10 @@ _UNREADABLE = (SealBroken, ValueError, KeyError, TypeError, AttributeError)
 
 # What a worker hands back of each record: its opened document (decrypted, unpadded, not yet
 # read: bytes cross between processes for almost nothing, a parsed record would cost more
-# than reading it) with its stored ids, event and batch; and the (record, batch, device) ids
-# of those that did not open.
-_Raw = tuple[bytes, str, str, str, str, str]
-_Chunk = tuple[list[_Raw], list[tuple[str, str, str]]]
+# than reading it) with its stored ids, event, batch and key; and the records that did not
+# open, with why.
+_Raw = tuple[bytes, str, str, str, str, str, str]
+_Chunk = tuple[list[_Raw], list[Unopened]]
 
 
 @dataclass(frozen=True)
@@ -136,23 +152,37 @@ class _Slice:
     parts: int
 
 
-def _open_rows(rows: Iterable[Any], key: CampaignPrivateKey) -> _Chunk:
-    """The stored rows' documents, opened, and the ids of those that did not open."""
+def _open_rows(rows: Iterable[Any], keyring: Keyring) -> _Chunk:
+    """The stored rows' documents, each opened with the keyring's key it was sealed to, and
+    the records that did not open, with why."""
     opened: list[_Raw] = []
-    failed: list[tuple[str, str, str]] = []
-    for record_id, sealed, device_id, appeal_id, event, batch_id in rows:
+    failed: list[Unopened] = []
+    for record_id, sealed, fingerprint, device_id, appeal_id, event, batch_id in rows:
+        private = keyring.key_for(fingerprint)
+        if private is None:
+            why = keyring.why_not(fingerprint)
+            failed.append(
+                Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), why)
+            )
+            continue
         try:
             document = open_document(
-                sealed, key, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
+                sealed, private, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
         except _UNREADABLE:
-            failed.append((record_id, batch_id, device_id))
+            failed.append(_does_not_open(keyring, fingerprint, device_id, record_id, batch_id))
             continue
-        opened.append((document, record_id, device_id, appeal_id, event, batch_id))
+        opened.append((document, record_id, device_id, appeal_id, event, batch_id, fingerprint))
     return opened, failed
 
 
-def _read_slice(engine: Engine, key: CampaignPrivateKey, share: _Slice | None) -> Iterator[_Chunk]:
+def _does_not_open(
+    keyring: Keyring, fingerprint: str, device_id: str, record_id: str, batch_id: str
+) -> Unopened:
+    return Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), "does not open")
+
+
+def _read_slice(engine: Engine, keyring: Keyring, share: _Slice | None) -> Iterator[_Chunk]:
     """Open the records of one share (or all), CHUNK at a time, straight off the connection."""
     query = _QUERY
     if share is not None and share.parts > 1:
@@ -160,37 +190,37 @@ def _read_slice(engine: Engine, key: CampaignPrivateKey, share: _Slice | None) -
     with engine.connect() as conn:
         result = conn.execution_options(yield_per=CHUNK).execute(query)
         for rows in result.partitions():
-            yield _open_rows(rows, key)
+            yield _open_rows(rows, keyring)
 
 
 # What a worker process inherits (fork): the key stays in memory, never pickled or written.
-_worker_state: tuple[str, CampaignPrivateKey] | None = None
+_worker_state: tuple[str, Keyring] | None = None
 
 
-def _read_share(url: str, key: CampaignPrivateKey, share: _Slice | None) -> Iterator[_Chunk]:
+def _read_share(url: str, keyring: Keyring, share: _Slice | None) -> Iterator[_Chunk]:
     """`_read_slice` on an engine of its own that only reads: on SQLite an export of a running
     server's database must not hold the write lock (the server's writes would wait) for the
     seconds it takes, nor make its own workers queue for it."""
     engine = reading_engine(url)
     try:
-        yield from _read_slice(engine, key, share)
+        yield from _read_slice(engine, keyring, share)
     finally:
         engine.dispose()
 
 
 def _worker(share: _Slice) -> list[_Chunk]:
     assert _worker_state is not None
-    url, key = _worker_state
-    return list(_read_share(url, key, share))  # none of the parent's connections is used
+    url, keyring = _worker_state
+    return list(_read_share(url, keyring, share))  # none of the parent's connections is used
 
 
-def _opened_chunks(engine: Engine, key: CampaignPrivateKey, workers: int) -> Iterator[_Chunk]:
+def _opened_chunks(engine: Engine, keyring: Keyring, workers: int) -> Iterator[_Chunk]:
     url = engine.url.render_as_string(hide_password=False)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _read_share(url, key, None)
+        yield from _read_share(url, keyring, None)
         return
     global _worker_state
-    _worker_state = (url, key)
+    _worker_state = (url, keyring)
     parts = workers * 4  # several shares each, so a slow one does not hold the rest up
     try:
         context = multiprocessing.get_context("fork")
@@ -203,19 +233,22 @@ def _opened_chunks(engine: Engine, key: CampaignPrivateKey, workers: int) -> Ite
 
 def open_all(
     engine: Engine,
-    key: CampaignPrivateKey,
+    key: CampaignPrivateKey | Keyring,
     progress: Progress | None = None,
     *,
     workers: int = 1,
 ) -> tuple[list[Opened], ExportResult]:
-    """Every readable signature, de-duplicated and in signing order, with the counts. With
-    `workers` > 1, that many processes each read and open their own share of the records
-    (by device_seq modulo the shares); the parent de-duplicates."""
+    """Every readable signature, de-duplicated and in signing order, with the counts. Each
+    record is opened with the key of the keyring it was sealed to; the rest are listed with
+    the reason (`ExportResult.unopened`). With `workers` > 1, that many processes each read
+    and open their own share of the records (by device_seq modulo the shares); the parent
+    de-duplicates."""
+    keyring = key if isinstance(key, Keyring) else Keyring.of(key)
     with Session(engine) as s:
         total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
     workers = min(workers, max(1, total // CHUNK))  # a few thousand records: one process
     with _no_cycle_collection():
-        return _deduplicated(_opened_chunks(engine, key, workers), total, progress)
+        return _deduplicated(_opened_chunks(engine, keyring, workers), keyring, total, progress)
 
 
 @contextmanager
@@ -233,20 +266,21 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _deduplicated(
-    chunks: Iterable[_Chunk], total: int, progress: Progress | None
+    chunks: Iterable[_Chunk], keyring: Keyring, total: int, progress: Progress | None
 ) -> tuple[list[Opened], ExportResult]:
     by_email: dict[str, Opened] = {}
     without_email: list[Opened] = []
-    duplicates = unreadable = done = 0
+    unopened: list[Unopened] = []
+    duplicates = done = 0
     for chunk, failed in chunks:
         arrived = len(chunk) + len(failed)
-        for document, record_id, device_id, appeal_id, event, batch_id in chunk:
+        for document, record_id, device_id, appeal_id, event, batch_id, fingerprint in chunk:
             try:
                 record = read_document(
                     document, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
                 )
             except _UNREADABLE:
-                failed.append((record_id, batch_id, device_id))
+                failed.append(_does_not_open(keyring, fingerprint, device_id, record_id, batch_id))
                 continue
             opened = Opened(record, event, batch_id)
             email = opened.record.fields.get("email", "").strip().casefold()
@@ -259,19 +293,20 @@ def _deduplicated(
                 if _order(opened) >= _order(kept):
                     continue
             by_email[email] = opened
-        for record_id, batch_id, device_id in failed:
-            log.warning(
-                "record %s of batch %s from device %s does not open or check out",
-                record_id,
-                batch_id,
-                device_id,
-            )
-        unreadable += len(failed)
+        for failure in failed:
+            if failure.reason == "does not open":
+                log.warning(
+                    "record %s of batch %s from device %s does not open or check out",
+                    failure.signature_id,
+                    failure.batch_id,
+                    failure.device_id,
+                )
+        unopened.extend(failed)
         if progress is not None:
             done += arrived
             progress(done, total)
     rows = sorted([*by_email.values(), *without_email], key=_order)
-    return rows, ExportResult(len(rows), duplicates, unreadable)
+    return rows, ExportResult(len(rows), duplicates, len(unopened), tuple(unopened))
 
 
 def _order(opened: Opened) -> tuple[datetime, str, str]:
@@ -415,6 +450,16 @@ def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
         "format": "kiosk-export/1",
         "duplicates_removed": result.duplicates_removed,
         "unreadable": result.unreadable,
+        "unopened": [
+            {
+                "device_id": u.device_id,
+                "signature_id": u.signature_id,
+                "batch_id": u.batch_id,
+                "key": u.key,
+                "reason": u.reason,
+            }
+            for u in result.unopened
+        ],
         "signatures": [as_dict(o) for o in rows],
     }
     json.dump(doc, out, ensure_ascii=False, indent=1)
@@ -423,7 +468,7 @@ def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
 
 def export(
     engine: Engine,
-    key: CampaignPrivateKey,
+    key: CampaignPrivateKey | Keyring,
     fmt: str,
     out: TextIO,
     progress: Progress | None = None,
@@ -439,7 +484,10 @@ def export(
 
 
 def export_xlsx(
-    engine: Engine, key: CampaignPrivateKey, out: BinaryIO, progress: Progress | None = None
+    engine: Engine,
+    key: CampaignPrivateKey | Keyring,
+    out: BinaryIO,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """The same signatures as `export`, as a spreadsheet of text cells."""
     rows, result = open_all(engine, key, progress)

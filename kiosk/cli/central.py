@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO, overload
 
 from kiosk.central.ratelimit import DEFAULT_RECORDS_PER_HOUR, MAX_RECORDS_PER_HOUR
 from kiosk.cli.options import add_data_dir, counted
-from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
+from kiosk.cli.passphrase import PASSPHRASE_ENV, new_passphrase
 from kiosk.errors import KeyFileError, UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from kiosk.central.export import Opened
+    from kiosk.central.keyring import Keyring
     from kiosk.central.tls import TlsFiles
-    from kiosk.crypto.campaign_key import CampaignPrivateKey
 
 APP_NAME = "kiosk-central"
 COORDINATOR_APP_NAME = "kiosk-coordinator"
@@ -197,16 +197,20 @@ def register(sub: Any) -> None:
     _key_options(p)
 
     from kiosk.central.console.cli import register_user
+    from kiosk.cli.keys import register_keys
 
     register_user(command, _engine)
+    register_keys(command, _engine, _coordinator_dir)
 
 
 def _key_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--key",
         type=Path,
-        help=f"the campaign private key (default: in ${COORDINATOR_DIR_ENV} or the user data "
-        f"directory {COORDINATOR_APP_NAME!r})",
+        action="append",
+        help="a campaign private key file; give it once per key of the keyset (default: every "
+        f"campaign-private*.pem in ${COORDINATOR_DIR_ENV} or the user data directory "
+        f"{COORDINATOR_APP_NAME!r})",
     )
     p.add_argument(
         "--passphrase-file", type=Path, help=f"the key's passphrase (or ${PASSPHRASE_ENV})"
@@ -282,9 +286,13 @@ def _engine(args: argparse.Namespace) -> Engine:
 def _init(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import create_campaign, find_campaign, issue_credential
     from kiosk.central.db import DATABASE_FILE
+    from kiosk.central.keyring import write_coordinator_key
     from kiosk.central.models import utcnow
+    from kiosk.central.rotation import first_keyset
     from kiosk.central.tls import ensure_self_signed
     from kiosk.crypto.campaign_key import CampaignPrivateKey
+    from kiosk.crypto.coordinator_key import coordinator_fingerprint
+    from kiosk.crypto.device_key import DeviceKey
     from kiosk.files import keys
     from kiosk.files.recovery_sheet import write_sheet
     from kiosk.petition.appeal import DEFAULT_APPEAL, load_appeal
@@ -331,9 +339,16 @@ def _init(args: argparse.Namespace) -> int:
     sheet = write_sheet(
         private_path.read_bytes(), private.public_key().fingerprint, utcnow(), key_dir
     )
+    signing = DeviceKey.generate()  # signs the keyset kiosks follow (kiosk.central.rotation)
+    signing_path = write_coordinator_key(signing, passphrase, key_dir)
     campaign = create_campaign(
-        engine, private.public_key(), appeal_toml, records_per_hour=args.records_per_hour
+        engine,
+        private.public_key(),
+        appeal_toml,
+        records_per_hour=args.records_per_hour,
+        coordinator_key=signing.public_bytes,
     )
+    first_keyset(engine, signing, private.public_key())
     credential = issue_credential(engine)
     tls, _made = ensure_self_signed(data_dir)
     print(
@@ -344,6 +359,9 @@ def _init(args: argparse.Namespace) -> int:
         f"  the server: only `export` needs it):                               {private_path}\n"
         f"  public key (kiosks receive it at enrolment):                       {public_path}\n"
         f"  recovery sheet (print it, keep it apart; the passphrase is not on it): {sheet}\n"
+        f"  coordinator signing key (same passphrase; kiosks pin it, and follow only the\n"
+        f"  key changes it signs: 'kiosk central key rotate'):                 {signing_path}\n"
+        f"    fingerprint {coordinator_fingerprint(signing.public_bytes)}\n"
         f"  the key was read back from disk and opened a test record.\n"
         f"  the server's TLS certificate (self-signed; kiosks pin its key):    {tls.cert}\n"
         f"    key fingerprint {tls.pin()}\n"
@@ -460,8 +478,7 @@ def _enroll(args: argparse.Namespace) -> int:
     import segno
 
     from kiosk.central.campaign import get_campaign
-    from kiosk.central.enrolment import issue_code
-    from kiosk.protocol.enrolment_link import EnrolmentLink
+    from kiosk.central.enrolment import enrolment_link, issue_code
 
     engine = _engine(args)
     server_url = args.server_url.rstrip("/") if args.server_url else None
@@ -473,8 +490,8 @@ def _enroll(args: argparse.Namespace) -> int:
     )
     shown = issued.code
     if server_url:
-        campaign = get_campaign(engine).key_fingerprint
-        shown = EnrolmentLink(server_url, issued.code, campaign, pin).to_text()
+        campaign = get_campaign(engine)
+        shown = enrolment_link(campaign, server_url, issued.code, pin)
         print(f"Enrolment link (scan the QR code below, or paste it):\n\n    {shown}\n")
     segno.make(shown, error="m").terminal(out=sys.stdout, compact=True)
     return 0
@@ -577,7 +594,13 @@ def _status(args: argparse.Namespace) -> int:
         state = "revoked" if s.revoked else ("ok" if s.chain_ok else "CHAIN PROBLEM")
         state = "SILENT" if silent is not None and state == "ok" else state
         counts = f"{s.batches:>7}  {s.signatures:>10}"
-        print(f"{s.device_id:36}  {s.event[:20]:20}  {counts}  {last:19}  {state}")
+        event = s.event if s.event_now is None else s.event_now
+        print(f"{s.device_id:36}  {event[:20]:20}  {counts}  {last:19}  {state}")
+        if s.event_now is not None and s.event_now != s.event and s.event_seen_at is not None:
+            now_under = f"'{s.event_now}'" if s.event_now else "no event name"
+            seen = f"{s.event_seen_at:%Y-%m-%d %H:%M}"
+            said = f"collects under {now_under} (its heartbeat at {seen} UTC)"
+            print(f"    {said}; enrolled for '{s.event}'")
         if silent is not None:
             what = "delivered nothing since it enrolled" if s.batches == 0 else "delivered nothing"
             print(f"    {what}, since {silent:%Y-%m-%d %H:%M} UTC: is it on and online?")
@@ -599,25 +622,13 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unlocked_key(args: argparse.Namespace, engine: Engine) -> CampaignPrivateKey:
-    """The campaign private key (--key or the coordinator's), checked and unlocked."""
-    from kiosk.central.campaign import get_campaign, require_own_key
-    from kiosk.crypto.campaign_key import LockedCampaignKey
+def _keyring(args: argparse.Namespace, engine: Engine) -> tuple[Keyring, list[str]]:
+    """The keys given (--key, or every key file in the coordinator's directory), unlocked,
+    and notes about them. Every file is checked (damaged, the wrong kind, another campaign's)
+    before anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line."""
+    from kiosk.cli.keys import open_keyring
 
-    key_path = args.key or _default_key(_data_dir(args))
-    try:
-        key_pem = key_path.read_bytes()
-    except OSError as exc:
-        raise UsageError(
-            f"cannot read the campaign private key {key_path} ({exc.strerror}); "
-            "pass it with --key FILE"
-        ) from None
-    # A damaged file, a file of the wrong kind or another campaign's key is said so before
-    # anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line.
-    locked = LockedCampaignKey.read(key_pem, str(key_path))
-    require_own_key(get_campaign(engine), locked)
-    passphrase = existing_passphrase(args.passphrase_file, key_path)
-    return locked.unlock(passphrase)
+    return open_keyring(engine, args.key or _default_keys(_data_dir(args)), args.passphrase_file)
 
 
 def _progress(args: argparse.Namespace, what: str) -> TextProgress | None:
@@ -630,12 +641,16 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.fmt == "xlsx" and args.out is None:
         raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
+    from kiosk.cli.keys import describe_unopened
+
     engine = _engine(args)
-    key = _unlocked_key(args, engine)
+    key, notes = _keyring(args, engine)
     progress = _progress(args, "export")
     rows, result = open_all(engine, key, progress, workers=args.workers)
     if progress is not None:
         progress.finish()
+    for line in [*notes, *describe_unopened(result)]:
+        print(line, file=sys.stderr)
     listed: crm.ListResult | None = None
     if args.fmt == "xlsx":
         with _private_file(args.out, binary=True) as book:
@@ -724,7 +739,18 @@ def _deliver(args: argparse.Namespace) -> int:
     deliver.require_fonts()  # before the passphrase: nothing to type for a pack that cannot be made
     engine = _engine(args)
     campaign = get_campaign(engine)
-    key = _unlocked_key(args, engine)
+    key, notes = _keyring(args, engine)
+    for line in notes:
+        print(line, file=sys.stderr)
+    # The delivery key is derived from the campaign's first key, which every rotation keeps
+    # in the keyset: every pack of the campaign has the same signer (docs/crypto.md).
+    first = key.key_for(campaign.key_fingerprint)
+    if first is None:
+        raise DeliveryError(
+            f"the delivery pack is signed with a key derived from the campaign's first key "
+            f"({campaign.key_fingerprint}), which is not among the key files given: pass it "
+            "with --key FILE"
+        )
     progress = _progress(args, "deliver")
     rows, result = open_all(engine, key, progress, workers=args.workers)
     if progress is not None:
@@ -734,7 +760,7 @@ def _deliver(args: argparse.Namespace) -> int:
         parse_appeal(campaign.appeal_toml.encode("utf-8"), "the campaign's appeal"),
         rows,
         args.out,
-        DeliveryKey.from_campaign_key(key),
+        DeliveryKey.from_campaign_key(first),
         campaign_fingerprint=campaign.key_fingerprint,
         made_at=utc_now(),
         write=_write_private_bytes,
@@ -757,20 +783,24 @@ def _write_private_bytes(path: Path, data: bytes) -> None:
         out.write(data)
 
 
-def _default_key(data_dir: Path) -> Path:
-    """The coordinator directory's key; where an older `init` left it, the server's, said so."""
+def _default_keys(data_dir: Path) -> list[Path]:
+    """The coordinator directory's keys; where an older `init` left it, the server's, said so."""
+    from kiosk.central.keyring import private_key_files
     from kiosk.files import keys
 
+    found = private_key_files(_coordinator_dir())
+    if found:
+        return found
     chosen = _coordinator_dir() / keys.PRIVATE_KEY_FILE
     legacy = data_dir / keys.PRIVATE_KEY_FILE
-    if not chosen.exists() and legacy.exists():
+    if legacy.exists():
         print(
             f"kiosk: using the campaign private key in the server's data directory ({legacy}); "
             f"move it to the coordinator's machine (e.g. {chosen}) and pass --key there.",
             file=sys.stderr,
         )
-        return legacy
-    return chosen
+        return [legacy]
+    return [chosen]  # missing: read_locked says so, and how to pass --key
 
 
 @overload

@@ -18,6 +18,8 @@ BATCH_SIGNATURE_CONTEXT = b"kiosk/batch-signature/v2\x00"
 RECEIPT_SIGNATURE_CONTEXT = b"kiosk/receipt-signature/v2\x00"
 RELEASE_SIGNATURE_CONTEXT = b"kiosk/release/v2\x00"  # the server's release of one kiosk
 HEARTBEAT_SIGNATURE_CONTEXT = b"kiosk/heartbeat-signature/v1\x00"  # a kiosk's status
+# The coordinator's campaign keyset (kiosk.protocol.keyset), signed on the coordinator's machine.
+KEYSET_SIGNATURE_CONTEXT = b"kiosk/keyset/v1\x00"
 
 
 @dataclass(frozen=True)

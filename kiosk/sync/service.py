@@ -12,6 +12,7 @@ from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import Enrolled, enrolled
 from kiosk.sync.heartbeat import HeartbeatSender
+from kiosk.sync.keyset import KeysetFollower, SealingKey
 from kiosk.sync.status import StatusBoard
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
@@ -24,6 +25,17 @@ def closer_for(vault: Vault, enrolment: Enrolled, settings: SyncSettings) -> Bat
         batch_size=settings.batch_size,
         max_age=settings.batch_max_age,
         min_age=settings.batch_min_age,
+    )
+
+
+def follower_for(
+    vault: Vault, enrolment: Enrolled, sealing: SealingKey | None = None
+) -> KeysetFollower | None:
+    """None for a kiosk that pinned no coordinator key (enrolled before keysets)."""
+    if enrolment.coordinator_key is None:
+        return None
+    return KeysetFollower(
+        vault, enrolment.campaign_key_fingerprint, enrolment.coordinator_key, sealing
     )
 
 
@@ -45,10 +57,12 @@ def start_sync(
     *,
     board: StatusBoard | None = None,
     quiet: Callable[[], bool] | None = None,
+    sealing: SealingKey | None = None,
     appeal: Callable[[], Appeal | None] = lambda: None,
 ) -> SyncWorker | None:
     """A running worker if this kiosk is enrolled, else None (it collects offline only).
     `quiet` says whether no supporter is at the form (kiosk.desks.presence.Presence.quiet);
+    `sealing`, the signing desk's key, moves when the coordinator's keyset changes;
     `appeal`, which appeal is on screen, for the heartbeat."""
     enrolment = enrolled(vault, data_dir)
     if enrolment is None:
@@ -66,6 +80,7 @@ def start_sync(
         settings,
         board=board,
         quiet=quiet,
+        keyset=follower_for(vault, enrolment, sealing),
         heartbeat=heartbeat_for(vault, enrolment, client, data_dir, appeal),
     )
     worker.start()

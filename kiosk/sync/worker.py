@@ -23,13 +23,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
-from kiosk.errors import SyncError, VaultError
+from kiosk.errors import KeysetRefused, SyncError, VaultError
+from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.heartbeat import HeartbeatSender
+from kiosk.sync.keyset import KeysetFollower
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.vault import Vault, outbox
 
@@ -61,9 +63,12 @@ class SyncWorker:
         rng: random.Random | None = None,
         quiet: Callable[[], bool] | None = None,
         heartbeat: HeartbeatSender | None = None,
+        keyset: KeysetFollower | None = None,
     ) -> None:
         """`quiet` says whether no supporter is at the form now (by default: always).
-        `heartbeat` sends the kiosk's status after the rounds that call for it."""
+        `heartbeat` sends the kiosk's status after the rounds that call for it. `keyset`
+        follows the coordinator's campaign keyset after each round that delivered everything
+        (kiosk.sync.keyset)."""
         self._vault = vault
         self._closer = closer
         self._client = client
@@ -73,6 +78,7 @@ class SyncWorker:
         self._rng = rng or random.SystemRandom()
         self._quiet = quiet or (lambda: True)
         self._heartbeat = heartbeat
+        self._keyset = keyset
         self._backing_off = False  # after a transient failure: `wake` waits for the backoff
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -184,6 +190,7 @@ class SyncWorker:
                 outcome, status = self._upload(replace(status, wait_until=None))
             if outcome is Outcome.DONE:
                 status = self._fetch_total(status)
+                status = self._follow_keyset(status)
             status = self._beat(
                 status,
                 outcome,
@@ -194,11 +201,17 @@ class SyncWorker:
         except VaultError as exc:  # the vault failing (disk full, locked): its words, retry later
             log.warning("sync round failed: the signature store could not be used")
             outcome = Outcome.RETRY
-            status = replace(status, last_error=str(exc))
+            status = replace(status, last_error=said(exc))
         except Exception as exc:
             log.exception("sync round failed")
             outcome = Outcome.RETRY
-            status = replace(status, last_error=f"Sync could not run ({type(exc).__name__}).")
+            status = replace(
+                status,
+                last_error=Message(
+                    QT_TRANSLATE_NOOP("sync", "Sync could not run ({error})."),
+                    error=type(exc).__name__,
+                ),
+            )
         with self._publishing:
             self.board.publish(self._snapshot(status))
         return outcome
@@ -230,8 +243,13 @@ class SyncWorker:
                     receipt = request.result()
                     if not receipt.receipt.confirms(batch.id, batch.hash):
                         raise SyncError(
-                            "The server's receipt does not match the batch this kiosk sent. "
-                            "Ask the coordinator to check the server.",
+                            Message(
+                                QT_TRANSLATE_NOOP(
+                                    "sync",
+                                    "The server's receipt does not match the batch this kiosk "
+                                    "sent. Ask the coordinator to check the server.",
+                                )
+                            ),
                             permanent=True,
                             reached_server=True,
                         )
@@ -242,12 +260,12 @@ class SyncWorker:
                         self._wait_until = self._clock() + timedelta(seconds=exc.retry_after)
                     status = replace(
                         status,
-                        last_error=str(exc),
+                        last_error=said(exc),
                         server_reachable=exc.reached_server,
                         wait_until=self._wait_until,
                     )
                     if exc.permanent:
-                        self._stopped_by = str(exc)
+                        self._stopped_by = said(exc)
                         return Outcome.STOPPED, status
                     return Outcome.RETRY, status
                 after = None if self._stopping.is_set() else next(following, None)
@@ -302,7 +320,7 @@ class SyncWorker:
             if exc.reached_server:
                 return replace(status, server_reachable=True)
             # Nothing was waiting to go, but the volunteer still learns the server is away.
-            return replace(status, server_reachable=False, last_error=str(exc))
+            return replace(status, server_reachable=False, last_error=said(exc))
         except Exception:
             log.exception("asking for the campaign total failed")
             return status
@@ -313,6 +331,21 @@ class SyncWorker:
             campaign_total=total.signatures,
             counted_through_seq=outbox.acknowledged_through(self._vault),
         )
+
+    def _follow_keyset(self, status: SyncStatus) -> SyncStatus:
+        """Learn a new campaign key, if the coordinator signed one; a refused keyset is said on
+        the panel (the kiosk keeps sealing to its key), a server that cannot say is tried again
+        next round."""
+        if self._keyset is None:
+            return status
+        try:
+            self._keyset.follow(self._client)
+        except KeysetRefused as exc:
+            log.warning("campaign keyset refused: %s", exc)
+            return replace(status, last_error=said(exc))
+        except SyncError as exc:
+            log.info("no campaign keyset this round: %s", exc)
+        return status
 
     def _snapshot(self, status: SyncStatus) -> SyncStatus:
         backlog = outbox.backlog(self._vault)

@@ -161,10 +161,13 @@ def settle_layouts() -> None:
 
 
 def set_role(widget: QWidget, role: str) -> None:
-    """Change the stylesheet role of a widget and make the new look take effect."""
+    """Change the stylesheet role of a widget and make the new look take effect, its padding
+    and border included: a repolish alone leaves a label's contents margins as they were (an
+    error box's text then touches its border), until the widget is told its style changed."""
     widget.setProperty("role", role)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+    QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
 
 
 def action_button(

@@ -16,6 +16,7 @@ from kiosk.ui.parts import (
     action_bar,
     action_button,
     reading_column,
+    reading_label,
     screen_layout,
     text_label,
     wrapping_label,
@@ -48,6 +49,7 @@ class ReviewScreen(QWidget):
         column.addWidget(self._failure)
         self._values: list[QLabel] = []
         column.addWidget(self._details_card(appeal, submission))
+        column.addWidget(self._letter_card(appeal))
         self._drawn: SignaturePreview | None = None
         if submission.drawing is not None:
             column.addWidget(self._drawing_card(submission.drawing))
@@ -105,6 +107,14 @@ class ReviewScreen(QWidget):
             shown.setProperty("role", "value" if value else "value_missing")
             grid.addWidget(shown, row, 1)
         card_layout.addLayout(grid)
+        return card
+
+    def _letter_card(self, appeal: Appeal) -> QFrame:
+        """The letter the name goes under, in the language it is signed in."""
+        card, card_layout = parts.card("review_letter", self.tr("The letter you sign"))
+        card_layout.addWidget(text_label(appeal.letter.salutation, "letter_salutation"))
+        for paragraph in appeal.letter.paragraphs:
+            card_layout.addWidget(reading_label(paragraph, "letter"))
         return card
 
     def _consent_card(self, appeal: Appeal, submission: Submission) -> QFrame:

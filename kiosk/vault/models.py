@@ -37,6 +37,11 @@ class Device(Base):
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime())
     receipt_key: Mapped[str | None] = mapped_column(String(64))  # hex, from the enrolment (0007)
     tls_pin: Mapped[str | None] = mapped_column(String(64))  # the server's key pin (0008)
+    # The coordinator's Ed25519 signing key (hex), pinned at enrolment, and the campaign keyset
+    # it signed that this kiosk follows (kiosk.protocol.keyset), as received (0011).
+    coordinator_key: Mapped[str | None] = mapped_column(String(64))
+    keyset_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class StoredSignature(Base):

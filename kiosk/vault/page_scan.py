@@ -1,5 +1,6 @@
 """Signature rows read straight off a vault file's pages, for salvage when SQL cannot walk the
-table (its root page or an interior page is damaged, so SQLite cannot find the leaves).
+table (its root page or an interior page is damaged, so SQLite cannot find the leaves), and
+for a write-ahead log that SQLite would replay only up to its damage.
 
 The format is SQLite's own (https://www.sqlite.org/fileformat2.html): every page of the
 database file, and every page image in its write-ahead log, is looked at; a table b-tree leaf
@@ -90,15 +91,17 @@ def _page_size(db: Buffer, wal: Buffer) -> int:
 
 
 def _wal_frames(wal: Buffer, page_size: int) -> Iterator[tuple[int, int]]:
-    """Each frame's page number and where its image starts, of the WAL's current generation
-    (the salts of its header): a frame whose checksum is off is still worth reading here."""
+    """Each frame's page number and where its image starts, of the WAL's current generation:
+    the salts of its header, or of its first frame (which is always of the current generation)
+    where the header is damaged. A frame whose checksum is off is still worth reading here."""
     if len(wal) < WAL_HEADER:
         return
-    salts = wal[16:24]
     step = FRAME_HEADER + page_size
+    first = WAL_HEADER + 8
+    current = {wal[16:24], wal[first : first + 8]}
     for start in range(WAL_HEADER, len(wal) - step + 1, step):
         number = int.from_bytes(wal[start : start + 4], "big")
-        if number and wal[start + 8 : start + 16] == salts:
+        if number and wal[start + 8 : start + 16] in current:
             yield number, start + FRAME_HEADER
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.vault import page_scan
+from kiosk.vault import page_scan, wal
 from kiosk.vault.damage import PRESERVED_DIR, SUFFIXES, sequence_gaps
 from kiosk.vault.models import StoredSignature
 from kiosk.vault.store import VAULT_FILE
@@ -85,9 +85,11 @@ def salvage(data_dir: Path, *, sealed_lengths: frozenset[int] | None = None) -> 
     for source in sources:
         with tempfile.TemporaryDirectory(prefix=".salvage-", dir=data_dir) as scratch:
             copy = _copy(source, Path(scratch))
+            # Before any SQL: SQLite would replay the WAL up to its damage and delete it.
+            early = _scan(copy) if _wal_drops_frames(copy) else None
             devices |= _device_ids(copy)
             purged_through = max(purged_through, _purged_through(copy))
-            rows, failed = _read(copy)
+            rows, failed = _read(copy, early)
             unread |= failed
             for row in rows:
                 record = _record(row, sealed_lengths)
@@ -102,22 +104,33 @@ def salvage(data_dir: Path, *, sealed_lengths: frozenset[int] | None = None) -> 
     return Salvage(records, sources, unreadable, malformed, frozenset(devices), missing)
 
 
-def _read(copy: Path) -> tuple[list[Row], set[object]]:
-    """The rows SQL reads; and when it could not read them all, the rows on the pages too. The
-    second set: what was found but not read (SQL's rowids, the pages' record ids)."""
+def _read(copy: Path, early: page_scan.Scan | None) -> tuple[list[Row], set[object]]:
+    """The rows SQL reads; and when it could not read them all, or SQLite would drop frames of
+    the WAL (`early`: the pages read before SQLite replayed it), the rows on the pages too.
+    The second set: what was found but not read (SQL's rowids, the pages' record ids)."""
     rows, failed, whole = _read_rows(copy)
-    if whole:
+    if whole and early is None:
         return rows, set()
-    scanned = page_scan.scan(copy, _stored_columns(copy))
+    scanned = early or _scan(copy)
+    found = {row.rowid for row in scanned.rows}
+    rows += [tuple(row.values.get(name) for name in _FIELDS) for row in scanned.rows]
+    return rows, {rowid for rowid in failed if rowid not in found} | set(scanned.broken)
+
+
+def _wal_drops_frames(db: Path) -> bool:
+    journal = db.with_name(db.name + "-wal")
+    return journal.exists() and wal.inspect(journal).loses_data
+
+
+def _scan(db: Path) -> page_scan.Scan:
+    scanned = page_scan.scan(db, _stored_columns(db))
     log.info(
         "salvage read %d pages: %d signature rows, %d with a damaged overflow chain",
         scanned.pages,
         len(scanned.rows),
         len(scanned.broken),
     )
-    found = {row.rowid for row in scanned.rows}
-    rows += [tuple(row.values.get(name) for name in _FIELDS) for row in scanned.rows]
-    return rows, {rowid for rowid in failed if rowid not in found} | set(scanned.broken)
+    return scanned
 
 
 def _stored_columns(db: Path) -> list[str]:

@@ -18,6 +18,7 @@ import pytest
 from cli_output import one_error_line
 from signing import sign, sync_once
 
+from kiosk.central.console.counts import totals
 from kiosk.central.embedded import start_local_server
 from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
@@ -119,6 +120,8 @@ def test_a_damaged_vaults_signatures_reach_the_export_through_salvage(
         assert main(["central", "status", *central]) == 0
         status = capsys.readouterr().out
         assert f"salvaged: {new} signatures only a salvage brought in" in status
+        # The console's tally counted the salvaged records once, the second import not again.
+        assert totals(server.engine).campaign == len(SYNCED) + new
 
     export = tmp_path / "signatures.csv"
     assert main(["central", "export", *central, "--out", str(export)]) == 0

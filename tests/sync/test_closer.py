@@ -12,7 +12,7 @@ from sync_types import AddSignatures  # type: ignore[import-not-found]
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import GENESIS_HASH, parse
 from kiosk.sync.closer import BatchCloser
-from kiosk.vault import VAULT_FILE, Vault
+from kiosk.vault import VAULT_FILE, Vault, state
 from kiosk.vault.models import BatchEnvelope, StoredBatch
 
 
@@ -266,3 +266,18 @@ def test_max_age_stays_the_upper_bound_when_the_table_is_never_quiet(
 def test_min_age_must_lie_between_zero_and_max_age(vault: Vault, device_key: DeviceKey) -> None:
     with pytest.raises(ValueError, match="min_age must be 0 to max_age"):
         BatchCloser(vault, device_key, min_age=timedelta(minutes=11), max_age=timedelta(minutes=10))
+
+
+def test_each_batch_is_signed_with_the_event_the_kiosk_collects_under(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    closer = _closer(vault, device_key, FakeMonotonic(), size=2)
+    add_signatures(2)
+    closer.close_all()  # no event yet (not enrolled, no name on the panel)
+    with state.edit(vault) as row:
+        row.event_name = "Evening rally, Piazza\x07 Maggiore"  # a bell typed in: dropped
+    add_signatures(2)
+    closer.close_all()
+    first, second = (parse(b.envelope).batch for b in _stored(vault))
+    assert first.event is None
+    assert second.event == "Evening rally, Piazza Maggiore"

@@ -35,7 +35,7 @@ def _config() -> Config:
 
 
 def test_schema_head_is_the_newest_migration() -> None:
-    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0010"
+    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0011"
 
 
 def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:

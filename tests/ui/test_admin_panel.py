@@ -118,7 +118,10 @@ def test_sync_state_in_words(make_admin: Callable[..., Volunteer], board: Status
         )
     )
     volunteer.qtbot.waitUntil(lambda: "5" in volunteer.text("admin_waiting"))
-    assert volunteer.text("admin_waiting") == ("Waiting to sync: 5 (sent, not yet confirmed: 3).")
+    # "Sent" alone reads as delivered: the line leads with what is not on the server yet.
+    assert volunteer.text("admin_waiting") == (
+        "Not on the server yet: 5 (3 of them sent, awaiting its receipt)."
+    )
     assert volunteer.text("admin_server") == "Server: not reachable (no network?)"
     assert volunteer.text("admin_sync_error").endswith("Check the network.")
     assert volunteer.text("admin_last_sync") == "Last sync: never"

@@ -7,13 +7,14 @@ Times stay coarse: a kiosk is "seen" to the minute on the server and shown in fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.central.events import names_map
 from kiosk.central.models import Campaign, DeviceHeartbeat
 from kiosk.central.status import DeviceStatus
 from kiosk.errors import AppealError
@@ -53,7 +54,12 @@ class CampaignAppeal:
 def latest_beats(s: Session) -> dict[str, Beat]:
     columns = [getattr(DeviceHeartbeat, name) for name in Beat.__dataclass_fields__]
     rows = s.execute(select(DeviceHeartbeat.device_id, *columns))
-    return {device_id: Beat(*rest) for device_id, *rest in rows}
+    beats = {device_id: Beat(*rest) for device_id, *rest in rows}
+    # The event by its name now: a renamed event's kiosks still say the old one.
+    names = names_map(s)
+    return {
+        d: replace(b, event=names[b.event][0]) if b.event in names else b for d, b in beats.items()
+    }
 
 
 def campaign_appeal(s: Session) -> CampaignAppeal | None:

@@ -23,7 +23,7 @@ from kiosk.clock import utc_now
 from kiosk.desks.admin import Counts
 from kiosk.sync.status import SyncStatus
 from kiosk.ui import parts
-from kiosk.ui.i18n import arg
+from kiosk.ui.i18n import arg, core_text
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 
 LOW_BATTERY = 20  # percent: below it, on battery, the panel asks for the charger
@@ -52,7 +52,9 @@ class AdminPanel(QWidget):
         # What the panel shows, kept so that it can be said again in another language.
         self._counts: tuple[Counts, str] | None = None
         self._status: SyncStatus | None = None
+        self._key: tuple[int | None, str] | None = None
         self._message: Callable[[], str] = str
+        self._vault_notice: str | None = None
         layout = screen_layout(self)
         self._area, column = reading_column("admin_scroll", "", keep_scroll_bar=True)
         layout.addWidget(self._area, 1)
@@ -89,7 +91,13 @@ class AdminPanel(QWidget):
         self.last_sync_label = text_label(object_name="admin_last_sync")
         self.server_label = text_label(object_name="admin_server")
         self.error_label = text_label(role="error", object_name="admin_sync_error")
-        for label in (self.waiting_label, self.last_sync_label, self.server_label):
+        self.key_label = text_label(role="meta", object_name="admin_campaign_key")
+        for label in (
+            self.waiting_label,
+            self.last_sync_label,
+            self.server_label,
+            self.key_label,
+        ):
             sync_column.addWidget(label)
         # What the kiosk's heartbeat tells the coordinators' console, here for the volunteer.
         self.backlog_label = text_label(object_name="admin_backlog")
@@ -154,7 +162,7 @@ class AdminPanel(QWidget):
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleName(self.tr("Close and lock the panel"))
         for name, caption in (
-            ("admin_today", self.tr("Today")),
+            ("admin_today", self.tr("Today (local time)")),
             ("admin_event_count", self.tr("This event")),
             ("admin_total", self.tr("All on this kiosk")),
         ):
@@ -178,7 +186,9 @@ class AdminPanel(QWidget):
             self.show_counts(*self._counts)
         if self._status is not None:
             self.show_status(self._status)
+        self.show_key(self._key)
         self.show_message(self._message)
+        self.show_vault_notice(self._vault_notice)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -224,9 +234,11 @@ class AdminPanel(QWidget):
 
     def show_vault_notice(self, notice: str | None) -> None:
         # Known from the start and unchanged until a restart: it moves nothing while shown.
-        self.vault_notice.setText(notice or "")
-        self.vault_notice.setAccessibleName(notice or "")
-        self.vault_notice.setVisible(bool(notice))
+        self._vault_notice = notice
+        text = core_text(notice)
+        self.vault_notice.setText(text)
+        self.vault_notice.setAccessibleName(text)
+        self.vault_notice.setVisible(bool(text))
 
     def show_choices(self, *, several_appeals: bool) -> None:
         wanted = set(self.buttons)
@@ -255,10 +267,28 @@ class AdminPanel(QWidget):
         self.server_label.setText(self._server(status))
         self._show_machine(status)
         self.error_label.setText(
-            arg(self.tr("Problem: %1"), status.last_error) if status.last_error else ""
+            arg(self.tr("Problem: %1"), core_text(status.last_error)) if status.last_error else ""
         )
         self.error_label.setVisible(bool(status.last_error))
         self.buttons["admin_sync_now"].setEnabled(status.enrolled)
+
+    def show_key(self, key: tuple[int | None, str] | None) -> None:
+        """The campaign key new signatures are sealed to: its id in the coordinator's keyset
+        (None before the kiosk follows one) and its fingerprint, for the volunteer to read to
+        the coordinator after a key change."""
+        self._key = key
+        if key is None:
+            text = self.tr("Campaign key: none installed")
+        elif key[0] is None:
+            text = arg(self.tr("Sealing new signatures to campaign key %1"), key[1])
+        else:
+            text = arg(
+                self.tr("Sealing new signatures to campaign key %1 (key %2 of the campaign)"),
+                key[1],
+                self._locale.toString(key[0]),
+            )
+        self.key_label.setText(text)
+        self.key_label.setAccessibleName(text)
 
     def show_message(self, message: Callable[[], str]) -> None:
         """A line under the sync card; `message` says it in the current language (`str` for
@@ -277,7 +307,7 @@ class AdminPanel(QWidget):
         number = self._locale.toString
         if status.unsent_signatures:
             return arg(
-                self.tr("Waiting to sync: %1 (sent, not yet confirmed: %2)."),
+                self.tr("Not on the server yet: %1 (%2 of them sent, awaiting its receipt)."),
                 number(status.waiting),
                 number(status.unsent_signatures),
             )

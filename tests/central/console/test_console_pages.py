@@ -55,6 +55,9 @@ def all_pages(http: httpx.Client, engine: Engine, device_id: str) -> list[str]:
             "/console/now?span=7d",
             "/console/now?span=all",
             "/console/kiosks",
+            "/console/events",
+            "/console/now?span=all&show=event:Town+hall",
+            f"/console/now?show=kiosk:{device_id}",
             f"/console/kiosks/{device_id}/revoke",
             "/console/enrol",
             "/console/import",
@@ -64,7 +67,9 @@ def all_pages(http: httpx.Client, engine: Engine, device_id: str) -> list[str]:
             "/console/api/kiosks",
         )
     ]
-    return [*pages, created.text]
+    with http.stream("GET", "/console/api/now/stream") as stream:  # its first event
+        first = next(line for line in stream.iter_lines() if line.startswith("data: "))
+    return [*pages, created.text, first]
 
 
 def test_no_page_shows_a_record_field_or_a_time_finer_than_the_hour(
