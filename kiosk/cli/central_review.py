@@ -246,7 +246,7 @@ def _progress(args: argparse.Namespace) -> Any:
     from kiosk.cli.central import TextProgress
 
     shown = args.progress or sys.stderr.isatty()
-    return TextProgress(sys.stderr, label=f"{args.central_command}: opening") if shown else None
+    return TextProgress(sys.stderr, f"{args.central_command}: opening") if shown else None
 
 
 def _erase(args: argparse.Namespace) -> int:
