@@ -37,6 +37,8 @@ CHAIN, SALVAGE = "chain", "salvage"
 KINDS = (CHAIN, SALVAGE)
 SIGNATURE_BYTES = 64
 MEDIA_TYPE = "application/vnd.kiosk.batch"  # the HTTP Content-Type of an envelope
+# The header naming a slot the server holds for an upload (POST /api/v2/upload-slots).
+UPLOAD_SLOT_HEADER = "Kiosk-Upload-Slot"
 GENESIS_HASH = "0" * 64  # the "previous batch" of a device's first batch
 MAX_RECORDS = 1000
 MAX_SEALED_BYTES = 256 * 1024  # the largest padded record (224 KiB, petition.record) and its seal
