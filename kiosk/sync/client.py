@@ -116,7 +116,7 @@ class CentralClient:
             )
         headers = {"Content-Type": MEDIA_TYPE}
         if len(envelope) >= ASK_FIRST_BYTES:
-            slot = self._upload_slot()
+            slot = self.upload_slot()
             if slot is not None:
                 headers[UPLOAD_SLOT_HEADER] = slot
         response = self._send("PUT", f"{API}/batches/{batch_id}", content=envelope, headers=headers)
@@ -139,7 +139,7 @@ class CentralClient:
             return answer
         raise _batch_refusal(response)
 
-    def _upload_slot(self) -> str | None:
+    def upload_slot(self) -> str | None:
         """Ask the server to hold a slot for the upload that follows (a few bytes instead of
         megabytes when it is busy: its 503 and Retry-After raise here). None from a server
         that does not hand out slots, or an answer without one: the PUT goes without."""
