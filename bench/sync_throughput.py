@@ -80,6 +80,7 @@ from kiosk.vault import Vault, outbox
 
 SYNC_GOAL_SECONDS = 5.0
 INGEST_GOAL_RATIO = 0.5
+CLOSE_GOAL_MS = 0.1
 EXPORT_BATCH = 1000
 PASSPHRASE = "bench passphrase"
 ENTRIES = {
@@ -227,6 +228,78 @@ def whole_sync(
     finally:
         vault.close()
         engine.dispose()
+
+
+@dataclass
+class Closing:
+    signatures: int
+    batches: int
+    seconds: float
+    cpu_s: float
+    sealed_bytes: int  # the sealed records' own bytes
+    disk_bytes: int  # the vault's pages of signatures and their membership, after closing
+    envelope_bytes: int  # the closed batches' envelopes (kept until purged)
+
+
+def close_run(work: Path, public_key: CampaignPublicKey, n: int) -> Closing:
+    """A vault with n pending signatures (one real sealed record's bytes under n ids, stored
+    in one transaction through the vault's own tables: not timed), then
+    BatchCloser.close_all() with the default batch size, timed."""
+    from kiosk.sync.closer import BatchCloser
+    from kiosk.vault.models import SignatureBatch, StoredSignature
+
+    appeal = load_bundled_appeal()
+    result = validate(appeal, ENTRIES, terms_accepted=True, updates_opt_in=True)
+    assert result.submission is not None
+    data_dir = work / "close-vault"
+    data_dir.mkdir()
+    vault = Vault.open(data_dir)
+    try:
+        desk = SignatureDesk(appeal, vault, public_key)
+        desk.record(result.submission)  # one real signature: its row is the model for the rest
+        with vault.session() as s:
+            model = s.scalars(select(StoredSignature)).one()
+        rows = [
+            {
+                "id": str(uuid.uuid4()), "device_seq": seq, "appeal_id": model.appeal_id,
+                "appeal_version": model.appeal_version, "collected_hour": model.collected_hour,
+                "key_fingerprint": model.key_fingerprint, "sealed": model.sealed,
+            }
+            for seq in range(2, n + 1)
+        ]  # fmt: skip
+        with vault.session(write=True) as s:
+            s.execute(StoredSignature.__table__.insert(), rows)
+            s.execute(
+                SignatureBatch.__table__.insert(), [{"device_seq": r["device_seq"]} for r in rows]
+            )
+        vault.checkpoint()
+        closer = BatchCloser(
+            vault, DeviceKey.generate(), batch_size=SyncSettings().batch_size,
+            max_age=timedelta(minutes=10),
+        )  # fmt: skip
+        cpu, start = time.process_time(), time.perf_counter()
+        closed = closer.close_all()
+        seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
+        vault.checkpoint()
+        pages = vault_pages(vault)
+        return Closing(
+            n, len(closed), seconds, cpu_s, n * len(model.sealed),
+            pages.get("signature", 0) + pages.get("signature_batch", 0)
+            + sum(v for k, v in pages.items() if k.startswith(("sqlite_autoindex_signature",
+                                                                 "ix_signature"))),
+            pages.get("batch_envelope", 0),
+        )  # fmt: skip
+    finally:
+        vault.close()
+
+
+def vault_pages(vault: Vault) -> dict[str, int]:
+    """Bytes of pages per table and index of the vault's file (SQLite's dbstat)."""
+    with vault.session() as s:
+        return {
+            name: int(size)
+            for name, size in s.execute(text("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"))
+        }
 
 
 def _envelopes(vault: Vault) -> list[bytes]:
@@ -439,6 +512,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="signatures to sync")
     parser.add_argument("--export-n", type=int, default=100_000, help="signatures to export")
+    parser.add_argument(
+        "--close-n", type=int, default=100_000, help="pending signatures to close into batches"
+    )
     parser.add_argument("--database-url", help="also run on this PostgreSQL server")
     parser.add_argument("--dir", type=Path, help="where the files go (default: a temp dir)")
     parser.add_argument("--profile", action="store_true", help="cProfile sync and ingest")
@@ -453,6 +529,7 @@ def main() -> int:
     CampaignPrivateKey.from_pem(key_file.read_bytes(), PASSPHRASE, str(key_file))
     key_load_s = time.perf_counter() - start
 
+    closing = close_run(work, public_key, args.close_n)
     template = work / "kiosk-template"
     template.mkdir()
     fill_s = fill_vault(template, public_key, args.n)
@@ -493,7 +570,25 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     report(args.n, args.export_n, results, fill_s, make_export_s, key_load_s, skipped)
+    report_closing(closing)
     return 0
+
+
+def report_closing(c: Closing) -> None:
+    per = c.seconds / c.signatures * 1000
+    print(
+        f"\nclosing {c.signatures} pending signatures into {c.batches} batches (BatchCloser."
+        f"close_all, the kiosk's vault): {c.seconds:.2f} s, {c.cpu_s:.2f} s CPU, {per:.3f} ms "
+        f"per signature (goal < {CLOSE_GOAL_MS} ms): "
+        + ("met" if per < CLOSE_GOAL_MS else "MISSED")
+    )
+    print(
+        f"kiosk vault on disk (dbstat): signatures, their membership and indexes "
+        f"{c.disk_bytes / c.signatures:,.0f} bytes per signature for "
+        f"{c.sealed_bytes / c.signatures:,.0f} sealed bytes "
+        f"({c.disk_bytes / c.sealed_bytes:.2f}x); the envelopes of the closed batches "
+        f"{c.envelope_bytes / c.signatures:,.0f} more until they are purged"
+    )
 
 
 def report(

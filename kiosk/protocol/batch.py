@@ -21,6 +21,7 @@ import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from kiosk.crypto.device_key import DeviceKey, verify_device_signature
@@ -114,8 +115,9 @@ class SignedBatch:
     body: bytes
     signature: bytes
 
-    @property
+    @cached_property
     def hash(self) -> str:
+        """The SHA-256 of the body: worked out once (a body may be megabytes)."""
         return sha256_bytes_hex(self.body)
 
     def to_bytes(self) -> bytes:

@@ -14,8 +14,9 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -39,6 +40,19 @@ class Device(Base):
     tls_pin: Mapped[str | None] = mapped_column(String(64))  # the server's key pin (0008)
 
 
+class SignatureBatch(Base):
+    """Which batch a signature is in: a row per signature, written with it (batch_id NULL
+    while it is pending) and set once, in the transaction that closes the batch. Kept apart
+    from the signature row so that closing a batch never rewrites a sealed record (0009)."""
+
+    __tablename__ = "signature_batch"
+
+    device_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    batch_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("batch.id", name="fk_signature_batch_batch"), index=True
+    )
+
+
 class StoredSignature(Base):
     __tablename__ = "signature"
 
@@ -51,9 +65,12 @@ class StoredSignature(Base):
     collected_hour: Mapped[datetime] = mapped_column(DateTime())
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    # Set once, in the transaction that closes the batch; NULL while the signature is pending.
-    batch_id: Mapped[str | None] = mapped_column(
-        String(36), ForeignKey("batch.id", name="fk_signature_batch"), index=True
+    # Read with the row (Vault.signatures): its batch, or None while it is pending.
+    batch_id: Mapped[str | None] = column_property(
+        select(SignatureBatch.batch_id)
+        .where(SignatureBatch.device_seq == device_seq)
+        .correlate_except(SignatureBatch)
+        .scalar_subquery()
     )
 
 

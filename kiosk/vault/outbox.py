@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from kiosk.clock import to_hour
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.vault import Vault
-from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
+from kiosk.vault.models import (
+    BatchEnvelope,
+    BatchState,
+    SignatureBatch,
+    StoredBatch,
+    StoredSignature,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
@@ -119,8 +125,8 @@ def backlog(vault: Vault) -> Backlog:
     with vault.session() as s:
         pending = s.scalar(
             select(func.count())
-            .select_from(StoredSignature)
-            .where(StoredSignature.batch_id.is_(None))
+            .select_from(SignatureBatch)
+            .where(SignatureBatch.batch_id.is_(None))
         )
         batches, signatures = s.execute(
             select(func.count(), func.coalesce(func.sum(StoredBatch.record_count), 0)).where(
@@ -166,15 +172,21 @@ def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
         ids = list(s.scalars(due))
         if not ids:
             return 0
+        members = select(SignatureBatch.device_seq).where(SignatureBatch.batch_id.in_(ids))
         deleted = cast(
             "CursorResult[Any]",
             s.execute(
                 delete(StoredSignature)
-                .where(StoredSignature.batch_id.in_(ids))
+                .where(StoredSignature.device_seq.in_(members))
                 .execution_options(synchronize_session=False)
             ),
         )
         removed = deleted.rowcount
+        s.execute(
+            delete(SignatureBatch)
+            .where(SignatureBatch.batch_id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
         s.execute(
             delete(BatchEnvelope)
             .where(BatchEnvelope.batch_id.in_(ids))

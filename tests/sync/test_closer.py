@@ -266,3 +266,37 @@ def test_max_age_stays_the_upper_bound_when_the_table_is_never_quiet(
 def test_min_age_must_lie_between_zero_and_max_age(vault: Vault, device_key: DeviceKey) -> None:
     with pytest.raises(ValueError, match="min_age must be 0 to max_age"):
         BatchCloser(vault, device_key, min_age=timedelta(minutes=11), max_age=timedelta(minutes=10))
+
+
+def test_closing_writes_no_signature_row_and_no_copy_of_its_sealed_record(
+    vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """Batch membership is its own small table (vault 0009): closing sets it there. Before,
+    each signature row was rewritten with its sealed record to set its batch_id."""
+    from sqlalchemy import event
+
+    added = add_signatures(200)
+    vault.checkpoint()
+    wal = data_dir / f"{VAULT_FILE}-wal"
+    assert wal.stat().st_size == 0
+    writes: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        words = statement.split()
+        if words[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE"):
+            writes.append(" ".join(words[:3]).upper())
+
+    event.listen(vault.engine, "before_cursor_execute", seen)
+    try:
+        closed = _closer(vault, device_key, FakeMonotonic(), size=100).close_all()
+    finally:
+        event.remove(vault.engine, "before_cursor_execute", seen)
+    assert len(closed) == 2
+    assert not [w for w in writes if w.split()[-1] == "SIGNATURE"], writes
+    assert any("SIGNATURE_BATCH" in w for w in writes)
+    envelopes = sum(len(row.envelope) for row in _stored(vault))
+    sealed = sum(len(n.sealed) for n in added)
+    assert envelopes > sealed  # the envelopes hold every sealed record once
+    # The WAL holds the envelopes' pages and a few small ones: not a second copy of the records.
+    assert wal.stat().st_size < envelopes + 0.25 * sealed
+    assert {row.batch_id for row in vault.signatures()} == set(closed)
