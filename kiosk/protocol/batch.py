@@ -129,6 +129,18 @@ class SignedBatch:
         verify_device_signature(device_public_key, self.body, self.signature)
 
 
+def split_envelope(envelope: bytes) -> tuple[bytes, bytes]:
+    """An envelope (this module's own, unparsed) as its frame: the body's head (magic, header
+    length, header) and the signature. The sealed records between them are kept by whoever
+    holds the records; `join_envelope` puts the same bytes back together."""
+    (length,) = _HEADER_LENGTH.unpack_from(envelope, len(MAGIC))
+    return envelope[: len(MAGIC) + _HEADER_LENGTH.size + length], envelope[-SIGNATURE_BYTES:]
+
+
+def join_envelope(head: bytes, sealed: list[bytes], signature: bytes) -> bytes:
+    return b"".join((head, *sealed, signature))
+
+
 def record_body_bytes(sealed_bytes: int) -> int:
     """At most how many bytes of the body a record with this many sealed bytes takes."""
     return _RECORD_HEADER_BYTES + sealed_bytes

@@ -5,9 +5,10 @@ caller's `plan` (kiosk/sync/closer.py decides what goes into each batch and sign
 stores what it returns: the batch rows, their envelopes, and each signature's batch, in the
 same commit. So a closed batch never changes, batch numbers have no gaps and no signature is in
 two batches. The envelope goes in a table of its own (batch_envelope): the batch row's state
-changes, and rewriting that row must not rewrite the envelope's pages with it. Membership is in
-one too (signature_batch, a few bytes per signature): closing a batch sets it there, and never
-rewrites a signature row with its sealed record.
+changes, and rewriting that row must not rewrite the envelope's pages with it; and only its
+frame (head and signature) is written, since its sealed records are the signature rows' own.
+Membership is in one too (signature_batch, a few bytes per signature): closing a batch sets it
+there, and never rewrites a signature row with its sealed record.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Row, func, insert, select, update
 
 from kiosk.errors import VaultError
-from kiosk.protocol.batch import GENESIS_HASH
+from kiosk.protocol.batch import GENESIS_HASH, split_envelope
 from kiosk.vault.models import (
     BatchEnvelope,
     BatchState,
@@ -127,7 +128,8 @@ def _store(s: Any, batch: ClosedBatch) -> None:
             created_at=batch.created_at.astimezone(UTC).replace(tzinfo=None),
         )
     )
-    s.execute(insert(BatchEnvelope).values(batch_id=batch.id, envelope=batch.envelope))
+    head, signature = split_envelope(batch.envelope)  # the records stay in their own rows
+    s.execute(insert(BatchEnvelope).values(batch_id=batch.id, head=head, signature=signature))
     result = cast(
         "CursorResult[Any]",
         s.execute(

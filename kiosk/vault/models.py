@@ -110,15 +110,19 @@ class StoredBatch(Base):
 
 
 class BatchEnvelope(Base):
-    """A closed batch's signed envelope, written once in the commit that closes the batch, never
-    changed, and deleted when the batch is purged (the batch row and its receipt stay)."""
+    """A closed batch's signed envelope but for its sealed records, which stay in the signature
+    rows: the body's head (magic, header length, header) and the device's signature. Written
+    once in the commit that closes the batch, never changed, and deleted when the batch is
+    purged (the batch row and its receipt stay); outbox.envelope joins the bytes again (0009:
+    before, the envelope was a second copy of every sealed record until the purge)."""
 
     __tablename__ = "batch_envelope"
 
     batch_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("batch.id", name="fk_batch_envelope_batch"), primary_key=True
     )
-    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    head: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class KioskState(Base):

@@ -83,12 +83,23 @@ def test_no_column_outside_the_seal_can_hold_a_personal_field(vault: Vault) -> N
     assert {c["name"] for c in inspect(vault.engine).get_columns("batch")} == allowed
     # The signed envelope (its records sealed) sits apart, keyed by its batch.
     columns = {c["name"] for c in inspect(vault.engine).get_columns("batch_envelope")}
-    assert columns == {"batch_id", "envelope"}
+    assert columns == {"batch_id", "head", "signature"}  # its records are the signature rows
 
 
 def _envelopes(engine: Engine) -> dict[str, bytes]:
+    """Each unpurged batch's envelope: its frame around its signature rows' sealed records."""
     with engine.connect() as conn:
-        return dict(conn.execute(text("SELECT batch_id, envelope FROM batch_envelope")).all())
+        frames = conn.execute(text("SELECT batch_id, head, signature FROM batch_envelope")).all()
+        return {
+            batch_id: b"".join((head, *conn.scalars(_SEALED, {"b": batch_id}).all(), signature))
+            for batch_id, head, signature in frames
+        }
+
+
+_SEALED = text(
+    "SELECT s.sealed FROM signature s JOIN signature_batch m ON m.device_seq = s.device_seq "
+    "WHERE m.batch_id = :b ORDER BY m.device_seq"
+)
 
 
 def test_a_0004_vault_moves_its_envelopes_out_and_syncs_on(
