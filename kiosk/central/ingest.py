@@ -57,6 +57,7 @@ def ingest(
         )
     body_hash = signed.hash
     received_at = utcnow()
+    head, signature = batch_format.split_envelope(envelope)  # its records go in their own rows
     quota: int | None = None  # set once the records were counted against the device's quota
     try:
         # One transaction reads the campaign and the device, checks the batch and stores it:
@@ -99,7 +100,8 @@ def ingest(
                     appeal_id=batch.appeal_id,
                     appeal_version=batch.appeal_version,
                     created_at=created_at,
-                    envelope=envelope,
+                    head=head,
+                    signature=signature,
                     record_count=len(batch.records),
                     received_at=received_at,
                 )

@@ -120,7 +120,10 @@ class StoredBatch(Base):
     appeal_id: Mapped[str] = mapped_column(String(63))
     appeal_version: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    envelope: Mapped[bytes] = mapped_column(LargeBinary)  # as received, for audit
+    # The envelope as received, for audit, but for its sealed records (the record rows'):
+    # the body's head and the device's signature (c0009; kiosk.central.audit joins them).
+    head: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     record_count: Mapped[int]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -22,6 +22,7 @@ from sqlalchemy.sql.expression import Executable
 from kiosk.central import errors
 from kiosk.central.ingest import aware, check_batch, receipt_of, record_rows
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
+from kiosk.protocol import batch as batch_format
 from kiosk.protocol.batch import SALVAGE, SignedBatch
 from kiosk.protocol.receipt import Receipt
 
@@ -39,6 +40,7 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
     batch = signed.batch
     assert batch.kind == SALVAGE
     received_at = utcnow()
+    head, signature = batch_format.split_envelope(envelope)  # its records go in their own rows
     try:
         with Session(engine) as s, s.begin():
             campaign = s.get(Campaign, 1)
@@ -67,7 +69,8 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
                     appeal_id=batch.appeal_id,
                     appeal_version=batch.appeal_version,
                     created_at=created_at,
-                    envelope=envelope,
+                    head=head,
+                    signature=signature,
                     record_count=len(batch.records),
                     received_at=received_at,
                 )

@@ -141,6 +141,16 @@ def join_envelope(head: bytes, sealed: list[bytes], signature: bytes) -> bytes:
     return b"".join((head, *sealed, signature))
 
 
+def head_record_ids(head: bytes) -> list[str]:
+    """The record ids a frame's header lists, in the order of their sealed bytes (a head this
+    module split off; the joined envelope is checked by its hash, not here)."""
+    doc = _read.json_object(head[len(MAGIC) + _HEADER_LENGTH.size :], "the batch header")
+    records = doc.get("records")
+    if not isinstance(records, list):
+        raise BatchFormatError("'records' must be a list")
+    return [str(r[0]) for r in records]
+
+
 def record_body_bytes(sealed_bytes: int) -> int:
     """At most how many bytes of the body a record with this many sealed bytes takes."""
     return _RECORD_HEADER_BYTES + sealed_bytes

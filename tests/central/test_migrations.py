@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, select
 from sqlalchemy.orm import Session
 
 from kiosk.central import db
+from kiosk.central.audit import stored_envelope
 from kiosk.central.campaign import get_campaign
 from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
@@ -134,6 +135,11 @@ def test_c0003_scopes_stored_ids_to_their_device(
         )
         assert stored_a is not None and stored_a.hash == a.stored.hash
         assert get_campaign(engine).records_per_hour == 5000  # c0004's default
+        # c0009 kept the envelopes' frames; joined with the records, the bytes the kiosk sent.
+        for k in (a, b):
+            assert stored_envelope(engine, k.device_id, k.stored.batch.batch_id) == (
+                k.stored.to_bytes()
+            )
 
         # A batch stored before the upgrade is still answered with its receipt.
         receipt, created = ingest(engine, a.stored.to_bytes())
