@@ -109,6 +109,10 @@ class Result:
     floor_s: float = 0.0
     export_s: float = 0.0
     export_rows: int = 0
+    wire_bytes: int = 0  # the envelopes' bytes, each sent once
+    sealed_bytes: int = 0  # the sealed records' own bytes
+    server_disk_bytes: int = 0  # the server's batch and record tables with their indexes
+    kiosk_disk_bytes: int = 0  # the vault's signatures, membership and frames, acknowledged
 
 
 class Databases:
@@ -224,6 +228,16 @@ def whole_sync(
         result.close_s, result.upload_s = closed - start, done - closed
         envelopes = _envelopes(vault)
         result.batches = len(envelopes)
+        result.wire_bytes = sum(len(e) for e in envelopes)
+        result.sealed_bytes = sum(
+            len(r.sealed) for e in envelopes for r in batch_format.parse(e).batch.records
+        )
+        result.server_disk_bytes = server_bytes(engine)
+        vault.checkpoint()
+        pages = vault_pages(vault)
+        result.kiosk_disk_bytes = sum(
+            v for k, v in pages.items() if "signature" in k or k == "batch_envelope"
+        )
         return envelopes
     finally:
         vault.close()
@@ -291,6 +305,21 @@ def close_run(work: Path, public_key: CampaignPublicKey, n: int) -> Closing:
         )  # fmt: skip
     finally:
         vault.close()
+
+
+def server_bytes(engine: Engine) -> int:
+    """Bytes the central database gives the batch and record tables, indexes (and on
+    PostgreSQL TOAST) included: SQLite's dbstat, PostgreSQL's pg_total_relation_size."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            query = (
+                "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('batch', 'record') "
+                "OR name LIKE 'sqlite_autoindex_batch%' OR name LIKE 'sqlite_autoindex_record%' "
+                "OR name LIKE 'ix_record%' OR name LIKE 'ix_batch%'"
+            )
+        else:
+            query = "SELECT pg_total_relation_size('batch') + pg_total_relation_size('record')"
+        return int(conn.scalar(text(query)) or 0)
 
 
 def vault_pages(vault: Vault) -> dict[str, int]:
@@ -627,6 +656,25 @@ def report(
     row("floor: signatures/s", [f"{n / r.floor_s:,.0f}" for r in results])
     row(
         "ratio ingest/floor (rate; goal >= 0.5)", [f"{r.floor_s / r.ingest_s:.2f}" for r in results]
+    )
+    row("sealed record, bytes per signature", [f"{r.sealed_bytes / n:,.0f}" for r in results])
+    row(
+        "wire: envelope bytes per signature",
+        [f"{r.wire_bytes / n:,.0f} ({r.wire_bytes / r.sealed_bytes:.2f}x)" for r in results],
+    )
+    row(
+        "server disk: bytes per signature",
+        [
+            f"{r.server_disk_bytes / n:,.0f} ({r.server_disk_bytes / r.sealed_bytes:.2f}x)"
+            for r in results
+        ],
+    )
+    row(
+        "kiosk disk: bytes per signature",
+        [
+            f"{r.kiosk_disk_bytes / n:,.0f} ({r.kiosk_disk_bytes / r.sealed_bytes:.2f}x)"
+            for r in results
+        ],
     )
     row(f"export of {export_n} to CSV: s", [f"{r.export_s:.2f}" for r in results])
     row("export: rows/s", [f"{r.export_rows / r.export_s:,.0f}" for r in results])
