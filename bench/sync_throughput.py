@@ -60,6 +60,7 @@ from kiosk.central.enrolment import issue_code
 from kiosk.central.export import export
 from kiosk.central.ingest import ingest
 from kiosk.central.models import StoredRecord
+from kiosk.central.ratelimit import MAX_RECORDS_PER_HOUR
 from kiosk.central.server import ServerThread
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
@@ -146,7 +147,9 @@ class Databases:
 
 
 def central(engine: Engine, public_key: CampaignPublicKey) -> None:
-    create_campaign(engine, public_key, appeal_toml())
+    # One kiosk's whole backlog in one go: above the default hourly quota of 5,000 records,
+    # which is a limit per device and not what this measures.
+    create_campaign(engine, public_key, appeal_toml(), records_per_hour=MAX_RECORDS_PER_HOUR)
 
 
 def enrol_device(engine: Engine, device_id: str, public_bytes: bytes) -> None:
@@ -335,12 +338,13 @@ def _envelopes(vault: Vault) -> list[bytes]:
     from kiosk.vault.models import BatchEnvelope, StoredBatch
 
     query = (
-        select(BatchEnvelope.envelope)
-        .join(StoredBatch, StoredBatch.id == BatchEnvelope.batch_id)
+        select(StoredBatch.id, StoredBatch.hash)
+        .join(BatchEnvelope, StoredBatch.id == BatchEnvelope.batch_id)
         .order_by(StoredBatch.seq)
     )
     with Session(vault.engine) as s:
-        return list(s.scalars(query))
+        batches = list(s.execute(query))
+    return [outbox.envelope(vault, batch_id, batch_hash) for batch_id, batch_hash in batches]
 
 
 FloorRows = tuple[tuple[Any, ...], list[tuple[Any, ...]]]
