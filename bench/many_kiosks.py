@@ -83,7 +83,7 @@ from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.digest import sha256_hex
 from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
-from kiosk.errors import BadSignature, ReceiptFormatError, SyncError
+from kiosk.errors import BadSignature, ReceiptFormatError
 from kiosk.petition.appeal import Appeal, load_bundled_appeal
 from kiosk.petition.record import SignatureRecord
 from kiosk.protocol import batch as batch_format
@@ -361,10 +361,9 @@ def upload_chain(
     tally: Tally,
 ) -> None:  # fmt: skip
     timeout = httpx.Timeout(REQUEST_TIMEOUT, connect=5.0)
-    with (
-        httpx.Client(base_url=url, timeout=timeout) as http,
-        CentralClient(url, timeout=REQUEST_TIMEOUT) as asking,
-    ):
+    # One client, so the slot request and its PUT share a kept-alive connection and reach the
+    # same server process, as with the kiosk's own client (a slot is held by one process).
+    with httpx.Client(base_url=url, timeout=timeout) as http:
         start.wait(timeout=START_TIMEOUT)
         for batch_id, batch_hash, envelope in kiosk.batches:
             sent = 0
@@ -378,17 +377,17 @@ def upload_chain(
                 headers = {"Content-Type": batch_format.MEDIA_TYPE}
                 if len(envelope) >= ASK_FIRST_BYTES:  # as the kiosk's client asks first
                     try:
-                        slot = asking.upload_slot()
-                    except SyncError as exc:
-                        if exc.retry_after is None:
-                            tally.cuts += 1
-                            time.sleep(CUT_PAUSE)
-                        else:
-                            tally.asked_to_wait += 1
-                            time.sleep(min(MAX_RETRY_AFTER, exc.retry_after))
+                        asked = http.post("/api/v2/upload-slots")
+                    except httpx.TransportError:
+                        tally.cuts += 1
+                        time.sleep(CUT_PAUSE)
                         continue
-                    if slot is not None:
-                        headers[batch_format.UPLOAD_SLOT_HEADER] = slot
+                    if asked.status_code in (429, 503):
+                        tally.asked_to_wait += 1
+                        time.sleep(retry_after(asked))
+                        continue
+                    if asked.status_code == 201:
+                        headers[batch_format.UPLOAD_SLOT_HEADER] = asked.json()["slot"]
                 tally.resent += sent > 0
                 sent += 1
                 began = time.perf_counter()

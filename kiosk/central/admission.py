@@ -30,7 +30,7 @@ from kiosk.central.errors import Overloaded
 from kiosk.central.ratelimit import UPLOAD_SLOTS
 
 MAX_WAIT = 5.0  # seconds an upload may wait for a slot (no body read yet) before it is sent away
-SLOT_HOLD = 10.0  # seconds a reserved slot waits for its PUT
+SLOT_HOLD = 5.0  # seconds a reserved slot waits for its PUT (sent right after the answer)
 FIRST_GUESS = 0.5  # seconds an upload takes, until one has been measured
 SMOOTHING = 0.2
 
