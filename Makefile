@@ -67,12 +67,14 @@ i18n: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+	$(BIN)/python scripts/console_screenshots.py docs/screenshots
 
 bench: $(STAMP)
 	$(BIN)/python bench/commit_latency.py
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/sync_throughput.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/many_kiosks.py --database-url $(BENCH_POSTGRES)
+	$(BIN)/python bench/console.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/idle_cpu.py
 	$(BIN)/python bench/memory.py
 

@@ -6,12 +6,19 @@ Each of them takes a `clock` argument instead of calling this directly, so tests
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def utc_now() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day `moment` falls on where the kiosk stands (the system's time zone): the
+    panel's "Today" starts at the local midnight, not at UTC's (naive is taken as UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone().date()
 
 
 def to_hour(moment: datetime) -> datetime:

@@ -21,7 +21,9 @@ The tree (the module that raises each, in brackets):
     ├── PinHashError .......... a stored PIN hash this kiosk did not make [crypto.pin_hash]
     ├── WireFormatError ....... a wire document that is not well formed [protocol]
     │   ├── BatchFormatError .. a batch (an upload, a file on a stick) [protocol.batch]
-    │   └── ReceiptFormatError  a server's receipt [protocol.receipt]
+    │   ├── ReceiptFormatError  a server's receipt [protocol.receipt]
+    │   ├── HeartbeatFormatError  a kiosk's heartbeat [protocol.heartbeat]
+    │   └── KeysetFormatError . a campaign keyset document [protocol.keyset]
     ├── VaultError ............ the vault cannot be opened, read or written [vault]
     │   └── UnknownSchema ..... written by a newer kiosk [vault.schema]
     ├── PinError .............. the volunteer PIN [desks.pin]
@@ -30,6 +32,7 @@ The tree (the module that raises each, in brackets):
     │   └── PinWait ........... tries are paused for `seconds`
     ├── AdminError ............ a volunteer's request that cannot be done [desks.admin]
     ├── EnrolmentError ........ enrolment did not happen [sync.enrol]
+    ├── KeysetRefused ......... a campaign keyset this kiosk must not follow [sync.keyset]
     ├── SyncError ............. one sync round failed; `permanent`, `reached_server` [sync.client]
     │   └── CertificateRefused  the server's TLS certificate is not the one trusted [sync.pinning]
     └── (the central server's own branch, in kiosk.central.errors)
@@ -107,8 +110,16 @@ class BatchFormatError(WireFormatError):
     """A batch document that is not well formed."""
 
 
+class HeartbeatFormatError(WireFormatError):
+    """A kiosk's heartbeat (its signed status) that is not well formed."""
+
+
 class ReceiptFormatError(WireFormatError):
     """A server's receipt that is not well formed: it proves nothing about the batch."""
+
+
+class KeysetFormatError(WireFormatError):
+    """A campaign keyset document that is not well formed."""
 
 
 class VaultError(KioskError):
@@ -146,6 +157,11 @@ class AdminError(KioskError):
 
 class EnrolmentError(KioskError):
     """Enrolment did not happen; the message says why and what to do."""
+
+
+class KeysetRefused(KioskError):
+    """A campaign keyset the kiosk refuses: not the coordinator's, another campaign's, older
+    than the one it follows, or one that brings back a retired or destroyed key."""
 
 
 class SyncError(KioskError):

@@ -34,6 +34,17 @@ def sources() -> list[Path]:
         ROOT / "kiosk" / "petition" / "form.py",
         ROOT / "kiosk" / "desks" / "admin.py",
         ROOT / "kiosk" / "desks" / "pin.py",
+        ROOT / "kiosk" / "vault" / "store.py",
+        ROOT / "kiosk" / "vault" / "damage.py",
+        ROOT / "kiosk" / "vault" / "batches.py",
+        ROOT / "kiosk" / "sync" / "client.py",
+        ROOT / "kiosk" / "sync" / "pinning.py",
+        ROOT / "kiosk" / "sync" / "backoff.py",
+        ROOT / "kiosk" / "sync" / "worker.py",
+        ROOT / "kiosk" / "sync" / "enrol.py",
+        ROOT / "kiosk" / "sync" / "keyset.py",
+        ROOT / "kiosk" / "protocol" / "enrolment_link.py",
+        ROOT / "kiosk" / "protocol" / "release.py",
     ]
     return [*core, *sorted((ROOT / "kiosk" / "ui").rglob("*.py"))]
 

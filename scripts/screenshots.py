@@ -104,8 +104,54 @@ def main(argv: list[str] | None = None) -> int:
                 finally:
                     vault.close()
         print(_share_code(app, size, args.outdir / f"{orientation}-thanks-with-qr.png"))
+    with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as scratch:
+        vault = Vault.open(Path(scratch))
+        try:
+            desk = SignatureDesk(load_bundled_appeal(), vault, key)
+            for path in _language_switch(app, desk, vault, Path(scratch), args.outdir):
+                print(path)
+        finally:
+            vault.close()
     apply_look(app)
     return 0
+
+
+def _language_switch(
+    app: QApplication, desk: SignatureDesk, vault: Vault, data_dir: Path, outdir: Path
+) -> list[Path]:
+    """A running window switched to Italian, frame by frame, as a person does it: the appeal in
+    English with the volunteer's layer already built (in English), a tap on Italiano, then the
+    hidden corner's PIN pad and the panel, which were built before the switch and follow it."""
+    window = KioskWindow(desk)
+    window.resize(*SIZES["landscape"])
+    layer = install_admin(window, _admin(vault, data_dir), exit_kiosk=window.exit_kiosk)
+    window.show()
+    frames: list[Path] = []
+
+    def frame(step: str) -> None:
+        _settle(app)
+        path = outdir / f"language-switch-{len(frames) + 1}-{step}.png"
+        if not window.grab().save(str(path)):
+            raise SystemExit(f"could not write {path}")
+        frames.append(path)
+
+    frame("appeal-english")
+    _click(window, "language_it")
+    frame("appeal-italiano")
+    layer.open()
+    for digit in "246":
+        _click(layer, f"pin_digit_{digit}")
+    frame("pin-pad")
+    _click(layer, "pin_digit_8")
+    _click(layer, "pin_ok")
+    frame("panel")
+    layer.lock()
+    layer.release()
+    window.languages.release()
+    window.close()
+    window.deleteLater()
+    _settle(app)
+    return frames
 
 
 def _share_code(app: QApplication, size: tuple[int, int], path: Path) -> Path:

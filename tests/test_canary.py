@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from canary import hits_in, needles, type_text
 from pytestqt.qtbot import QtBot
 
 from kiosk.crypto.campaign_key import CampaignPublicKey
@@ -42,18 +43,6 @@ PIECES = ["Xanthipp", "uorbrandt", "Ørsted", "Canary.Wren", "canary.wren-7741",
           "Åland Isl", "Tweetie sang", "dawn 4471", "ünïcode lamp"]  # fmt: skip
 
 
-def _needles(values: list[str]) -> dict[bytes, str]:
-    """Every byte string that would betray one of the values, with a label for the report."""
-    needles: dict[bytes, str] = {}
-    for value in values:
-        for form in ("NFC", "NFD"):
-            text = unicodedata.normalize(form, value)
-            for variant in {text, text.lower(), text.upper()}:
-                for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
-                    needles[variant.encode(encoding)] = f"{value!r} ({form}, {encoding})"
-    return needles
-
-
 def _stored_values(appeal: Appeal) -> list[str]:
     result = validate(appeal, TYPED, terms_accepted=True, updates_opt_in=True)
     assert result.submission is not None, result.errors
@@ -68,17 +57,10 @@ def _all_values(appeal: Appeal) -> list[str]:
     return [*TYPED.values(), *lines, *_stored_values(appeal), *PIECES]
 
 
-def _hits(data_dir: Path, needles: dict[bytes, str]) -> list[str]:
-    hits = []
+def _hits(data_dir: Path, wanted: dict[bytes, str]) -> list[str]:
     files = [p for p in sorted(data_dir.rglob("*")) if p.is_file()]
     assert files, "nothing to search"
-    for path in files:
-        data = path.read_bytes()
-        lowered = data.lower()  # ASCII case folding; the needles come in every case
-        for needle, label in needles.items():
-            if needle in data or needle.lower() in lowered:
-                hits.append(f"{path.relative_to(data_dir)}: {label}")
-    return hits
+    return hits_in(files, wanted, root=data_dir)
 
 
 @pytest.fixture
@@ -102,7 +84,7 @@ def _flush_logs() -> None:
 def _check_data_dir(data_dir: Path, appeal: Appeal, *, wal_expected: bool) -> None:
     assert (data_dir / VAULT_FILE).exists()
     assert (data_dir / f"{VAULT_FILE}-wal").exists() == wal_expected
-    assert _hits(data_dir, _needles(_all_values(appeal))) == []
+    assert _hits(data_dir, needles(_all_values(appeal))) == []
 
 
 def test_the_search_finds_a_planted_canary(data_dir: Path, appeal: Appeal) -> None:
@@ -116,7 +98,7 @@ def test_the_search_finds_a_planted_canary(data_dir: Path, appeal: Appeal) -> No
         b"QZ9 7XK",
     ):
         (data_dir / "planted").write_bytes(b"\x00noise" + planted + b"noise\xff")
-        assert _hits(data_dir, _needles(_all_values(appeal))), planted
+        assert _hits(data_dir, needles(_all_values(appeal))), planted
 
 
 def test_canary_through_the_signature_desk(
@@ -145,28 +127,6 @@ _OFFSCREEN_POPUP_NOTES = (
     "This plugin does not support grabbing the keyboard",
     "This plugin does not support grabbing the mouse",
 )
-
-
-def _type(qtbot: QtBot, text: str) -> None:
-    from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
-    for char in text:
-        target = QApplication.activePopupWidget() or QApplication.focusWidget()
-        assert target is not None
-        if char == "\n":
-            qtbot.keyClick(target, Qt.Key.Key_Return)
-        elif char.isascii():
-            qtbot.keyClicks(target, char)
-        else:  # as from an on-screen or international keyboard
-            QTest.sendKeyEvent(
-                QTest.KeyAction.Click,
-                target,
-                Qt.Key.Key_unknown,
-                char,
-                Qt.KeyboardModifier.NoModifier,
-            )
 
 
 @pytest.mark.qt_log_ignore(*_OFFSCREEN_POPUP_NOTES)
@@ -206,7 +166,7 @@ def test_canary_through_the_kiosk_window(
             with qtbot.waitActive(window):
                 window.activateWindow()
         qtbot.mouseClick(find(f"field_{name}"), Qt.MouseButton.LeftButton)
-        _type(qtbot, text)
+        type_text(text)
         if QApplication.activePopupWidget() is not None:
             qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Escape)
     tap("consent_terms")

@@ -39,6 +39,7 @@ PURE = (
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "kiosk.errors": (*PURE, "kiosk.petition", "kiosk.crypto", "kiosk.protocol"),
     "kiosk.clock": PURE,
+    "kiosk.message": (*PURE, "kiosk.petition", "kiosk.crypto", "kiosk.protocol"),
     # SQLite engines and Alembic revisions, for the vault and the server alike.
     "kiosk.sql": (
         "PySide6",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
@@ -27,12 +29,16 @@ from kiosk.central.campaign import credential_is_valid, get_campaign
 from kiosk.central.console.routes import console_router
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol
+from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
+from kiosk.central.keyset import signed_keyset
+from kiosk.central.models import utcnow
 from kiosk.central.ratelimit import UPLOAD_SLOTS, Limiter
 from kiosk.central.status import campaign_summary, device_status
 from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT
+from kiosk.protocol import heartbeat as heartbeat_format
 from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE, UPLOAD_SLOT_HEADER
 from kiosk.protocol.receipt import Receipt
 from kiosk.sql import disk_full
@@ -87,6 +93,17 @@ class EnrolmentRequest(BaseModel):
     )
 
 
+class SignedKeysetAnswer(BaseModel):
+    keyset: str = Field(
+        description="base64 of the keyset's canonical JSON: campaign, version, primary, "
+        "issued_at, keys [{id, fingerprint, state}], primary_public_key (docs/crypto.md)"
+    )
+    signature: str = Field(
+        description="base64 Ed25519 signature by the coordinator's signing key over "
+        "'kiosk/keyset/v1\\0' and the keyset bytes"
+    )
+
+
 class EnrolmentResponse(BaseModel):
     device_id: str
     event: str
@@ -100,6 +117,15 @@ class EnrolmentResponse(BaseModel):
     tls_pin: str | None = Field(
         description="SHA-256 (hex) of the SubjectPublicKeyInfo of the certificate this server "
         "serves HTTPS with, which the kiosk pins; null when a reverse proxy terminates TLS"
+    )
+    coordinator_key: str | None = Field(
+        default=None,
+        description="base64 of the coordinator's 32-byte Ed25519 signing key, which the kiosk "
+        "pins: only keysets it signed change the key the kiosk seals to; null for a campaign "
+        "made before keysets",
+    )
+    keyset: SignedKeysetAnswer | None = Field(
+        default=None, description="the campaign keyset the coordinator signed, if any"
     )
     mac: str = Field(
         description="HMAC-SHA256 under the code's MAC key over 'kiosk/enrol-answer/v2\\0' and "
@@ -118,6 +144,17 @@ class SignedReceiptAnswer(BaseModel):
 class UploadSlot(BaseModel):
     slot: str = Field(description=f"send it in the {UPLOAD_SLOT_HEADER} header of the PUT")
     expires_in: float = Field(description="seconds the slot is held for that PUT")
+
+
+class HeartbeatAnswer(BaseModel):
+    device_id: str
+    latest_seq: int = Field(
+        description="the newest heartbeat number the server holds for this kiosk: this one, "
+        "or a newer one (then this one changed nothing)"
+    )
+    clock_offset_seconds: int = Field(
+        description="the kiosk's clock minus the server's when that heartbeat arrived"
+    )
 
 
 class CampaignSummary(BaseModel):
@@ -145,6 +182,15 @@ ENVELOPE_SCHEMA = {
     "format": "binary",
     "description": "a kiosk-batch/2 envelope: the signed body (magic, header length, canonical "
     "JSON header, sealed records) and its Ed25519 signature; see docs/sync-protocol.md",
+}
+
+
+HEARTBEAT_SCHEMA = {
+    "type": "string",
+    "format": "binary",
+    "description": "a kiosk-heartbeat/1 envelope: the canonical JSON status (versions, event, "
+    "backlog, battery, free disk, the kiosk's clock, a sequence number) and its Ed25519 "
+    "signature by the device key; see docs/sync-protocol.md",
 }
 
 
@@ -179,11 +225,13 @@ def create_app(
     tls_pin: str | None = None,
     limiter: Limiter | None = None,
     max_uploads: int = UPLOAD_SLOTS,
+    clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
     """The ASGI app over a database URL (migrated on start) or an already open engine.
     `tls_pin`: the pin of the certificate it is served with, told to kiosks as they enrol.
     `limiter`: the rate limits (kiosk.central.ratelimit), by default Limits() in this process.
-    `max_uploads`: uploads read and ingested at once (kiosk.central.admission)."""
+    `max_uploads`: uploads read and ingested at once (kiosk.central.admission).
+    `clock`: the server's time for heartbeats and the console (tests move it)."""
     engine = open_database(database) if isinstance(database, str) else database
     limiter = limiter or Limiter()
     keys: list[DeviceKey] = []  # the receipt key, read once the campaign exists
@@ -259,6 +307,7 @@ def create_app(
         fields = request.model_dump(exclude={"mac"})
         result, code = await run_write(writes, lambda: enrol(engine, fields, request.mac))
         campaign = result.campaign
+        keyset = await run_in_threadpool(signed_keyset, engine)
         answer = {
             "device_id": result.device_id,
             "event": result.event,
@@ -267,6 +316,10 @@ def create_app(
             "appeal_toml": campaign.appeal_toml,
             "receipt_public_key": base64.b64encode(campaign.receipt_key.public_bytes).decode(),
             "tls_pin": tls_pin,
+            "coordinator_key": base64.b64encode(campaign.coordinator_key).decode()
+            if campaign.coordinator_key
+            else None,
+            "keyset": keyset.to_json() if keyset is not None else None,
         }
         bound = {**answer, "nonce": request.nonce, "device_public_key": request.device_public_key}
         return EnrolmentResponse.model_validate({**answer, "mac": code.mac(ANSWER_CONTEXT, bound)})
@@ -317,6 +370,35 @@ def create_app(
         key = await run_in_threadpool(receipt_key)
         return JSONResponse(receipt.sign(key).to_json(), status_code=201 if created else 200)
 
+    @app.put(
+        "/api/v2/devices/{device_id}/heartbeat",
+        response_model=HeartbeatAnswer,
+        responses=_problems(400, 401, 403, 409, 413, 422, 429, 503),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {heartbeat_format.MEDIA_TYPE: {"schema": HEARTBEAT_SCHEMA}},
+            }
+        },
+        tags=["kiosk"],
+    )
+    async def put_heartbeat(device_id: str, request: Request) -> HeartbeatAnswer:
+        """Keep a kiosk's signed status as its latest (no personal data). The same heartbeat
+        again gets the same answer; an older one changes nothing. Limited per device (429 with
+        Retry-After)."""
+        envelope = await _read_limited(request, heartbeat_format.MAX_BYTES)
+        answer = await run_write(
+            writes,
+            lambda: take_heartbeat(
+                engine, envelope, device_id=device_id, limiter=limiter, clock=clock
+            ),
+        )
+        return HeartbeatAnswer(
+            device_id=device_id,
+            latest_seq=answer.latest_seq,
+            clock_offset_seconds=answer.clock_offset_seconds,
+        )
+
     @app.get(
         "/api/v2/campaign/summary",
         response_model=CampaignSummary,
@@ -328,6 +410,21 @@ def create_app(
         kiosk's resting screen can show the campaign's total."""
         result = await run_in_threadpool(campaign_summary, engine)
         return CampaignSummary(appeal_id=result.appeal_id, signatures=result.signatures)
+
+    @app.get(
+        "/api/v2/campaign/keyset",
+        response_model=SignedKeysetAnswer,
+        responses=_problems(404, 503),
+        tags=["kiosk"],
+    )
+    async def keyset() -> SignedKeysetAnswer:
+        """The campaign keyset as the coordinator signed it: which key kiosks seal new
+        signatures to. Public (public keys and states only); kiosks check the signature with
+        the coordinator key they pinned at enrolment, so the server cannot change it."""
+        signed = await run_in_threadpool(signed_keyset, engine)
+        if signed is None:
+            raise errors.NotFound("this campaign has no keyset signed by its coordinator")
+        return SignedKeysetAnswer.model_validate(signed.to_json())
 
     @app.get(
         "/api/v2/devices",
@@ -359,7 +456,7 @@ def create_app(
             for r in reports
         ]
 
-    app.include_router(console_router(engine, writes=writes, tls_pin=tls_pin))
+    app.include_router(console_router(engine, writes=writes, tls_pin=tls_pin, clock=clock))
 
     @app.api_route(
         "/api/v1/{rest:path}",

@@ -1,5 +1,5 @@
 """A stored batch's envelope, byte for byte as its kiosk signed and sent it, for audit: the
-batch row keeps the envelope's frame (head and signature, c0009) and the record rows its
+batch row keeps the envelope's frame (head and signature, c0012) and the record rows its
 sealed records, so the server stores each signature once; joined here and checked against the
 batch's hash, so what comes back is what the device's signature covers."""
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.central.errors import Conflict, Malformed, NoCampaign
-from kiosk.central.models import Campaign, CoordinatorCredential, utcnow
+from kiosk.central.models import Campaign, CampaignKey, CoordinatorCredential, utcnow
 from kiosk.central.ratelimit import DEFAULT_RECORDS_PER_HOUR, MAX_RECORDS_PER_HOUR
 from kiosk.crypto.campaign_key import CampaignPublicKey, LockedCampaignKey
 from kiosk.crypto.device_key import DeviceKey
@@ -33,6 +33,7 @@ class CampaignInfo:
     appeal_toml: str
     receipt_key_pem: str  # the server's receipt signing key (private, PEM)
     records_per_hour: int = DEFAULT_RECORDS_PER_HOUR  # one device's quota (kiosk.central.ratelimit)
+    coordinator_key: bytes | None = None  # signs the campaign keyset (kiosk.central.keyset)
 
     @property
     def receipt_key(self) -> DeviceKey:
@@ -49,8 +50,10 @@ def create_campaign(
     appeal_toml: str,
     *,
     records_per_hour: int = DEFAULT_RECORDS_PER_HOUR,
+    coordinator_key: bytes | None = None,
 ) -> CampaignInfo:
-    """Store the campaign; raises Conflict if this database already has one."""
+    """Store the campaign, its key as key 1 of its keyset, and the coordinator's signing key
+    (public half) if it has one; raises Conflict if this database already has one."""
     if not 1 <= records_per_hour <= MAX_RECORDS_PER_HOUR:
         raise Malformed(
             f"the record quota is 1 to {MAX_RECORDS_PER_HOUR:,} records per device and hour, "
@@ -67,10 +70,21 @@ def create_campaign(
         created_at=utcnow(),
         receipt_key_pem=DeviceKey.generate().to_pem().decode("ascii"),
         records_per_hour=records_per_hour,
+        coordinator_key=coordinator_key,
+    )
+    first_key = CampaignKey(
+        id=1,
+        fingerprint=row.key_fingerprint,
+        public_key_pem=row.public_key_pem,
+        state="active",
+        created_at=row.created_at,
+        changed_at=row.created_at,
     )
     try:
         with Session(engine) as s, s.begin():
             s.add(row)
+            s.flush()
+            s.add(first_key)
     except IntegrityError:
         raise Conflict(
             "this database already holds a campaign; one server collects for one campaign"
@@ -91,6 +105,7 @@ def get_campaign(engine: Engine) -> CampaignInfo:
             row.appeal_toml,
             row.receipt_key_pem or "",
             row.records_per_hour,
+            row.coordinator_key,
         )
 
 

@@ -5,6 +5,7 @@ whole flow (enrol, sign, sync, export) without setting anything up.
 
     server = start_local_server(data_dir, public_key)   # SQLite in data_dir, 127.0.0.1:<free port>
     code = server.issue_enrolment_code("Demo")          # what `kiosk central enroll` would print
+    server.console_url, server.console_credential()     # the web console and a sign-in for it
     ...                                                 # the kiosk enrols at server.url and syncs
     server.export(private_key, "csv", out)              # optional: the coordinator's export
     server.stop()
@@ -30,15 +31,22 @@ from typing import TextIO
 
 from kiosk.central import errors
 from kiosk.central.api import create_app
-from kiosk.central.campaign import create_campaign, find_campaign
+from kiosk.central.campaign import (
+    CampaignInfo,
+    create_campaign,
+    find_campaign,
+    issue_credential,
+)
 from kiosk.central.db import default_url, open_database
 from kiosk.central.enrolment import issue_code
 from kiosk.central.export import ExportResult, export
 from kiosk.central.ratelimit import Limiter, Limits
+from kiosk.central.rotation import first_keyset
 from kiosk.central.server import ServerThread
 from kiosk.central.status import DeviceStatus, device_status
 from kiosk.central.tls import ensure_self_signed
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.crypto.device_key import DeviceKey
 from kiosk.files import datadir
 from kiosk.petition.appeal import DEFAULT_APPEAL
 
@@ -52,12 +60,13 @@ class LocalServer:
         *,
         tls: bool = False,
         limits: Limits | None = None,
+        coordinator: DeviceKey | None = None,
     ) -> None:
         self.engine = open_database(default_url(datadir.prepare(data_dir)))
         self.tls = ensure_self_signed(data_dir)[0] if tls else None
         try:
-            campaign = find_campaign(self.engine) or create_campaign(
-                self.engine, public_key, appeal_toml
+            campaign = find_campaign(self.engine) or self._create(
+                public_key, appeal_toml, coordinator
             )
             if campaign.key_fingerprint != public_key.fingerprint:
                 raise errors.Conflict(
@@ -73,8 +82,29 @@ class LocalServer:
             raise
         self.url = self._thread.url
 
+    def _create(
+        self, public_key: CampaignPublicKey, appeal_toml: str, coordinator: DeviceKey | None
+    ) -> CampaignInfo:
+        coordinator_key = coordinator.public_bytes if coordinator is not None else None
+        campaign = create_campaign(
+            self.engine, public_key, appeal_toml, coordinator_key=coordinator_key
+        )
+        if coordinator is not None:
+            first_keyset(self.engine, coordinator, public_key)
+        return campaign
+
     def issue_enrolment_code(self, event: str, valid_for: timedelta = timedelta(hours=1)) -> str:
         return issue_code(self.engine, event, valid_for).code
+
+    @property
+    def console_url(self) -> str:
+        """The coordinators' web console of this server (docs/console.md)."""
+        return f"{self.url}/console"
+
+    def console_credential(self) -> str:
+        """A new coordinator credential to sign in to the console with (only its hash is
+        kept: show it now)."""
+        return issue_credential(self.engine)
 
     def status(self) -> list[DeviceStatus]:
         return device_status(self.engine)
@@ -100,11 +130,16 @@ def start_local_server(
     *,
     tls: bool = False,
     limits: Limits | None = None,
+    coordinator: DeviceKey | None = None,
 ) -> LocalServer:
     """Start a central server for this campaign on loopback; see the module docstring.
-    `limits`: its rate limits (default: those of `kiosk central serve`)."""
+    `limits`: its rate limits (default: those of `kiosk central serve`); `coordinator`: the
+    coordinator signing key, whose first keyset a new campaign publishes (none by default, as
+    in the demo)."""
     if appeal_toml is None:
         appeal_toml = (
             files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
         )
-    return LocalServer(data_dir, public_key, appeal_toml, tls=tls, limits=limits)
+    return LocalServer(
+        data_dir, public_key, appeal_toml, tls=tls, limits=limits, coordinator=coordinator
+    )

@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 from kiosk.central.campaign import CampaignInfo, get_campaign
 from kiosk.central.errors import Conflict, EnrolmentRefused, Malformed, NotFound
 from kiosk.central.models import Device, EnrolmentCode, utcnow
+from kiosk.crypto.coordinator_key import coordinator_fingerprint
 from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
+from kiosk.protocol.enrolment_link import EnrolmentLink
 from kiosk.protocol.release import Release
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
@@ -72,6 +74,15 @@ def issue_code(engine: Engine, event: str, valid_for: timedelta) -> IssuedCode:
             )
         )
     return IssuedCode(code, event, now + valid_for)
+
+
+def enrolment_link(campaign: CampaignInfo, server_url: str, code: str, tls: str | None) -> str:
+    """The link `kiosk central enroll --server-url` and the console print: it names the
+    campaign, the certificate (`tls`, the link's short pin) and the coordinator key."""
+    coordinator = (
+        coordinator_fingerprint(campaign.coordinator_key) if campaign.coordinator_key else None
+    )
+    return EnrolmentLink(server_url, code, campaign.key_fingerprint, tls, coordinator).to_text()
 
 
 def code_keys(engine: Engine, code_id: str) -> CodeKeys:

@@ -40,6 +40,7 @@ from typing import Any, BinaryIO, TextIO
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from kiosk.central.keyring import Keyring
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
@@ -81,17 +82,32 @@ class Opened:
 
 
 @dataclass(frozen=True)
+class Unopened:
+    """A stored record the export could not open, and why: its key is not among the key files
+    given ("key missing"), its key was destroyed ("key destroyed"), or it does not open or
+    check out with its key ("does not open")."""
+
+    device_id: str
+    signature_id: str
+    batch_id: str
+    key: str  # "key 2 (fingerprint)", or the fingerprint alone for a key not in the keyset
+    reason: str
+
+
+@dataclass(frozen=True)
 class ExportResult:
     written: int
     duplicates_removed: int
     unreadable: int
+    unopened: tuple[Unopened, ...] = ()
 
 
-def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
+def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str, str]]:
     query = (
         select(
             StoredRecord.id,
             StoredRecord.sealed,
+            StoredRecord.key_fingerprint,
             StoredBatch.device_id,
             StoredBatch.appeal_id,
             Device.event,
@@ -111,24 +127,39 @@ def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str]]:
 
 
 def open_all(
-    engine: Engine, key: CampaignPrivateKey, progress: Progress | None = None
+    engine: Engine, key: CampaignPrivateKey | Keyring, progress: Progress | None = None
 ) -> tuple[list[Opened], ExportResult]:
-    """Every readable signature, de-duplicated and in signing order, with the counts."""
+    """Every readable signature, de-duplicated and in signing order, with the counts. Each
+    record is opened with the key of the keyring it was sealed to; the rest are listed with
+    the reason (`ExportResult.unopened`)."""
+    keyring = key if isinstance(key, Keyring) else Keyring.of(key)
     with Session(engine) as s:
         total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
     by_email: dict[str, Opened] = {}
     without_email: list[Opened] = []
-    duplicates = unreadable = done = 0
-    for record_id, sealed, device_id, appeal_id, event, batch_id in _stored(engine):
+    unopened: list[Unopened] = []
+    duplicates = done = 0
+    for record_id, sealed, fingerprint, device_id, appeal_id, event, batch_id in _stored(engine):
         done += 1
         if progress is not None:
             progress(done, total)
+        private = keyring.key_for(fingerprint)
+        if private is None:
+            why = keyring.why_not(fingerprint)
+            unopened.append(
+                Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), why)
+            )
+            continue
         try:
             record = open_record(
-                sealed, key, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
+                sealed, private, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
         except (SealBroken, ValueError, KeyError, TypeError, AttributeError):
-            unreadable += 1
+            unopened.append(
+                Unopened(
+                    device_id, record_id, batch_id, keyring.describe(fingerprint), "does not open"
+                )
+            )
             log.warning(
                 "record %s of batch %s from device %s does not open or check out",
                 record_id,
@@ -148,7 +179,7 @@ def open_all(
                 continue
         by_email[email] = opened
     rows = sorted([*by_email.values(), *without_email], key=_order)
-    return rows, ExportResult(len(rows), duplicates, unreadable)
+    return rows, ExportResult(len(rows), duplicates, len(unopened), tuple(unopened))
 
 
 def _order(opened: Opened) -> tuple[datetime, str, str]:
@@ -241,6 +272,16 @@ def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
         "format": "kiosk-export/1",
         "duplicates_removed": result.duplicates_removed,
         "unreadable": result.unreadable,
+        "unopened": [
+            {
+                "device_id": u.device_id,
+                "signature_id": u.signature_id,
+                "batch_id": u.batch_id,
+                "key": u.key,
+                "reason": u.reason,
+            }
+            for u in result.unopened
+        ],
         "signatures": [as_dict(o) for o in rows],
     }
     json.dump(doc, out, ensure_ascii=False, indent=1)
@@ -249,7 +290,7 @@ def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
 
 def export(
     engine: Engine,
-    key: CampaignPrivateKey,
+    key: CampaignPrivateKey | Keyring,
     fmt: str,
     out: TextIO,
     progress: Progress | None = None,
@@ -265,7 +306,10 @@ def export(
 
 
 def export_xlsx(
-    engine: Engine, key: CampaignPrivateKey, out: BinaryIO, progress: Progress | None = None
+    engine: Engine,
+    key: CampaignPrivateKey | Keyring,
+    out: BinaryIO,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """The same signatures as `export`, as a spreadsheet of text cells."""
     rows, result = open_all(engine, key, progress)

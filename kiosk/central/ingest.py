@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from kiosk.central import errors
+from kiosk.central import errors, tally
 from kiosk.central.bulk import insert_records
-from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
+from kiosk.central.models import Campaign, CampaignKey, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.central.ratelimit import Limiter
 from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol import batch as batch_format
@@ -66,7 +66,9 @@ def ingest(
             campaign = s.get(Campaign, 1)
             if campaign is None:
                 raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
-            check_batch(s.get(Device, batch.device_id), signed, campaign)
+            device = s.get(Device, batch.device_id)
+            check_batch(device, signed, campaign)
+            assert device is not None  # check_batch refuses an unknown device
             if limiter is not None:
                 limiter.upload(batch.device_id)
                 try:
@@ -104,9 +106,11 @@ def ingest(
                     signature=signature,
                     record_count=len(batch.records),
                     received_at=received_at,
+                    event=batch.event,
                 )
             )
             insert_records(conn, batch, hours)
+            tally.add(conn, batch.device_id, tally.batch_event(batch.event, device.event), hours)
     except BaseException as exc:
         if limiter is not None and quota is not None:  # nothing stored: no records spent
             limiter.give_back_records(batch.device_id, len(batch.records), quota)
@@ -147,12 +151,23 @@ def check_batch(
             f"the batch is for appeal {batch.appeal_id!r}; this campaign collects for "
             f"{campaign.appeal_id!r}"
         )
-    for r in batch.records:
-        if r.key_fingerprint != campaign.key_fingerprint:
-            raise errors.Unacceptable(
-                f"record {r.id} is sealed to key {r.key_fingerprint}, not the campaign key "
-                f"{campaign.key_fingerprint}"
+    others = {r.key_fingerprint for r in batch.records} - {campaign.key_fingerprint}
+    if others:
+        # Sealed to a later key of the keyset (or to a retired or destroyed one, by a kiosk that
+        # had not learnt of the change yet: stored all the same, so its chain is not stuck).
+        session = object_session(campaign)
+        assert session is not None, "the campaign row comes from the ingest's session"
+        known = set(
+            session.scalars(
+                select(CampaignKey.fingerprint).where(CampaignKey.fingerprint.in_(others))
             )
+        )
+        for r in batch.records:
+            if r.key_fingerprint in others - known:
+                raise errors.Unacceptable(
+                    f"record {r.id} is sealed to key {r.key_fingerprint}, which is not a key "
+                    "of this campaign's keyset"
+                )
 
 
 def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -> Receipt:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -67,6 +68,33 @@ class Campaign(Base):
     receipt_key_pem: Mapped[str | None] = mapped_column(Text)
     # How many records one device may deliver per hour (c0004; kiosk central init).
     records_per_hour: Mapped[int] = mapped_column(server_default=text("5000"))
+    # The campaign's goal in signatures, set on the console's Events page (c0011); None: the
+    # appeal file's `goal`, if it has one.
+    goal: Mapped[int | None] = mapped_column(BigInteger)
+    # The coordinator's Ed25519 signing key (raw 32 bytes) and the campaign keyset it signed,
+    # as the coordinator's machine published it (c0010; kiosk.protocol.keyset). The server
+    # only passes the keyset on: it cannot sign one.
+    coordinator_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class CampaignKey(Base):
+    """One key of the campaign keyset: its public half and its state (c0010). The private half
+    is on the coordinator's machine, never here. Key 1 is the key the campaign was made with;
+    its fingerprint stays the campaign's name."""
+
+    __tablename__ = "campaign_key"
+    __table_args__ = (
+        CheckConstraint("state IN ('active', 'retired', 'destroyed')", name="ck_key_state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(String(32), unique=True)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when its state last changed
 
 
 class CoordinatorCredential(Base):
@@ -121,11 +149,13 @@ class StoredBatch(Base):
     appeal_version: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The envelope as received, for audit, but for its sealed records (the record rows'):
-    # the body's head and the device's signature (c0009; kiosk.central.audit joins them).
+    # the body's head and the device's signature (c0012; kiosk.central.audit joins them).
     head: Mapped[bytes | None] = mapped_column(LargeBinary)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     record_count: Mapped[int]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The event the kiosk signed into the batch (c0011); None from a kiosk that did not say.
+    event: Mapped[str | None] = mapped_column(String(200))
 
 
 class StoredRecord(Base):
@@ -147,6 +177,69 @@ class StoredRecord(Base):
     collected_hour: Mapped[datetime] = mapped_column(UTCDateTime)
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Event(Base):
+    """An event of the campaign (a rally, a day at a market), with its goal in signatures. Its
+    kiosks name it by any of its aliases (c0011)."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    goal: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EventAlias(Base):
+    """A name that means an event: its name now and every name it had. Kiosks keep the name
+    they were given (enrolment, the volunteer's panel), so a renamed event still owns the
+    batches that arrive under its old name."""
+
+    __tablename__ = "event_alias"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+
+
+class HourTally(Base):
+    """How many records each device delivered per collected hour and event name: kept by the
+    transaction that stores the records (kiosk.central.tally), so the console counts without
+    reading the record table. Counts and hours only (c0011)."""
+
+    __tablename__ = "hour_tally"
+    __table_args__ = (
+        PrimaryKeyConstraint("device_id", "event", "hour", name="pk_hour_tally"),
+        Index("ix_hour_tally_hour", "hour"),
+    )
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"))
+    event: Mapped[str] = mapped_column(String(200))  # as the kiosk named it; "" for none
+    hour: Mapped[datetime] = mapped_column(UTCDateTime)
+    signatures: Mapped[int] = mapped_column(BigInteger)
+
+
+class DeviceHeartbeat(Base):
+    """A kiosk's latest heartbeat (kiosk.protocol.heartbeat), overwritten by each newer one: its
+    status, never a history. `seen_at` is kept to the minute (the console's "silent for 15
+    minutes" needs it); the kiosk's own clock is kept only as its offset from the server's."""
+
+    __tablename__ = "device_heartbeat"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    clock_offset_seconds: Mapped[int] = mapped_column(BigInteger)  # kiosk minus server
+    app_version: Mapped[str] = mapped_column(String(40))
+    appeal_id: Mapped[str | None] = mapped_column(String(63))
+    appeal_version: Mapped[int | None] = mapped_column(BigInteger)
+    appeal_digest: Mapped[str | None] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(255))
+    pending_signatures: Mapped[int] = mapped_column(BigInteger)
+    unacknowledged_batches: Mapped[int] = mapped_column(BigInteger)
+    battery_percent: Mapped[int | None]
+    charging: Mapped[bool | None] = mapped_column(Boolean)
+    disk_free_bytes: Mapped[int | None] = mapped_column(BigInteger)
 
 
 # The console's tables (kiosk.central.console.tables) belong to the same metadata.

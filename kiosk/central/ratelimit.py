@@ -117,6 +117,8 @@ class Limits:
     enrolments_per_address: Rate = Rate(20, 600)  # a venue behind one NAT enrols a few kiosks
     enrolments_per_code: Rate = Rate(5, 600)  # one kiosk, and its retries after a lost answer
     uploads_per_device: Rate = Rate(60, 60)  # a backlog goes up two requests at a time
+    # A kiosk sends one with each sync and every 5 minutes, never twice within 10 seconds.
+    heartbeats_per_device: Rate = Rate(12, 60)
 
 
 @dataclass
@@ -131,6 +133,7 @@ class Limiter:
         self.by_code = Buckets("enrolment attempts with this code", clock=self.clock)
         self.uploads = Buckets("uploads from this kiosk", clock=self.clock)
         self.records = Buckets("signatures from this kiosk this hour", clock=self.clock)
+        self.heartbeats = Buckets("heartbeats from this kiosk", clock=self.clock)
 
     def enrolment(self, address: str, code_id: str) -> None:
         self.by_address.take(address, self.limits.enrolments_per_address)
@@ -138,6 +141,9 @@ class Limiter:
 
     def upload(self, device_id: str) -> None:
         self.uploads.take(device_id, self.limits.uploads_per_device)
+
+    def heartbeat(self, device_id: str) -> None:
+        self.heartbeats.take(device_id, self.limits.heartbeats_per_device)
 
     def take_records(self, device_id: str, count: int, per_hour: int) -> None:
         self.records.take(device_id, Rate(per_hour, 3600), count)

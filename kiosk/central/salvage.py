@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
-from kiosk.central import errors
+from kiosk.central import errors, tally
 from kiosk.central.ingest import aware, check_batch, receipt_of, record_rows
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.protocol import batch as batch_format
@@ -46,7 +46,9 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
             campaign = s.get(Campaign, 1)
             if campaign is None:
                 raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
-            check_batch(s.get(Device, batch.device_id), signed, campaign)
+            device = s.get(Device, batch.device_id)
+            check_batch(device, signed, campaign)
+            assert device is not None  # check_batch refuses an unknown device
             try:
                 hours = [aware(r.collected_hour) for r in batch.records]
                 created_at = aware(batch.created_at)
@@ -73,6 +75,7 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
                     signature=signature,
                     record_count=len(batch.records),
                     received_at=received_at,
+                    event=batch.event,
                 )
             )
             held = set(
@@ -86,7 +89,9 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
             new = record_rows(batch, hours, skip=held)
             if new:
                 # A chain upload of the same records may commit meanwhile: skip those too.
-                conn.execute(_insert_new(engine), new)
+                added = conn.execute(_insert_new(engine), new).scalars().all()
+                event = tally.batch_event(batch.event, device.event)
+                tally.add(conn, batch.device_id, event, added)
     except IntegrityError:
         with Session(engine) as s:
             stored = s.get(StoredBatch, (batch.device_id, batch.batch_id))
@@ -114,7 +119,12 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
 
 
 def _insert_new(engine: Engine) -> Executable:
+    """Insert the records not stored meanwhile; returns the hours of those it stored."""
     keys = [StoredRecord.device_id, StoredRecord.id]
-    if engine.dialect.name == "sqlite":
-        return sqlite.insert(StoredRecord).on_conflict_do_nothing(index_elements=keys)
-    return postgresql.insert(StoredRecord).on_conflict_do_nothing(index_elements=keys)
+    dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+    statement: Executable = (
+        dialect.insert(StoredRecord)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(StoredRecord.collected_hour)
+    )
+    return statement

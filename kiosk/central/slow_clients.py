@@ -54,6 +54,9 @@ class HeaderTimeoutProtocol(H11Protocol):
             self.transport.close()
 
 
+GRACEFUL_SHUTDOWN_S = 5
+
+
 def uvicorn_options(header_timeout: float = HEADER_TIMEOUT) -> dict[str, Any]:
     """The uvicorn.Config arguments that cut slow clients."""
     protocol: type[HeaderTimeoutProtocol] = HeaderTimeoutProtocol
@@ -68,4 +71,7 @@ def uvicorn_options(header_timeout: float = HEADER_TIMEOUT) -> dict[str, Any]:
         "http": protocol,
         "timeout_keep_alive": KEEP_ALIVE_TIMEOUT,
         "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+        # An open console page holds a stream (the Now page's live figures): a stop or a
+        # restart closes it after this long instead of waiting for the browser to leave.
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
     }

@@ -14,13 +14,16 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import get_campaign
-from kiosk.central.models import Device, StoredBatch, StoredRecord
+from kiosk.central.events import names_map
+from kiosk.central.models import Device, DeviceHeartbeat, StoredBatch, StoredRecord
 from kiosk.protocol.batch import CHAIN, GENESIS_HASH, SALVAGE
 
 
 @dataclass(frozen=True)
 class DeviceStatus:
     device_id: str
+    # The event its newest batch names, else its enrolment's; by its name now, if renamed
+    # (kiosk.central.events).
     event: str
     revoked: bool
     batches: int
@@ -31,6 +34,10 @@ class DeviceStatus:
     enrolled_at: datetime | None = None
     salvage_batches: int = 0  # salvage batches imported (kiosk.central.salvage), not in the chain
     salvaged: int = 0  # signatures that only salvage brought in
+    # The event the kiosk collects under now, from its latest heartbeat (a volunteer may have
+    # renamed it on the panel), and when that was; None: no heartbeat yet.
+    event_now: str | None = None
+    event_seen_at: datetime | None = None
 
     @property
     def chain_ok(self) -> bool:
@@ -56,6 +63,7 @@ def device_status(engine: Engine) -> list[DeviceStatus]:
                 StoredBatch.prev_hash,
                 StoredBatch.record_count,
                 StoredBatch.received_at,
+                StoredBatch.event,
             )
             .where(StoredBatch.kind == CHAIN)
             .order_by(StoredBatch.device_id, StoredBatch.seq)
@@ -77,29 +85,43 @@ def device_status(engine: Engine) -> list[DeviceStatus]:
                 .group_by(StoredBatch.device_id)
             )
         }
-    chains: dict[str, list[tuple[int, str, str, int, datetime]]] = {}
+        names = names_map(s)
+        beats = {
+            device_id: (event, seen_at)
+            for device_id, event, seen_at in s.execute(
+                select(DeviceHeartbeat.device_id, DeviceHeartbeat.event, DeviceHeartbeat.seen_at)
+            )
+        }
+    chains: dict[str, list[tuple[int, str, str, int, datetime, str | None]]] = {}
     for device_id, *rest in rows:
         chains.setdefault(device_id, []).append(tuple(rest))  # type: ignore[arg-type]
-    return [_status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0))) for d in devices]
+    return [
+        _status(d, chains.get(d.id, []), salvage.get(d.id, (0, 0)), names, beats.get(d.id))
+        for d in devices
+    ]
 
 
 def _status(
     device: Device,
-    chain: list[tuple[int, str, str, int, datetime]],
+    chain: list[tuple[int, str, str, int, datetime, str | None]],
     salvage: tuple[int, int] = (0, 0),
+    names: dict[str, tuple[str, int | None]] | None = None,
+    beat: tuple[str, datetime] | None = None,
 ) -> DeviceStatus:
     missing: list[tuple[int, int]] = []
     broken: list[int] = []
     previous_seq, previous_hash = 0, GENESIS_HASH
-    for seq, body_hash, prev_hash, _count, _received in chain:
+    for seq, body_hash, prev_hash, _count, _received, _event in chain:
         if seq > previous_seq + 1:
             missing.append((previous_seq + 1, seq - 1))
         elif prev_hash != previous_hash:
             broken.append(seq)
         previous_seq, previous_hash = seq, body_hash
+    said = [row[5] for row in chain if row[5] is not None]
+    event = said[-1] if said else device.event
     return DeviceStatus(
         device_id=device.id,
-        event=device.event,
+        event=(names or {}).get(event, (event,))[0],
         revoked=device.revoked_at is not None,
         batches=len(chain),
         signatures=sum(row[3] for row in chain),
@@ -109,6 +131,8 @@ def _status(
         enrolled_at=device.enrolled_at,
         salvage_batches=salvage[0],
         salvaged=salvage[1],
+        event_now=(names or {}).get(beat[0], (beat[0],))[0] if beat else None,
+        event_seen_at=beat[1] if beat else None,
     )
 
 

@@ -29,7 +29,7 @@ from kiosk.central.ratelimit import (
     UPLOAD_SLOTS,
 )
 from kiosk.cli.options import add_data_dir, counted
-from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase, new_passphrase
+from kiosk.cli.passphrase import PASSPHRASE_ENV, new_passphrase
 from kiosk.errors import KeyFileError, UsageError
 
 if TYPE_CHECKING:
@@ -177,8 +177,10 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--key",
         type=Path,
-        help=f"the campaign private key (default: in ${COORDINATOR_DIR_ENV} or the user data "
-        f"directory {COORDINATOR_APP_NAME!r})",
+        action="append",
+        help="a campaign private key file; give it once per key of the keyset (default: every "
+        f"campaign-private*.pem in ${COORDINATOR_DIR_ENV} or the user data directory "
+        f"{COORDINATOR_APP_NAME!r})",
     )
     p.add_argument(
         "--passphrase-file", type=Path, help=f"the key's passphrase (or ${PASSPHRASE_ENV})"
@@ -186,8 +188,10 @@ def register(sub: Any) -> None:
     p.add_argument("--progress", action="store_true", help="show progress even when not a terminal")
 
     from kiosk.central.console.cli import register_user
+    from kiosk.cli.keys import register_keys
 
     register_user(command, _engine)
+    register_keys(command, _engine, _coordinator_dir)
 
 
 def _disposing_engines(
@@ -251,9 +255,13 @@ def _engine(args: argparse.Namespace) -> Engine:
 def _init(args: argparse.Namespace) -> int:
     from kiosk.central.campaign import create_campaign, find_campaign, issue_credential
     from kiosk.central.db import DATABASE_FILE
+    from kiosk.central.keyring import write_coordinator_key
     from kiosk.central.models import utcnow
+    from kiosk.central.rotation import first_keyset
     from kiosk.central.tls import ensure_self_signed
     from kiosk.crypto.campaign_key import CampaignPrivateKey
+    from kiosk.crypto.coordinator_key import coordinator_fingerprint
+    from kiosk.crypto.device_key import DeviceKey
     from kiosk.files import keys
     from kiosk.files.recovery_sheet import write_sheet
     from kiosk.petition.appeal import DEFAULT_APPEAL, load_appeal
@@ -300,9 +308,16 @@ def _init(args: argparse.Namespace) -> int:
     sheet = write_sheet(
         private_path.read_bytes(), private.public_key().fingerprint, utcnow(), key_dir
     )
+    signing = DeviceKey.generate()  # signs the keyset kiosks follow (kiosk.central.rotation)
+    signing_path = write_coordinator_key(signing, passphrase, key_dir)
     campaign = create_campaign(
-        engine, private.public_key(), appeal_toml, records_per_hour=args.records_per_hour
+        engine,
+        private.public_key(),
+        appeal_toml,
+        records_per_hour=args.records_per_hour,
+        coordinator_key=signing.public_bytes,
     )
+    first_keyset(engine, signing, private.public_key())
     credential = issue_credential(engine)
     tls, _made = ensure_self_signed(data_dir)
     print(
@@ -313,6 +328,9 @@ def _init(args: argparse.Namespace) -> int:
         f"  the server: only `export` needs it):                               {private_path}\n"
         f"  public key (kiosks receive it at enrolment):                       {public_path}\n"
         f"  recovery sheet (print it, keep it apart; the passphrase is not on it): {sheet}\n"
+        f"  coordinator signing key (same passphrase; kiosks pin it, and follow only the\n"
+        f"  key changes it signs: 'kiosk central key rotate'):                 {signing_path}\n"
+        f"    fingerprint {coordinator_fingerprint(signing.public_bytes)}\n"
         f"  the key was read back from disk and opened a test record.\n"
         f"  the server's TLS certificate (self-signed; kiosks pin its key):    {tls.cert}\n"
         f"    key fingerprint {tls.pin()}\n"
@@ -440,8 +458,7 @@ def _enroll(args: argparse.Namespace) -> int:
     import segno
 
     from kiosk.central.campaign import get_campaign
-    from kiosk.central.enrolment import issue_code
-    from kiosk.protocol.enrolment_link import EnrolmentLink
+    from kiosk.central.enrolment import enrolment_link, issue_code
 
     engine = _engine(args)
     server_url = args.server_url.rstrip("/") if args.server_url else None
@@ -453,8 +470,8 @@ def _enroll(args: argparse.Namespace) -> int:
     )
     shown = issued.code
     if server_url:
-        campaign = get_campaign(engine).key_fingerprint
-        shown = EnrolmentLink(server_url, issued.code, campaign, pin).to_text()
+        campaign = get_campaign(engine)
+        shown = enrolment_link(campaign, server_url, issued.code, pin)
         print(f"Enrolment link (scan the QR code below, or paste it):\n\n    {shown}\n")
     segno.make(shown, error="m").terminal(out=sys.stdout, compact=True)
     return 0
@@ -557,7 +574,13 @@ def _status(args: argparse.Namespace) -> int:
         state = "revoked" if s.revoked else ("ok" if s.chain_ok else "CHAIN PROBLEM")
         state = "SILENT" if silent is not None and state == "ok" else state
         counts = f"{s.batches:>7}  {s.signatures:>10}"
-        print(f"{s.device_id:36}  {s.event[:20]:20}  {counts}  {last:19}  {state}")
+        event = s.event if s.event_now is None else s.event_now
+        print(f"{s.device_id:36}  {event[:20]:20}  {counts}  {last:19}  {state}")
+        if s.event_now is not None and s.event_now != s.event and s.event_seen_at is not None:
+            now_under = f"'{s.event_now}'" if s.event_now else "no event name"
+            seen = f"{s.event_seen_at:%Y-%m-%d %H:%M}"
+            said = f"collects under {now_under} (its heartbeat at {seen} UTC)"
+            print(f"    {said}; enrolled for '{s.event}'")
         if silent is not None:
             what = "delivered nothing since it enrolled" if s.batches == 0 else "delivered nothing"
             print(f"    {what}, since {silent:%Y-%m-%d %H:%M} UTC: is it on and online?")
@@ -580,28 +603,17 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kiosk.central.campaign import get_campaign, require_own_key
     from kiosk.central.export import export, export_xlsx
-    from kiosk.crypto.campaign_key import LockedCampaignKey
 
     if args.fmt == "xlsx" and args.out is None:
         raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
+    from kiosk.cli.keys import describe_unopened, open_keyring
+
     data_dir = _data_dir(args)
     engine = _engine(args)
-    key_path = args.key or _default_key(data_dir)
-    try:
-        key_pem = key_path.read_bytes()
-    except OSError as exc:
-        raise UsageError(
-            f"cannot read the campaign private key {key_path} ({exc.strerror}); "
-            "pass it with --key FILE"
-        ) from None
-    # A damaged file, a file of the wrong kind or another campaign's key is said so before
-    # anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line.
-    locked = LockedCampaignKey.read(key_pem, str(key_path))
-    require_own_key(get_campaign(engine), locked)
-    passphrase = existing_passphrase(args.passphrase_file, key_path)
-    key = locked.unlock(passphrase)
+    # Every file is checked (damaged, the wrong kind, another campaign's) before anyone types
+    # a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line.
+    key, notes = open_keyring(engine, args.key or _default_keys(data_dir), args.passphrase_file)
     progress = TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
     if args.fmt == "xlsx":
         with _private_file(args.out, binary=True) as book:
@@ -613,6 +625,8 @@ def _export(args: argparse.Namespace) -> int:
             result = export(engine, key, args.fmt, out, progress)
     if progress is not None:
         progress.finish()
+    for line in [*notes, *describe_unopened(result)]:
+        print(line, file=sys.stderr)
     where = f" to {args.out}" if args.out else ""
     print(
         f"kiosk: exported {counted(result.written, 'signature')}{where}; removed "
@@ -629,20 +643,24 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _default_key(data_dir: Path) -> Path:
-    """The coordinator directory's key; where an older `init` left it, the server's, said so."""
+def _default_keys(data_dir: Path) -> list[Path]:
+    """The coordinator directory's keys; where an older `init` left it, the server's, said so."""
+    from kiosk.central.keyring import private_key_files
     from kiosk.files import keys
 
+    found = private_key_files(_coordinator_dir())
+    if found:
+        return found
     chosen = _coordinator_dir() / keys.PRIVATE_KEY_FILE
     legacy = data_dir / keys.PRIVATE_KEY_FILE
-    if not chosen.exists() and legacy.exists():
+    if legacy.exists():
         print(
             f"kiosk: using the campaign private key in the server's data directory ({legacy}); "
             f"move it to the coordinator's machine (e.g. {chosen}) and pass --key there.",
             file=sys.stderr,
         )
-        return legacy
-    return chosen
+        return [legacy]
+    return [chosen]  # missing: read_locked says so, and how to pass --key
 
 
 @overload

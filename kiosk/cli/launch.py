@@ -138,12 +138,15 @@ class KioskStart:
         from kiosk.desks.admin import AdminDesk, chosen_appeal
         from kiosk.desks.pin import MIN_DIGITS, RUN_MIN_DIGITS, PinGuard
         from kiosk.desks.signing import SignatureDesk
+        from kiosk.sync.keyset import SealingKey
         from kiosk.sync.status import StatusBoard
         from kiosk.ui.app import Desks
         from kiosk.vault import Vault
 
         data_dir = self._settings.data_dir
         self._vault = vault = Vault.open(data_dir)
+        # The coordinator's keyset, once the kiosk follows one, names the key to seal to.
+        sealing = SealingKey.of_vault(vault, self._key)
         appeal = self._appeal
         if not self._appeal_given:
             appeal = chosen_appeal(vault, data_dir) or appeal
@@ -157,8 +160,9 @@ class KioskStart:
             else PinGuard(vault, min_digits=RUN_MIN_DIGITS),
             board=StatusBoard(),
             start_worker=self._start_worker,
+            sealing=sealing,
         )
-        self._desk = desk = SignatureDesk(appeal, vault, self._key, on_recorded=self._recorded)
+        self._desk = desk = SignatureDesk(appeal, vault, sealing, on_recorded=self._recorded)
         return Desks(desk, admin)
 
     def connect(self) -> None:
@@ -181,6 +185,12 @@ class KioskStart:
         except AdminError as exc:
             raise UsageError(f"the demo server did not enrol this kiosk: {exc}") from None
         print(f"kiosk: demo central server at {server.url}", file=sys.stderr)
+        # The coordinator's side too: a newcomer opens it in a browser next to the kiosk.
+        print(
+            f"kiosk: the coordinators' console is at {server.console_url} ; sign in with "
+            f"{server.console_credential()} (a credential for this demo server only)",
+            file=sys.stderr,
+        )
 
     def close(self) -> None:
         if self._desk is not None:
@@ -197,12 +207,15 @@ class KioskStart:
 
         assert self._vault is not None and self._desk is not None
         presence = self._desk.presence
+        desk = self._desk
         worker = start_sync(
             self._vault,
             self._settings.data_dir,
             self._settings.sync,
             board=board,
             quiet=presence.quiet,
+            appeal=lambda: desk.appeal,  # the one on screen (a volunteer may choose another)
+            sealing=self._desk.sealing,
         )
         self._forget_quiet()  # the worker this one replaces (an enrolment from the panel)
         if worker is not None:

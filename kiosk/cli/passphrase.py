@@ -43,7 +43,8 @@ def existing_passphrase(passphrase_file: Path | None, key_path: Path) -> str:
     if sys.stdin.isatty():
         return getpass.getpass(f"Passphrase for {key_path}: ")
     raise UsageError(
-        f"no passphrase: run export in a terminal, or use --passphrase-file or ${PASSPHRASE_ENV}"
+        f"no passphrase for {key_path}: run the command in a terminal to be asked for it, or use "
+        f"--passphrase-file or ${PASSPHRASE_ENV}"
     )
 
 

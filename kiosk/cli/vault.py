@@ -70,6 +70,7 @@ def _salvage(args: argparse.Namespace) -> int:
     from kiosk.errors import UsageError
     from kiosk.files import keys, logs
     from kiosk.sync.salvage import write_salvage
+    from kiosk.vault.damage import describe_gaps
 
     data_dir = datadir.prepare(args.data_dir or default_data_dir(demo=False))
     logs.setup(data_dir)
@@ -96,5 +97,10 @@ def _salvage(args: argparse.Namespace) -> int:
     ):
         if count:
             print(f"  {count} {what}")
+    if result.missing:
+        print(
+            "  Not in any file, their pages lost: the signatures with device sequence numbers "
+            f"{describe_gaps(result.missing)}"
+        )
     print("Give the files to the coordinator: 'kiosk central import FILE...' takes them.")
     return 0

@@ -153,7 +153,7 @@ class CampaignPrivateKey:
         if not passphrase:
             raise KeyFileError("The passphrase is empty; choose a long passphrase.")
         salt = secrets.token_bytes(16)
-        secret = _stretch(passphrase, salt, scrypt_n)
+        secret = stretch(passphrase, salt, scrypt_n)
         enc = serialization.BestAvailableEncryption(secret)
         pkcs8 = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc
         header = (
@@ -217,11 +217,11 @@ class LockedCampaignKey:
                     f"key ({problem}). {_USE_BACKUP}"
                 )
             ders.append(block.der)
-        salt, n = _scrypt_parameters(data, source)
+        salt, n = scrypt_parameters(data, source)
         return cls(source, stated.group(1).decode(), salt, n, (ders[0], ders[1]))
 
     def unlock(self, passphrase: str) -> CampaignPrivateKey:
-        secret = _stretch(passphrase, self.salt, self.scrypt_n)
+        secret = stretch(passphrase, self.salt, self.scrypt_n)
         opened: list[PrivateKeyTypes | None] = []
         for der in self.blocks:
             try:
@@ -285,7 +285,7 @@ def _not_a_private_key(armour: Armour, data: bytes, has_header: bool, source: st
     return WrongKindOfKey(f"{source} is not a campaign private key: it {holds}. {which}")
 
 
-def _scrypt_parameters(data: bytes, source: str) -> tuple[bytes, int]:
+def scrypt_parameters(data: bytes, source: str) -> tuple[bytes, int]:
     params = dict(re.findall(rb"^(scrypt-[nrps]\w*): *(\S+)[ \t\r]*$", data, re.M))
     try:
         salt = base64.b64decode(params[b"scrypt-salt"], validate=True)
@@ -304,6 +304,6 @@ def _scrypt_parameters(data: bytes, source: str) -> tuple[bytes, int]:
     return salt, n
 
 
-def _stretch(passphrase: str, salt: bytes, n: int) -> bytes:
+def stretch(passphrase: str, salt: bytes, n: int) -> bytes:
     kdf = Scrypt(salt=salt, length=32, n=n, r=_SCRYPT_R, p=_SCRYPT_P)
     return base64.b64encode(kdf.derive(passphrase.encode("utf-8")))

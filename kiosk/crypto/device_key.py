@@ -1,8 +1,8 @@
 """Ed25519 signing keys: each kiosk signs its batches with its own device key (the server holds
 its public half), and the server signs its receipts with its receipt key (every kiosk gets its
 public half in the enrolment answer) and the releases that let a kiosk move to another
-campaign. Each use has its own context prefix, so a signature made
-for one can never pass for the other."""
+campaign; a kiosk also signs its heartbeat (its status) with its device key. Each use has its
+own context prefix, so a signature made for one can never pass for another."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from kiosk.errors import BadSignature, KeyFileError
 BATCH_SIGNATURE_CONTEXT = b"kiosk/batch-signature/v2\x00"
 RECEIPT_SIGNATURE_CONTEXT = b"kiosk/receipt-signature/v2\x00"
 RELEASE_SIGNATURE_CONTEXT = b"kiosk/release/v2\x00"  # the server's release of one kiosk
+HEARTBEAT_SIGNATURE_CONTEXT = b"kiosk/heartbeat-signature/v1\x00"  # a kiosk's status
+# The coordinator's campaign keyset (kiosk.protocol.keyset), signed on the coordinator's machine.
+KEYSET_SIGNATURE_CONTEXT = b"kiosk/keyset/v1\x00"
 
 
 @dataclass(frozen=True)

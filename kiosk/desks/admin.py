@@ -10,19 +10,20 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
 
-from kiosk.clock import utc_now
+from kiosk.clock import local_day, utc_now
 from kiosk.desks.pin import PinGuard
 from kiosk.errors import AdminError, AppealError, EnrolmentError
+from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.petition.appeal import Appeal, load_appeal, parse_appeal
-from kiosk.petition.form import QT_TRANSLATE_NOOP, Message
 from kiosk.settings import SyncSettings
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.enrol import Enrolled as Enrolled  # the desk's answer types, for the panel
 from kiosk.sync.enrol import current_campaign, enrol, enrolled
+from kiosk.sync.keyset import SealingKey
 from kiosk.sync.status import StatusBoard
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
@@ -96,8 +97,11 @@ class AdminDesk:
         worker: SyncWorker | None = None,
         start_worker: Callable[[StatusBoard], SyncWorker | None] | None = None,
         clock: Callable[[], datetime] = utc_now,
+        sealing: SealingKey | None = None,
     ) -> None:
+        """`sealing`: the key the signing desk seals to, which the panel names."""
         self.vault = vault
+        self._sealing = sealing
         self.data_dir = data_dir
         self.pin = pin
         self.board = board or (worker.board if worker else StatusBoard())
@@ -115,7 +119,8 @@ class AdminDesk:
     # What the panel shows.
 
     def today(self) -> date:
-        return self._clock().astimezone(UTC).date()
+        """The kiosk's local day, as the signatures' tallies count them."""
+        return local_day(self._clock())
 
     def counts(self) -> Counts:
         return state_row.tallies(self.vault, self.today())
@@ -216,6 +221,14 @@ class AdminDesk:
         with the coordinator's; None while it has no campaign key."""
         return current_campaign(self.data_dir)
 
+    def sealing_key(self) -> tuple[int | None, str] | None:
+        """The campaign key new signatures are sealed to: its id in the coordinator's keyset
+        (None before the kiosk has followed one) and its fingerprint; None without a key."""
+        if self._sealing is None:
+            return None
+        _key, fingerprint, key_id = self._sealing.current()
+        return key_id, fingerprint
+
     def enrol(self, server_url: str, code: str, release: str = "") -> Enrolled:
         """Enrol with a code from the coordinator, then sync with that server (blocking). A kiosk
         that collects for a campaign moves to another only with `release` (kiosk.sync.enrol)."""
@@ -234,7 +247,7 @@ class AdminDesk:
                 release=release.strip() or None,
             )
         except EnrolmentError as exc:
-            raise AdminError(str(exc)) from None
+            raise AdminError(said(exc)) from None
         self.start_sync()
         return done
 

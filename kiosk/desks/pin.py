@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from kiosk.clock import utc_now
 from kiosk.crypto.pin_hash import PinHashParams, hash_pin, verify_pin
 from kiosk.errors import PinHashError, PinNotSet, PinRuleError, PinWait
-from kiosk.petition.form import QT_TRANSLATE_NOOP, Message
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.vault import Vault
 from kiosk.vault import state as state_row
 

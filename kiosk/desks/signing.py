@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kiosk.clock import to_hour, utc_now
+from kiosk.clock import local_day, to_hour, utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.desks.activity import Activity, Event
 from kiosk.desks.presence import Presence
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import Submission
 from kiosk.petition.record import SignatureRecord
+from kiosk.sync.keyset import SealingKey
 from kiosk.vault import NewSignature, Vault
 
 log = logging.getLogger("kiosk.desks.signing")
@@ -30,7 +31,8 @@ class Recorded:
 
 
 class SignatureDesk:
-    """Seals each submission to the campaign key and commits it to the vault.
+    """Seals each submission to the campaign key (the keyset's primary, `sealing`) and commits
+    it to the vault.
 
     `record` returns only after the sealed row is durable, so the thank-you screen that follows
     it promises something true. `on_recorded` is then told, on the same thread (the kiosk wires
@@ -44,7 +46,7 @@ class SignatureDesk:
         self,
         appeal: Appeal,
         vault: Vault,
-        campaign_key: CampaignPublicKey,
+        campaign_key: CampaignPublicKey | SealingKey,
         *,
         clock: Callable[[], datetime] = utc_now,
         on_recorded: Callable[[Recorded], None] | None = None,
@@ -52,8 +54,11 @@ class SignatureDesk:
     ) -> None:
         self.appeal = appeal
         self._vault = vault
-        self._key = campaign_key
-        self._key_fingerprint = campaign_key.fingerprint  # a hash of the key: once, not per record
+        # The key moves when the coordinator rotates it (kiosk.sync.keyset); its fingerprint is
+        # computed once per key, not per record.
+        self.sealing = (
+            campaign_key if isinstance(campaign_key, SealingKey) else SealingKey(campaign_key)
+        )
         self._clock = clock
         self._on_recorded = on_recorded
         self.activity = activity if activity is not None else Activity(clock=clock)
@@ -68,14 +73,16 @@ class SignatureDesk:
             device_id=self._vault.device_id,
             signed_at=signed_at,
         )
+        key, fingerprint, _key_id = self.sealing.current()
         sequence = self._vault.add(
             NewSignature(
                 id=record.signature_id,
                 appeal_id=self.appeal.id,
                 appeal_version=self.appeal.version,
                 collected_hour=to_hour(signed_at).replace(tzinfo=None),
-                key_fingerprint=self._key_fingerprint,
-                sealed=record.seal(self._key),
+                key_fingerprint=fingerprint,
+                sealed=record.seal(key),
+                day=local_day(signed_at),
             )
         )
         self.activity.note(Event.SIGNED)

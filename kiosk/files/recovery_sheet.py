@@ -69,7 +69,9 @@ asks for the passphrase and says how many signatures it opened.</li>
 """
 
 
-def write_sheet(key_pem: bytes, fingerprint: str, made: datetime, out_dir: Path) -> Path:
-    path = out_dir / SHEET_FILE
+def write_sheet(
+    key_pem: bytes, fingerprint: str, made: datetime, out_dir: Path, name: str = SHEET_FILE
+) -> Path:
+    path = out_dir / name
     write_atomic(path, render(key_pem, fingerprint, made).encode("utf-8"), mode=0o600)
     return path

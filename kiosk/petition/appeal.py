@@ -16,6 +16,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
+from kiosk.crypto.digest import sha256_hex
 from kiosk.errors import AppealError
 
 FORMAT_VERSION = 1
@@ -38,6 +41,7 @@ DRAWN_SIGNATURE_CHOICES: tuple[str, ...] = ("none", "optional", "required")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _UPDATE_DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_HTTPS_RE = re.compile(r"^https://[^\s/]+\.[^\s/]+(/\S*)?$")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,18 @@ class Letter:
     salutation: str
     text: str
     comment_prompt: str
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.text.split("\n\n") if p.strip())
+
+
+@dataclass(frozen=True)
+class Organiser:
+    """Who collects the signatures (the data controller), and how a supporter reaches them."""
+
+    name: str
+    contact: str  # an e-mail address or an https:// address
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,8 @@ class Appeal:
     goal: int | None = None
     petition_url: str | None = None
     drawn_signature: str = "none"  # one of DRAWN_SIGNATURE_CHOICES
+    started: str | None = None  # "YYYY-MM" or "YYYY-MM-DD": when the appeal was launched
+    organiser: Organiser | None = None
     # The same appeal in other languages, by language code; each has no translations of its own.
     translations: Mapping[str, Appeal] = field(default_factory=dict, hash=False)
 
@@ -89,6 +107,11 @@ class Appeal:
     def languages(self) -> tuple[str, ...]:
         """The appeal's own language first, then those it is translated into."""
         return (self.language, *self.translations)
+
+    @property
+    def last_updated(self) -> str | None:
+        """The date of the newest update, or None without updates."""
+        return max((u.date for u in self.updates), default=None)
 
     def in_language(self, language: str) -> Appeal:
         """The appeal as a supporter who chose `language` sees it: its translation where there
@@ -196,6 +219,8 @@ _TOP_KEYS = frozenset(
         "body",
         "goal",
         "petition_url",
+        "started",
+        "organiser",
         "letter",
         "updates",
         "fields",
@@ -207,6 +232,7 @@ _LETTER_KEYS = frozenset({"salutation", "text", "comment_prompt"})
 _FIELDS_KEYS = frozenset({"asked", "required", "drawn_signature"})
 _CONSENT_KEYS = frozenset({"terms", "privacy_notice", "updates"})
 _UPDATE_KEYS = frozenset({"number", "date", "text"})
+_ORGANISER_KEYS = frozenset({"name", "contact"})
 
 
 def load_appeal(path: Path) -> Appeal:
@@ -301,6 +327,8 @@ def _build(r: _Reader) -> Appeal:
         goal=r.integer("goal", optional=True, minimum=1),
         petition_url=petition_url,
         drawn_signature=drawn,
+        started=_date(r, "started", optional=True),
+        organiser=_organiser(r),
     )
     return replace(appeal, translations=_translations(r, appeal))
 
@@ -331,13 +359,42 @@ def _updates(r: _Reader) -> tuple[Update, ...]:
     for index, item in enumerate(raw):
         u = _Reader(r.source, item, f"updates[{index}].")
         u.refuse_unknown(_UPDATE_KEYS)
-        date = u.req_text("date", max_len=10)
-        if not _is_calendar_date(date):
-            raise u.fail("date", f"'{date}' is not a date like 2017-04 or 2017-04-21")
+        date = _date(u, "date")
+        assert date is not None
         result.append(
             Update(number=_int(u, "number", minimum=1), date=date, text=u.req_text("text"))
         )
     return tuple(result)
+
+
+def _date(r: _Reader, key: str, *, optional: bool = False) -> str | None:
+    date = r.text(key, optional=optional, max_len=10)
+    if date is not None and not _is_calendar_date(date):
+        raise r.fail(key, f"'{date}' is not a date like 2017-04 or 2017-04-21")
+    return date
+
+
+def _organiser(r: _Reader) -> Organiser | None:
+    if "organiser" not in r.data:
+        return None
+    o = r.table("organiser")
+    o.refuse_unknown(_ORGANISER_KEYS)
+    contact = o.req_text("contact", max_len=300)
+    if not (_is_email(contact) or _HTTPS_RE.match(contact)):
+        raise o.fail(
+            "contact",
+            f"'{contact}' is neither an e-mail address nor an https:// address; give one a "
+            "supporter can write to about their data",
+        )
+    return Organiser(name=o.req_text("name", max_len=200), contact=contact)
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 # What a [translations.<lang>] table may override, with the limits of the original fields.
@@ -418,3 +475,14 @@ def _translated_updates(t: _Reader, original: tuple[Update, ...]) -> tuple[Updat
             raise u.fail("number", f"there is no update {number} to translate")
         texts[number] = u.req_text("text")
     return tuple(replace(u, text=texts.get(u.number, u.text)) for u in original)
+
+
+def appeal_digest(appeal: Appeal) -> str:
+    """A short fingerprint (32 hex) of what a supporter reads and accepts: the kiosk reports it
+    in its heartbeat, the server computes it from the campaign's appeal file, and the console
+    shows a kiosk whose appeal differs from the campaign's although id and version agree."""
+    parts = [appeal.id, str(appeal.version)]
+    for one in (appeal, *appeal.translations.values()):
+        parts += [one.language, one.title, one.body, one.consent.terms, one.consent.privacy_notice]
+        parts.append(one.consent.updates or "")
+    return sha256_hex("\x00".join(parts))[:32]

@@ -13,40 +13,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.countries import country_code
 from kiosk.petition.joiners import keep_meaningful_joiners
 from kiosk.petition.strokes import Drawing, LimitProblem, limit_problem
 
 TRANSLATION_CONTEXT = "form"
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Mark `text` for the catalogs (lupdate knows this name); it stays English here."""
-    return text
-
-
-class Message(str):
-    """A message for the supporter: the English text, with its template and values kept so that
-    a screen can show it translated (`translated`)."""
-
-    template: str
-    values: Mapping[str, str | int]
-
-    def __new__(cls, template: str, **values: str | int) -> Message:
-        message = super().__new__(cls, template.format(**values))
-        message.template = template
-        message.values = values
-        return message
-
-    def translated(self, translate: Callable[[str], str]) -> str:
-        """The message in another language; `translate` maps an English template to its own."""
-        return translate(self.template).format(**self.values)
 
 
 @dataclass(frozen=True)
@@ -121,6 +99,15 @@ _POSTCODE_CHARACTERS = QT_TRANSLATE_NOOP(
 _BAD_EMAIL = QT_TRANSLATE_NOOP(
     "form", "This email address doesn't look right: {reason} Please check it."
 )
+_EMAIL_NO_AT = QT_TRANSLATE_NOOP("form", "It needs an @, as in name@example.org.")
+_EMAIL_NOTHING_BEFORE = QT_TRANSLATE_NOOP("form", "Something is missing before the @.")
+_EMAIL_NOTHING_AFTER = QT_TRANSLATE_NOOP("form", "Something is missing after the @.")
+_EMAIL_CHARACTERS = QT_TRANSLATE_NOOP(
+    "form", "It holds a space, a second @ or another character an address cannot have."
+)
+_EMAIL_TWO_DOTS = QT_TRANSLATE_NOOP("form", "It has two dots in a row.")
+_EMAIL_NO_DOT = QT_TRANSLATE_NOOP("form", "The part after the @ needs a dot, as in example.org.")
+_EMAIL_SHAPE = QT_TRANSLATE_NOOP("form", "An address looks like name@example.org.")
 _TERMS = QT_TRANSLATE_NOOP(
     "form", "Please tick the box to agree, so your signature can be counted."
 )
@@ -289,10 +276,27 @@ def _drawing_problem(drawing: Drawing | None, *, required: bool) -> Message | No
 def _email_problem(value: str) -> Message | None:
     try:
         validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        # The library's reason is English only; a translation may leave it out.
-        return Message(_BAD_EMAIL, reason=str(exc))
+    except EmailNotValidError:
+        # The library's own words are English only: the reason is ours, in every language.
+        return Message(_BAD_EMAIL, reason=Message(_email_reason(value)))
     return None
+
+
+def _email_reason(value: str) -> str:
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return _EMAIL_NO_AT
+    if not local:
+        return _EMAIL_NOTHING_BEFORE
+    if not domain:
+        return _EMAIL_NOTHING_AFTER
+    if any(c.isspace() for c in value) or "@" in local:
+        return _EMAIL_CHARACTERS
+    if ".." in value:
+        return _EMAIL_TWO_DOTS
+    if "." not in domain:
+        return _EMAIL_NO_DOT
+    return _EMAIL_SHAPE
 
 
 def _canonical(name: str, value: str) -> str:

@@ -47,9 +47,11 @@ MAX_ENVELOPE_BYTES = 16 * 1024 * 1024
 
 # Upper bounds of the bytes around the sealed bytes, so that a batch can be cut to a size
 # before it is built: a record's entry in the header (id, number, hour, fingerprint, length);
-# the magic, the header's length and other fields, and the signature.
+# the magic, the header's length and other fields (the event's name too), and the signature.
 _RECORD_HEADER_BYTES = 160
-_ENVELOPE_FIXED_BYTES = 1024
+MAX_EVENT = 200  # characters of an event's name (the server's column)
+_EVENT = re.compile(rf"[^\x00-\x1f\x7f]{{1,{MAX_EVENT}}}")
+_ENVELOPE_FIXED_BYTES = 1024 + 12 * MAX_EVENT  # the event: each character at most two \uXXXX
 _HEADER_LENGTH = struct.Struct(">I")
 
 _APPEAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -77,9 +79,13 @@ class Batch:
     created_at: datetime
     records: tuple[BatchRecord, ...]
     kind: str = CHAIN
+    # The event the kiosk collected under when it closed the batch (the volunteer's name for
+    # it, else the enrolment's); None: not said (an older kiosk), the server keeps the
+    # enrolment's event. Signed with the rest, so nobody on the way can move a batch.
+    event: str | None = None
 
     def body_bytes(self) -> bytes:
-        header = {
+        header: dict[str, Any] = {
             "format": FORMAT,
             "kind": self.kind,
             "batch_id": self.batch_id,
@@ -99,6 +105,8 @@ class Batch:
                 for r in self.records
             ],
         }
+        if self.event is not None:
+            header["event"] = self.event
         text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii")
         return b"".join(
             (MAGIC, _HEADER_LENGTH.pack(len(text)), text, *(r.sealed for r in self.records))
@@ -149,6 +157,14 @@ def head_record_ids(head: bytes) -> list[str]:
     if not isinstance(records, list):
         raise BatchFormatError("'records' must be a list")
     return [str(r[0]) for r in records]
+
+
+def event_field(name: str) -> str | None:
+    """An event's name as a batch carries it: control characters dropped, cut to MAX_EVENT
+    characters (so a long name typed on the panel never makes a batch the server refuses);
+    None for no name."""
+    clean = "".join(c for c in name if c >= " " and c != "\x7f").strip()[:MAX_EVENT]
+    return clean or None
 
 
 def record_body_bytes(sealed_bytes: int) -> int:
@@ -222,6 +238,7 @@ def _batch(doc: dict[str, Any], sealed: memoryview) -> Batch:
         appeal_version=_read.whole(appeal, "version", where="appeal."),
         created_at=_read.time(doc, "created_at"),
         records=tuple(parsed),
+        event=_read.text(doc, "event", _EVENT) if "event" in doc else None,
     )
 
 

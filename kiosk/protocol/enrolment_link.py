@@ -7,17 +7,21 @@
 `campaign` the campaign key's fingerprint, which the kiosk compares with the key it receives
 before it keeps anything, `tls` the first 128 bits of the server certificate's key pin
 (kiosk.crypto.tls_pin), which the kiosk checks before it sends anything; a server behind a
-domain certificate has none. `kiosk central enroll --server-url URL` prints it and shows it as a QR
+domain certificate has none. `coordinator` is the fingerprint of the coordinator's signing key
+(kiosk.crypto.coordinator_key), which the kiosk pins: only keysets it signs change the key the
+kiosk seals to. `kiosk central enroll --server-url URL` prints it and shows it as a QR
 code; `kiosk enroll` and the volunteer panel take it whole, or the code and the address typed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
 from kiosk.crypto.tls_pin import is_pin
 from kiosk.errors import EnrolmentError
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 
 SCHEME = "kiosk-enrol:"
 
@@ -28,6 +32,7 @@ class EnrolmentLink:
     code: str
     campaign_fingerprint: str | None = None
     tls_pin: str | None = None
+    coordinator: str | None = None  # the coordinator signing key's fingerprint (32 hex)
 
     def to_text(self) -> str:
         fields = {"server": self.server_url, "code": self.code}
@@ -35,6 +40,8 @@ class EnrolmentLink:
             fields["campaign"] = self.campaign_fingerprint
         if self.tls_pin:
             fields["tls"] = self.tls_pin
+        if self.coordinator:
+            fields["coordinator"] = self.coordinator
         return SCHEME + "?" + urlencode(fields)
 
 
@@ -45,18 +52,39 @@ def is_link(text: str) -> bool:
 def parse_link(text: str) -> EnrolmentLink:
     text = text.strip()
     if not is_link(text):
-        raise EnrolmentError(f"An enrolment link starts with {SCHEME!r}.")
+        raise EnrolmentError(
+            Message(
+                QT_TRANSLATE_NOOP("enrolment", "An enrolment link starts with '{scheme}'."),
+                scheme=SCHEME,
+            )
+        )
     query = text[len(SCHEME) :].lstrip("/").lstrip("?")
     fields = {k: v[-1] for k, v in parse_qs(query, strict_parsing=False).items()}
     server, code = fields.get("server", ""), fields.get("code", "")
     if not server or not code:
         raise EnrolmentError(
-            "This enrolment link is incomplete (it needs the server and the code): copy or "
-            "scan it again, or type the code and the server's address."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This enrolment link is incomplete (it needs the server and the code): copy "
+                    "or scan it again, or type the code and the server's address.",
+                )
+            )
         )
     tls = fields.get("tls", "").lower() or None
     if tls is not None and not is_pin(tls):
         raise EnrolmentError(
-            "This enrolment link's certificate fingerprint is damaged: copy or scan it again."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This enrolment link's certificate fingerprint is damaged: copy or scan it "
+                    "again.",
+                )
+            )
         )
-    return EnrolmentLink(server, code, fields.get("campaign") or None, tls)
+    coordinator = fields.get("coordinator", "").lower() or None
+    if coordinator is not None and not re.fullmatch(r"[0-9a-f]{32}", coordinator):
+        raise EnrolmentError(
+            "This enrolment link's coordinator fingerprint is damaged: copy or scan it again."
+        )
+    return EnrolmentLink(server, code, fields.get("campaign") or None, tls, coordinator)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from kiosk.clock import to_hour
 from kiosk.crypto.device_key import RELEASE_SIGNATURE_CONTEXT, DeviceKey, verify_device_signature
 from kiosk.errors import BadSignature, EnrolmentError
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.protocol.fields import UUID
 
 SCHEME = "kiosk-release:"
@@ -76,19 +77,38 @@ def check_release(text: str, *, receipt_key: bytes, device_id: str, campaign: st
         )
     except BadSignature:
         raise EnrolmentError(
-            "This release is not signed by the server of the campaign this kiosk collects for, "
-            "so the kiosk stays with its campaign. Ask that campaign's coordinator for a "
-            "release ('kiosk central release DEVICE')."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This release is not signed by the server of the campaign this kiosk collects "
+                    "for, so the kiosk stays with its campaign. Ask that campaign's coordinator "
+                    "for a release ('kiosk central release DEVICE').",
+                )
+            )
         ) from None
     if release.device_id != device_id:
         raise EnrolmentError(
-            f"This release is for kiosk {release.device_id}, not this one ({device_id}). Ask "
-            "the coordinator for this kiosk's release."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This release is for kiosk {other}, not this one ({device}). Ask the "
+                    "coordinator for this kiosk's release.",
+                ),
+                other=release.device_id,
+                device=device_id,
+            )
         )
     if release.campaign != campaign:
         raise EnrolmentError(
-            f"This release is from campaign {release.campaign}; this kiosk collects for "
-            f"campaign {campaign}. Ask that campaign's coordinator for a release."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This release is from campaign {other}; this kiosk collects for campaign "
+                    "{campaign}. Ask that campaign's coordinator for a release.",
+                ),
+                other=release.campaign,
+                campaign=campaign,
+            )
         )
     return release
 
@@ -111,8 +131,14 @@ def _parts(text: str) -> tuple[bytes, bytes]:
 
 def _damaged() -> EnrolmentError:
     return EnrolmentError(
-        f"This is not a whole release (it starts with {SCHEME!r} and holds one dot): copy or "
-        "scan it again."
+        Message(
+            QT_TRANSLATE_NOOP(
+                "enrolment",
+                "This is not a whole release (it starts with '{scheme}' and holds one dot): copy "
+                "or scan it again.",
+            ),
+            scheme=SCHEME,
+        )
     )
 
 

@@ -14,6 +14,8 @@ import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from kiosk.message import QT_TRANSLATE_NOOP, Message
+
 MAX_SERVER_WAIT = 3600.0  # seconds: the longest a Retry-After holds the kiosk back
 
 
@@ -37,15 +39,17 @@ def server_wait(header: str | None, now: datetime) -> float | None:
     return min(max(seconds, 0.0), MAX_SERVER_WAIT)
 
 
-def describe_wait(seconds: float) -> str:
+def describe_wait(seconds: float) -> Message:
     """A wait in words for the panel: "45 seconds", "3 minutes", "1 hour"."""
     if seconds < 90:
         whole = max(1, math.ceil(seconds))
-        return f"{whole} second{'s' if whole != 1 else ''}"
+        if whole == 1:
+            return Message(QT_TRANSLATE_NOOP("sync", "1 second"))
+        return Message(QT_TRANSLATE_NOOP("sync", "{seconds} seconds"), seconds=whole)
     minutes = math.ceil(seconds / 60)
     if minutes < 60:
-        return f"{minutes} minutes"
-    return "1 hour"
+        return Message(QT_TRANSLATE_NOOP("sync", "{minutes} minutes"), minutes=minutes)
+    return Message(QT_TRANSLATE_NOOP("sync", "1 hour"))
 
 
 def retry_delay(failures: int, *, base: float, cap: float, rng: random.Random) -> float:

@@ -20,9 +20,18 @@ import httpx
 from kiosk.clock import utc_now
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT, REQUEST_CONTEXT, CodeKeys
 from kiosk.crypto.tls_pin import PIN_LENGTH, is_pin
-from kiosk.errors import BadSignature, CertificateRefused, ReceiptFormatError, SyncError
+from kiosk.errors import (
+    BadSignature,
+    CertificateRefused,
+    KeysetFormatError,
+    ReceiptFormatError,
+    SyncError,
+)
+from kiosk.message import QT_TRANSLATE_NOOP, Message
+from kiosk.protocol import heartbeat as heartbeat_format
 from kiosk.protocol import receipt
 from kiosk.protocol.batch import MEDIA_TYPE, UPLOAD_SLOT_HEADER
+from kiosk.protocol.keyset import SignedKeyset
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.sync.backoff import describe_wait, server_wait
 from kiosk.sync.pinning import ServerTrust, address_refusal, unverified_certificate
@@ -42,6 +51,12 @@ class CampaignTotal:
 
 
 @dataclass(frozen=True)
+class HeartbeatReply:
+    latest_seq: int  # the newest heartbeat number the server holds for this kiosk
+    clock_offset_seconds: int  # this kiosk's clock minus the server's, as the server saw it
+
+
+@dataclass(frozen=True)
 class Enrolment:
     device_id: str
     event: str
@@ -50,20 +65,41 @@ class Enrolment:
     appeal_toml: str
     receipt_public_key: bytes  # the server's Ed25519 receipt key
     tls_pin: str | None  # the key of the certificate the server says it serves HTTPS with
+    coordinator_key: bytes | None = None  # the coordinator's signing key (kiosk.sync.keyset)
+    keyset: SignedKeyset | None = None  # the campaign keyset it signed, if there is one
 
 
-def _receipt_key(value: object) -> bytes:
+def _receipt_key(value: object, what: str = "receipt key") -> bytes:
     try:
         key = base64.b64decode(str(value), validate=True)
     except ValueError:
         key = b""
     if len(key) != 32:
         raise SyncError(
-            "The server's enrolment answer holds no valid receipt key; is it a kiosk server?",
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "sync",
+                    "The server's enrolment answer holds no valid {what}; is it a kiosk server?",
+                ),
+                what=what,
+            ),
             permanent=True,
             reached_server=True,
         )
     return key
+
+
+def _keyset(value: object) -> SignedKeyset | None:
+    if value is None:
+        return None
+    try:
+        return SignedKeyset.from_json(value)
+    except KeysetFormatError as exc:
+        raise SyncError(
+            f"The server's campaign keyset is malformed ({exc}).",
+            permanent=False,
+            reached_server=True,
+        ) from None
 
 
 class CentralClient:
@@ -109,8 +145,14 @@ class CentralClient:
         with the server's receipt key (not yet checked against the batch: Receipt.confirms)."""
         if self._receipt_key is None:
             raise SyncError(
-                "This kiosk has no receipt key from its server, so it cannot tell a real "
-                "receipt from a forged one. Enrol it again with a new link from the coordinator.",
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "sync",
+                        "This kiosk has no receipt key from its server, so it cannot tell a real "
+                        "receipt from a forged one. Enrol it again with a new link from the "
+                        "coordinator.",
+                    )
+                ),
                 permanent=True,
                 reached_server=False,
             )
@@ -130,9 +172,15 @@ class CentralClient:
             except BadSignature:
                 log.warning("a receipt that the server's receipt key did not sign")
                 raise SyncError(
-                    "The answer to this upload is not signed by the campaign's server, so the "
-                    "batch stays on this kiosk and is sent again. Something between the kiosk "
-                    "and the server may be answering in its place: tell the coordinator.",
+                    Message(
+                        QT_TRANSLATE_NOOP(
+                            "sync",
+                            "The answer to this upload is not signed by the campaign's server, so "
+                            "the batch stays on this kiosk and is sent again. Something between "
+                            "the kiosk and the server may be answering in its place: tell the "
+                            "coordinator.",
+                        )
+                    ),
                     permanent=False,
                     reached_server=False,
                 ) from None
@@ -154,13 +202,39 @@ class CentralClient:
             return slot
         return None
 
+    def put_heartbeat(self, device_id: str, envelope: bytes) -> HeartbeatReply:
+        """Send the kiosk's signed status (PUT /api/v2/devices/{id}/heartbeat)."""
+        response = self._send(
+            "PUT",
+            f"{API}/devices/{device_id}/heartbeat",
+            content=envelope,
+            headers={"Content-Type": heartbeat_format.MEDIA_TYPE},
+        )
+        if not response.is_success:
+            raise SyncError(
+                f"The server refused this kiosk's status (HTTP {response.status_code}): "
+                f"{_problem(response)}",
+                permanent=response.status_code in (401, 403, 404, 410),
+                reached_server=True,
+            )
+        doc = _json_object(response)
+        latest, offset = doc.get("latest_seq"), doc.get("clock_offset_seconds")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (latest, offset)):
+            raise _incomplete()
+        return HeartbeatReply(int(latest), int(offset))  # type: ignore[arg-type]
+
     def campaign_summary(self) -> CampaignTotal:
         """The campaign's total as the server counts it (GET /api/v2/campaign/summary)."""
         response = self._send("GET", f"{API}/campaign/summary")
         if not response.is_success:
             raise SyncError(
-                f"The server gives no campaign total (HTTP {response.status_code}): "
-                f"{_problem(response)}",
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "sync", "The server gives no campaign total (HTTP {status}): {detail}"
+                    ),
+                    status=response.status_code,
+                    detail=_problem(response),
+                ),
                 permanent=True,
                 reached_server=True,
             )
@@ -173,9 +247,27 @@ class CentralClient:
             or signatures < 0
         ):
             raise SyncError(
-                "The server's campaign total is malformed.", permanent=False, reached_server=True
+                Message(QT_TRANSLATE_NOOP("sync", "The server's campaign total is malformed.")),
+                permanent=False,
+                reached_server=True,
             )
         return CampaignTotal(appeal_id, signatures)
+
+    def campaign_keyset(self) -> SignedKeyset | None:
+        """The campaign keyset the coordinator signed, as the server holds it (GET
+        /api/v2/campaign/keyset); None from a server that has none. Not checked here: that is
+        kiosk.sync.keyset's, with the coordinator key pinned at enrolment."""
+        response = self._send("GET", f"{API}/campaign/keyset")
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise SyncError(
+                f"The server gives no campaign keyset (HTTP {response.status_code}): "
+                f"{_problem(response)}",
+                permanent=False,
+                reached_server=True,
+            )
+        return _keyset(_json_object(response))
 
     def enrol(self, code: str, device_id: str, device_public_key: bytes) -> Enrolment:
         """Enrol with the code the volunteer has, never sending it: the request names the code
@@ -194,16 +286,22 @@ class CentralClient:
             json={**request, "mac": keys.mac(REQUEST_CONTEXT, request)},
         )
         if not response.is_success:
-            detail = _problem(response)
-            if response.status_code == 403:
-                message = f"The enrolment code was refused: {detail}"
-            elif response.status_code == 409:
-                message = f"This kiosk is already enrolled with another key: {detail}"
-            else:
-                message = (
-                    f"The server refused the enrolment (HTTP {response.status_code}): {detail}"
+            detail, status = _problem(response), response.status_code
+            if status == 403:
+                template = QT_TRANSLATE_NOOP("sync", "The enrolment code was refused: {detail}")
+            elif status == 409:
+                template = QT_TRANSLATE_NOOP(
+                    "sync", "This kiosk is already enrolled with another key: {detail}"
                 )
-            raise SyncError(message, permanent=True, reached_server=True)
+            else:
+                template = QT_TRANSLATE_NOOP(
+                    "sync", "The server refused the enrolment (HTTP {status}): {detail}"
+                )
+            raise SyncError(
+                Message(template, detail=detail, status=status),
+                permanent=True,
+                reached_server=True,
+            )
         answer = _json_object(response)
         fields = {k: v for k, v in answer.items() if k != "mac"}
         bound = {
@@ -214,10 +312,15 @@ class CentralClient:
         if not keys.verify(ANSWER_CONTEXT, bound, answer.get("mac")):
             log.warning("an enrolment answer that the code does not authenticate")
             raise SyncError(
-                "The answer to this enrolment is not authenticated by the code, so nothing "
-                "was kept: something between this kiosk and the server changed it (or this is "
-                "not the coordinator's server). Try again on another network, and tell the "
-                "coordinator.",
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "sync",
+                        "The answer to this enrolment is not authenticated by the code, so "
+                        "nothing was kept: something between this kiosk and the server changed it "
+                        "(or this is not the coordinator's server). Try again on another network, "
+                        "and tell the coordinator.",
+                    )
+                ),
                 permanent=True,
                 reached_server=True,
             )
@@ -231,10 +334,20 @@ class CentralClient:
                 appeal_toml=str(doc["appeal_toml"]),
                 receipt_public_key=_receipt_key(doc["receipt_public_key"]),
                 tls_pin=_tls_pin(doc.get("tls_pin")),
+                coordinator_key=None
+                if doc.get("coordinator_key") is None
+                else _receipt_key(doc["coordinator_key"], "coordinator key"),
+                keyset=_keyset(doc.get("keyset")),
             )
         except KeyError as exc:
             raise SyncError(
-                f"The server's enrolment answer lacks {exc.args[0]!r}; is it a kiosk server?",
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "sync",
+                        "The server's enrolment answer lacks '{field}'; is it a kiosk server?",
+                    ),
+                    field=str(exc.args[0]),
+                ),
                 permanent=True,
                 reached_server=True,
             ) from None
@@ -248,7 +361,11 @@ class CentralClient:
             )
         except httpx.TimeoutException:
             raise SyncError(
-                "The server did not answer in time; trying again later.",
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "sync", "The server did not answer in time; trying again later."
+                    )
+                ),
                 permanent=False,
                 reached_server=False,
             ) from None
@@ -257,15 +374,24 @@ class CentralClient:
                 raise self._unreachable(exc) from None
             log.warning("the server's certificate did not verify")
             raise CertificateRefused(
-                f"The certificate of the server at {self.server_url} is not signed by an "
-                "authority this kiosk trusts, so nothing was sent. Enrol with the coordinator's "
-                "enrolment link (it names the server's own certificate)."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "sync",
+                        "The certificate of the server at {server} is not signed by an authority "
+                        "this kiosk trusts, so nothing was sent. Enrol with the coordinator's "
+                        "enrolment link (it names the server's own certificate).",
+                    ),
+                    server=self.server_url,
+                )
             ) from None
         except httpx.TransportError as exc:
             raise self._unreachable(exc) from None
         except httpx.InvalidURL:
             raise SyncError(
-                f"{self.server_url} is not a usable server address.",
+                Message(
+                    QT_TRANSLATE_NOOP("sync", "{server} is not a usable server address."),
+                    server=self.server_url,
+                ),
                 permanent=True,
                 reached_server=False,
             ) from None
@@ -276,7 +402,12 @@ class CentralClient:
     def _unreachable(self, exc: httpx.TransportError) -> SyncError:
         log.info("request to the server failed: %s", type(exc).__name__)
         return SyncError(
-            f"The server at {self.server_url} cannot be reached; trying again later.",
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "sync", "The server at {server} cannot be reached; trying again later."
+                ),
+                server=self.server_url,
+            ),
             permanent=False,
             reached_server=False,
         )
@@ -287,8 +418,13 @@ def _tls_pin(value: object) -> str | None:
         return None
     if not isinstance(value, str) or not is_pin(value) or len(value) != PIN_LENGTH:
         raise SyncError(
-            "The server's enrolment answer names its certificate in a form this kiosk does "
-            "not know; is it a kiosk server of this version?",
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "sync",
+                    "The server's enrolment answer names its certificate in a form this kiosk "
+                    "does not know; is it a kiosk server of this version?",
+                )
+            ),
             permanent=True,
             reached_server=True,
         )
@@ -300,17 +436,29 @@ def _server_busy(response: httpx.Response, now: datetime) -> SyncError:
     status = response.status_code
     wait = server_wait(response.headers.get("retry-after"), now) if status in (429, 503) else None
     if wait is None:
-        message = f"The server had a problem (HTTP {status}); trying again later."
+        message = Message(
+            QT_TRANSLATE_NOOP(
+                "sync", "The server had a problem (HTTP {status}); trying again later."
+            ),
+            status=status,
+        )
     elif status == 429:
-        message = (
-            f"The server asked this kiosk to wait {describe_wait(wait)} before trying again "
-            "(HTTP 429: too many requests). Nothing is lost: the signatures stay on this kiosk."
+        message = Message(
+            QT_TRANSLATE_NOOP(
+                "sync",
+                "The server asked this kiosk to wait {wait} before trying again (HTTP 429: too "
+                "many requests). Nothing is lost: the signatures stay on this kiosk.",
+            ),
+            wait=describe_wait(wait),
         )
     else:
-        message = (
-            f"The server is unavailable for now (HTTP 503) and asked this kiosk to wait "
-            f"{describe_wait(wait)} before trying again. Nothing is lost: the signatures stay "
-            "on this kiosk."
+        message = Message(
+            QT_TRANSLATE_NOOP(
+                "sync",
+                "The server is unavailable for now (HTTP 503) and asked this kiosk to wait "
+                "{wait} before trying again. Nothing is lost: the signatures stay on this kiosk.",
+            ),
+            wait=describe_wait(wait),
         )
     log.info("the server answered HTTP %d, asking for a wait of %s s", status, wait)
     return SyncError(message, permanent=False, reached_server=True, retry_after=wait)
@@ -319,26 +467,33 @@ def _server_busy(response: httpx.Response, now: datetime) -> SyncError:
 def _batch_refusal(response: httpx.Response) -> SyncError:
     status, detail = response.status_code, _problem(response)
     if status == 401:
-        message = (
+        template = QT_TRANSLATE_NOOP(
+            "sync",
             "The server does not accept this kiosk's signature (unknown kiosk or wrong key). "
-            f"Ask the coordinator to enrol it again. ({detail})"
+            "Ask the coordinator to enrol it again. ({detail})",
         )
     elif status == 403:
-        message = (
+        template = QT_TRANSLATE_NOOP(
+            "sync",
             "This kiosk was revoked by the coordinator, so the server no longer accepts its "
             "batches. Its signatures are safe here: export them to a USB stick for the "
-            "coordinator."
+            "coordinator.",
         )
     elif status == 409:
-        message = (
+        template = QT_TRANSLATE_NOOP(
+            "sync",
             "The server already holds a different batch under this kiosk's batch id or number. "
-            f"Ask the coordinator to check this kiosk. ({detail})"
+            "Ask the coordinator to check this kiosk. ({detail})",
         )
     elif status == 404:
-        message = "The server address does not offer the kiosk sync API (HTTP 404). Check it."
+        template = QT_TRANSLATE_NOOP(
+            "sync", "The server address does not offer the kiosk sync API (HTTP 404). Check it."
+        )
     else:
-        message = f"The server refused a batch (HTTP {status}): {detail}"
-    return SyncError(message, permanent=True, reached_server=True)
+        template = QT_TRANSLATE_NOOP("sync", "The server refused a batch (HTTP {status}): {detail}")
+    return SyncError(
+        Message(template, detail=detail, status=status), permanent=True, reached_server=True
+    )
 
 
 def _problem(response: httpx.Response) -> str:
@@ -367,7 +522,9 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 def _incomplete() -> SyncError:
     # A 2xx that is not a whole answer (a cut or garbled response) proves nothing.
     return SyncError(
-        "The server's answer was incomplete; trying again later.",
+        Message(
+            QT_TRANSLATE_NOOP("sync", "The server's answer was incomplete; trying again later.")
+        ),
         permanent=False,
         reached_server=True,
     )

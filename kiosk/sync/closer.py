@@ -31,10 +31,12 @@ from kiosk.protocol.batch import (
     Batch,
     BatchRecord,
     envelope_bytes,
+    event_field,
     record_body_bytes,
 )
 from kiosk.vault import Vault, batches
 from kiosk.vault.batches import AppealKey, Pending
+from kiosk.vault.state import event_name
 
 log = logging.getLogger("kiosk.sync")
 
@@ -155,6 +157,7 @@ class BatchCloser:
         this transaction's are pending too (the caller closes again)."""
         appeal_id, appeal_version = appeal
         created = to_hour(self._clock())  # signed into the batch and kept: to the hour
+        event = event_field(event_name(self._vault))  # the event the rows were collected under
         left: int | None = 0
 
         def plan(
@@ -179,6 +182,7 @@ class BatchCloser:
                     appeal_id=appeal_id,
                     appeal_version=appeal_version,
                     created_at=created,
+                    event=event,
                     records=tuple(
                         BatchRecord(
                             r.id, r.device_seq, r.collected_hour, r.key_fingerprint, r.sealed

@@ -15,18 +15,30 @@ from pathlib import Path
 
 from kiosk.clock import to_hour, utc_now
 from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.crypto.coordinator_key import coordinator_fingerprint
 from kiosk.crypto.tls_pin import link_pin
-from kiosk.errors import CertificateRefused, EnrolmentError, KeyFileError, SyncError
+from kiosk.errors import (
+    CertificateRefused,
+    EnrolmentError,
+    KeyFileError,
+    KeysetRefused,
+    SyncError,
+)
 from kiosk.files import keys
 from kiosk.files.atomic import write_atomic
+from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.petition.appeal import parse_appeal
 from kiosk.protocol.enrolment_link import is_link, parse_link
+from kiosk.protocol.keyset import SignedKeyset
 from kiosk.protocol.release import check_release
 from kiosk.sync import APPEAL_FILE
 from kiosk.sync.client import CentralClient
 from kiosk.sync.client import Enrolment as Answer
+from kiosk.sync.keyset import checked
 from kiosk.sync.pinning import ServerTrust, address_refusal
 from kiosk.vault import Vault, device, outbox
+from kiosk.vault.keyset import follow as follow_keyset
+from kiosk.vault.keyset import followed as followed_keyset
 
 log = logging.getLogger("kiosk.sync")
 
@@ -40,6 +52,7 @@ class Enrolled:
     enrolled_at: datetime
     receipt_key: bytes  # the server's receipt key: only receipts it signed acknowledge a batch
     tls_pin: str | None = None  # the server certificate's key; None: the system's authorities
+    coordinator_key: bytes | None = None  # signs the campaign keyset (kiosk.sync.keyset)
 
     def trust(self) -> ServerTrust:
         return ServerTrust(self.tls_pin)
@@ -58,6 +71,7 @@ def enrolled(vault: Vault, data_dir: Path) -> Enrolled | None:
         enrolled_at=stored.enrolled_at,
         receipt_key=stored.receipt_key,
         tls_pin=stored.tls_pin,
+        coordinator_key=stored.coordinator_key,
     )
 
 
@@ -76,16 +90,30 @@ def enrol(
     server (kiosk.protocol.release), or after a factory reset (kiosk.sync.reset)."""
     expected: str | None = None
     linked_pin: str | None = None
+    linked_coordinator: str | None = None
     if is_link(code):
         link = parse_link(code)
         if server_url and server_url.rstrip("/") != link.server_url.rstrip("/"):
             raise EnrolmentError(
-                f"The link is for {link.server_url}, not {server_url}; use one or the other."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "enrolment", "The link is for {link}, not {server}; use one or the other."
+                    ),
+                    link=link.server_url,
+                    server=server_url,
+                )
             )
         code, server_url = link.code, link.server_url
         expected, linked_pin = link.campaign_fingerprint, link.tls_pin
+        linked_coordinator = link.coordinator
     if not server_url:
-        raise EnrolmentError("Give the server's address with the code, or the whole link.")
+        raise EnrolmentError(
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment", "Give the server's address with the code, or the whole link."
+                )
+            )
+        )
     server_url = server_url.rstrip("/")
     refusal = address_refusal(server_url)
     if refusal is not None:
@@ -106,7 +134,7 @@ def enrol(
                 answer = _ask(http, request)
         except CertificateRefused as exc:
             if trust.pinned is not None:
-                raise EnrolmentError(str(exc)) from None
+                raise EnrolmentError(said(exc)) from None
             # No authority vouches for the certificate: it may be the server's own self-signed
             # one. Learn it, and keep it only if the server's MACed answer names the same key.
             trust = ServerTrust(learning=True)
@@ -114,27 +142,47 @@ def enrol(
                 answer = _ask(http, request)
     tls_pin = _pin_to_keep(server_url, trust, answer)
     if answer.device_id != vault.device_id:
-        raise EnrolmentError("The server enrolled a different device id; nothing was changed.")
+        raise EnrolmentError(
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment", "The server enrolled a different device id; nothing was changed."
+                )
+            )
+        )
     try:
         campaign = CampaignPublicKey.from_pem(
             answer.campaign_public_key_pem.encode("utf-8"), "the server's campaign key"
         )
     except KeyFileError as exc:
-        raise EnrolmentError(str(exc)) from None
+        raise EnrolmentError(said(exc)) from None
     if campaign.fingerprint != answer.campaign_key_fingerprint:
         raise EnrolmentError(
-            "The campaign key the server sent does not match its fingerprint; nothing was kept."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The campaign key the server sent does not match its fingerprint; nothing "
+                    "was kept.",
+                )
+            )
         )
     if expected is not None and campaign.fingerprint != expected:
         raise EnrolmentError(
-            f"The server's campaign key is {campaign.fingerprint}, but the link names "
-            f"{expected}: this is not the coordinator's campaign. Nothing was kept."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The server's campaign key is {sent}, but the link names {expected}: this is "
+                    "not the coordinator's campaign. Nothing was kept.",
+                ),
+                sent=campaign.fingerprint,
+                expected=expected,
+            )
         )
     appeal_bytes = answer.appeal_toml.encode("utf-8")
     parse_appeal(appeal_bytes, "the appeal sent by the server")  # AppealError says what is wrong
     if release is None:
         _refuse_other_campaign(vault, current, campaign.fingerprint)
     _refuse_with_unsent(vault, current, campaign.fingerprint)
+    keyset = _keyset_to_follow(vault, answer, campaign.fingerprint, linked_coordinator)
 
     keys.store_public_key(campaign, data_dir)
     write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
@@ -149,8 +197,11 @@ def enrol(
             now,
             answer.receipt_public_key,
             tls_pin,
+            answer.coordinator_key,
         ),
     )
+    if keyset is not None:
+        follow_keyset(vault, keyset)
     log.info("enrolled for event %r with campaign key %s", answer.event, campaign.fingerprint)
     return Enrolled(
         server_url,
@@ -160,7 +211,54 @@ def enrol(
         now,
         answer.receipt_public_key,
         tls_pin,
+        answer.coordinator_key,
     )
+
+
+def _keyset_to_follow(
+    vault: Vault, answer: Answer, campaign: str, linked: str | None
+) -> SignedKeyset | None:
+    """The answer's keyset, once its coordinator key is the one the link names and the one
+    this kiosk pinned before (the server cannot swap it at a second enrolment), and the keyset
+    passes the checks every keyset does (kiosk.sync.keyset)."""
+    given = answer.coordinator_key
+    if linked is not None and (given is None or coordinator_fingerprint(given) != linked):
+        raise EnrolmentError(
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The server's coordinator key is not the one the enrolment link names: this is "
+                    "not the coordinator's campaign server, or something changed its answer. "
+                    "Nothing was kept.",
+                )
+            )
+        )
+    before = device.enrolment(vault)
+    pinned = before.coordinator_key if before is not None else None
+    same_campaign = before is not None and before.campaign_key_fingerprint == campaign
+    if same_campaign and pinned is not None and given != pinned:
+        raise EnrolmentError(
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The server's answer names another coordinator key than the one this kiosk "
+                    "pinned when it enrolled with this campaign. Nothing was kept: tell the "
+                    "coordinator.",
+                )
+            )
+        )
+    if given is None or answer.keyset is None:
+        return None
+    try:
+        checked(
+            answer.keyset,
+            pinned=given,
+            campaign=campaign,
+            current=followed_keyset(vault) if same_campaign else None,
+        )
+    except KeysetRefused as exc:
+        raise EnrolmentError(f"{exc} Nothing was kept.") from None
+    return answer.keyset
 
 
 def _ask(http: CentralClient, request: tuple[str, str, bytes]) -> Answer:
@@ -169,7 +267,7 @@ def _ask(http: CentralClient, request: tuple[str, str, bytes]) -> Answer:
     except CertificateRefused:
         raise  # enrol() decides: a pinned certificate refused, or one to learn
     except SyncError as exc:
-        raise EnrolmentError(str(exc)) from None
+        raise EnrolmentError(said(exc)) from None
 
 
 def _pin_to_keep(server_url: str, trust: ServerTrust, answer: Answer) -> str | None:
@@ -184,16 +282,28 @@ def _pin_to_keep(server_url: str, trust: ServerTrust, answer: Answer) -> str | N
         return answer.tls_pin or trust.pinned
     if answer.tls_pin is not None and presented != answer.tls_pin:
         raise EnrolmentError(
-            f"The server says it serves the certificate with key {link_pin(answer.tls_pin)}, "
-            f"but this connection presented {link_pin(presented)}: something between this "
-            "kiosk and the server is posing as it. Nothing was kept; enrol on another network "
-            "and tell the coordinator."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The server says it serves the certificate with key {named}, but this "
+                    "connection presented {presented}: something between this kiosk and the "
+                    "server is posing as it. Nothing was kept; enrol on another network and tell "
+                    "the coordinator.",
+                ),
+                named=link_pin(answer.tls_pin),
+                presented=link_pin(presented),
+            )
         )
     if trust.learning and answer.tls_pin is None:
         raise EnrolmentError(
-            "The server's certificate is signed by no authority this kiosk trusts, and the "
-            "server does not name it. Enrol with the coordinator's enrolment link, which holds "
-            "the certificate's fingerprint. Nothing was kept."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The server's certificate is signed by no authority this kiosk trusts, and "
+                    "the server does not name it. Enrol with the coordinator's enrolment link, "
+                    "which holds the certificate's fingerprint. Nothing was kept.",
+                )
+            )
         )
     if trust.pinned is not None or trust.learning:
         return presented
@@ -217,10 +327,18 @@ def _refuse_other_campaign(vault: Vault, current: str | None, new: str) -> None:
     if current is None or current == new:
         return
     raise EnrolmentError(
-        f"This kiosk collects for campaign {current}, and this code is for campaign {new}. "
-        "To move it, the coordinator of its campaign gives a release for it ('kiosk central "
-        f"release {vault.device_id}'), or the kiosk is factory reset ('kiosk factory-reset'). "
-        "Nothing was changed."
+        Message(
+            QT_TRANSLATE_NOOP(
+                "enrolment",
+                "This kiosk collects for campaign {current}, and this code is for campaign {new}. "
+                "To move it, the coordinator of its campaign gives a release for it ('kiosk "
+                "central release {device}'), or the kiosk is factory reset ('kiosk "
+                "factory-reset'). Nothing was changed.",
+            ),
+            current=current,
+            new=new,
+            device=vault.device_id,
+        )
     )
 
 
@@ -228,14 +346,25 @@ def _check_release(vault: Vault, release: str, current: str | None) -> None:
     stored = device.enrolment(vault)
     if current is None:
         raise EnrolmentError(
-            "This kiosk collects for no campaign yet, so it needs no release: enrol it with "
-            "the code alone."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This kiosk collects for no campaign yet, so it needs no release: enrol it "
+                    "with the code alone.",
+                )
+            )
         )
     if stored is None or stored.campaign_key_fingerprint != current:
         raise EnrolmentError(
-            f"This kiosk was given campaign {current}'s key by hand, not enrolled with its "
-            "server, so no release can be checked: only a factory reset ('kiosk "
-            "factory-reset') moves it to another campaign."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This kiosk was given campaign {current}'s key by hand, not enrolled with its "
+                    "server, so no release can be checked: only a factory reset ('kiosk "
+                    "factory-reset') moves it to another campaign.",
+                ),
+                current=current,
+            )
         )
     check_release(
         release, receipt_key=stored.receipt_key, device_id=vault.device_id, campaign=current
@@ -246,7 +375,13 @@ def _refuse_with_unsent(vault: Vault, current: str | None, new: str) -> None:
     """Signatures sealed to one campaign must reach that campaign before the kiosk switches."""
     if current is not None and current != new and outbox.backlog(vault).waiting_total > 0:
         raise EnrolmentError(
-            f"This kiosk still holds signatures for campaign key {current} that the server has "
-            "not confirmed. Sync them, or export them with 'kiosk export-batches', before "
-            "enrolling it for another campaign."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "This kiosk still holds signatures for campaign key {current} that the server "
+                    "has not confirmed. Sync them, or export them with 'kiosk export-batches', "
+                    "before enrolling it for another campaign.",
+                ),
+                current=current,
+            )
         )

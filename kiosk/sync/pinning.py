@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from kiosk.crypto.tls_pin import link_pin, matches, spki_pin
 from kiosk.errors import CertificateRefused
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 
 TLS_DONE = "connection.start_tls.complete"
 
@@ -53,10 +54,17 @@ class ServerTrust:
         if self.pinned is not None and not matches(self.presented, self.pinned):
             stream.close()
             raise CertificateRefused(
-                f"The server presented a certificate with key {link_pin(self.presented)}, not "
-                f"the one this kiosk trusts ({link_pin(self.pinned)}), so nothing "
-                "was sent. Someone on this network may be posing as the server, or the "
-                "coordinator replaced its certificate: tell the coordinator."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "sync",
+                        "The server presented a certificate with key {presented}, not the one "
+                        "this kiosk trusts ({pinned}), so nothing was sent. Someone on this "
+                        "network may be posing as the server, or the coordinator replaced its "
+                        "certificate: tell the coordinator.",
+                    ),
+                    presented=link_pin(self.presented),
+                    pinned=link_pin(self.pinned),
+                )
             )
 
 
@@ -81,7 +89,7 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def address_refusal(url: str) -> str | None:
+def address_refusal(url: str) -> Message | None:
     """Why this kiosk will not talk to a server at `url`, or None if it may."""
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
@@ -89,10 +97,16 @@ def address_refusal(url: str) -> str | None:
     if parts.scheme == "http" and is_loopback(parts.hostname):
         return None
     if parts.scheme == "http" and parts.hostname:
-        return (
-            f"This kiosk sends signatures to {parts.hostname} only over https://: plain "
-            "http:// is for a server on this same machine. Ask the coordinator for the "
-            "enrolment link, which holds the server's https:// address and its certificate's "
-            "fingerprint."
+        return Message(
+            QT_TRANSLATE_NOOP(
+                "sync",
+                "This kiosk sends signatures to {host} only over https://: plain http:// is for a "
+                "server on this same machine. Ask the coordinator for the enrolment link, which "
+                "holds the server's https:// address and its certificate's fingerprint.",
+            ),
+            host=parts.hostname,
         )
-    return f"{url!r} is not a server address; it starts with https://"
+    return Message(
+        QT_TRANSLATE_NOOP("sync", "'{address}' is not a server address; it starts with https://"),
+        address=url,
+    )

@@ -47,6 +47,7 @@ class SalvageResult:
     unreadable_rows: int
     malformed_rows: int
     sources: list[Path]
+    missing: list[tuple[int, int]]  # device sequence ranges no file holds (lost pages)
 
 
 def write_salvage(
@@ -89,6 +90,7 @@ def write_salvage(
         found.unreadable_rows,
         found.malformed_rows,
         found.sources,
+        found.missing,
     )
 
 

@@ -6,10 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.files import keys
+from kiosk.petition.appeal import Appeal
 from kiosk.settings import SyncSettings
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import Enrolled, enrolled
+from kiosk.sync.heartbeat import HeartbeatSender
+from kiosk.sync.keyset import KeysetFollower, SealingKey
 from kiosk.sync.status import StatusBoard
 from kiosk.sync.worker import SyncWorker
 from kiosk.vault import Vault
@@ -25,6 +28,28 @@ def closer_for(vault: Vault, enrolment: Enrolled, settings: SyncSettings) -> Bat
     )
 
 
+def follower_for(
+    vault: Vault, enrolment: Enrolled, sealing: SealingKey | None = None
+) -> KeysetFollower | None:
+    """None for a kiosk that pinned no coordinator key (enrolled before keysets)."""
+    if enrolment.coordinator_key is None:
+        return None
+    return KeysetFollower(
+        vault, enrolment.campaign_key_fingerprint, enrolment.coordinator_key, sealing
+    )
+
+
+def heartbeat_for(
+    vault: Vault,
+    enrolment: Enrolled,
+    client: CentralClient,
+    data_dir: Path,
+    appeal: Callable[[], Appeal | None],
+) -> HeartbeatSender:
+    key = keys.load_device_key(enrolment.device_key_file)
+    return HeartbeatSender(vault, key, client, data_dir, appeal=appeal)
+
+
 def start_sync(
     vault: Vault,
     data_dir: Path,
@@ -32,9 +57,13 @@ def start_sync(
     *,
     board: StatusBoard | None = None,
     quiet: Callable[[], bool] | None = None,
+    sealing: SealingKey | None = None,
+    appeal: Callable[[], Appeal | None] = lambda: None,
 ) -> SyncWorker | None:
     """A running worker if this kiosk is enrolled, else None (it collects offline only).
-    `quiet` says whether no supporter is at the form (kiosk.desks.presence.Presence.quiet)."""
+    `quiet` says whether no supporter is at the form (kiosk.desks.presence.Presence.quiet);
+    `sealing`, the signing desk's key, moves when the coordinator's keyset changes;
+    `appeal`, which appeal is on screen, for the heartbeat."""
     enrolment = enrolled(vault, data_dir)
     if enrolment is None:
         return None
@@ -45,7 +74,14 @@ def start_sync(
         timeout=settings.request_timeout.total_seconds(),
     )
     worker = SyncWorker(
-        vault, closer_for(vault, enrolment, settings), client, settings, board=board, quiet=quiet
+        vault,
+        closer_for(vault, enrolment, settings),
+        client,
+        settings,
+        board=board,
+        quiet=quiet,
+        keyset=follower_for(vault, enrolment, sealing),
+        heartbeat=heartbeat_for(vault, enrolment, client, data_dir, appeal),
     )
     worker.start()
     worker.sync_now()

@@ -22,7 +22,9 @@ class SyncStatus:
     unsent_batches: int = 0  # closed, not yet acknowledged by the server
     unsent_signatures: int = 0  # signatures inside those batches
     last_success: datetime | None = None  # when the server last acknowledged a batch
-    last_error: str | None = None  # in words, for a volunteer; None after a clean sync
+    # In words, for a volunteer (a kiosk.message.Message the panel translates); None after a
+    # clean sync.
+    last_error: str | None = None
     server_reachable: bool | None = None  # None: not tried yet
     syncing: bool = False
     # The server asked for a wait (429/503 with Retry-After): no upload before this time.
@@ -33,6 +35,12 @@ class SyncStatus:
     campaign_appeal_id: str | None = None
     campaign_total: int | None = None
     counted_through_seq: int = 0
+    # The machine, read at each round (kiosk.files.machine) and sent in the heartbeat: None
+    # where the OS does not say. The clock's offset is the server's answer to the last one.
+    battery_percent: int | None = None
+    charging: bool | None = None
+    disk_free_bytes: int | None = None
+    clock_offset_seconds: int | None = None  # this kiosk's clock minus the server's
 
     @property
     def waiting(self) -> int:

@@ -23,12 +23,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from kiosk.clock import utc_now
-from kiosk.errors import SyncError
+from kiosk.errors import KeysetRefused, SyncError, VaultError
+from kiosk.message import QT_TRANSLATE_NOOP, Message, said
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import MAX_SERVER_WAIT, retry_delay
 from kiosk.sync.client import CentralClient
 from kiosk.sync.closer import BatchCloser
+from kiosk.sync.heartbeat import HeartbeatSender
+from kiosk.sync.keyset import KeysetFollower
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.vault import Vault, outbox
 
@@ -59,8 +62,13 @@ class SyncWorker:
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
         quiet: Callable[[], bool] | None = None,
+        heartbeat: HeartbeatSender | None = None,
+        keyset: KeysetFollower | None = None,
     ) -> None:
-        """`quiet` says whether no supporter is at the form now (by default: always)."""
+        """`quiet` says whether no supporter is at the form now (by default: always).
+        `heartbeat` sends the kiosk's status after the rounds that call for it. `keyset`
+        follows the coordinator's campaign keyset after each round that delivered everything
+        (kiosk.sync.keyset)."""
         self._vault = vault
         self._closer = closer
         self._client = client
@@ -69,6 +77,8 @@ class SyncWorker:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
         self._quiet = quiet or (lambda: True)
+        self._heartbeat = heartbeat
+        self._keyset = keyset
         self._backing_off = False  # after a transient failure: `wake` waits for the backoff
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -169,6 +179,7 @@ class SyncWorker:
                 # well gather more) and nobody is typing at the form.
                 reachable = self.board.current.server_reachable is not False
                 self._closer.close_due(quiet=reachable and self._quiet())
+            delivered_before = self._last_success
             waiting = self._wait_until is not None and self._clock() < self._wait_until
             if self._stopped_by is not None:
                 outcome, status = Outcome.STOPPED, replace(status, last_error=self._stopped_by)
@@ -179,11 +190,28 @@ class SyncWorker:
                 outcome, status = self._upload(replace(status, wait_until=None))
             if outcome is Outcome.DONE:
                 status = self._fetch_total(status)
+                status = self._follow_keyset(status)
+            status = self._beat(
+                status,
+                outcome,
+                delivered=self._last_success != delivered_before,
+                forced=force,
+            )
             outbox.purge(self._vault, self._settings.retention, self._clock())
-        except Exception as exc:  # the vault failing (disk full, locked): say so, retry later
+        except VaultError as exc:  # the vault failing (disk full, locked): its words, retry later
+            log.warning("sync round failed: the signature store could not be used")
+            outcome = Outcome.RETRY
+            status = replace(status, last_error=said(exc))
+        except Exception as exc:
             log.exception("sync round failed")
             outcome = Outcome.RETRY
-            status = replace(status, last_error=f"Sync could not run ({type(exc).__name__}).")
+            status = replace(
+                status,
+                last_error=Message(
+                    QT_TRANSLATE_NOOP("sync", "Sync could not run ({error})."),
+                    error=type(exc).__name__,
+                ),
+            )
         with self._publishing:
             self.board.publish(self._snapshot(status))
         return outcome
@@ -215,8 +243,13 @@ class SyncWorker:
                     receipt = request.result()
                     if not receipt.receipt.confirms(batch.id, batch.hash):
                         raise SyncError(
-                            "The server's receipt does not match the batch this kiosk sent. "
-                            "Ask the coordinator to check the server.",
+                            Message(
+                                QT_TRANSLATE_NOOP(
+                                    "sync",
+                                    "The server's receipt does not match the batch this kiosk "
+                                    "sent. Ask the coordinator to check the server.",
+                                )
+                            ),
                             permanent=True,
                             reached_server=True,
                         )
@@ -227,12 +260,12 @@ class SyncWorker:
                         self._wait_until = self._clock() + timedelta(seconds=exc.retry_after)
                     status = replace(
                         status,
-                        last_error=str(exc),
+                        last_error=said(exc),
                         server_reachable=exc.reached_server,
                         wait_until=self._wait_until,
                     )
                     if exc.permanent:
-                        self._stopped_by = str(exc)
+                        self._stopped_by = said(exc)
                         return Outcome.STOPPED, status
                     return Outcome.RETRY, status
                 after = None if self._stopping.is_set() else next(following, None)
@@ -252,6 +285,27 @@ class SyncWorker:
             return Outcome.RETRY, status
         return Outcome.DONE, replace(status, last_error=None)
 
+    def _beat(
+        self, status: SyncStatus, outcome: Outcome, *, delivered: bool, forced: bool
+    ) -> SyncStatus:
+        """Read the machine and, when it is due, send the heartbeat, while the server answers.
+        It never changes the round's outcome."""
+        sender = self._heartbeat
+        if sender is None:
+            return status
+        try:
+            status = sender.read_machine(status)
+            # Also while uploads are stopped (a conflict to look at): the console then sees a
+            # kiosk that is alive. A server that refuses the heartbeat itself (a revoked kiosk)
+            # is not asked again (HeartbeatSender).
+            if status.server_reachable is not False and sender.due(
+                delivered=delivered, forced=forced, server_wait=self._wait_until
+            ):
+                status = sender.send(status)
+        except Exception:  # the status only decorates; the uploads must go on
+            log.exception("heartbeat failed")
+        return status
+
     def _fetch_total(self, status: SyncStatus) -> SyncStatus:
         """Ask for the campaign's total, right after every batch was acknowledged: the server's
         count then holds exactly this kiosk's signatures up to the last acknowledged one. On
@@ -266,7 +320,7 @@ class SyncWorker:
             if exc.reached_server:
                 return replace(status, server_reachable=True)
             # Nothing was waiting to go, but the volunteer still learns the server is away.
-            return replace(status, server_reachable=False, last_error=str(exc))
+            return replace(status, server_reachable=False, last_error=said(exc))
         except Exception:
             log.exception("asking for the campaign total failed")
             return status
@@ -277,6 +331,21 @@ class SyncWorker:
             campaign_total=total.signatures,
             counted_through_seq=outbox.acknowledged_through(self._vault),
         )
+
+    def _follow_keyset(self, status: SyncStatus) -> SyncStatus:
+        """Learn a new campaign key, if the coordinator signed one; a refused keyset is said on
+        the panel (the kiosk keeps sealing to its key), a server that cannot say is tried again
+        next round."""
+        if self._keyset is None:
+            return status
+        try:
+            self._keyset.follow(self._client)
+        except KeysetRefused as exc:
+            log.warning("campaign keyset refused: %s", exc)
+            return replace(status, last_error=said(exc))
+        except SyncError as exc:
+            log.info("no campaign keyset this round: %s", exc)
+        return status
 
     def _snapshot(self, status: SyncStatus) -> SyncStatus:
         backlog = outbox.backlog(self._vault)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
+from kiosk.ui.emoji import use_colour_emoji
 from kiosk.ui.look import apply_look
 from kiosk.ui.startup import Desks, Start, Starter
 from kiosk.ui.window import KioskWindow
@@ -27,15 +28,22 @@ START_AT_THE_LATEST_MS = 3000  # after the event loop starts, painted or not
 
 
 def windowed_size(window: QWidget) -> QSize:
-    """The demo's window: 1280x800, or less where the screen (without its panels) is smaller,
-    so that the bottom of the appeal screen, the Sign button and the sync corner, is on it."""
-    width, height = WINDOWED_SIZE
+    """The demo's window: 1280x800 on a landscape screen, 800x1280 on an upright one, or less
+    where the screen (without its panels) is smaller, so that the bottom of the appeal screen,
+    the Sign button and the sync corner, is on it."""
     screen = window.screen()
-    if screen is not None and QApplication.platformName() not in HEADLESS_PLATFORMS:
-        available = screen.availableGeometry()
-        width = min(width, available.width())
-        height = min(height, available.height() - FRAME_ALLOWANCE)
-    return QSize(width, height)
+    if screen is None or QApplication.platformName() in HEADLESS_PLATFORMS:
+        return QSize(*WINDOWED_SIZE)
+    return fitted_size(screen.availableGeometry().size())
+
+
+def fitted_size(available: QSize) -> QSize:
+    """The window size for a screen with `available` room: the kiosk's own shape turned the way
+    the screen is (an upright tablet gets an upright window), then cut to fit."""
+    width, height = WINDOWED_SIZE
+    if available.height() > available.width():
+        width, height = height, width
+    return QSize(min(width, available.width()), min(height, available.height() - FRAME_ALLOWANCE))
 
 
 def run_kiosk(
@@ -169,4 +177,8 @@ def application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kiosk")
     apply_look(app)
+    if existing is None:
+        missing = use_colour_emoji(app)
+        if missing:
+            print(f"kiosk: {missing}", file=sys.stderr)
     return app

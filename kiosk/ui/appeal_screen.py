@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.petition.appeal import Appeal, Update
+from kiosk.ui import parts
 from kiosk.ui.i18n import Languages, arg
 from kiosk.ui.look import Look
 from kiosk.ui.parts import (
@@ -186,8 +187,12 @@ class AppealScreen(QWidget):
             self._progress.setAccessibleName(self.tr("Progress towards the goal"))
             self._goal.setText(self.tr("Goal: %Ln signature(s)", "", appeal.goal))
         count, campaign_wide = self._count
-        if count is not None:  # None: not known yet (the vault still opening), so no line
+        if count is not None:
             self.set_signed_count(count, campaign_wide=campaign_wide)
+        else:  # not known yet: the vault is still opening (a second or so after the first paint)
+            text = self.tr("Counting the signatures…")
+            self._counter.setText(text)
+            self._counter.setAccessibleName(text)
         self._show_language()
         # Qt also sends LanguageChange when a catalog is merely reinstalled: rebuild only when
         # the language did change.
@@ -217,20 +222,17 @@ class AppealScreen(QWidget):
                 object_name="appeal_author",
             )
         )
+        dates = self._dates(appeal)
+        if dates:
+            column.addWidget(text_label(dates, "meta", object_name="appeal_dates"))
         column.addSpacing(8)
         for index, paragraph in enumerate(appeal.paragraphs):
             column.addWidget(reading_label(paragraph, object_name=f"appeal_paragraph_{index}"))
 
         column.addSpacing(12)
-        letter = QFrame()
-        letter.setObjectName("appeal_letter")
-        letter.setProperty("role", "card")
-        letter_layout = QVBoxLayout(letter)
-        letter_layout.setContentsMargins(28, 24, 28, 24)
-        letter_layout.setSpacing(14)
-        letter_layout.addWidget(text_label(self.tr("The letter you sign"), "section"))
+        letter, letter_layout = parts.card("appeal_letter", self.tr("The letter you sign"))
         letter_layout.addWidget(text_label(appeal.letter.salutation, "letter_salutation"))
-        for paragraph in _paragraphs(appeal.letter.text):
+        for paragraph in appeal.letter.paragraphs:
             letter_layout.addWidget(reading_label(paragraph, "letter"))
         letter_layout.addWidget(
             text_label(
@@ -256,12 +258,27 @@ class AppealScreen(QWidget):
             self._column.addStretch(1)
 
     def _update_heading(self, update: Update) -> str:
-        parts = [int(p) for p in update.date.split("-")]
+        return arg(self.tr("Update %1 · %2"), update.number, self._when(update.date))
+
+    def _dates(self, appeal: Appeal) -> str:
+        """When the appeal started and was last updated, so an old appeal reads as old."""
+        started, updated = appeal.started, appeal.last_updated
+        if started and updated:
+            return arg(
+                self.tr("Started %1 · last updated %2"), self._when(started), self._when(updated)
+            )
+        if started:
+            return arg(self.tr("Started %1"), self._when(started))
+        if updated:
+            return arg(self.tr("Last updated %1"), self._when(updated))
+        return ""
+
+    def _when(self, date: str) -> str:
+        """A "YYYY-MM" or "YYYY-MM-DD" date in the language on screen: "April 2017"."""
+        parts = [int(p) for p in date.split("-")]
         if len(parts) == 2:
-            when = self._locale.toString(QDate(parts[0], parts[1], 1), "MMMM yyyy")
-        else:
-            when = self._locale.toString(QDate(parts[0], parts[1], parts[2]), "d MMMM yyyy")
-        return arg(self.tr("Update %1 · %2"), update.number, when)
+            return self._locale.toString(QDate(parts[0], parts[1], 1), "MMMM yyyy")
+        return self._locale.toString(QDate(parts[0], parts[1], parts[2]), "d MMMM yyyy")
 
 
 class ChoiceBar(QFrame):

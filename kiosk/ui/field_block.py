@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -29,6 +29,8 @@ _EXTRA_HINTS = {
 
 
 class FieldBlock(QWidget):
+    error_cleared = Signal()  # the supporter changed a field that showed a problem
+
     def __init__(self, spec: FieldSpec, *, required: bool, placeholder: str = "") -> None:
         super().__init__()
         self.name = spec.name
@@ -81,6 +83,7 @@ class FieldBlock(QWidget):
         self.error.show_text("")
         self.editor.setAccessibleDescription("")
         _set_invalid(self.editor, False)
+        self.error_cleared.emit()
 
     def wipe(self) -> None:
         """Empty the field and its undo history: the next person must not be able to undo back."""

@@ -7,8 +7,9 @@ and handed to Qt as bytes. Switching installs the catalog, which sends every wid
 locale for numbers and dates, and lays the window out right-to-left when the language is written
 that way.
 
-The core marks its texts (field labels, validation messages, the PIN rules) without importing
-Qt; they are translated here, in the context the core names ("form", "pin").
+The core marks its texts (field labels, validation messages, the PIN rules, the vault's notices,
+the sync's and enrolment's errors) without importing Qt (kiosk.message); they are translated
+here, each in the context it was marked in ("form", "pin", "vault", "sync" ...).
 
 A text a widget keeps showing is held as a `Text`, a function that says it in the current
 language, so the widget can say it again when the language changes (its `changeEvent`).
@@ -23,7 +24,8 @@ from importlib.resources import files
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QGuiApplication
 
-from kiosk.petition.form import TRANSLATION_CONTEXT, Message
+from kiosk.message import Message
+from kiosk.petition.form import TRANSLATION_CONTEXT
 
 # The languages the kiosk speaks, each named in its own language for the switcher.
 LANGUAGES: Mapping[str, str] = {"en": "English", "it": "Italiano"}
@@ -55,17 +57,23 @@ def form_text(text: str) -> str:
     return QCoreApplication.translate(TRANSLATION_CONTEXT, text)
 
 
+def _translate(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
 def message_text(message: Message) -> str:
-    """A validation message from kiosk.petition.form, in the current language."""
-    return message.translated(form_text)
+    """A message from the core (kiosk.message), in the current language."""
+    return message.translated(_translate, QLocale().toString)
 
 
-def core_text(error: Exception, context: str) -> str:
-    """What a core error says, in the current language when it carries a `Message` marked in
-    `context`; otherwise its own words."""
-    said = error.args[0] if error.args else str(error)
+def core_text(error: BaseException | str | None) -> str:
+    """What a core error or notice says, in the current language when it carries a `Message`
+    (kiosk.message); otherwise its own words ("" for none)."""
+    if error is None:
+        return ""
+    said = error if isinstance(error, str) else (error.args[0] if error.args else str(error))
     if isinstance(said, Message):
-        return said.translated(lambda text: QCoreApplication.translate(context, text))
+        return message_text(said)
     return str(said)
 
 

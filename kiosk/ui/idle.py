@@ -18,6 +18,7 @@ import math
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.ui import parts
 from kiosk.ui.parts import action_button, text_label
 
 # What a person does; window-system events (paint, focus, timers) are not someone being there.
@@ -95,17 +96,12 @@ class StillTherePrompt(QFrame):
         row = QHBoxLayout()
         outer.addLayout(row)
         outer.addStretch(1)
-        card = QFrame()
-        card.setObjectName("still_there_card")
-        card.setProperty("role", "card")
+        card, column = parts.card("still_there_card", margins=(40, 36), spacing=24)
         card.setMaximumWidth(720)
         row.addStretch(1)
         row.addWidget(card, 100)
         row.addStretch(1)
 
-        column = QVBoxLayout(card)
-        column.setContentsMargins(40, 36, 40, 36)
-        column.setSpacing(24)
         self._title = text_label(role="hero", object_name="still_there_title")
         self._title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self._title)

@@ -161,10 +161,13 @@ def settle_layouts() -> None:
 
 
 def set_role(widget: QWidget, role: str) -> None:
-    """Change the stylesheet role of a widget and make the new look take effect."""
+    """Change the stylesheet role of a widget and make the new look take effect, its padding
+    and border included: a repolish alone leaves a label's contents margins as they were (an
+    error box's text then touches its border), until the widget is told its style changed."""
     widget.setProperty("role", role)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+    QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
 
 
 def action_button(
@@ -252,6 +255,28 @@ def page_scroll_gesture() -> Qt.GestureType:
         _gesture_holder.setObjectName("page_scroll_gesture")
         return QScroller.grabGesture(_gesture_holder, QScroller.ScrollerGestureType.TouchGesture)
     return QScroller.grabbedGesture(_gesture_holder)
+
+
+def card(
+    object_name: str,
+    title: str | None = None,
+    *,
+    margins: tuple[int, int] = (28, 24),
+    spacing: int | None = 14,
+) -> tuple[QFrame, QVBoxLayout]:
+    """A card: a framed block (role "card", drawn by the stylesheet) and the column inside it,
+    `margins` (horizontal, vertical) from its frame, `spacing` between its rows (None: the
+    style's), with `title` as its section heading."""
+    frame = QFrame()
+    frame.setObjectName(object_name)
+    frame.setProperty("role", "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(margins[0], margins[1], margins[0], margins[1])
+    if spacing is not None:
+        layout.setSpacing(spacing)
+    if title is not None:
+        layout.addWidget(text_label(title, "section"))
+    return frame, layout
 
 
 def action_bar(object_name: str) -> tuple[QFrame, QHBoxLayout]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import FIELDS, Submission
 from kiosk.petition.strokes import Drawing
+from kiosk.ui import parts
 from kiosk.ui.countries import shown_country
 from kiosk.ui.i18n import arg, form_text
 from kiosk.ui.ink import SignaturePreview
@@ -15,6 +16,7 @@ from kiosk.ui.parts import (
     action_bar,
     action_button,
     reading_column,
+    reading_label,
     screen_layout,
     text_label,
     wrapping_label,
@@ -47,6 +49,7 @@ class ReviewScreen(QWidget):
         column.addWidget(self._failure)
         self._values: list[QLabel] = []
         column.addWidget(self._details_card(appeal, submission))
+        column.addWidget(self._letter_card(appeal))
         self._drawn: SignaturePreview | None = None
         if submission.drawing is not None:
             column.addWidget(self._drawing_card(submission.drawing))
@@ -87,8 +90,7 @@ class ReviewScreen(QWidget):
             self._drawn.clear()
 
     def _details_card(self, appeal: Appeal, submission: Submission) -> QFrame:
-        card, card_layout = _card("review_details")
-        card_layout.addWidget(text_label(self.tr("Your details"), "section"))
+        card, card_layout = parts.card("review_details", self.tr("Your details"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(14)
@@ -107,9 +109,16 @@ class ReviewScreen(QWidget):
         card_layout.addLayout(grid)
         return card
 
+    def _letter_card(self, appeal: Appeal) -> QFrame:
+        """The letter the name goes under, in the language it is signed in."""
+        card, card_layout = parts.card("review_letter", self.tr("The letter you sign"))
+        card_layout.addWidget(text_label(appeal.letter.salutation, "letter_salutation"))
+        for paragraph in appeal.letter.paragraphs:
+            card_layout.addWidget(reading_label(paragraph, "letter"))
+        return card
+
     def _consent_card(self, appeal: Appeal, submission: Submission) -> QFrame:
-        card, card_layout = _card("review_consent")
-        card_layout.addWidget(text_label(self.tr("Your consent"), "section"))
+        card, card_layout = parts.card("review_consent", self.tr("Your consent"))
         card_layout.addWidget(
             text_label(self.tr("✓  You agree to the terms."), "value", object_name="review_terms")
         )
@@ -123,8 +132,7 @@ class ReviewScreen(QWidget):
         return card
 
     def _drawing_card(self, drawing: Drawing) -> QFrame:
-        card, card_layout = _card("review_drawing")
-        card_layout.addWidget(text_label(self.tr("Your signature"), "section"))
+        card, card_layout = parts.card("review_drawing", self.tr("Your signature"))
         self._drawn = SignaturePreview(drawing)
         card_layout.addWidget(self._drawn)
         return card
@@ -133,13 +141,3 @@ class ReviewScreen(QWidget):
         label = wrapping_label(text, "value", object_name=object_name)
         self._values.append(label)
         return label
-
-
-def _card(object_name: str) -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName(object_name)
-    card.setProperty("role", "card")
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(28, 24, 28, 24)
-    layout.setSpacing(14)
-    return card, layout

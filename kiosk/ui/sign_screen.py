@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPlainTextEdit, QV
 
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.form import FIELDS, validate
+from kiosk.ui import parts
 from kiosk.ui.consent_row import ConsentRow
 from kiosk.ui.field_block import FieldBlock
 from kiosk.ui.i18n import arg, message_text
@@ -63,20 +64,26 @@ class SignScreen(QWidget):
             for name in appeal.asked
         }
         self._place_fields(column)
+        for block in self._blocks.values():
+            block.error_cleared.connect(self._recount)
         # The appeal may ask for a signature drawn by finger, pen or mouse.
         self.signature_pad: SignaturePad | None = None
         if appeal.drawn_signature != "none":
             self.signature_pad = SignaturePad(required=appeal.drawn_signature == "required")
             column.addSpacing(8)
             column.addWidget(self.signature_pad)
+            self.signature_pad.error_cleared.connect(self._recount)
 
         column.addSpacing(8)
         column.addWidget(self._consent_card(appeal))
         column.addStretch(1)
 
         bar, bar_layout = action_bar("sign_actions")
+        # Going back forgets what was typed (nothing outlives the form): the button says so.
         self.back_button = action_button(
-            self.tr("Back"), "back_button", accessible_name=self.tr("Back to the appeal")
+            self.tr("Clear and go back"),
+            "back_button",
+            accessible_name=self.tr("Clear what you typed and go back to the appeal"),
         )
         self.continue_button = action_button(
             self.tr("Continue"),
@@ -164,13 +171,7 @@ class SignScreen(QWidget):
                 column.addWidget(block)
 
     def _consent_card(self, appeal: Appeal) -> QFrame:
-        card = QFrame()
-        card.setObjectName("consent_card")
-        card.setProperty("role", "card")
-        layout = QVBoxLayout(card)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        layout.addWidget(text_label(self.tr("Your consent"), "section"))
+        card, layout = parts.card("consent_card", self.tr("Your consent"))
         terms = ConsentRow(
             appeal.consent.terms,
             object_name="consent_terms",
@@ -188,6 +189,18 @@ class SignScreen(QWidget):
         privacy = text_label(appeal.consent.privacy_notice, "hint", object_name="privacy_notice")
         privacy.setAccessibleName(self.tr("Privacy notice"))
         layout.addWidget(privacy)
+        if appeal.organiser is not None:
+            controller = text_label(
+                arg(
+                    self.tr("Collected by %1, who decides what happens to it. Contact: %2"),
+                    appeal.organiser.name,
+                    appeal.organiser.contact,
+                ),
+                "hint",
+                object_name="privacy_controller",
+            )
+            controller.setAccessibleName(self.tr("Who collects your signature"))
+            layout.addWidget(controller)
 
         self.updates: QCheckBox | None = None
         if appeal.consent.updates is not None:
@@ -202,8 +215,21 @@ class SignScreen(QWidget):
         return card
 
     def _terms_toggled(self, ticked: bool) -> None:
-        if ticked:
+        if ticked and self._terms_error.text():
             self._terms_error.show_text("")
+            self._recount()
+
+    def _recount(self) -> None:
+        """The summary counts the problems still shown: one fixed, one fewer; none, no summary."""
+        if not self._summary.text():
+            return
+        pad = self.signature_pad
+        shown = [block.error.text() for block in self._blocks.values()]
+        shown += [self._terms_error.text(), pad.error.text() if pad is not None else ""]
+        count = sum(1 for text in shown if text)
+        self._summary.show_text(
+            self.tr("Please fix the %n problem(s) marked above.", "", count) if count else ""
+        )
 
     def _wire_keyboard(self) -> None:
         """Tab follows the page; Enter moves to the next field, and from a tick box continues."""

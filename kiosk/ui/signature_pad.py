@@ -12,7 +12,7 @@ shown) until `clear()`, which drops both; it is never saved as an image.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QEventPoint,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.petition.form import TRANSLATION_CONTEXT, Message
+from kiosk.message import Message
 from kiosk.petition.strokes import (
     MAX_POINTS,
     MAX_STROKES,
@@ -45,6 +45,7 @@ from kiosk.petition.strokes import (
     Point,
     is_palm,
 )
+from kiosk.ui.i18n import message_text
 from kiosk.ui.ink import PAD_HEIGHT, mixed, paint_stroke
 from kiosk.ui.parts import ReservedLabel, action_button, page_scroll_gesture, text_label
 
@@ -366,6 +367,7 @@ class SignaturePad(QWidget):
     """The pad as the form shows it: a caption, the canvas, a Clear button and a message line."""
 
     changed = Signal()
+    error_cleared = Signal()
 
     def __init__(self, *, required: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -410,9 +412,7 @@ class SignaturePad(QWidget):
 
     def show_problem(self, message: Message) -> None:
         """A problem `kiosk.petition.form` found with the drawing, in the supporter's language."""
-        self.show_error(
-            message.translated(lambda text: QCoreApplication.translate(TRANSLATION_CONTEXT, text))
-        )
+        self.show_error(message_text(message))
 
     def show_error(self, message: str) -> None:
         self.error.show_text(message)
@@ -425,6 +425,7 @@ class SignaturePad(QWidget):
         self.canvas.setAccessibleDescription(
             self.tr("Sign here with your finger, a pen or the mouse.")
         )
+        self.error_cleared.emit()
 
     def _changed(self) -> None:
         if not self.canvas.is_empty():

@@ -14,6 +14,8 @@ from kiosk.ui.qr_code import QrCode, short_url
 
 # Large enough for a phone held at arm's length to read.
 QR_SIZE = 240
+# Long enough to get a phone out and point it at the code.
+QR_SECONDS = 20
 
 
 class ThanksScreen(QWidget):
@@ -22,6 +24,8 @@ class ThanksScreen(QWidget):
     def __init__(self, appeal: Appeal, *, seconds: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("thanks_screen")
+        if appeal.petition_url:
+            seconds = max(seconds, QR_SECONDS)
         self._remaining = math.ceil(seconds)
         self._finished = False
 

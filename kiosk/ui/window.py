@@ -26,7 +26,7 @@ from kiosk.desks.tally import tally
 from kiosk.ui import sync_status
 from kiosk.ui.appeal_screen import AppealScreen
 from kiosk.ui.demo_banner import DemoBanner
-from kiosk.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, Languages
+from kiosk.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, Languages, core_text
 from kiosk.ui.idle import IdleWatch, StillTherePrompt
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.look import Look
@@ -440,7 +440,7 @@ class KioskWindow(QWidget):
         except VaultError as exc:
             # kiosk.vault logged the failure; nothing here ties a line to this supporter.
             review.setEnabled(True)
-            review.show_failure(str(exc))
+            review.show_failure(core_text(exc))
             return
         from kiosk.ui.thanks_screen import ThanksScreen
 

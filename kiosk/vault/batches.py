@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Row, func, insert, select, update
 
 from kiosk.errors import VaultError
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.protocol.batch import GENESIS_HASH, split_envelope
 from kiosk.vault.models import (
     BatchEnvelope,
@@ -147,7 +148,12 @@ def _store(s: Any, batch: ClosedBatch) -> None:
     if result.rowcount != len(batch.device_seqs):
         # Under the write lock only a damaged file does this; the transaction rolls back.
         raise VaultError(
-            "The signature store does not hold together: signatures read for a batch were not "
-            "there to update. Nothing was changed; keep a copy of the data directory as it is "
-            "and contact your coordinator."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "vault",
+                    "The signature store does not hold together: signatures read for a batch "
+                    "were not there to update. Nothing was changed; keep a copy of the data "
+                    "directory as it is and contact your coordinator.",
+                )
+            )
         )

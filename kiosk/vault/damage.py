@@ -28,6 +28,7 @@ from pathlib import Path
 
 from kiosk.clock import utc_now
 from kiosk.errors import VaultError
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.vault import wal
 
 log = logging.getLogger("kiosk.vault")
@@ -41,7 +42,7 @@ DB_HEADER = 100
 class Notice:
     """What the volunteer is told about the vault at start, until the kiosk is restarted."""
 
-    text: str
+    text: Message
     preserved: Path | None
 
 
@@ -73,10 +74,18 @@ def damaged_store(db: Path, reason: str) -> VaultError:
     """The vault is damaged: its files are copied first, then the kiosk stops using it."""
     kept = preserve(db)
     return VaultError(
-        f"The signature store {db} is damaged ({reason}). The kiosk did not change it and "
-        f"kept a copy in {kept}: give that folder to your coordinator, who may be able to "
-        "recover its signatures. To take signatures meanwhile, start the kiosk with a new "
-        "data directory (--data-dir)."
+        Message(
+            QT_TRANSLATE_NOOP(
+                "vault",
+                "The signature store {db} is damaged ({reason}). The kiosk did not change it and "
+                "kept a copy in {kept}: give that folder to your coordinator, who may be able to "
+                "recover its signatures. To take signatures meanwhile, start the kiosk with a new "
+                "data directory (--data-dir).",
+            ),
+            db=str(db),
+            reason=reason,
+            kept=str(kept),
+        )
     )
 
 
@@ -96,7 +105,9 @@ def _cut_short(db: Path) -> bool:
 def before_open(db: Path) -> Notice | None:
     """Check the files before SQLite opens them; preserve and mend, or refuse."""
     if db.is_file() and _cut_short(db):
-        raise damaged_store(db, "the file is shorter than its own header says")
+        raise damaged_store(
+            db, Message(QT_TRANSLATE_NOOP("vault", "the file is shorter than its own header says"))
+        )
     journal, index = db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")
     if not journal.exists() or journal.stat().st_size == 0:
         return None
@@ -113,14 +124,28 @@ def before_open(db: Path) -> Notice | None:
     mended = _mend(db, journal, index, kept, better_than=state.replayed)
     if mended is not None and (state.max_frame is None or mended >= state.max_frame):
         return Notice(
-            "The signature store was damaged when the kiosk last stopped. Every change in it "
-            f"was recovered; a copy of the damaged files is kept in {kept} for the coordinator.",
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "vault",
+                    "The signature store was damaged when the kiosk last stopped. Every change in "
+                    "it was recovered; a copy of the damaged files is kept in {kept} for the "
+                    "coordinator.",
+                ),
+                kept=str(kept),
+            ),
             kept,
         )
     return Notice(
-        "The signature store was damaged when the kiosk last stopped, and its last changes "
-        f"could not be recovered on this kiosk. A copy of the damaged files is kept in {kept}: "
-        "give it to your coordinator, who may be able to recover signatures from it.",
+        Message(
+            QT_TRANSLATE_NOOP(
+                "vault",
+                "The signature store was damaged when the kiosk last stopped, and its last "
+                "changes could not be recovered on this kiosk. A copy of the damaged files is "
+                "kept in {kept}: give it to your coordinator, who may be able to recover "
+                "signatures from it.",
+            ),
+            kept=str(kept),
+        ),
         kept,
     )
 
@@ -162,8 +187,13 @@ def _mend(db: Path, journal: Path, index: Path, kept: Path, *, better_than: int)
 
 
 def quick_check(conn: sqlite3.Connection) -> str | None:
-    """SQLite's quick_check of an open vault: None if it passes, else its first complaint."""
-    rows = conn.execute("PRAGMA quick_check").fetchall()
+    """SQLite's quick_check of an open vault: None if it passes, else its first complaint. A
+    page so damaged that the check itself cannot go on (a table's root page) is a complaint
+    too, not an exception past the vault's error handling."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
     return None if rows == [("ok",)] else str(rows[0][0] if rows else "no answer")
 
 

@@ -23,6 +23,7 @@ class Enrolment:
     enrolled_at: datetime
     receipt_key: bytes  # the server's Ed25519 receipt key, pinned at enrolment
     tls_pin: str | None = None  # the server certificate's key (kiosk.sync.pinning)
+    coordinator_key: bytes | None = None  # signs the campaign keyset (kiosk.protocol.keyset)
 
 
 def enrolment(vault: Vault) -> Enrolment | None:
@@ -41,6 +42,9 @@ def enrolment(vault: Vault) -> Enrolment | None:
             enrolled_at=device.enrolled_at.replace(tzinfo=UTC),
             receipt_key=bytes.fromhex(device.receipt_key),
             tls_pin=device.tls_pin,
+            coordinator_key=bytes.fromhex(device.coordinator_key)
+            if device.coordinator_key
+            else None,
         )
 
 
@@ -54,3 +58,7 @@ def record_enrolment(vault: Vault, done: Enrolment) -> None:
         device.enrolled_at = done.enrolled_at.astimezone(UTC).replace(tzinfo=None)
         device.receipt_key = done.receipt_key.hex()
         device.tls_pin = done.tls_pin
+        if device.coordinator_key != (done.coordinator_key.hex() if done.coordinator_key else None):
+            # Another coordinator key (a release to another campaign): its keyset is not ours.
+            device.keyset_body = device.keyset_signature = None
+        device.coordinator_key = done.coordinator_key.hex() if done.coordinator_key else None

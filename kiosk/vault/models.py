@@ -38,12 +38,17 @@ class Device(Base):
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime())
     receipt_key: Mapped[str | None] = mapped_column(String(64))  # hex, from the enrolment (0007)
     tls_pin: Mapped[str | None] = mapped_column(String(64))  # the server's key pin (0008)
+    # The coordinator's Ed25519 signing key (hex), pinned at enrolment, and the campaign keyset
+    # it signed that this kiosk follows (kiosk.protocol.keyset), as received (0011).
+    coordinator_key: Mapped[str | None] = mapped_column(String(64))
+    keyset_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class SignatureBatch(Base):
     """Which batch a signature is in: a row per signature, written with it (batch_id NULL
     while it is pending) and set once, in the transaction that closes the batch. Kept apart
-    from the signature row so that closing a batch never rewrites a sealed record (0009)."""
+    from the signature row so that closing a batch never rewrites a sealed record (0012)."""
 
     __tablename__ = "signature_batch"
 
@@ -113,7 +118,7 @@ class BatchEnvelope(Base):
     """A closed batch's signed envelope but for its sealed records, which stay in the signature
     rows: the body's head (magic, header length, header) and the device's signature. Written
     once in the commit that closes the batch, never changed, and deleted when the batch is
-    purged (the batch row and its receipt stay); outbox.envelope joins the bytes again (0009:
+    purged (the batch row and its receipt stay); outbox.envelope joins the bytes again (0012:
     before, the envelope was a second copy of every sealed record until the purge)."""
 
     __tablename__ = "batch_envelope"
@@ -142,6 +147,8 @@ class KioskState(Base):
     pin_locked_until: Mapped[datetime | None] = mapped_column(DateTime())
     event_name: Mapped[str | None] = mapped_column(String(255))
     appeal_id: Mapped[str | None] = mapped_column(String(63))  # the volunteer's chosen appeal
+    # The number of the last heartbeat sent (0010): each new one is higher (kiosk.sync.heartbeat).
+    heartbeat_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DailyTally(Base):

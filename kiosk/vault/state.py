@@ -33,6 +33,14 @@ def event_name(vault: Vault) -> str:
         return current_event(s)
 
 
+def next_heartbeat_seq(vault: Vault, *, after: int = 0) -> int:
+    """Take the next heartbeat number (above `after` too: the server's latest, when this vault
+    is behind it, e.g. restored from a copy), committed before the heartbeat goes."""
+    with edit(vault) as state:
+        state.heartbeat_seq = max(state.heartbeat_seq or 0, after) + 1
+        return state.heartbeat_seq
+
+
 def tallies(vault: Vault, today: date) -> Counts:
     """The panel's three counts."""
     with vault.session() as s:

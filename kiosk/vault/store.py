@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kiosk.clock import to_hour, utc_now
 from kiosk.errors import UnknownSchema, VaultError
 from kiosk.files.datadir import VAULT_FILE as VAULT_FILE
+from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.sql import disk_full, sqlite_code
 from kiosk.vault import damage, schema, state
 from kiosk.vault.engine import make_engine
@@ -34,6 +35,9 @@ class NewSignature:
     collected_hour: datetime
     key_fingerprint: str
     sealed: bytes
+    # The local day it counts towards in the panel's "Today" (kiosk.clock.local_day); None: the
+    # collection hour's (UTC) day.
+    day: date | None = None
 
 
 class Vault:
@@ -41,7 +45,7 @@ class Vault:
         self._engine = engine
         self._location = location
         self.device_id = self._ensure_device()
-        self.notice: str | None = None
+        self.notice: Message | None = None
 
     @classmethod
     def open(cls, data_dir: Path, *, now: Callable[[], datetime] | None = None) -> Vault:
@@ -67,8 +71,15 @@ class Vault:
                 log.error("the vault file is damaged: %s", _reason(exc))
                 raise damage.damaged_store(path, _reason(exc)) from None
             raise VaultError(
-                f"The signature store {path} cannot be opened ({_reason(exc)}). "
-                "Check that the data directory is writable and the disk is not full."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "vault",
+                        "The signature store {path} cannot be opened ({reason}). "
+                        "Check that the data directory is writable and the disk is not full.",
+                    ),
+                    path=str(path),
+                    reason=_reason(exc),
+                )
             ) from None
         except UnknownSchema as exc:
             engine.dispose()
@@ -76,7 +87,7 @@ class Vault:
         vault.notice = vault._notice(notice)
         return vault
 
-    def _notice(self, found: damage.Notice | None) -> str | None:
+    def _notice(self, found: damage.Notice | None) -> Message | None:
         parts = [found.text] if found is not None else []
         earlier = [
             p
@@ -85,20 +96,35 @@ class Vault:
         ]
         if earlier:
             parts.append(
-                f"Copies of a damaged signature store are kept in {earlier[-1].parent} "
-                f"({len(earlier)}): give them to your coordinator, then move them off the kiosk."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "vault",
+                        "Copies of a damaged signature store are kept in {folder} ({copies}): "
+                        "give them to your coordinator, then move them off the kiosk.",
+                    ),
+                    folder=str(earlier[-1].parent),
+                    copies=len(earlier),
+                )
             )
         gaps = self.sequence_gaps()
         if gaps:
             missing = sum(b - a + 1 for a, b in gaps)
             named = damage.describe_gaps(gaps)
             log.error("device sequence numbers missing from the vault: %s", named)
-            parts.append(
-                f"{missing} signature{'s are' if missing != 1 else ' is'} missing from the "
-                f"signature store (device sequence numbers {named}). "
-                "Tell your coordinator."
-            )
-        return " ".join(parts) or None
+            if missing == 1:
+                template = QT_TRANSLATE_NOOP(
+                    "vault",
+                    "1 signature is missing from the signature store (device sequence number "
+                    "{numbers}). Tell your coordinator.",
+                )
+            else:
+                template = QT_TRANSLATE_NOOP(
+                    "vault",
+                    "{missing} signatures are missing from the signature store (device sequence "
+                    "numbers {numbers}). Tell your coordinator.",
+                )
+            parts.append(Message(template, missing=missing, numbers=named))
+        return Message.joined(parts) if parts else None
 
     def sequence_gaps(self) -> list[tuple[int, int]]:
         """Device sequence numbers that should be in the vault and are not (see damage)."""
@@ -162,12 +188,25 @@ class Vault:
         log.error("the vault failed: %s", _reason(exc))
         if _damaged(exc):
             return VaultError(
-                f"The signature store {self._location} is damaged ({_reason(exc)}). Keep a "
-                "copy of the data directory as it is and contact your coordinator."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "vault",
+                        "The signature store {path} is damaged ({reason}). Keep a copy of the "
+                        "data directory as it is and contact your coordinator.",
+                    ),
+                    path=self._location,
+                    reason=_reason(exc),
+                )
             )
         return VaultError(
-            f"The signature store cannot be used right now ({_reason(exc)}). Check that the "
-            "disk is not full; nothing already saved is affected."
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "vault",
+                    "The signature store cannot be used right now ({reason}). Check that the "
+                    "disk is not full; nothing already saved is affected.",
+                ),
+                reason=_reason(exc),
+            )
         )
 
     def _ensure_device(self) -> str:
@@ -204,18 +243,30 @@ class Vault:
                 ).scalar_one()
                 conn.execute(_INSERT_MEMBERSHIP, {"device_seq": seq})  # pending: no batch yet
                 # Same transaction: the count can never drift from what was stored.
-                state.count_signature(conn, new.collected_hour.date(), new.appeal_id)
+                state.count_signature(conn, new.day or new.collected_hour.date(), new.appeal_id)
         except DatabaseError as exc:
             log.error("storing a signature failed: %s", _reason(exc))
             if _damaged(exc):
                 # Not "nothing already saved is affected": a damaged file may have lost some.
                 raise VaultError(
-                    f"This signature could not be saved: the signature store is damaged "
-                    f"({_reason(exc)}). Please ask a volunteer for help."
+                    Message(
+                        QT_TRANSLATE_NOOP(
+                            "vault",
+                            "This signature could not be saved: the signature store is damaged "
+                            "({reason}). Please ask a volunteer for help.",
+                        ),
+                        reason=_reason(exc),
+                    )
                 ) from None
             raise VaultError(
-                f"This signature could not be saved ({_reason(exc)}). "
-                "Please ask a volunteer for help; nothing already saved is affected."
+                Message(
+                    QT_TRANSLATE_NOOP(
+                        "vault",
+                        "This signature could not be saved ({reason}). "
+                        "Please ask a volunteer for help; nothing already saved is affected.",
+                    ),
+                    reason=_reason(exc),
+                )
             ) from None
         return seq
 
@@ -257,7 +308,7 @@ _INSERT_SIGNATURE = (
 def _reason(exc: DatabaseError) -> str:
     orig = exc.orig
     if disk_full(exc):
-        return "the disk is full"
+        return Message(QT_TRANSLATE_NOOP("vault", "the disk is full"))
     return str(orig) if isinstance(orig, sqlite3.Error) else type(orig).__name__
 
 

@@ -2,6 +2,23 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AdminPanel</name>
+    <message numerus="yes">
+        <source>Clock: %1 (%n min ahead of the server).</source>
+        <translation>
+            <numerusform>Clock: %1 (%n min ahead of the server).</numerusform>
+            <numerusform>Clock: %1 (%n min ahead of the server).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Clock: %1 (%n min behind the server).</source>
+        <translation>
+            <numerusform>Clock: %1 (%n min behind the server).</numerusform>
+            <numerusform>Clock: %1 (%n min behind the server).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AppealScreen</name>
     <message numerus="yes">
         <source>%Ln person(s) signed so far.</source>

@@ -74,10 +74,6 @@
         <translation>Chiudi e blocca il pannello</translation>
     </message>
     <message>
-        <source>Today</source>
-        <translation>Oggi</translation>
-    </message>
-    <message>
         <source>This event</source>
         <translation>Questo evento</translation>
     </message>
@@ -126,12 +122,32 @@
         <translation>Nessun nome dell&apos;evento impostato</translation>
     </message>
     <message>
+        <source>Not on the server yet: %1 (%2 of them sent, awaiting its receipt).</source>
+        <translation>Non ancora sul server: %1 (di cui %2 inviate, in attesa della sua ricevuta).</translation>
+    </message>
+    <message>
+        <source>Campaign key: none installed</source>
+        <translation>Chiave della campagna: nessuna installata</translation>
+    </message>
+    <message>
+        <source>Sealing new signatures to campaign key %1</source>
+        <translation>Le nuove firme sono sigillate con la chiave della campagna %1</translation>
+    </message>
+    <message>
+        <source>Sealing new signatures to campaign key %1 (key %2 of the campaign)</source>
+        <translation>Le nuove firme sono sigillate con la chiave della campagna %1 (chiave %2 della campagna)</translation>
+    </message>
+    <message>
         <source>Last sync: %1 (just now)</source>
         <translation>Ultima sincronizzazione: %1 (proprio ora)</translation>
     </message>
     <message>
         <source>Last sync: %1 (%2 min ago)</source>
         <translation>Ultima sincronizzazione: %1 (%2 min fa)</translation>
+    </message>
+    <message>
+        <source>Signatures not yet in a batch: %1. Batches not yet confirmed: %2.</source>
+        <translation>Firme non ancora in un lotto: %1. Lotti non ancora confermati: %2.</translation>
     </message>
     <message>
         <source>Not enrolled: signatures stay on this kiosk until it is.</source>
@@ -154,12 +170,12 @@
         <translation>Problema: %1</translation>
     </message>
     <message>
-        <source>Not enrolled. Waiting to sync on this kiosk: %1.</source>
-        <translation>Non registrato. In attesa di sincronizzazione su questo chiosco: %1.</translation>
+        <source>Today (local time)</source>
+        <translation>Oggi (ora locale)</translation>
     </message>
     <message>
-        <source>Waiting to sync: %1 (sent, not yet confirmed: %2).</source>
-        <translation>In attesa di sincronizzazione: %1 (inviate, non ancora confermate: %2).</translation>
+        <source>Not enrolled. Waiting to sync on this kiosk: %1.</source>
+        <translation>Non registrato. In attesa di sincronizzazione su questo chiosco: %1.</translation>
     </message>
     <message>
         <source>Waiting to sync: %1.</source>
@@ -168,6 +184,52 @@
     <message>
         <source>Last sync: never</source>
         <translation>Ultima sincronizzazione: mai</translation>
+    </message>
+    <message>
+        <source>Battery: not reported by this device.</source>
+        <translation>Batteria: questo dispositivo non la comunica.</translation>
+    </message>
+    <message>
+        <source>Battery: %1 % (charging).</source>
+        <translation>Batteria: %1 % (in carica).</translation>
+    </message>
+    <message>
+        <source>Battery: %1 %: plug the kiosk in.</source>
+        <translation>Batteria: %1 %: collega il chiosco alla corrente.</translation>
+    </message>
+    <message>
+        <source>Battery: %1 %.</source>
+        <translation>Batteria: %1 %.</translation>
+    </message>
+    <message>
+        <source>Free disk: unknown.</source>
+        <translation>Disco libero: sconosciuto.</translation>
+    </message>
+    <message>
+        <source>Free disk: %1.</source>
+        <translation>Disco libero: %1.</translation>
+    </message>
+    <message>
+        <source>Clock: %1 (not yet compared with the server).</source>
+        <translation>Orologio: %1 (non ancora confrontato con il server).</translation>
+    </message>
+    <message>
+        <source>Clock: %1 (in step with the server).</source>
+        <translation>Orologio: %1 (allineato al server).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Clock: %1 (%n min ahead of the server).</source>
+        <translation>
+            <numerusform>Orologio: %1 (%n min avanti rispetto al server).</numerusform>
+            <numerusform>Orologio: %1 (%n min avanti rispetto al server).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Clock: %1 (%n min behind the server).</source>
+        <translation>
+            <numerusform>Orologio: %1 (%n min indietro rispetto al server).</numerusform>
+            <numerusform>Orologio: %1 (%n min indietro rispetto al server).</numerusform>
+        </translation>
     </message>
     <message>
         <source>Server: none (this kiosk is not enrolled)</source>
@@ -253,6 +315,10 @@
         </translation>
     </message>
     <message>
+        <source>Counting the signatures…</source>
+        <translation>Conteggio delle firme…</translation>
+    </message>
+    <message>
         <source>To: %1</source>
         <translation>Destinatario: %1</translation>
     </message>
@@ -275,6 +341,18 @@
     <message>
         <source>Update %1 · %2</source>
         <translation>Aggiornamento %1 · %2</translation>
+    </message>
+    <message>
+        <source>Started %1 · last updated %2</source>
+        <translation>Lanciata: %1 · ultimo aggiornamento: %2</translation>
+    </message>
+    <message>
+        <source>Started %1</source>
+        <translation>Lanciata: %1</translation>
+    </message>
+    <message>
+        <source>Last updated %1</source>
+        <translation>Ultimo aggiornamento: %1</translation>
     </message>
 </context>
 <context>
@@ -584,6 +662,10 @@
         <translation>Non indicato</translation>
     </message>
     <message>
+        <source>The letter you sign</source>
+        <translation>La lettera che firmi</translation>
+    </message>
+    <message>
         <source>Your consent</source>
         <translation>Il tuo consenso</translation>
     </message>
@@ -630,12 +712,12 @@
         <translation>La tua firma sarà consegnata a: %1.</translation>
     </message>
     <message>
-        <source>Back</source>
-        <translation>Indietro</translation>
+        <source>Clear and go back</source>
+        <translation>Cancella e torna indietro</translation>
     </message>
     <message>
-        <source>Back to the appeal</source>
-        <translation>Torna alla petizione</translation>
+        <source>Clear what you typed and go back to the appeal</source>
+        <translation>Cancella ciò che hai scritto e torna alla petizione</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -671,6 +753,14 @@
     <message>
         <source>Privacy notice</source>
         <translation>Informativa sulla privacy</translation>
+    </message>
+    <message>
+        <source>Collected by %1, who decides what happens to it. Contact: %2</source>
+        <translation>La raccoglie %1, che decide come viene usata. Contatto: %2</translation>
+    </message>
+    <message>
+        <source>Who collects your signature</source>
+        <translation>Chi raccoglie la tua firma</translation>
     </message>
     <message>
         <source>Email me updates (optional)</source>
@@ -859,6 +949,89 @@
     </message>
 </context>
 <context>
+    <name>enrolment</name>
+    <message>
+        <source>The link is for {link}, not {server}; use one or the other.</source>
+        <translation>Il link è per {link}, non per {server}: usa l&apos;uno o l&apos;altro.</translation>
+    </message>
+    <message>
+        <source>Give the server&apos;s address with the code, or the whole link.</source>
+        <translation>Indica l&apos;indirizzo del server insieme al codice, oppure il link completo.</translation>
+    </message>
+    <message>
+        <source>The server enrolled a different device id; nothing was changed.</source>
+        <translation>Il server ha registrato un altro identificativo di dispositivo; non è stato cambiato nulla.</translation>
+    </message>
+    <message>
+        <source>The campaign key the server sent does not match its fingerprint; nothing was kept.</source>
+        <translation>La chiave della campagna inviata dal server non corrisponde alla sua impronta; non è stato conservato nulla.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s campaign key is {sent}, but the link names {expected}: this is not the coordinator&apos;s campaign. Nothing was kept.</source>
+        <translation>La chiave della campagna del server è {sent}, ma il link indica {expected}: questa non è la campagna del coordinatore. Non è stato conservato nulla.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s coordinator key is not the one the enrolment link names: this is not the coordinator&apos;s campaign server, or something changed its answer. Nothing was kept.</source>
+        <translation>La chiave del coordinatore inviata dal server non è quella indicata dal link di registrazione: questo non è il server della campagna del coordinatore, oppure qualcosa ha modificato la sua risposta. Non è stato conservato nulla.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer names another coordinator key than the one this kiosk pinned when it enrolled with this campaign. Nothing was kept: tell the coordinator.</source>
+        <translation>La risposta del server indica una chiave del coordinatore diversa da quella che questo chiosco ha fissato quando si è registrato per questa campagna. Non è stato conservato nulla: avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server says it serves the certificate with key {named}, but this connection presented {presented}: something between this kiosk and the server is posing as it. Nothing was kept; enrol on another network and tell the coordinator.</source>
+        <translation>Il server dice di usare il certificato con chiave {named}, ma questa connessione ha presentato {presented}: qualcosa tra questo chiosco e il server si spaccia per il server. Non è stato conservato nulla; registra il chiosco su un&apos;altra rete e avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is signed by no authority this kiosk trusts, and the server does not name it. Enrol with the coordinator&apos;s enrolment link, which holds the certificate&apos;s fingerprint. Nothing was kept.</source>
+        <translation>Il certificato del server non è firmato da nessuna autorità di cui questo chiosco si fida, e il server non lo indica. Registra il chiosco con il link di registrazione del coordinatore, che contiene l&apos;impronta del certificato. Non è stato conservato nulla.</translation>
+    </message>
+    <message>
+        <source>This kiosk collects for campaign {current}, and this code is for campaign {new}. To move it, the coordinator of its campaign gives a release for it (&apos;kiosk central release {device}&apos;), or the kiosk is factory reset (&apos;kiosk factory-reset&apos;). Nothing was changed.</source>
+        <translation>Questo chiosco raccoglie firme per la campagna {current}, e questo codice è per la campagna {new}. Per spostarlo, il coordinatore della sua campagna rilascia il chiosco (&apos;kiosk central release {device}&apos;), oppure il chiosco viene ripristinato (&apos;kiosk factory-reset&apos;). Non è stato cambiato nulla.</translation>
+    </message>
+    <message>
+        <source>This kiosk collects for no campaign yet, so it needs no release: enrol it with the code alone.</source>
+        <translation>Questo chiosco non raccoglie ancora firme per nessuna campagna, quindi non serve un rilascio: registralo con il solo codice.</translation>
+    </message>
+    <message>
+        <source>This kiosk was given campaign {current}&apos;s key by hand, not enrolled with its server, so no release can be checked: only a factory reset (&apos;kiosk factory-reset&apos;) moves it to another campaign.</source>
+        <translation>A questo chiosco la chiave della campagna {current} è stata data a mano, senza registrarlo presso il suo server, quindi nessun rilascio può essere verificato: solo un ripristino di fabbrica (&apos;kiosk factory-reset&apos;) lo sposta su un&apos;altra campagna.</translation>
+    </message>
+    <message>
+        <source>This kiosk still holds signatures for campaign key {current} that the server has not confirmed. Sync them, or export them with &apos;kiosk export-batches&apos;, before enrolling it for another campaign.</source>
+        <translation>Questo chiosco contiene ancora firme per la chiave di campagna {current} che il server non ha confermato. Sincronizzale, o esportale con &apos;kiosk export-batches&apos;, prima di registrarlo per un&apos;altra campagna.</translation>
+    </message>
+    <message>
+        <source>An enrolment link starts with &apos;{scheme}&apos;.</source>
+        <translation>Un link di registrazione inizia con &apos;{scheme}&apos;.</translation>
+    </message>
+    <message>
+        <source>This enrolment link is incomplete (it needs the server and the code): copy or scan it again, or type the code and the server&apos;s address.</source>
+        <translation>Questo link di registrazione è incompleto (servono il server e il codice): copialo o scansionalo di nuovo, oppure scrivi il codice e l&apos;indirizzo del server.</translation>
+    </message>
+    <message>
+        <source>This enrolment link&apos;s certificate fingerprint is damaged: copy or scan it again.</source>
+        <translation>L&apos;impronta del certificato in questo link di registrazione è danneggiata: copialo o scansionalo di nuovo.</translation>
+    </message>
+    <message>
+        <source>This release is not signed by the server of the campaign this kiosk collects for, so the kiosk stays with its campaign. Ask that campaign&apos;s coordinator for a release (&apos;kiosk central release DEVICE&apos;).</source>
+        <translation>Questo rilascio non è firmato dal server della campagna per cui il chiosco raccoglie firme, quindi il chiosco resta con la sua campagna. Chiedi un rilascio al coordinatore di quella campagna (&apos;kiosk central release DEVICE&apos;).</translation>
+    </message>
+    <message>
+        <source>This release is for kiosk {other}, not this one ({device}). Ask the coordinator for this kiosk&apos;s release.</source>
+        <translation>Questo rilascio è per il chiosco {other}, non per questo ({device}). Chiedi al coordinatore il rilascio di questo chiosco.</translation>
+    </message>
+    <message>
+        <source>This release is from campaign {other}; this kiosk collects for campaign {campaign}. Ask that campaign&apos;s coordinator for a release.</source>
+        <translation>Questo rilascio viene dalla campagna {other}; questo chiosco raccoglie firme per la campagna {campaign}. Chiedi un rilascio al coordinatore di quella campagna.</translation>
+    </message>
+    <message>
+        <source>This is not a whole release (it starts with &apos;{scheme}&apos; and holds one dot): copy or scan it again.</source>
+        <translation>Questo non è un rilascio completo (inizia con &apos;{scheme}&apos; e contiene un punto): copialo o scansionalo di nuovo.</translation>
+    </message>
+</context>
+<context>
     <name>form</name>
     <message>
         <source>First name</source>
@@ -934,7 +1107,35 @@
     </message>
     <message>
         <source>This email address doesn&apos;t look right: {reason} Please check it.</source>
-        <translation>Questo indirizzo email non sembra corretto. Controllalo, per favore.</translation>
+        <translation>Questo indirizzo email non sembra corretto: {reason} Controllalo, per favore.</translation>
+    </message>
+    <message>
+        <source>It needs an @, as in name@example.org.</source>
+        <translation>Manca la @, come in nome@esempio.it.</translation>
+    </message>
+    <message>
+        <source>Something is missing before the @.</source>
+        <translation>Manca qualcosa prima della @.</translation>
+    </message>
+    <message>
+        <source>Something is missing after the @.</source>
+        <translation>Manca qualcosa dopo la @.</translation>
+    </message>
+    <message>
+        <source>It holds a space, a second @ or another character an address cannot have.</source>
+        <translation>Contiene uno spazio, una seconda @ o un altro carattere che un indirizzo non può avere.</translation>
+    </message>
+    <message>
+        <source>It has two dots in a row.</source>
+        <translation>Ha due punti di seguito.</translation>
+    </message>
+    <message>
+        <source>The part after the @ needs a dot, as in example.org.</source>
+        <translation>La parte dopo la @ deve avere un punto, come in esempio.it.</translation>
+    </message>
+    <message>
+        <source>An address looks like name@example.org.</source>
+        <translation>Un indirizzo è fatto come nome@esempio.it.</translation>
     </message>
     <message>
         <source>Please tick the box to agree, so your signature can be counted.</source>
@@ -985,6 +1186,228 @@
     <message>
         <source>A PIN is already set; change it with the old one.</source>
         <translation>Un PIN è già impostato; cambialo usando quello attuale.</translation>
+    </message>
+</context>
+<context>
+    <name>sync</name>
+    <message>
+        <source>The server&apos;s enrolment answer holds no valid {what}; is it a kiosk server?</source>
+        <translation>La risposta di registrazione del server non contiene una {what} valida: è davvero un server per chioschi?</translation>
+    </message>
+    <message>
+        <source>This kiosk has no receipt key from its server, so it cannot tell a real receipt from a forged one. Enrol it again with a new link from the coordinator.</source>
+        <translation>Questo chiosco non ha la chiave delle ricevute del suo server, quindi non distingue una ricevuta vera da una falsa. Registralo di nuovo con un nuovo link del coordinatore.</translation>
+    </message>
+    <message>
+        <source>The answer to this upload is not signed by the campaign&apos;s server, so the batch stays on this kiosk and is sent again. Something between the kiosk and the server may be answering in its place: tell the coordinator.</source>
+        <translation>La risposta a questo invio non è firmata dal server della campagna, quindi il lotto resta su questo chiosco e viene inviato di nuovo. Qualcosa tra il chiosco e il server potrebbe rispondere al suo posto: avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server gives no campaign total (HTTP {status}): {detail}</source>
+        <translation>Il server non dà il totale della campagna (HTTP {status}): {detail}</translation>
+    </message>
+    <message>
+        <source>The server&apos;s campaign total is malformed.</source>
+        <translation>Il totale della campagna inviato dal server non è valido.</translation>
+    </message>
+    <message>
+        <source>The enrolment code was refused: {detail}</source>
+        <translation>Il codice di registrazione è stato rifiutato: {detail}</translation>
+    </message>
+    <message>
+        <source>This kiosk is already enrolled with another key: {detail}</source>
+        <translation>Questo chiosco è già registrato con un&apos;altra chiave: {detail}</translation>
+    </message>
+    <message>
+        <source>The server refused the enrolment (HTTP {status}): {detail}</source>
+        <translation>Il server ha rifiutato la registrazione (HTTP {status}): {detail}</translation>
+    </message>
+    <message>
+        <source>The answer to this enrolment is not authenticated by the code, so nothing was kept: something between this kiosk and the server changed it (or this is not the coordinator&apos;s server). Try again on another network, and tell the coordinator.</source>
+        <translation>La risposta a questa registrazione non è autenticata dal codice, quindi non è stato conservato nulla: qualcosa tra questo chiosco e il server l&apos;ha modificata (oppure non è il server del coordinatore). Riprova su un&apos;altra rete e avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s enrolment answer lacks &apos;{field}&apos;; is it a kiosk server?</source>
+        <translation>Nella risposta di registrazione del server manca &apos;{field}&apos;: è davvero un server per chioschi?</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time; trying again later.</source>
+        <translation>Il server non ha risposto in tempo; si riproverà più tardi.</translation>
+    </message>
+    <message>
+        <source>The certificate of the server at {server} is not signed by an authority this kiosk trusts, so nothing was sent. Enrol with the coordinator&apos;s enrolment link (it names the server&apos;s own certificate).</source>
+        <translation>Il certificato del server {server} non è firmato da un&apos;autorità di cui questo chiosco si fida, quindi non è stato inviato nulla. Registra il chiosco con il link di registrazione del coordinatore (indica il certificato del server).</translation>
+    </message>
+    <message>
+        <source>{server} is not a usable server address.</source>
+        <translation>{server} non è un indirizzo di server utilizzabile.</translation>
+    </message>
+    <message>
+        <source>The server at {server} cannot be reached; trying again later.</source>
+        <translation>Il server {server} non è raggiungibile; si riproverà più tardi.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s enrolment answer names its certificate in a form this kiosk does not know; is it a kiosk server of this version?</source>
+        <translation>La risposta di registrazione del server indica il suo certificato in una forma che questo chiosco non conosce: è un server per chioschi di questa versione?</translation>
+    </message>
+    <message>
+        <source>The server had a problem (HTTP {status}); trying again later.</source>
+        <translation>Il server ha avuto un problema (HTTP {status}); si riproverà più tardi.</translation>
+    </message>
+    <message>
+        <source>The server asked this kiosk to wait {wait} before trying again (HTTP 429: too many requests). Nothing is lost: the signatures stay on this kiosk.</source>
+        <translation>Il server ha chiesto a questo chiosco di attendere {wait} prima di riprovare (HTTP 429: troppe richieste). Non si perde nulla: le firme restano su questo chiosco.</translation>
+    </message>
+    <message>
+        <source>The server is unavailable for now (HTTP 503) and asked this kiosk to wait {wait} before trying again. Nothing is lost: the signatures stay on this kiosk.</source>
+        <translation>Il server per ora non è disponibile (HTTP 503) e ha chiesto a questo chiosco di attendere {wait} prima di riprovare. Non si perde nulla: le firme restano su questo chiosco.</translation>
+    </message>
+    <message>
+        <source>The server does not accept this kiosk&apos;s signature (unknown kiosk or wrong key). Ask the coordinator to enrol it again. ({detail})</source>
+        <translation>Il server non accetta la firma di questo chiosco (chiosco sconosciuto o chiave sbagliata). Chiedi al coordinatore di registrarlo di nuovo. ({detail})</translation>
+    </message>
+    <message>
+        <source>This kiosk was revoked by the coordinator, so the server no longer accepts its batches. Its signatures are safe here: export them to a USB stick for the coordinator.</source>
+        <translation>Il coordinatore ha revocato questo chiosco, quindi il server non accetta più i suoi lotti. Le sue firme sono al sicuro qui: esportale su una chiavetta USB per il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server already holds a different batch under this kiosk&apos;s batch id or number. Ask the coordinator to check this kiosk. ({detail})</source>
+        <translation>Il server ha già un lotto diverso con l&apos;identificativo o il numero di lotto di questo chiosco. Chiedi al coordinatore di controllare questo chiosco. ({detail})</translation>
+    </message>
+    <message>
+        <source>The server address does not offer the kiosk sync API (HTTP 404). Check it.</source>
+        <translation>L&apos;indirizzo del server non offre l&apos;API di sincronizzazione dei chioschi (HTTP 404). Controllalo.</translation>
+    </message>
+    <message>
+        <source>The server refused a batch (HTTP {status}): {detail}</source>
+        <translation>Il server ha rifiutato un lotto (HTTP {status}): {detail}</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer was incomplete; trying again later.</source>
+        <translation>La risposta del server era incompleta; si riproverà più tardi.</translation>
+    </message>
+    <message>
+        <source>The server presented a certificate with key {presented}, not the one this kiosk trusts ({pinned}), so nothing was sent. Someone on this network may be posing as the server, or the coordinator replaced its certificate: tell the coordinator.</source>
+        <translation>Il server ha presentato un certificato con chiave {presented}, non quello di cui questo chiosco si fida ({pinned}), quindi non è stato inviato nulla. Qualcuno su questa rete potrebbe spacciarsi per il server, oppure il coordinatore ha sostituito il certificato: avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>This kiosk sends signatures to {host} only over https://: plain http:// is for a server on this same machine. Ask the coordinator for the enrolment link, which holds the server&apos;s https:// address and its certificate&apos;s fingerprint.</source>
+        <translation>Questo chiosco invia firme a {host} solo tramite https://: il semplice http:// è per un server su questa stessa macchina. Chiedi al coordinatore il link di registrazione, che contiene l&apos;indirizzo https:// del server e l&apos;impronta del suo certificato.</translation>
+    </message>
+    <message>
+        <source>&apos;{address}&apos; is not a server address; it starts with https://</source>
+        <translation>&apos;{address}&apos; non è un indirizzo di server; deve iniziare con https://</translation>
+    </message>
+    <message>
+        <source>Sync could not run ({error}).</source>
+        <translation>Non è stato possibile sincronizzare ({error}).</translation>
+    </message>
+    <message>
+        <source>The server&apos;s receipt does not match the batch this kiosk sent. Ask the coordinator to check the server.</source>
+        <translation>La ricevuta del server non corrisponde al lotto inviato da questo chiosco. Chiedi al coordinatore di controllare il server.</translation>
+    </message>
+    <message>
+        <source>1 second</source>
+        <translation>1 secondo</translation>
+    </message>
+    <message>
+        <source>{seconds} seconds</source>
+        <translation>{seconds} secondi</translation>
+    </message>
+    <message>
+        <source>{minutes} minutes</source>
+        <translation>{minutes} minuti</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 ora</translation>
+    </message>
+    <message>
+        <source>The server sent a change of campaign key that the campaign&apos;s coordinator did not sign, so this kiosk keeps sealing to the key it has. Tell the coordinator.</source>
+        <translation>Il server ha inviato un cambio di chiave della campagna che il coordinatore della campagna non ha firmato, quindi questo chiosco continua a sigillare con la chiave che ha. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent a damaged campaign keyset ({reason}).</source>
+        <translation>Il server ha inviato un insieme di chiavi della campagna danneggiato ({reason}).</translation>
+    </message>
+    <message>
+        <source>The server sent the keyset of campaign {other}; this kiosk collects for campaign {campaign}, and keeps sealing to the key it has. Tell the coordinator.</source>
+        <translation>Il server ha inviato l&apos;insieme di chiavi della campagna {other}; questo chiosco raccoglie firme per la campagna {campaign} e continua a sigillare con la chiave che ha. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent campaign keyset version {sent}, older than the version {followed} this kiosk follows; it keeps sealing to key {primary}. Tell the coordinator.</source>
+        <translation>Il server ha inviato la versione {sent} dell&apos;insieme di chiavi della campagna, più vecchia della versione {followed} che questo chiosco segue; continua a sigillare con la chiave {primary}. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent a campaign keyset without key {key} as this kiosk knows it; the kiosk keeps sealing to the key it has. Tell the coordinator.</source>
+        <translation>Il server ha inviato un insieme di chiavi della campagna senza la chiave {key} come questo chiosco la conosce; il chiosco continua a sigillare con la chiave che ha. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent a campaign keyset that makes key {key} {new} again after it was {old}; this kiosk keeps sealing to the key it has. Tell the coordinator.</source>
+        <translation>Il server ha inviato un insieme di chiavi della campagna che rende di nuovo la chiave {key} «{new}» dopo che era «{old}»; questo chiosco continua a sigillare con la chiave che ha. Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent a campaign keyset whose primary key {key} is {state}; this kiosk keeps sealing to the key it has.</source>
+        <translation>Il server ha inviato un insieme di chiavi della campagna la cui chiave principale {key} è «{state}»; questo chiosco continua a sigillare con la chiave che ha.</translation>
+    </message>
+</context>
+<context>
+    <name>vault</name>
+    <message>
+        <source>The signature store {path} cannot be opened ({reason}). Check that the data directory is writable and the disk is not full.</source>
+        <translation>L&apos;archivio delle firme {path} non si apre ({reason}). Controlla che nella cartella dei dati si possa scrivere e che il disco non sia pieno.</translation>
+    </message>
+    <message>
+        <source>Copies of a damaged signature store are kept in {folder} ({copies}): give them to your coordinator, then move them off the kiosk.</source>
+        <translation>Copie di un archivio delle firme danneggiato sono conservate in {folder} ({copies}): consegnale al coordinatore, poi toglile dal chiosco.</translation>
+    </message>
+    <message>
+        <source>1 signature is missing from the signature store (device sequence number {numbers}). Tell your coordinator.</source>
+        <translation>Manca 1 firma nell&apos;archivio delle firme (numero di sequenza del dispositivo {numbers}). Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>{missing} signatures are missing from the signature store (device sequence numbers {numbers}). Tell your coordinator.</source>
+        <translation>Mancano {missing} firme nell&apos;archivio delle firme (numeri di sequenza del dispositivo {numbers}). Avvisa il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The signature store {path} is damaged ({reason}). Keep a copy of the data directory as it is and contact your coordinator.</source>
+        <translation>L&apos;archivio delle firme {path} è danneggiato ({reason}). Conserva una copia della cartella dei dati così com&apos;è e contatta il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The signature store cannot be used right now ({reason}). Check that the disk is not full; nothing already saved is affected.</source>
+        <translation>L&apos;archivio delle firme non si può usare in questo momento ({reason}). Controlla che il disco non sia pieno; ciò che è già salvato non è toccato.</translation>
+    </message>
+    <message>
+        <source>This signature could not be saved: the signature store is damaged ({reason}). Please ask a volunteer for help.</source>
+        <translation>Non è stato possibile salvare questa firma: l&apos;archivio delle firme è danneggiato ({reason}). Chiedi aiuto a un volontario.</translation>
+    </message>
+    <message>
+        <source>This signature could not be saved ({reason}). Please ask a volunteer for help; nothing already saved is affected.</source>
+        <translation>Non è stato possibile salvare questa firma ({reason}). Chiedi aiuto a un volontario; ciò che è già salvato non è toccato.</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>il disco è pieno</translation>
+    </message>
+    <message>
+        <source>The signature store {db} is damaged ({reason}). The kiosk did not change it and kept a copy in {kept}: give that folder to your coordinator, who may be able to recover its signatures. To take signatures meanwhile, start the kiosk with a new data directory (--data-dir).</source>
+        <translation>L&apos;archivio delle firme {db} è danneggiato ({reason}). Il chiosco non l&apos;ha modificato e ne ha conservato una copia in {kept}: consegna quella cartella al coordinatore, che potrebbe recuperarne le firme. Per raccogliere firme nel frattempo, avvia il chiosco con una nuova cartella dei dati (--data-dir).</translation>
+    </message>
+    <message>
+        <source>the file is shorter than its own header says</source>
+        <translation>il file è più corto di quanto dice la sua intestazione</translation>
+    </message>
+    <message>
+        <source>The signature store was damaged when the kiosk last stopped. Every change in it was recovered; a copy of the damaged files is kept in {kept} for the coordinator.</source>
+        <translation>L&apos;archivio delle firme si è danneggiato all&apos;ultimo arresto del chiosco. Ogni modifica è stata recuperata; una copia dei file danneggiati è conservata in {kept} per il coordinatore.</translation>
+    </message>
+    <message>
+        <source>The signature store was damaged when the kiosk last stopped, and its last changes could not be recovered on this kiosk. A copy of the damaged files is kept in {kept}: give it to your coordinator, who may be able to recover signatures from it.</source>
+        <translation>L&apos;archivio delle firme si è danneggiato all&apos;ultimo arresto del chiosco, e le sue ultime modifiche non si sono potute recuperare su questo chiosco. Una copia dei file danneggiati è conservata in {kept}: consegnala al coordinatore, che potrebbe recuperarne delle firme.</translation>
+    </message>
+    <message>
+        <source>The signature store does not hold together: signatures read for a batch were not there to update. Nothing was changed; keep a copy of the data directory as it is and contact your coordinator.</source>
+        <translation>L&apos;archivio delle firme non è coerente: le firme lette per un lotto non c&apos;erano più da aggiornare. Non è stato cambiato nulla; conserva una copia della cartella dei dati così com&apos;è e contatta il coordinatore.</translation>
     </message>
 </context>
 </TS>

@@ -29,9 +29,10 @@ from kiosk.central.models import StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.digest import sha256_hex
-from kiosk.petition.appeal import DEFAULT_APPEAL, Appeal
+from kiosk.petition.appeal import DEFAULT_APPEAL, Appeal, appeal_digest
 from kiosk.petition.record import SignatureRecord
 from kiosk.protocol.batch import GENESIS_HASH, Batch, BatchRecord, SignedBatch
+from kiosk.protocol.heartbeat import AppealInUse, Battery, Heartbeat, SignedHeartbeat
 
 PG_SERVER = os.environ.get(
     "KIOSK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -135,6 +136,7 @@ class FakeKiosk:
         self.prev_hash = GENESIS_HASH
         self.record_seq = 0
         self.clock = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+        self.heartbeat_seq = 0
 
     @property
     def public_key_b64(self) -> str:
@@ -191,6 +193,25 @@ class FakeKiosk:
         signed = Batch(**fields).sign(self.device_key)
         self.prev_hash = signed.hash
         return signed
+
+    def heartbeat(self, *, seq: int | None = None, **changes: Any) -> SignedHeartbeat:
+        """The next heartbeat (or any seq the test asks for), signed with the device key; the
+        kiosk's clock is the real one unless `clock` is given."""
+        self.heartbeat_seq = seq if seq is not None else self.heartbeat_seq + 1
+        fields: dict[str, Any] = {
+            "device_id": self.device_id,
+            "seq": self.heartbeat_seq,
+            "clock": datetime.now(UTC).replace(microsecond=0),
+            "app_version": "0.1.0",
+            "appeal": AppealInUse(self.appeal.id, self.appeal.version, appeal_digest(self.appeal)),
+            "event": "Rally",
+            "pending_signatures": 0,
+            "unacknowledged_batches": 0,
+            "battery": Battery(80, False),
+            "disk_free_bytes": 20 * 10**9,
+        }
+        fields.update(changes)
+        return Heartbeat(**fields).sign(self.device_key)
 
 
 @pytest.fixture

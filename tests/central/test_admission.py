@@ -139,6 +139,8 @@ def test_a_put_without_a_slot_while_all_are_taken_is_refused_before_its_body_is_
     counted_server: tuple[str, BodyCounter], enrolled: Any, stored_counts: Any
 ) -> None:
     url, counter = counted_server
+    # A PUT waits a moment for a slot to free: shorter here than the slots are held.
+    counter.state.admission.max_wait = 0.5
     signed = enrolled().batch(RECORDS)
     path = f"/api/v2/batches/{signed.batch.batch_id}"
     with httpx.Client(base_url=url, timeout=20) as http:

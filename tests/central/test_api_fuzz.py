@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from kiosk.central.api import create_app
 from kiosk.central.campaign import CampaignInfo
 from kiosk.central.server import ServerThread
+from kiosk.protocol import heartbeat
 from kiosk.protocol.batch import MAGIC, MEDIA_TYPE
 
 
@@ -49,6 +50,32 @@ schemathesis.openapi.media_type(
     ),
 )
 
+# Heartbeat bodies: JSON (made up, or a real heartbeat's with one field changed) and 64 bytes of
+# signature, or any bytes.
+_HEARTBEAT = json.loads(
+    b'{"app_version":"0.1.0","appeal":null,"backlog":{"pending_signatures":0,'
+    b'"unacknowledged_batches":0},"battery":null,"clock":"2026-12-03T14:05:09+00:00",'
+    b'"device_id":"00000000-0000-0000-0000-000000000007","disk_free_bytes":null,"event":"",'
+    b'"format":"kiosk-heartbeat/1","seq":1}'
+)
+schemathesis.openapi.media_type(
+    heartbeat.MEDIA_TYPE,
+    st.one_of(
+        st.tuples(
+            st.one_of(
+                _json,
+                st.builds(
+                    lambda key, value: {**_HEARTBEAT, key: value},
+                    st.sampled_from(sorted(_HEARTBEAT)),
+                    _json | st.text(max_size=40),
+                ),
+            ).map(lambda doc: json.dumps(doc).encode()),
+            st.binary(min_size=64, max_size=64),
+        ).map(b"".join),
+        st.binary(max_size=600),
+    ),
+)
+
 SCHEMA = schemathesis.openapi.from_path(Path(__file__).parents[2] / "docs" / "openapi.json")
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 CASES = [  # health and devices take no body or parameter with a malformed form to generate
@@ -59,6 +86,7 @@ CASES = [  # health and devices take no body or parameter with a malformed form 
     # The batch body is any bytes (the strategy above makes the malformed ones): a binary
     # string has no "negative" form for schemathesis to generate.
     ("PUT", "/api/v2/batches/{batch_id}", POSITIVE),
+    ("PUT", "/api/v2/devices/{device_id}/heartbeat", POSITIVE),
 ]
 
 

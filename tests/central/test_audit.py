@@ -1,5 +1,5 @@
 """A stored batch is kept once: its records in the record rows and only its envelope's frame
-(head and signature) in the batch row (c0009); kiosk.central.audit gives back the envelope as
+(head and signature) in the batch row (c0012); kiosk.central.audit gives back the envelope as
 the kiosk signed it, and notices when a stored record no longer matches it."""
 
 from __future__ import annotations

@@ -319,6 +319,26 @@ def test_status_flags_a_silent_kiosk_and_a_chain_that_starts_late(
     assert "SILENT" not in capsys.readouterr().out
 
 
+def test_status_shows_the_event_a_kiosk_collects_under_now(
+    central: Any, enrolled: Any, engine: Engine, capsys: Any
+) -> None:
+    from kiosk.central.heartbeat import take_heartbeat
+
+    kiosk = enrolled("Pride march")
+    assert central("status") == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if kiosk.device_id in ln)
+    assert "Pride march" in line  # no heartbeat yet: the enrolment's event
+    # A volunteer renamed the event on the panel; the kiosk's heartbeat carries it.
+    signed = kiosk.heartbeat(event="Piazza Maggiore")
+    take_heartbeat(engine, signed.to_bytes(), device_id=kiosk.device_id)
+    assert central("status") == 0
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if ln.startswith(kiosk.device_id))
+    assert "Piazza Maggiore" in line and "Pride march" not in line
+    assert "collects under 'Piazza Maggiore' (its heartbeat at " in out
+    assert "enrolled for 'Pride march'" in out
+
+
 def test_export_csv_round_trip(
     central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
 ) -> None:

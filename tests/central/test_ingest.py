@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from kiosk.central import errors
 from kiosk.central.campaign import CampaignInfo
 from kiosk.central.enrolment import revoke
 from kiosk.central.ingest import ingest
+from kiosk.central.models import CampaignKey
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 
 
@@ -131,6 +134,31 @@ def test_other_appeal_or_campaign_key_is_refused(
     ):
         ingest(engine, kiosk.batch(1).to_bytes())
     assert stored_counts() == (0, 0)
+
+
+@pytest.mark.parametrize("state", ["active", "retired", "destroyed"])
+def test_records_sealed_to_any_key_of_the_keyset_are_stored(
+    engine: Engine, enrolled: Any, stored_counts: Any, state: str
+) -> None:
+    """A kiosk that has not followed the latest keyset yet still delivers what it sealed (a
+    destroyed key's records stay unreadable, but the kiosk's chain is not stuck)."""
+    kiosk = enrolled()
+    second = CampaignPrivateKey.generate().public_key()
+    now = datetime.now(UTC)
+    with Session(engine) as s, s.begin():
+        s.add(
+            CampaignKey(
+                id=2,
+                fingerprint=second.fingerprint,
+                public_key_pem=second.to_pem().decode(),
+                state=state,
+                created_at=now,
+                changed_at=now,
+            )
+        )
+    kiosk.campaign_key = second
+    ingest(engine, kiosk.batch(2).to_bytes())
+    assert stored_counts() == (1, 2)
 
 
 @pytest.mark.parametrize("data", [b"", b"{", b"[]", b'{"format": "kiosk-batch/1"}', b"\xff" * 10])

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, MetaData, Table, select
+from sqlalchemy import Connection, Engine, MetaData, Table, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.central import db
@@ -19,7 +19,8 @@ from kiosk.central.audit import stored_envelope
 from kiosk.central.campaign import get_campaign
 from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
-from kiosk.central.models import Base, StoredBatch, StoredRecord
+from kiosk.central.keyset import list_keys
+from kiosk.central.models import Base, HourTally, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.petition.appeal import DEFAULT_APPEAL
@@ -135,11 +136,21 @@ def test_c0003_scopes_stored_ids_to_their_device(
         )
         assert stored_a is not None and stored_a.hash == a.stored.hash
         assert get_campaign(engine).records_per_hour == 5000  # c0004's default
-        # c0009 kept the envelopes' frames; joined with the records, the bytes the kiosk sent.
+        # c0012 kept the envelopes' frames; joined with the records, the bytes the kiosk sent.
         for k in (a, b):
             assert stored_envelope(engine, k.device_id, k.stored.batch.batch_id) == (
                 k.stored.to_bytes()
             )
+        # c0011 counted the records stored before it, under their kiosks' event.
+        with Session(engine) as s:
+            tallied = s.execute(
+                select(HourTally.event, func.sum(HourTally.signatures)).group_by(HourTally.event)
+            ).all()
+        assert [(event, int(n)) for event, n in tallied] == [("Rally", 4)]
+        # c0010: the campaign's key is key 1 of its keyset, active; no coordinator key.
+        keyset = [(k.id, k.fingerprint, k.state, k.records) for k in list_keys(engine)]
+        assert keyset == [(1, campaign_public_key.fingerprint, "active", 4)]
+        assert get_campaign(engine).coordinator_key is None
 
         # A batch stored before the upgrade is still answered with its receipt.
         receipt, created = ingest(engine, a.stored.to_bytes())

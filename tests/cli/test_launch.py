@@ -4,21 +4,28 @@ enrolment to it, and everything closed at the end."""
 
 from __future__ import annotations
 
+import time
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
 
-from kiosk.central.embedded import LocalServer
+from kiosk.central.embedded import LocalServer, start_local_server
+from kiosk.central.keyring import write_coordinator_key
+from kiosk.central.rotation import rotate
 from kiosk.cli.launch import DEMO_CENTRAL_DIR, KioskStart
 from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.crypto.device_key import DeviceKey
 from kiosk.desks.admin import AdminDesk
 from kiosk.desks.pin import PinGuard
 from kiosk.errors import UsageError
 from kiosk.petition.appeal import Appeal
 from kiosk.settings import Settings
 from kiosk.sync import APPEAL_FILE
+from kiosk.sync.enrol import enrol
 from kiosk.vault import Vault
+
+PASSPHRASE = "correct horse battery staple"
 
 
 def _start(
@@ -101,3 +108,39 @@ def test_close_before_open_closes_nothing(
     # The window was closed before its first paint: nothing was opened, nothing to close.
     _start(data_dir, campaign_public_key, appeal, demo=True).close()
     assert not (data_dir / DEMO_CENTRAL_DIR).exists()
+
+
+def test_kiosk_run_seals_to_the_key_its_keyset_names_and_follows_a_rotation(
+    tmp_path: Path, data_dir: Path, campaign_public_key: CampaignPublicKey, appeal: Appeal
+) -> None:
+    signing = DeviceKey.generate()
+    key_dir = tmp_path / "coordinator"
+    write_coordinator_key(signing, PASSPHRASE, key_dir)
+    with start_local_server(
+        tmp_path / "central", campaign_public_key, coordinator=signing
+    ) as server:
+        vault = Vault.open(data_dir)
+        try:
+            enrol(vault, data_dir, server.issue_enrolment_code("Rally"), server.url)
+        finally:
+            vault.close()
+        second = rotate(server.engine, key_dir, PASSPHRASE).keyset.primary_entry.fingerprint
+
+        start = _start(data_dir, campaign_public_key, appeal, demo=False)
+        try:
+            desks = start.open()
+            assert desks.admin.sealing_key() == (1, campaign_public_key.fingerprint)
+            start.connect()  # the worker starts and syncs at once, and follows the keyset
+            deadline = time.monotonic() + 20
+            while desks.signatures.sealing.current()[2] != 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert desks.admin.sealing_key() == (2, second)
+        finally:
+            start.close()
+
+        # Started again: key 2 from the first signature, before any sync.
+        start = _start(data_dir, campaign_public_key, appeal, demo=False)
+        try:
+            assert start.open().signatures.sealing.current()[1:] == (second, 2)
+        finally:
+            start.close()

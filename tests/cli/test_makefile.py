@@ -67,7 +67,9 @@ def test_make_run_without_a_display_ends_with_the_kiosk_s_message_alone(tmp_path
     }
     env["HOME"] = str(tmp_path)  # the demo's data directory, away from the real one
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
-    done = _make("run", f"VENV={venv}", env=env)
+    # ARGS= as well: `make test ARGS=...` exports ARGS to this test's environment, and `make run`
+    # would hand it to the kiosk.
+    done = _make("run", f"VENV={venv}", "ARGS=", env=env)
     lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
     assert lines == [
         "kiosk: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run the kiosk on a "

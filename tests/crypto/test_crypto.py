@@ -440,7 +440,7 @@ def test_public_key_of_the_wrong_kind(campaign_public_key: CampaignPublicKey) ->
 def test_private_key_of_the_wrong_kind(private_pem: bytes) -> None:
     # A well-formed file whose blocks open with the passphrase but are Ed25519 keys.
     salt = base64.b64decode(_header(private_pem, "scrypt-salt"))
-    secret = campaign_key._stretch(PASSPHRASE, salt, FAST_N)
+    secret = campaign_key.stretch(PASSPHRASE, salt, FAST_N)
     blocks = [
         ed25519.Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from ci import skip_unless_ci
+from xvfb import stop, xvfb
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -112,56 +112,22 @@ class Display:
         return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
 @pytest.fixture
 def display(tmp_path: Path) -> Iterator[Display]:
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_end),
-            "-screen",
-            "0",
-            f"{SCREEN[0]}x{SCREEN[1]}x24",
-            "-nolisten",
-            "tcp",
-        ],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    processes = [xvfb]
-    try:
-        with os.fdopen(read_end) as numbers:
-            # Xvfb writes its display number once it accepts clients; bounded by its own exit.
-            number = numbers.readline().strip()
-        assert number, "Xvfb did not start"
+    with xvfb(*SCREEN) as name:
         env = {
             k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")
         }
-        env.update(DISPLAY=f":{number}", XDG_RUNTIME_DIR=str(tmp_path))
-        shown = Display(f":{number}", env)
-        processes.append(
-            subprocess.Popen(
-                ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
+        env.update(DISPLAY=name, XDG_RUNTIME_DIR=str(tmp_path))
+        shown = Display(name, env)
+        manager = subprocess.Popen(
+            ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        wait_for("the window manager", lambda: "Openbox" in shown.run("wmctrl", "-m"))
-        yield shown
-    finally:
-        for process in reversed(processes):
-            _stop(process)
+        try:
+            wait_for("the window manager", lambda: "Openbox" in shown.run("wmctrl", "-m"))
+            yield shown
+        finally:
+            stop(manager)
 
 
 @pytest.fixture
@@ -326,8 +292,8 @@ def test_the_kiosk_stays_in_front_whatever_is_pressed(
         assert_in_front("Alt+F4 on the thank-you screen")
     finally:
         for process in others:
-            _stop(process)
-        _stop(kiosk)
+            stop(process)
+        stop(kiosk)
         log.close()
     # The kiosk ended on SIGTERM, not on anything pressed; the log has no traceback.
     assert "Traceback" not in (tmp_path / "kiosk.log").read_text(encoding="utf-8", errors="replace")
@@ -539,6 +505,6 @@ def test_a_rally_s_first_hour_on_a_real_window(
         _shows(display, expected.panel, shots / "panel-italian.png", "the panel after Italiano")
         assert kiosk.poll() is None, "the kiosk ended"
     finally:
-        _stop(kiosk)
+        stop(kiosk)
         log.close()
     assert "Traceback" not in (tmp_path / "kiosk.log").read_text(encoding="utf-8", errors="replace")

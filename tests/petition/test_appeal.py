@@ -19,6 +19,7 @@ from kiosk.petition.appeal import (
 # The seed petition the bundled appeal was made from, kept beside this test (a copy of the
 # shared tree's ../shared/seed/), so that the check runs wherever the repository is cloned.
 SEED = Path(__file__).with_name("seed") / "appeal-care2-chechnya.txt"
+DEAD_LINK_NOTE = ". [The article's link was a goo.gl short link, which no longer works.] "
 
 MINIMAL = """\
 format = 1
@@ -133,7 +134,10 @@ def test_bundled_appeal_is_the_seed_petition() -> None:
 
     (update,) = appeal.updates
     update_block = next(p for p in seed if p.startswith(f"Aggiorna #{update.number}"))
-    assert update.text == update_block.split("\n", 1)[1].strip()
+    # The seed's one link is a goo.gl short link, dead: the bundled copy says so instead.
+    assert update.text == update_block.split("\n", 1)[1].strip().replace(
+        ": https://goo.gl/PIzIVa ", DEAD_LINK_NOTE
+    )
     assert appeal.language == "en"
     assert set(appeal.asked) == set(FIELD_NAMES)
     assert {"first_name", "last_name", "email"} <= appeal.required
@@ -574,3 +578,83 @@ def test_a_key_that_is_never_translated_lists_what_may_be() -> None:
     assert caught.value.problem == (
         "cannot be translated; use author, body, consent, letter, target, title, updates"
     )
+
+
+# --- dates, dead links and the organiser ---------------------------------------------------------
+
+
+def test_the_bundled_appeal_is_dated_and_holds_no_dead_link() -> None:
+    appeal = load_bundled_appeal()
+    assert (appeal.started, appeal.last_updated) == ("2017-04", "2017-04")
+    for language in appeal.languages:
+        shown = appeal.in_language(language)
+        texts = [shown.body, shown.letter.text, *(u.text for u in shown.updates)]
+        assert not any("goo.gl/" in text for text in texts), language
+    assert "goo.gl" in appeal.in_language("it").updates[0].text  # marked, in Italian too
+    assert appeal.organiser is None  # the seed names none; the campaign running a kiosk does
+
+
+def test_an_appeal_names_its_organiser_and_a_contact(tmp_path: Path) -> None:
+    text = _edit(
+        "[letter]",
+        '[organiser]\nname = "Friends of the Park"\ncontact = "privacy@example.org"\n\n[letter]',
+    )
+    text = _edit("goal = 5000\n", 'goal = 5000\nstarted = "2024-04-21"\n', text)
+    appeal = load_appeal(_write(tmp_path, text))
+    assert appeal.organiser is not None
+    assert (appeal.organiser.name, appeal.organiser.contact) == (
+        "Friends of the Park",
+        "privacy@example.org",
+    )
+    assert (appeal.started, appeal.last_updated) == ("2024-04-21", "2024-06")
+    web = _edit("privacy@example.org", "https://example.org/privacy", text)
+    assert load_appeal(_write(tmp_path, web)).organiser.contact == "https://example.org/privacy"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("organiser", "field", "problem"),
+    [
+        (
+            'name = "Friends"\ncontact = "call Anna"',
+            "organiser.contact",
+            "'call Anna' is neither an e-mail address nor an https:// address; give one a "
+            "supporter can write to about their data",
+        ),
+        (
+            'name = "Friends"\ncontact = "http://example.org/privacy"',
+            "organiser.contact",
+            "'http://example.org/privacy' is neither an e-mail address nor an https:// address",
+        ),
+        ('contact = "privacy@example.org"', "organiser.name", "is missing; add it as a text value"),
+        ('name = "Friends"', "organiser.contact", "is missing; add it as a text value"),
+        (
+            'name = "Friends"\ncontact = "a@example.org"\nemail = "b@example.org"',
+            "organiser.email",
+            "is not a key an appeal file has",
+        ),
+    ],
+)
+def test_a_bad_organiser_is_named(tmp_path: Path, organiser: str, field: str, problem: str) -> None:
+    text = _edit("[letter]", f"[organiser]\n{organiser}\n\n[letter]")
+    with pytest.raises(AppealError) as info:
+        load_appeal(_write(tmp_path, text))
+    assert info.value.field == field
+    assert info.value.problem.startswith(problem)
+
+
+def test_a_bad_start_date_is_named(tmp_path: Path) -> None:
+    text = _edit("goal = 5000\n", 'goal = 5000\nstarted = "2017-14"\n')
+    with pytest.raises(AppealError) as info:
+        load_appeal(_write(tmp_path, text))
+    assert (info.value.field, info.value.problem) == (
+        "started",
+        "'2017-14' is not a date like 2017-04 or 2017-04-21",
+    )
+
+
+def test_the_organiser_is_not_translated(tmp_path: Path) -> None:
+    text = MINIMAL + '\n[translations.it.organiser]\nname = "Amici del parco"\n'
+    with pytest.raises(AppealError) as info:
+        load_appeal(_write(tmp_path, text))
+    assert info.value.field == "translations.it.organiser"
+    assert info.value.problem.startswith("cannot be translated")

@@ -7,6 +7,7 @@ that cross both live in tests/e2e.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import socket
@@ -25,7 +26,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT, REQUEST_CONTEXT, CodeKeys
-from kiosk.errors import BadSignature, BatchFormatError
+from kiosk.errors import BadSignature, BatchFormatError, HeartbeatFormatError
+from kiosk.protocol import heartbeat as heartbeat_format
 from kiosk.protocol.batch import parse
 from kiosk.protocol.receipt import Receipt
 
@@ -51,6 +53,14 @@ class FakeCentral:
     summary_appeal_id: str | None = None
     other_kiosks_signatures: int = 0  # counted in the summary besides this fake's records
     requests: int = 0
+    # Heartbeats taken (verified), in order; None answers 404, as an older server does.
+    heartbeats: list[heartbeat_format.Heartbeat] | None = field(default_factory=list)
+    heartbeat_busy_next: int = 0  # answered 429 with Retry-After: heartbeat_retry_after
+    heartbeat_retry_after: str = "120"
+    clock_offset_seconds: int = 0  # what the answer says of the kiosk's clock
+    # Set: each heartbeat request, once it arrives, waits for this before it is answered.
+    heartbeat_gate: threading.Event | None = None
+    heartbeat_arrived: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def app(self) -> Starlette:
@@ -60,6 +70,7 @@ class FakeCentral:
                 Route("/api/v2/enrolments", self._enrol, methods=["POST"]),
                 Route("/api/v2/batches/{batch_id}", self._put, methods=["PUT"]),
                 Route("/api/v2/campaign/summary", self._summary, methods=["GET"]),
+                Route("/api/v2/devices/{device_id}/heartbeat", self._heartbeat, methods=["PUT"]),
             ]
         )
 
@@ -98,6 +109,35 @@ class FakeCentral:
         }
         bound = {**answer, "nonce": doc["nonce"], "device_public_key": doc["device_public_key"]}
         return JSONResponse({**answer, "mac": keys.mac(ANSWER_CONTEXT, bound)}, status_code=201)
+
+    async def _heartbeat(self, request: Request) -> Response:
+        body = await request.body()
+        self.heartbeat_arrived.set()
+        if self.heartbeat_gate is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.heartbeat_gate.wait, 10)
+        with self.lock:
+            if self.heartbeats is None:
+                return _problem(404, "Not Found")
+            if self.heartbeat_busy_next > 0:
+                self.heartbeat_busy_next -= 1
+                answer = _problem(429, "Too many heartbeats.")
+                answer.headers["Retry-After"] = self.heartbeat_retry_after
+                return answer
+            if request.path_params["device_id"] in self.revoked:
+                return _problem(403, "This device was revoked.")
+            try:
+                signed = heartbeat_format.parse(body)
+                signed.verify(self.devices[request.path_params["device_id"]])
+            except (HeartbeatFormatError, BadSignature, KeyError) as exc:
+                return _problem(401, str(exc))
+            self.heartbeats.append(signed.heartbeat)
+            return JSONResponse(
+                {
+                    "device_id": signed.heartbeat.device_id,
+                    "latest_seq": signed.heartbeat.seq,
+                    "clock_offset_seconds": self.clock_offset_seconds,
+                }
+            )
 
     async def _put(self, request: Request) -> Response:
         body = await request.body()

@@ -7,6 +7,7 @@ import json
 import struct
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -14,15 +15,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.crypto.device_key import DeviceKey
-from kiosk.errors import BatchFormatError
+from kiosk.errors import BadSignature, BatchFormatError
 from kiosk.protocol.batch import (
     FORMAT,
     GENESIS_HASH,
+    MAX_EVENT,
     MAX_RECORDS,
     MAX_SEALED_BYTES,
     Batch,
     BatchRecord,
     envelope_bytes,
+    event_field,
     parse,
     record_body_bytes,
 )
@@ -136,3 +139,30 @@ def test_the_size_bounds_hold_for_the_largest_fields(
     batch = _batch([b"\xff" * n for n in sizes], seq=seq, appeal_id="a" + appeal)
     envelope = batch.sign(KEY).to_bytes()
     assert len(envelope) <= envelope_bytes(sum(record_body_bytes(n) for n in sizes))
+
+
+def test_the_event_is_signed_with_the_batch_and_checked() -> None:
+    batch = replace(_batch([b"x" * 10]), event="Piazza Maggiore — sera")
+    signed = batch.sign(KEY)
+    parsed = parse(signed.to_bytes())
+    assert parsed.batch.event == "Piazza Maggiore — sera"
+    parsed.verify(KEY.public_bytes)
+    # Moved to another event on the way: the signature no longer verifies.
+    swapped = signed.to_bytes().replace(b"Piazza", b"Pizzas")
+    with pytest.raises(BadSignature):
+        parse(swapped).verify(KEY.public_bytes)
+    # A batch without an event is the same bytes as before the field existed.
+    assert b'"event"' not in _batch([b"x"]).sign(KEY).to_bytes()
+    bad = replace(_batch([b"x"]), event="line\nbreak").sign(KEY).to_bytes()
+    with pytest.raises(BatchFormatError, match="'event' is missing or malformed"):
+        parse(bad)
+
+
+def test_a_long_or_odd_event_name_is_cut_to_what_the_server_takes() -> None:
+    assert event_field("  ") is None
+    assert event_field("a\tb") == "ab"
+    name = "é" * 500
+    assert event_field(name) == "é" * MAX_EVENT
+    big = replace(_batch([b"x" * 10] * 3), event="\U0001f600" * MAX_EVENT).sign(KEY)
+    assert len(big.to_bytes()) <= envelope_bytes(3 * record_body_bytes(10))
+    assert parse(big.to_bytes()).batch.event == "\U0001f600" * MAX_EVENT

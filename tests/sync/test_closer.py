@@ -12,7 +12,7 @@ from sync_types import AddSignatures  # type: ignore[import-not-found]
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import GENESIS_HASH, parse
 from kiosk.sync.closer import BatchCloser
-from kiosk.vault import VAULT_FILE, Vault, outbox
+from kiosk.vault import VAULT_FILE, Vault, outbox, state
 from kiosk.vault.models import BatchEnvelope, StoredBatch
 
 
@@ -275,7 +275,7 @@ def test_min_age_must_lie_between_zero_and_max_age(vault: Vault, device_key: Dev
 def test_closing_writes_no_signature_row_and_no_copy_of_its_sealed_record(
     vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
 ) -> None:
-    """Batch membership is its own small table (vault 0009): closing sets it there. Before,
+    """Batch membership is its own small table (vault 0012): closing sets it there. Before,
     each signature row was rewritten with its sealed record to set its batch_id."""
     from sqlalchemy import event
 
@@ -304,3 +304,18 @@ def test_closing_writes_no_signature_row_and_no_copy_of_its_sealed_record(
     # The WAL holds the envelopes' frames and the membership: no copy of the sealed records.
     assert wal.stat().st_size < 0.25 * sealed
     assert {row.batch_id for row in vault.signatures()} == set(closed)
+
+
+def test_each_batch_is_signed_with_the_event_the_kiosk_collects_under(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    closer = _closer(vault, device_key, FakeMonotonic(), size=2)
+    add_signatures(2)
+    closer.close_all()  # no event yet (not enrolled, no name on the panel)
+    with state.edit(vault) as row:
+        row.event_name = "Evening rally, Piazza\x07 Maggiore"  # a bell typed in: dropped
+    add_signatures(2)
+    closer.close_all()
+    first, second = (parse(b.envelope).batch for b in _stored(vault))
+    assert first.event is None
+    assert second.event == "Evening rally, Piazza Maggiore"

@@ -2,7 +2,8 @@
 
 The proxy rewrites one field of the enrolment in turn: the device key in the request (to enrol
 its own key), or the campaign key, appeal, event or receipt key in the answer (to read, swap or
-fake everything later). Each time the kiosk keeps nothing and says why; with no rewriting, the
+fake everything later), or the coordinator key and keyset (to pick the key kiosks seal to
+later). Each time the kiosk keeps nothing and says why; with no rewriting, the
 same proxy passes an enrolment that works.
 """
 
@@ -29,6 +30,7 @@ from kiosk.errors import EnrolmentError
 from kiosk.files import keys
 from kiosk.sync.enrol import APPEAL_FILE, enrol, enrolled
 from kiosk.vault import Vault
+from kiosk.vault.keyset import followed
 
 ATTACKER_CAMPAIGN = CampaignPrivateKey.generate().public_key()
 ATTACKER_DEVICE = DeviceKey.generate()
@@ -80,13 +82,26 @@ ATTACKS: dict[str, tuple[Rewrite | None, Rewrite | None, str]] = {
         _set("receipt_public_key", base64.b64encode(ATTACKER_DEVICE.public_bytes).decode()),
         "not authenticated by the code",
     ),
+    "the coordinator key in the answer": (
+        None,
+        _set("coordinator_key", base64.b64encode(ATTACKER_DEVICE.public_bytes).decode()),
+        "not authenticated by the code",
+    ),
+    "the coordinator key and keyset left out of the answer": (
+        None,
+        lambda doc: {**doc, "coordinator_key": None, "keyset": None},
+        "not authenticated by the code",
+    ),
     "the answer's MAC removed": (None, lambda d: {k: v for k, v in d.items() if k != "mac"}, "not"),
 }
 
 
 @pytest.fixture
 def server(tmp_path: Path, campaign_public_key: CampaignPublicKey) -> Iterator[LocalServer]:
-    with start_local_server(tmp_path / "central", campaign_public_key) as running:
+    coordinator = DeviceKey.generate()
+    with start_local_server(
+        tmp_path / "central", campaign_public_key, coordinator=coordinator
+    ) as running:
         yield running
 
 
@@ -114,3 +129,7 @@ def test_the_same_proxy_passing_everything_on_enrols(
         done = enrol(vault, data_dir, code, proxy)
     assert done.campaign_key_fingerprint == campaign_public_key.fingerprint
     assert done.event == "Rally"
+    assert done.coordinator_key is not None  # pinned, with the keyset it signed
+    kept = followed(vault)
+    assert kept is not None and kept.version == 1
+    assert kept.primary_entry.fingerprint == campaign_public_key.fingerprint

@@ -35,7 +35,7 @@ def _config() -> Config:
 
 
 def test_schema_head_is_the_newest_migration() -> None:
-    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0009"
+    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0012"
 
 
 def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
@@ -217,11 +217,11 @@ def test_a_0005_vault_keeps_its_times_to_the_hour_only(
         upgraded.close()
 
 
-def test_a_0008_vault_moves_batch_membership_out_and_closes_on(
+def test_a_0011_vault_moves_batch_membership_out_and_closes_on(
     vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
 ) -> None:
-    # Two closed batches and two pending signatures, taken back to 0008, where each signature
-    # row holds its batch_id; then opened again (0009: membership in signature_batch).
+    # Two closed batches and two pending signatures, taken back to 0011, where each signature
+    # row holds its batch_id; then opened again (0012: membership in signature_batch).
     add_signatures(6)
     first, second = BatchCloser(vault, device_key, batch_size=3).close_all()
     late = add_signatures(2)
@@ -232,7 +232,7 @@ def test_a_0008_vault_moves_batch_membership_out_and_closes_on(
         config = _config()
         with engine.begin() as conn:
             config.attributes["connection"] = conn
-            command.downgrade(config, "0008")
+            command.downgrade(config, "0011")
         assert "signature_batch" not in inspect(engine).get_table_names()
         with engine.connect() as conn:
             rows = dict(conn.execute(text("SELECT id, batch_id FROM signature")).all())

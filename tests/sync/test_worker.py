@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +14,7 @@ import httpx
 import pytest
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
 from receipts import SERVER_RECEIPT_KEY
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from sync_types import AddSignatures, receipt_for  # type: ignore[import-not-found]
 
@@ -408,3 +409,35 @@ def test_the_thread_delivers_a_lone_signature_at_min_age_without_sync_now(
     assert delivered.wait(10)
     assert set(fake.records) == {added.id}
     worker.stop()
+
+
+def test_a_full_disk_is_named_in_the_sync_status(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    # SQLite's own SQLITE_FULL: no page can be added past max_page_count, as on a full disk.
+    add_signatures(200)  # an envelope of about 30 KB: more than the pages' free space
+    raw = sqlite3.connect(str(vault.engine.url.database), isolation_level=None)
+    try:
+        raw.execute("VACUUM")  # no free page left to reuse
+        (pages,) = raw.execute("PRAGMA page_count").fetchone()
+        assert raw.execute("PRAGMA freelist_count").fetchone() == (0,)
+    finally:
+        raw.close()
+
+    @event.listens_for(vault.engine, "connect")
+    def _full(dbapi_connection: sqlite3.Connection, _: object) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    vault.engine.dispose()  # every connection from now on is on the full disk
+    try:
+        client = CentralClient("http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY)
+        worker = _worker(vault, device_key, client)
+        assert worker.run_once(force=True) is Outcome.RETRY  # closing the batch needs pages
+        error = worker.board.current.last_error
+        assert error is not None and "the disk is full" in error, error
+        assert "OperationalError" not in error and "VaultError" not in error
+        assert vault.count() == 200  # nothing already saved is affected
+        worker.stop()
+    finally:
+        event.remove(vault.engine, "connect", _full)
+        vault.engine.dispose()

@@ -82,3 +82,18 @@ def visible_texts(root: QWidget) -> dict[str, str]:
 
 def not_in_catalog(root: QWidget, catalog: Catalog) -> dict[str, str]:
     return {where: text for where, text in visible_texts(root).items() if not catalog.says(text)}
+
+
+def translation(language: str, context: str, source: str) -> str:
+    """The catalog's own translation of one source text in one context, read from the .ts file
+    (not through Qt), so a test can say what the screen must show."""
+    tree = ET.parse(CATALOGS / f"kiosk_{language}.ts")
+    for entry in tree.getroot().iter("context"):
+        if entry.findtext("name") != context:
+            continue
+        for message in entry.iter("message"):
+            if message.findtext("source") == source:
+                text = message.findtext("translation")
+                assert text, f"{context}: {source!r} has no translation in {language}"
+                return text
+    raise AssertionError(f"{context}: {source!r} is not in the {language} catalog")

@@ -25,7 +25,7 @@ from receipts import acknowledge
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from kiosk.desks.admin import AdminDesk, chosen_appeal
 from kiosk.files import keys
@@ -118,7 +118,10 @@ def test_sync_state_in_words(make_admin: Callable[..., Volunteer], board: Status
         )
     )
     volunteer.qtbot.waitUntil(lambda: "5" in volunteer.text("admin_waiting"))
-    assert volunteer.text("admin_waiting") == ("Waiting to sync: 5 (sent, not yet confirmed: 3).")
+    # "Sent" alone reads as delivered: the line leads with what is not on the server yet.
+    assert volunteer.text("admin_waiting") == (
+        "Not on the server yet: 5 (3 of them sent, awaiting its receipt)."
+    )
     assert volunteer.text("admin_server") == "Server: not reachable (no network?)"
     assert volunteer.text("admin_sync_error").endswith("Check the network.")
     assert volunteer.text("admin_last_sync") == "Last sync: never"
@@ -127,6 +130,49 @@ def test_sync_state_in_words(make_admin: Callable[..., Volunteer], board: Status
     assert volunteer.text("admin_waiting") == "Everything collected here has reached the server."
     assert volunteer.text("admin_last_sync").endswith("(just now)")
     assert not volunteer.layer.panel.error_label.isVisible()
+
+
+def test_the_kiosks_own_state_as_its_heartbeat_tells_it(
+    make_admin: Callable[..., Volunteer], board: StatusBoard
+) -> None:
+    """Backlog, battery, free disk and clock: what the coordinators' console sees, in words,
+    and again in Italian after a switch."""
+    volunteer = make_admin()
+    volunteer.unlock()
+    assert volunteer.text("admin_battery") == "Battery: not reported by this device."
+    assert volunteer.text("admin_clock").endswith("(not yet compared with the server).")
+    board.publish(
+        SyncStatus(
+            enrolled=True,
+            pending_signatures=2,
+            unsent_batches=1,
+            unsent_signatures=5,
+            battery_percent=15,
+            charging=False,
+            disk_free_bytes=12_300_000_000,
+            clock_offset_seconds=-420,
+        )
+    )
+    volunteer.qtbot.waitUntil(lambda: "15" in volunteer.text("admin_battery"))
+    assert volunteer.text("admin_backlog") == (
+        "Signatures not yet in a batch: 2. Batches not yet confirmed: 1."
+    )
+    assert volunteer.text("admin_battery") == "Battery: 15 %: plug the kiosk in."
+    assert volunteer.text("admin_disk") == "Free disk: 12.3 GB."
+    assert re.fullmatch(
+        r"Clock: \d\d:\d\d \(7 min behind the server\)\.", volunteer.text("admin_clock")
+    )
+    board.publish(
+        SyncStatus(enrolled=True, battery_percent=15, charging=True, clock_offset_seconds=30)
+    )
+    volunteer.qtbot.waitUntil(lambda: "charging" in volunteer.text("admin_battery"))
+    assert volunteer.text("admin_clock").endswith("(in step with the server).")
+    volunteer.window.languages.switch("it")
+    QApplication.processEvents()
+    assert volunteer.text("admin_battery") == "Batteria: 15 % (in carica)."
+    assert volunteer.text("admin_disk") == "Disco libero: sconosciuto."
+    assert volunteer.text("admin_clock").endswith("(allineato al server).")
+    assert volunteer.text("admin_backlog").startswith("Firme non ancora in un lotto: 0.")
 
 
 def test_sync_now_asks_the_worker(make_admin: Callable[..., Volunteer], worker: FakeWorker) -> None:

@@ -131,9 +131,10 @@ def test_run_kiosk_shows_the_appeal_first_and_quits_once_started(mode: str) -> N
     assert report["steps"] == [["open", True], ["connect", True], ["close", True]]
     first, last = report["seen"]
     assert first["screen"] == last["screen"] == "appeal_screen"
-    # No count before the vault is open (none is known yet); the vault's once it is. The sync
-    # corner appears when a worker starts reporting on the volunteer desk's board.
-    assert (first["count"], first["corner"]) == ("", [])
+    # Before the vault is open the count line says it is counting (never blank); the vault's
+    # count once it is. The sync corner appears when a worker starts reporting on the volunteer
+    # desk's board.
+    assert (first["count"], first["corner"]) == ("Counting the signatures…", [])
     assert (last["count"], last["corner"]) == (
         "Be the first to sign on this kiosk.",
         ["Nothing to sync yet"],
@@ -165,7 +166,7 @@ def test_a_start_that_fails_closes_the_window_and_raises() -> None:
     assert report["steps"] == [["open", True], ["close", True]]
     first, last = report["seen"]
     assert first["screen"] == last["screen"] == "appeal_screen"
-    assert first["count"] == last["count"] == ""  # no desk, no count
+    assert first["count"] == last["count"] == "Counting the signatures…"  # no desk, no count
     assert first["corner"] == last["corner"] == []
 
 
@@ -239,3 +240,22 @@ def test_the_demo_window_fits_a_smaller_screen(
     assert fitted.width() == min(WINDOWED_SIZE[0], available.width())
     assert fitted.height() == min(WINDOWED_SIZE[1], available.height() - app_module.FRAME_ALLOWANCE)
     assert fitted.height() < WINDOWED_SIZE[1]
+
+
+@pytest.mark.parametrize(
+    ("screen", "window"),
+    [
+        ((1920, 1080), (1280, 800)),
+        ((1366, 768), (1280, 768 - 48)),
+        ((800, 1280), (800, 1280 - 48)),  # an upright tablet: an upright window, not 800x800
+        ((1080, 1920), (800, 1280)),
+    ],
+)
+def test_the_demo_window_is_turned_the_way_the_screen_is(
+    screen: tuple[int, int], window: tuple[int, int]
+) -> None:
+    from PySide6.QtCore import QSize
+
+    from kiosk.ui.app import fitted_size
+
+    assert fitted_size(QSize(*screen)).toTuple() == window

@@ -12,14 +12,17 @@ from pathlib import Path
 import pytest
 from conftest import STORED, Supporter, release_windows, show_window
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from PySide6.QtWidgets import QApplication, QLabel
 
+from kiosk.central.models import DeviceHeartbeat
 from kiosk.cli.launch import KioskStart
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.desks.signing import SignatureDesk
 from kiosk.files import datadir
-from kiosk.petition.appeal import Appeal
+from kiosk.petition.appeal import Appeal, appeal_digest
 from kiosk.settings import DEMO_SYNC, Settings
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
@@ -82,6 +85,12 @@ def test_a_signature_reaches_the_demo_server_without_anyone_pressing_sync_now(
         assert {name: record[name] for name in ("first_name", "last_name", "email")} == {
             name: STORED[name] for name in ("first_name", "last_name", "email")
         }
+        # The round that delivered it also told the server the kiosk's state: nothing waits,
+        # and the appeal on screen is the campaign's.
+        with Session(server.engine) as s:
+            beat = s.scalars(select(DeviceHeartbeat)).one()
+        assert (beat.pending_signatures, beat.unacknowledged_batches) == (0, 0)
+        assert beat.appeal_digest == appeal_digest(desks.signatures.appeal)
     finally:
         release_windows(qapp, [window])
 

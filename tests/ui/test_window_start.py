@@ -63,7 +63,7 @@ def test_a_signature_confirmed_before_the_desk_is_recorded_when_it_arrives(
     window = starting_window()
     supporter = Supporter(qtbot, window)
     assert supporter.screen == "appeal_screen"
-    assert counter(window) == ""  # not known before the vault is open
+    assert counter(window) == "Counting the signatures…"  # not known before the vault is open
 
     supporter.sign_up_to_review()
     supporter.tap("confirm_button")

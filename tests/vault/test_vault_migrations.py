@@ -41,6 +41,9 @@ DEVICE_COLUMNS = {
     "event",
     "campaign_key_fingerprint",
     "enrolled_at",
+    "coordinator_key",  # the coordinator's public signing key, pinned at enrolment (0011)
+    "keyset_body",  # the campaign keyset it signed: public keys, ids and states (0011)
+    "keyset_signature",
 }
 # tests/sync/test_vault_schema.py holds the batch table to its own exact column set.
 # kiosk_state (the volunteer's PIN hash, event, appeal) and daily_tally (counts per day, event and

@@ -66,6 +66,39 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "delivered nothing since enrolment": "nulla consegnato dalla registrazione",
         "gap in batches {ranges}": "lotti mancanti {ranges}",
         "altered batches {numbers}": "lotti alterati {numbers}",
+        "Kiosks that need a volunteer come first. Updated live.": "Prima i chioschi che "
+        "hanno bisogno di un volontario. Si aggiorna da solo.",
+        "Needs a volunteer:": "Serve un volontario:",
+        "battery low ({percent} %)": "batteria scarica ({percent} %)",
+        "disk nearly full ({size} free)": "disco quasi pieno ({size} liberi)",
+        "clock off: {offset}": "orologio sbagliato: {offset}",
+        "not on the campaign's appeal": "non ha l'appello della campagna",
+        "Last seen": "Ultimo contatto",
+        "Last batch": "Ultimo lotto",
+        "Backlog": "In attesa",
+        "Battery": "Batteria",
+        "Free disk": "Disco libero",
+        "Clock": "Orologio",
+        "Versions": "Versioni",
+        "under 5 min ago": "meno di 5 min fa",
+        "{minutes} min ago": "{minutes} min fa",
+        "{hours} h ago": "{hours} h fa",
+        "in step": "allineato",
+        "{minutes} min ahead": "{minutes} min avanti",
+        "{minutes} min behind": "{minutes} min indietro",
+        "{hours} h ahead": "{hours} h avanti",
+        "{hours} h behind": "{hours} h indietro",
+        "batches: {count}": "lotti: {count}",
+        "none yet": "ancora nessuno",
+        "not reported": "non comunicato",
+        "signatures not in a batch: {signatures} · batches not confirmed: {batches}": "firme "
+        "non ancora in un lotto: {signatures} · lotti non confermati: {batches}",
+        "nothing waiting": "niente in attesa",
+        "{percent} %, charging": "{percent} %, in carica",
+        "{percent} %, on battery": "{percent} %, a batteria",
+        "appeal {appeal} v{version}": "appello {appeal} v{version}",
+        "not the campaign's": "non quello della campagna",
+        "app {version}": "app {version}",
         "Rename": "Rinomina",
         "Name for kiosk {device}": "Nome del chiosco {device}",
         "Revoke": "Revoca",
@@ -116,6 +149,58 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "Nothing has been done in the console yet.": "Nella console non è ancora stato fatto "
         "nulla.",
         "Page not found.": "Pagina non trovata.",
+        "Campaign goal": "Obiettivo della campagna",
+        "Campaign goal (signatures)": "Obiettivo della campagna (firme)",
+        "Chart": "Grafico",
+        "Chart of event {event}": "Grafico dell'evento {event}",
+        "Create the event": "Crea l'evento",
+        "Drop batch files from a kiosk's USB stick here": "Trascina qui i file di lotti dalla "
+        "chiavetta USB di un chiosco",
+        "Each file is imported on its own, with its result below.": "Ogni file viene importato "
+        "da solo, con il suo risultato qui sotto.",
+        "Empty: the appeal file's goal, if it has one.": "Vuoto: l'obiettivo del file "
+        "dell'appello, se ne ha uno.",
+        "Event created.": "Evento creato.",
+        "Event renamed. Its kiosks keep sending the old name; it still counts here.": "Evento "
+        "rinominato. I suoi chioschi continuano a inviare il vecchio nome; qui conta lo stesso.",
+        "Event {event}": "Evento {event}",
+        "Events": "Eventi",
+        "Events and their kiosks": "Gli eventi e i loro chioschi",
+        "Goal": "Obiettivo",
+        "Goal (signatures, optional)": "Obiettivo (firme, facoltativo)",
+        "Goal for event {event}": "Obiettivo per l'evento {event}",
+        "Goal saved.": "Obiettivo salvato.",
+        "Goal {goal}": "Obiettivo {goal}",
+        "Kiosk {kiosk}": "Chiosco {kiosk}",
+        "Kiosks keep the event name they were enrolled with or that a volunteer typed on the "
+        "panel: the server sends them no new name. Renaming an event here keeps its old names, "
+        "so what its kiosks still send under them counts for the renamed event. Tell the "
+        "volunteers the new name if the kiosks' panels should show it.": "I chioschi tengono il "
+        "nome dell'evento con cui sono stati registrati o che un volontario ha scritto nel "
+        "pannello: il server non manda loro nessun nome nuovo. Se rinomini un evento qui, i suoi "
+        "vecchi nomi restano, e ciò che i suoi chioschi inviano ancora con quei nomi conta per "
+        "l'evento rinominato. Di' ai volontari il nuovo nome se vuoi che lo mostri il pannello "
+        "dei chioschi.",
+        "Kiosks now": "Chioschi ora",
+        "New event": "Nuovo evento",
+        "New name for event {event}": "Nuovo nome per l'evento {event}",
+        "No events yet: create one, or enrol a kiosk for one.": "Ancora nessun evento: creane "
+        "uno, o registra un chiosco per un evento.",
+        "Save the goal": "Salva l'obiettivo",
+        "Set goal": "Imposta l'obiettivo",
+        "Show": "Mostra",
+        "Show the chart": "Mostra il grafico",
+        "Time span": "Periodo",
+        "also sent as: {names}": "inviato anche come: {names}",
+        "goal": "obiettivo",
+        "named by its kiosks": "nominato dai suoi chioschi",
+        "none": "nessuno",
+        "not sent: check the connection and drop it again": "non inviato: controlla la "
+        "connessione e trascinalo di nuovo",
+        "running total (right scale)": "totale progressivo (scala a destra)",
+        "sending…": "invio in corso…",
+        "signatures in the hour (left scale)": "firme nell'ora (scala a sinistra)",
+        "{reached} of the goal of {goal}": "{reached} dell'obiettivo di {goal}",
     }
 }
 

@@ -1,30 +1,37 @@
-"""The console's queries: the kiosks and which need a volunteer, the campaign's counts per
-event and per hour, the unused enrolment codes. Counts and hours only: a record is counted by
-its batch's device and its `collected_hour`, never opened."""
+"""The console's queries: the kiosks and which need a volunteer, the unused enrolment codes
+(the Now page's counts are in kiosk.central.console.counts). Metadata only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from kiosk.central.console import fleet
 from kiosk.central.console.tables import DeviceLabel
 from kiosk.central.errors import Malformed, NotFound
-from kiosk.central.models import Device, EnrolmentCode, StoredBatch, StoredRecord, utcnow
-from kiosk.central.status import DeviceStatus, campaign_summary, device_status
+from kiosk.central.models import Device, EnrolmentCode, utcnow
+from kiosk.central.status import DeviceStatus, device_status
 
-SILENT_AFTER = timedelta(minutes=15)
 MAX_LABEL = 80
-RANGES = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "all": None}
 
 
 @dataclass(frozen=True)
 class KioskRow:
     status: DeviceStatus
     label: str
-    problems: tuple[str, ...]  # "silent", "gap", "broken", "nothing": why it needs a volunteer
+    problems: tuple[str, ...]  # why it needs a volunteer (kiosk.central.console.fleet.needs)
+    beat: fleet.Beat | None = None  # its latest heartbeat
+    last_seen: datetime | None = None  # its latest heartbeat or batch
+    appeal_ok: bool = True  # on the campaign's appeal (or not reported yet)
+
+
+def labels(engine: Engine) -> dict[str, str]:
+    """Each named kiosk's name (device id -> label)."""
+    with Session(engine) as s:
+        return dict(s.execute(select(DeviceLabel.device_id, DeviceLabel.label)).all())
 
 
 def kiosk_rows(engine: Engine, now: datetime | None = None) -> list[KioskRow]:
@@ -32,25 +39,22 @@ def kiosk_rows(engine: Engine, now: datetime | None = None) -> list[KioskRow]:
     now = now or utcnow()
     with Session(engine) as s:
         labels = dict(s.execute(select(DeviceLabel.device_id, DeviceLabel.label)).all())
-    rows = [
-        KioskRow(d, labels.get(d.device_id, ""), _problems(d, now)) for d in device_status(engine)
-    ]
+        beats = fleet.latest_beats(s)
+        appeal = fleet.campaign_appeal(s)
+    rows = []
+    for d in device_status(engine):
+        beat = beats.get(d.device_id)
+        rows.append(
+            KioskRow(
+                d,
+                labels.get(d.device_id, ""),
+                fleet.needs(d, beat, appeal, now),
+                beat,
+                fleet.last_seen(d, beat),
+                beat is None or appeal is None or fleet.appeal_matches(beat, appeal),
+            )
+        )
     return sorted(rows, key=lambda r: not r.problems)  # stable: enrolment order within
-
-
-def _problems(d: DeviceStatus, now: datetime) -> tuple[str, ...]:
-    if d.revoked:
-        return ()
-    found = []
-    if d.batches == 0:
-        found.append("nothing")
-    if d.silent_since(now, SILENT_AFTER) is not None:
-        found.append("silent")
-    if d.missing:
-        found.append("gap")
-    if d.broken_links:
-        found.append("broken")
-    return tuple(found)
 
 
 def device_event(engine: Engine, device_id: str) -> str:
@@ -77,56 +81,6 @@ def set_label(engine: Engine, device_id: str, label: str) -> None:
             s.add(DeviceLabel(device_id=device_id, label=label))
         else:
             row.label = label
-
-
-@dataclass(frozen=True)
-class Totals:
-    campaign: int
-    today: int  # signed since 00:00 UTC today, by the records' hour
-    per_event: tuple[tuple[str, int], ...]
-
-
-def totals(engine: Engine, now: datetime | None = None) -> Totals:
-    now = now or utcnow()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    campaign = campaign_summary(engine).signatures
-    with Session(engine) as s:
-        today = s.scalar(
-            select(func.count(StoredRecord.id)).where(StoredRecord.collected_hour >= midnight)
-        )
-        per_event = s.execute(
-            select(Device.event, func.count(StoredRecord.id))
-            .join(StoredBatch, StoredRecord.batch_id == StoredBatch.id)
-            .join(Device, StoredBatch.device_id == Device.id)
-            .group_by(Device.event)
-            .order_by(func.count(StoredRecord.id).desc(), Device.event)
-        )
-        return Totals(campaign, today or 0, tuple(per_event))
-
-
-def per_hour(engine: Engine, span: str, now: datetime | None = None) -> list[tuple[datetime, int]]:
-    """Signatures per collected hour over the span ('24h', '7d', 'all'), with empty hours as 0."""
-    if span not in RANGES:
-        raise Malformed("the chart shows 24h, 7d or all")
-    now = (now or utcnow()).replace(minute=0, second=0, microsecond=0)
-    length = RANGES[span]
-    query = select(StoredRecord.collected_hour, func.count(StoredRecord.id)).group_by(
-        StoredRecord.collected_hour
-    )
-    if length is not None:
-        query = query.where(StoredRecord.collected_hour > now - length)
-    with Session(engine) as s:
-        counts = {hour: n for hour, n in s.execute(query)}
-    if not counts and length is None:
-        return []
-    first = now - length + timedelta(hours=1) if length is not None else min(counts)
-    last = max([now, *counts])
-    hours: list[tuple[datetime, int]] = []
-    hour = first
-    while hour <= last and len(hours) < 24 * 400:  # bounded: at most 400 days of bars
-        hours.append((hour, counts.get(hour, 0)))
-        hour += timedelta(hours=1)
-    return hours
 
 
 @dataclass(frozen=True)

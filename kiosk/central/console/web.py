@@ -34,7 +34,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
-STATIC = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
+STATIC = {
+    "console.css": "text/css; charset=utf-8",
+    "console.js": "text/javascript; charset=utf-8",
+    "kiosks.js": "text/javascript; charset=utf-8",
+}
 
 _templates = Environment(
     loader=PackageLoader("kiosk.central.console", "templates"),
@@ -56,6 +60,14 @@ def language(request: Request) -> str:
 
 def translator(request: Request) -> Callable[..., str]:
     return i18n.translator(language(request))
+
+
+def render_text(request: Request, template: str, **context: Any) -> str:
+    """A template (or a page's fragment) as text, in the request's language."""
+    lang = language(request)
+    return _templates.get_template(template).render(
+        _=i18n.translator(lang), lang=lang, here=request.url.path, **context
+    )
 
 
 def render(

@@ -13,9 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from kiosk.desks.admin import TRANSLATION_CONTEXT as ADMIN_CONTEXT
 from kiosk.desks.admin import AdminDesk, Enrolled
 from kiosk.errors import AdminError
 from kiosk.files.removable import Drive, removable_drives
@@ -25,10 +32,10 @@ from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, Exp
 from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.pin_flow import CHANGING, PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
-from kiosk.ui.admin.tasks import run_task
 from kiosk.ui.i18n import Text, arg, core_text, fixed
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
+from kiosk.ui.work import run_off_thread
 
 if TYPE_CHECKING:
     from kiosk.sync.status import SyncStatus
@@ -74,9 +81,16 @@ class AdminLayer(QFrame):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
 
-        self._pin_page = QWidget()
+        # The pad keeps its size on a window too short for it (a small laptop's demo window, a
+        # long title wrapping): the page scrolls rather than squeezing the keys into each other.
+        self._pin_page = _ScrollWhenShort()
         self._pin_page.setObjectName("admin_pin_page")
-        pin_layout = QVBoxLayout(self._pin_page)
+        self._pin_page.setFrameShape(QFrame.Shape.NoFrame)
+        pad_holder = QWidget()
+        pad_holder.setObjectName("admin_pin_holder")
+        self._pin_page.setWidget(pad_holder)
+        pin_layout = QVBoxLayout(pad_holder)
+        pin_layout.setContentsMargins(0, 0, 0, 0)  # the pad fits 800 px without a scroll bar
         self.pad = PinPad()
         pin_layout.addStretch(1)
         pin_layout.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -109,6 +123,7 @@ class AdminLayer(QFrame):
         self._sync_asked = self._sync_seen = False
         self._relay.status_changed.connect(self._sync_status)
         self.panel.show_status(desk.board.current)
+        self.panel.show_key(desk.sealing_key())
 
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -227,6 +242,7 @@ class AdminLayer(QFrame):
 
     def _sync_status(self, status: SyncStatus) -> None:
         self.panel.show_status(status)
+        self.panel.show_key(self._desk.sealing_key())  # a round may have followed a new keyset
         # "Sync started." is true until the round it started has ended.
         if self._sync_asked and status.syncing:
             self._sync_seen = True
@@ -280,7 +296,7 @@ class AdminLayer(QFrame):
 
     def _export(self, folder: Path) -> None:
         self.export_page.set_busy(True, lambda: self.tr("Writing the batch files…"))
-        run_task(
+        run_off_thread(
             lambda: self._desk.export(folder),
             parent=self,
             on_success=lambda written: self._exported(folder, written),
@@ -301,7 +317,7 @@ class AdminLayer(QFrame):
     def _failure(self, error: Exception) -> Text:
         """What a failed task says, in the language on screen."""
         if isinstance(error, AdminError):
-            return lambda: core_text(error, ADMIN_CONTEXT)
+            return lambda: core_text(error)
         return lambda: arg(self.tr("Something went wrong (%1); see the log."), type(error).__name__)
 
     def _export_failed(self, error: Exception) -> None:
@@ -352,7 +368,7 @@ class AdminLayer(QFrame):
 
     def _enrol(self, server_url: str, code: str, release: str) -> None:
         self.enrol_page.set_busy(True, lambda: self.tr("Enrolling…"))
-        run_task(
+        run_off_thread(
             lambda: self._desk.enrol(server_url, code, release),
             parent=self,
             on_success=self._enrolled,
@@ -386,3 +402,21 @@ class AdminLayer(QFrame):
         """Stop watching the application's events (the window is going)."""
         self.gesture.release()
         self._app.removeEventFilter(self)
+
+
+class _ScrollWhenShort(QScrollArea):
+    """Its page at the viewport's size, or at the page's minimum height where the viewport is
+    shorter: then it scrolls. (A resizable scroll area would hold a page of wrapping labels to
+    its preferred height, and scroll on a 1280x800 tablet the pad fits.)"""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        page = self.widget()
+        if page is not None:
+            room = self.viewport().size()
+            needed = (
+                page.heightForWidth(room.width())
+                if page.hasHeightForWidth()
+                else page.minimumSizeHint().height()
+            )
+            page.resize(room.width(), max(room.height(), needed))

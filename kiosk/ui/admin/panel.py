@@ -10,7 +10,6 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,8 +22,11 @@ from PySide6.QtWidgets import (
 from kiosk.clock import utc_now
 from kiosk.desks.admin import Counts
 from kiosk.sync.status import SyncStatus
-from kiosk.ui.i18n import arg
+from kiosk.ui import parts
+from kiosk.ui.i18n import arg, core_text
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
+
+LOW_BATTERY = 20  # percent: below it, on battery, the panel asks for the charger
 
 
 class AdminPanel(QWidget):
@@ -50,7 +52,9 @@ class AdminPanel(QWidget):
         # What the panel shows, kept so that it can be said again in another language.
         self._counts: tuple[Counts, str] | None = None
         self._status: SyncStatus | None = None
+        self._key: tuple[int | None, str] | None = None
         self._message: Callable[[], str] = str
+        self._vault_notice: str | None = None
         layout = screen_layout(self)
         self._area, column = reading_column("admin_scroll", "", keep_scroll_bar=True)
         layout.addWidget(self._area, 1)
@@ -80,19 +84,27 @@ class AdminPanel(QWidget):
         self.total_value = self._stat(stats, "admin_total")
         column.addLayout(stats)
 
-        sync_card = QFrame()
-        sync_card.setObjectName("admin_sync_card")
-        sync_card.setProperty("role", "card")
-        sync_column = QVBoxLayout(sync_card)
-        sync_column.setContentsMargins(28, 20, 28, 20)
-        sync_column.setSpacing(8)
+        sync_card, sync_column = parts.card("admin_sync_card", margins=(28, 20), spacing=8)
         self._sync_title = text_label(role="section", object_name="admin_sync_title")
         sync_column.addWidget(self._sync_title)
         self.waiting_label = text_label(object_name="admin_waiting")
         self.last_sync_label = text_label(object_name="admin_last_sync")
         self.server_label = text_label(object_name="admin_server")
         self.error_label = text_label(role="error", object_name="admin_sync_error")
-        for label in (self.waiting_label, self.last_sync_label, self.server_label):
+        self.key_label = text_label(role="meta", object_name="admin_campaign_key")
+        for label in (
+            self.waiting_label,
+            self.last_sync_label,
+            self.server_label,
+            self.key_label,
+        ):
+            sync_column.addWidget(label)
+        # What the kiosk's heartbeat tells the coordinators' console, here for the volunteer.
+        self.backlog_label = text_label(object_name="admin_backlog")
+        self.battery_label = text_label(object_name="admin_battery")
+        self.disk_label = text_label(object_name="admin_disk")
+        self.clock_label = text_label(object_name="admin_clock")
+        for label in (self.backlog_label, self.battery_label, self.disk_label, self.clock_label):
             sync_column.addWidget(label)
         sync_column.addWidget(self.error_label)
         column.addWidget(sync_card)
@@ -150,7 +162,7 @@ class AdminPanel(QWidget):
         self.close_button.setText(self.tr("Close"))
         self.close_button.setAccessibleName(self.tr("Close and lock the panel"))
         for name, caption in (
-            ("admin_today", self.tr("Today")),
+            ("admin_today", self.tr("Today (local time)")),
             ("admin_event_count", self.tr("This event")),
             ("admin_total", self.tr("All on this kiosk")),
         ):
@@ -174,7 +186,9 @@ class AdminPanel(QWidget):
             self.show_counts(*self._counts)
         if self._status is not None:
             self.show_status(self._status)
+        self.show_key(self._key)
         self.show_message(self._message)
+        self.show_vault_notice(self._vault_notice)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -195,11 +209,7 @@ class AdminPanel(QWidget):
             button.setVisible(name in self._shown)
 
     def _stat(self, row: QHBoxLayout, name: str) -> QLabel:
-        card = QFrame()
-        card.setObjectName(f"{name}_card")
-        card.setProperty("role", "card")
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(20, 16, 20, 16)
+        card, inner = parts.card(f"{name}_card", margins=(20, 16), spacing=None)
         value = text_label("0", "stat", object_name=name)
         value.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label = text_label(role="hint", object_name=f"{name}_caption")
@@ -224,9 +234,11 @@ class AdminPanel(QWidget):
 
     def show_vault_notice(self, notice: str | None) -> None:
         # Known from the start and unchanged until a restart: it moves nothing while shown.
-        self.vault_notice.setText(notice or "")
-        self.vault_notice.setAccessibleName(notice or "")
-        self.vault_notice.setVisible(bool(notice))
+        self._vault_notice = notice
+        text = core_text(notice)
+        self.vault_notice.setText(text)
+        self.vault_notice.setAccessibleName(text)
+        self.vault_notice.setVisible(bool(text))
 
     def show_choices(self, *, several_appeals: bool) -> None:
         wanted = set(self.buttons)
@@ -253,11 +265,30 @@ class AdminPanel(QWidget):
             self.waiting_label.setText(self._waiting(status))
         self.last_sync_label.setText(self._last_sync(status))
         self.server_label.setText(self._server(status))
+        self._show_machine(status)
         self.error_label.setText(
-            arg(self.tr("Problem: %1"), status.last_error) if status.last_error else ""
+            arg(self.tr("Problem: %1"), core_text(status.last_error)) if status.last_error else ""
         )
         self.error_label.setVisible(bool(status.last_error))
         self.buttons["admin_sync_now"].setEnabled(status.enrolled)
+
+    def show_key(self, key: tuple[int | None, str] | None) -> None:
+        """The campaign key new signatures are sealed to: its id in the coordinator's keyset
+        (None before the kiosk follows one) and its fingerprint, for the volunteer to read to
+        the coordinator after a key change."""
+        self._key = key
+        if key is None:
+            text = self.tr("Campaign key: none installed")
+        elif key[0] is None:
+            text = arg(self.tr("Sealing new signatures to campaign key %1"), key[1])
+        else:
+            text = arg(
+                self.tr("Sealing new signatures to campaign key %1 (key %2 of the campaign)"),
+                key[1],
+                self._locale.toString(key[0]),
+            )
+        self.key_label.setText(text)
+        self.key_label.setAccessibleName(text)
 
     def show_message(self, message: Callable[[], str]) -> None:
         """A line under the sync card; `message` says it in the current language (`str` for
@@ -276,7 +307,7 @@ class AdminPanel(QWidget):
         number = self._locale.toString
         if status.unsent_signatures:
             return arg(
-                self.tr("Waiting to sync: %1 (sent, not yet confirmed: %2)."),
+                self.tr("Not on the server yet: %1 (%2 of them sent, awaiting its receipt)."),
                 number(status.waiting),
                 number(status.unsent_signatures),
             )
@@ -290,6 +321,50 @@ class AdminPanel(QWidget):
         if minutes < 1:
             return arg(self.tr("Last sync: %1 (just now)"), when)
         return arg(self.tr("Last sync: %1 (%2 min ago)"), when, minutes)
+
+    def _show_machine(self, status: SyncStatus) -> None:
+        number = self._locale.toString
+        self.backlog_label.setText(
+            arg(
+                self.tr("Signatures not yet in a batch: %1. Batches not yet confirmed: %2."),
+                number(status.pending_signatures),
+                number(status.unsent_batches),
+            )
+        )
+        percent = status.battery_percent
+        if percent is None:
+            battery = self.tr("Battery: not reported by this device.")
+        elif status.charging:
+            battery = arg(self.tr("Battery: %1 % (charging)."), number(percent))
+        elif percent < LOW_BATTERY:
+            battery = arg(self.tr("Battery: %1 %: plug the kiosk in."), number(percent))
+        else:
+            battery = arg(self.tr("Battery: %1 %."), number(percent))
+        self.battery_label.setText(battery)
+        free = status.disk_free_bytes
+        self.disk_label.setText(
+            self.tr("Free disk: unknown.")
+            if free is None
+            else arg(self.tr("Free disk: %1."), self._size(free))
+        )
+        self.clock_label.setText(arg(self._clock(status.clock_offset_seconds), self._now_text()))
+
+    def _size(self, size: int) -> str:
+        # SI units (GB, as the console and shops say), not GiB.
+        return self._locale.formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+    def _now_text(self) -> str:
+        return self._now().astimezone().strftime("%H:%M")  # as "Last sync" says its time
+
+    def _clock(self, offset: int | None) -> str:
+        if offset is None:
+            return self.tr("Clock: %1 (not yet compared with the server).")
+        minutes = abs(offset) // 60
+        if minutes < 1:
+            return self.tr("Clock: %1 (in step with the server).")
+        if offset > 0:
+            return self.tr("Clock: %1 (%n min ahead of the server).", "", minutes)
+        return self.tr("Clock: %1 (%n min behind the server).", "", minutes)
 
     def _server(self, status: SyncStatus) -> str:
         if not status.enrolled:

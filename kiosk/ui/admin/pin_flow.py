@@ -8,7 +8,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.desks.pin import MAX_DIGITS, TRANSLATION_CONTEXT, PinGuard
+from kiosk.desks.pin import MAX_DIGITS, PinGuard
 from kiosk.errors import PinNotSet, PinRuleError, PinWait
 from kiosk.ui.admin.pin_pad import PinPad
 from kiosk.ui.i18n import Text, arg, core_text
@@ -140,7 +140,7 @@ class PinFlow(QObject):
             self._guard.check_rules(pin)
         except PinRuleError as exc:
             refused = exc  # `exc` itself is gone once the except block ends
-            self._pad.show_message(lambda: core_text(refused, TRANSLATION_CONTEXT), error=True)
+            self._pad.show_message(lambda: core_text(refused), error=True)
             return False
         return True
 

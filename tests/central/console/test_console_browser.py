@@ -65,6 +65,7 @@ def test_a_rally_day_in_the_console(
     from playwright.sync_api import expect
 
     monkeypatch.setattr(routes, "POLL_MS", 300)
+    monkeypatch.setattr(routes, "UPDATE_GAP_S", 0.3)
     shots = SHOTS if os.environ.get("KIOSK_CONSOLE_SCREENSHOTS") == "1" else tmp_path
     kiosk = enrolled("Piazza Maggiore")
     kiosk.clock = utcnow() - timedelta(hours=3)  # signed today, so the chart has bars

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.console.accounts import check_credential
 from kiosk.central.enrolment import issue_code
+from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
 from kiosk.central.models import StoredBatch, StoredRecord
 from kiosk.cli.main import main
@@ -31,6 +32,8 @@ def fill(engine: Engine, enrolled: Any) -> tuple[Any, Any]:
     for kiosk, seqs in ((first, (1, 2)), (second, (1, 3))):
         for seq in seqs:
             ingest(engine, kiosk.batch(3, seq=seq).to_bytes())
+        # Its heartbeat too: the Kiosks page shows its status, to the minute at most.
+        take_heartbeat(engine, kiosk.heartbeat().to_bytes(), device_id=kiosk.device_id)
     return first, second
 
 
@@ -52,15 +55,21 @@ def all_pages(http: httpx.Client, engine: Engine, device_id: str) -> list[str]:
             "/console/now?span=7d",
             "/console/now?span=all",
             "/console/kiosks",
+            "/console/events",
+            "/console/now?span=all&show=event:Town+hall",
+            f"/console/now?show=kiosk:{device_id}",
             f"/console/kiosks/{device_id}/revoke",
             "/console/enrol",
             "/console/import",
             "/console/audit",
             "/console/api/now",
             "/console/api/now?span=all",
+            "/console/api/kiosks",
         )
     ]
-    return [*pages, created.text]
+    with http.stream("GET", "/console/api/now/stream") as stream:  # its first event
+        first = next(line for line in stream.iter_lines() if line.startswith("data: "))
+    return [*pages, created.text, first]
 
 
 def test_no_page_shows_a_record_field_or_a_time_finer_than_the_hour(
@@ -150,7 +159,7 @@ def test_import_gives_a_result_per_file(
 
 def test_now_json_is_in_the_openapi_document(console: Console) -> None:
     doc = httpx.get(console.url + "/openapi.json").json()
-    assert "/console/api/now" in doc["paths"]
+    assert "/console/api/now" in doc["paths"] and "/console/api/kiosks" in doc["paths"]
     assert not [p for p in doc["paths"] if p.startswith("/console/") and "api" not in p]
 
 

@@ -7,8 +7,8 @@
 - batch_envelope keeps the envelope's frame only (the body's head and the signature); its
   sealed records are the signature rows' own, joined again when the batch is sent.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0012
+Revises: 0011
 """
 
 import struct
@@ -20,8 +20,8 @@ MAGIC = b"kiosk-batch/2\n"
 HEADER_LENGTH = struct.Struct(">I")
 SIGNATURE_BYTES = 64
 
-revision = "0009"
-down_revision = "0008"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,8 @@ The columns are nullable because SQLite cannot add a NOT NULL column without a d
 rebuilding the batch table fails on record's foreign key while it is enforced; every row has
 both after this upgrade, and ingest writes both.
 
-Revision ID: c0009
-Revises: c0006
+Revision ID: c0012
+Revises: c0011
 """
 
 import struct
@@ -15,8 +15,8 @@ import struct
 import sqlalchemy as sa
 from alembic import op
 
-revision = "c0009"
-down_revision = "c0006"
+revision = "c0012"
+down_revision = "c0011"
 branch_labels = None
 depends_on = None
 

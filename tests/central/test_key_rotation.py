@@ -1,0 +1,250 @@
+"""A campaign key rotated mid-campaign, with the real commands, the real server and real kiosks
+(SQLite and PostgreSQL): `kiosk central init`, `key rotate`, `key list`, `key destroy`,
+`export`. One kiosk syncs before and after the rotation, another is offline through it and
+catches up; every record opens at the export, sealed to whichever key it was; a destroyed key's
+records are named as such."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from signing import sign, sync_once
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kiosk.central.api import create_app
+from kiosk.central.campaign import CampaignInfo, get_campaign
+from kiosk.central.db import open_database
+from kiosk.central.enrolment import enrolment_link, issue_code
+from kiosk.central.keyring import private_key_name
+from kiosk.central.models import CampaignKey
+from kiosk.central.server import ServerThread
+from kiosk.cli.main import main
+from kiosk.files import keys
+from kiosk.petition.appeal import Appeal
+from kiosk.sync.enrol import enrol, enrolled
+from kiosk.sync.keyset import SealingKey
+from kiosk.vault import Vault
+from kiosk.vault.models import StoredSignature
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@dataclass
+class Kiosk:
+    vault: Vault
+    data_dir: Path
+    sealing: SealingKey
+
+    def sign(self, appeal: Appeal, *names: str) -> None:
+        sign(self.vault, appeal, self.sealing, list(names))
+
+    def sync(self) -> None:
+        state = enrolled(self.vault, self.data_dir)
+        assert state is not None
+        board = sync_once(self.vault, state, sealing=self.sealing).board.current
+        assert board.last_error is None, board.last_error
+
+    def fingerprints(self) -> list[str]:
+        with self.vault.session() as s:
+            rows = s.scalars(select(StoredSignature.key_fingerprint).order_by("device_seq"))
+            return list(rows)
+
+
+@pytest.fixture
+def coordinator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    key_dir = tmp_path / "coordinator"
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(key_dir))
+    return key_dir
+
+
+@pytest.fixture
+def central(tmp_path: Path, database_url: str, coordinator: Path) -> Any:
+    data_dir = tmp_path / "central"
+
+    def run(*argv: str | int | Path, stdin: str = "") -> int:
+        common = ["--data-dir", str(data_dir), "--database-url", database_url]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("sys.stdin", io.StringIO(stdin))
+            return main(["central", str(argv[0]), *common, *map(str, argv[1:])])
+
+    assert run("init") == 0
+    return run
+
+
+@pytest.fixture
+def server(central: Any, database_url: str) -> Iterator[tuple[Engine, str]]:
+    engine = open_database(database_url)
+    with ServerThread(create_app(engine)) as thread:
+        yield engine, thread.url
+    engine.dispose()
+
+
+def _kiosk(tmp_path: Path, name: str, engine: Engine, url: str) -> Kiosk:
+    data_dir = tmp_path / name
+    data_dir.mkdir()
+    vault = Vault.open(data_dir)
+    code = issue_code(engine, f"Rally {name}", timedelta(hours=1)).code
+    enrol(vault, data_dir, enrolment_link(get_campaign(engine), url, code, None))
+    key = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)
+    return Kiosk(vault, data_dir, SealingKey.of_vault(vault, key))
+
+
+def _export(central: Any, capsys: Any, *args: str | Path) -> tuple[dict[str, Any], str]:
+    capsys.readouterr()
+    assert central("export", "--format", "json", *args) == 0
+    out, err = capsys.readouterr()
+    return json.loads(out), err
+
+
+def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
+    central: Any,
+    server: tuple[Engine, str],
+    tmp_path: Path,
+    coordinator: Path,
+    appeal: Appeal,
+    capsys: Any,
+) -> None:
+    engine, url = server
+    first = get_campaign(engine).key_fingerprint
+    online = _kiosk(tmp_path, "online", engine, url)
+    offline = _kiosk(tmp_path, "offline", engine, url)
+    online.sign(appeal, "Ada", "Ben")
+    online.sync()
+    offline.sign(appeal, "Cleo")
+    offline.sync()
+
+    capsys.readouterr()
+    assert central("key", "rotate") == 0
+    said = capsys.readouterr().out
+    assert "Key 2" in said and "keyset version 2" in said and "Retired: key 1" in said
+    second = next(k.fingerprint for k in _keys(engine) if k.id == 2)
+    assert (coordinator / private_key_name(2)).exists()
+
+    # The online kiosk learns the new key with its next sync and seals to it from then on.
+    online.sync()
+    assert online.sealing.current()[1:] == (second, 2)
+    online.sign(appeal, "Dora")
+    # The other one was offline through the rotation: it still seals to key 1 (retired, whose
+    # records still open), delivers them, learns key 2 and seals to it.
+    offline.sign(appeal, "Emil")
+    assert offline.sealing.current()[1:] == (first, 1)
+    offline.sync()
+    offline.sign(appeal, "Fay")
+    online.sync()
+    offline.sync()
+    assert online.fingerprints() == [first, first, second]
+    assert offline.fingerprints() == [first, first, second]
+
+    # A kiosk enrolled after the rotation seals to key 2 from its first signature.
+    late = _kiosk(tmp_path, "late", engine, url)
+    late.sign(appeal, "Gus")
+    late.sync()
+    assert late.fingerprints() == [second]
+
+    doc, err = _export(central, capsys)
+    names = sorted(s["first_name"] for s in doc["signatures"])
+    assert names == ["Ada", "Ben", "Cleo", "Dora", "Emil", "Fay", "Gus"]
+    assert doc["unopened"] == [] and "did not open" not in err
+
+    capsys.readouterr()
+    assert central("key", "list") == 0
+    listed = capsys.readouterr().out
+    assert f"  1  retired    {first}" in listed and f"  2  active *   {second}" in listed
+    assert "version 2" in listed
+
+    # Key 2 alone opens only its records; the others are named, with the reason.
+    doc, err = _export(central, capsys, "--key", coordinator / private_key_name(2))
+    assert sorted(s["first_name"] for s in doc["signatures"]) == ["Dora", "Fay", "Gus"]
+    assert {(u["reason"], u["key"]) for u in doc["unopened"]} == {
+        ("key missing", f"key 1 ({first})")
+    }
+    assert len(doc["unopened"]) == 4
+    assert f"4 records sealed to key 1 ({first}) did not open: key missing" in err
+
+
+def test_destroying_a_retired_key_asks_for_the_campaign_name_and_shreds_it(
+    central: Any,
+    server: tuple[Engine, str],
+    tmp_path: Path,
+    coordinator: Path,
+    appeal: Appeal,
+    capsys: Any,
+) -> None:
+    engine, url = server
+    campaign = get_campaign(engine)
+    kiosk = _kiosk(tmp_path, "kiosk", engine, url)
+    kiosk.sign(appeal, "Ada", "Ben")
+    kiosk.sync()
+    away = _kiosk(tmp_path, "away", engine, url)  # it will not sync again before the destroy
+    away.sign(appeal, "Cleo")
+    away.sync()
+
+    capsys.readouterr()
+    assert central("key", "destroy", 1) == 2  # the primary: rotate first
+    assert "primary key" in capsys.readouterr().err
+    assert central("key", "rotate") == 0
+    kiosk.sync()
+    kiosk.sign(appeal, "Dora")
+    kiosk.sync()
+
+    capsys.readouterr()
+    assert central("key", "destroy", 1, stdin="un-chechnya\n") == 2
+    out, err = capsys.readouterr()
+    assert "makes 3 stored records sealed to it unreadable for good" in out
+    assert "Warning: 1 kiosk last delivered signatures sealed to key 1" in out
+    assert away.vault.device_id in out and kiosk.vault.device_id not in out
+    assert f"Type the campaign's name, {campaign.appeal_id}" in out
+    assert "nothing was destroyed" in err
+    assert (coordinator / keys.PRIVATE_KEY_FILE).exists()
+    assert {k.id: k.state for k in _keys(engine)} == {1: "retired", 2: "active"}
+
+    assert central("key", "destroy", 1, stdin=f"{campaign.appeal_id}\n") == 0
+    out = capsys.readouterr().out
+    assert "Key 1 is destroyed (keyset version 3): 3 stored records" in out
+    assert f"shredded {coordinator / keys.PRIVATE_KEY_FILE}" in out
+    assert not (coordinator / keys.PRIVATE_KEY_FILE).exists()
+    assert not (coordinator / "campaign-recovery-sheet.html").exists()
+    assert {k.id: k.state for k in _keys(engine)} == {1: "destroyed", 2: "active"}
+
+    # The kiosk follows the keyset that names key 1 destroyed, and keeps sealing to key 2.
+    kiosk.sync()
+    kiosk.sign(appeal, "Emil")
+    kiosk.sync()
+
+    doc, err = _export(central, capsys)
+    assert sorted(s["first_name"] for s in doc["signatures"]) == ["Dora", "Emil"]
+    assert {u["reason"] for u in doc["unopened"]} == {"key destroyed"}
+    assert len(doc["unopened"]) == 3
+    assert (
+        f"3 records sealed to key 1 ({campaign.key_fingerprint}) did not open: key destroyed" in err
+    )
+    assert central("key", "destroy", 1, stdin=f"{campaign.appeal_id}\n") == 2
+    assert "already destroyed" in capsys.readouterr().err
+
+
+def _keys(engine: Engine) -> list[CampaignKey]:
+    with Session(engine) as s:
+        return list(s.scalars(select(CampaignKey).order_by(CampaignKey.id)))
+
+
+def test_a_campaign_made_before_keysets_lists_its_key_and_cannot_rotate(
+    database_url: str, campaign: CampaignInfo, tmp_path: Path, coordinator: Path, capsys: Any
+) -> None:
+    common = ["--data-dir", str(tmp_path / "central"), "--database-url", database_url]
+    assert main(["central", "key", "list", *common]) == 0
+    listed = capsys.readouterr().out
+    assert "no signed keyset (made before keysets)" in listed
+    assert f"  1  active *   {campaign.key_fingerprint}" in listed
+    assert main(["central", "key", "rotate", *common]) == 2
+    err = capsys.readouterr().err
+    assert "made before campaign keysets" in err and "nothing was changed" in err
+    assert not coordinator.exists()  # no key file was written
