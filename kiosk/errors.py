@@ -37,6 +37,7 @@ The tree (the module that raises each, in brackets):
     │   └── CertificateRefused  the server's TLS certificate is not the one trusted [sync.pinning]
     └── (the central server's own branch, in kiosk.central.errors)
         ├── CentralError ...... a request or command the server refuses; `title` for HTTP
+        │   └── DeliveryError . a delivery pack that cannot be made or does not verify
         ├── DatabaseError ..... the server's database cannot be used
         └── ServerStartError .. the embedded server did not start
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from kiosk.central.errors import DatabaseError
 from kiosk.sql import alembic_revision, sqlite_engine
@@ -50,6 +51,16 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
     raise DatabaseError(f"the central server runs on SQLite or PostgreSQL, not {parsed.drivername}")
+
+
+def reading_engine(url: str) -> Engine:
+    """An engine for reading only, beside others that read at the same time (the export's
+    worker processes): on SQLite its transactions begin DEFERRED, so readers share the file
+    (WAL) instead of queueing for the write lock that `make_engine`'s BEGIN IMMEDIATE takes."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return create_engine(parsed, connect_args={"timeout": 10}, poolclass=NullPool)
+    return make_engine(url)
 
 
 def upgrade(engine: Engine) -> None:

@@ -89,3 +89,9 @@ class DatabaseError(KioskError):
 
 class ServerStartError(KioskError):
     """The embedded server did not start listening."""
+
+
+class DeliveryError(CentralError):
+    """A delivery pack that cannot be made (a missing font) or does not verify."""
+
+    title = "Delivery pack refused"

@@ -21,6 +21,12 @@ string, number format "@"), so a postcode keeps its leading zeros ("00100"), not
 as a date or a number, and a value starting with "=" stays text: no formula can exist in the
 file, so nothing needs the CSV's apostrophe. CSV stays the format for CRMs and other programs.
 
+`open_all(workers=N)` spreads the opening over N forked processes, each reading its own share
+of the records (device_seq modulo the shares) and handing back the opened documents; the
+parent reads them, de-duplicates and reports progress as they come (bench/export.py,
+docs/performance.md). The writers here and in kiosk/central/crm.py take the `Opened` rows it
+returns, so anything that filters rows (review marks, erasures) goes between the two.
+
 A drawn signature is exported whole in JSON, as its strokes of [x, y, t] or [x, y, t, pressure]
 points (x and y from 0 to 1 of the pad, t in ms) and the pad's width over its height (aspect).
 CSV says only whether there is one ("yes" or "no"): a drawing's path runs to tens of thousands
@@ -30,9 +36,12 @@ of characters, past the 32,767 a spreadsheet cell holds, so a CSV carrying it wo
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import logging
-from collections.abc import Callable, Iterator
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, TextIO
@@ -40,23 +49,26 @@ from typing import Any, BinaryIO, TextIO
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from kiosk.central.db import reading_engine
 from kiosk.central.keyring import Keyring
 from kiosk.central.models import Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import SealBroken
 from kiosk.petition.appeal import FIELD_NAMES
 from kiosk.petition.countries import english_name
-from kiosk.petition.record import SignatureRecord, open_record
+from kiosk.petition.record import SignatureRecord, open_document, read_document
 
 log = logging.getLogger("kiosk.central")
 
 FORMATS = ("csv", "json")  # text; XLSX is binary: export_xlsx
+_BEFORE_COUNTRY_NAME = FIELD_NAMES[: FIELD_NAMES.index("country") + 1]
+_AFTER_COUNTRY_NAME = FIELD_NAMES[FIELD_NAMES.index("country") + 1 :]
 COLUMNS = (
     "signature_id",
     "signed_at",
-    *FIELD_NAMES[: FIELD_NAMES.index("country") + 1],
+    *_BEFORE_COUNTRY_NAME,
     "country_name",
-    *FIELD_NAMES[FIELD_NAMES.index("country") + 1 :],
+    *_AFTER_COUNTRY_NAME,
     "language",
     "appeal_id",
     "appeal_version",
@@ -71,6 +83,7 @@ COLUMNS = (
     "batch_id",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 Progress = Callable[[int, int], None]
 
 
@@ -102,82 +115,196 @@ class ExportResult:
     unopened: tuple[Unopened, ...] = ()
 
 
-def _stored(engine: Engine) -> Iterator[tuple[str, bytes, str, str, str, str, str]]:
-    query = (
-        select(
-            StoredRecord.id,
-            StoredRecord.sealed,
-            StoredRecord.key_fingerprint,
-            StoredBatch.device_id,
-            StoredBatch.appeal_id,
-            Device.event,
-            StoredBatch.id,
-        )
-        .join(
-            StoredBatch,
-            (StoredRecord.device_id == StoredBatch.device_id)
-            & (StoredRecord.batch_id == StoredBatch.id),
-        )
-        .join(Device, StoredBatch.device_id == Device.id)
-        .order_by(StoredRecord.device_id, StoredRecord.device_seq)
+_QUERY = (
+    select(
+        StoredRecord.id,
+        StoredRecord.sealed,
+        StoredRecord.key_fingerprint,
+        StoredBatch.device_id,
+        StoredBatch.appeal_id,
+        Device.event,
+        StoredBatch.id,
     )
-    with Session(engine) as s:
-        for row in s.execute(query.execution_options(yield_per=1000)):
-            yield tuple(row)  # type: ignore[misc]
+    .join(
+        StoredBatch,
+        (StoredRecord.device_id == StoredBatch.device_id)
+        & (StoredRecord.batch_id == StoredBatch.id),
+    )
+    .join(Device, StoredBatch.device_id == Device.id)
+)
+CHUNK = 2000  # records a worker opens and hands back at a time
+_UNREADABLE = (SealBroken, ValueError, KeyError, TypeError, AttributeError)
 
 
-def open_all(
-    engine: Engine, key: CampaignPrivateKey | Keyring, progress: Progress | None = None
-) -> tuple[list[Opened], ExportResult]:
-    """Every readable signature, de-duplicated and in signing order, with the counts. Each
-    record is opened with the key of the keyring it was sealed to; the rest are listed with
-    the reason (`ExportResult.unopened`)."""
-    keyring = key if isinstance(key, Keyring) else Keyring.of(key)
-    with Session(engine) as s:
-        total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
-    by_email: dict[str, Opened] = {}
-    without_email: list[Opened] = []
-    unopened: list[Unopened] = []
-    duplicates = done = 0
-    for record_id, sealed, fingerprint, device_id, appeal_id, event, batch_id in _stored(engine):
-        done += 1
-        if progress is not None:
-            progress(done, total)
+# What a worker hands back of each record: its opened document (decrypted, unpadded, not yet
+# read: bytes cross between processes for almost nothing, a parsed record would cost more
+# than reading it) with its stored ids, event, batch and key; and the records that did not
+# open, with why.
+_Raw = tuple[bytes, str, str, str, str, str, str]
+_Chunk = tuple[list[_Raw], list[Unopened]]
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """Every record whose device_seq is `part` modulo `parts`: one worker's share."""
+
+    part: int
+    parts: int
+
+
+def _open_rows(rows: Iterable[Any], keyring: Keyring) -> _Chunk:
+    """The stored rows' documents, each opened with the keyring's key it was sealed to, and
+    the records that did not open, with why."""
+    opened: list[_Raw] = []
+    failed: list[Unopened] = []
+    for record_id, sealed, fingerprint, device_id, appeal_id, event, batch_id in rows:
         private = keyring.key_for(fingerprint)
         if private is None:
             why = keyring.why_not(fingerprint)
-            unopened.append(
+            failed.append(
                 Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), why)
             )
             continue
         try:
-            record = open_record(
+            document = open_document(
                 sealed, private, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
-        except (SealBroken, ValueError, KeyError, TypeError, AttributeError):
-            unopened.append(
-                Unopened(
-                    device_id, record_id, batch_id, keyring.describe(fingerprint), "does not open"
+        except _UNREADABLE:
+            failed.append(_does_not_open(keyring, fingerprint, device_id, record_id, batch_id))
+            continue
+        opened.append((document, record_id, device_id, appeal_id, event, batch_id, fingerprint))
+    return opened, failed
+
+
+def _does_not_open(
+    keyring: Keyring, fingerprint: str, device_id: str, record_id: str, batch_id: str
+) -> Unopened:
+    return Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), "does not open")
+
+
+def _read_slice(engine: Engine, keyring: Keyring, share: _Slice | None) -> Iterator[_Chunk]:
+    """Open the records of one share (or all), CHUNK at a time, straight off the connection."""
+    query = _QUERY
+    if share is not None and share.parts > 1:
+        query = query.where(StoredRecord.device_seq % share.parts == share.part)
+    with engine.connect() as conn:
+        result = conn.execution_options(yield_per=CHUNK).execute(query)
+        for rows in result.partitions():
+            yield _open_rows(rows, keyring)
+
+
+# What a worker process inherits (fork): the key stays in memory, never pickled or written.
+_worker_state: tuple[str, Keyring] | None = None
+
+
+def _read_share(url: str, keyring: Keyring, share: _Slice | None) -> Iterator[_Chunk]:
+    """`_read_slice` on an engine of its own that only reads: on SQLite an export of a running
+    server's database must not hold the write lock (the server's writes would wait) for the
+    seconds it takes, nor make its own workers queue for it."""
+    engine = reading_engine(url)
+    try:
+        yield from _read_slice(engine, keyring, share)
+    finally:
+        engine.dispose()
+
+
+def _worker(share: _Slice) -> list[_Chunk]:
+    assert _worker_state is not None
+    url, keyring = _worker_state
+    return list(_read_share(url, keyring, share))  # none of the parent's connections is used
+
+
+def _opened_chunks(engine: Engine, keyring: Keyring, workers: int) -> Iterator[_Chunk]:
+    url = engine.url.render_as_string(hide_password=False)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from _read_share(url, keyring, None)
+        return
+    global _worker_state
+    _worker_state = (url, keyring)
+    parts = workers * 4  # several shares each, so a slow one does not hold the rest up
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for chunks in pool.imap_unordered(_worker, [_Slice(i, parts) for i in range(parts)]):
+                yield from chunks
+    finally:
+        _worker_state = None
+
+
+def open_all(
+    engine: Engine,
+    key: CampaignPrivateKey | Keyring,
+    progress: Progress | None = None,
+    *,
+    workers: int = 1,
+) -> tuple[list[Opened], ExportResult]:
+    """Every readable signature, de-duplicated and in signing order, with the counts. Each
+    record is opened with the key of the keyring it was sealed to; the rest are listed with
+    the reason (`ExportResult.unopened`). With `workers` > 1, that many processes each read
+    and open their own share of the records (by device_seq modulo the shares); the parent
+    de-duplicates."""
+    keyring = key if isinstance(key, Keyring) else Keyring.of(key)
+    with Session(engine) as s:
+        total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
+    workers = min(workers, max(1, total // CHUNK))  # a few thousand records: one process
+    with _no_cycle_collection():
+        return _deduplicated(_opened_chunks(engine, keyring, workers), keyring, total, progress)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Records hold no reference cycles, but each is a few dicts and objects, and the cycle
+    collector would walk the whole growing heap again and again as they pile up (about a
+    tenth of the export's time at 10,000, more at 100,000): off while they are made."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _deduplicated(
+    chunks: Iterable[_Chunk], keyring: Keyring, total: int, progress: Progress | None
+) -> tuple[list[Opened], ExportResult]:
+    by_email: dict[str, Opened] = {}
+    without_email: list[Opened] = []
+    unopened: list[Unopened] = []
+    duplicates = done = 0
+    for chunk, failed in chunks:
+        arrived = len(chunk) + len(failed)
+        for document, record_id, device_id, appeal_id, event, batch_id, fingerprint in chunk:
+            try:
+                record = read_document(
+                    document, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
                 )
-            )
-            log.warning(
-                "record %s of batch %s from device %s does not open or check out",
-                record_id,
-                batch_id,
-                device_id,
-            )
-            continue
-        opened = Opened(record, event, batch_id)
-        email = record.fields.get("email", "").strip().casefold()
-        if not email:
-            without_email.append(opened)
-            continue
-        kept = by_email.get(email)
-        if kept is not None:
-            duplicates += 1
-            if _order(opened) >= _order(kept):
+            except _UNREADABLE:
+                failed.append(_does_not_open(keyring, fingerprint, device_id, record_id, batch_id))
                 continue
-        by_email[email] = opened
+            opened = Opened(record, event, batch_id)
+            email = opened.record.fields.get("email", "").strip().casefold()
+            if not email:
+                without_email.append(opened)
+                continue
+            kept = by_email.get(email)
+            if kept is not None:
+                duplicates += 1
+                if _order(opened) >= _order(kept):
+                    continue
+            by_email[email] = opened
+        for failure in failed:
+            if failure.reason == "does not open":
+                log.warning(
+                    "record %s of batch %s from device %s does not open or check out",
+                    failure.signature_id,
+                    failure.batch_id,
+                    failure.device_id,
+                )
+        unopened.extend(failed)
+        if progress is not None:
+            done += arrived
+            progress(done, total)
     rows = sorted([*by_email.values(), *without_email], key=_order)
     return rows, ExportResult(len(rows), duplicates, len(unopened), tuple(unopened))
 
@@ -214,14 +341,17 @@ def as_dict(opened: Opened) -> dict[str, Any]:
 
 def neutralise(value: Any) -> str:
     """A cell as text, defused if a spreadsheet would evaluate it."""
-    if value is None:
-        text = ""
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    else:
-        text = str(value)
+    text = value if isinstance(value, str) else _as_text(value)
+    return _defused(text)
+
+
+def _defused(text: str) -> str:
     # Spreadsheets skip leading spaces before they look for a formula: " =1+1" runs too.
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
+    # The first character decides; only a cell starting with a space needs the strip.
+    if not text:
+        return text
+    first = text[0] if text[0] != " " else text.lstrip(" ")[:1]
+    return "'" + text if first in _FORMULA_FIRST else text
 
 
 def _as_text(value: Any) -> str:
@@ -232,19 +362,67 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
+def _row(opened: Opened) -> list[str]:
+    """One signature as the CSV and XLSX row of text under COLUMNS (`as_dict`, as text, with
+    "yes" or "no" for a drawn signature), made directly: the export makes one per record."""
+    r = opened.record
+    fields = r.fields
+    return [
+        r.signature_id,
+        r.signed_at.isoformat(),
+        *[fields.get(name, "") for name in _BEFORE_COUNTRY_NAME],
+        english_name(fields.get("country", "")) or "",
+        *[fields.get(name, "") for name in _AFTER_COUNTRY_NAME],
+        r.language,
+        r.appeal_id,
+        str(r.appeal_version),
+        "true" if r.terms_accepted else "false",
+        r.terms_sha256,
+        r.privacy_notice_sha256,
+        "true" if r.updates_opt_in else "false",
+        r.updates_sha256 or "",
+        "yes" if r.drawing else "no",
+        r.device_id,
+        opened.event,
+        opened.batch_id,
+    ]
+
+
 def _table(rows: list[Opened]) -> Iterator[list[str]]:
     """The header and one row of text per signature, as CSV and XLSX have them."""
     yield list(COLUMNS)
     for opened in rows:
-        doc = as_dict(opened)
-        doc["drawn_signature"] = "yes" if doc["drawn_signature"] else "no"
-        yield [_as_text(doc[c]) for c in COLUMNS]
+        yield _row(opened)
+
+
+# Cells that cannot start a formula, so the CSV skips checking them: ids the server validated
+# as UUIDs and open_record matched to the sealed record's (signature, device, batch, appeal),
+# a time written by datetime.isoformat, words the export writes itself. Every other cell, the
+# supporter's fields and anything else read from inside a seal, is checked.
+_SAFE_COLUMNS = frozenset(
+    {
+        "signature_id",
+        "signed_at",
+        "country_name",
+        "appeal_id",
+        "terms_accepted",
+        "updates_opt_in",
+        "drawn_signature",
+        "device_id",
+        "batch_id",
+    }
+)
+_CHECKED = tuple(i for i, c in enumerate(COLUMNS) if c not in _SAFE_COLUMNS)
 
 
 def write_csv(rows: list[Opened], out: TextIO) -> None:
     writer = csv.writer(out, dialect="excel", lineterminator="\r\n")  # RFC 4180
-    for index, row in enumerate(_table(rows)):
-        writer.writerow(row if index == 0 else [neutralise(cell) for cell in row])
+    writer.writerow(COLUMNS)
+    for opened in rows:
+        row = _row(opened)
+        for i in _CHECKED:
+            row[i] = _defused(row[i])
+        writer.writerow(row)
 
 
 def write_xlsx(rows: list[Opened], out: BinaryIO) -> None:

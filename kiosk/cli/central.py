@@ -1,6 +1,7 @@
 """`kiosk central ...`: the coordinator's commands (init, serve, enroll, revoke, import, status,
-export). Each is a thin shell over the services that the HTTP API uses as well; heavy imports
-(FastAPI, SQLAlchemy, uvicorn) happen inside the commands, so `kiosk run` does not pay for them.
+export, deliver). Each is a thin shell over the services that the HTTP API uses as well; heavy
+imports (FastAPI, SQLAlchemy, uvicorn, WeasyPrint) happen inside the commands, so `kiosk run`
+does not pay for them.
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
 which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
@@ -13,6 +14,7 @@ reads it from there (or --key).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import re
@@ -35,6 +37,8 @@ from kiosk.errors import KeyFileError, UsageError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from kiosk.central.export import Opened
+    from kiosk.central.keyring import Keyring
     from kiosk.central.tls import TlsFiles
 
 APP_NAME = "kiosk-central"
@@ -44,7 +48,8 @@ DESCRIPTION = """\
 The coordinator's commands: create the campaign (init), run the central server (serve), make
 an enrolment code for a kiosk (enroll), refuse a lost kiosk (revoke) or let one move to
 another campaign (release), take in batch files from a USB stick (import), see what each kiosk
-has delivered (status) and export the signatures (export).
+has delivered (status), export the signatures (export: CSV, XLSX, JSON, OSDI, Mailchimp) and
+make the delivery pack for the target (deliver).
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
 which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
@@ -166,14 +171,50 @@ def register(sub: Any) -> None:
     p = command("export", "decrypt, de-duplicate and write the signatures", _export)
     p.add_argument(
         "--format",
-        choices=("csv", "json", "xlsx"),
+        choices=("csv", "json", "xlsx", "osdi", "mailchimp"),
         default="csv",
         dest="fmt",
         help="csv (default): UTF-8 CSV for a CRM or another program; xlsx: a spreadsheet to open "
         "in LibreOffice or Excel, every cell text (postcodes keep their leading zeros, nothing "
-        "runs as a formula), needs --out; json: everything, drawn signatures included",
+        "runs as a formula), needs --out; json: everything, drawn signatures included; osdi: "
+        "OSDI / Action Network signatures (JSON); mailchimp: a Mailchimp audience CSV of the "
+        "signers who opted in to updates",
     )
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    p.add_argument(
+        "--signatures",
+        type=Path,
+        metavar="DIR",
+        help="also write each drawn signature as DIR/<record id>.svg and .png",
+    )
+    _key_options(p)
+
+    p = command(
+        "deliver",
+        "make the delivery pack for the target (PDF and signed manifest), or --verify one",
+        _deliver,
+    )
+    p.add_argument("--out", type=Path, help="the pack to write, e.g. pack.pdf")
+    p.add_argument("--verify", type=Path, metavar="PACK", help="check PACK against its manifest")
+    p.add_argument(
+        "--manifest", type=Path, help="with --verify: the manifest (default: PACK.manifest.json)"
+    )
+    p.add_argument(
+        "--expect-key",
+        metavar="FINGERPRINT",
+        help="with --verify: the delivery key the campaign published; refuse a pack signed "
+        "by another",
+    )
+    _key_options(p)
+
+    from kiosk.central.console.cli import register_user
+    from kiosk.cli.keys import register_keys
+
+    register_user(command, _engine)
+    register_keys(command, _engine, _coordinator_dir)
+
+
+def _key_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--key",
         type=Path,
@@ -186,12 +227,13 @@ def register(sub: Any) -> None:
         "--passphrase-file", type=Path, help=f"the key's passphrase (or ${PASSPHRASE_ENV})"
     )
     p.add_argument("--progress", action="store_true", help="show progress even when not a terminal")
-
-    from kiosk.central.console.cli import register_user
-    from kiosk.cli.keys import register_keys
-
-    register_user(command, _engine)
-    register_keys(command, _engine, _coordinator_dir)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes that open the records, each its own share (default: one per core)",
+    )
 
 
 def _disposing_engines(
@@ -602,34 +644,54 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keyring(args: argparse.Namespace, engine: Engine) -> tuple[Keyring, list[str]]:
+    """The keys given (--key, or every key file in the coordinator's directory), unlocked,
+    and notes about them. Every file is checked (damaged, the wrong kind, another campaign's)
+    before anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line."""
+    from kiosk.cli.keys import open_keyring
+
+    return open_keyring(engine, args.key or _default_keys(_data_dir(args)), args.passphrase_file)
+
+
+def _progress(args: argparse.Namespace, what: str) -> TextProgress | None:
+    return TextProgress(sys.stderr, what) if args.progress or sys.stderr.isatty() else None
+
+
 def _export(args: argparse.Namespace) -> int:
-    from kiosk.central.export import export, export_xlsx
+    from kiosk.central import crm
+    from kiosk.central.export import open_all, write_csv, write_json, write_xlsx
 
     if args.fmt == "xlsx" and args.out is None:
         raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
-    from kiosk.cli.keys import describe_unopened, open_keyring
+    from kiosk.cli.keys import describe_unopened
 
-    data_dir = _data_dir(args)
     engine = _engine(args)
-    # Every file is checked (damaged, the wrong kind, another campaign's) before anyone types
-    # a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line.
-    key, notes = open_keyring(engine, args.key or _default_keys(data_dir), args.passphrase_file)
-    progress = TextProgress(sys.stderr) if args.progress or sys.stderr.isatty() else None
-    if args.fmt == "xlsx":
-        with _private_file(args.out, binary=True) as book:
-            result = export_xlsx(engine, key, book, progress)
-    elif args.out is None:
-        result = export(engine, key, args.fmt, sys.stdout, progress)
-    else:
-        with _private_file(args.out) as out:
-            result = export(engine, key, args.fmt, out, progress)
+    key, notes = _keyring(args, engine)
+    progress = _progress(args, "export")
+    rows, result = open_all(engine, key, progress, workers=args.workers)
     if progress is not None:
         progress.finish()
     for line in [*notes, *describe_unopened(result)]:
         print(line, file=sys.stderr)
+    listed: crm.ListResult | None = None
+    if args.fmt == "xlsx":
+        with _private_file(args.out, binary=True) as book:
+            write_xlsx(rows, book)
+    else:
+        with _private_file(args.out) if args.out else contextlib.nullcontext(sys.stdout) as out:
+            if args.fmt == "csv":
+                write_csv(rows, out)
+            elif args.fmt == "json":
+                write_json(rows, result, out)
+            elif args.fmt == "osdi":
+                crm.write_osdi(rows, out)
+            else:
+                listed = crm.write_mailchimp(rows, out)
+    drawn = _write_signatures(rows, args.signatures) if args.signatures else None
     where = f" to {args.out}" if args.out else ""
+    written = listed.written if listed is not None else result.written
     print(
-        f"kiosk: exported {counted(result.written, 'signature')}{where}; removed "
+        f"kiosk: exported {counted(written, 'signature')}{where}; removed "
         f"{counted(result.duplicates_removed, 'duplicate')} (same e-mail address, the earliest "
         "kept)"
         + (
@@ -640,7 +702,107 @@ def _export(args: argparse.Namespace) -> int:
         ),
         file=sys.stderr,
     )
+    if listed is not None:
+        print(
+            f"kiosk: a mailing list holds only signers who opted in to updates: left out "
+            f"{counted(listed.without_consent, 'signer')} who did not opt in"
+            + (
+                f" and {counted(listed.without_email, 'signer')} who opted in without an "
+                "e-mail address"
+                if listed.without_email
+                else ""
+            ),
+            file=sys.stderr,
+        )
+    if drawn is not None:
+        print(
+            f"kiosk: wrote {counted(drawn, 'drawn signature')} as SVG and PNG to {args.signatures}",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _write_signatures(rows: list[Opened], directory: Path) -> int:
+    from kiosk.central.drawn import write_signatures
+
+    drawings = [
+        (o.record.device_id, o.record.signature_id, o.record.drawing)
+        for o in rows
+        if o.record.drawing is not None and o.record.drawing.is_signature()
+    ]
+    return len(write_signatures(drawings, directory))
+
+
+def _deliver(args: argparse.Namespace) -> int:
+    from kiosk.central import deliver
+    from kiosk.central.errors import DeliveryError
+
+    if args.verify is not None:
+        checked = deliver.verify(args.verify, args.manifest)
+        print(
+            f"kiosk: {args.verify} verifies: {counted(checked.signatures, 'signature')} for "
+            f"appeal {checked.appeal_id}, made {checked.made_at}, signed by delivery key "
+            f"{checked.delivery_key_fingerprint}"
+        )
+        if args.expect_key and args.expect_key != checked.delivery_key_fingerprint:
+            raise DeliveryError(
+                f"{args.verify} was signed by delivery key {checked.delivery_key_fingerprint}, "
+                f"not by {args.expect_key}: it is not this campaign's pack"
+            )
+        return 0
+    if args.out is None:
+        raise UsageError("deliver writes a PDF: add --out FILE.pdf (or --verify FILE.pdf)")
+    from kiosk.central.campaign import get_campaign
+    from kiosk.central.export import open_all
+    from kiosk.clock import utc_now
+    from kiosk.crypto.manifest_key import DeliveryKey
+    from kiosk.petition.appeal import parse_appeal
+
+    deliver.require_fonts()  # before the passphrase: nothing to type for a pack that cannot be made
+    engine = _engine(args)
+    campaign = get_campaign(engine)
+    key, notes = _keyring(args, engine)
+    for line in notes:
+        print(line, file=sys.stderr)
+    # The delivery key is derived from the campaign's first key, which every rotation keeps
+    # in the keyset: every pack of the campaign has the same signer (docs/crypto.md).
+    first = key.key_for(campaign.key_fingerprint)
+    if first is None:
+        raise DeliveryError(
+            f"the delivery pack is signed with a key derived from the campaign's first key "
+            f"({campaign.key_fingerprint}), which is not among the key files given: pass it "
+            "with --key FILE"
+        )
+    progress = _progress(args, "deliver")
+    rows, result = open_all(engine, key, progress, workers=args.workers)
+    if progress is not None:
+        progress.finish()
+    layout = _progress(args, "laying out")
+    pack = deliver.write_pack(
+        parse_appeal(campaign.appeal_toml.encode("utf-8"), "the campaign's appeal"),
+        rows,
+        args.out,
+        DeliveryKey.from_campaign_key(first),
+        campaign_fingerprint=campaign.key_fingerprint,
+        made_at=utc_now(),
+        write=_write_private_bytes,
+        progress=layout,
+    )
+    if layout is not None:
+        layout.finish()
+    print(
+        f"kiosk: wrote the delivery pack {args.out} ({counted(pack.signatures, 'signature')}) "
+        f"and its signed manifest {pack.manifest}; delivery key {pack.delivery_key_fingerprint} "
+        "(publish it, so the target can check the pack with 'kiosk central deliver --verify')"
+        + (f"; {counted(result.unreadable, 'record')} did not open" if result.unreadable else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _write_private_bytes(path: Path, data: bytes) -> None:
+    with _private_file(path, binary=True) as out:
+        out.write(data)
 
 
 def _default_keys(data_dir: Path) -> list[Path]:
@@ -699,12 +861,15 @@ def _private_file(path: Path, *, binary: bool = False) -> TextIO | BinaryIO:
 
 
 class TextProgress:
-    """A plain-text progress bar on a stream, redrawn at most ten times a second."""
+    """A plain-text progress bar on a stream with the rate and the time left, redrawn at most
+    ten times a second: "export: [######------] 4000/10000 records, 2,750/s, 2 s left"."""
 
     WIDTH = 30
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, what: str = "export") -> None:
         self.stream = stream
+        self.what = what
+        self._start = time.monotonic()
         self._last = 0.0
         self._drawn = False
 
@@ -715,7 +880,10 @@ class TextProgress:
         self._last = now
         filled = self.WIDTH * done // max(total, 1)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\rexport: [{bar}] {done}/{total} records")
+        elapsed = now - self._start
+        rate = done / elapsed if elapsed > 0 else 0.0
+        pace = f", {rate:,.0f}/s, {_time_left((total - done) / rate)} left" if rate else ""
+        self.stream.write(f"\r{self.what}: [{bar}] {done}/{total} records{pace}   ")
         self.stream.flush()
         self._drawn = True
 
@@ -723,3 +891,8 @@ class TextProgress:
         if self._drawn:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def _time_left(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole} s" if whole < 120 else f"{whole // 60} min {whole % 60:02d} s"

@@ -139,6 +139,7 @@ class KioskStart:
         from kiosk.desks.pin import MIN_DIGITS, RUN_MIN_DIGITS, PinGuard
         from kiosk.desks.signing import SignatureDesk
         from kiosk.sync.keyset import SealingKey
+        from kiosk.sync.service import status_at_start
         from kiosk.sync.status import StatusBoard
         from kiosk.ui.app import Desks
         from kiosk.vault import Vault
@@ -158,7 +159,8 @@ class KioskStart:
             PinGuard(vault, min_digits=MIN_DIGITS, refuse_easy=False)
             if self._demo
             else PinGuard(vault, min_digits=RUN_MIN_DIGITS),
-            board=StatusBoard(),
+            # What the vault says until the worker's first round: the corner is never blank.
+            board=StatusBoard(status_at_start(vault, data_dir)),
             start_worker=self._start_worker,
             sealing=sealing,
         )

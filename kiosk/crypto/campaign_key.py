@@ -11,6 +11,7 @@ signatures (device_key.py), the PIN hash (pin_hash.py), digests (digest.py), key
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 import secrets
@@ -145,7 +146,7 @@ class CampaignPrivateKey:
     def public_key(self) -> CampaignPublicKey:
         return CampaignPublicKey(self.mlkem.public_key(), self.x25519.public_key())
 
-    @property
+    @functools.cached_property  # made once: the export opens every record with it
     def hpke_key(self) -> hpke.MLKEM768X25519PrivateKey:
         return hpke.MLKEM768X25519PrivateKey(self.mlkem, self.x25519)
 

@@ -37,6 +37,7 @@ DEFAULT_APPEAL = "un-chechnya.toml"
 
 # Whether the form asks for a signature drawn by finger, pen or mouse.
 DRAWN_SIGNATURE_CHOICES: tuple[str, ...] = ("none", "optional", "required")
+DELIVERED_NAMES_CHOICES: tuple[str, ...] = ("initial", "full")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -75,6 +76,9 @@ class Consent:
     terms: str
     privacy_notice: str
     updates: str | None  # None: the appeal offers no updates opt-in
+    # How the delivery pack names each signer (kiosk central deliver): "initial" (first name,
+    # the last name's initial, country) unless the terms say names are delivered: "full".
+    delivered_names: str = "initial"
 
 
 @dataclass(frozen=True)
@@ -230,7 +234,7 @@ _TOP_KEYS = frozenset(
 )
 _LETTER_KEYS = frozenset({"salutation", "text", "comment_prompt"})
 _FIELDS_KEYS = frozenset({"asked", "required", "drawn_signature"})
-_CONSENT_KEYS = frozenset({"terms", "privacy_notice", "updates"})
+_CONSENT_KEYS = frozenset({"terms", "privacy_notice", "updates", "delivered_names"})
 _UPDATE_KEYS = frozenset({"number", "date", "text"})
 _ORGANISER_KEYS = frozenset({"name", "contact"})
 
@@ -298,6 +302,10 @@ def _build(r: _Reader) -> Appeal:
             raise fields.fail("required", f"'{name}' is required but not in 'asked'")
     if not asked:
         raise fields.fail("asked", "is empty; a signature needs at least one field")
+    delivered_names = consent.data.get("delivered_names", "initial")
+    if delivered_names not in DELIVERED_NAMES_CHOICES:
+        choices = ", ".join(f'"{c}"' for c in DELIVERED_NAMES_CHOICES)
+        raise consent.fail("delivered_names", f"is {delivered_names!r}; use one of {choices}")
     drawn = fields.data.get("drawn_signature", "none")
     if drawn not in DRAWN_SIGNATURE_CHOICES:
         choices = ", ".join(f'"{c}"' for c in DRAWN_SIGNATURE_CHOICES)
@@ -323,6 +331,7 @@ def _build(r: _Reader) -> Appeal:
             terms=consent.req_text("terms", max_len=5000),
             privacy_notice=consent.req_text("privacy_notice", max_len=5000),
             updates=consent.text("updates", optional=True, max_len=5000),
+            delivered_names=delivered_names,
         ),
         goal=r.integer("goal", optional=True, minimum=1),
         petition_url=petition_url,

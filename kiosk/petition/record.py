@@ -37,6 +37,8 @@ READABLE_FORMATS = (1, 2)
 # one that holds a drawing at the pad's limits (6,000 points with pressure: 180 kB).
 PADDED_SIZES = tuple(7 * 1024 * 2**k for k in range(6))  # 7, 14, 28, 56, 112, 224 KiB
 _LENGTH = struct.Struct(">I")
+_DECODER = json.JSONDecoder()
+_ZEROS = bytes(PADDED_SIZES[-1])
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,15 @@ class SignatureRecord:
     @classmethod
     def from_bytes(cls, data: bytes) -> SignatureRecord:
         """A record from an opened seal's plaintext: padded (format 2) or plain (format 1)."""
-        doc = json.loads(unpad(data).decode("utf-8"))
+        return cls.from_document(unpad(data))
+
+    @classmethod
+    def from_document(cls, document: bytes) -> SignatureRecord:
+        """A record from its JSON document (`document_bytes`, or the inside of `unpad`)."""
+        text = document.decode("utf-8")
+        doc, end = _DECODER.raw_decode(text)  # json.loads less its whitespace scans
+        if end != len(text) or not isinstance(doc, dict):
+            raise ValueError("a record is one JSON object")
         if doc.get("format") not in READABLE_FORMATS:
             found = doc.get("format")
             raise ValueError(f"record format {found!r} is not one of {READABLE_FORMATS}")
@@ -171,17 +181,25 @@ def unpad(plaintext: bytes) -> bytes:
         raise ValueError(f"a padded record is never {len(plaintext)} bytes long")
     (length,) = _LENGTH.unpack_from(plaintext)
     end = _LENGTH.size + length
-    if end > len(plaintext) or plaintext[end:].count(0) != len(plaintext) - end:
+    # endswith compares with memcmp: ten times faster than counting the zeros one by one.
+    if end > len(plaintext) or not plaintext.endswith(_ZEROS[: len(plaintext) - end]):
         raise ValueError("the record's padding is not what the kiosk writes")
     return plaintext[_LENGTH.size : end]
 
 
-def open_record(
+def open_document(
     sealed: bytes, key: CampaignPrivateKey, *, appeal_id: str, signature_id: str, device_id: str
+) -> bytes:
+    """The JSON document of a sealed record stored under these ids (opened and unpadded, not
+    yet read); raises SealBroken if it was moved or altered, ValueError for bad padding."""
+    return unpad(open_sealed(sealed, key, record_binding(appeal_id, signature_id, device_id)))
+
+
+def read_document(
+    document: bytes, *, appeal_id: str, signature_id: str, device_id: str
 ) -> SignatureRecord:
-    """Open a sealed record stored under these ids; raises SealBroken if it was moved or altered."""
-    plaintext = open_sealed(sealed, key, record_binding(appeal_id, signature_id, device_id))
-    record = SignatureRecord.from_bytes(plaintext)
+    """The record in an opened document, which must carry the ids it was stored under."""
+    record = SignatureRecord.from_document(document)
     if (record.appeal_id, record.signature_id, record.device_id) != (
         appeal_id,
         signature_id,
@@ -189,3 +207,11 @@ def open_record(
     ):
         raise ValueError("the record's ids differ from the ids it was stored under")
     return record
+
+
+def open_record(
+    sealed: bytes, key: CampaignPrivateKey, *, appeal_id: str, signature_id: str, device_id: str
+) -> SignatureRecord:
+    """Open a sealed record stored under these ids; raises SealBroken if it was moved or altered."""
+    ids = {"appeal_id": appeal_id, "signature_id": signature_id, "device_id": device_id}
+    return read_document(open_document(sealed, key, **ids), **ids)

@@ -13,9 +13,18 @@ from kiosk.sync.closer import BatchCloser
 from kiosk.sync.enrol import Enrolled, enrolled
 from kiosk.sync.heartbeat import HeartbeatSender
 from kiosk.sync.keyset import KeysetFollower, SealingKey
-from kiosk.sync.status import StatusBoard
-from kiosk.sync.worker import SyncWorker
+from kiosk.sync.status import StatusBoard, SyncStatus
+from kiosk.sync.worker import SyncWorker, with_backlog
 from kiosk.vault import Vault
+
+
+def status_at_start(vault: Vault, data_dir: Path) -> SyncStatus:
+    """The sync status before the worker's first round, from the vault alone: enrolled or not,
+    and the backlog. The appeal's corner and the panel say it from the first paint, rather than
+    staying blank until the worker has reached the server."""
+    if enrolled(vault, data_dir) is None:
+        return SyncStatus()
+    return with_backlog(vault, SyncStatus(enrolled=True))
 
 
 def closer_for(vault: Vault, enrolment: Enrolled, settings: SyncSettings) -> BatchCloser:

@@ -348,11 +348,19 @@ class SyncWorker:
         return status
 
     def _snapshot(self, status: SyncStatus) -> SyncStatus:
-        backlog = outbox.backlog(self._vault)
-        return replace(
-            status,
-            pending_signatures=backlog.pending_signatures,
-            unsent_batches=backlog.unsent_batches,
-            unsent_signatures=backlog.unsent_signatures,
-            last_success=self._last_success or outbox.last_acknowledged_at(self._vault),
-        )
+        return with_backlog(self._vault, status, self._last_success)
+
+
+def with_backlog(
+    vault: Vault, status: SyncStatus, last_success: datetime | None = None
+) -> SyncStatus:
+    """`status` with the vault's backlog (what waits to be batched, sent, acknowledged) and the
+    last acknowledgement: `last_success`, or the vault's record of it."""
+    backlog = outbox.backlog(vault)
+    return replace(
+        status,
+        pending_signatures=backlog.pending_signatures,
+        unsent_batches=backlog.unsent_batches,
+        unsent_signatures=backlog.unsent_signatures,
+        last_success=last_success or outbox.last_acknowledged_at(vault),
+    )

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.petition.appeal import Appeal, Update
 from kiosk.ui import parts
-from kiosk.ui.i18n import Languages, arg
+from kiosk.ui.i18n import Languages, Retranslated, arg
 from kiosk.ui.look import Look
 from kiosk.ui.parts import (
     action_bar,
@@ -31,7 +31,7 @@ from kiosk.ui.parts import (
 )
 
 
-class AppealScreen(QWidget):
+class AppealScreen(Retranslated, QWidget):
     sign_requested = Signal()
 
     def __init__(
@@ -119,11 +119,6 @@ class AppealScreen(QWidget):
 
     def scroll_to_top(self) -> None:
         self._scroll.verticalScrollBar().setValue(0)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     # The supporter's choices.
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from kiosk.ui.i18n import arg
+from kiosk.ui.i18n import Retranslated, arg
 from kiosk.ui.parts import style_text_label
 
 
-class DemoBanner(QLabel):
+class DemoBanner(Retranslated, QLabel):
     def __init__(self, fingerprint: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         style_text_label(self, "demo_banner")
@@ -17,11 +17,6 @@ class DemoBanner(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._fingerprint = fingerprint
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         text = self.tr("DEMO KEY %1: signatures taken here are for trying the kiosk only.")

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from importlib.resources import files
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTranslator, Signal
 from PySide6.QtGui import QGuiApplication
 
 from kiosk.message import Message
@@ -75,6 +75,21 @@ def core_text(error: BaseException | str | None) -> str:
     if isinstance(said, Message):
         return message_text(said)
     return str(said)
+
+
+class Retranslated:
+    """A widget whose words follow a language change: mixed in before its Qt class
+    (`class Panel(Retranslated, QWidget)`), it calls `_retranslate` at every LanguageChange, which
+    Qt sends each widget when a translator is installed or removed. The widget calls
+    `_retranslate` once itself, when it is built."""
+
+    def _retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)  # type: ignore[misc]  # the Qt class it is mixed into
 
 
 class Languages(QObject):

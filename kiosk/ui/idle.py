@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui import parts
+from kiosk.ui.i18n import Retranslated
 from kiosk.ui.parts import action_button, text_label
 
 # What a person does; window-system events (paint, focus, timers) are not someone being there.
@@ -74,7 +75,7 @@ class IdleWatch(QObject):
         return False
 
 
-class StillTherePrompt(QFrame):
+class StillTherePrompt(Retranslated, QFrame):
     """An overlay inside the window, not a native dialog: nothing the window system can move,
     minimise or close, and no title bar to tap."""
 
@@ -119,11 +120,6 @@ class StillTherePrompt(QFrame):
         self.keep_button.clicked.connect(self._keep)
         self._retranslate()
         self.hide()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.setAccessibleName(self.tr("Still there?"))

@@ -4,13 +4,14 @@ first and never replaces an appeal a supporter has started reading or signing.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
+from kiosk.ui.i18n import Retranslated
 from kiosk.ui.parts import text_label
 
 
-class SetupCover(QFrame):
+class SetupCover(Retranslated, QFrame):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("setup_cover")
@@ -24,11 +25,6 @@ class SetupCover(QFrame):
         layout.addWidget(self._line)
         layout.addStretch(1)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.setAccessibleName(self.tr("Setting up"))

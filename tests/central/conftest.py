@@ -26,14 +26,17 @@ from kiosk.central.campaign import CampaignInfo, create_campaign
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import issue_code
 from kiosk.central.models import StoredBatch, StoredRecord
-from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.cli.main import main
+from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.digest import sha256_hex
+from kiosk.files import keys
 from kiosk.petition.appeal import DEFAULT_APPEAL, Appeal, appeal_digest
 from kiosk.petition.record import SignatureRecord
 from kiosk.protocol.batch import GENESIS_HASH, Batch, BatchRecord, SignedBatch
 from kiosk.protocol.heartbeat import AppealInUse, Battery, Heartbeat, SignedHeartbeat
 
+COORDINATOR_PASSPHRASE = "correct horse battery staple"
 PG_SERVER = os.environ.get(
     "KIOSK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -256,3 +259,29 @@ def flip_byte() -> Any:
         return bytes(envelope)
 
     return _flip
+
+
+@pytest.fixture
+def central(
+    tmp_path: Path,
+    database_url: str,
+    campaign: CampaignInfo,
+    campaign_private_key: CampaignPrivateKey,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Any:
+    """Runs `kiosk central COMMAND ...` on a server data dir, with the campaign's (fast) key file
+    in the coordinator's directory."""
+    data_dir = tmp_path / "central"
+    data_dir.mkdir()
+    coordinator = tmp_path / "coordinator"
+    coordinator.mkdir()
+    pem = campaign_private_key.to_pem(COORDINATOR_PASSPHRASE, scrypt_n=2**14)
+    (coordinator / keys.PRIVATE_KEY_FILE).write_bytes(pem)
+    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", COORDINATOR_PASSPHRASE)
+    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(coordinator))
+
+    def run(*argv: str | Path) -> int:
+        common = ["--data-dir", str(data_dir), "--database-url", database_url]
+        return main(["central", str(argv[0]), *common, *map(str, argv[1:])])
+
+    return run

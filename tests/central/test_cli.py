@@ -29,32 +29,6 @@ from kiosk.protocol.enrolment_link import EnrolmentLink, parse_link
 PASSPHRASE = "correct horse battery staple"
 
 
-@pytest.fixture
-def central(
-    tmp_path: Path,
-    database_url: str,
-    campaign: CampaignInfo,
-    campaign_private_key: CampaignPrivateKey,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Any:
-    """Runs `kiosk central COMMAND ...` on a server data dir, with the campaign's (fast) key file
-    in the coordinator's directory."""
-    data_dir = tmp_path / "central"
-    data_dir.mkdir()
-    coordinator = tmp_path / "coordinator"
-    coordinator.mkdir()
-    pem = campaign_private_key.to_pem(PASSPHRASE, scrypt_n=2**14)
-    (coordinator / keys.PRIVATE_KEY_FILE).write_bytes(pem)
-    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(coordinator))
-
-    def run(*argv: str | Path) -> int:
-        common = ["--data-dir", str(data_dir), "--database-url", database_url]
-        return main(["central", str(argv[0]), *common, *map(str, argv[1:])])
-
-    return run
-
-
 def test_init_makes_an_encrypted_key_and_a_credential_once(
     tmp_path: Path,
     database_url: str,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import replace
+from dataclasses import astuple, replace
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from kiosk.central.export import export, neutralise, open_all
+from kiosk.central.export import COLUMNS, _row, as_dict, export, neutralise, open_all
 from kiosk.central.ingest import ingest
 from kiosk.central.models import StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
@@ -93,7 +94,7 @@ def test_progress_is_reported(
     ingest(engine, enrolled().batch(3).to_bytes())
     seen: list[tuple[int, int]] = []
     open_all(engine, campaign_private_key, lambda done, total: seen.append((done, total)))
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert seen == [(3, 3)]  # one report per chunk of records opened (CHUNK)
 
 
 def test_later_duplicate_arriving_first_is_replaced_by_the_earlier(
@@ -110,11 +111,30 @@ def test_later_duplicate_arriving_first_is_replaced_by_the_earlier(
     assert result.duplicates_removed == 1
 
 
+def test_the_csv_row_is_the_json_document_as_text(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    kiosk = enrolled()
+    drawn = replace(
+        kiosk.record(email="a@example.org", country="IT", postcode="00100"),
+        drawing=Drawing(((Point(0.1, 0.5, 0), Point(0.2, 0.6, 20)),)),
+        updates_opt_in=True,
+    )
+    ingest(engine, kiosk.batch([drawn, kiosk.record(comment="hi")]).to_bytes())
+    for opened in open_all(engine, campaign_private_key)[0]:
+        doc = as_dict(opened)
+        doc["drawn_signature"] = "yes" if doc["drawn_signature"] else "no"
+        expected = ["" if doc[c] is None else str(doc[c]) for c in COLUMNS]
+        expected = [v.lower() if v in ("True", "False") else v for v in expected]
+        assert _row(opened) == expected
+
+
 def test_neutralise() -> None:
     for risky in ("=1", "+1", "-1", "@x", "\tx", "\rx"):
         assert neutralise(risky) == "'" + risky
     assert neutralise("Ada") == "Ada" and neutralise(None) == "" and neutralise(True) == "true"
-    assert neutralise("a=b") == "a=b"
+    assert neutralise("a=b") == "a=b" and neutralise("") == "" and neutralise("   ") == "   "
+    assert neutralise("  =1") == "'  =1" and neutralise(" a") == " a" and neutralise(3) == "3"
 
 
 def test_export_carries_drawn_signatures(
@@ -166,3 +186,67 @@ def test_the_country_is_exported_as_its_code_and_english_name(
     export(engine, campaign_private_key, "json", out)
     first = json.loads(out.getvalue())["signatures"][0]
     assert (first["country"], first["country_name"]) == ("DE", "Germany")
+
+
+def test_worker_processes_open_the_same_rows_as_one(
+    engine: Engine,
+    enrolled: Any,
+    campaign_private_key: CampaignPrivateKey,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk.central import export as export_module
+
+    monkeypatch.setattr(export_module, "CHUNK", 3)  # several chunks per share, even here
+    one, two = enrolled("Town hall"), enrolled("Market square")
+    records = [one.record(email=f"p{i % 9}@example.org") for i in range(14)]
+    records += [two.record(email=f"p{i}@example.org") for i in range(5)] + [two.record()]
+    ingest(engine, one.batch(records[:14]).to_bytes())
+    ingest(engine, two.batch(records[14:]).to_bytes())
+    with Session(engine) as s, s.begin():  # one record that no longer opens
+        s.execute(
+            update(StoredRecord)
+            .where(StoredRecord.id == records[3].signature_id)
+            .values(sealed=b"\x00" * 100)
+        )
+    seen: list[tuple[int, int]] = []
+    alone = open_all(engine, campaign_private_key)
+    shared = open_all(
+        engine, campaign_private_key, lambda done, total: seen.append((done, total)), workers=2
+    )
+    assert shared == alone
+    written, duplicates, unreadable, (unopened,) = astuple(alone[1], tuple_factory=tuple)
+    assert (written, duplicates, unreadable) == (10, 9, 1)
+    assert (unopened[1], unopened[4]) == (records[3].signature_id, "does not open")
+    assert seen[-1] == (20, 20) and len(seen) > 2
+
+
+def test_every_cell_read_from_a_seal_is_defused_in_csv(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    """A forged record (anyone with the public key can seal one) puts a formula in every
+    text it carries; only the server-checked ids and the export's own words go unchecked."""
+    kiosk = enrolled()
+    forged = replace(
+        kiosk.record(email="=cmd@example.org", first_name="=A", last_name="+B", comment="@C"),
+        language="=lang",
+        terms_sha256="=terms",
+        privacy_notice_sha256="-notice",
+        updates_sha256="+updates",
+        appeal_version="=2",  # type: ignore[arg-type]
+    )
+    ingest(engine, kiosk.batch([forged]).to_bytes())
+    out = io.StringIO(newline="")
+    export(engine, campaign_private_key, "csv", out)
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    for column in (
+        "email",
+        "first_name",
+        "last_name",
+        "comment",
+        "language",
+        "terms_sha256",
+        "privacy_notice_sha256",
+        "updates_sha256",
+        "appeal_version",
+    ):
+        assert row[column].startswith("'"), column

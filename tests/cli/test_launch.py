@@ -85,6 +85,26 @@ def test_the_demo_enrols_with_its_own_server_and_syncs(
     assert desks.admin.worker is worker  # stopped, not replaced
 
 
+def test_an_enrolled_kiosk_s_status_is_known_at_open_before_any_round(
+    data_dir: Path, campaign_public_key: CampaignPublicKey, appeal: Appeal
+) -> None:
+    first = _start(data_dir, campaign_public_key, appeal, demo=True)
+    try:
+        first.open()
+        first.connect()  # enrolled with the demo's server
+    finally:
+        first.close()
+    again = _start(data_dir, campaign_public_key, appeal, demo=True)
+    try:
+        desks = again.open()  # no connect: no worker, no round, no network yet
+        assert desks.admin.worker is None
+        # The appeal's corner and the panel have this from the first paint after the vault.
+        assert desks.admin.board.current.enrolled
+        assert desks.admin.board.current.server_reachable is None
+    finally:
+        again.close()
+
+
 def test_a_demo_server_that_will_not_enrol_the_kiosk_is_one_message(
     data_dir: Path,
     campaign_public_key: CampaignPublicKey,

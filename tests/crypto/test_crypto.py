@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import pytest
@@ -472,3 +473,12 @@ def test_key_files_saved_with_windows_line_endings_still_load(
     assert loaded.public_key().fingerprint == campaign_private_key.public_key().fingerprint
     public = campaign_private_key.public_key().to_pem().replace(b"\n", b"\r\n")
     assert CampaignPublicKey.from_pem(public, "p.pem") == campaign_private_key.public_key()
+
+
+@given(st.text(), st.text(), st.text())
+def test_the_binding_is_the_canonical_json_of_the_ids(
+    appeal: str, record: str, device: str
+) -> None:
+    ids = {"appeal": appeal, "device": device, "signature": record}
+    canonical = b"kiosk/signature-record/v1\x00" + json.dumps(ids, sort_keys=True).encode("ascii")
+    assert record_binding(appeal, record, device) == canonical

@@ -29,6 +29,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.crypto.pin_hash import PinHashParams
 from kiosk.desks.admin import AdminDesk
 from kiosk.desks.pin import RUN_MIN_DIGITS, PinGuard
@@ -335,7 +336,10 @@ def expected(
 ) -> Iterator[Expected]:
     apply_look(qapp)
     guard = PinGuard(vault, min_digits=RUN_MIN_DIGITS, params=PinHashParams(64, 1, 1))
-    admin = AdminDesk(vault, data_dir, SyncSettings(), guard, board=StatusBoard())
+    # Sealing to the desk's key, as `kiosk run` wires it: the panel names that key.
+    admin = AdminDesk(
+        vault, data_dir, SyncSettings(), guard, board=StatusBoard(), sealing=desk.sealing
+    )
     # As kiosk.ui.app starts it on a first start, with the vault open.
     window = KioskWindow(None, appeal=appeal, setting_up=True)
     window.resize(*SCREEN)
@@ -413,16 +417,10 @@ def _rows(image: QImage, top: int, bottom: int) -> QImage:
 
 
 def test_a_rally_s_first_hour_on_a_real_window(
-    tmp_path: Path, display: Display, expected: Expected
+    tmp_path: Path, display: Display, expected: Expected, campaign_public_key: CampaignPublicKey
 ) -> None:
-    passphrase = tmp_path / "passphrase"
-    passphrase.write_text("a rally on a rainy day\n", encoding="utf-8")
-    subprocess.run(
-        [str(KIOSK), "keygen", "--passphrase-file", str(passphrase), "--out", str(tmp_path)],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    # The key the expected panel names (the panel shows the key new signatures are sealed to).
+    (tmp_path / "campaign-public.pem").write_bytes(campaign_public_key.to_pem())
     shots = tmp_path / "screens"
     shots.mkdir()
     log = (tmp_path / "kiosk.log").open("wb")

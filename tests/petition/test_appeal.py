@@ -487,6 +487,23 @@ def test_drawn_signature_must_be_a_known_choice(tmp_path: Path, value: str) -> N
     )
 
 
+def test_the_delivery_pack_names_signers_by_initial_unless_the_appeal_says_full(
+    tmp_path: Path,
+) -> None:
+    assert load_appeal(_write(tmp_path, MINIMAL)).consent.delivered_names == "initial"
+    assert load_bundled_appeal().consent.delivered_names == "initial"
+    text = _edit('terms = "I agree."\n', 'terms = "I agree."\ndelivered_names = "full"\n')
+    appeal = load_appeal(_write(tmp_path, text))
+    assert appeal.consent.delivered_names == "full"
+    assert appeal.in_language("it").consent.delivered_names == "full"
+
+
+@pytest.mark.parametrize("value", ['"yes"', '"Full"', "true"])
+def test_delivered_names_must_be_a_known_choice(tmp_path: Path, value: str) -> None:
+    text = _edit('terms = "I agree."\n', f'terms = "I agree."\ndelivered_names = {value}\n')
+    _field_error(tmp_path, text, "consent.delivered_names", 'use one of "initial", "full"')
+
+
 def test_the_bundled_appeal_offers_an_optional_drawn_signature() -> None:
     appeal = load_bundled_appeal()
     assert appeal.drawn_signature == "optional"

@@ -29,6 +29,7 @@ KIOSK_STATE_COLUMNS = {
     "pin_locked_until",
     "event_name",
     "appeal_id",
+    "heartbeat_seq",  # the number of the last heartbeat sent: a counter, no time, no supporter
 }
 TALLY_COLUMNS = {"day", "event", "appeal_id", "signatures"}
 

@@ -32,7 +32,7 @@ from kiosk.ui.admin.pages import AppealPage, EnrolPage, EventPage, ExitPage, Exp
 from kiosk.ui.admin.panel import AdminPanel
 from kiosk.ui.admin.pin_flow import CHANGING, PinFlow
 from kiosk.ui.admin.pin_pad import PinPad
-from kiosk.ui.i18n import Text, arg, core_text, fixed
+from kiosk.ui.i18n import Retranslated, Text, arg, core_text, fixed
 from kiosk.ui.idle import INPUT_EVENTS
 from kiosk.ui.sync_status import SyncStatusRelay
 from kiosk.ui.work import run_off_thread
@@ -46,7 +46,7 @@ VOLUNTEER_LAYER = "volunteer_layer"  # a reason the supporter's screens take no 
 log = logging.getLogger("kiosk.ui")
 
 
-class AdminLayer(QFrame):
+class AdminLayer(Retranslated, QFrame):
     unlocked = Signal()
     locked = Signal()
     export_finished = Signal(str)  # the message shown
@@ -139,11 +139,6 @@ class AdminLayer(QFrame):
         self.gesture.triggered.connect(self.open)
         self._retranslate()
         self.hide()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.setAccessibleName(self.tr("Volunteer area"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.desks.admin import AppealChoice
 from kiosk.files.removable import Drive
-from kiosk.ui.i18n import NO_TEXT, Text, arg, fixed
+from kiosk.ui.i18n import NO_TEXT, Retranslated, Text, arg, fixed
 from kiosk.ui.parts import (
     ReservedLabel,
     action_button,
@@ -34,7 +34,7 @@ from kiosk.ui.parts import (
 RESULT_LINES = 3  # the room a result keeps above the buttons, shown or not
 
 
-class AdminPage(QWidget):
+class AdminPage(Retranslated, QWidget):
     """A titled page with a result line, Back, and one main action.
 
     The result line keeps its room above the buttons, so that Back and the action never move
@@ -67,11 +67,6 @@ class AdminPage(QWidget):
         row.addWidget(self.action_button)
         self.column.addLayout(row)
         self.column.addStretch(1)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         """Subclasses set their own texts, then call this."""

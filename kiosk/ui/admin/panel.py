@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -23,13 +23,13 @@ from kiosk.clock import utc_now
 from kiosk.desks.admin import Counts
 from kiosk.sync.status import SyncStatus
 from kiosk.ui import parts
-from kiosk.ui.i18n import arg, core_text
+from kiosk.ui.i18n import Retranslated, arg, core_text
 from kiosk.ui.parts import action_button, reading_column, screen_layout, text_label
 
 LOW_BATTERY = 20  # percent: below it, on battery, the panel asks for the charger
 
 
-class AdminPanel(QWidget):
+class AdminPanel(Retranslated, QWidget):
     sync_requested = Signal()
     export_requested = Signal()
     event_requested = Signal()
@@ -147,11 +147,6 @@ class AdminPanel(QWidget):
         column.insertWidget(column.indexOf(sync_card), button_box)
         column.addStretch(1)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self._locale = QLocale()

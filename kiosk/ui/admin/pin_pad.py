@@ -10,19 +10,19 @@ longest text, so a key never moves under a finger when a message comes or goes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.desks.pin import MAX_DIGITS
-from kiosk.ui.i18n import NO_TEXT, Text, arg, fixed
+from kiosk.ui.i18n import NO_TEXT, Retranslated, Text, arg, fixed
 from kiosk.ui.parts import ReservedLabel, action_button
 
 DOT = "\u25cf"
 PAD_WIDTH = 520
 
 
-class PinPad(QFrame):
+class PinPad(Retranslated, QFrame):
     submitted = Signal(str)
     cancelled = Signal()
 
@@ -99,11 +99,6 @@ class PinPad(QFrame):
         cancel_row.addStretch(1)
         column.addLayout(cancel_row)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
 
     def _retranslate(self) -> None:
         self.delete_button.setAccessibleName(self.tr("Delete the last digit"))
