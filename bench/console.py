@@ -130,7 +130,8 @@ def build(engine: Engine, kiosks: int, signatures: int, now: datetime) -> float:
                     "un-chechnya",
                     1,
                     stamp,
-                    b"",
+                    b"",  # the envelope's frame: head
+                    b"",  # and signature (the console never reads them)
                     count,
                     stamp,
                 )
@@ -151,7 +152,7 @@ def build(engine: Engine, kiosks: int, signatures: int, now: datetime) -> float:
 
     batch_cols = (
         "device_id, id, seq, kind, hash, prev_hash, appeal_id, appeal_version, created_at, "
-        "envelope, record_count, received_at"
+        "head, signature, record_count, received_at"
     )
     record_cols = "device_id, id, batch_id, device_seq, collected_hour, key_fingerprint, sealed"
     raw = engine.raw_connection()
@@ -168,7 +169,7 @@ def build(engine: Engine, kiosks: int, signatures: int, now: datetime) -> float:
         else:
             marks = lambda n: ", ".join("?" * n)  # noqa: E731
             cursor.execute("BEGIN")  # the engine's connections begin explicitly (autocommit)
-            cursor.executemany(f"INSERT INTO batch ({batch_cols}) VALUES ({marks(12)})", batches)
+            cursor.executemany(f"INSERT INTO batch ({batch_cols}) VALUES ({marks(13)})", batches)
             cursor.executemany(f"INSERT INTO record ({record_cols}) VALUES ({marks(7)})", records())
         cursor.execute(backfill_sql())
         cursor.execute("ANALYZE")

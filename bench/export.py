@@ -8,8 +8,8 @@ The dataset is built once per size and kept (default /tmp/kiosk-export-bench/): 
 database of a campaign with 20 kiosks at 4 events, their batches of 500 and every record
 sealed with the real code (SignatureRecord.seal to the campaign key: padded, HPKE), names in
 several scripts, 3 % duplicates by e-mail, 30 % opted in. Batches are inserted directly, not
-ingested (ingest is bench/sync_throughput.py's subject), and the envelope column holds a
-marker, which the export never reads. Building 100,000 takes about a minute (sealing, on
+ingested (ingest is bench/sync_throughput.py's subject), and the envelope frame's head holds
+a marker, which the export never reads. Building 100,000 takes about a minute (sealing, on
 every core); it is bounded to 30 minutes and reused by later runs. With --database-url the
 same rows are copied into a throwaway PostgreSQL schema too and measured there.
 
@@ -202,7 +202,8 @@ def build(path: Path, size: int) -> CampaignPrivateKey:
                             "appeal_id": "un-chechnya-purge",
                             "appeal_version": 2,
                             "created_at": now,
-                            "envelope": b"bench: not ingested",
+                            "head": b"bench: not ingested",
+                            "signature": b"",
                             "record_count": BATCH,
                             "received_at": now,
                         }

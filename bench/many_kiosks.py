@@ -15,7 +15,9 @@ the MACed enrolment API (CentralClient.enrol).
 
 On the clock: each kiosk, from its own thread and httpx client (20 s timeout, like the
 kiosk's), PUTs its batches in chain order, checking each receipt's signature and that it
-confirms the batch. A 503 or 429 is waited out for its Retry-After and the body sent again; a
+confirms the batch. A body of 256 KiB or more waits for a slot first, as the kiosk's client
+does (POST /api/v2/upload-slots: a 503 there costs no body). A 503 or 429 is waited out for
+its Retry-After and the body sent again; a
 cut connection or a timeout is retried after a pause; both bounded in count and time. Printed
 per configuration: signatures per second (the kiosks' signatures the server holds afterwards,
 over the wall time from the start to the last kiosk's end), batch PUT p50/p99 (every answered
@@ -75,6 +77,7 @@ from kiosk.central.campaign import create_campaign
 from kiosk.central.enrolment import enrol as central_enrol
 from kiosk.central.enrolment import issue_code
 from kiosk.central.models import StoredRecord
+from kiosk.central.ratelimit import Limits
 from kiosk.central.status import device_status
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
@@ -86,7 +89,7 @@ from kiosk.petition.record import SignatureRecord
 from kiosk.protocol import batch as batch_format
 from kiosk.protocol import receipt
 from kiosk.settings import SyncSettings
-from kiosk.sync.client import CentralClient
+from kiosk.sync.client import ASK_FIRST_BYTES, CentralClient
 from kiosk.sync.closer import MAX_BATCH_BYTES
 
 INGEST_GOAL_RATIO = 0.5
@@ -94,6 +97,7 @@ WORKERS_GOAL_RATIO = 1.6
 FULL_PER_KIOSK = 1000
 REQUEST_TIMEOUT = SyncSettings().request_timeout.total_seconds()
 MAX_ATTEMPTS = 30  # per batch: answers of 503/429, cut connections and timeouts together
+ENROLMENTS_PER_ADDRESS = int(Limits().enrolments_per_address.count)
 MAX_RETRY_AFTER = 30.0  # seconds; a longer Retry-After is waited this long
 CUT_PAUSE = 0.5  # seconds before re-sending after a cut connection or a timeout
 START_TIMEOUT = 30.0
@@ -275,6 +279,44 @@ def group_cpu(pgid: int) -> float:
     return total / CLOCK_TICKS
 
 
+def group_rss(pgid: int) -> int:
+    """Resident bytes of every process in the group now (VmRSS)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            if int(stat[stat.rindex(")") + 2 :].split()[2]) != pgid:
+                continue
+            status = Path(f"/proc/{entry}/status").read_text()
+        except (OSError, ValueError):  # the process ended meanwhile
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+@contextmanager
+def peak_rss(pgid: int, every: float = 0.5) -> Iterator[list[int]]:
+    """The group's largest resident size seen, sampled every `every` s while the block runs."""
+    peak = [group_rss(pgid)]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(every):
+            peak[0] = max(peak[0], group_rss(pgid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join(timeout=5)
+
+
 def idle_seconds() -> float:
     """The machine's idle CPU seconds since boot, all cores together (/proc/stat)."""
     with open("/proc/stat") as stat:
@@ -293,6 +335,7 @@ class Tally:
     cuts: int = 0
     timeouts: int = 0
     already_stored: int = 0  # 200 answers: the batch was stored by an earlier attempt
+    asked_to_wait: int = 0  # slot requests answered 503/429: no body was sent
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -302,6 +345,7 @@ class Tally:
         self.cuts += other.cuts
         self.timeouts += other.timeouts
         self.already_stored += other.already_stored
+        self.asked_to_wait += other.asked_to_wait
         self.errors += other.errors
 
 
@@ -317,21 +361,39 @@ def upload_chain(
     tally: Tally,
 ) -> None:  # fmt: skip
     timeout = httpx.Timeout(REQUEST_TIMEOUT, connect=5.0)
+    # One client, so the slot request and its PUT share a kept-alive connection and reach the
+    # same server process, as with the kiosk's own client (a slot is held by one process).
     with httpx.Client(base_url=url, timeout=timeout) as http:
         start.wait(timeout=START_TIMEOUT)
         for batch_id, batch_hash, envelope in kiosk.batches:
-            for attempt in range(MAX_ATTEMPTS):
+            sent = 0
+            for _ in range(MAX_ATTEMPTS * 10):
                 if time.monotonic() > deadline:
                     tally.errors.append("out of time")
                     return
-                if attempt:
-                    tally.resent += 1
+                if sent == MAX_ATTEMPTS:
+                    tally.errors.append(f"gave up after {MAX_ATTEMPTS} bodies sent")
+                    return
+                headers = {"Content-Type": batch_format.MEDIA_TYPE}
+                if len(envelope) >= ASK_FIRST_BYTES:  # as the kiosk's client asks first
+                    try:
+                        asked = http.post("/api/v2/upload-slots")
+                    except httpx.TransportError:
+                        tally.cuts += 1
+                        time.sleep(CUT_PAUSE)
+                        continue
+                    if asked.status_code in (429, 503):
+                        tally.asked_to_wait += 1
+                        time.sleep(retry_after(asked))
+                        continue
+                    if asked.status_code == 201:
+                        headers[batch_format.UPLOAD_SLOT_HEADER] = asked.json()["slot"]
+                tally.resent += sent > 0
+                sent += 1
                 began = time.perf_counter()
                 try:
                     response = http.put(
-                        f"/api/v2/batches/{batch_id}",
-                        content=envelope,
-                        headers={"Content-Type": batch_format.MEDIA_TYPE},
+                        f"/api/v2/batches/{batch_id}", content=envelope, headers=headers
                     )
                 except httpx.TimeoutException:
                     tally.timeouts += 1
@@ -356,7 +418,7 @@ def upload_chain(
                 tally.already_stored += response.status_code == 200
                 break
             else:
-                tally.errors.append(f"gave up after {MAX_ATTEMPTS} attempts")
+                tally.errors.append(f"gave up after {MAX_ATTEMPTS * 10} tries")
                 return
 
 
@@ -390,6 +452,7 @@ class Run:
     tally: Tally = field(default_factory=Tally)
     check: list[str] = field(default_factory=list)  # exactly-once problems; empty: all well
     stored: int = 0  # the kiosks' signatures the server holds afterwards
+    server_rss: int = 0  # the server's peak resident bytes, all its processes
 
     @property
     def rate(self) -> float:
@@ -416,10 +479,15 @@ def run_configuration(
         run = Run(dbs.kind, workers, len(kiosks), sum(len(k.record_ids) for k in kiosks))
         with server_process(url, data_dir, workers, dbs.work / f"{name}.log") as (process, base):
             receipt_keys = []
-            with CentralClient(base) as client:
-                for kiosk, code in zip(kiosks, codes, strict=True):
+            for i, (kiosk, code) in enumerate(zip(kiosks, codes, strict=True)):
+                # From a venue address of its own for every ENROLMENTS_PER_ADDRESS kiosks (all
+                # of 127/8 is loopback): the server limits enrolments per client address.
+                high, low = divmod(i // ENROLMENTS_PER_ADDRESS, 250)
+                venue = f"127.1.{high}.{low + 1}"
+                transport = httpx.HTTPTransport(local_address=venue)
+                with CentralClient(base, transport=transport) as client:
                     answer = client.enrol(code, kiosk.device_id, kiosk.device_key.public_bytes)
-                    receipt_keys.append(answer.receipt_public_key)
+                receipt_keys.append(answer.receipt_public_key)
             run.load_before = os.getloadavg()[0]
             start = threading.Barrier(len(kiosks) + 1)
             deadline = time.monotonic() + max_seconds
@@ -434,11 +502,13 @@ def run_configuration(
                 thread.start()
             cpu_before, bench_before = group_cpu(process.pid), time.process_time()
             idle_before = idle_seconds()
-            start.wait(timeout=START_TIMEOUT)
-            began = time.perf_counter()
-            for thread in threads:
-                thread.join(timeout=max(0.0, deadline + REQUEST_TIMEOUT - time.monotonic()))
-            run.wall_s = time.perf_counter() - began
+            with peak_rss(process.pid) as peak:
+                start.wait(timeout=START_TIMEOUT)
+                began = time.perf_counter()
+                for thread in threads:
+                    thread.join(timeout=max(0.0, deadline + REQUEST_TIMEOUT - time.monotonic()))
+                run.wall_s = time.perf_counter() - began
+            run.server_rss = peak[0]
             run.server_cpu_s = group_cpu(process.pid) - cpu_before
             run.bench_cpu_s = time.process_time() - bench_before
             run.idle_s = idle_seconds() - idle_before
@@ -615,8 +685,8 @@ def progress(run: Run) -> str:
     return (
         f"  done: {run.database} x{run.workers}, {run.kiosks} kiosks: {run.rate:,.0f}/s in "
         f"{run.wall_s:.1f} s, load {run.load_before:.2f}; {sum(t.overloaded.values())} 503/429, "
-        f"{t.timeouts} timeouts, {t.resent} re-sent, {len(t.errors)} errors, exactly once: "
-        + ("ok" if not run.check else "FAILED")
+        f"{t.asked_to_wait} asked to wait, {t.timeouts} timeouts, {t.resent} re-sent, "
+        f"{len(t.errors)} errors, exactly once: " + ("ok" if not run.check else "FAILED")
     )
 
 
@@ -647,8 +717,9 @@ def report(
     print()
     columns = [
         ("kiosks", 7), ("sig/s", 8), ("p50 s", 7), ("p99 s", 7), ("CPU s/1k", 9),
-        ("503", 5), ("429", 5), ("resent", 7), ("cuts", 5), ("tmo", 5), ("dup", 5), ("errors", 7),
-        ("exactly-once", 13), ("cores", 6), ("idle", 6), ("load", 6),
+        ("503", 5), ("429", 5), ("asked", 6), ("resent", 7), ("cuts", 5), ("tmo", 5),
+        ("dup", 5), ("errors", 7),
+        ("exactly-once", 13), ("RSS MB", 7), ("cores", 6), ("idle", 6), ("load", 6),
     ]  # fmt: skip
     print(f"{'server':18}" + "".join(f"{h:>{w}}" for h, w in columns))
     for r in runs:
@@ -656,8 +727,8 @@ def report(
         cells = [
             r.kiosks, f"{r.rate:,.0f}", f"{r.percentile(0.5):.2f}", f"{r.percentile(0.99):.2f}",
             f"{r.server_cpu_s * 1000 / max(1, r.stored):.2f}", t.overloaded[503], t.overloaded[429],
-            t.resent, t.cuts, t.timeouts, t.already_stored, len(t.errors),
-            "ok" if not r.check else "FAILED",
+            t.asked_to_wait, t.resent, t.cuts, t.timeouts, t.already_stored, len(t.errors),
+            "ok" if not r.check else "FAILED", f"{r.server_rss / 1e6:.0f}",
             f"{(r.server_cpu_s + r.bench_cpu_s) / r.wall_s:.2f}", f"{r.idle_s / r.wall_s:.2f}",
             f"{r.load_before:.2f}",
         ]  # fmt: skip
@@ -666,8 +737,10 @@ def report(
             f"{label:18}" + "".join(f"{c!s:>{w}}" for c, (_, w) in zip(cells, columns, strict=True))
         )
     print(
-        "(CPU s/1k: server CPU seconds per 1,000 signatures, all its processes; resent: bodies "
-        "sent again after a 503/429, cut or timeout; tmo: PUTs without an answer in "
+        "(CPU s/1k: server CPU seconds per 1,000 signatures, all its processes; 503/429: answers "
+        "to PUTs; asked: slot requests answered 503/429 (no body sent); resent: bodies "
+        "sent again after a 503/429, cut or timeout; RSS MB: the server's peak resident size; "
+        "tmo: PUTs without an answer in "
         f"{REQUEST_TIMEOUT:.0f} s; dup: 200 answers, the batch stored by an earlier attempt; "
         "cores: server + kiosk-thread CPU seconds per wall second; idle: cores the machine left "
         "idle; load: 1-min load average before the upload)"

@@ -16,7 +16,7 @@ throwaway schemas that are dropped afterwards):
   than the elapsed time.
 - ingest: the same envelopes, taken from the kiosk vault, fed to kiosk.central.ingest.ingest in
   a fresh database of the same kind; interleaved batch by batch with
-- the floor: the same rows (each batch row with its envelope, and its records) inserted raw
+- the floor: the same rows (each batch row with its envelope's frame, and its records) inserted raw
   through the DBAPI into a third fresh database with the same schema: plain INSERTs, one
   transaction per batch (executemany for the records), same durability settings. The ratio is
   the ingest's rate over the floor's; goal: at least 0.5.
@@ -60,6 +60,7 @@ from kiosk.central.enrolment import issue_code
 from kiosk.central.export import export
 from kiosk.central.ingest import ingest
 from kiosk.central.models import StoredRecord
+from kiosk.central.ratelimit import MAX_RECORDS_PER_HOUR, Limiter, Limits, Rate
 from kiosk.central.server import ServerThread
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
 from kiosk.crypto.device_key import DeviceKey
@@ -80,6 +81,7 @@ from kiosk.vault import Vault, outbox
 
 SYNC_GOAL_SECONDS = 5.0
 INGEST_GOAL_RATIO = 0.5
+CLOSE_GOAL_MS = 0.1
 EXPORT_BATCH = 1000
 PASSPHRASE = "bench passphrase"
 ENTRIES = {
@@ -108,6 +110,10 @@ class Result:
     floor_s: float = 0.0
     export_s: float = 0.0
     export_rows: int = 0
+    wire_bytes: int = 0  # the envelopes' bytes, each sent once
+    sealed_bytes: int = 0  # the sealed records' own bytes
+    server_disk_bytes: int = 0  # the server's batch and record tables with their indexes
+    kiosk_disk_bytes: int = 0  # the vault's signatures, membership and frames, acknowledged
 
 
 class Databases:
@@ -141,7 +147,9 @@ class Databases:
 
 
 def central(engine: Engine, public_key: CampaignPublicKey) -> None:
-    create_campaign(engine, public_key, appeal_toml())
+    # One kiosk's whole backlog in one go: above the default hourly quota of 5,000 records,
+    # which is a limit per device and not what this measures.
+    create_campaign(engine, public_key, appeal_toml(), records_per_hour=MAX_RECORDS_PER_HOUR)
 
 
 def enrol_device(engine: Engine, device_id: str, public_bytes: bytes) -> None:
@@ -198,7 +206,10 @@ def whole_sync(
     central(engine, public_key)
     vault = Vault.open(data_dir)
     try:
-        with ServerThread(create_app(engine)) as server:
+        # A backlog of 100,000 goes up in 200 requests: above the per-device upload rate
+        # (60 a minute), which is the limit doing its job and not what this measures.
+        limiter = Limiter(Limits(uploads_per_device=Rate(100_000, 60)))
+        with ServerThread(create_app(engine, limiter=limiter)) as server:
             state = enrol(
                 vault, data_dir, issue_code(engine, "Bench", timedelta(hours=1)).code, server.url
             )
@@ -223,22 +234,120 @@ def whole_sync(
         result.close_s, result.upload_s = closed - start, done - closed
         envelopes = _envelopes(vault)
         result.batches = len(envelopes)
+        result.wire_bytes = sum(len(e) for e in envelopes)
+        result.sealed_bytes = sum(
+            len(r.sealed) for e in envelopes for r in batch_format.parse(e).batch.records
+        )
+        result.server_disk_bytes = server_bytes(engine)
+        vault.checkpoint()
+        pages = vault_pages(vault)
+        result.kiosk_disk_bytes = sum(
+            v for k, v in pages.items() if "signature" in k or k == "batch_envelope"
+        )
         return envelopes
     finally:
         vault.close()
         engine.dispose()
 
 
+@dataclass
+class Closing:
+    signatures: int
+    batches: int
+    seconds: float
+    cpu_s: float
+    sealed_bytes: int  # the sealed records' own bytes
+    disk_bytes: int  # the vault's pages of signatures and their membership, after closing
+    envelope_bytes: int  # the closed batches' envelopes (kept until purged)
+
+
+def close_run(work: Path, public_key: CampaignPublicKey, n: int) -> Closing:
+    """A vault with n pending signatures (one real sealed record's bytes under n ids, stored
+    in one transaction through the vault's own tables: not timed), then
+    BatchCloser.close_all() with the default batch size, timed."""
+    from kiosk.sync.closer import BatchCloser
+    from kiosk.vault.models import SignatureBatch, StoredSignature
+
+    appeal = load_bundled_appeal()
+    result = validate(appeal, ENTRIES, terms_accepted=True, updates_opt_in=True)
+    assert result.submission is not None
+    data_dir = work / "close-vault"
+    data_dir.mkdir()
+    vault = Vault.open(data_dir)
+    try:
+        desk = SignatureDesk(appeal, vault, public_key)
+        desk.record(result.submission)  # one real signature: its row is the model for the rest
+        with vault.session() as s:
+            model = s.scalars(select(StoredSignature)).one()
+        rows = [
+            {
+                "id": str(uuid.uuid4()), "device_seq": seq, "appeal_id": model.appeal_id,
+                "appeal_version": model.appeal_version, "collected_hour": model.collected_hour,
+                "key_fingerprint": model.key_fingerprint, "sealed": model.sealed,
+            }
+            for seq in range(2, n + 1)
+        ]  # fmt: skip
+        with vault.session(write=True) as s:
+            s.execute(StoredSignature.__table__.insert(), rows)
+            s.execute(
+                SignatureBatch.__table__.insert(), [{"device_seq": r["device_seq"]} for r in rows]
+            )
+        vault.checkpoint()
+        closer = BatchCloser(
+            vault, DeviceKey.generate(), batch_size=SyncSettings().batch_size,
+            max_age=timedelta(minutes=10),
+        )  # fmt: skip
+        cpu, start = time.process_time(), time.perf_counter()
+        closed = closer.close_all()
+        seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
+        vault.checkpoint()
+        pages = vault_pages(vault)
+        return Closing(
+            n, len(closed), seconds, cpu_s, n * len(model.sealed),
+            pages.get("signature", 0) + pages.get("signature_batch", 0)
+            + sum(v for k, v in pages.items() if k.startswith(("sqlite_autoindex_signature",
+                                                                 "ix_signature"))),
+            pages.get("batch_envelope", 0),
+        )  # fmt: skip
+    finally:
+        vault.close()
+
+
+def server_bytes(engine: Engine) -> int:
+    """Bytes the central database gives the batch and record tables, indexes (and on
+    PostgreSQL TOAST) included: SQLite's dbstat, PostgreSQL's pg_total_relation_size."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            query = (
+                "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('batch', 'record') "
+                "OR name LIKE 'sqlite_autoindex_batch%' OR name LIKE 'sqlite_autoindex_record%' "
+                "OR name LIKE 'ix_record%' OR name LIKE 'ix_batch%'"
+            )
+        else:
+            query = "SELECT pg_total_relation_size('batch') + pg_total_relation_size('record')"
+        return int(conn.scalar(text(query)) or 0)
+
+
+def vault_pages(vault: Vault) -> dict[str, int]:
+    """Bytes of pages per table and index of the vault's file (SQLite's dbstat)."""
+    with vault.session() as s:
+        return {
+            name: int(size)
+            for name, size in s.execute(text("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"))
+        }
+
+
 def _envelopes(vault: Vault) -> list[bytes]:
     from kiosk.vault.models import BatchEnvelope, StoredBatch
 
     query = (
-        select(BatchEnvelope.envelope)
-        .join(StoredBatch, StoredBatch.id == BatchEnvelope.batch_id)
+        select(StoredBatch.id, StoredBatch.hash)
+        .join(BatchEnvelope, StoredBatch.id == BatchEnvelope.batch_id)
         .order_by(StoredBatch.seq)
     )
     with Session(vault.engine) as s:
-        return list(s.scalars(query))
+        batches = list(s.execute(query))
+    return [outbox.envelope(vault, batch_id, batch_hash) for batch_id, batch_hash in batches]
 
 
 FloorRows = tuple[tuple[Any, ...], list[tuple[Any, ...]]]
@@ -254,9 +363,10 @@ def floor_rows(engine: Engine, envelope: bytes) -> FloorRows:
 
     signed = batch_format.parse(envelope)
     b = signed.batch
+    head, signature = batch_format.split_envelope(envelope)
     batch_row = (
         b.batch_id, b.device_id, b.seq, signed.hash, b.prev_hash, b.appeal_id, b.appeal_version,
-        when(b.created_at), envelope, len(b.records), when(datetime.now(UTC)),
+        when(b.created_at), head, signature, len(b.records), when(datetime.now(UTC)),
     )  # fmt: skip
     record_rows = [
         (
@@ -282,7 +392,8 @@ def floor_writer(engine: Engine) -> tuple[Callable[[FloorRows], None], Callable[
     param = "?" if sqlite else "%s"
     batch_sql = (
         "INSERT INTO batch (id, device_id, seq, hash, prev_hash, appeal_id, appeal_version, "
-        f"created_at, envelope, record_count, received_at) VALUES ({', '.join([param] * 11)})"
+        f"created_at, head, signature, record_count, received_at) "
+        f"VALUES ({', '.join([param] * 12)})"
     )
     record_sql = (
         "INSERT INTO record (device_id, id, batch_id, device_seq, collected_hour, "
@@ -439,6 +550,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="signatures to sync")
     parser.add_argument("--export-n", type=int, default=100_000, help="signatures to export")
+    parser.add_argument(
+        "--close-n", type=int, default=100_000, help="pending signatures to close into batches"
+    )
     parser.add_argument("--database-url", help="also run on this PostgreSQL server")
     parser.add_argument("--dir", type=Path, help="where the files go (default: a temp dir)")
     parser.add_argument("--profile", action="store_true", help="cProfile sync and ingest")
@@ -453,6 +567,7 @@ def main() -> int:
     CampaignPrivateKey.from_pem(key_file.read_bytes(), PASSPHRASE, str(key_file))
     key_load_s = time.perf_counter() - start
 
+    closing = close_run(work, public_key, args.close_n)
     template = work / "kiosk-template"
     template.mkdir()
     fill_s = fill_vault(template, public_key, args.n)
@@ -493,7 +608,25 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     report(args.n, args.export_n, results, fill_s, make_export_s, key_load_s, skipped)
+    report_closing(closing)
     return 0
+
+
+def report_closing(c: Closing) -> None:
+    per = c.seconds / c.signatures * 1000
+    print(
+        f"\nclosing {c.signatures} pending signatures into {c.batches} batches (BatchCloser."
+        f"close_all, the kiosk's vault): {c.seconds:.2f} s, {c.cpu_s:.2f} s CPU, {per:.3f} ms "
+        f"per signature (goal < {CLOSE_GOAL_MS} ms): "
+        + ("met" if per < CLOSE_GOAL_MS else "MISSED")
+    )
+    print(
+        f"kiosk vault on disk (dbstat): signatures, their membership and indexes "
+        f"{c.disk_bytes / c.signatures:,.0f} bytes per signature for "
+        f"{c.sealed_bytes / c.signatures:,.0f} sealed bytes "
+        f"({c.disk_bytes / c.sealed_bytes:.2f}x); the envelopes of the closed batches "
+        f"{c.envelope_bytes / c.signatures:,.0f} more until they are purged"
+    )
 
 
 def report(
@@ -530,6 +663,25 @@ def report(
     row("floor: signatures/s", [f"{n / r.floor_s:,.0f}" for r in results])
     row(
         "ratio ingest/floor (rate; goal >= 0.5)", [f"{r.floor_s / r.ingest_s:.2f}" for r in results]
+    )
+    row("sealed record, bytes per signature", [f"{r.sealed_bytes / n:,.0f}" for r in results])
+    row(
+        "wire: envelope bytes per signature",
+        [f"{r.wire_bytes / n:,.0f} ({r.wire_bytes / r.sealed_bytes:.2f}x)" for r in results],
+    )
+    row(
+        "server disk: bytes per signature",
+        [
+            f"{r.server_disk_bytes / n:,.0f} ({r.server_disk_bytes / r.sealed_bytes:.2f}x)"
+            for r in results
+        ],
+    )
+    row(
+        "kiosk disk: bytes per signature",
+        [
+            f"{r.kiosk_disk_bytes / n:,.0f} ({r.kiosk_disk_bytes / r.sealed_bytes:.2f}x)"
+            for r in results
+        ],
     )
     row(f"export of {export_n} to CSV: s", [f"{r.export_s:.2f}" for r in results])
     row("export: rows/s", [f"{r.export_rows / r.export_s:,.0f}" for r in results])

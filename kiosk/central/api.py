@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
 from kiosk.central import errors
+from kiosk.central.admission import Admission
 from kiosk.central.campaign import credential_is_valid, get_campaign
 from kiosk.central.console.routes import console_router
 from kiosk.central.db import open_database
@@ -32,13 +33,13 @@ from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
 from kiosk.central.keyset import signed_keyset
 from kiosk.central.models import utcnow
-from kiosk.central.ratelimit import Limiter
+from kiosk.central.ratelimit import UPLOAD_SLOTS, Limiter
 from kiosk.central.status import campaign_summary, device_status
 from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.enrolment_mac import ANSWER_CONTEXT
 from kiosk.protocol import heartbeat as heartbeat_format
-from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE
+from kiosk.protocol.batch import MAX_ENVELOPE_BYTES, MEDIA_TYPE, UPLOAD_SLOT_HEADER
 from kiosk.protocol.receipt import Receipt
 from kiosk.sql import disk_full
 
@@ -140,6 +141,11 @@ class SignedReceiptAnswer(BaseModel):
     )
 
 
+class UploadSlot(BaseModel):
+    slot: str = Field(description=f"send it in the {UPLOAD_SLOT_HEADER} header of the PUT")
+    expires_in: float = Field(description="seconds the slot is held for that PUT")
+
+
 class HeartbeatAnswer(BaseModel):
     device_id: str
     latest_seq: int = Field(
@@ -218,11 +224,13 @@ def create_app(
     max_body_bytes: int = MAX_ENVELOPE_BYTES,
     tls_pin: str | None = None,
     limiter: Limiter | None = None,
+    max_uploads: int = UPLOAD_SLOTS,
     clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
     """The ASGI app over a database URL (migrated on start) or an already open engine.
     `tls_pin`: the pin of the certificate it is served with, told to kiosks as they enrol.
     `limiter`: the rate limits (kiosk.central.ratelimit), by default Limits() in this process.
+    `max_uploads`: uploads read and ingested at once (kiosk.central.admission).
     `clock`: the server's time for heartbeats and the console (tests move it)."""
     engine = open_database(database) if isinstance(database, str) else database
     limiter = limiter or Limiter()
@@ -243,6 +251,8 @@ def create_app(
     # SQLite: one writer at a time, in order (kiosk.central.write_queue); PostgreSQL: none.
     writes = WriteQueue() if engine.dialect.name == "sqlite" else None
     app.state.write_queue = writes
+    admission = Admission(max_uploads)
+    app.state.admission = admission
 
     @app.exception_handler(errors.CentralError)
     async def _central_error(request: Request, exc: errors.CentralError) -> JSONResponse:
@@ -314,6 +324,19 @@ def create_app(
         bound = {**answer, "nonce": request.nonce, "device_public_key": request.device_public_key}
         return EnrolmentResponse.model_validate({**answer, "mac": code.mac(ANSWER_CONTEXT, bound)})
 
+    @app.post(
+        "/api/v2/upload-slots",
+        status_code=201,
+        response_model=UploadSlot,
+        responses=_problems(503),
+        tags=["kiosk"],
+    )
+    async def upload_slots() -> UploadSlot:
+        """Ask before sending a large batch: a slot held for the PUT that names it, or 503
+        with Retry-After when the server is taking in as many uploads as it can, so that the
+        kiosk does not send megabytes to be turned away (kiosk.central.admission)."""
+        return UploadSlot(slot=await admission.reserve(), expires_in=admission.hold)
+
     @app.put(
         "/api/v2/batches/{batch_id}",
         status_code=201,
@@ -335,11 +358,15 @@ def create_app(
     )
     async def put_batch(batch_id: str, request: Request) -> JSONResponse:
         """Store a signed batch once; the same batch again gets the same receipt. Uploads and
-        records are limited per device (429 with Retry-After): the campaign's records_per_hour."""
-        envelope = await _read_limited(request, max_body_bytes)
-        receipt, created = await run_write(
-            writes, lambda: ingest(engine, envelope, expected_id=batch_id, limiter=limiter)
-        )
+        records are limited per device (429 with Retry-After): the campaign's records_per_hour.
+        When the server is taking in as many uploads as it can, 503 with Retry-After before the
+        body is read; a slot from POST /api/v2/upload-slots, named in Kiosk-Upload-Slot, is
+        kept for this PUT."""
+        async with admission.upload(request.headers.get(UPLOAD_SLOT_HEADER)):
+            envelope = await _read_limited(request, max_body_bytes)
+            receipt, created = await run_write(
+                writes, lambda: ingest(engine, envelope, expected_id=batch_id, limiter=limiter)
+            )
         key = await run_in_threadpool(receipt_key)
         return JSONResponse(receipt.sign(key).to_json(), status_code=201 if created else 200)
 

@@ -24,7 +24,7 @@ log = logging.getLogger("kiosk.central")
 
 DATABASE_FILE = "central.sqlite3"
 # The newest migration in kiosk/central/migrations/versions; a test checks they agree.
-SCHEMA_HEAD = "c0012"
+SCHEMA_HEAD = "c0013"
 _MIGRATION_LOCK = 0x6B696F736B  # pg_advisory_xact_lock key: one process migrates at a time
 
 _SQLITE_PRAGMAS = (

@@ -3,9 +3,9 @@
 
 A deleted record leaves its id behind (`deleted_record`), so the same record uploaded again, or
 imported from a batch file or salvage file found later, is dropped by ingest. The batch row it
-came in keeps its hash, sequence number and count (the kiosk's chain still checks), but its
-stored envelope, which holds every record of the batch sealed, is cleared: a copy of the
-ciphertext kept "for audit" would defeat the deletion. The console's hour tally is counted
+came in keeps its hash, sequence number and count (the kiosk's chain still checks) and its
+envelope's frame (head and signature, c0012): the frame holds no record, the records are only
+in their own rows, so deleting the row deletes the only copy. The console's hour tally is counted
 again for the hours the deleted records were collected in (kiosk.central.tally), in the same
 transaction: no total counts a deleted record.
 """
@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, select, tuple_, update
+from sqlalchemy import Engine, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from kiosk.central import tally
-from kiosk.central.models import DeletedRecord, StoredBatch, StoredRecord, utcnow
+from kiosk.central.models import DeletedRecord, StoredRecord, utcnow
 from kiosk.clock import to_hour
 
 ERASED = "erased"
@@ -44,16 +44,9 @@ def delete_records(
                     StoredRecord.device_id, StoredRecord.batch_id, StoredRecord.collected_hour
                 ).where(pairs)
             ).all()
-            batches = sorted({(d, b) for d, b, _h in stored})
             gone = s.execute(delete(StoredRecord).where(pairs))
             deleted += getattr(gone, "rowcount", 0) or 0
             tally.recount(s.connection(), {(d, h) for d, _b, h in stored})
-            if batches:
-                s.execute(
-                    update(StoredBatch)
-                    .where(tuple_(StoredBatch.device_id, StoredBatch.id).in_(batches))
-                    .values(envelope=b"")
-                )
             known = {
                 (d, i)
                 for d, i in s.execute(

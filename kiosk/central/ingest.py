@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from kiosk.central import errors, tally
+from kiosk.central.bulk import insert_records
 from kiosk.central.deletion import deleted_among
 from kiosk.central.models import Campaign, CampaignKey, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.central.ratelimit import Limiter
@@ -57,6 +58,7 @@ def ingest(
         )
     body_hash = signed.hash
     received_at = utcnow()
+    head, signature = batch_format.split_envelope(envelope)  # its records go in their own rows
     quota: int | None = None  # set once the records were counted against the device's quota
     try:
         # One transaction reads the campaign and the device, checks the batch and stores it:
@@ -88,10 +90,10 @@ def ingest(
                 raise errors.Malformed(
                     "the batch holds a time outside the years 1 to 9999"
                 ) from None
-            # Core inserts on the session's connection: the ORM's bulk path would spend more
-            # on bookkeeping for 1,000 rows than the database spends storing them.
-            # A record deleted before (erased, or past retention) does not come back, and the
-            # envelope that holds it sealed is not kept (kiosk.central.deletion).
+            # The batch row through Core, its records in one bulk statement
+            # (kiosk.central.bulk), on the session's connection and transaction. A record
+            # deleted before (erased, or past retention) does not come back
+            # (kiosk.central.deletion).
             gone = deleted_among(s, batch.device_id, [r.id for r in batch.records])
             conn = s.connection()
             conn.execute(
@@ -104,17 +106,15 @@ def ingest(
                     appeal_id=batch.appeal_id,
                     appeal_version=batch.appeal_version,
                     created_at=created_at,
-                    envelope=b"" if gone else envelope,
+                    head=head,
+                    signature=signature,
                     record_count=len(batch.records),
                     received_at=received_at,
                     event=batch.event,
                 )
             )
-            rows = record_rows(batch, hours, skip=gone)
-            if rows:
-                conn.execute(insert(StoredRecord), rows)
-                kept = [h for r, h in zip(batch.records, hours, strict=True) if r.id not in gone]
-                tally.add(conn, batch.device_id, tally.batch_event(batch.event, device.event), kept)
+            kept = insert_records(conn, batch, hours, skip=gone)
+            tally.add(conn, batch.device_id, tally.batch_event(batch.event, device.event), kept)
     except BaseException as exc:
         if limiter is not None and quota is not None:  # nothing stored: no records spent
             limiter.give_back_records(batch.device_id, len(batch.records), quota)

@@ -77,7 +77,7 @@ class Campaign(Base):
     coordinator_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     keyset_body: Mapped[bytes | None] = mapped_column(LargeBinary)
     keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # Retention (c0012; kiosk.central.retention): ciphertext is deleted this many months after
+    # Retention (c0013; kiosk.central.retention): ciphertext is deleted this many months after
     # its hour of collection, or after the delivery to the target, whichever comes first.
     keep_months_after_collection: Mapped[int] = mapped_column(server_default=text("21"))
     keep_months_after_delivery: Mapped[int] = mapped_column(server_default=text("1"))
@@ -153,7 +153,10 @@ class StoredBatch(Base):
     appeal_id: Mapped[str] = mapped_column(String(63))
     appeal_version: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    envelope: Mapped[bytes] = mapped_column(LargeBinary)  # as received, for audit
+    # The envelope as received, for audit, but for its sealed records (the record rows'):
+    # the body's head and the device's signature (c0012; kiosk.central.audit joins them).
+    head: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     record_count: Mapped[int]
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The event the kiosk signed into the batch (c0011); None from a kiosk that did not say.
@@ -170,7 +173,7 @@ class StoredRecord(Base):
             ["device_id", "batch_id"], ["batch.device_id", "batch.id"], name="fk_record_batch"
         ),
         Index("ix_record_device_batch", "device_id", "batch_id"),
-        Index("ix_record_collected_hour", "collected_hour"),  # c0012: retention, console
+        Index("ix_record_collected_hour", "collected_hour"),  # c0013: retention, console
     )
 
     device_id: Mapped[str] = mapped_column(String(36))
@@ -247,7 +250,7 @@ class DeviceHeartbeat(Base):
 
 class DeletedRecord(Base):
     """A record whose ciphertext was deleted, erased at a supporter's request or by retention
-    (c0012): its id stays so that the same record, uploaded again or imported from a USB stick
+    (c0013): its id stays so that the same record, uploaded again or imported from a USB stick
     found later, is dropped. Ids and an hour only: the server never learns whose it was."""
 
     __tablename__ = "deleted_record"
@@ -260,7 +263,7 @@ class DeletedRecord(Base):
 
 
 class RecordMark(Base):
-    """The coordinator's review of a record (c0012): valid, invalid or test, with a reason."""
+    """The coordinator's review of a record (c0013): valid, invalid or test, with a reason."""
 
     __tablename__ = "record_mark"
     __table_args__ = (PrimaryKeyConstraint("device_id", "record_id", name="pk_record_mark"),)
@@ -273,7 +276,7 @@ class RecordMark(Base):
 
 
 class InTestMode(Base):
-    """A kiosk (kind "device") or an event (kind "event") in test mode (c0012): its signatures
+    """A kiosk (kind "device") or an event (kind "event") in test mode (c0013): its signatures
     never count, in the status, the console's totals or the export."""
 
     __tablename__ = "test_mode"

@@ -30,6 +30,9 @@ DEFAULT_RECORDS_PER_HOUR = (
     5_000  # a busy kiosk collects a few hundred an hour; a day's backlog fits
 )
 MAX_RECORDS_PER_HOUR = 1_000_000
+# Uploads one process reads and stores at once (kiosk.central.admission): below the database
+# pool (10 connections), above the cores that ingest. Here, so the CLI's parser needs no asyncio.
+UPLOAD_SLOTS = 8
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from kiosk.central import errors, tally
 from kiosk.central.deletion import deleted_among
 from kiosk.central.ingest import aware, check_batch, receipt_of, record_rows
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
+from kiosk.protocol import batch as batch_format
 from kiosk.protocol.batch import SALVAGE, SignedBatch
 from kiosk.protocol.receipt import Receipt
 
@@ -40,6 +41,7 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
     batch = signed.batch
     assert batch.kind == SALVAGE
     received_at = utcnow()
+    head, signature = batch_format.split_envelope(envelope)  # its records go in their own rows
     try:
         with Session(engine) as s, s.begin():
             campaign = s.get(Campaign, 1)
@@ -71,7 +73,8 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
                     appeal_id=batch.appeal_id,
                     appeal_version=batch.appeal_version,
                     created_at=created_at,
-                    envelope=b"" if gone else envelope,  # kiosk.central.deletion
+                    head=head,
+                    signature=signature,
                     record_count=len(batch.records),
                     received_at=received_at,
                     event=batch.event,

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from kiosk.central.app_factory import IMPORT_STRING, environment_for
 from kiosk.central.errors import ServerStartError
+from kiosk.central.ratelimit import UPLOAD_SLOTS
 from kiosk.central.slow_clients import HEADER_TIMEOUT, uvicorn_options
 from kiosk.central.tls import TlsFiles
 
@@ -99,10 +100,11 @@ def serve_workers(
     port: int = 8080,
     tls: TlsFiles | None = None,
     tls_pin: str | None = None,
+    max_uploads: int = UPLOAD_SLOTS,
 ) -> None:
     """Serve with `workers` processes sharing the listening socket, each with its own app and
     database pool (kiosk.central.app_factory); for PostgreSQL."""
-    os.environ.update(environment_for(database_url, tls_pin))
+    os.environ.update(environment_for(database_url, tls_pin, max_uploads))
     uvicorn.run(
         IMPORT_STRING,
         factory=True,

@@ -26,7 +26,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO, overload
 
-from kiosk.central.ratelimit import DEFAULT_RECORDS_PER_HOUR, MAX_RECORDS_PER_HOUR
+from kiosk.central.ratelimit import (
+    DEFAULT_RECORDS_PER_HOUR,
+    MAX_RECORDS_PER_HOUR,
+    UPLOAD_SLOTS,
+)
 from kiosk.cli.options import add_data_dir, counted
 from kiosk.cli.passphrase import PASSPHRASE_ENV, new_passphrase
 from kiosk.errors import KeyFileError, UsageError
@@ -115,6 +119,13 @@ def register(sub: Any) -> None:
         type=int,
         default=1,
         help="server processes (PostgreSQL only; on SQLite one process queues the writes)",
+    )
+    p.add_argument(
+        "--max-uploads",
+        type=int,
+        default=UPLOAD_SLOTS,
+        help="uploads each process reads and stores at once; more are told to come back "
+        f"(HTTP 503 with Retry-After) before their body is sent (default: {UPLOAD_SLOTS})",
     )
 
     p = command("enroll", "make a one-time enrolment code for a kiosk", _enroll)
@@ -431,6 +442,8 @@ def _serve(args: argparse.Namespace) -> int:
     campaign = get_campaign(engine)
     if args.workers < 1:
         raise UsageError("--workers is a number of processes, 1 or more")
+    if args.max_uploads < 1:
+        raise UsageError("--max-uploads is a number of uploads at once, 1 or more")
     if args.workers > 1 and engine.dialect.name == "sqlite":
         raise UsageError(
             "SQLite takes one writer at a time, so --workers above 1 would only make the "
@@ -463,9 +476,18 @@ def _serve(args: argparse.Namespace) -> int:
         if args.workers > 1:
             url = engine.url.render_as_string(hide_password=False)
             engine.dispose()  # each worker opens its own pool; the schedule opens a new one
-            serve_workers(url, args.workers, host=args.host, port=args.port, tls=tls, tls_pin=pin)
+            serve_workers(
+                url,
+                args.workers,
+                host=args.host,
+                port=args.port,
+                tls=tls,
+                tls_pin=pin,
+                max_uploads=args.max_uploads,
+            )
             return 0
-        serve(create_app(engine, tls_pin=pin), host=args.host, port=args.port, tls=tls)
+        app = create_app(engine, tls_pin=pin, max_uploads=args.max_uploads)
+        serve(app, host=args.host, port=args.port, tls=tls)
     except SystemExit as exc:  # uvicorn exits when it cannot start, having logged why
         if exc.code not in (0, None):
             raise UsageError(

@@ -21,6 +21,7 @@ import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from kiosk.crypto.device_key import DeviceKey, verify_device_signature
@@ -37,6 +38,8 @@ CHAIN, SALVAGE = "chain", "salvage"
 KINDS = (CHAIN, SALVAGE)
 SIGNATURE_BYTES = 64
 MEDIA_TYPE = "application/vnd.kiosk.batch"  # the HTTP Content-Type of an envelope
+# The header naming a slot the server holds for an upload (POST /api/v2/upload-slots).
+UPLOAD_SLOT_HEADER = "Kiosk-Upload-Slot"
 GENESIS_HASH = "0" * 64  # the "previous batch" of a device's first batch
 MAX_RECORDS = 1000
 MAX_SEALED_BYTES = 256 * 1024  # the largest padded record (224 KiB, petition.record) and its seal
@@ -120,8 +123,9 @@ class SignedBatch:
     body: bytes
     signature: bytes
 
-    @property
+    @cached_property
     def hash(self) -> str:
+        """The SHA-256 of the body: worked out once (a body may be megabytes)."""
         return sha256_bytes_hex(self.body)
 
     def to_bytes(self) -> bytes:
@@ -131,6 +135,28 @@ class SignedBatch:
     def verify(self, device_public_key: bytes) -> None:
         """Raises kiosk.errors.BadSignature unless the device key signed this body."""
         verify_device_signature(device_public_key, self.body, self.signature)
+
+
+def split_envelope(envelope: bytes) -> tuple[bytes, bytes]:
+    """An envelope (this module's own, unparsed) as its frame: the body's head (magic, header
+    length, header) and the signature. The sealed records between them are kept by whoever
+    holds the records; `join_envelope` puts the same bytes back together."""
+    (length,) = _HEADER_LENGTH.unpack_from(envelope, len(MAGIC))
+    return envelope[: len(MAGIC) + _HEADER_LENGTH.size + length], envelope[-SIGNATURE_BYTES:]
+
+
+def join_envelope(head: bytes, sealed: list[bytes], signature: bytes) -> bytes:
+    return b"".join((head, *sealed, signature))
+
+
+def head_record_ids(head: bytes) -> list[str]:
+    """The record ids a frame's header lists, in the order of their sealed bytes (a head this
+    module split off; the joined envelope is checked by its hash, not here)."""
+    doc = _read.json_object(head[len(MAGIC) + _HEADER_LENGTH.size :], "the batch header")
+    records = doc.get("records")
+    if not isinstance(records, list):
+        raise BatchFormatError("'records' must be a list")
+    return [str(r[0]) for r in records]
 
 
 def event_field(name: str) -> str | None:
@@ -220,6 +246,37 @@ _RECORD_FIELDS = ("id", "device_seq", "collected_hour", "key_fingerprint", "seal
 
 
 def _record(item: Any, index: int, sealed: memoryview, at: int) -> tuple[BatchRecord, int]:
+    # The common case checked in one expression (a batch has up to 1,000 records); anything
+    # it does not take is read again field by field for the message that names the field.
+    if type(item) is list and len(item) == 5:
+        record_id, device_seq, hour, fingerprint, size = item
+        if (
+            type(record_id) is str
+            and type(device_seq) is int
+            and type(hour) is str
+            and type(fingerprint) is str
+            and type(size) is int
+            and 1 <= device_seq < 2**53
+            and 1 <= size <= MAX_SEALED_BYTES
+            and at + size <= len(sealed)
+            and UUID.fullmatch(record_id)
+            and _FINGERPRINT.fullmatch(fingerprint)
+        ):
+            try:
+                collected = datetime.fromisoformat(hour)
+            except ValueError:
+                pass
+            else:
+                sealed_bytes = sealed[at : at + size].tobytes()
+                return BatchRecord(
+                    record_id, device_seq, collected, fingerprint, sealed_bytes
+                ), size
+    return _record_field_by_field(item, index, sealed, at)
+
+
+def _record_field_by_field(
+    item: Any, index: int, sealed: memoryview, at: int
+) -> tuple[BatchRecord, int]:
     where = f"records[{index}]."
     _read.expect(
         isinstance(item, list) and len(item) == len(_RECORD_FIELDS),

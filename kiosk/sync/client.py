@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from kiosk.errors import (
 from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.protocol import heartbeat as heartbeat_format
 from kiosk.protocol import receipt
-from kiosk.protocol.batch import MEDIA_TYPE
+from kiosk.protocol.batch import MEDIA_TYPE, UPLOAD_SLOT_HEADER
 from kiosk.protocol.keyset import SignedKeyset
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.sync.backoff import describe_wait, server_wait
@@ -38,6 +39,9 @@ from kiosk.sync.pinning import ServerTrust, address_refusal, unverified_certific
 log = logging.getLogger("kiosk.sync")
 
 API = "/api/v2"
+# A body this large is not sent before the server has a slot for it: uvicorn and httpx have no
+# `Expect: 100-continue`, so a body once started goes whole even when the answer is 503.
+ASK_FIRST_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -152,12 +156,12 @@ class CentralClient:
                 permanent=True,
                 reached_server=False,
             )
-        response = self._send(
-            "PUT",
-            f"{API}/batches/{batch_id}",
-            content=envelope,
-            headers={"Content-Type": MEDIA_TYPE},
-        )
+        headers = {"Content-Type": MEDIA_TYPE}
+        if len(envelope) >= ASK_FIRST_BYTES:
+            slot = self.upload_slot()
+            if slot is not None:
+                headers[UPLOAD_SLOT_HEADER] = slot
+        response = self._send("PUT", f"{API}/batches/{batch_id}", content=envelope, headers=headers)
         if response.is_success:
             try:
                 answer = receipt.parse(_json_object(response))
@@ -182,6 +186,21 @@ class CentralClient:
                 ) from None
             return answer
         raise _batch_refusal(response)
+
+    def upload_slot(self) -> str | None:
+        """Ask the server to hold a slot for the upload that follows (a few bytes instead of
+        megabytes when it is busy: its 503 and Retry-After raise here). None from a server
+        that does not hand out slots, or an answer without one: the PUT goes without."""
+        response = self._send("POST", f"{API}/upload-slots")
+        if not response.is_success:
+            return None
+        try:
+            slot = response.json().get("slot")
+        except (ValueError, AttributeError):
+            return None
+        if isinstance(slot, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", slot):
+            return slot
+        return None
 
     def put_heartbeat(self, device_id: str, envelope: bytes) -> HeartbeatReply:
         """Send the kiosk's signed status (PUT /api/v2/devices/{id}/heartbeat)."""

@@ -199,7 +199,7 @@ class BatchCloser:
                         hash=signed.hash,
                         appeal_id=appeal_id,
                         appeal_version=appeal_version,
-                        signature_ids=tuple(r.id for r in chunk),
+                        device_seqs=tuple(r.device_seq for r in chunk),
                         last_device_seq=chunk[-1].device_seq,
                         created_at=created,
                         envelope=signed.to_bytes(),
@@ -214,6 +214,6 @@ class BatchCloser:
                 "closed batch #%d (%s) with %d signatures",
                 closed.seq,
                 closed.id,
-                len(closed.signature_ids),
+                len(closed.device_seqs),
             )
         return [closed.id for closed in made], left

@@ -2,10 +2,13 @@
 
 One write transaction reads the chain's head and the oldest pending rows, hands them to the
 caller's `plan` (kiosk/sync/closer.py decides what goes into each batch and signs it), and
-stores what it returns: the batch rows, their envelopes, and each signature's batch_id, in the
+stores what it returns: the batch rows, their envelopes, and each signature's batch, in the
 same commit. So a closed batch never changes, batch numbers have no gaps and no signature is in
 two batches. The envelope goes in a table of its own (batch_envelope): the batch row's state
-changes, and rewriting that row must not rewrite the envelope's pages with it.
+changes, and rewriting that row must not rewrite the envelope's pages with it; and only its
+frame (head and signature) is written, since its sealed records are the signature rows' own.
+Membership is in one too (signature_batch, a few bytes per signature): closing a batch sets it
+there, and never rewrites a signature row with its sealed record.
 """
 
 from __future__ import annotations
@@ -19,8 +22,14 @@ from sqlalchemy import Row, func, insert, select, update
 
 from kiosk.errors import VaultError
 from kiosk.message import QT_TRANSLATE_NOOP, Message
-from kiosk.protocol.batch import GENESIS_HASH
-from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
+from kiosk.protocol.batch import GENESIS_HASH, split_envelope
+from kiosk.vault.models import (
+    BatchEnvelope,
+    BatchState,
+    SignatureBatch,
+    StoredBatch,
+    StoredSignature,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
@@ -45,7 +54,7 @@ class ClosedBatch:
     hash: str
     appeal_id: str
     appeal_version: int
-    signature_ids: tuple[str, ...]
+    device_seqs: tuple[int, ...]  # its signatures
     last_device_seq: int
     created_at: datetime  # aware, UTC
     envelope: bytes
@@ -58,7 +67,9 @@ Plan = Callable[[ChainHead, Sequence[Pending], bool], list[ClosedBatch]]
 def pending_counts(vault: Vault) -> dict[AppealKey, int]:
     query = (
         select(StoredSignature.appeal_id, StoredSignature.appeal_version, func.count())
-        .where(StoredSignature.batch_id.is_(None))
+        .select_from(SignatureBatch)
+        .join(StoredSignature, StoredSignature.device_seq == SignatureBatch.device_seq)
+        .where(SignatureBatch.batch_id.is_(None))
         .group_by(StoredSignature.appeal_id, StoredSignature.appeal_version)
     )
     with vault.session() as s:
@@ -83,15 +94,17 @@ def close_pending(vault: Vault, appeal: AppealKey, *, limit: int, plan: Plan) ->
                 StoredSignature.key_fingerprint,
                 StoredSignature.sealed,
             )
+            .select_from(SignatureBatch)
+            .join(StoredSignature, StoredSignature.device_seq == SignatureBatch.device_seq)
             .where(
-                StoredSignature.batch_id.is_(None),
+                SignatureBatch.batch_id.is_(None),
                 # `|| ''` keeps SQLite off the appeal_id index: every row of the vault has the
                 # same appeal, so that index reads them all, batched or not, each time. The
-                # batch_id index reads only the pending ones.
+                # membership's batch_id index reads only the pending ones.
                 StoredSignature.appeal_id.concat("") == appeal_id,
                 StoredSignature.appeal_version == appeal_version,
             )
-            .order_by(StoredSignature.device_seq)
+            .order_by(SignatureBatch.device_seq)
             .limit(limit + 1)
         ).all()
         made = plan(head, rows[:limit], len(rows) > limit)
@@ -109,29 +122,30 @@ def _store(s: Any, batch: ClosedBatch) -> None:
             hash=batch.hash,
             appeal_id=batch.appeal_id,
             appeal_version=batch.appeal_version,
-            record_count=len(batch.signature_ids),
+            record_count=len(batch.device_seqs),
             last_device_seq=batch.last_device_seq,
             state=BatchState.PENDING,
             attempts=0,
             created_at=batch.created_at.astimezone(UTC).replace(tzinfo=None),
         )
     )
-    s.execute(insert(BatchEnvelope).values(batch_id=batch.id, envelope=batch.envelope))
+    head, signature = split_envelope(batch.envelope)  # the records stay in their own rows
+    s.execute(insert(BatchEnvelope).values(batch_id=batch.id, head=head, signature=signature))
     result = cast(
         "CursorResult[Any]",
         s.execute(
-            update(StoredSignature)
+            update(SignatureBatch)
             .where(
-                StoredSignature.id.in_(batch.signature_ids),
+                SignatureBatch.device_seq.in_(batch.device_seqs),
                 # `|| ''` again: on the batch_id index, `IS NULL` would read every pending row
-                # of the backlog for each batch instead of these by id.
-                StoredSignature.batch_id.concat("").is_(None),
+                # of the backlog for each batch instead of these by number.
+                SignatureBatch.batch_id.concat("").is_(None),
             )
             .values(batch_id=batch.id)
             .execution_options(synchronize_session=False)
         ),
     )
-    if result.rowcount != len(batch.signature_ids):
+    if result.rowcount != len(batch.device_seqs):
         # Under the write lock only a damaged file does this; the transaction rolls back.
         raise VaultError(
             Message(

@@ -14,8 +14,9 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -44,6 +45,19 @@ class Device(Base):
     keyset_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
+class SignatureBatch(Base):
+    """Which batch a signature is in: a row per signature, written with it (batch_id NULL
+    while it is pending) and set once, in the transaction that closes the batch. Kept apart
+    from the signature row so that closing a batch never rewrites a sealed record (0012)."""
+
+    __tablename__ = "signature_batch"
+
+    device_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    batch_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("batch.id", name="fk_signature_batch_batch"), index=True
+    )
+
+
 class StoredSignature(Base):
     __tablename__ = "signature"
 
@@ -56,9 +70,12 @@ class StoredSignature(Base):
     collected_hour: Mapped[datetime] = mapped_column(DateTime())
     key_fingerprint: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    # Set once, in the transaction that closes the batch; NULL while the signature is pending.
-    batch_id: Mapped[str | None] = mapped_column(
-        String(36), ForeignKey("batch.id", name="fk_signature_batch"), index=True
+    # Read with the row (Vault.signatures): its batch, or None while it is pending.
+    batch_id: Mapped[str | None] = column_property(
+        select(SignatureBatch.batch_id)
+        .where(SignatureBatch.device_seq == device_seq)
+        .correlate_except(SignatureBatch)
+        .scalar_subquery()
     )
 
 
@@ -98,15 +115,19 @@ class StoredBatch(Base):
 
 
 class BatchEnvelope(Base):
-    """A closed batch's signed envelope, written once in the commit that closes the batch, never
-    changed, and deleted when the batch is purged (the batch row and its receipt stay)."""
+    """A closed batch's signed envelope but for its sealed records, which stay in the signature
+    rows: the body's head (magic, header length, header) and the device's signature. Written
+    once in the commit that closes the batch, never changed, and deleted when the batch is
+    purged (the batch row and its receipt stay); outbox.envelope joins the bytes again (0012:
+    before, the envelope was a second copy of every sealed record until the purge)."""
 
     __tablename__ = "batch_envelope"
 
     batch_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("batch.id", name="fk_batch_envelope_batch"), primary_key=True
     )
-    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    head: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class KioskState(Base):

@@ -9,7 +9,7 @@ with the same receipt.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,9 +17,18 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import to_hour
+from kiosk.crypto.digest import sha256_bytes_hex
+from kiosk.errors import VaultError
+from kiosk.protocol.batch import join_envelope
 from kiosk.protocol.receipt import SignedReceipt
 from kiosk.vault import Vault
-from kiosk.vault.models import BatchEnvelope, BatchState, StoredBatch, StoredSignature
+from kiosk.vault.models import (
+    BatchEnvelope,
+    BatchState,
+    SignatureBatch,
+    StoredBatch,
+    StoredSignature,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
@@ -33,7 +42,13 @@ class OutgoingBatch:
     seq: int
     hash: str
     record_count: int
-    envelope: bytes
+    _vault: Vault = field(compare=False, repr=False)
+
+    @property
+    def envelope(self) -> bytes:
+        """Its signed envelope, joined from the vault when asked for (a backlog's envelopes
+        together may be hundreds of megabytes)."""
+        return envelope(self._vault, self.id, self.hash)
 
 
 @dataclass(frozen=True)
@@ -56,19 +71,40 @@ def _hour(moment: datetime) -> datetime:
 def unacknowledged(vault: Vault) -> list[OutgoingBatch]:
     """Every batch the server has not confirmed, oldest first (the chain's order)."""
     query = (
-        select(
-            StoredBatch.id,
-            StoredBatch.seq,
-            StoredBatch.hash,
-            StoredBatch.record_count,
-            BatchEnvelope.envelope,
-        )
+        select(StoredBatch.id, StoredBatch.seq, StoredBatch.hash, StoredBatch.record_count)
         .join(BatchEnvelope, BatchEnvelope.batch_id == StoredBatch.id)
         .where(StoredBatch.state != BatchState.ACKNOWLEDGED)
         .order_by(StoredBatch.seq)
     )
     with vault.session() as s:
-        return [OutgoingBatch(*row) for row in s.execute(query)]
+        return [OutgoingBatch(*row, vault) for row in s.execute(query)]
+
+
+def envelope(vault: Vault, batch_id: str, batch_hash: str) -> bytes:
+    """The batch's envelope as the closer signed it: its frame (batch_envelope) around its
+    sealed records (the signature rows, in device order), checked against the batch's hash."""
+    with vault.session() as s:
+        frame = s.execute(
+            select(BatchEnvelope.head, BatchEnvelope.signature).where(
+                BatchEnvelope.batch_id == batch_id
+            )
+        ).one_or_none()
+        sealed = list(
+            s.scalars(
+                select(StoredSignature.sealed)
+                .join(SignatureBatch, SignatureBatch.device_seq == StoredSignature.device_seq)
+                .where(SignatureBatch.batch_id == batch_id)
+                .order_by(SignatureBatch.device_seq)
+            )
+        )
+    if frame is None or sha256_bytes_hex(b"".join((frame.head, *sealed))) != batch_hash:
+        log.error("batch %s does not read back as it was signed", batch_id)
+        raise VaultError(
+            "A batch of signatures does not read back from the signature store as it was "
+            "closed. Nothing was sent; keep a copy of the data directory as it is and contact "
+            "your coordinator."
+        )
+    return join_envelope(frame.head, sealed, frame.signature)
 
 
 def mark_sent(vault: Vault, batch_id: str, now: datetime, *also: str) -> None:
@@ -119,8 +155,8 @@ def backlog(vault: Vault) -> Backlog:
     with vault.session() as s:
         pending = s.scalar(
             select(func.count())
-            .select_from(StoredSignature)
-            .where(StoredSignature.batch_id.is_(None))
+            .select_from(SignatureBatch)
+            .where(SignatureBatch.batch_id.is_(None))
         )
         batches, signatures = s.execute(
             select(func.count(), func.coalesce(func.sum(StoredBatch.record_count), 0)).where(
@@ -166,15 +202,21 @@ def purge(vault: Vault, retention: timedelta, now: datetime) -> int:
         ids = list(s.scalars(due))
         if not ids:
             return 0
+        members = select(SignatureBatch.device_seq).where(SignatureBatch.batch_id.in_(ids))
         deleted = cast(
             "CursorResult[Any]",
             s.execute(
                 delete(StoredSignature)
-                .where(StoredSignature.batch_id.in_(ids))
+                .where(StoredSignature.device_seq.in_(members))
                 .execution_options(synchronize_session=False)
             ),
         )
         removed = deleted.rowcount
+        s.execute(
+            delete(SignatureBatch)
+            .where(SignatureBatch.batch_id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
         s.execute(
             delete(BatchEnvelope)
             .where(BatchEnvelope.batch_id.in_(ids))

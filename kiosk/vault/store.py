@@ -22,7 +22,7 @@ from kiosk.message import QT_TRANSLATE_NOOP, Message
 from kiosk.sql import disk_full, sqlite_code
 from kiosk.vault import damage, schema, state
 from kiosk.vault.engine import make_engine
-from kiosk.vault.models import Device, StoredBatch, StoredSignature
+from kiosk.vault.models import Device, SignatureBatch, StoredBatch, StoredSignature
 
 log = logging.getLogger("kiosk.vault")
 
@@ -241,6 +241,7 @@ class Vault:
                         "sealed": new.sealed,
                     },
                 ).scalar_one()
+                conn.execute(_INSERT_MEMBERSHIP, {"device_seq": seq})  # pending: no batch yet
                 # Same transaction: the count can never drift from what was stored.
                 state.count_signature(conn, new.day or new.collected_hour.date(), new.appeal_id)
         except DatabaseError as exc:
@@ -296,6 +297,7 @@ _NEXT_DEVICE_SEQ = (
     )
     + 1
 )
+_INSERT_MEMBERSHIP = insert(SignatureBatch)
 _INSERT_SIGNATURE = (
     insert(StoredSignature)
     .values(device_seq=_NEXT_DEVICE_SEQ)

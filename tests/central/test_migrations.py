@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.central import db
+from kiosk.central.audit import stored_envelope
 from kiosk.central.campaign import get_campaign
 from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
@@ -135,6 +136,11 @@ def test_c0003_scopes_stored_ids_to_their_device(
         )
         assert stored_a is not None and stored_a.hash == a.stored.hash
         assert get_campaign(engine).records_per_hour == 5000  # c0004's default
+        # c0012 kept the envelopes' frames; joined with the records, the bytes the kiosk sent.
+        for k in (a, b):
+            assert stored_envelope(engine, k.device_id, k.stored.batch.batch_id) == (
+                k.stored.to_bytes()
+            )
         # c0011 counted the records stored before it, under their kiosks' event.
         with Session(engine) as s:
             tallied = s.execute(
@@ -168,7 +174,7 @@ def test_c0003_scopes_stored_ids_to_their_device(
         engine.dispose()
 
 
-def test_c0012_gives_a_campaign_the_eci_retention_and_goes_back_down(
+def test_c0013_gives_a_campaign_the_eci_retention_and_goes_back_down(
     blank_database_url: str,
     new_kiosk: Any,
     campaign_public_key: CampaignPublicKey,
@@ -185,7 +191,7 @@ def test_c0012_gives_a_campaign_the_eci_retention_and_goes_back_down(
         migrate_to(engine, "c0006")
         db.upgrade(engine)
         assert policy(engine) == Policy(21, 1, None)
-        migrate_to(engine, "c0011", down=True)  # the revision before c0012
+        migrate_to(engine, "c0012", down=True)  # the revision before c0013
         tables = set(inspect(engine).get_table_names())
         assert not {"deleted_record", "record_mark", "test_mode"} & tables
         assert "hour_tally" in tables  # c0011's (events) stays

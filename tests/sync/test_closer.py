@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.protocol.batch import GENESIS_HASH, parse
 from kiosk.sync.closer import BatchCloser
-from kiosk.vault import VAULT_FILE, Vault, state
+from kiosk.vault import VAULT_FILE, Vault, outbox, state
 from kiosk.vault.models import BatchEnvelope, StoredBatch
 
 
@@ -28,15 +28,19 @@ def _closer(vault: Vault, key: DeviceKey, clock: FakeMonotonic, size: int = 5) -
     return BatchCloser(vault, key, batch_size=size, max_age=timedelta(minutes=10), monotonic=clock)
 
 
-def _stored(vault: Vault) -> list[Row[Any]]:
-    """Each batch row's columns and its envelope; a batch without one would be missing here."""
+def _stored(vault: Vault) -> list[SimpleNamespace]:
+    """Each batch row's columns and its envelope (outbox.envelope: its frame around its
+    signatures' sealed records); a batch without a frame would be missing here."""
     query = (
-        select(StoredBatch.__table__, BatchEnvelope.envelope)
+        select(StoredBatch.__table__)
         .join(BatchEnvelope, BatchEnvelope.batch_id == StoredBatch.id)
         .order_by(StoredBatch.seq)
     )
     with Session(vault.engine) as s:
-        return list(s.execute(query))
+        rows = list(s.execute(query))
+    return [
+        SimpleNamespace(**r._mapping, envelope=outbox.envelope(vault, r.id, r.hash)) for r in rows
+    ]
 
 
 def test_closes_a_batch_only_when_full(
@@ -266,6 +270,40 @@ def test_max_age_stays_the_upper_bound_when_the_table_is_never_quiet(
 def test_min_age_must_lie_between_zero_and_max_age(vault: Vault, device_key: DeviceKey) -> None:
     with pytest.raises(ValueError, match="min_age must be 0 to max_age"):
         BatchCloser(vault, device_key, min_age=timedelta(minutes=11), max_age=timedelta(minutes=10))
+
+
+def test_closing_writes_no_signature_row_and_no_copy_of_its_sealed_record(
+    vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """Batch membership is its own small table (vault 0012): closing sets it there. Before,
+    each signature row was rewritten with its sealed record to set its batch_id."""
+    from sqlalchemy import event
+
+    added = add_signatures(200)
+    vault.checkpoint()
+    wal = data_dir / f"{VAULT_FILE}-wal"
+    assert wal.stat().st_size == 0
+    writes: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        words = statement.split()
+        if words[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE"):
+            writes.append(" ".join(words[:3]).upper())
+
+    event.listen(vault.engine, "before_cursor_execute", seen)
+    try:
+        closed = _closer(vault, device_key, FakeMonotonic(), size=100).close_all()
+    finally:
+        event.remove(vault.engine, "before_cursor_execute", seen)
+    assert len(closed) == 2
+    assert not [w for w in writes if w.split()[-1] == "SIGNATURE"], writes
+    assert any("SIGNATURE_BATCH" in w for w in writes)
+    envelopes = sum(len(row.envelope) for row in _stored(vault))
+    sealed = sum(len(n.sealed) for n in added)
+    assert envelopes > sealed  # the envelopes, as sent, hold every sealed record once
+    # The WAL holds the envelopes' frames and the membership: no copy of the sealed records.
+    assert wal.stat().st_size < 0.25 * sealed
+    assert {row.batch_id for row in vault.signatures()} == set(closed)
 
 
 def test_each_batch_is_signed_with_the_event_the_kiosk_collects_under(

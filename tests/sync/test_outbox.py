@@ -141,10 +141,11 @@ def test_purged_blobs_are_gone_from_the_database_and_wal_files(
 ) -> None:
     added = add_signatures(20)
     BatchCloser(vault, device_key, batch_size=10).close_all()
-    # The raw blobs (signature rows) and stretches of each stored envelope (batch rows).
+    # The raw blobs (signature rows) and each stored envelope frame's header and signature
+    # (batch_envelope; the records between them are the signature rows').
     envelopes = [b.envelope for b in outbox.unacknowledged(vault)]
     _acknowledge_all(vault, NOW)
-    needles = [a.sealed for a in added] + [e[i : i + 48] for e in envelopes for i in (-400, -120)]
+    needles = [a.sealed for a in added] + [p for e in envelopes for p in (e[20:80], e[-64:])]
 
     def on_disk() -> bytes:
         return b"".join(p.read_bytes() for p in sorted(data_dir.glob("vault.sqlite3*")))
@@ -246,3 +247,27 @@ def test_every_time_the_vault_keeps_in_the_clear_is_on_the_hour(
             ):
                 assert json.loads(text)["receipt"]["received_at"].endswith(":00:00+00:00"), text
     assert seen >= 3 * 5, "the scan found too few times to prove anything"
+
+
+def test_a_batch_whose_records_changed_on_disk_is_not_sent(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """The envelope is joined from its frame and the signature rows when it is sent: a row
+    changed since the batch was signed (damage, or a hand on the file) stops the send with a
+    message, instead of a body that no longer matches its hash and signature."""
+    import pytest
+    from sqlalchemy import text
+
+    from kiosk.errors import VaultError
+    from kiosk.protocol.batch import parse
+
+    add_signatures(4)
+    BatchCloser(vault, device_key, batch_size=4).close_all()
+    (out,) = outbox.unacknowledged(vault)
+    parse(out.envelope).verify(device_key.public_bytes)  # as signed, while untouched
+    with vault.session(write=True) as s:
+        s.execute(
+            text("UPDATE signature SET sealed = zeroblob(length(sealed)) WHERE device_seq = 2")
+        )
+    with pytest.raises(VaultError, match="does not read back"):
+        _ = out.envelope

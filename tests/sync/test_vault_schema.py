@@ -35,7 +35,7 @@ def _config() -> Config:
 
 
 def test_schema_head_is_the_newest_migration() -> None:
-    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0011"
+    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD == "0012"
 
 
 def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
@@ -64,7 +64,8 @@ def test_a_0001_vault_upgrades_and_keeps_its_signatures(data_dir: Path) -> None:
         columns = {c["name"] for c in inspect(vault.engine).get_columns("device")}
         assert {"server_url", "event", "enrolled_at", "device_key_file"} <= columns
         with vault.engine.connect() as conn:
-            fks = inspect(conn).get_foreign_keys("signature")
+            assert inspect(conn).get_foreign_keys("signature") == []
+            fks = inspect(conn).get_foreign_keys("signature_batch")
         assert [(fk["referred_table"], fk["constrained_columns"]) for fk in fks] == [
             ("batch", ["batch_id"])
         ]
@@ -82,12 +83,23 @@ def test_no_column_outside_the_seal_can_hold_a_personal_field(vault: Vault) -> N
     assert {c["name"] for c in inspect(vault.engine).get_columns("batch")} == allowed
     # The signed envelope (its records sealed) sits apart, keyed by its batch.
     columns = {c["name"] for c in inspect(vault.engine).get_columns("batch_envelope")}
-    assert columns == {"batch_id", "envelope"}
+    assert columns == {"batch_id", "head", "signature"}  # its records are the signature rows
 
 
 def _envelopes(engine: Engine) -> dict[str, bytes]:
+    """Each unpurged batch's envelope: its frame around its signature rows' sealed records."""
     with engine.connect() as conn:
-        return dict(conn.execute(text("SELECT batch_id, envelope FROM batch_envelope")).all())
+        frames = conn.execute(text("SELECT batch_id, head, signature FROM batch_envelope")).all()
+        return {
+            batch_id: b"".join((head, *conn.scalars(_SEALED, {"b": batch_id}).all(), signature))
+            for batch_id, head, signature in frames
+        }
+
+
+_SEALED = text(
+    "SELECT s.sealed FROM signature s JOIN signature_batch m ON m.device_seq = s.device_seq "
+    "WHERE m.batch_id = :b ORDER BY m.device_seq"
+)
 
 
 def test_a_0004_vault_moves_its_envelopes_out_and_syncs_on(
@@ -201,5 +213,44 @@ def test_a_0005_vault_keeps_its_times_to_the_hour_only(
         )
         assert tuple(device) == (hour, hour)
         assert upgraded.count() == 2
+    finally:
+        upgraded.close()
+
+
+def test_a_0011_vault_moves_batch_membership_out_and_closes_on(
+    vault: Vault, data_dir: Path, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    # Two closed batches and two pending signatures, taken back to 0011, where each signature
+    # row holds its batch_id; then opened again (0012: membership in signature_batch).
+    add_signatures(6)
+    first, second = BatchCloser(vault, device_key, batch_size=3).close_all()
+    late = add_signatures(2)
+    before = {row.id: row.batch_id for row in vault.signatures()}
+    vault.close()
+    engine = make_engine(data_dir / "vault.sqlite3")
+    try:
+        config = _config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0011")
+        assert "signature_batch" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT id, batch_id FROM signature")).all())
+        assert rows == before
+    finally:
+        engine.dispose()
+
+    upgraded = Vault.open(data_dir)
+    try:
+        assert alembic_revision(upgraded.engine) == SCHEMA_HEAD
+        assert {row.id: row.batch_id for row in upgraded.signatures()} == before
+        assert {before[a.id] for a in late} == {None}
+        assert set(before.values()) == {first, second, None}
+        columns = {c["name"] for c in inspect(upgraded.engine).get_columns("signature")}
+        assert "batch_id" not in columns
+        assert outbox.backlog(upgraded).pending_signatures == 2
+        third = BatchCloser(upgraded, device_key, batch_size=2).close_all()
+        assert len(third) == 1
+        assert {row.batch_id for row in upgraded.signatures()} == {first, second, third[0]}
     finally:
         upgraded.close()

@@ -111,9 +111,10 @@ def test_the_tally_commits_with_the_row(vault: Vault) -> None:
         vault.add(_new(datetime(2026, 6, 1, 9)))
     finally:
         event.remove(vault.engine, "before_cursor_execute", seen)
-    # One BEGIN (IMMEDIATE), both inserts, one COMMIT: a single transaction.
+    # One BEGIN (IMMEDIATE), the three inserts (the signature, its batch membership, the
+    # tally), one COMMIT: a single transaction.
     writes = [s for s in statements if s in ("BEGIN", "INSERT", "COMMIT")]
-    assert writes.count("BEGIN") == 1 and writes.count("INSERT") == 2
+    assert writes.count("BEGIN") == 1 and writes.count("INSERT") == 3
 
 
 def test_state_row_is_single(vault: Vault) -> None:
@@ -185,7 +186,7 @@ def test_a_0002_vault_upgrades_with_tallies_backfilled(data_dir: Path) -> None:
 
 def test_tallies_outlive_the_purge(vault: Vault) -> None:
     from kiosk.vault import outbox
-    from kiosk.vault.models import StoredSignature
+    from kiosk.vault.models import SignatureBatch
 
     for _ in range(3):
         vault.add(_new(datetime(2026, 6, 1, 9)))
@@ -199,7 +200,7 @@ def test_tallies_outlive_the_purge(vault: Vault) -> None:
             ),
             {"z": "0" * 64, "h": "1" * 64, "c": datetime(2026, 6, 1, 12)},
         )
-        for row in s.scalars(select(StoredSignature)):
+        for row in s.scalars(select(SignatureBatch)):
             row.batch_id = "b1"
     assert outbox.purge(vault, timedelta(days=7), now) == 3
     assert vault.count() == 0

@@ -29,7 +29,6 @@ SIGNATURE_COLUMNS = {
     "collected_hour",
     "key_fingerprint",
     "sealed",
-    "batch_id",
 }
 # The device row: the kiosk's identity and enrolment; no supporter's data.
 DEVICE_COLUMNS = {
@@ -53,6 +52,7 @@ TABLES = {
     "alembic_version",
     "device",
     "signature",
+    "signature_batch",
     "batch",
     "batch_envelope",
     "kiosk_state",
@@ -145,7 +145,12 @@ def test_no_signature_column_could_hold_a_personal_field(vault: Vault) -> None:
     indexed |= {
         c for uq in inspector.get_unique_constraints("signature") for c in uq["column_names"]
     }
-    assert indexed <= {"id", "device_seq", "appeal_id", "batch_id"}
+    assert indexed <= {"id", "device_seq", "appeal_id"}
+    # Its batch is in a table of numbers and ids only.
+    membership = {c["name"]: c for c in inspector.get_columns("signature_batch")}
+    assert set(membership) == {"device_seq", "batch_id"}
+    assert str(membership["device_seq"]["type"]) == "INTEGER"
+    assert membership["batch_id"]["type"].length == 36
 
 
 def test_device_row_holds_no_supporter_data(vault: Vault) -> None:

@@ -4,8 +4,8 @@ delivery date, the coordinator's review marks (record ids and a mark only: marks
 on decrypted fields are computed on the coordinator's machine), and the kiosks and events in
 test mode.
 
-Revision ID: c0012
-Revises: c0011
+Revision ID: c0013
+Revises: c0012
 """
 
 import sqlalchemy as sa
@@ -13,8 +13,8 @@ from alembic import op
 
 from kiosk.central.models import UTCDateTime
 
-revision = "c0012"
-down_revision = "c0011"
+revision = "c0013"
+down_revision = "c0012"
 branch_labels = None
 depends_on = None
 
