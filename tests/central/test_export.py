@@ -214,8 +214,9 @@ def test_worker_processes_open_the_same_rows_as_one(
         engine, campaign_private_key, lambda done, total: seen.append((done, total)), workers=2
     )
     assert shared == alone
-    written, duplicates, unreadable, (unopened,) = astuple(alone[1], tuple_factory=tuple)
-    assert (written, duplicates, unreadable) == (10, 9, 1)
+    result = alone[1]
+    assert (result.written, result.duplicates_removed, result.unreadable) == (10, 9, 1)
+    (unopened,) = (astuple(u, tuple_factory=tuple) for u in result.unopened)
     assert (unopened[1], unopened[4]) == (records[3].signature_id, "does not open")
     assert seen[-1] == (20, 20) and len(seen) > 2
 
