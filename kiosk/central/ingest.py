@@ -64,12 +64,7 @@ def ingest(
         # One transaction reads the campaign and the device, checks the batch and stores it:
         # an upload costs one round of locking and one commit.
         with Session(engine) as s, s.begin():
-            campaign = s.get(Campaign, 1)
-            if campaign is None:
-                raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
-            device = s.get(Device, batch.device_id)
-            check_batch(device, signed, campaign)
-            assert device is not None  # check_batch refuses an unknown device
+            campaign, device = checked_sender(s, signed)
             if limiter is not None:
                 limiter.upload(batch.device_id)
                 try:
@@ -83,13 +78,7 @@ def ingest(
                         raise
                     return receipt_of(stored), False
                 quota = campaign.records_per_hour
-            try:
-                created_at = aware(batch.created_at)
-                hours = [aware(r.collected_hour) for r in batch.records]
-            except OverflowError:
-                raise errors.Malformed(
-                    "the batch holds a time outside the years 1 to 9999"
-                ) from None
+            created_at, hours = batch_times(batch)
             # The batch row through Core, its records in one bulk statement
             # (kiosk.central.bulk), on the session's connection and transaction. A record
             # deleted before (erased, or past retention) does not come back
@@ -132,6 +121,27 @@ def ingest(
         batch.batch_id, batch.device_id, batch.seq, body_hash, len(batch.records), received_at
     )
     return receipt, True
+
+
+def checked_sender(s: Session, signed: batch_format.SignedBatch) -> tuple[Campaign, Device]:
+    """The campaign and the batch's device, read in the upload's own transaction, with the
+    batch checked against both (`check_batch`)."""
+    campaign = s.get(Campaign, 1)
+    if campaign is None:
+        raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
+    device = s.get(Device, signed.batch.device_id)
+    check_batch(device, signed, campaign)
+    assert device is not None  # check_batch refuses an unknown device
+    return campaign, device
+
+
+def batch_times(batch: batch_format.Batch) -> tuple[datetime, list[datetime]]:
+    """The batch's creation time and its records' hours, aware; Malformed if one is outside
+    what the database keeps."""
+    try:
+        return aware(batch.created_at), [aware(r.collected_hour) for r in batch.records]
+    except OverflowError:
+        raise errors.Malformed("the batch holds a time outside the years 1 to 9999") from None
 
 
 def check_batch(

@@ -21,8 +21,8 @@ from sqlalchemy.sql.expression import Executable
 
 from kiosk.central import errors, tally
 from kiosk.central.deletion import deleted_among
-from kiosk.central.ingest import aware, check_batch, receipt_of, record_rows
-from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord, utcnow
+from kiosk.central.ingest import batch_times, checked_sender, receipt_of, record_rows
+from kiosk.central.models import StoredBatch, StoredRecord, utcnow
 from kiosk.protocol import batch as batch_format
 from kiosk.protocol.batch import SALVAGE, SignedBatch
 from kiosk.protocol.receipt import Receipt
@@ -44,19 +44,8 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
     head, signature = batch_format.split_envelope(envelope)  # its records go in their own rows
     try:
         with Session(engine) as s, s.begin():
-            campaign = s.get(Campaign, 1)
-            if campaign is None:
-                raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
-            device = s.get(Device, batch.device_id)
-            check_batch(device, signed, campaign)
-            assert device is not None  # check_batch refuses an unknown device
-            try:
-                hours = [aware(r.collected_hour) for r in batch.records]
-                created_at = aware(batch.created_at)
-            except OverflowError:
-                raise errors.Malformed(
-                    "the batch holds a time outside the years 1 to 9999"
-                ) from None
+            _campaign, device = checked_sender(s, signed)
+            created_at, hours = batch_times(batch)
             gone = deleted_among(s, batch.device_id, [r.id for r in batch.records])
             conn = s.connection()
             lowest = s.scalar(
