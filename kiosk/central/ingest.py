@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -58,7 +59,6 @@ def ingest(
         )
     body_hash = signed.hash
     received_at = utcnow()
-    head, signature = batch_format.split_envelope(envelope)  # its records go in their own rows
     quota: int | None = None  # set once the records were counted against the device's quota
     try:
         # One transaction reads the campaign and the device, checks the batch and stores it:
@@ -87,19 +87,7 @@ def ingest(
             conn = s.connection()
             conn.execute(
                 insert(StoredBatch).values(
-                    id=batch.batch_id,
-                    device_id=batch.device_id,
-                    seq=batch.seq,
-                    hash=body_hash,
-                    prev_hash=batch.prev_hash,
-                    appeal_id=batch.appeal_id,
-                    appeal_version=batch.appeal_version,
-                    created_at=created_at,
-                    head=head,
-                    signature=signature,
-                    record_count=len(batch.records),
-                    received_at=received_at,
-                    event=batch.event,
+                    seq=batch.seq, **batch_row(signed, envelope, created_at, received_at)
                 )
             )
             kept = insert_records(conn, batch, hours, skip=gone)
@@ -133,6 +121,29 @@ def checked_sender(s: Session, signed: batch_format.SignedBatch) -> tuple[Campai
     check_batch(device, signed, campaign)
     assert device is not None  # check_batch refuses an unknown device
     return campaign, device
+
+
+def batch_row(
+    signed: batch_format.SignedBatch, envelope: bytes, created_at: datetime, received_at: datetime
+) -> dict[str, Any]:
+    """The columns of a stored batch row but its place in the chain (`seq`, `kind`): what it is,
+    and its envelope's frame, whose records go in their own rows."""
+    batch = signed.batch
+    head, signature = batch_format.split_envelope(envelope)
+    return {
+        "id": batch.batch_id,
+        "device_id": batch.device_id,
+        "hash": signed.hash,
+        "prev_hash": batch.prev_hash,
+        "appeal_id": batch.appeal_id,
+        "appeal_version": batch.appeal_version,
+        "created_at": created_at,
+        "head": head,
+        "signature": signature,
+        "record_count": len(batch.records),
+        "received_at": received_at,
+        "event": batch.event,
+    }
 
 
 def batch_times(batch: batch_format.Batch) -> tuple[datetime, list[datetime]]:

@@ -21,9 +21,14 @@ from sqlalchemy.sql.expression import Executable
 
 from kiosk.central import errors, tally
 from kiosk.central.deletion import deleted_among
-from kiosk.central.ingest import batch_times, checked_sender, receipt_of, record_rows
+from kiosk.central.ingest import (
+    batch_row,
+    batch_times,
+    checked_sender,
+    receipt_of,
+    record_rows,
+)
 from kiosk.central.models import StoredBatch, StoredRecord, utcnow
-from kiosk.protocol import batch as batch_format
 from kiosk.protocol.batch import SALVAGE, SignedBatch
 from kiosk.protocol.receipt import Receipt
 
@@ -41,7 +46,6 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
     batch = signed.batch
     assert batch.kind == SALVAGE
     received_at = utcnow()
-    head, signature = batch_format.split_envelope(envelope)  # its records go in their own rows
     try:
         with Session(engine) as s, s.begin():
             _campaign, device = checked_sender(s, signed)
@@ -53,20 +57,9 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
             )
             conn.execute(
                 insert(StoredBatch).values(
-                    id=batch.batch_id,
-                    device_id=batch.device_id,
                     seq=min(lowest or 0, 0) - 1,  # outside the chain: -1, -2, ...
                     kind=SALVAGE,
-                    hash=signed.hash,
-                    prev_hash=batch.prev_hash,
-                    appeal_id=batch.appeal_id,
-                    appeal_version=batch.appeal_version,
-                    created_at=created_at,
-                    head=head,
-                    signature=signature,
-                    record_count=len(batch.records),
-                    received_at=received_at,
-                    event=batch.event,
+                    **batch_row(signed, envelope, created_at, received_at),
                 )
             )
             held = set(
