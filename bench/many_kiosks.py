@@ -65,9 +65,9 @@ import httpx
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sync_throughput import (
-    ENTRIES,
     Databases,
     appeal_toml,
+    batch_format_record,
     floor_rows,
     floor_writer,
     postgres_problem,
@@ -84,8 +84,7 @@ from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.digest import sha256_hex
 from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
 from kiosk.errors import BadSignature, ReceiptFormatError
-from kiosk.petition.appeal import Appeal, load_bundled_appeal
-from kiosk.petition.record import SignatureRecord
+from kiosk.petition.appeal import load_bundled_appeal
 from kiosk.protocol import batch as batch_format
 from kiosk.protocol import receipt
 from kiosk.settings import SyncSettings
@@ -168,34 +167,6 @@ def chunks(
         out[-1].append(record)
         size += cost
     return out
-
-
-def batch_format_record(
-    device_id: str, appeal: Appeal, signed_at: datetime, i: int, terms: str, privacy: str,
-    updates: str | None, public_key: CampaignPublicKey,
-) -> batch_format.BatchRecord:  # fmt: skip
-    """One signature as a kiosk seals it into a batch."""
-    record = SignatureRecord(
-        signature_id=str(uuid.uuid4()),
-        device_id=device_id,
-        appeal_id=appeal.id,
-        appeal_version=appeal.version,
-        language=appeal.language,
-        signed_at=signed_at,
-        fields={**ENTRIES, "email": f"person{i}@example.org"},
-        terms_accepted=True,
-        terms_sha256=terms,
-        privacy_notice_sha256=privacy,
-        updates_opt_in=False,
-        updates_sha256=updates,
-    )
-    return batch_format.BatchRecord(
-        record.signature_id,
-        i + 1,
-        signed_at.replace(minute=0, second=0),
-        public_key.fingerprint,
-        record.seal(public_key),
-    )
 
 
 # --- the server in a child process -------------------------------------------------------

@@ -68,7 +68,7 @@ from kiosk.crypto.digest import sha256_hex
 from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
 from kiosk.desks.signing import SignatureDesk
 from kiosk.files import keys
-from kiosk.petition.appeal import DEFAULT_APPEAL, load_bundled_appeal
+from kiosk.petition.appeal import DEFAULT_APPEAL, Appeal, load_bundled_appeal
 from kiosk.petition.form import validate
 from kiosk.petition.record import SignatureRecord
 from kiosk.protocol import batch as batch_format
@@ -453,6 +453,34 @@ def ingest_vs_floor(
         floor_db.dispose()
 
 
+def batch_format_record(
+    device_id: str, appeal: Appeal, signed_at: datetime, i: int, terms: str, privacy: str,
+    updates: str | None, public_key: CampaignPublicKey,
+) -> batch_format.BatchRecord:  # fmt: skip
+    """One signature as a kiosk seals it into a batch."""
+    record = SignatureRecord(
+        signature_id=str(uuid.uuid4()),
+        device_id=device_id,
+        appeal_id=appeal.id,
+        appeal_version=appeal.version,
+        language=appeal.language,
+        signed_at=signed_at,
+        fields={**ENTRIES, "email": f"person{i}@example.org"},
+        terms_accepted=True,
+        terms_sha256=terms,
+        privacy_notice_sha256=privacy,
+        updates_opt_in=False,
+        updates_sha256=updates,
+    )
+    return batch_format.BatchRecord(
+        record.signature_id,
+        i + 1,
+        signed_at.replace(minute=0, second=0),
+        public_key.fingerprint,
+        record.seal(public_key),
+    )
+
+
 def sealed_batches(public_key: CampaignPublicKey, n: int) -> tuple[DeviceKey, str, list[bytes]]:
     """n sealed signatures from one made-up kiosk, signed into batches of EXPORT_BATCH."""
     appeal = load_bundled_appeal()
@@ -466,27 +494,9 @@ def sealed_batches(public_key: CampaignPublicKey, n: int) -> tuple[DeviceKey, st
         rows = []
         for i in range(first, min(n, first + EXPORT_BATCH)):
             signed_at = clock + timedelta(seconds=i)
-            record = SignatureRecord(
-                signature_id=str(uuid.uuid4()),
-                device_id=device_id,
-                appeal_id=appeal.id,
-                appeal_version=appeal.version,
-                language=appeal.language,
-                signed_at=signed_at,
-                fields={**ENTRIES, "email": f"person{i}@example.org"},
-                terms_accepted=True,
-                terms_sha256=terms,
-                privacy_notice_sha256=privacy,
-                updates_opt_in=False,
-                updates_sha256=updates,
-            )
             rows.append(
-                batch_format.BatchRecord(
-                    record.signature_id,
-                    i + 1,
-                    signed_at.replace(minute=0, second=0),
-                    public_key.fingerprint,
-                    record.seal(public_key),
+                batch_format_record(
+                    device_id, appeal, signed_at, i, terms, privacy, updates, public_key
                 )
             )
         signed = batch_format.Batch(

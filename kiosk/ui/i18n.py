@@ -83,8 +83,7 @@ class Retranslated:
     Qt sends each widget when a translator is installed or removed. The widget calls
     `_retranslate` once itself, when it is built."""
 
-    def _retranslate(self) -> None:
-        raise NotImplementedError
+    _retranslate: Callable[[], None]  # each widget's own: its words, in the language now
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ci import skip_unless_ci
 from coordinator import PASSPHRASE
 from enrolment_requests import enrol_with
 from sqlalchemy import Engine, create_engine, func, select, text
@@ -74,11 +75,7 @@ def _postgres_schema() -> Iterator[str]:
     """A throwaway PostgreSQL schema's URL (dropped afterwards), or a skip (a failure on CI)."""
     problem = _postgres_problem()
     if problem is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true requires PostgreSQL at {PG_SERVER}: {problem}")
-        pytest.skip(
-            f"PostgreSQL at {PG_SERVER} is unreachable ({problem}); set CI=true to require it"
-        )
+        skip_unless_ci(f"PostgreSQL at {PG_SERVER} is unreachable ({problem})")
     schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
