@@ -43,6 +43,10 @@ class BodyCounter:
             await self.app(scope, receive, send)
             return
         entry: dict[str, Any] = {"method": scope["method"], "path": scope["path"], "read": 0}
+        # Noted before the app runs: the client has its answer before the app returns, so an
+        # entry added afterwards may not be there yet when the test looks.
+        with self._lock:
+            self.requests.append(entry)
 
         async def counted() -> Any:
             message = await receive()
@@ -57,8 +61,6 @@ class BodyCounter:
             await send(message)
 
         await self.app(scope, counted, noted)
-        with self._lock:
-            self.requests.append(entry)
 
 
 class SentBytes(httpx.HTTPTransport):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from importlib.resources import files
 
 import pytest
-from conftest import PORTRAIT, Supporter
+from kiosk_screen import PORTRAIT, Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt

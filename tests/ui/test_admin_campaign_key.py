@@ -19,7 +19,7 @@ from admin_helpers import (  # type: ignore[import-not-found]
     usb,
     worker,
 )
-from conftest import Supporter  # type: ignore[import-not-found]
+from kiosk_screen import Supporter  # type: ignore[import-not-found]
 from sqlalchemy import select
 
 from PySide6.QtWidgets import QApplication

@@ -19,7 +19,7 @@ from admin_helpers import (  # type: ignore[import-not-found]
     usb,
     worker,
 )
-from conftest import COMMENT_LINES, ENTRIES, Supporter  # type: ignore[import-not-found]
+from kiosk_screen import COMMENT_LINES, ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 from receipts import acknowledge
 from sqlalchemy import select
@@ -281,7 +281,7 @@ BACK = {
     "admin_enrol": "admin_enrol_page_back",
     "admin_exit": "admin_exit_page_back",
 }
-# What the supporter typed (tests/ui/conftest.py ENTRIES and COMMENT_LINES), in pieces.
+# What the supporter typed (tests/ui/kiosk_screen.py ENTRIES and COMMENT_LINES), in pieces.
 SIGNERS_DATA = ("Zoë", "Briain", "Ngata", "zoe.obriain", "D02", "X285", "Ireland", "Stand with")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.resources import files
 
-from conftest import Supporter  # type: ignore[import-not-found]
+from kiosk_screen import Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QLabel

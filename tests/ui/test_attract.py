@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
-from conftest import Supporter
+from kiosk_screen import Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QTimer

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from admin_helpers import CHEAP, PIN, Volunteer  # type: ignore[import-not-found]
 from catalog_texts import translation  # type: ignore[import-not-found]
-from conftest import ENTRIES, Supporter  # type: ignore[import-not-found]
+from kiosk_screen import ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 from signing import sign  # type: ignore[import-not-found]
 from tls_proxy import TlsProxy  # type: ignore[import-not-found]

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
-from conftest import ENTRIES, Supporter
+from kiosk_screen import ENTRIES, Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Supporter
+from kiosk_screen import Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QLabel

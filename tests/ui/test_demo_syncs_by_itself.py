@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import STORED, Supporter, release_windows, show_window
+from kiosk_screen import STORED, Supporter, release_windows, show_window
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session

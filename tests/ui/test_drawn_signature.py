@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conftest import Supporter
+from kiosk_screen import Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from ci import skip_unless_ci  # type: ignore[import-not-found]
-from conftest import ENTRIES, Supporter  # type: ignore[import-not-found]
+from kiosk_screen import ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtGui import QColor, QFontInfo, QFontMetrics, QImage

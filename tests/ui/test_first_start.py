@@ -16,7 +16,7 @@ from admin_helpers import (  # type: ignore[import-not-found]
     usb,
     worker,
 )
-from conftest import ENTRIES, Supporter, release_windows, show_window  # type: ignore[import-not-found]
+from kiosk_screen import ENTRIES, Supporter, release_windows, show_window  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt

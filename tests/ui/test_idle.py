@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from admin_helpers import CHEAP, PIN, Volunteer  # type: ignore[import-not-found]
-from conftest import REVIEWED, STORED, Supporter, show_window
+from kiosk_screen import REVIEWED, STORED, Supporter, show_window
 from pytestqt.qtbot import QtBot
 from test_wipe import assert_no_trace, assert_nothing_to_undo, copy_email_to_clipboard
 

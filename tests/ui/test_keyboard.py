@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import COMMENT_LINES, ENTRIES, STORED, Supporter
+from kiosk_screen import COMMENT_LINES, ENTRIES, STORED, Supporter
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication

@@ -20,7 +20,7 @@ from admin_helpers import (  # type: ignore[import-not-found]
     worker,
 )
 from catalog_texts import Catalog, not_in_catalog, strings_in  # type: ignore[import-not-found]
-from conftest import STORED, Supporter  # type: ignore[import-not-found]
+from kiosk_screen import STORED, Supporter  # type: ignore[import-not-found]
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget

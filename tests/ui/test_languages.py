@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LANDSCAPE, Supporter
+from kiosk_screen import LANDSCAPE, Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from conftest import LANDSCAPE, PORTRAIT, Supporter
+from kiosk_screen import LANDSCAPE, PORTRAIT, Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, QRect, Qt

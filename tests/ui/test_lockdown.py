@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Supporter, show_window
+from kiosk_screen import Supporter, show_window
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt, QUrl

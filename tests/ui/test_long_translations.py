@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import LANDSCAPE, PORTRAIT, Supporter
+from kiosk_screen import LANDSCAPE, PORTRAIT, Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Supporter  # type: ignore[import-not-found]
+from kiosk_screen import Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt

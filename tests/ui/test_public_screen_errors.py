@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from admin_helpers import Volunteer  # type: ignore[import-not-found]
-from conftest import Supporter, release_windows, show_window
+from kiosk_screen import Supporter, release_windows, show_window
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QLabel

@@ -19,7 +19,7 @@ from admin_helpers import (  # type: ignore[import-not-found]
     worker,
 )
 from catalog_texts import translation  # type: ignore[import-not-found]
-from conftest import ENTRIES, Supporter  # type: ignore[import-not-found]
+from kiosk_screen import ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QRect

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from conftest import ENTRIES, REVIEWED, STORED, Supporter
+from kiosk_screen import ENTRIES, REVIEWED, STORED, Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QLabel, QProgressBar

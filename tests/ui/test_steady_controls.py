@@ -20,7 +20,7 @@ from admin_helpers import (  # type: ignore[import-not-found]
     usb,
     worker,
 )
-from conftest import ENTRIES, Supporter  # type: ignore[import-not-found]
+from kiosk_screen import ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, QRect, Qt

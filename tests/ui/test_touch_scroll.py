@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 
-from conftest import Supporter
+from kiosk_screen import Supporter
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QObject, QPoint, Qt

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
-from conftest import Supporter, release_windows, show_window
+from kiosk_screen import Supporter, release_windows, show_window
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QLabel

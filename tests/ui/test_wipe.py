@@ -4,7 +4,7 @@ undo history, not on the clipboard."""
 from __future__ import annotations
 
 import shiboken6
-from conftest import REVIEWED, STORED, Supporter
+from kiosk_screen import REVIEWED, STORED, Supporter
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (

@@ -3,26 +3,16 @@ credential, and an httpx client that signs in the way a browser does."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
+from console_client import Console, sign_in  # type: ignore[import-not-found]
 from sqlalchemy import Engine
 
 from kiosk.central.api import create_app
 from kiosk.central.campaign import CampaignInfo, issue_credential
 from kiosk.central.server import ServerThread
-
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-@dataclass
-class Console:
-    url: str
-    engine: Engine
-    credential: str
 
 
 @pytest.fixture
@@ -30,19 +20,6 @@ def console(engine: Engine, campaign: CampaignInfo) -> Iterator[Console]:
     credential = issue_credential(engine)
     with ServerThread(create_app(engine, tls_pin="ab" * 32)) as server:
         yield Console(server.url, engine, credential)
-
-
-def csrf_of(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
-def sign_in(http: httpx.Client, credential: str) -> httpx.Response:
-    form = http.get("/console/sign-in")
-    return http.post(
-        "/console/sign-in", data={"csrf": csrf_of(form.text), "credential": credential}
-    )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from ci import skip_unless_ci
-from conftest import Console
+from console_client import Console
 
 from kiosk.central.console import routes
 from kiosk.central.ingest import ingest

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Console, csrf_of
+from console_client import Console, csrf_of
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import sign_in
+from console_client import sign_in
 from sqlalchemy import Engine
 
 from kiosk.central.api import create_app

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import Console, csrf_of, sign_in
+from console_client import Console, csrf_of, sign_in
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
