@@ -1,7 +1,8 @@
 """What the export leaves out after opening a record, in one place: records the erasure ledger
 holds (always), records marked invalid or test in review, and records from a kiosk or an event
 in test mode (unless the coordinator asks for them: `export --include-invalid`, and then each
-row says its mark in the `review` column)."""
+row says its mark in the `review` column). A record's event is its batch's (`Opened.event`),
+as kiosk.central.counting counts it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kiosk.central.counting import DEVICE, EVENT, INVALID, TEST
+from kiosk.central.counting import DEVICE, INVALID, TEST, test_event_names
 from kiosk.central.export import Opened
 from kiosk.central.ledger import Ledger
 from kiosk.central.models import InTestMode, RecordMark
@@ -59,11 +60,6 @@ def load_exclusions(
                 select(RecordMark.device_id, RecordMark.record_id, RecordMark.mark)
             )
         }
-        modes = s.execute(select(InTestMode.kind, InTestMode.name)).all()
-    return Exclusions(
-        ledger,
-        marks,
-        frozenset(n for k, n in modes if k == DEVICE),
-        frozenset(n for k, n in modes if k == EVENT),
-        include_invalid,
-    )
+        devices = frozenset(s.scalars(select(InTestMode.name).where(InTestMode.kind == DEVICE)))
+        events = frozenset(name for (name,) in s.execute(test_event_names()))
+    return Exclusions(ledger, marks, devices, events, include_invalid)

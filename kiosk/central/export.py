@@ -133,7 +133,8 @@ _QUERY = (
         StoredRecord.key_fingerprint,
         StoredBatch.device_id,
         StoredBatch.appeal_id,
-        Device.event,
+        # the event the batch names (signed by the kiosk), else the one it was enrolled for
+        func.coalesce(StoredBatch.event, Device.event),
         StoredBatch.id,
     )
     .join(

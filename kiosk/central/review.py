@@ -2,7 +2,8 @@
 bulk, and puts a kiosk or an event in test mode. What the export does with the marks is in
 kiosk.central.exclusions.
 
-A bulk selection is every record that meets all the rules given: a device, an event, an hour
+A bulk selection is every record that meets all the rules given: a device, an event (where the
+record was collected: its batch's event, kiosk.central.counting), an hour
 of collection (read on the server, from metadata), an e-mail domain, a household rule (more than
 N signatures with one e-mail address, by its canonical form). The last two need the records
 opened: they are computed on the coordinator's machine, and only record ids and the mark are
@@ -20,12 +21,14 @@ from sqlalchemy import Engine, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from kiosk.central import tally
-from kiosk.central.counting import DEVICE, EVENT, INVALID, TEST, VALID
+from kiosk.central.counting import DEVICE, EVENT, INVALID, TEST, VALID, batch_event
 from kiosk.central.deletion import RecordKey
 from kiosk.central.errors import Malformed, NotFound
 from kiosk.central.export import Opened
 from kiosk.central.models import (
     Device,
+    DeviceHeartbeat,
+    EventAlias,
     InTestMode,
     RecordMark,
     StoredBatch,
@@ -69,10 +72,8 @@ def by_metadata(engine: Engine, sel: Selection) -> set[RecordKey]:
     )
     if sel.device is not None:
         query = query.where(StoredRecord.device_id == sel.device)
-    if sel.event is not None:
-        query = query.join(Device, StoredBatch.device_id == Device.id).where(
-            Device.event == sel.event
-        )
+    if sel.event is not None:  # where the records were collected: the batch's event
+        query = query.where(batch_event() == sel.event)
     if sel.hour is not None:
         query = query.where(StoredRecord.collected_hour == to_hour(sel.hour))
     if sel.records:
@@ -169,17 +170,32 @@ def marks_count(engine: Engine) -> dict[str, int]:
     return {m: marks.count(m) for m in MARKS}
 
 
+def _event_known(s: Session, name: str) -> bool:
+    """An event name a kiosk was enrolled for, collected under (a batch or its heartbeat says
+    so), or that the Events page knows."""
+    return any(
+        s.scalar(select(column).where(column == name).limit(1)) is not None
+        for column in (Device.event, StoredBatch.event, DeviceHeartbeat.event, EventAlias.name)
+    )
+
+
 def set_test_mode(
     engine: Engine, kind: str, name: str, on: bool, now: datetime | None = None
 ) -> bool:
-    """Put a device or an event in test mode (or out of it). Returns whether anything changed."""
+    """Put a device or an event in test mode (or out of it). Returns whether anything changed.
+    An event in test mode leaves out the records collected there (their batch's event), by
+    whichever kiosk, and those that arrive later too (kiosk.central.counting)."""
     if kind not in (DEVICE, EVENT):
         raise Malformed(f"test mode is for a {DEVICE} or an {EVENT}")
     with Session(engine) as s, s.begin():
         if kind == DEVICE and s.get(Device, name) is None:
             raise NotFound(f"no device {name} is enrolled")
-        if kind == EVENT and s.scalar(select(Device.id).where(Device.event == name)) is None:
-            raise NotFound(f"no kiosk is enrolled at event {name!r}")
+        if kind == EVENT and not _event_known(s, name):
+            raise NotFound(
+                f"no event is called {name!r}: no kiosk was enrolled for it or collected under "
+                "it, and the Events page has no such name (check the spelling in 'kiosk "
+                "central status')"
+            )
         row = s.get(InTestMode, (kind, name))
         if on and row is None:
             s.add(InTestMode(kind=kind, name=name, since_hour=to_hour(now or utcnow())))

@@ -14,7 +14,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import get_campaign
-from kiosk.central.counting import device_counts, record_counts
+from kiosk.central.counting import (
+    batch_event,
+    device_in_test_mode,
+    record_counts,
+    test_event_names,
+)
 from kiosk.central.events import names_map
 from kiosk.central.models import Device, DeviceHeartbeat, StoredBatch, StoredRecord
 from kiosk.protocol.batch import CHAIN, GENESIS_HASH, SALVAGE
@@ -35,7 +40,10 @@ class DeviceStatus:
     enrolled_at: datetime | None = None
     salvage_batches: int = 0  # salvage batches imported (kiosk.central.salvage), not in the chain
     salvaged: int = 0  # signatures that only salvage brought in
-    test_mode: bool = False  # in test mode, by itself or its event: its signatures never count
+    test_mode: bool = False  # the kiosk is in test mode: none of its signatures count
+    # Events in test mode among those its batches name (or it collects under now): what it
+    # collected there does not count (kiosk.central.counting).
+    test_events: tuple[str, ...] = ()
     # The event the kiosk collects under now, from its latest heartbeat (a volunteer may have
     # renamed it on the panel), and when that was; None: no heartbeat yet.
     event_now: str | None = None
@@ -57,7 +65,14 @@ class DeviceStatus:
 def device_status(engine: Engine) -> list[DeviceStatus]:
     with Session(engine) as s:
         devices = s.scalars(select(Device).order_by(Device.enrolled_at, Device.id)).all()
-        testing = set(s.scalars(select(Device.id).where(~device_counts(Device.id))))
+        testing = set(s.scalars(select(Device.id).where(device_in_test_mode(Device.id))))
+        event = batch_event()
+        test_events: dict[str, set[str]] = {}
+        for device_id, name in s.execute(
+            select(StoredBatch.device_id, event).where(event.in_(test_event_names())).distinct()
+        ):
+            test_events.setdefault(device_id, set()).add(name)
+        in_test = {name for (name,) in s.execute(test_event_names())}
         rows = s.execute(
             select(
                 StoredBatch.device_id,
@@ -106,6 +121,8 @@ def device_status(engine: Engine) -> list[DeviceStatus]:
             names,
             beats.get(d.id),
             d.id in testing,
+            test_events.get(d.id, set()),
+            in_test,
         )
         for d in devices
     ]
@@ -118,6 +135,8 @@ def _status(
     names: dict[str, tuple[str, int | None]] | None = None,
     beat: tuple[str, datetime] | None = None,
     test_mode: bool = False,
+    test_events: set[str] | None = None,
+    in_test: set[str] | None = None,
 ) -> DeviceStatus:
     missing: list[tuple[int, int]] = []
     broken: list[int] = []
@@ -130,6 +149,9 @@ def _status(
         previous_seq, previous_hash = seq, body_hash
     said = [row[5] for row in chain if row[5] is not None]
     event = said[-1] if said else device.event
+    testing = set(test_events or ())
+    now_under = beat[0] if beat else event
+    testing.update(e for e in (event, now_under) if e in (in_test or ()))
     return DeviceStatus(
         device_id=device.id,
         event=(names or {}).get(event, (event,))[0],
@@ -145,6 +167,7 @@ def _status(
         event_now=(names or {}).get(beat[0], (beat[0],))[0] if beat else None,
         event_seen_at=beat[1] if beat else None,
         test_mode=test_mode,
+        test_events=tuple(sorted((names or {}).get(e, (e,))[0] for e in testing)),
     )
 
 

@@ -6,7 +6,8 @@ The tally follows the counting rules (kiosk.central.counting) in this one place:
 records deleted (kiosk.central.deletion) or marked in review (kiosk.central.review) are counted
 again from the records still stored and not marked invalid or test (`recount`, in the same
 transaction), and whoever reads the tally leaves out kiosks and events in test mode
-(`counted`), which can be switched on and off at any time.
+(`counted`: the kiosk, or the event the batch named), which can be switched on and off at any
+time.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kiosk.central.counting import device_counts, marked_out
+from kiosk.central.counting import counts, marked_out
 from kiosk.central.models import Device, HourTally, StoredBatch, StoredRecord
 
 _CHUNK = 500
@@ -86,5 +87,6 @@ def recount(conn: Connection, keys: Iterable[tuple[str, datetime]]) -> None:
 
 
 def counted() -> ColumnElement[bool]:
-    """The tally's rows that count now: not of a kiosk in test mode, by itself or its event."""
-    return device_counts(HourTally.device_id)
+    """The tally's rows that count now: not of a kiosk in test mode, nor of an event in test
+    mode (the row's event is the one the batch named, `batch_event`)."""
+    return counts(HourTally.device_id, HourTally.event)

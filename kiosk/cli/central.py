@@ -677,6 +677,8 @@ def _status(args: argparse.Namespace) -> int:
             print(f"    {said}; enrolled for '{s.event}'")
         if s.test_mode:
             print("    TEST MODE: its signatures do not count (kiosk central test-mode --off)")
+        for name in s.test_events:
+            print(f"    event '{name}' is in test mode: what it collected there does not count")
         if silent is not None:
             what = "delivered nothing since it enrolled" if s.batches == 0 else "delivered nothing"
             print(f"    {what}, since {silent:%Y-%m-%d %H:%M} UTC: is it on and online?")

@@ -105,7 +105,9 @@ def register_review(command: Any, key_options: Callable[[argparse.ArgumentParser
         help="a signature id, or DEVICE:ID (again for several)",
     )
     p.add_argument("--device", help="every signature of this kiosk")
-    p.add_argument("--event", help="every signature of the kiosks at this event")
+    p.add_argument(
+        "--event", help="every signature collected at this event (the name its batch carries)"
+    )
     p.add_argument(
         "--hour",
         type=_hour,
@@ -134,7 +136,10 @@ def register_review(command: Any, key_options: Callable[[argparse.ArgumentParser
     )
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--device", help="the device id, as shown by status")
-    which.add_argument("--event", help="the event's name")
+    which.add_argument(
+        "--event",
+        help="the event's name: the signatures collected there, by any kiosk, do not count",
+    )
     p.add_argument("--off", action="store_true", help="take it out of test mode")
 
 

@@ -70,7 +70,7 @@ def test_an_event_in_test_mode_never_counts(
     rows, note = _export(central, tmp_path, capsys)
     assert len(rows) == 1 and "left out 2 test signatures" in note
     assert central("test-mode", "--event", "Nowhere") == 2
-    assert "no kiosk is enrolled at event 'Nowhere'" in capsys.readouterr().err
+    assert "no event is called 'Nowhere'" in capsys.readouterr().err
 
 
 def test_bulk_marks_by_device_event_and_hour_are_counted_first(
