@@ -55,15 +55,21 @@ class Destroyed:
     removed: list[Path]
 
 
-def _signing_key(engine: Engine, key_dir: Path, passphrase: str) -> DeviceKey:
+def require_signing_key(engine: Engine) -> bytes:
+    """The campaign's coordinator signing key (public); refused for a campaign without one."""
     campaign = get_campaign(engine)
     if campaign.coordinator_key is None:
         raise UsageError(
             "this campaign was made before campaign keysets, so it has no coordinator signing "
             "key and its kiosks cannot learn a new key; nothing was changed"
         )
+    return campaign.coordinator_key
+
+
+def _signing_key(engine: Engine, key_dir: Path, passphrase: str) -> DeviceKey:
+    pinned = require_signing_key(engine)
     signing = load_coordinator_key(key_dir, passphrase)
-    if signing.public_bytes != campaign.coordinator_key:
+    if signing.public_bytes != pinned:
         raise KeyFileError(
             f"the coordinator signing key in {key_dir} is not this campaign's; pass the "
             "directory that holds this campaign's keys with --key-dir"
@@ -92,10 +98,14 @@ def first_keyset(engine: Engine, signing: DeviceKey, public: CampaignPublicKey) 
     return publish(engine, keyset.sign(signing), {})
 
 
-def rotate(engine: Engine, key_dir: Path, passphrase: str) -> Rotated:
+def rotate(
+    engine: Engine, key_dir: Path, passphrase: str, new_passphrase: str | None = None
+) -> Rotated:
     """A new campaign key becomes the primary; the old primary is retired (its records still
-    open). The new private key is written under `passphrase`, read back and checked first."""
+    open). `passphrase` opens the coordinator signing key; the new private key is written
+    under `new_passphrase` (default: the same), read back and checked first."""
     signing = _signing_key(engine, key_dir, passphrase)
+    passphrase = passphrase if new_passphrase is None else new_passphrase
     current = _current(engine)
     entries = key_entries(engine)
     new_id = max(e.id for e in entries) + 1

@@ -32,7 +32,7 @@ from kiosk.central.ratelimit import (
     UPLOAD_SLOTS,
 )
 from kiosk.cli.options import add_data_dir, counted
-from kiosk.cli.passphrase import PASSPHRASE_ENV, new_passphrase
+from kiosk.cli.passphrase import PASSPHRASE_ENV, Passphrases, new_passphrase
 from kiosk.errors import KeyFileError, UsageError
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from kiosk.central.export import ExportResult, Opened
     from kiosk.central.keyring import Keyring
     from kiosk.central.tls import TlsFiles
+    from kiosk.crypto.device_key import DeviceKey
 
 APP_NAME = "kiosk-central"
 COORDINATOR_APP_NAME = "kiosk-coordinator"
@@ -259,7 +260,12 @@ def key_options(p: argparse.ArgumentParser) -> None:
         f"{COORDINATOR_APP_NAME!r})",
     )
     p.add_argument(
-        "--passphrase-file", type=Path, help=f"the key's passphrase (or ${PASSPHRASE_ENV})"
+        "--passphrase-file",
+        type=Path,
+        action="append",
+        help=f"a file with the keys' passphrase (or ${PASSPHRASE_ENV}); give it again for "
+        "keys under other passphrases: each is tried on every key file, and at a terminal a "
+        "key none of them opens is asked for by its id",
     )
     p.add_argument(
         "--ledger",
@@ -706,7 +712,36 @@ def _keyring(args: argparse.Namespace, engine: Engine) -> tuple[Keyring, list[st
     before anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line."""
     from kiosk.cli.keys import open_keyring
 
-    return open_keyring(engine, args.key or _default_keys(_data_dir(args)), args.passphrase_file)
+    return open_keyring(engine, args.key or _default_keys(_data_dir(args)), passphrases(args))
+
+
+def key_dir(args: argparse.Namespace) -> Path:
+    """The coordinator's directory: that of the first --key, else the default one."""
+    return args.key[0].parent if args.key else _coordinator_dir()
+
+
+def signing_key(args: argparse.Namespace) -> DeviceKey:
+    """The coordinator signing key in the coordinator's directory, opened with the command's
+    passphrases (kiosk.central.keyring)."""
+    from kiosk.central.keyring import COORDINATOR_KEY_FILE, load_coordinator_key
+
+    if getattr(args, "signing_key", None) is None:  # opened once per command
+        where = key_dir(args)
+        args.signing_key = passphrases(args).open(
+            "the coordinator signing key",
+            str(where / COORDINATOR_KEY_FILE),
+            lambda passphrase: load_coordinator_key(where, passphrase),
+        )
+    key: DeviceKey = args.signing_key
+    return key
+
+
+def passphrases(args: argparse.Namespace) -> Passphrases:
+    """The command's passphrases, one set for every key it opens (kiosk.cli.passphrase)."""
+    if getattr(args, "passphrases", None) is None:
+        args.passphrases = Passphrases(args.passphrase_file)
+    known: Passphrases = args.passphrases
+    return known
 
 
 def _progress(args: argparse.Namespace, what: str) -> TextProgress | None:

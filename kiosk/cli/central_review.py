@@ -165,11 +165,11 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 def _key(args: argparse.Namespace, engine: Engine) -> Keyring:
     """The campaign's keys from --key (or the coordinator's directory), unlocked."""
-    from kiosk.cli.central import _data_dir, _default_keys
+    from kiosk.cli.central import _data_dir, _default_keys, passphrases
     from kiosk.cli.keys import open_keyring
 
     keyring, notes = open_keyring(
-        engine, args.key or _default_keys(_data_dir(args)), args.passphrase_file
+        engine, args.key or _default_keys(_data_dir(args)), passphrases(args)
     )
     for line in notes:
         print(line, file=sys.stderr)
@@ -191,14 +191,13 @@ def coordinator_ledger(
 
     from kiosk.central.campaign import get_campaign
     from kiosk.central.deletion import ERASED
-    from kiosk.central.keyring import COORDINATOR_KEY_FILE, KEY_DESTROYED, load_coordinator_key
+    from kiosk.central.keyring import COORDINATOR_KEY_FILE, KEY_DESTROYED
     from kiosk.central.ledger import LEDGER_FILE, ledger_owner, new_ledger, open_ledger
     from kiosk.central.models import DeletedRecord
-    from kiosk.cli.central import _coordinator_dir
-    from kiosk.cli.passphrase import existing_passphrase
+    from kiosk.cli.central import key_dir, signing_key
     from kiosk.crypto.keyed_hash import COORDINATOR_OWNER, LedgerKey
 
-    path = args.ledger or ((args.key[0].parent if args.key else _coordinator_dir()) / LEDGER_FILE)
+    path = args.ledger or (key_dir(args) / LEDGER_FILE)
     if must_exist_if_erased and not path.exists():
         with Session(engine) as s:
             erased = s.scalar(
@@ -216,12 +215,10 @@ def coordinator_ledger(
     # A new ledger is keyed by the coordinator signing key, which no rotation or destruction
     # touches; a campaign made before keysets has none, and uses its first campaign key (a
     # rotation retires it but keeps it). The file names the key it is keyed by.
-    key_dir = args.key[0].parent if args.key else _coordinator_dir()
-    signing_file = key_dir / COORDINATOR_KEY_FILE
+    signing_file = key_dir(args) / COORDINATOR_KEY_FILE
     owner = ledger_owner(path)
     if (owner is None and signing_file.exists()) or (owner or "").startswith(COORDINATOR_OWNER):
-        passphrase = existing_passphrase(args.passphrase_file, signing_file)
-        signing = LedgerKey.of_coordinator(load_coordinator_key(key_dir, passphrase))
+        signing = LedgerKey.of_coordinator(signing_key(args))
         if owner is None:
             return new_ledger(path, signing)
         return open_ledger(path, signing, owner)

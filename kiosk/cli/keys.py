@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.options import counted
-from kiosk.cli.passphrase import PASSPHRASE_ENV, existing_passphrase
-from kiosk.errors import UsageError, WrongPassphrase
+from kiosk.cli.passphrase import PASSPHRASE_ENV, Passphrases, new_passphrase
+from kiosk.errors import UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,11 +39,12 @@ def register_keys(
         key_dir = (args.key_dir or coordinator_dir()).expanduser()
         if args.action == "list":
             return _list(engine(args), key_dir)
+        passphrases = Passphrases(args.passphrase_file)
         if args.action == "rotate":
-            return _rotate(engine(args), key_dir, args.passphrase_file)
+            return _rotate(engine(args), key_dir, passphrases, args)
         if args.key_id is None:
             raise UsageError("say which key to destroy: 'kiosk central key destroy KEYID'")
-        return _destroy(engine(args), key_dir, args.passphrase_file, args.key_id)
+        return _destroy(engine(args), key_dir, passphrases, args.key_id)
 
     p = command(
         "key",
@@ -59,6 +60,17 @@ def register_keys(
     )
     p.add_argument("key_id", nargs="?", type=int, metavar="KEYID", help="the key to destroy")
     p.add_argument(
+        "--new-passphrase",
+        action="store_true",
+        help="rotate: write the new key under a new passphrase, typed twice (a rotation because "
+        "the old passphrase may be known); export then asks for each key's passphrase",
+    )
+    p.add_argument(
+        "--new-passphrase-file",
+        type=Path,
+        help="rotate: the new key's passphrase, from a file (implies --new-passphrase)",
+    )
+    p.add_argument(
         "--key-dir",
         type=Path,
         help="the coordinator's directory with the campaign private keys and the coordinator "
@@ -68,7 +80,9 @@ def register_keys(
     p.add_argument(
         "--passphrase-file",
         type=Path,
-        help=f"the passphrase of the coordinator signing key (or ${PASSPHRASE_ENV})",
+        action="append",
+        help=f"the passphrase of the coordinator signing key (or ${PASSPHRASE_ENV}); a new key "
+        "is written under the same passphrase",
     )
 
 
@@ -97,19 +111,38 @@ def _list(engine: Engine, key_dir: Path) -> int:
     return 0
 
 
-def _rotate(engine: Engine, key_dir: Path, passphrase_file: Path | None) -> int:
-    from kiosk.central.keyring import COORDINATOR_KEY_FILE
-    from kiosk.central.rotation import rotate
+def signing_passphrase(key_dir: Path, passphrases: Passphrases) -> str:
+    """The passphrase that opens the coordinator signing key in `key_dir`."""
+    from kiosk.central.keyring import COORDINATOR_KEY_FILE, load_coordinator_key
 
-    passphrase = existing_passphrase(passphrase_file, key_dir / COORDINATOR_KEY_FILE)
-    done = rotate(engine, key_dir, passphrase)
+    passphrases.open(
+        "the coordinator signing key",
+        str(key_dir / COORDINATOR_KEY_FILE),
+        lambda passphrase: load_coordinator_key(key_dir, passphrase),
+    )
+    assert passphrases.last is not None  # set by a successful open
+    return passphrases.last
+
+
+def _rotate(
+    engine: Engine, key_dir: Path, passphrases: Passphrases, args: argparse.Namespace
+) -> int:
+    from kiosk.central.rotation import require_signing_key, rotate
+
+    require_signing_key(engine)  # before a passphrase is asked for
+    signing = signing_passphrase(key_dir, passphrases)
+    new = None
+    if args.new_passphrase or args.new_passphrase_file is not None:
+        new = new_passphrase(args.new_passphrase_file, "the new campaign key")
+    done = rotate(engine, key_dir, signing, new)
     keyset = done.keyset
     retired = [k.id for k in keyset.keys if k.state == "retired"]
     print(
         f"Key {keyset.primary} ({keyset.primary_entry.fingerprint}) is the campaign's primary "
         f"key (keyset version {keyset.version}); kiosks seal to it from their next sync, and "
         "kiosks enrolled from now on at once.\n"
-        f"  private key (same passphrase; back it up with the others): {done.private_path}\n"
+        f"  private key ({'its own' if new else 'same'} passphrase; back it up with the "
+        f"others): {done.private_path}\n"
         f"  public key:                                                {done.public_path}\n"
         f"  recovery sheet (print it, keep it apart):                  {done.sheet}\n"
         + (
@@ -122,13 +155,13 @@ def _rotate(engine: Engine, key_dir: Path, passphrase_file: Path | None) -> int:
     return 0
 
 
-def _destroy(engine: Engine, key_dir: Path, passphrase_file: Path | None, key_id: int) -> int:
+def _destroy(engine: Engine, key_dir: Path, passphrases: Passphrases, key_id: int) -> int:
     from kiosk.central.campaign import get_campaign
-    from kiosk.central.keyring import COORDINATOR_KEY_FILE
-    from kiosk.central.rotation import destroy
+    from kiosk.central.rotation import destroy, require_signing_key
 
     campaign = get_campaign(engine)
-    passphrase = existing_passphrase(passphrase_file, key_dir / COORDINATOR_KEY_FILE)
+    require_signing_key(engine)  # before a passphrase is asked for
+    passphrase = signing_passphrase(key_dir, passphrases)
 
     def confirm(entry: KeyEntry, records: int, kiosks: list[str]) -> bool:
         if kiosks:
@@ -164,13 +197,12 @@ def _destroy(engine: Engine, key_dir: Path, passphrase_file: Path | None, key_id
 
 
 def open_keyring(
-    engine: Engine, paths: list[Path], passphrase_file: Path | None
+    engine: Engine, paths: list[Path], passphrases: Passphrases
 ) -> tuple[Keyring, list[str]]:
     """The keys in `paths` that belong to this campaign's keyset, opened, and notes for the
-    coordinator (a file holding a destroyed key is not used). The first passphrase given is
-    tried on every file; at a terminal, a file it does not open asks for its own."""
-    import getpass
-
+    coordinator (a file holding a destroyed key is not used). Every passphrase known to
+    `passphrases` is tried on every file; at a terminal, a file none of them opens is asked
+    for by its key's id and fingerprint."""
     from kiosk.central.campaign import get_campaign, require_own_key
     from kiosk.central.keyring import Keyring, read_locked
     from kiosk.central.keyset import key_entries
@@ -178,7 +210,6 @@ def open_keyring(
     campaign = get_campaign(engine)
     entries = {e.fingerprint: e for e in key_entries(engine)}
     keyring, notes = Keyring({}, entries), []
-    passphrase: str | None = None
     # Every file is read and checked before a passphrase is asked for.
     for locked in read_locked(paths):
         entry = entries.get(locked.fingerprint)
@@ -191,15 +222,8 @@ def open_keyring(
                 "Shred this copy too."
             )
             continue
-        if passphrase is None:
-            passphrase = existing_passphrase(passphrase_file, Path(locked.source))
-        try:
-            keyring.keys[locked.fingerprint] = locked.unlock(passphrase)
-        except WrongPassphrase:
-            if not sys.stdin.isatty():
-                raise
-            own = getpass.getpass(f"Passphrase for {locked.source}: ")
-            keyring.keys[locked.fingerprint] = locked.unlock(own)
+        what = f"campaign key {entry.id} ({entry.fingerprint})"
+        keyring.keys[locked.fingerprint] = passphrases.open(what, locked.source, locked.unlock)
     return keyring, notes
 
 

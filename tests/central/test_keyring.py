@@ -16,6 +16,7 @@ from kiosk.central.campaign import CampaignInfo
 from kiosk.central.keyring import KEY_DESTROYED, KEY_MISSING, shred
 from kiosk.central.models import CampaignKey
 from kiosk.cli.keys import open_keyring
+from kiosk.cli.passphrase import Passphrases
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import OtherCampaignKey, WrongPassphrase
 
@@ -60,13 +61,17 @@ def test_each_key_file_opens_with_its_own_passphrase_at_a_terminal(
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", FIRST)
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     with pytest.raises(WrongPassphrase, match=r"campaign-private-2\.pem"):
-        open_keyring(engine, files, None)
+        open_keyring(engine, files, Passphrases())
 
     asked: list[str] = []
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or SECOND)
-    keyring, notes = open_keyring(engine, files, None)
-    assert asked == [f"Passphrase for {files[1]}: "]  # only the file the first one does not open
+    keyring, notes = open_keyring(engine, files, Passphrases())
+    fingerprint = second.public_key().fingerprint
+    assert asked == [  # only the file the first one does not open, by its key
+        f"The passphrase does not open campaign key 2 ({fingerprint}) ({files[1]}). "
+        "Its passphrase: "
+    ]
     assert set(keyring.keys) == {campaign.key_fingerprint, second.public_key().fingerprint}
     assert notes == []
 
@@ -85,7 +90,7 @@ def test_a_destroyed_keys_file_is_not_used_and_another_campaigns_is_refused(
         _file(tmp_path, "campaign-private.pem", campaign_private_key, FIRST),
         _file(tmp_path, "a-backup-copy.pem", gone, FIRST),
     ]
-    keyring, notes = open_keyring(engine, files, None)
+    keyring, notes = open_keyring(engine, files, Passphrases())
     assert set(keyring.keys) == {campaign.key_fingerprint}
     assert notes == [
         f"kiosk: {files[1]} holds key 2, which is destroyed: not used. Shred this copy too."
@@ -97,7 +102,7 @@ def test_a_destroyed_keys_file_is_not_used_and_another_campaigns_is_refused(
     stranger = _file(tmp_path, "other.pem", CampaignPrivateKey.generate(), FIRST)
     monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("asked for a passphrase"))
     with pytest.raises(OtherCampaignKey, match="collects for campaign"):
-        open_keyring(engine, [stranger, files[0]], None)
+        open_keyring(engine, [stranger, files[0]], Passphrases())
 
 
 def test_shred_overwrites_the_bytes_where_they_lie_then_removes_the_file(tmp_path: Path) -> None:
