@@ -16,9 +16,12 @@ Latin, Cyrillic, Arabic, Hebrew and CJK, Noto Color Emoji the emoji. A missing f
 before anything is written, with the Debian packages that bring it (`FONT_PACKAGES`).
 
 The manifest (`<pack>.manifest.json`) holds the pack's SHA-256, the number of signatures in it,
-a SHA-256 of the signatures' ids (device/record, sorted: no personal data), the appeal and the
-campaign key's fingerprint, signed with the delivery key derived from the campaign private key
-(kiosk/crypto/manifest_key.py, docs/crypto.md). `verify` checks a pack against its manifest.
+a SHA-256 of the signatures' ids (device/record, sorted: no personal data), the appeal, the
+campaign key's fingerprint and the coordinator signing key's public half and fingerprint,
+signed with that key (kiosk/crypto/coordinator_key.py: the one `init` made and every kiosk
+pinned; docs/crypto.md). `verify` checks a pack against its manifest, and the manifest's signer
+against the coordinator key the checker trusts: the campaign's (from the server's database)
+or the fingerprint the campaign published.
 """
 
 from __future__ import annotations
@@ -40,7 +43,12 @@ import regex
 from kiosk.central.drawn import to_svg
 from kiosk.central.errors import DeliveryError
 from kiosk.central.export import Opened, Progress
-from kiosk.crypto.manifest_key import DeliveryKey, fingerprint, verify_manifest_signature
+from kiosk.crypto.coordinator_key import coordinator_fingerprint
+from kiosk.crypto.device_key import (
+    MANIFEST_SIGNATURE_CONTEXT,
+    DeviceKey,
+    verify_device_signature,
+)
 from kiosk.errors import BadSignature
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.countries import english_name
@@ -49,7 +57,8 @@ from kiosk.petition.record import SignatureRecord
 if TYPE_CHECKING:
     from markupsafe import Markup
 
-MANIFEST_FORMAT = "kiosk-delivery-manifest/1"
+MANIFEST_FORMAT = "kiosk-delivery-manifest/2"
+OLD_FORMATS = ("kiosk-delivery-manifest/1",)  # signed by a key derived from the campaign key
 MANIFEST_SUFFIX = ".manifest.json"
 # The font families the pack asks for, in order, and the Debian package of each.
 FONTS = {
@@ -74,13 +83,13 @@ MILESTONES = (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000)
 class Pack:
     signatures: int
     manifest: Path
-    delivery_key_fingerprint: str
+    coordinator_fingerprint: str
 
 
 @dataclass(frozen=True)
 class Verified:
     signatures: int
-    delivery_key_fingerprint: str
+    coordinator_fingerprint: str
     appeal_id: str
     made_at: str
 
@@ -150,7 +159,12 @@ def _utc(moment: datetime) -> datetime:
 
 
 def pack_html(
-    appeal: Appeal, rows: Sequence[Opened], made_at: datetime, *, per_part: int = 0
+    appeal: Appeal,
+    rows: Sequence[Opened],
+    made_at: datetime,
+    *,
+    per_part: int = 0,
+    signer: str = "",
 ) -> Iterator[str]:
     """The pack as HTML documents (every value escaped): the front (title, total, letter,
     counts, timeline), then the signer list in parts of `per_part` signers (0: one part)."""
@@ -184,6 +198,7 @@ def pack_html(
         front=True,
         total=len(rows),
         made_on=made_at.date().isoformat(),
+        signer=signer,
         by_country=Counter(s[0] for s in signers).most_common(),
         by_event=Counter(o.event for o in rows).most_common(),
         milestones=milestones(rows, appeal.goal),
@@ -220,7 +235,7 @@ def manifest_path(pack: Path) -> Path:
     return pack.with_name(pack.name + MANIFEST_SUFFIX)
 
 
-def _signed_bytes(manifest: dict[str, Any]) -> bytes:
+def signed_bytes(manifest: dict[str, Any]) -> bytes:
     body = {k: v for k, v in manifest.items() if k != "signature"}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -229,21 +244,23 @@ def write_pack(
     appeal: Appeal,
     rows: Sequence[Opened],
     pack: Path,
-    key: DeliveryKey,
+    key: DeviceKey,
     *,
     campaign_fingerprint: str,
     made_at: datetime,
     write: Any,
     progress: Progress | None = None,
 ) -> Pack:
-    """Lay out and write the pack and its signed manifest. `write(path, data)` writes a file
-    (the CLI passes one that makes it owner-only); `progress(done, total)` hears of every
-    part of the signer list laid out."""
+    """Lay out and write the pack and its manifest, signed with the coordinator signing key
+    `key`. `write(path, data)` writes a file (the CLI passes one that makes it owner-only);
+    `progress(done, total)` hears of every part of the signer list laid out."""
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     require_fonts()
+    signer = coordinator_fingerprint(key.public_bytes)
     documents = []
-    for part, html in enumerate(pack_html(appeal, rows, made_at, per_part=SIGNERS_PER_PART)):
+    parts = pack_html(appeal, rows, made_at, per_part=SIGNERS_PER_PART, signer=signer)
+    for part, html in enumerate(parts):
         documents.append(HTML(string=html).render())
         if progress is not None:  # part 0 is the front, then SIGNERS_PER_PART signers a part
             progress(min(part * SIGNERS_PER_PART, len(rows)), len(rows))
@@ -261,21 +278,80 @@ def write_pack(
         "appeal_version": appeal.version,
         "campaign_key": campaign_fingerprint,
         "made_at": _utc(made_at).isoformat(timespec="seconds"),
-        "delivery_key": key.public_b64,
+        "coordinator_key": base64.b64encode(key.public_bytes).decode("ascii"),
+        "coordinator_key_fingerprint": signer,
     }
-    manifest["signature"] = key.sign(_signed_bytes(manifest))
+    signature = key.sign(signed_bytes(manifest), context=MANIFEST_SIGNATURE_CONTEXT)
+    manifest["signature"] = base64.b64encode(signature).decode("ascii")
     where = manifest_path(pack)
     write(where, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    return Pack(len(rows), where, fingerprint(key.public_b64))
+    return Pack(len(rows), where, signer)
 
 
-def verify(pack: Path, manifest_file: Path | None = None) -> Verified:
-    """Check `pack` against its signed manifest; raise DeliveryError saying what differs."""
+def verify(
+    pack: Path,
+    manifest_file: Path | None = None,
+    *,
+    trusted_key: bytes | None = None,
+    expected_fingerprint: str | None = None,
+) -> Verified:
+    """Check `pack` against its signed manifest, and the manifest's signer against the
+    coordinator key the checker trusts: `trusted_key` (the campaign's, from its database) or
+    `expected_fingerprint` (the one the campaign published); one of them is needed, since a
+    manifest names its own signer. Raise DeliveryError saying what differs."""
+    if trusted_key is None and not expected_fingerprint:
+        raise DeliveryError(
+            "nothing to check the pack's signer against: give --expect-key FINGERPRINT, the "
+            "coordinator signing key's fingerprint as the campaign published it (kiosk central "
+            "init and key list print it; every enrolment link names it as coordinator=), or "
+            "run the check where the campaign's database is (--data-dir, --database-url)"
+        )
     manifest_file = manifest_file or manifest_path(pack)
     try:
         pdf = pack.read_bytes()
     except OSError as exc:
         raise DeliveryError(f"cannot read the pack {pack} ({exc.strerror})") from None
+    manifest = _read_manifest(manifest_file)
+    try:
+        signer = base64.b64decode(str(manifest["coordinator_key"]), validate=True)
+        signature = base64.b64decode(str(manifest["signature"]), validate=True)
+        verify_device_signature(
+            signer,
+            signed_bytes(manifest),
+            signature,
+            context=MANIFEST_SIGNATURE_CONTEXT,
+            what="the manifest's signature does not verify",
+        )
+    except (KeyError, ValueError, BadSignature):
+        raise DeliveryError(
+            f"{manifest_file}: the manifest's signature does not verify: something in it (the "
+            "number of signatures, the pack's hash, ...) was changed after it was signed, or "
+            "it is not a manifest made by 'kiosk central deliver'"
+        ) from None
+    found = coordinator_fingerprint(signer)
+    wanted = [(expected_fingerprint or "").strip().lower()]
+    wanted.append(coordinator_fingerprint(trusted_key) if trusted_key is not None else "")
+    for fingerprint in filter(None, wanted):
+        if found != fingerprint:
+            raise DeliveryError(
+                f"{manifest_file} is signed by coordinator key {found}, not by the campaign's "
+                f"coordinator key {fingerprint}: whoever made it is not this campaign's "
+                "coordinator, so its number proves nothing"
+            )
+    if hashlib.sha256(pdf).hexdigest() != manifest.get("pack_sha256"):
+        raise DeliveryError(
+            f"{pack} is not the pack the manifest was signed for: its SHA-256 differs (the file "
+            "was altered, or it is another pack)"
+        )
+    return Verified(
+        int(manifest["signatures"]),
+        found,
+        str(manifest.get("appeal_id", "")),
+        str(manifest.get("made_at", "")),
+    )
+
+
+def _read_manifest(manifest_file: Path) -> dict[str, Any]:
     try:
         manifest = json.loads(manifest_file.read_text("utf-8"))
     except OSError as exc:
@@ -285,25 +361,12 @@ def verify(pack: Path, manifest_file: Path | None = None) -> Verified:
         ) from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise DeliveryError(f"{manifest_file} is not a delivery manifest (not JSON)") from None
+    if isinstance(manifest, dict) and manifest.get("format") in OLD_FORMATS:
+        raise DeliveryError(
+            f"{manifest_file} was made by an older kiosk, signed by a key derived from the "
+            "campaign key rather than by the coordinator signing key: make the pack again with "
+            "'kiosk central deliver'"
+        )
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise DeliveryError(f"{manifest_file} is not a delivery manifest ({MANIFEST_FORMAT})")
-    try:
-        verify_manifest_signature(
-            str(manifest["delivery_key"]), _signed_bytes(manifest), str(manifest["signature"])
-        )
-    except (KeyError, BadSignature):
-        raise DeliveryError(
-            f"{manifest_file}: the manifest's signature does not verify: it was altered or "
-            "is not the one made with this pack"
-        ) from None
-    if hashlib.sha256(pdf).hexdigest() != manifest.get("pack_sha256"):
-        raise DeliveryError(
-            f"{pack} is not the pack the manifest was signed for: its SHA-256 differs (the file "
-            "was altered, or it is another pack)"
-        )
-    return Verified(
-        int(manifest["signatures"]),
-        fingerprint(str(manifest["delivery_key"])),
-        str(manifest.get("appeal_id", "")),
-        str(manifest.get("made_at", "")),
-    )
+    return manifest

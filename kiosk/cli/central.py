@@ -214,8 +214,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--expect-key",
         metavar="FINGERPRINT",
-        help="with --verify: the delivery key the campaign published; refuse a pack signed "
-        "by another",
+        help="with --verify: the coordinator signing key's fingerprint as the campaign "
+        "published it; refuse a pack signed by another (default: the campaign's coordinator "
+        "key, from the database in --data-dir or --database-url)",
     )
     key_options(p)
 
@@ -851,52 +852,55 @@ def _deliver(args: argparse.Namespace) -> int:
     from kiosk.central.errors import DeliveryError
 
     if args.verify is not None:
-        checked = deliver.verify(args.verify, args.manifest)
+        checked = deliver.verify(
+            args.verify,
+            args.manifest,
+            trusted_key=None if args.expect_key else _campaign_coordinator_key(args),
+            expected_fingerprint=args.expect_key,
+        )
         print(
             f"kiosk: {args.verify} verifies: {counted(checked.signatures, 'signature')} for "
-            f"appeal {checked.appeal_id}, made {checked.made_at}, signed by delivery key "
-            f"{checked.delivery_key_fingerprint}"
+            f"appeal {checked.appeal_id}, made {checked.made_at}, signed by the campaign's "
+            f"coordinator key {checked.coordinator_fingerprint}"
         )
-        if args.expect_key and args.expect_key != checked.delivery_key_fingerprint:
-            raise DeliveryError(
-                f"{args.verify} was signed by delivery key {checked.delivery_key_fingerprint}, "
-                f"not by {args.expect_key}: it is not this campaign's pack"
-            )
         return 0
     if args.out is None:
         raise UsageError("deliver writes a PDF: add --out FILE.pdf (or --verify FILE.pdf)")
     from kiosk.central.campaign import get_campaign
     from kiosk.central.export import open_all
     from kiosk.clock import utc_now
-    from kiosk.crypto.manifest_key import DeliveryKey
     from kiosk.petition.appeal import parse_appeal
 
     deliver.require_fonts()  # before the passphrase: nothing to type for a pack that cannot be made
     engine = _engine(args)
     campaign = get_campaign(engine)
+    if campaign.coordinator_key is None:
+        raise DeliveryError(
+            "this campaign was made before coordinator signing keys, so nothing can sign its "
+            "delivery manifest; nothing was written"
+        )
     key, notes = _keyring(args, engine)
     for line in notes:
         print(line, file=sys.stderr)
-    # The delivery key is derived from the campaign's first key, which every rotation keeps
-    # in the keyset: every pack of the campaign has the same signer (docs/crypto.md).
-    first = key.key_for(campaign.key_fingerprint)
-    if first is None:
+    # The manifest is signed by the coordinator signing key, the one kiosks pinned at
+    # enrolment and the server keeps the public half of (docs/crypto.md).
+    signing = signing_key(args)
+    if signing.public_bytes != campaign.coordinator_key:
         raise DeliveryError(
-            f"the delivery pack is signed with a key derived from the campaign's first key "
-            f"({campaign.key_fingerprint}), which is not among the key files given: pass it "
-            "with --key FILE"
+            f"the coordinator signing key in {key_dir(args)} is not this campaign's: pass the "
+            "directory that holds this campaign's keys (--key FILE in it)"
         )
     exclusions = _exclusions(args, engine, key)  # the pack leaves out what the export does
-    progress = _progress(args, "deliver")
+    progress = _progress(args, "deliver: opening")
     rows, result = open_all(engine, key, progress, exclusions, workers=args.workers)
     if progress is not None:
         progress.finish()
-    layout = _progress(args, "laying out")
+    layout = _progress(args, "deliver: laying out")
     pack = deliver.write_pack(
         parse_appeal(campaign.appeal_toml.encode("utf-8"), "the campaign's appeal"),
         rows,
         args.out,
-        DeliveryKey.from_campaign_key(first),
+        signing,
         campaign_fingerprint=campaign.key_fingerprint,
         made_at=utc_now(),
         write=_write_private_bytes,
@@ -906,13 +910,31 @@ def _deliver(args: argparse.Namespace) -> int:
         layout.finish()
     print(
         f"kiosk: wrote the delivery pack {args.out} ({counted(pack.signatures, 'signature')}) "
-        f"and its signed manifest {pack.manifest}; delivery key {pack.delivery_key_fingerprint} "
-        "(publish it, so the target can check the pack with 'kiosk central deliver --verify')"
+        f"and its manifest {pack.manifest}, signed by the coordinator key "
+        f"{pack.coordinator_fingerprint} (the one kiosks pinned at enrolment: give the target "
+        "this fingerprint, apart from the pack, to check it with 'kiosk central deliver "
+        "--verify PACK --expect-key FINGERPRINT')"
         + (f"; {counted(result.unreadable, 'record')} did not open" if result.unreadable else "")
         + left_out_note(result),
         file=sys.stderr,
     )
     return 0
+
+
+def _campaign_coordinator_key(args: argparse.Namespace) -> bytes | None:
+    """The coordinator key the server's database keeps, if this machine has the database (the
+    coordinator's); None elsewhere (an auditor's), and no database is made to find out."""
+    from platformdirs import user_data_path
+
+    from kiosk.central.campaign import find_campaign
+    from kiosk.central.db import DATABASE_FILE
+
+    if args.database_url is None:
+        data_dir = Path(args.data_dir or user_data_path(APP_NAME, appauthor=False))
+        if not (data_dir / DATABASE_FILE).is_file():
+            return None
+    campaign = find_campaign(_engine(args))
+    return campaign.coordinator_key if campaign is not None else None
 
 
 def _write_private_bytes(path: Path, data: bytes) -> None:

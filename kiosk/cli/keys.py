@@ -90,6 +90,7 @@ def _list(engine: Engine, key_dir: Path) -> int:
     from kiosk.central.campaign import get_campaign
     from kiosk.central.keyset import list_keys, signed_keyset
     from kiosk.central.rotation import key_files_of
+    from kiosk.crypto.coordinator_key import coordinator_fingerprint
 
     campaign = get_campaign(engine)
     signed = signed_keyset(engine)
@@ -108,6 +109,11 @@ def _list(engine: Engine, key_dir: Path) -> int:
         where = ", ".join(str(f) for f in files) if files else f"none in {key_dir}"
         print(f"{key.id:>3}  {state:9}  {key.fingerprint:24}  {key.records:>8}  {where}")
     print("* the primary key: kiosks seal new signatures to it")
+    if campaign.coordinator_key is not None:
+        print(
+            "Coordinator signing key (signs the keyset and every delivery manifest; kiosks "
+            f"pinned it at enrolment): {coordinator_fingerprint(campaign.coordinator_key)}"
+        )
     return 0
 
 

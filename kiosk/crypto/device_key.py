@@ -20,6 +20,9 @@ RELEASE_SIGNATURE_CONTEXT = b"kiosk/release/v2\x00"  # the server's release of o
 HEARTBEAT_SIGNATURE_CONTEXT = b"kiosk/heartbeat-signature/v1\x00"  # a kiosk's status
 # The coordinator's campaign keyset (kiosk.protocol.keyset), signed on the coordinator's machine.
 KEYSET_SIGNATURE_CONTEXT = b"kiosk/keyset/v1\x00"
+# A delivery pack's manifest (kiosk.central.deliver), signed by the same coordinator key; v1
+# was signed by a key derived from the campaign key.
+MANIFEST_SIGNATURE_CONTEXT = b"kiosk/delivery-manifest/v2\x00"
 
 
 @dataclass(frozen=True)

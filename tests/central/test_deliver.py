@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -12,12 +13,19 @@ from typing import Any
 
 import pytest
 from ci import skip_unless_ci
-from sqlalchemy import Engine
+from coordinator import PASSPHRASE
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 
 from kiosk.central import deliver
 from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
+from kiosk.central.keyring import COORDINATOR_KEY_FILE
+from kiosk.central.models import Campaign
+from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.crypto.coordinator_key import coordinator_fingerprint, coordinator_key_to_pem
+from kiosk.crypto.device_key import MANIFEST_SIGNATURE_CONTEXT, DeviceKey
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.strokes import Drawing, Point
 
@@ -37,6 +45,19 @@ SQUIGGLE = Drawing(
     ),
     aspect=3.0,
 )
+
+
+@pytest.fixture
+def signing(central: Any, engine: Engine, tmp_path: Path) -> DeviceKey:
+    """The campaign's coordinator signing key, as `init` leaves it: its file in the
+    coordinator's directory (under the campaign key's passphrase), its public half on the
+    server."""
+    key = DeviceKey.generate()
+    pem = coordinator_key_to_pem(key, PASSPHRASE, scrypt_n=2**14)
+    (tmp_path / "coordinator" / COORDINATOR_KEY_FILE).write_bytes(pem)
+    with Session(engine) as s, s.begin():
+        s.execute(update(Campaign).values(coordinator_key=key.public_bytes))
+    return key
 
 
 def _need_poppler() -> None:
@@ -60,6 +81,7 @@ def _collect(engine: Engine, enrolled: Any) -> list[Any]:
 
 def test_the_pack_reads_right_in_every_script_and_its_manifest_verifies(
     central: Any,
+    signing: DeviceKey,
     enrolled: Any,
     engine: Engine,
     tmp_path: Path,
@@ -91,6 +113,8 @@ def test_the_pack_reads_right_in_every_script_and_its_manifest_verifies(
     for name in ("Egypt", "Israel", "Russia", "China", "Germany", "United Kingdom"):
         assert name in text
     assert "1st signature" in text and "last signature (6 in all)" in text
+    fingerprint = coordinator_fingerprint(signing.public_bytes)
+    assert f"signed by the campaign's coordinator key {fingerprint}" in text
     assert text.count("Signers") == 1 and "5 Дмитрий И. Russia 6 Ada L. United Kingdom" in text
 
     pages = tmp_path / "page"
@@ -101,36 +125,105 @@ def test_the_pack_reads_right_in_every_script_and_its_manifest_verifies(
 
     manifest = json.loads(deliver.manifest_path(pack).read_text("utf-8"))
     assert manifest["signatures"] == 6
+    assert manifest["coordinator_key_fingerprint"] == fingerprint
     assert central("deliver", "--verify", pack) == 0
     out = capsys.readouterr().out
-    assert f"{pack} verifies: 6 signatures" in out
+    assert f"{pack} verifies: 6 signatures" in out and fingerprint in out
 
 
-def test_an_altered_pack_or_manifest_fails_verification(
-    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+def _resign(manifest: dict[str, Any], key: DeviceKey) -> dict[str, Any]:
+    """The manifest signed again, as deliver signs it, by `key`, naming `key` as its signer."""
+    forged = dict(manifest)
+    forged["coordinator_key"] = base64.b64encode(key.public_bytes).decode()
+    forged["coordinator_key_fingerprint"] = coordinator_fingerprint(key.public_bytes)
+    forged.pop("signature")
+    body = deliver.signed_bytes(forged)
+    forged["signature"] = base64.b64encode(
+        key.sign(body, context=MANIFEST_SIGNATURE_CONTEXT)
+    ).decode()
+    return forged
+
+
+def test_an_altered_pack_a_changed_count_or_another_signer_is_refused(
+    central: Any, signing: DeviceKey, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
 ) -> None:
     _collect(engine, enrolled)
     pack = tmp_path / "pack.pdf"
     assert central("deliver", "--out", pack) == 0
+    fingerprint = coordinator_fingerprint(signing.public_bytes)
+    assert f"signed by the coordinator key {fingerprint}" in capsys.readouterr().err
     original = pack.read_bytes()
     manifest_file = deliver.manifest_path(pack)
-    manifest = manifest_file.read_text("utf-8")
+    manifest = json.loads(manifest_file.read_text("utf-8"))
 
-    pack.write_bytes(original.replace(b"6 signatures", b"9 signatures", 1) + b"\n")
+    # One byte of the pack changed.
+    middle = len(original) // 2
+    pack.write_bytes(original[:middle] + bytes([original[middle] ^ 0x01]) + original[middle + 1 :])
     assert central("deliver", "--verify", pack) == 2
     assert "is not the pack the manifest was signed for" in capsys.readouterr().err
-
     pack.write_bytes(original)
-    doc = json.loads(manifest)
-    doc["signatures"] = 60  # a larger number, with the right hash of the pack
-    manifest_file.write_text(json.dumps(doc), "utf-8")
-    assert central("deliver", "--verify", pack) == 2
-    assert "the manifest's signature does not verify" in capsys.readouterr().err
 
-    manifest_file.write_text(manifest, "utf-8")
-    assert central("deliver", "--verify", pack, "--expect-key", "0000-0000-0000-0000-0000") == 2
-    assert "not by 0000-0000-0000-0000-0000" in capsys.readouterr().err
+    # A larger count, the pack's hash right, the signature left as it was.
+    manifest_file.write_text(json.dumps({**manifest, "signatures": 60}), "utf-8")
+    assert central("deliver", "--verify", pack) == 2
+    err = capsys.readouterr().err
+    assert "the manifest's signature does not verify" in err and "was changed" in err
+
+    # A larger count, signed again by another key that the manifest names as its signer.
+    intruder = DeviceKey.generate()
+    forged = _resign({**manifest, "signatures": 60}, intruder)
+    manifest_file.write_text(json.dumps(forged), "utf-8")
+    assert central("deliver", "--verify", pack) == 2  # against the campaign's key (database)
+    err = capsys.readouterr().err
+    assert f"signed by coordinator key {coordinator_fingerprint(intruder.public_bytes)}" in err
+    assert f"not by the campaign's coordinator key {fingerprint}" in err
+    # ... and for an auditor with no database, against the fingerprint the campaign published
+    auditor = tmp_path / "auditor"
+    assert main(["central", "deliver", "--data-dir", str(auditor), "--verify", str(pack),
+                 "--expect-key", fingerprint]) == 2  # fmt: skip
+    assert "not by the campaign's coordinator key" in capsys.readouterr().err
+    # an auditor who names no key is told what to give, not told "verifies"
+    assert main(["central", "deliver", "--data-dir", str(auditor), "--verify", str(pack)]) == 2
+    assert "give --expect-key FINGERPRINT" in capsys.readouterr().err
+    assert not auditor.exists()  # no database was made to look for a campaign
+
+    # The manifest as written verifies, for the coordinator and for the auditor.
+    manifest_file.write_text(json.dumps(manifest), "utf-8")
     assert central("deliver", "--verify", pack) == 0
+    args = ["central", "deliver", "--data-dir", str(auditor), "--verify", str(pack)]
+    assert main([*args, "--expect-key", fingerprint]) == 0
+    assert "verifies: 6 signatures" in capsys.readouterr().out
+    assert main([*args, "--expect-key", "0" * 32]) == 2
+    assert f"signed by coordinator key {fingerprint}" in capsys.readouterr().err
+
+
+def test_a_pack_of_the_old_format_is_refused_with_what_to_do(
+    central: Any, signing: DeviceKey, campaign: Any, tmp_path: Path, capsys: Any
+) -> None:
+    pack = tmp_path / "pack.pdf"
+    assert central("deliver", "--out", pack) == 0
+    manifest_file = deliver.manifest_path(pack)
+    old = {**json.loads(manifest_file.read_text("utf-8")), "format": "kiosk-delivery-manifest/1"}
+    manifest_file.write_text(json.dumps(old), "utf-8")
+    capsys.readouterr()
+    assert central("deliver", "--verify", pack) == 2
+    assert "make the pack again" in capsys.readouterr().err
+
+
+def test_a_pack_needs_the_campaigns_own_coordinator_key(
+    central: Any, campaign: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    pack = tmp_path / "pack.pdf"
+    assert central("deliver", "--out", pack) == 2  # a campaign made before signing keys
+    assert "made before coordinator signing keys" in capsys.readouterr().err
+    other = DeviceKey.generate()
+    pem = coordinator_key_to_pem(other, PASSPHRASE, scrypt_n=2**14)
+    (tmp_path / "coordinator" / COORDINATOR_KEY_FILE).write_bytes(pem)
+    with Session(engine) as s, s.begin():
+        s.execute(update(Campaign).values(coordinator_key=DeviceKey.generate().public_bytes))
+    assert central("deliver", "--out", pack) == 2
+    assert "is not this campaign's" in capsys.readouterr().err
+    assert not pack.exists()
 
 
 def test_full_names_only_where_the_appeal_says_names_are_delivered(
@@ -164,7 +257,7 @@ def test_the_title_in_the_page_footer_cannot_leave_its_css_string() -> None:
 
 
 def test_a_pack_of_no_signatures_says_so_and_verifies(
-    central: Any, campaign: Any, tmp_path: Path, capsys: Any
+    central: Any, signing: DeviceKey, tmp_path: Path, capsys: Any
 ) -> None:
     pack = tmp_path / "empty.pdf"
     assert central("deliver", "--out", pack) == 0

@@ -79,7 +79,7 @@ def _ids(path: Path) -> list[str]:
 def test_each_passphrase_file_is_tried_on_every_key(
     rotated: tuple[Any, Path, list[str]], tmp_path: Path, capsys: Any
 ) -> None:
-    run, key_dir, ids = rotated
+    run, _key_dir, ids = rotated
     out = tmp_path / "export.csv"
     capsys.readouterr()
     # One passphrase given, a key under another: refused, saying which key and what to do.
