@@ -63,6 +63,13 @@ class NotFound(CentralError):
     title = "Not found"
 
 
+class RecordsDeleted(NotFound):
+    """A batch's envelope cannot be rebuilt: it held records deleted since (an erasure or
+    retention, kiosk.central.deletion). Expected, not tampering (kiosk.central.audit)."""
+
+    title = "Records deleted"
+
+
 class Overloaded(CentralError):
     """Too many uploads waiting: the client is told when to come back."""
 

@@ -20,7 +20,6 @@ import functools
 import os
 import re
 import sys
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +32,7 @@ from kiosk.central.ratelimit import (
 )
 from kiosk.cli.options import add_data_dir, counted
 from kiosk.cli.passphrase import PASSPHRASE_ENV, Passphrases, new_passphrase
+from kiosk.cli.progress import add_progress_option
 from kiosk.errors import KeyFileError, UsageError
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from kiosk.central.export import ExportResult, Opened
     from kiosk.central.keyring import Keyring
     from kiosk.central.tls import TlsFiles
+    from kiosk.cli.progress import TextProgress
     from kiosk.crypto.device_key import DeviceKey
 
 APP_NAME = "kiosk-central"
@@ -51,7 +52,8 @@ DESCRIPTION = """\
 The coordinator's commands: create the campaign (init), run the central server (serve), make
 an enrolment code for a kiosk (enroll), refuse a lost kiosk (revoke) or let one move to
 another campaign (release), take in batch files from a USB stick (import), see what each kiosk
-has delivered (status), export the signatures (export: CSV, XLSX, JSON, OSDI, Mailchimp) and
+has delivered (status), check every stored batch against its kiosk's signature (audit),
+export the signatures (export: CSV, XLSX, JSON, OSDI, Mailchimp) and
 make the delivery pack for the target (deliver); afterwards, honour an erasure request (erase),
 delete what the retention policy says (retention), mark signatures valid, invalid or test and
 run the heuristics (review), and keep a test kiosk or event out of every count (test-mode).
@@ -165,6 +167,15 @@ def register(sub: Any) -> None:
 
     p = command("import", "import batch files (e.g. from a USB stick)", _import)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add_progress_option(p)
+
+    p = command(
+        "audit",
+        "check every stored batch against its kiosk's signature: rebuilt byte for byte, as "
+        "the kiosk signed it",
+        _audit,
+    )
+    add_progress_option(p)
 
     p = command("status", "what each kiosk has delivered, and gaps in its chain", _status)
     p.add_argument(
@@ -274,7 +285,7 @@ def key_options(p: argparse.ArgumentParser) -> None:
         help="the erasure ledger (default: erasure-ledger.json next to the default key, in "
         f"${COORDINATOR_DIR_ENV} or the user data directory {COORDINATOR_APP_NAME!r})",
     )
-    p.add_argument("--progress", action="store_true", help="show progress even when not a terminal")
+    add_progress_option(p)
     p.add_argument(
         "--workers",
         type=int,
@@ -627,28 +638,39 @@ def _import(args: argparse.Namespace) -> int:
     from kiosk.protocol.batch import MAX_ENVELOPE_BYTES
 
     engine = _engine(args)
+    progress = _progress(args, "import", "files")
+
+    def say(text: str, stream: TextIO = sys.stdout) -> None:
+        if progress is None:
+            print(text, file=stream)
+        else:
+            progress.note(text, stream)
+
     failed = 0
-    for path in args.files:
+    for done, path in enumerate(args.files, 1):
         try:
-            done = import_envelope(engine, read_regular_file(path, MAX_ENVELOPE_BYTES))
+            imported = import_envelope(engine, read_regular_file(path, MAX_ENVELOPE_BYTES))
         except (UsageError, CentralError) as exc:
             failed += 1
-            reason = str(exc)
-            print(f"kiosk: {path}: not imported: {reason}", file=sys.stderr)
-            continue
-        receipt = done.receipt
-        state = "imported" if done.created else "already stored"
-        if done.salvage:
-            print(
-                f"{path}: {state}: salvage batch {receipt.batch_id}, device "
-                f"{receipt.device_id}, {receipt.record_count} signatures read back from a "
-                f"damaged vault, {done.new_records} of them new here"
-            )
-            continue
-        print(
-            f"{path}: {state}: batch {receipt.batch_id}, device {receipt.device_id} "
-            f"#{receipt.seq}, {counted(receipt.record_count, 'signature')}"
-        )
+            say(f"kiosk: {path}: not imported: {exc}", sys.stderr)
+        else:
+            receipt = imported.receipt
+            state = "imported" if imported.created else "already stored"
+            if imported.salvage:
+                say(
+                    f"{path}: {state}: salvage batch {receipt.batch_id}, device "
+                    f"{receipt.device_id}, {receipt.record_count} signatures read back from a "
+                    f"damaged vault, {imported.new_records} of them new here"
+                )
+            else:
+                say(
+                    f"{path}: {state}: batch {receipt.batch_id}, device {receipt.device_id} "
+                    f"#{receipt.seq}, {counted(receipt.record_count, 'signature')}"
+                )
+        if progress is not None:
+            progress(done, len(args.files))
+    if progress is not None:
+        progress.finish()
     if failed:
         print(
             f"kiosk: {failed} of {counted(len(args.files), 'file')} "
@@ -656,6 +678,41 @@ def _import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from kiosk.central.audit import audit
+
+    progress = _progress(args, "audit", "batches")
+    report = audit(_engine(args), progress)
+    if progress is not None:
+        progress.finish()
+    print(
+        f"audit: {counted(report.batches, 'stored batch', 'stored batches')}; "
+        f"{report.verified} rebuilt byte for byte, each signed by its kiosk"
+    )
+    if report.incomplete:
+        deleted = report.deleted
+        print(
+            f"{counted(len(report.incomplete), 'batch', 'batches')} held signatures deleted "
+            f"since ({deleted['erased']} erased at a supporter's request, "
+            f"{deleted['retention']} past retention): their envelopes cannot be rebuilt, so "
+            "their kiosks' signatures cannot be checked again. This is expected after an "
+            "erasure or a retention deletion (the server keeps the deleted ids), not a sign "
+            "of tampering:"
+        )
+        for batch in report.incomplete:
+            print(f"  {batch.describe()}")
+    if report.altered:
+        print(
+            f"ALTERED: {counted(len(report.altered), 'batch', 'batches')} no longer read back "
+            "as their kiosks signed them, with no erasure or retention to explain it; restore "
+            "them from a backup of the server, or import the kiosks' batch files again:"
+        )
+        for bad in report.altered:
+            print(f"  batch {bad.batch_id} of device {bad.device_id} (#{bad.seq}): {bad.why}")
+        return 1
     return 0
 
 
@@ -745,8 +802,10 @@ def passphrases(args: argparse.Namespace) -> Passphrases:
     return known
 
 
-def _progress(args: argparse.Namespace, what: str) -> TextProgress | None:
-    return TextProgress(sys.stderr, what) if args.progress or sys.stderr.isatty() else None
+def _progress(args: argparse.Namespace, what: str, unit: str = "records") -> TextProgress | None:
+    from kiosk.cli.progress import progress_for
+
+    return progress_for(args, what, unit)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -995,41 +1054,3 @@ def _private_file(path: Path, *, binary: bool = False) -> TextIO | BinaryIO:
         return open(fd, "wb")
     encoding = "utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8"
     return open(fd, "w", encoding=encoding, newline="")
-
-
-class TextProgress:
-    """A plain-text progress bar on a stream with the rate and the time left, redrawn at most
-    ten times a second: "export: [######------] 4000/10000 records, 2,750/s, 2 s left"."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO, what: str = "export") -> None:
-        self.stream = stream
-        self.what = what
-        self._start = time.monotonic()
-        self._last = 0.0
-        self._drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done != total and now - self._last < 0.1:
-            return
-        self._last = now
-        filled = self.WIDTH * done // max(total, 1)
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        elapsed = now - self._start
-        rate = done / elapsed if elapsed > 0 else 0.0
-        pace = f", {rate:,.0f}/s, {_time_left((total - done) / rate)} left" if rate else ""
-        self.stream.write(f"\r{self.what}: [{bar}] {done}/{total} records{pace}   ")
-        self.stream.flush()
-        self._drawn = True
-
-    def finish(self) -> None:
-        if self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _time_left(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole} s" if whole < 120 else f"{whole // 60} min {whole % 60:02d} s"

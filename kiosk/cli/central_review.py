@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kiosk.central.ledger import Ledger
     from kiosk.central.retention import Report
     from kiosk.central.review import Selection
+    from kiosk.cli.progress import TextProgress
 
 
 def register_review(command: Any, key_options: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -244,11 +245,10 @@ def coordinator_ledger(
     return open_ledger(path, None, owner)
 
 
-def _progress(args: argparse.Namespace) -> Any:
-    from kiosk.cli.central import TextProgress
+def _progress(args: argparse.Namespace) -> TextProgress | None:
+    from kiosk.cli.progress import progress_for
 
-    shown = args.progress or sys.stderr.isatty()
-    return TextProgress(sys.stderr, f"{args.central_command}: opening") if shown else None
+    return progress_for(args, f"{args.central_command}: opening")
 
 
 def _erase(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.options import add_data_dir, counted
+from kiosk.cli.progress import add_progress_option
 from kiosk.files import datadir
 from kiosk.settings import default_data_dir
 
@@ -37,6 +38,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("out_dir", type=Path, metavar="DIR", help="where to write (e.g. a USB stick)")
     add_data_dir(p)
+    add_progress_option(p)
     p.set_defaults(handler=_salvage)
 
 
@@ -67,6 +69,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _salvage(args: argparse.Namespace) -> int:
+    from kiosk.cli.progress import progress_for
     from kiosk.errors import UsageError
     from kiosk.files import keys, logs
     from kiosk.sync.salvage import write_salvage
@@ -83,7 +86,19 @@ def _salvage(args: argparse.Namespace) -> int:
             "salvage batch. Give the data directory to the coordinator as it is."
         )
     campaign = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)  # KeyFileError: one line
-    result = write_salvage(data_dir, keys.load_device_key(device_key), campaign, args.out_dir)
+    reading = progress_for(args, "salvage: reading", "vault files")
+    writing = progress_for(args, "salvage: writing", "records")
+    result = write_salvage(
+        data_dir,
+        keys.load_device_key(device_key),
+        campaign,
+        args.out_dir,
+        reading=reading,
+        writing=writing,
+    )
+    for shown in (reading, writing):
+        if shown is not None:
+            shown.finish()
     read, files = len(result.sources), len(result.files)
     print(
         f"Read {read} vault file{'' if read == 1 else 's'}: {result.records} sealed "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,9 @@ from kiosk.vault.salvage import SalvagedRecord, salvage
 log = logging.getLogger("kiosk.sync")
 
 
+Progress = Callable[[int, int], None]
+
+
 @dataclass(frozen=True)
 class SalvageResult:
     files: list[Path]
@@ -51,9 +54,17 @@ class SalvageResult:
 
 
 def write_salvage(
-    data_dir: Path, key: DeviceKey, campaign: CampaignPublicKey, out_dir: Path
+    data_dir: Path,
+    key: DeviceKey,
+    campaign: CampaignPublicKey,
+    out_dir: Path,
+    *,
+    reading: Progress | None = None,
+    writing: Progress | None = None,
 ) -> SalvageResult:
-    found = salvage(data_dir, sealed_lengths=sealed_sizes(campaign))
+    """Read every record the vault still holds and write it to signed salvage batch files.
+    `reading(done, total)` hears of each vault file read, `writing` of the records written."""
+    found = salvage(data_dir, sealed_lengths=sealed_sizes(campaign), progress=reading)
     if len(found.device_ids) != 1:
         raise VaultError(
             "The vault's files do not say which kiosk they belong to "
@@ -64,6 +75,7 @@ def write_salvage(
     ours = [r for r in found.records if r.key_fingerprint == campaign.fingerprint]
     created = to_hour(utc_now())
     files = []
+    written = 0
     for appeal, chunk in _chunks(ours):
         batch = Batch(
             kind=SALVAGE,
@@ -82,6 +94,9 @@ def write_salvage(
         path = out_dir / f"salvage-{batch.batch_id}{SUFFIX}"
         write_atomic(path, batch.sign(key).to_bytes(), mode=0o600, mtime=created)
         files.append(path)
+        written += len(chunk)
+        if writing is not None:
+            writing(written, len(ours))
     log.info("salvage wrote %d records in %d files", len(ours), len(files))
     return SalvageResult(
         files,

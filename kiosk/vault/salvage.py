@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,16 +73,22 @@ def vault_sources(data_dir: Path) -> list[Path]:
     return found
 
 
-def salvage(data_dir: Path, *, sealed_lengths: frozenset[int] | None = None) -> Salvage:
+def salvage(
+    data_dir: Path,
+    *,
+    sealed_lengths: frozenset[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Salvage:
     """Every record that still reads from the vault and its preserved copies, once each.
-    `sealed_lengths`: the lengths a sealed record may have (None: any)."""
+    `sealed_lengths`: the lengths a sealed record may have (None: any); `progress(done,
+    total)` hears of each vault file read."""
     sources = vault_sources(data_dir)
     best: dict[str, SalvagedRecord] = {}
     malformed = 0
     unread: set[object] = set()  # ids (or SQL's rowids) of rows found but not read whole
     devices: set[str] = set()
     purged_through = 0
-    for source in sources:
+    for done, source in enumerate(sources, 1):
         with tempfile.TemporaryDirectory(prefix=".salvage-", dir=data_dir) as scratch:
             copy = _copy(source, Path(scratch))
             # Before any SQL: SQLite would replay the WAL up to its damage and delete it.
@@ -97,6 +103,8 @@ def salvage(data_dir: Path, *, sealed_lengths: frozenset[int] | None = None) -> 
                     malformed += 1
                     continue
                 best.setdefault(record.id, record)
+        if progress is not None:
+            progress(done, len(sources))
     records = sorted(best.values(), key=lambda r: (r.device_seq, r.id))
     unreadable = len(unread - best.keys())
     missing = sequence_gaps([r.device_seq for r in records], purged_through)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -94,7 +95,10 @@ def test_the_pack_reads_right_in_every_script_and_its_manifest_verifies(
     pack = tmp_path / "pack.pdf"
     assert central("deliver", "--out", pack, "--progress") == 0
     err = capsys.readouterr().err
-    assert "laying out: [" in err and "6/6 records" in err
+    bar = r"\[[#-]{30}\] 6/6 records, [\d,]+/s, \d+ s left"
+    assert re.search("deliver: opening: " + bar, err) and re.search(
+        "deliver: laying out: " + bar, err
+    )
     assert f"wrote the delivery pack {pack} (6 signatures)" in err
     assert (pack.stat().st_mode & 0o077) == 0
 

@@ -9,6 +9,7 @@ private key as the signature that was recorded.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -170,3 +171,26 @@ def _device_id(db: Path) -> str:
     finally:
         conn.close()
     return str(device_id)
+
+
+def test_salvage_shows_its_progress_only_when_asked(
+    signed_vault: Path,
+    data_dir: Path,
+    campaign_public_key: CampaignPublicKey,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    keys.store_public_key(campaign_public_key, data_dir)
+    keys.device_key(data_dir)  # as at enrolment
+    stick = data_dir.parent / "stick"
+    stick.mkdir()
+    capsys.readouterr()
+    assert main(["vault", "salvage", str(stick), "--data-dir", str(data_dir)]) == 0
+    assert "[" not in capsys.readouterr().err  # not a terminal: the log gets results only
+    again = data_dir.parent / "again"
+    again.mkdir()
+    args = ["vault", "salvage", str(again), "--data-dir", str(data_dir), "--progress"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    bar = r"\[[#-]{30}\] %s, [\d,]+/s, \d+ s left"
+    assert re.search("salvage: reading: " + bar % r"1/1 vault files", err), err
+    assert re.search("salvage: writing: " + bar % rf"{SIGNED}/{SIGNED} records", err), err
