@@ -167,7 +167,7 @@ def _status(
         event_now=(names or {}).get(beat[0], (beat[0],))[0] if beat else None,
         event_seen_at=beat[1] if beat else None,
         test_mode=test_mode,
-        test_events=tuple(sorted((names or {}).get(e, (e,))[0] for e in testing)),
+        test_events=tuple(sorted({(names or {}).get(e, (e,))[0] for e in testing})),
     )
 
 

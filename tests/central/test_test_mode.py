@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from kiosk.central.api import create_app
 from kiosk.central.campaign import CampaignInfo
 from kiosk.central.console.counts import totals
-from kiosk.central.events import event_rows
+from kiosk.central.events import event_rows, rename_event
 from kiosk.central.ingest import ingest
 from kiosk.central.server import ServerThread
 from kiosk.central.status import campaign_summary, device_status
@@ -153,3 +153,27 @@ def test_signatures_stored_after_test_mode_was_switched_on_stay_out(
     assert campaign_summary(engine).signatures == 11
     rows, _ = _exported(central, tmp_path, capsys)
     assert len(rows) == 11
+
+
+def test_test_mode_on_a_renamed_event_covers_its_old_name_too(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    kiosk = enrolled("Rehearsal")
+    ingest(engine, kiosk.batch(kiosk_records(kiosk, "old", 2), event="Rehearsal").to_bytes())
+    rename_event(engine, "Rehearsal", "Dress rehearsal")  # on the console's Events page
+    ingest(engine, kiosk.batch(kiosk_records(kiosk, "new", 1), event="Dress rehearsal").to_bytes())
+    elsewhere = enrolled("Rally")
+    kept = elsewhere.record(email="kept@example.org")
+    ingest(engine, elsewhere.batch([kept], event="Rally").to_bytes())
+    assert central("test-mode", "--event", "Dress rehearsal") == 0
+    assert campaign_summary(engine).signatures == 1
+    rows, note = _exported(central, tmp_path, capsys)
+    assert rows == {kept.signature_id} and "left out 3 test signatures" in note
+    # the event stays on the Events page (it is registered), counting none
+    assert {e.name: e.total for e in totals(engine).per_event} == {"Dress rehearsal": 0, "Rally": 1}
+    status = {s.device_id: s for s in device_status(engine)}
+    assert status[kiosk.device_id].test_events == ("Dress rehearsal",)
+
+
+def kiosk_records(kiosk: Any, prefix: str, n: int) -> list[Any]:
+    return [kiosk.record(email=f"{prefix}{i}@example.org") for i in range(n)]
