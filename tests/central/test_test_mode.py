@@ -20,9 +20,11 @@ from kiosk.central.api import create_app
 from kiosk.central.campaign import CampaignInfo
 from kiosk.central.console.counts import totals
 from kiosk.central.events import event_rows, rename_event
+from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
 from kiosk.central.server import ServerThread
 from kiosk.central.status import campaign_summary, device_status
+from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.protocol.batch import GENESIS_HASH, SALVAGE
 
 
@@ -45,7 +47,12 @@ def _exported(central: Any, tmp_path: Path, capsys: Any) -> tuple[set[str], str]
 
 
 def test_test_mode_on_an_event_leaves_out_what_was_collected_there_not_the_enrolment_event(
-    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+    central: Any,
+    enrolled: Any,
+    engine: Engine,
+    campaign_private_key: CampaignPrivateKey,
+    tmp_path: Path,
+    capsys: Any,
 ) -> None:
     mover = enrolled("Festival A")  # enrolled at A, later taken to B
     at_a = [mover.record(email=f"a{i}@example.org") for i in range(3)]
@@ -56,6 +63,10 @@ def test_test_mode_on_an_event_leaves_out_what_was_collected_there_not_the_enrol
     at_b_too = other.record(email="other@example.org")
     ingest(engine, other.batch([at_b_too], event="Festival B").to_bytes())
     assert campaign_summary(engine).signatures == 6
+    # the export (and the pack) name each signature's event as its batch does
+    events = {o.record.signature_id: o.event for o in open_all(engine, campaign_private_key)[0]}
+    assert {events[r.signature_id] for r in at_a} == {"Festival A"}
+    assert {events[r.signature_id] for r in [*at_b, at_b_too]} == {"Festival B"}
 
     assert central("test-mode", "--event", "Festival B") == 0
     assert campaign_summary(engine).signatures == 3
