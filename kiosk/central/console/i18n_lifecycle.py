@@ -33,8 +33,9 @@ ITALIAN = {
     "any kiosk": "qualsiasi chiosco",
     "any event": "qualsiasi evento",
     "Hour of collection (UTC)": "Ora di raccolta (UTC)",
-    "Optional. Like 2026-12-03T14: the signatures collected from 14:00 to 14:59 UTC.": "Facol"
-    "tativo. Come 2026-12-03T14: le firme raccolte dalle 14:00 alle 14:59 UTC.",
+    "Optional. Like 2026-12-03T14: the signatures collected in the hour that starts at 14:00 "
+    "UTC.": "Facoltativo. Come 2026-12-03T14: le firme raccolte nell'ora che inizia alle "
+    "14:00 UTC.",
     "Record ids": "Id dei record",
     "Optional. ID or DEVICE:ID as the export shows them, separated by spaces or lines.": "Facol"
     "tativo. ID o DISPOSITIVO:ID come li mostra l'esportazione, separati da spazi o righe.",
