@@ -180,21 +180,25 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
             )
         except KioskError as exc:
             return await review_page(request, who, 422, error=str(exc), form=kept(form))
-        if str(form.get("expected", "")) != str(count):
+        expected = str(form.get("expected", ""))
+
+        def mark_if_unchanged() -> tuple[int | None, int]:
+            # Counted again in the write itself: what is marked is what was previewed.
+            keys = review.by_metadata(engine, sel)
+            if str(len(keys)) != expected:
+                return None, len(keys)
+            return review.apply_marks(engine, keys, mark, reason), len(keys)
+
+        done, count = (
+            (None, count) if expected != str(count) else await shared.write(mark_if_unchanged)
+        )
+        if done is None:
             # Batches came (or records went) since the preview: show the new count first.
-            _ = web.translator(request)
-            changed = _(
-                "The selection holds {count} signatures now, not the number previewed: "
-                "check it and apply again.",
-                count=count,
-            )
+            changed = web.translator(request)(TEXTS["changed"], count=count)
             preview = {"count": count, "mark": mark}
             return await review_page(
                 request, who, 409, error=changed, preview=preview, form=kept(form)
             )
-        done = await shared.write(
-            lambda: review.apply_marks(engine, review.by_metadata(engine, sel), mark, reason)
-        )
         await shared.note(who, "review-mark", f"{mark} {done}: {describe(sel)}"[:200])
         return web.redirect(f"{web.PREFIX}/review?msg=marked&count={done}&mark={mark}")
 

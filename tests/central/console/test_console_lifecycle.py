@@ -91,11 +91,27 @@ def test_a_mark_is_previewed_then_applied_counted_and_undone(
     assert f"invalid 3: device {kiosk.device_id}" in audit
     assert "same pen" not in audit  # the reason is the coordinator's words: not in the log
 
+    # A reason is the coordinator's text: shown escaped, never as markup.
+    post(
+        signed_in, "/console/review/preview", mark="test", reason="<b>x</b>", device=other.device_id
+    )
+    listed = post(
+        signed_in,
+        "/console/review/apply",
+        mark="test",
+        reason="<script>alert(1)</script>",
+        device=other.device_id,
+        expected="2",
+    )
+    page = signed_in.get(listed.headers["location"]).text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    post(signed_in, "/console/review/undo", mark="test", reason="<script>alert(1)</script>")
+
     undone = post(signed_in, "/console/review/undo", mark="invalid", reason="same pen, same minute")
     assert undone.status_code == 303
     page = signed_in.get(undone.headers["location"]).text
     assert "3 signatures are valid again." in page
-    assert (figure(page, "count-invalid"), figure(page, "count-valid")) == ("0", "3")
+    assert (figure(page, "count-invalid"), figure(page, "count-valid")) == ("0", "5")
     assert signed_in.get("/console/api/now").json()["campaign"] == 5
     assert "review-undo" in signed_in.get("/console/audit").text
 
