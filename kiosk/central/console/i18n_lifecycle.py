@@ -32,6 +32,8 @@ ITALIAN = {
     "regole che indichi:",
     "any kiosk": "qualsiasi chiosco",
     "any event": "qualsiasi evento",
+    "The kiosks enrolled for the event, whatever name they collect under now.": "I chioschi "
+    "registrati per l'evento, con qualunque nome raccolgano ora.",
     "Hour of collection (UTC)": "Ora di raccolta (UTC)",
     "Optional. Like 2026-12-03T14: the signatures collected in the hour that starts at 14:00 "
     "UTC.": "Facoltativo. Come 2026-12-03T14: le firme raccolte nell'ora che inizia alle "
@@ -54,7 +56,8 @@ ITALIAN = {
     "A kiosk or an event in test mode: its signatures never count (Now, Events, status, "
     "export), whenever they were collected. Taking it out makes them count again.": "Un "
     "chiosco o un evento in modalità di prova: le sue firme non contano mai (Adesso, Eventi, "
-    "stato, esportazione), quando che siano state raccolte. Togliendolo tornano a contare.",
+    "stato, esportazione), in qualunque momento siano state raccolte. Togliendolo tornano a "
+    "contare.",
     "in test mode": "in modalità di prova",
     "off": "no",
     "Put in test mode": "Metti in modalità di prova",

@@ -150,8 +150,11 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         return sel, mark, reason, len(review.by_metadata(engine, sel))
 
     def kept(form: Any) -> dict[str, str]:
-        fields = ("mark", "reason", "device", "event", "hour", "records")
-        return {f: str(form.get(f, ""))[:40_000] for f in fields}
+        """The form's values, to fill it again (record ids one line, for a hidden field)."""
+        fields = ("mark", "reason", "device", "event", "hour")
+        values = {f: str(form.get(f, ""))[:400] for f in fields}
+        values["records"] = " ".join(str(form.get("records", "")).split())[:40_000]
+        return values
 
     @router.post("/review/preview", include_in_schema=False)
     async def review_preview(request: Request) -> Response:

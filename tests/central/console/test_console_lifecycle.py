@@ -380,6 +380,15 @@ def test_changes_are_refused_without_the_forms_token_or_a_session(
     assert 'class="badge"' not in http.get("/console/kiosks").text  # not in test mode
 
 
+@pytest.mark.parametrize("path", POSTS)
+def test_an_oversized_form_is_refused_before_anything_is_read(
+    console: Console, signed_in: httpx.Client, path: str
+) -> None:
+    csrf = csrf_of(signed_in.get("/console/review").text)
+    fields = {"csrf": csrf, **{f"field{i}": "x" for i in range(20)}}
+    assert signed_in.post(path, data=fields).status_code == 400
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_need_a_session(console: Console, http: httpx.Client, path: str) -> None:
     answer = http.get(path)
