@@ -248,6 +248,11 @@ def test_review_mistakes_are_messages(central: Any, enrolled: Any, capsys: Any) 
         (("--mark", "invalid", "--reason", "r", "--apply"), "say which signatures"),
         (("--mark", "test", "--reason", "r", "--device", kiosk.device_id), "count first"),
         (("--device", kiosk.device_id), "say which mark to give"),
+        (("--mark", "test", "--reason", "r", "--device", "nope", "--dry-run"), "no device nope"),
+        (
+            ("--mark", "test", "--reason", "r", "--event", "Nowhere", "--apply"),
+            "no kiosk is enrolled at event 'Nowhere'",
+        ),
         (
             ("--mark", "invalid", "--reason", "x" * 201, "--device", kiosk.device_id, "--apply"),
             "at most 200 characters",

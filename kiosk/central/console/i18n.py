@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from kiosk.central.console.i18n_lifecycle import ITALIAN as LIFECYCLE_ITALIAN
+
 LANGUAGES = ("en", "it")
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
 
@@ -203,6 +205,7 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "sending…": "invio in corso…",
         "signatures in the hour (left scale)": "firme nell'ora (scala a sinistra)",
         "{reached} of the goal of {goal}": "{reached} dell'obiettivo di {goal}",
+        **LIFECYCLE_ITALIAN,
     }
 }
 

@@ -24,12 +24,14 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kiosk.central import enrolment, events
+from kiosk.central import enrolment, events, review
 from kiosk.central.campaign import get_campaign
 from kiosk.central.console import accounts, audit, counts, fleet, i18n, overview, web
 from kiosk.central.console.chart import Goal, hourly_svg
+from kiosk.central.console.lifecycle import Shared, add_lifecycle_routes
 from kiosk.central.console.ratelimit import SignInLimiter
 from kiosk.central.console.sessions import SignedIn, end_session, start_session
+from kiosk.central.counting import DEVICE, EVENT
 from kiosk.central.errors import CentralError, Malformed
 from kiosk.central.imports import import_envelope
 from kiosk.central.models import utcnow
@@ -398,9 +400,11 @@ def console_router(
     async def kiosk_tables(request: Request, who: SignedIn) -> tuple[list[Any], dict[str, Any]]:
         now = clock()
         rows = await run_in_threadpool(overview.kiosk_rows, engine, now)
+        modes = await run_in_threadpool(review.in_test_mode, engine)
         lang = web.language(request)
         context = {
             "rows": rows,
+            "test_devices": {m.name for m in modes if m.kind == DEVICE},
             "signed_in": who,
             "hour": audit.hour_of,
             "describe": describe_ranges,
@@ -481,6 +485,7 @@ def console_router(
 
     def events_data() -> dict[str, Any]:
         return {
+            "test_events": {m.name for m in review.in_test_mode(engine) if m.kind == EVENT},
             "rows": events.event_rows(engine),
             "campaign_goal": events.campaign_goal(engine),
             "labels": overview.labels(engine),
@@ -742,6 +747,7 @@ def console_router(
         entries = await run_in_threadpool(audit.newest, engine)
         return web.render(request, "audit.html", who, entries=entries)
 
+    add_lifecycle_routes(router, Shared(engine, write, note, checked_form, session_or_redirect))
     return router
 
 
