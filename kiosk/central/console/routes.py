@@ -10,7 +10,7 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kiosk.central import enrolment, events
+from kiosk.central import enrolment, events, stopping
 from kiosk.central.campaign import get_campaign
 from kiosk.central.console import accounts, audit, counts, fleet, i18n, overview, web
 from kiosk.central.console.chart import Goal, hourly_svg
@@ -368,13 +368,14 @@ def console_router(
         if await web.signed_in(request, engine) is None:
             return web.secure(JSONResponse({"detail": "sign in to the console"}, status_code=401))
         response = StreamingResponse(
-            now_events(request, span, show), media_type="text/event-stream"
+            stopping.ends(now_events(request, span, show)), media_type="text/event-stream"
         )
         response.headers["X-Accel-Buffering"] = "no"  # a reverse proxy passes each event on
         return web.secure(response)
 
-    async def now_events(request: Request, span: str, show: str) -> AsyncIterator[bytes]:
-        # Starlette ends this generator when the browser leaves (it listens for the disconnect).
+    async def now_events(request: Request, span: str, show: str) -> AsyncGenerator[bytes, None]:
+        # Starlette ends this generator when the browser leaves (it listens for the disconnect),
+        # stopping.ends when the server stops.
         started = checked = time.monotonic()
         sent: str | None = None
         while time.monotonic() - started < STREAM_S:
