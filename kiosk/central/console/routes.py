@@ -405,7 +405,7 @@ def console_router(
             "signed_in": who,
             "hour": audit.hour_of,
             "describe": describe_ranges,
-            "ago": lambda t: int((now - t).total_seconds() // 60),
+            "ago": _minutes_ago(now),
             "size": lambda n: fleet.format_size(n, lang),
         }
         return rows, context
@@ -445,11 +445,13 @@ def console_router(
         who = await session_or_redirect(request)
         if isinstance(who, Response):
             return who
+        now = clock()
         try:
-            event = await run_in_threadpool(overview.device_event, engine, device_id)
+            row = await run_in_threadpool(overview.kiosk_row, engine, device_id, now)
         except CentralError as exc:
             return web.render(request, "error.html", who, 404, message=str(exc))
-        return web.render(request, "revoke.html", who, device_id=device_id, event=event)
+        ago = _minutes_ago(now)
+        return web.render(request, "revoke.html", who, row=row, hour=audit.hour_of, ago=ago)
 
     @router.post("/kiosks/{device_id}/revoke", include_in_schema=False)
     async def revoke(request: Request, device_id: str) -> Response:
@@ -812,7 +814,7 @@ def _kiosk_state(row: overview.KioskRow, now: datetime) -> KioskReport:
     return KioskReport(
         device_id=d.device_id,
         label=row.label,
-        event=b.event if b and b.event else d.event,
+        event=row.event,
         signatures=d.signatures,
         batches=d.batches,
         needs=list(row.problems),
@@ -827,6 +829,10 @@ def _kiosk_state(row: overview.KioskRow, now: datetime) -> KioskReport:
         clock_offset_seconds=b.clock_offset_seconds if b else None,
         revoked=d.revoked,
     )
+
+
+def _minutes_ago(now: datetime) -> Callable[[datetime], int]:
+    return lambda t: int((now - t).total_seconds() // 60)
 
 
 def _hours_left(expires_at: Any) -> int:
