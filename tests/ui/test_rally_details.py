@@ -9,15 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from admin_helpers import (  # type: ignore[import-not-found]
-    Volunteer,
-    admin_desk,
-    board,
-    clock,
-    make_admin,
-    usb,
-    worker,
-)
+from admin_helpers import Volunteer  # type: ignore[import-not-found]
 from catalog_texts import translation  # type: ignore[import-not-found]
 from kiosk_screen import ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
@@ -38,8 +30,6 @@ from kiosk.petition.appeal import Appeal
 from kiosk.ui.qr_code import QrCode
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault
-
-__all__ = ["admin_desk", "board", "clock", "make_admin", "usb", "worker"]
 
 URL = "https://www.example.org/petitions/un-chechnya/"
 
