@@ -88,9 +88,7 @@ def start(
 
 
 def tap_italiano(volunteer: Volunteer) -> None:
-    Supporter(volunteer.qtbot, volunteer.window).tap("language_it")
-    QApplication.processEvents()  # LanguageChange is a posted event
-    assert volunteer.window.languages.current == "it"
+    Supporter(volunteer.qtbot, volunteer.window).choose_language("it")
 
 
 def enrol_from_the_panel(volunteer: Volunteer, link: str) -> str:

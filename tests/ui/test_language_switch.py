@@ -39,8 +39,7 @@ def assert_italian(root: QWidget, catalog: Catalog, where: str) -> None:
 
 def tap_italiano(volunteer: Volunteer) -> Supporter:
     supporter = Supporter(volunteer.qtbot, volunteer.window)
-    supporter.tap("language_it")
-    QApplication.processEvents()  # Qt delivers LanguageChange as a posted event
+    supporter.choose_language("it")
     return supporter
 
 
