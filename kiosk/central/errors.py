@@ -91,6 +91,20 @@ class ServerStartError(KioskError):
     """The embedded server did not start listening."""
 
 
+class MissingExtra(CentralError):
+    """A coordinator's command needs a library of the optional `coordinator` extra
+    (pyproject.toml), which this installation lacks."""
+
+    title = "Not installed"
+
+    def __init__(self, what: str, library: str) -> None:
+        super().__init__(
+            f"{what} needs {library}, which is not installed here: install the kiosk with its "
+            "coordinator extra, pip install 'kiosk[coordinator]' (in a checkout: "
+            "pip install -e '.[coordinator]')"
+        )
+
+
 class DeliveryError(CentralError):
     """A delivery pack that cannot be made (a missing font) or does not verify."""
 

@@ -6,6 +6,10 @@ themselves: a client that opens a connection and then sends one header byte ever
 (slowloris) holds it for as long as it likes, and enough of them hold every connection. Its h11
 protocol is subclassed here to close a connection whose request headers are not complete
 `header_timeout` seconds after it opened, or after its previous response.
+
+The same protocol, being the one every server uses (worker processes too), tells the app when
+the server begins to stop (kiosk.central.stopping) and closes a connection accepted while it
+stops, which uvicorn's shutdown, having already asked the open ones to finish, would miss.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from kiosk.central import stopping
 
 HEADER_TIMEOUT = 10.0  # seconds from connection (or the last response) to complete headers
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle kept-alive connection stays open (uvicorn's default)
@@ -28,6 +34,12 @@ class HeaderTimeoutProtocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm_header_timer()
+        if stopping.announced():  # accepted just before the listening socket closed
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        stopping.announce()  # the app's endless answers finish (stopping.ends)
+        super().shutdown()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_header_timer()

@@ -7,12 +7,12 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
 import pytest
-from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from fake_central import FakeCentral  # type: ignore[import-not-found]
 from receipts import SERVER_RECEIPT_KEY
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -36,14 +36,6 @@ FAST = SyncSettings(
     backoff_base=timedelta(milliseconds=10),
     backoff_max=timedelta(milliseconds=50),
 )
-
-
-@pytest.fixture
-def central(vault: Vault, device_key: DeviceKey) -> Iterator[tuple[FakeCentral, str]]:
-    fake = FakeCentral()
-    fake.devices[vault.device_id] = device_key.public_bytes
-    with serve(fake.app()) as url:
-        yield fake, url
 
 
 def _worker(vault: Vault, key: DeviceKey, client: CentralClient) -> SyncWorker:
