@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from kiosk.central.admission import Admission
 from kiosk.central.api import create_app
 from kiosk.central.campaign import CampaignInfo, get_campaign
-from kiosk.central.ratelimit import Limiter, Limits, Rate
+from kiosk.central.ratelimit import Limiter, Limits, Rate, address_key
 from kiosk.central.server import ServerThread
 from kiosk.central.slow_clients import BodyPace
 from kiosk.errors import SyncError
@@ -280,13 +280,17 @@ def test_an_honest_upload_waits_while_a_trickler_holds_the_slot_and_is_then_stor
     engine: Engine, campaign: CampaignInfo, enrolled: Any, stored_counts: Any
 ) -> None:
     app = create_app(engine, max_uploads=1, body_pace=PACE)
+    admission: Admission = app.state.admission
     receipt_key = get_campaign(engine).receipt_key.public_bytes
     honest = enrolled().batch(RECORDS)
     waits: list[tuple[float, str]] = []
     with ServerThread(app) as server:
         sock = trickling_put(server.url, 200_000, b"x" * 10, 0.1)
         with sock:
-            time.sleep(0.2)  # the trickler has the slot
+            deadline = time.monotonic() + 5
+            while admission.active == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert admission.active == 1  # the trickler has the slot
             began = time.monotonic()
             with kiosk_client(server.url, receipt_key, "127.0.0.7") as client:
                 problem = upload_as_the_kiosk_does(client, honest, began + 30, waits)
@@ -300,12 +304,12 @@ def test_an_honest_upload_waits_while_a_trickler_holds_the_slot_and_is_then_stor
 def test_a_body_that_keeps_the_pace_is_not_cut(
     engine: Engine, campaign: CampaignInfo, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """6,000 bytes at 4,000 a second (twice the minimum) over 1.5 s, longer than the grace:
-    read whole, and refused for what it is (not a batch), not for its pace."""
+    """12,000 bytes at 8,000 a second (four times the minimum) over 1.5 s, longer than the
+    grace: read whole, and refused for what it is (not a batch), not for its pace."""
     caplog.set_level(logging.WARNING, logger="kiosk.central")
     with (
         ServerThread(create_app(engine, body_pace=PACE)) as server,
-        trickling_put(server.url, 6000, b"x" * 400, 0.1) as sock,
+        trickling_put(server.url, 12_000, b"x" * 800, 0.1) as sock,
     ):
         sock.settimeout(10)
         answer = sock.recv(65536)
@@ -321,3 +325,13 @@ def test_the_pace_rule() -> None:
     assert pace.time_left(elapsed=12, since_last=1, received=20_000) == 18
     assert pace.time_left(elapsed=12, since_last=12, received=30_000) == 8
     assert pace.time_left(elapsed=40, since_last=0, received=20_000) == -10
+
+
+def test_an_address_is_keyed_as_one_client() -> None:
+    assert address_key("203.0.113.7") == "203.0.113.7"
+    # IPv6: one client (a host, a home or a venue) is usually given a whole /64
+    assert address_key("2001:db8:1:2:aaaa::1") == address_key("2001:db8:1:2:bbbb::9")
+    assert address_key("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
+    assert address_key("::ffff:198.51.100.4") == "198.51.100.4"  # IPv4 through a v6 socket
+    assert address_key("") == "" and address_key("testclient") == "testclient"
