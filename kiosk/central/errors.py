@@ -55,6 +55,13 @@ class EnrolmentRefused(CentralError):
     title = "Enrolment refused"
 
 
+class BodyTooSlow(CentralError):
+    """A request body that did not arrive at the server's minimum pace (slow_clients.BodyPace):
+    answered 408 and the connection closed, so it holds no upload slot."""
+
+    title = "Request body too slow"
+
+
 class NoCampaign(CentralError):
     title = "No campaign"
 
