@@ -78,6 +78,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/sync_throughput.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/many_kiosks.py --database-url $(BENCH_POSTGRES)
+	$(BIN)/python bench/server_ingest.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/export.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/console.py --database-url $(BENCH_POSTGRES)
 	$(BIN)/python bench/idle_cpu.py

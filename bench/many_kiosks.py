@@ -307,6 +307,7 @@ class Tally:
     timeouts: int = 0
     already_stored: int = 0  # 200 answers: the batch was stored by an earlier attempt
     asked_to_wait: int = 0  # slot requests answered 503/429: no body was sent
+    asked_429: int = 0  # of those, 429: a per-address limit
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -317,6 +318,7 @@ class Tally:
         self.timeouts += other.timeouts
         self.already_stored += other.already_stored
         self.asked_to_wait += other.asked_to_wait
+        self.asked_429 += other.asked_429
         self.errors += other.errors
 
 
@@ -327,14 +329,23 @@ def retry_after(response: httpx.Response) -> float:
         return 1.0
 
 
+def venue_address(i: int) -> str:
+    """The loopback address (all of 127/8 is loopback) of kiosk `i`'s venue: one for every
+    ENROLMENTS_PER_ADDRESS kiosks, as kiosks at one rally sit behind one NAT. The server
+    limits enrolments and upload requests per client address."""
+    high, low = divmod(i // ENROLMENTS_PER_ADDRESS, 250)
+    return f"127.1.{high}.{low + 1}"
+
+
 def upload_chain(
     kiosk: Kiosk, url: str, receipt_key: bytes, start: threading.Barrier, deadline: float,
-    tally: Tally,
+    tally: Tally, address: str,
 ) -> None:  # fmt: skip
     timeout = httpx.Timeout(REQUEST_TIMEOUT, connect=5.0)
     # One client, so the slot request and its PUT share a kept-alive connection and reach the
     # same server process, as with the kiosk's own client (a slot is held by one process).
-    with httpx.Client(base_url=url, timeout=timeout) as http:
+    transport = httpx.HTTPTransport(local_address=address)
+    with httpx.Client(base_url=url, timeout=timeout, transport=transport) as http:
         start.wait(timeout=START_TIMEOUT)
         for batch_id, batch_hash, envelope in kiosk.batches:
             sent = 0
@@ -355,6 +366,7 @@ def upload_chain(
                         continue
                     if asked.status_code in (429, 503):
                         tally.asked_to_wait += 1
+                        tally.asked_429 += asked.status_code == 429
                         time.sleep(retry_after(asked))
                         continue
                     if asked.status_code == 201:
@@ -451,11 +463,7 @@ def run_configuration(
         with server_process(url, data_dir, workers, dbs.work / f"{name}.log") as (process, base):
             receipt_keys = []
             for i, (kiosk, code) in enumerate(zip(kiosks, codes, strict=True)):
-                # From a venue address of its own for every ENROLMENTS_PER_ADDRESS kiosks (all
-                # of 127/8 is loopback): the server limits enrolments per client address.
-                high, low = divmod(i // ENROLMENTS_PER_ADDRESS, 250)
-                venue = f"127.1.{high}.{low + 1}"
-                transport = httpx.HTTPTransport(local_address=venue)
+                transport = httpx.HTTPTransport(local_address=venue_address(i))
                 with CentralClient(base, transport=transport) as client:
                     answer = client.enrol(code, kiosk.device_id, kiosk.device_key.public_bytes)
                 receipt_keys.append(answer.receipt_public_key)
@@ -465,9 +473,11 @@ def run_configuration(
             tallies = [Tally() for _ in kiosks]
             threads = [
                 threading.Thread(
-                    target=upload_chain, args=(k, base, key, start, deadline, t), daemon=True
+                    target=upload_chain,
+                    args=(k, base, key, start, deadline, t, venue_address(i)),
+                    daemon=True,
                 )
-                for k, key, t in zip(kiosks, receipt_keys, tallies, strict=True)
+                for i, (k, key, t) in enumerate(zip(kiosks, receipt_keys, tallies, strict=True))
             ]
             for thread in threads:
                 thread.start()
@@ -657,7 +667,8 @@ def progress(run: Run) -> str:
         f"  done: {run.database} x{run.workers}, {run.kiosks} kiosks: {run.rate:,.0f}/s in "
         f"{run.wall_s:.1f} s, load {run.load_before:.2f}; {sum(t.overloaded.values())} 503/429, "
         f"{t.asked_to_wait} asked to wait, {t.timeouts} timeouts, {t.resent} re-sent, "
-        f"{len(t.errors)} errors, exactly once: " + ("ok" if not run.check else "FAILED")
+        f"{t.asked_429} asks 429, {len(t.errors)} errors, exactly once: "
+        + ("ok" if not run.check else "FAILED")
     )
 
 
@@ -688,7 +699,7 @@ def report(
     print()
     columns = [
         ("kiosks", 7), ("sig/s", 8), ("p50 s", 7), ("p99 s", 7), ("CPU s/1k", 9),
-        ("503", 5), ("429", 5), ("asked", 6), ("resent", 7), ("cuts", 5), ("tmo", 5),
+        ("503", 5), ("429", 5), ("asked", 6), ("ask429", 7), ("resent", 7), ("cuts", 5), ("tmo", 5),
         ("dup", 5), ("errors", 7),
         ("exactly-once", 13), ("RSS MB", 7), ("cores", 6), ("idle", 6), ("load", 6),
     ]  # fmt: skip
@@ -698,7 +709,8 @@ def report(
         cells = [
             r.kiosks, f"{r.rate:,.0f}", f"{r.percentile(0.5):.2f}", f"{r.percentile(0.99):.2f}",
             f"{r.server_cpu_s * 1000 / max(1, r.stored):.2f}", t.overloaded[503], t.overloaded[429],
-            t.asked_to_wait, t.resent, t.cuts, t.timeouts, t.already_stored, len(t.errors),
+            t.asked_to_wait, t.asked_429, t.resent, t.cuts, t.timeouts, t.already_stored,
+            len(t.errors),
             "ok" if not r.check else "FAILED", f"{r.server_rss / 1e6:.0f}",
             f"{(r.server_cpu_s + r.bench_cpu_s) / r.wall_s:.2f}", f"{r.idle_s / r.wall_s:.2f}",
             f"{r.load_before:.2f}",
@@ -709,7 +721,8 @@ def report(
         )
     print(
         "(CPU s/1k: server CPU seconds per 1,000 signatures, all its processes; 503/429: answers "
-        "to PUTs; asked: slot requests answered 503/429 (no body sent); resent: bodies "
+        "to PUTs; asked: slot requests answered 503/429 (no body sent), ask429: of those 429, a "
+        "per-address limit (each venue of 20 kiosks uploads from one address); resent: bodies "
         "sent again after a 503/429, cut or timeout; RSS MB: the server's peak resident size; "
         "tmo: PUTs without an answer in "
         f"{REQUEST_TIMEOUT:.0f} s; dup: 200 answers, the batch stored by an earlier attempt; "

@@ -28,3 +28,15 @@ def to_hour(moment: datetime) -> datetime:
     rounded by this, so that nothing it keeps can time one signature."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return aware.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def parse_hour(text: str) -> datetime:
+    """An hour in UTC as the coordinator types it: 2026-12-03T14 (or 2026-12-03 14, or with
+    :00). ValueError for anything else, minutes other than :00 included."""
+    cleaned = text.strip().replace(" ", "T", 1)
+    if cleaned.endswith(":00") and cleaned.count(":") == 1:
+        cleaned = cleaned[:-3]
+    try:
+        return datetime.strptime(cleaned, "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not an hour like 2026-12-03T14") from None

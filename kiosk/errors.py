@@ -37,7 +37,8 @@ The tree (the module that raises each, in brackets):
     │   └── CertificateRefused  the server's TLS certificate is not the one trusted [sync.pinning]
     └── (the central server's own branch, in kiosk.central.errors)
         ├── CentralError ...... a request or command the server refuses; `title` for HTTP
-        │   └── DeliveryError . a delivery pack that cannot be made or does not verify
+        │   ├── DeliveryError . a delivery pack that cannot be made or does not verify
+        │   └── MissingExtra .. a coordinator's command without its optional library
         ├── DatabaseError ..... the server's database cannot be used
         └── ServerStartError .. the embedded server did not start
 

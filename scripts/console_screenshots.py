@@ -7,7 +7,9 @@ check each with axe-core (0 serious or critical violations, else exit 1).
 The console runs in this process over a throwaway SQLite database: a campaign, four fictional
 kiosks at two events, each delivering signed batches of today's hours (the sealed bytes are
 random: the console never opens a record) and a signed heartbeat (one low on battery), and a
-batch file from a fifth kiosk dropped on the Import page. Files are named
+batch file from a fifth kiosk dropped on the Import page; after the rally, a burst marked
+invalid, a trial kiosk in test mode and two signatures erased by id, with a review preview and
+an erasure preview photographed too. Files are named
 console-PAGE-SIZE[-it].png.
 """
 
@@ -31,9 +33,11 @@ from kiosk.central.campaign import create_campaign, issue_credential
 from kiosk.central.console import overview
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import enrol, issue_code
+from kiosk.central.erasure import erase_by_id, plan_by_id
 from kiosk.central.events import create_event, set_campaign_goal
 from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
+from kiosk.central.review import apply_marks, set_test_mode
 from kiosk.central.server import ServerThread
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.crypto.device_key import DeviceKey
@@ -68,6 +72,7 @@ class Kiosk:
         self.device_id, self.key = str(uuid.uuid4()), DeviceKey.generate()
         self.fingerprint, self.appeal = fingerprint, appeal
         self.seq, self.record_seq, self.prev_hash = 0, 0, GENESIS_HASH
+        self.record_ids: list[str] = []
         code = issue_code(engine, event, timedelta(hours=1)).code
         keys = CodeKeys.derive(code)
         request: dict[str, object] = {
@@ -100,8 +105,9 @@ class Kiosk:
         for _ in range(count):
             self.record_seq += 1
             sealed = secrets.token_bytes(1200)  # stands for a sealed record: never opened
+            self.record_ids.append(str(uuid.uuid4()))
             records.append(
-                BatchRecord(str(uuid.uuid4()), self.record_seq, hour, self.fingerprint, sealed)
+                BatchRecord(self.record_ids[-1], self.record_seq, hour, self.fingerprint, sealed)
             )
         signed = Batch(
             batch_id=str(uuid.uuid4()),
@@ -129,13 +135,34 @@ def fill(engine: Any) -> Kiosk:
     create_event(engine, "Market day", 150)
     set_campaign_goal(engine, 1000)
     parsed = parse_appeal(appeal.encode("utf-8"), "the appeal")
+    kiosks = []
     for label, event, per_hour, battery in KIOSKS:
         kiosk = Kiosk(engine, event, *on)
         overview.set_label(engine, kiosk.device_id, label)
         for i, count in enumerate(per_hour):
             ingest(engine, kiosk.batch(now - timedelta(hours=len(per_hour) - i), count, event))
         kiosk.heartbeat(engine, event, parsed, battery)
+        kiosks.append(kiosk)
+    # After the rally: a burst marked invalid, a trial kiosk in test mode, two erasures by id.
+    first, _second, third, fourth = kiosks
+    burst = [(third.device_id, r) for r in third.record_ids[:9]]
+    apply_marks(engine, burst, "invalid", "same pen, same minute")
+    apply_marks(engine, [(first.device_id, first.record_ids[0])], "test", "a volunteer's trial")
+    set_test_mode(engine, "device", fourth.device_id, True)
+    erase_by_id(engine, plan_by_id(engine, " ".join(first.record_ids[-2:])))
     return Kiosk(engine, "Market day", *on)
+
+
+def stored_ids(engine: Any, count: int) -> list[str]:
+    """DEVICE:ID of a few stored records, for the Erasure page's preview."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from kiosk.central.models import StoredRecord
+
+    with Session(engine) as s:
+        rows = s.execute(select(StoredRecord.device_id, StoredRecord.id).limit(count)).all()
+    return [f"{d}:{r}" for d, r in rows]
 
 
 def axe_problems(page: Any) -> list[str]:
@@ -157,6 +184,7 @@ def shoot(out: Path) -> int:
         work = Path(tmp)
         engine = open_database(f"sqlite+pysqlite:///{work / 'central.sqlite3'}")
         usb = fill(engine)
+        erasable = stored_ids(engine, 2)
         hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
         credential = issue_credential(engine)
         with ServerThread(create_app(engine)) as server, sync_playwright() as p:
@@ -190,9 +218,27 @@ def shoot(out: Path) -> int:
                         ("kiosks", "/console/kiosks"),
                         ("events", "/console/events"),
                         ("audit", "/console/audit"),
+                        ("review", "/console/review"),
+                        ("erasure", "/console/erasure"),
+                        ("keys", "/console/keys"),
+                        ("test-mode", "/console/review/test-mode?kind=event&name=Market+day&on=1"),
                     ):
                         page.goto(path)
                         snap(name, size, suffix)
+                    page.goto("/console/review")
+                    page.locator("#mark").select_option("test")
+                    page.locator("#reason").fill("staff trying the kiosk")
+                    page.locator("#event").select_option("Market day")
+                    page.locator("#hour").fill(f"{hour:%Y-%m-%dT%H}")
+                    page.locator("#mark-form button[type=submit]").click()
+                    expect(page.locator("#review-preview")).to_be_visible()
+                    page.locator("#review-preview").scroll_into_view_if_needed()
+                    snap("review-preview", size, suffix)
+                    page.goto("/console/erasure")
+                    page.locator("#erase-records").fill(" ".join(erasable))
+                    page.locator("#erase-form button[type=submit]").click()
+                    expect(page.locator("#erase-preview")).to_be_visible()
+                    snap("erasure-preview", size, suffix)
                     page.goto("/console/enrol")
                     page.locator("#event").fill("Evening rally")
                     page.locator("#server_url").fill("https://192.168.1.20:8443")

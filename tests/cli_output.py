@@ -1,5 +1,5 @@
-"""Running the installed `kiosk` command as a person would, and what every test of a refused
-command checks of its standard error."""
+"""Running the installed `kiosk` command as a person would, a command run in the test's own
+process, and what every test of a refused command checks of its standard error."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 KIOSK = Path(sys.executable).with_name("kiosk")
 
@@ -38,3 +40,15 @@ def one_error_line(stderr: str) -> str:
     assert len(lines) == 1, stderr
     assert lines[0].startswith("kiosk: ")
     return lines[0]
+
+
+def succeeded(
+    run: Callable[..., int], capsys: pytest.CaptureFixture[str], *argv: object
+) -> pytest.CaptureResult[str]:
+    """`run(*argv)`, a command run in this process (a fixture such as tests/central's
+    `central`), which must exit 0; what it printed, that call's alone (`.out`, `.err`)."""
+    capsys.readouterr()
+    status = run(*argv)
+    printed = capsys.readouterr()
+    assert status == 0, printed.err
+    return printed

@@ -7,6 +7,7 @@ error, including FastAPI's own validation and routing errors, is RFC 9457 proble
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from collections.abc import Callable
@@ -33,7 +34,8 @@ from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
 from kiosk.central.keyset import signed_keyset
 from kiosk.central.models import utcnow
-from kiosk.central.ratelimit import UPLOAD_SLOTS, Limiter
+from kiosk.central.ratelimit import UPLOAD_SLOTS, Limiter, address_key
+from kiosk.central.slow_clients import BodyPace
 from kiosk.central.status import campaign_summary, device_status
 from kiosk.central.write_queue import WriteQueue, run_write
 from kiosk.crypto.device_key import DeviceKey
@@ -56,6 +58,7 @@ STATUS = {
     errors.Conflict: 409,
     errors.TooLarge: 413,
     errors.EnrolmentRefused: 403,
+    errors.BodyTooSlow: 408,
     errors.NoCampaign: 503,
     errors.NotFound: 404,
     errors.Overloaded: 503,
@@ -225,15 +228,18 @@ def create_app(
     tls_pin: str | None = None,
     limiter: Limiter | None = None,
     max_uploads: int = UPLOAD_SLOTS,
+    body_pace: BodyPace | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
     """The ASGI app over a database URL (migrated on start) or an already open engine.
     `tls_pin`: the pin of the certificate it is served with, told to kiosks as they enrol.
     `limiter`: the rate limits (kiosk.central.ratelimit), by default Limits() in this process.
     `max_uploads`: uploads read and ingested at once (kiosk.central.admission).
+    `body_pace`: how fast upload and heartbeat bodies must arrive (kiosk.central.slow_clients).
     `clock`: the server's time for heartbeats and the console (tests move it)."""
     engine = open_database(database) if isinstance(database, str) else database
     limiter = limiter or Limiter()
+    pace = body_pace or BodyPace()
     keys: list[DeviceKey] = []  # the receipt key, read once the campaign exists
 
     def receipt_key() -> DeviceKey:
@@ -257,7 +263,10 @@ def create_app(
     @app.exception_handler(errors.CentralError)
     async def _central_error(request: Request, exc: errors.CentralError) -> JSONResponse:
         status = STATUS.get(type(exc), 400)
-        return problem(status, exc.title, str(exc), retry_after=exc.retry_after)
+        answer = problem(status, exc.title, str(exc), retry_after=exc.retry_after)
+        if isinstance(exc, errors.BodyTooSlow):
+            answer.headers["Connection"] = "close"  # the rest of the body is not waited for
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -303,7 +312,7 @@ def create_app(
     async def enrolments(request: EnrolmentRequest, http: Request) -> EnrolmentResponse:
         """Register a kiosk's device key with a one-time enrolment code it proves it knows.
         Attempts are limited per client address and per code (429 with Retry-After)."""
-        limiter.enrolment(http.client.host if http.client else "", request.code_id)
+        limiter.enrolment(client_address(http), request.code_id)
         fields = request.model_dump(exclude={"mac"})
         result, code = await run_write(writes, lambda: enrol(engine, fields, request.mac))
         campaign = result.campaign
@@ -328,14 +337,17 @@ def create_app(
         "/api/v2/upload-slots",
         status_code=201,
         response_model=UploadSlot,
-        responses=_problems(503),
+        responses=_problems(429, 503),
         tags=["kiosk"],
     )
-    async def upload_slots() -> UploadSlot:
+    async def upload_slots(request: Request) -> UploadSlot:
         """Ask before sending a large batch: a slot held for the PUT that names it, or 503
-        with Retry-After when the server is taking in as many uploads as it can, so that the
-        kiosk does not send megabytes to be turned away (kiosk.central.admission)."""
-        return UploadSlot(slot=await admission.reserve(), expires_in=admission.hold)
+        with Retry-After when the server is taking in as many uploads as it can (or as many
+        as one address may), so that the kiosk does not send megabytes to be turned away
+        (kiosk.central.admission). Limited per client address (429 with Retry-After)."""
+        address = client_address(request)
+        limiter.upload_request(address)
+        return UploadSlot(slot=await admission.reserve(address), expires_in=admission.hold)
 
     @app.put(
         "/api/v2/batches/{batch_id}",
@@ -346,7 +358,7 @@ def create_app(
                 "model": SignedReceiptAnswer,
                 "description": "The identical batch was already stored",
             },
-            **_problems(400, 401, 403, 409, 413, 422, 429, 503),
+            **_problems(400, 401, 403, 408, 409, 413, 422, 429, 503),
         },
         openapi_extra={
             "requestBody": {
@@ -361,9 +373,11 @@ def create_app(
         records are limited per device (429 with Retry-After): the campaign's records_per_hour.
         When the server is taking in as many uploads as it can, 503 with Retry-After before the
         body is read; a slot from POST /api/v2/upload-slots, named in Kiosk-Upload-Slot, is
-        kept for this PUT."""
-        async with admission.upload(request.headers.get(UPLOAD_SLOT_HEADER)):
-            envelope = await _read_limited(request, max_body_bytes)
+        kept for this PUT. Limited per client address too, before anything is read."""
+        address = client_address(request)
+        limiter.upload_request(address)
+        async with admission.upload(request.headers.get(UPLOAD_SLOT_HEADER), address):
+            envelope = await _read_limited(request, max_body_bytes, pace)
             receipt, created = await run_write(
                 writes, lambda: ingest(engine, envelope, expected_id=batch_id, limiter=limiter)
             )
@@ -373,7 +387,7 @@ def create_app(
     @app.put(
         "/api/v2/devices/{device_id}/heartbeat",
         response_model=HeartbeatAnswer,
-        responses=_problems(400, 401, 403, 409, 413, 422, 429, 503),
+        responses=_problems(400, 401, 403, 408, 409, 413, 422, 429, 503),
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -386,7 +400,7 @@ def create_app(
         """Keep a kiosk's signed status as its latest (no personal data). The same heartbeat
         again gets the same answer; an older one changes nothing. Limited per device (429 with
         Retry-After)."""
-        envelope = await _read_limited(request, heartbeat_format.MAX_BYTES)
+        envelope = await _read_limited(request, heartbeat_format.MAX_BYTES, pace)
         answer = await run_write(
             writes,
             lambda: take_heartbeat(
@@ -482,9 +496,16 @@ class _Unauthorised(errors.CentralError):
 STATUS[_Unauthorised] = 401
 
 
-async def _read_limited(request: Request, limit: int) -> bytes:
+def client_address(request: Request) -> str:
+    """The key of the request's client address for the per-address limits (the proxy's
+    X-Forwarded-For where uvicorn trusts it: docs/deployment.md)."""
+    return address_key(request.client.host if request.client else "")
+
+
+async def _read_limited(request: Request, limit: int, pace: BodyPace) -> bytes:
     """The body, refused with 413 as soon as it is known to be too large (before reading it
-    all when the client declares its length)."""
+    all when the client declares its length), and cut with 408 when it falls behind `pace`
+    (kiosk.central.slow_clients): a slow sender holds no slot for longer than that."""
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -493,7 +514,38 @@ async def _read_limited(request: Request, limit: int) -> bytes:
             raise errors.TooLarge(f"the body is {declared} bytes; the limit is {limit}")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    clock = asyncio.get_running_loop().time
+    began = last = clock()
+    pieces = request.stream().__aiter__()
+    while True:
+        now = clock()
+        left = pace.time_left(now - began, now - last, size)
+        try:
+            if left <= 0:
+                raise TimeoutError
+            async with asyncio.timeout(left):
+                chunk = await anext(pieces)
+        except StopAsyncIteration:
+            break
+        except TimeoutError:
+            took = clock() - began
+            log.warning(
+                "cut a %s request whose body came too slowly: %d of %s bytes in %.1f s "
+                "(at least %d bytes a second after %.0f s, no pause over %.0f s)",
+                request.method,
+                size,
+                declared or "undeclared",
+                took,
+                pace.min_rate,
+                pace.grace,
+                pace.idle,
+            )
+            raise errors.BodyTooSlow(
+                f"the body arrived too slowly: {size} bytes in {took:.0f} s; it must keep up "
+                f"with {pace.min_rate / 1024:.0f} KiB a second after {pace.grace:.0f} s. "
+                "Send it again on a faster connection"
+            ) from None
+        last = clock()
         size += len(chunk)
         if size > limit:
             raise errors.TooLarge(f"the body is over the limit of {limit} bytes")

@@ -42,11 +42,17 @@ def insert_records(
     whose ids are in `skip`; returns the hours of those inserted."""
     kept = [(r, hour) for r, hour in zip(batch.records, hours, strict=True) if r.id not in skip]
     dbapi: Any = conn.connection.dbapi_connection
-    if conn.dialect.name == "sqlite":
+    # A batch's records fall in a few hours: each converted once, not once a record.
+    sqlite = conn.dialect.name == "sqlite"
+    stored_hour = {
+        hour: naive_utc(hour).isoformat(" ", "microseconds") if sqlite else naive_utc(hour)
+        for hour in set(hours)
+    }
+    if sqlite:
         rows = [
             (
                 batch.device_id, r.id, batch.batch_id, r.device_seq,
-                naive_utc(hour).isoformat(" ", "microseconds"), r.key_fingerprint, r.sealed,
+                stored_hour[hour], r.key_fingerprint, r.sealed,
             )
             for r, hour in kept
         ]  # fmt: skip
@@ -61,7 +67,7 @@ def insert_records(
                 out.write_row(
                     (
                         batch.device_id, r.id, batch.batch_id, r.device_seq,
-                        naive_utc(hour), r.key_fingerprint, r.sealed,
+                        stored_hour[hour], r.key_fingerprint, r.sealed,
                     )
                 )  # fmt: skip
 

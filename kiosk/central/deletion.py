@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, select, tuple_
+from sqlalchemy import Engine, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from kiosk.central import tally
 from kiosk.central.models import DeletedRecord, StoredRecord, utcnow
 from kiosk.clock import to_hour
 
-ERASED = "erased"
+ERASED = "erased"  # by `kiosk central erase`: its ids and addresses are in the ledger too
+ERASED_BY_ID = "erased-by-id"  # on the server (the console), by record id: no address involved
 RETENTION = "retention"
 RecordKey = tuple[str, str]  # (device id, record id): ids are unique per device
 _CHUNK = 500
@@ -64,8 +65,15 @@ def delete_records(
 
 
 def deleted_among(s: Session, device_id: str, ids: list[str]) -> set[str]:
-    """Which of this device's record ids were deleted before: ingest drops them."""
+    """Which of this device's record ids were deleted before: ingest drops them. A device
+    none of whose records was ever deleted (nearly every one) costs one index lookup, not a
+    query listing every id of the batch (3 ms for 500 ids, a tenth of an upload's server time)."""
     found: set[str] = set()
+    if (
+        s.scalar(select(DeletedRecord.id).where(DeletedRecord.device_id == device_id).limit(1))
+        is None
+    ):
+        return found
     for start in range(0, len(ids), _CHUNK):
         found.update(
             s.scalars(
@@ -76,3 +84,11 @@ def deleted_among(s: Session, device_id: str, ids: list[str]) -> set[str]:
             )
         )
     return found
+
+
+def deleted_counts(engine: Engine) -> dict[str, int]:
+    """How many deleted records' ids the server keeps, by reason."""
+    query = select(DeletedRecord.reason, func.count()).group_by(DeletedRecord.reason)
+    with Session(engine) as s:
+        found = {reason: int(n) for reason, n in s.execute(query)}
+    return {reason: found.get(reason, 0) for reason in (ERASED, ERASED_BY_ID, RETENTION)}

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from kiosk.central.drawn import to_svg
-from kiosk.central.errors import DeliveryError
+from kiosk.central.errors import DeliveryError, MissingExtra
 from kiosk.central.export import Opened, Progress
 from kiosk.crypto.coordinator_key import coordinator_fingerprint
 from kiosk.crypto.device_key import (
@@ -122,6 +122,25 @@ def missing_fonts() -> list[str]:
     ).stdout
     families = {f.strip() for line in listed.splitlines() for f in line.split(",")}
     return [f for f in FONTS if f not in families]
+
+
+def require_layout() -> None:
+    """Before anything else: WeasyPrint is installed, and the fonts are there."""
+    _html()
+    require_fonts()
+
+
+def _html() -> Any:
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped]
+    except ImportError as exc:  # the coordinator extra is not installed
+        raise MissingExtra("kiosk central deliver (the delivery pack's PDF)", "WeasyPrint") from exc
+    except OSError as exc:  # WeasyPrint is, but the system's Pango is not
+        raise DeliveryError(
+            f"WeasyPrint, which lays out the delivery pack, cannot load Pango ({exc}). On Debian "
+            "or Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        ) from exc
+    return HTML
 
 
 def require_fonts() -> None:
@@ -254,8 +273,7 @@ def write_pack(
     """Lay out and write the pack and its manifest, signed with the coordinator signing key
     `key`. `write(path, data)` writes a file (the CLI passes one that makes it owner-only);
     `progress(done, total)` hears of every part of the signer list laid out."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
+    HTML = _html()
     require_fonts()
     signer = coordinator_fingerprint(key.public_bytes)
     documents = []

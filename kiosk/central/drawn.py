@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from kiosk.central.errors import MissingExtra
 from kiosk.errors import UsageError
 from kiosk.petition.strokes import Drawing, bezier_point, bezier_segments, stroke_widths
 
@@ -91,8 +92,17 @@ def to_svg(drawing: Drawing, *, title: str = "Drawn signature") -> str:
     )
 
 
+def require_png() -> None:
+    """Pillow is installed (the coordinator extra), or MissingExtra."""
+    try:
+        import PIL  # noqa: F401
+    except ImportError as exc:
+        raise MissingExtra("a PNG copy of each drawn signature (--signatures)", "Pillow") from exc
+
+
 def to_png(drawing: Drawing) -> bytes:
     """The drawing as a PNG: dark ink on white, the SVG's size in pixels."""
+    require_png()
     from PIL import Image, ImageDraw
 
     width, height = size(drawing)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kiosk.central.deletion import ERASED, RecordKey, delete_records
+from kiosk.central.deletion import ERASED, ERASED_BY_ID, RecordKey, delete_records
+from kiosk.central.errors import Malformed, NotFound
 from kiosk.central.export import Progress, Unopened, each_opened
 from kiosk.central.keyring import Keyring
 from kiosk.central.ledger import Ledger
-from kiosk.central.models import StoredRecord
+from kiosk.central.models import DeletedRecord, Device, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import UsageError
 from kiosk.petition.email_rules import canonical_email, split_email
@@ -61,15 +62,7 @@ def find(
             raise UsageError(f"{address!r} is not an e-mail address (name@domain)")
     wanted = {canonical_email(a) for a in addresses}
     refs = [parse_record_ref(r) for r in record_refs]
-    found: dict[RecordKey, Found] = {}
-    if refs:
-        with Session(engine) as s:
-            for device, record in refs:
-                query = select(StoredRecord.device_id).where(StoredRecord.id == record)
-                if device is not None:
-                    query = query.where(StoredRecord.device_id == device)
-                for device_id in s.scalars(query):
-                    found[(device_id, record)] = Found(device_id, record, "id")
+    found = {(f.device_id, f.record_id): f for f in _stored(engine, refs)}
     unreadable = 0
     if wanted or sweep is not None:
         for opened in each_opened(engine, key, progress):
@@ -88,6 +81,85 @@ def find(
     return Search(sorted(found.values(), key=lambda f: (f.device_id, f.record_id)), unreadable)
 
 
+def _stored(engine: Engine, refs: list[tuple[str | None, str]]) -> list[Found]:
+    """The stored records these ids name (an id without its device: on any device)."""
+    found: list[Found] = []
+    with Session(engine) as s:
+        for device, record in refs:
+            query = select(StoredRecord.device_id).where(StoredRecord.id == record)
+            if device is not None:
+                query = query.where(StoredRecord.device_id == device)
+            found.extend(
+                Found(d, record, "id") for d in s.scalars(query.order_by(StoredRecord.device_id))
+            )
+    return found
+
+
+def _to_delete(record_refs: list[str], found: list[Found]) -> set[RecordKey]:
+    """The records found, and every DEVICE:ID given: an id not (yet) stored here is kept too,
+    so a later upload or import of it is dropped."""
+    keys = {(f.device_id, f.record_id) for f in found}
+    for device, record in map(parse_record_ref, record_refs):
+        if device is not None:
+            keys.add((device, record))
+    return keys
+
+
+MAX_IDS = 100  # record ids one erasure by id on the server takes
+
+
+@dataclass(frozen=True)
+class ByIdPlan:
+    """What an erasure by record id on the server (no key, no address) would do."""
+
+    refs: tuple[str, ...]  # as given, one per id
+    found: list[Found]  # stored records it deletes
+    not_stored: list[RecordKey]  # DEVICE:ID not stored: the id is kept, a later upload dropped
+    deleted_before: list[RecordKey]  # DEVICE:ID deleted already: nothing more to do
+
+
+def plan_by_id(engine: Engine, text: str) -> ByIdPlan:
+    """The erasure of the record ids in `text` (ID or DEVICE:ID, separated by spaces, commas or
+    lines), worked out on the server from ids alone. Malformed for no id or too many, NotFound
+    for an ID stored nowhere or a device not enrolled."""
+    refs = tuple(dict.fromkeys(text.replace(",", " ").split()))
+    if not refs:
+        raise Malformed("give at least one record id (ID or DEVICE:ID, as the export shows them)")
+    if len(refs) > MAX_IDS:
+        raise Malformed(f"at most {MAX_IDS} record ids at once, not {len(refs)}")
+    parsed = [parse_record_ref(r) for r in refs]
+    found = _stored(engine, parsed)
+    stored = {f.record_id for f in found}
+    not_stored: list[RecordKey] = []
+    deleted_before: list[RecordKey] = []
+    with Session(engine) as s:
+        for device, record in parsed:
+            if device is None:
+                if record not in stored:
+                    raise NotFound(
+                        f"no stored signature has id {record}: check it, or give DEVICE:ID to "
+                        "keep a later upload of it out"
+                    )
+                continue
+            if s.get(Device, device) is None:
+                raise NotFound(f"no device {device} is enrolled (in {device}:{record})")
+            if (device, record) in {(f.device_id, f.record_id) for f in found}:
+                continue
+            if s.get(DeletedRecord, (device, record)) is not None:
+                deleted_before.append((device, record))
+            else:
+                not_stored.append((device, record))
+    return ByIdPlan(refs, found, not_stored, deleted_before)
+
+
+def erase_by_id(engine: Engine, plan: ByIdPlan) -> int:
+    """Delete the plan's records from the server, keeping their ids (kiosk.central.deletion),
+    as `erase` does for records given by id; no ledger is written (it is on the coordinator's
+    machine, and there is no address). Returns the records deleted."""
+    keys = _to_delete(list(plan.refs), plan.found)
+    return delete_records(engine, keys, ERASED_BY_ID)
+
+
 def erase(
     engine: Engine,
     ledger: Ledger,
@@ -96,10 +168,7 @@ def erase(
     found: list[Found],
 ) -> int:
     """Into the ledger (saved first), then off the server. Returns the records deleted."""
-    keys = {(f.device_id, f.record_id) for f in found}
-    for device, record in map(parse_record_ref, record_refs):
-        if device is not None:  # an id not (yet) stored here: a later import drops it too
-            keys.add((device, record))
+    keys = _to_delete(record_refs, found)
     ledger.tags.update(ledger.tag(a) for a in addresses)
     ledger.records.update(keys)
     ledger.save()

@@ -55,6 +55,13 @@ class EnrolmentRefused(CentralError):
     title = "Enrolment refused"
 
 
+class BodyTooSlow(CentralError):
+    """A request body that did not arrive at the server's minimum pace (slow_clients.BodyPace):
+    answered 408 and the connection closed, so it holds no upload slot."""
+
+    title = "Request body too slow"
+
+
 class NoCampaign(CentralError):
     title = "No campaign"
 
@@ -96,6 +103,20 @@ class DatabaseError(KioskError):
 
 class ServerStartError(KioskError):
     """The embedded server did not start listening."""
+
+
+class MissingExtra(CentralError):
+    """A coordinator's command needs a library of the optional `coordinator` extra
+    (pyproject.toml), which this installation lacks."""
+
+    title = "Not installed"
+
+    def __init__(self, what: str, library: str) -> None:
+        super().__init__(
+            f"{what} needs {library}, which is not installed here: install the kiosk with its "
+            "coordinator extra, pip install 'kiosk[coordinator]' (in a checkout: "
+            "pip install -e '.[coordinator]')"
+        )
 
 
 class DeliveryError(CentralError):

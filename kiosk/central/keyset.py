@@ -132,29 +132,55 @@ def publish(engine: Engine, signed: SignedKeyset, new_keys: dict[int, str]) -> K
     return keyset
 
 
-def devices_still_sealing_to(engine: Engine, key_id: int) -> list[str]:
-    """The kiosks whose latest delivered record is sealed to key `key_id`: as far as the server
-    knows, they have not followed a newer keyset yet, and may still be sealing to it."""
+@dataclass(frozen=True)
+class LastSealed:
+    """What the server knows of the key a kiosk seals to: the key of the newest signature it
+    delivered (by its own sequence), and the hour that signature was collected. A kiosk takes
+    a new keyset with its next sync, which the server does not record."""
+
+    device_id: str
+    fingerprint: str
+    collected_hour: datetime
+
+
+def last_sealed(engine: Engine) -> dict[str, LastSealed]:
+    """By device: the key of its newest delivered record; kiosks that delivered none are not
+    in it."""
     latest = (
         select(StoredRecord.device_id, func.max(StoredRecord.device_seq).label("seq"))
         .group_by(StoredRecord.device_id)
         .subquery()
     )
+    query = select(
+        StoredRecord.device_id, StoredRecord.key_fingerprint, StoredRecord.collected_hour
+    ).join(
+        latest,
+        (StoredRecord.device_id == latest.c.device_id) & (StoredRecord.device_seq == latest.c.seq),
+    )
+    with Session(engine) as s:
+        return {d: LastSealed(d, f, h) for d, f, h in s.execute(query)}
+
+
+def devices_still_sealing_to(engine: Engine, key_id: int) -> list[str]:
+    """The kiosks whose latest delivered record is sealed to key `key_id`: as far as the server
+    knows, they have not followed a newer keyset yet, and may still be sealing to it."""
     with Session(engine) as s:
         key = s.get(CampaignKey, key_id)
         if key is None:
             raise NotFound(f"the campaign keyset has no key {key_id}")
-        found = s.scalars(
-            select(StoredRecord.device_id)
-            .join(
-                latest,
-                (StoredRecord.device_id == latest.c.device_id)
-                & (StoredRecord.device_seq == latest.c.seq),
-            )
-            .where(StoredRecord.key_fingerprint == key.fingerprint)
-            .order_by(StoredRecord.device_id)
-        )
-        return list(found)
+        fingerprint = key.fingerprint
+    return sorted(d for d, last in last_sealed(engine).items() if last.fingerprint == fingerprint)
+
+
+def primary_and_version(engine: Engine) -> tuple[int, int | None]:
+    """(the primary key's id, the keyset's version) of the keyset the coordinator signed; a
+    campaign made before keysets has key 1 as its primary and no version."""
+    signed = signed_keyset(engine)
+    key = coordinator_key(engine)
+    if signed is None or key is None:
+        return 1, None
+    keyset = signed.verify(key)
+    return keyset.primary, keyset.version
 
 
 def records_sealed_to(engine: Engine, key_id: int) -> int:

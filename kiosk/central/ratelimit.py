@@ -17,6 +17,7 @@ server does not need yet; a bucket here is twenty lines and needs no storage to 
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -110,6 +111,21 @@ class Buckets:
             del self._buckets[next(iter(self._buckets))]
 
 
+def address_key(host: str) -> str:
+    """The key of a client address for the per-address limits: an IPv4 address as it is, an
+    IPv6 address by its /64 (one host, or one home or venue network, is usually given a whole
+    /64, so each of its addresses is not a new client); anything else as it is."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 @dataclass(frozen=True)
 class Limits:
     """What the server allows; the record quota comes from the campaign (kiosk central init)."""
@@ -117,6 +133,11 @@ class Limits:
     enrolments_per_address: Rate = Rate(20, 600)  # a venue behind one NAT enrols a few kiosks
     enrolments_per_code: Rate = Rate(5, 600)  # one kiosk, and its retries after a lost answer
     uploads_per_device: Rate = Rate(60, 60)  # a backlog goes up two requests at a time
+    # Slot requests and batch PUTs together, before anything is read: a kiosk makes at most
+    # about two a second (its uploads per minute above, each asked for first, or two asks a
+    # second while told to wait), so this is 50 kiosks behind one address at that most, and
+    # a venue's 20 kiosks at a rally stay far below it (docs/deployment.md).
+    upload_requests_per_address: Rate = Rate(6000, 60)
     # A kiosk sends one with each sync and every 5 minutes, never twice within 10 seconds.
     heartbeats_per_device: Rate = Rate(12, 60)
 
@@ -134,10 +155,15 @@ class Limiter:
         self.uploads = Buckets("uploads from this kiosk", clock=self.clock)
         self.records = Buckets("signatures from this kiosk this hour", clock=self.clock)
         self.heartbeats = Buckets("heartbeats from this kiosk", clock=self.clock)
+        self.upload_requests = Buckets("upload requests from this address", clock=self.clock)
 
     def enrolment(self, address: str, code_id: str) -> None:
         self.by_address.take(address, self.limits.enrolments_per_address)
         self.by_code.take(code_id, self.limits.enrolments_per_code)
+
+    def upload_request(self, address: str) -> None:
+        """A slot request or a batch PUT from this client address (address_key)."""
+        self.upload_requests.take(address, self.limits.upload_requests_per_address)
 
     def upload(self, device_id: str) -> None:
         self.uploads.take(device_id, self.limits.uploads_per_device)

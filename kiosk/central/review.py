@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, select, tuple_
+from sqlalchemy import Engine, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from kiosk.central import tally
@@ -124,6 +124,19 @@ def household_counts(opened: Iterable[Opened], more_than: int) -> tuple[int, int
     return len(over), sum(over)
 
 
+def check_selection(engine: Engine, sel: Selection) -> None:
+    """NotFound for a device or an event the selection names that the server does not know:
+    a typing mistake would otherwise select nothing, silently."""
+    with Session(engine) as s:
+        if sel.device is not None and s.get(Device, sel.device) is None:
+            raise NotFound(f"no device {sel.device} is enrolled")
+        if (
+            sel.event is not None
+            and s.scalar(select(Device.id).where(Device.event == sel.event).limit(1)) is None
+        ):
+            raise NotFound(f"no kiosk is enrolled at event {sel.event!r}")
+
+
 def check_mark(mark: str, reason: str) -> str:
     if mark not in MARKS:
         raise Malformed(f"a mark is {', '.join(MARKS)}, not {mark!r}")
@@ -166,8 +179,62 @@ def apply_marks(
 
 def marks_count(engine: Engine) -> dict[str, int]:
     with Session(engine) as s:
-        marks = list(s.scalars(select(RecordMark.mark)))
-    return {m: marks.count(m) for m in MARKS}
+        query = select(RecordMark.mark, func.count()).group_by(RecordMark.mark)
+        found = {m: int(n) for m, n in s.execute(query)}
+    return {m: int(found.get(m, 0)) for m in MARKS}
+
+
+@dataclass(frozen=True)
+class MarkGroup:
+    mark: str
+    reason: str
+    records: int
+    last_hour: datetime  # when the newest of these marks was given
+
+
+def mark_groups(engine: Engine) -> list[MarkGroup]:
+    """The marks given, by mark and reason, with how many records hold each: invalid first,
+    then test, then valid."""
+    query = select(
+        RecordMark.mark, RecordMark.reason, func.count(), func.max(RecordMark.marked_hour)
+    ).group_by(RecordMark.mark, RecordMark.reason)
+    with Session(engine) as s:
+        rows = [MarkGroup(m, r, int(n), h) for m, r, n, h in s.execute(query)]
+    order = {INVALID: 0, TEST: 1, VALID: 2}
+    return sorted(rows, key=lambda g: (order.get(g.mark, 3), g.reason))
+
+
+def marked(engine: Engine, mark: str, reason: str) -> set[RecordKey]:
+    """The records holding this mark with this reason (a group of `mark_groups`)."""
+    query = select(RecordMark.device_id, RecordMark.record_id).where(
+        RecordMark.mark == mark, RecordMark.reason == reason
+    )
+    with Session(engine) as s:
+        return {(d, r) for d, r in s.execute(query)}
+
+
+def undo_marks(engine: Engine, mark: str, reason: str, now: datetime | None = None) -> int:
+    """Mark valid again every record of a group of invalid or test marks. Returns how many."""
+    if mark not in (INVALID, TEST):
+        raise Malformed(f"only {INVALID} and {TEST} marks are undone, not {mark!r}")
+    keys = marked(engine, mark, " ".join(reason.split()))
+    if not keys:
+        raise NotFound(f"no signature is marked {mark} with that reason (undone already?)")
+    return apply_marks(engine, keys, VALID, "", now)
+
+
+@dataclass(frozen=True)
+class InTest:
+    kind: str  # device or event
+    name: str
+    since_hour: datetime
+
+
+def in_test_mode(engine: Engine) -> list[InTest]:
+    """The kiosks and events in test mode, kiosks first."""
+    query = select(InTestMode).order_by(InTestMode.kind, InTestMode.name)
+    with Session(engine) as s:
+        return [InTest(m.kind, m.name, m.since_hour) for m in s.scalars(query)]
 
 
 def _event_known(s: Session, name: str) -> bool:
@@ -204,3 +271,15 @@ def set_test_mode(
             s.delete(row)
             return True
     return False
+
+
+def enrolled_devices(engine: Engine) -> list[str]:
+    """Every device enrolled (revoked ones too: their records can be reviewed), oldest first."""
+    with Session(engine) as s:
+        return list(s.scalars(select(Device.id).order_by(Device.enrolled_at, Device.id)))
+
+
+def enrolled_events(engine: Engine) -> list[str]:
+    """The events kiosks are enrolled for: what a selection or test mode by event names."""
+    with Session(engine) as s:
+        return list(s.scalars(select(Device.event).distinct().order_by(Device.event)))

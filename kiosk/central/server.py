@@ -3,13 +3,19 @@ background thread on an ephemeral loopback port (the demo and the tests)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
+import sys
 import threading
 import time
+from contextlib import suppress
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.config import STARTUP_FAILURE
 
+from kiosk.central import stopping
 from kiosk.central.app_factory import IMPORT_STRING, environment_for
 from kiosk.central.errors import ServerStartError
 from kiosk.central.ratelimit import UPLOAD_SLOTS
@@ -19,6 +25,30 @@ from kiosk.central.tls import TlsFiles
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
+CLOSE_TURNS = 10  # event loop turns for the aborted connections' sockets to close
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, which announces its stop before it waits for open requests (the
+    console's streams end at once: kiosk.central.stopping) and closes every connection still
+    open after its graceful wait before its event loop closes.
+
+    uvicorn itself leaves those connections open: one whose client does not read the answer
+    (its transport waits to send the rest), or one accepted while the server stopped. Their
+    sockets outlived the loop and were closed by the garbage collector later, with a
+    ResourceWarning ("unclosed transport", "unclosed <socket.socket ...>")."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        stopping.announce()
+        try:
+            await super().shutdown(sockets)
+        finally:
+            for connection in list(self.server_state.connections):
+                connection.transport.abort()  # drops unsent data; the socket closes soon
+            for _ in range(CLOSE_TURNS):
+                if not self.server_state.connections:
+                    break
+                await asyncio.sleep(0)  # each connection_lost runs, and closes its socket
 
 
 class ServerThread:
@@ -45,8 +75,8 @@ class ServerThread:
             **uvicorn_options(header_timeout),  # slow clients are cut (slow_clients.py)
         )
         self._scheme = "https" if tls else "http"
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="kiosk-central", daemon=True)
+        self._server = Server(config)
+        self._thread = threading.Thread(target=self._run, name="kiosk-central", daemon=True)
         self.url = ""
 
     def start(self) -> ServerThread:
@@ -60,6 +90,10 @@ class ServerThread:
         port = self._server.servers[0].sockets[0].getsockname()[1]
         self.url = f"{self._scheme}://{LOOPBACK}:{port}"
         return self
+
+    def _run(self) -> None:
+        with suppress(SystemExit):  # uvicorn's exit when it cannot start (start() raises)
+            self._server.run()
 
     def stop(self) -> None:
         self._server.should_exit = True
@@ -80,8 +114,9 @@ def serve(
     port: int = 8080,
     tls: TlsFiles | None = None,
 ) -> None:
-    """Serve in the foreground until interrupted (Ctrl-C); HTTPS with `tls`."""
-    uvicorn.run(
+    """Serve in the foreground until interrupted (Ctrl-C); HTTPS with `tls`. Raises SystemExit
+    with uvicorn's STARTUP_FAILURE when it cannot start (having logged why), as uvicorn.run."""
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -90,6 +125,11 @@ def serve(
         ssl_keyfile=_key(tls),
         **uvicorn_options(),  # slow clients are cut (slow_clients.py)
     )
+    server = Server(config)
+    with suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn raises it again once it has stopped
+        server.run()
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
 
 
 def serve_workers(

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,17 +32,24 @@ def add(conn: Connection, device_id: str, event: str, hours: Iterable[datetime])
     counted = Counter(hours)
     if not counted:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(HourTally)
     conn.execute(
-        upsert.on_conflict_do_update(
-            index_elements=["device_id", "event", "hour"],
-            set_={"signatures": HourTally.signatures + upsert.excluded.signatures},
-        ),
+        _upsert(conn.dialect.name),
         [
             {"device_id": device_id, "event": event, "hour": hour, "signatures": n}
             for hour, n in sorted(counted.items())
         ],
+    )
+
+
+@cache
+def _upsert(dialect_name: str) -> Any:
+    """The tally's upsert, built once per dialect: building and compiling it again for each
+    upload cost about 1.5 ms (SQLAlchemy's cache keys a statement built anew by walking it)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    upsert = dialect.insert(HourTally)
+    return upsert.on_conflict_do_update(
+        index_elements=["device_id", "event", "hour"],
+        set_={"signatures": HourTally.signatures + upsert.excluded.signatures},
     )
 
 

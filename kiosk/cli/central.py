@@ -816,6 +816,10 @@ def _export(args: argparse.Namespace) -> int:
         raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
     from kiosk.cli.keys import describe_unopened
 
+    if args.signatures:
+        from kiosk.central.drawn import require_png
+
+        require_png()  # before the passphrase
     engine = _engine(args)
     key, notes = _keyring(args, engine)
     exclusions = _exclusions(args, engine, key)
@@ -930,7 +934,7 @@ def _deliver(args: argparse.Namespace) -> int:
     from kiosk.clock import utc_now
     from kiosk.petition.appeal import parse_appeal
 
-    deliver.require_fonts()  # before the passphrase: nothing to type for a pack that cannot be made
+    deliver.require_layout()  # before the passphrase: nothing to type for a pack not made here
     engine = _engine(args)
     campaign = get_campaign(engine)
     if campaign.coordinator_key is None:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.options import counted
-from kiosk.clock import utc_now
+from kiosk.clock import parse_hour, utc_now
 from kiosk.errors import UsageError
 
 if TYPE_CHECKING:
@@ -153,9 +153,9 @@ def _date(text: str) -> datetime:
 
 def _hour(text: str) -> datetime:
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%dT%H").replace(tzinfo=UTC)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an hour like 2026-12-03T14") from None
+        return parse_hour(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -360,9 +360,16 @@ def _refs(texts: list[str]) -> Iterator[tuple[str | None, str]]:
 
 
 def _mark(args: argparse.Namespace, engine: Engine, sel: Selection) -> int:
-    from kiosk.central.review import apply_marks, by_fields, by_metadata, check_mark
+    from kiosk.central.review import (
+        apply_marks,
+        by_fields,
+        by_metadata,
+        check_mark,
+        check_selection,
+    )
 
     check_mark(args.mark, args.reason)  # before a passphrase is asked for
+    check_selection(engine, sel)
     chosen = by_metadata(engine, sel)
     if sel.needs_opening:
         chosen = by_fields(_counted_records(args, engine), sel, chosen)

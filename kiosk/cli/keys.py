@@ -88,16 +88,12 @@ def register_keys(
 
 def _list(engine: Engine, key_dir: Path) -> int:
     from kiosk.central.campaign import get_campaign
-    from kiosk.central.keyset import list_keys, signed_keyset
+    from kiosk.central.keyset import list_keys, primary_and_version
     from kiosk.central.rotation import key_files_of
     from kiosk.crypto.coordinator_key import coordinator_fingerprint
 
     campaign = get_campaign(engine)
-    signed = signed_keyset(engine)
-    primary, version = 1, None
-    if signed is not None and campaign.coordinator_key is not None:
-        keyset = signed.verify(campaign.coordinator_key)
-        primary, version = keyset.primary, keyset.version
+    primary, version = primary_and_version(engine)
     print(
         f"Campaign {campaign.key_fingerprint}, appeal {campaign.appeal_id!r}: "
         + (f"keyset version {version}" if version else "no signed keyset (made before keysets)")

@@ -466,6 +466,18 @@ def _server_busy(response: httpx.Response, now: datetime) -> SyncError:
 
 def _batch_refusal(response: httpx.Response) -> SyncError:
     status, detail = response.status_code, _problem(response)
+    if status == 408:  # the body came too slowly for the server: the network, not the batch
+        return SyncError(
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "sync",
+                    "The connection to the server is too slow: it stopped waiting for this "
+                    "batch (HTTP 408). Nothing is lost; trying again later.",
+                )
+            ),
+            permanent=False,
+            reached_server=True,
+        )
     if status == 401:
         template = QT_TRANSLATE_NOOP(
             "sync",

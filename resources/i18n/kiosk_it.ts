@@ -1263,6 +1263,10 @@
         <translation>Il server per ora non è disponibile (HTTP 503) e ha chiesto a questo chiosco di attendere {wait} prima di riprovare. Non si perde nulla: le firme restano su questo chiosco.</translation>
     </message>
     <message>
+        <source>The connection to the server is too slow: it stopped waiting for this batch (HTTP 408). Nothing is lost; trying again later.</source>
+        <translation>La connessione al server è troppo lenta: il server ha smesso di attendere questo lotto (HTTP 408). Non si perde nulla; nuovo tentativo più tardi.</translation>
+    </message>
+    <message>
         <source>The server does not accept this kiosk&apos;s signature (unknown kiosk or wrong key). Ask the coordinator to enrol it again. ({detail})</source>
         <translation>Il server non accetta la firma di questo chiosco (chiosco sconosciuto o chiave sbagliata). Chiedi al coordinatore di registrarlo di nuovo. ({detail})</translation>
     </message>

@@ -64,10 +64,11 @@ class BodyCounter:
 
 
 class SentBytes(httpx.HTTPTransport):
-    """The kiosk's transport, counting the request body bytes it hands to the network."""
+    """The kiosk's transport, counting the request body bytes it hands to the network; from a
+    loopback address of its own (`address`), as kiosks at different venues are."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, address: str = "127.0.0.1") -> None:
+        super().__init__(local_address=address)
         self.sent = 0
         self._lock = threading.Lock()
 
@@ -92,7 +93,7 @@ def test_many_large_uploads_through_a_small_limit_are_all_stored_once_and_none_s
     batches = [enrolled().batch(RECORDS) for _ in range(KIOSKS)]
     envelopes = [b.to_bytes() for b in batches]
     assert min(len(e) for e in envelopes) > ASK_FIRST_BYTES
-    transports = [SentBytes() for _ in range(KIOSKS)]
+    transports = [SentBytes(f"127.0.1.{i + 1}") for i in range(KIOSKS)]
     waits: list[float] = []
     failures: list[str] = []
     start = threading.Barrier(KIOSKS, timeout=30)
@@ -145,9 +146,16 @@ def test_a_put_without_a_slot_while_all_are_taken_is_refused_before_its_body_is_
     counter.state.admission.max_wait = 0.5
     signed = enrolled().batch(RECORDS)
     path = f"/api/v2/batches/{signed.batch.batch_id}"
+    # Every slot taken, each by another address (one address may hold only half of them).
+    takers = [
+        httpx.Client(base_url=url, timeout=20, transport=SentBytes(f"127.0.2.{i + 1}"))
+        for i in range(LIMIT)
+    ]
+    slots = [taker.post("/api/v2/upload-slots") for taker in takers]
+    for taker in takers:
+        taker.close()
+    assert [s.status_code for s in slots] == [201] * LIMIT
     with httpx.Client(base_url=url, timeout=20) as http:
-        slots = [http.post("/api/v2/upload-slots") for _ in range(LIMIT)]
-        assert [s.status_code for s in slots] == [201] * LIMIT
         asked_again = http.post("/api/v2/upload-slots")
         refused = http.put(path, content=signed.to_bytes())
         with_slot = http.put(
@@ -211,3 +219,79 @@ def test_an_upload_waits_a_moment_for_a_slot_before_it_is_turned_away() -> None:
     assert admitted
     # One upload in hand and one waiting, 3 s each, one slot: 6 s, spread over 6-12 s.
     assert refused.retry_after is not None and 6 <= refused.retry_after <= 12
+
+
+def test_one_address_holds_at_most_its_share_and_the_others_get_the_rest() -> None:
+    async def scenario() -> tuple[list[str], int, int]:
+        admission = Admission(4, max_wait=0.3)  # half each: 2
+        events: list[str] = []
+        flood = [await admission.reserve("10.0.0.1") for _ in range(2)]
+        with pytest.raises(Overloaded) as over_share:
+            await admission.reserve("10.0.0.1")
+        assert "at most 2 uploads at once from one address" in str(over_share.value)
+        assert over_share.value.retry_after is not None and over_share.value.retry_after >= 1
+        honest = await admission.reserve("10.0.0.2")  # the flood did not take it
+        async with admission.upload(honest, "10.0.0.2"):
+            events.append("honest stored")
+        # A PUT without a slot from the flooding address waits for one of its own to end,
+        # while another address's PUT that arrives after it is served first.
+        release = asyncio.Event()
+
+        async def flooder_put() -> None:
+            try:
+                async with admission.upload(None, "10.0.0.1"):
+                    events.append("flooder put")
+            except Overloaded:
+                events.append("flooder put turned away")
+
+        async def later_put() -> None:
+            async with admission.upload(None, "10.0.0.3"):
+                events.append("later put from another address")
+                await release.wait()
+
+        waiting = asyncio.create_task(flooder_put())
+        await asyncio.sleep(0.01)
+        later = asyncio.create_task(later_put())
+        await asyncio.sleep(0.01)
+        await waiting
+        release.set()
+        await later
+        del flood
+        return events, admission.peak_per_address, admission.active
+
+    events, peak_per_address, active = asyncio.run(scenario())
+    assert events == [
+        "honest stored",
+        "later put from another address",
+        "flooder put turned away",  # its two reservations were still held when its wait ran out
+    ]
+    assert peak_per_address == 2
+    assert active == 2  # the two reservations, until their hold runs out
+
+
+def test_a_waiting_upload_gets_the_slot_its_own_address_frees() -> None:
+    async def scenario() -> list[str]:
+        admission = Admission(2, max_wait=2.0)  # one each
+        events: list[str] = []
+        release = asyncio.Event()
+
+        async def first() -> None:
+            async with admission.upload(None, "10.0.0.1"):
+                await release.wait()
+                events.append("first done")
+
+        async def second() -> None:
+            async with admission.upload(None, "10.0.0.1"):
+                events.append("second admitted")
+
+        holder = asyncio.create_task(first())
+        await asyncio.sleep(0.01)
+        waiter = asyncio.create_task(second())
+        await asyncio.sleep(0.05)
+        assert admission.active == 1  # a slot is free, but not for this address yet
+        release.set()
+        await asyncio.gather(holder, waiter)
+        assert admission.active == 0
+        return events
+
+    assert asyncio.run(scenario()) == ["first done", "second admitted"]

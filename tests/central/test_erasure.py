@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from cli_output import succeeded
 from coordinator import PASSPHRASE
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -31,9 +32,7 @@ def _exported(
     central: Any, tmp_path: Path, capsys: Any, *extra: str
 ) -> tuple[list[dict[str, str]], str]:
     out = tmp_path / "export.csv"
-    capsys.readouterr()
-    assert central("export", "--out", out, *extra) == 0
-    note = capsys.readouterr().err
+    note = succeeded(central, capsys, "export", "--out", out, *extra).err
     with out.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f)), note
 
@@ -52,9 +51,7 @@ def test_erase_then_reimport_from_an_earlier_usb_file_stays_out(
     ingest(engine, first.to_bytes())
     ingest(engine, kiosk.batch([alice_again]).to_bytes())
 
-    capsys.readouterr()
-    assert central("erase", "--email", " ALICESMITH@gmail.com", "--dry-run") == 0
-    out = capsys.readouterr().out
+    out = succeeded(central, capsys, "erase", "--email", " ALICESMITH@gmail.com", "--dry-run").out
     assert "would erase 2 stored signatures" in out and "dry run" in out
     assert alice.signature_id in out and alice_again.signature_id in out
     assert bob.signature_id not in out and "Alice" not in out  # ids, no personal data
@@ -101,9 +98,8 @@ def test_erase_then_reimport_from_an_earlier_usb_file_stays_out(
     rows, _ = _exported(central, tmp_path, capsys, "--include-invalid")  # never brings erased
     assert [r["signature_id"] for r in rows] == [bob.signature_id]
     # A sweep deletes that late signature's ciphertext from the server too.
-    capsys.readouterr()
-    assert central("erase", "--sweep", "--dry-run") == 0
-    assert f"{late.signature_id} (by the ledger)" in capsys.readouterr().out
+    swept = succeeded(central, capsys, "erase", "--sweep", "--dry-run").out
+    assert f"{late.signature_id} (by the ledger)" in swept
     assert late.signature_id in _stored_ids(engine)
     assert central("erase", "--sweep") == 0
     assert _stored_ids(engine) == {bob.signature_id}
@@ -254,9 +250,9 @@ def test_erase_says_how_many_records_it_could_not_check(
             .where(StoredRecord.id == damaged.signature_id)
             .values(sealed=b"\x00" * 8304)
         )
-    capsys.readouterr()
-    assert central("erase", "--email", "who@example.org", "--dry-run", "--progress") == 0
-    out, err = capsys.readouterr()
+    out, err = succeeded(
+        central, capsys, "erase", "--email", "who@example.org", "--dry-run", "--progress"
+    )
     assert "erase: opening: [" in err and "2/2 records" in err
     assert "would erase 0 stored signatures" in out
     assert "1 stored record did not open, so could not be checked by address" in out

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_output import succeeded
 from signing import sign, sync_once
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -88,43 +89,46 @@ def server(central: Any, database_url: str) -> Iterator[tuple[Engine, str]]:
     engine.dispose()
 
 
-def _kiosk(tmp_path: Path, name: str, engine: Engine, url: str) -> Kiosk:
-    data_dir = tmp_path / name
-    data_dir.mkdir()
-    vault = Vault.open(data_dir)
-    code = issue_code(engine, f"Rally {name}", timedelta(hours=1)).code
-    enrol(vault, data_dir, enrolment_link(get_campaign(engine), url, code, None))
-    key = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)
-    return Kiosk(vault, data_dir, SealingKey.of_vault(vault, key))
+@pytest.fixture
+def new_kiosk(server: tuple[Engine, str], tmp_path: Path) -> Callable[[str], Kiosk]:
+    """A kiosk enrolled on the server (for event "Rally NAME"), its data in tmp_path/NAME."""
+    engine, url = server
+
+    def make(name: str) -> Kiosk:
+        data_dir = tmp_path / name
+        data_dir.mkdir()
+        vault = Vault.open(data_dir)
+        code = issue_code(engine, f"Rally {name}", timedelta(hours=1)).code
+        enrol(vault, data_dir, enrolment_link(get_campaign(engine), url, code, None))
+        key = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)
+        return Kiosk(vault, data_dir, SealingKey.of_vault(vault, key))
+
+    return make
 
 
 def _export(central: Any, capsys: Any, *args: str | Path) -> tuple[dict[str, Any], str]:
-    capsys.readouterr()
-    assert central("export", "--format", "json", *args) == 0
-    out, err = capsys.readouterr()
+    out, err = succeeded(central, capsys, "export", "--format", "json", *args)
     return json.loads(out), err
 
 
 def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
     central: Any,
     server: tuple[Engine, str],
-    tmp_path: Path,
+    new_kiosk: Callable[[str], Kiosk],
     coordinator: Path,
     appeal: Appeal,
     capsys: Any,
 ) -> None:
-    engine, url = server
+    engine = server[0]
     first = get_campaign(engine).key_fingerprint
-    online = _kiosk(tmp_path, "online", engine, url)
-    offline = _kiosk(tmp_path, "offline", engine, url)
+    online = new_kiosk("online")
+    offline = new_kiosk("offline")
     online.sign(appeal, "Ada", "Ben")
     online.sync()
     offline.sign(appeal, "Cleo")
     offline.sync()
 
-    capsys.readouterr()
-    assert central("key", "rotate") == 0
-    said = capsys.readouterr().out
+    said = succeeded(central, capsys, "key", "rotate").out
     assert "Key 2" in said and "keyset version 2" in said and "Retired: key 1" in said
     second = next(k.fingerprint for k in _keys(engine) if k.id == 2)
     assert (coordinator / private_key_name(2)).exists()
@@ -145,7 +149,7 @@ def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
     assert offline.fingerprints() == [first, first, second]
 
     # A kiosk enrolled after the rotation seals to key 2 from its first signature.
-    late = _kiosk(tmp_path, "late", engine, url)
+    late = new_kiosk("late")
     late.sign(appeal, "Gus")
     late.sync()
     assert late.fingerprints() == [second]
@@ -155,9 +159,7 @@ def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
     assert names == ["Ada", "Ben", "Cleo", "Dora", "Emil", "Fay", "Gus"]
     assert doc["unopened"] == [] and "did not open" not in err
 
-    capsys.readouterr()
-    assert central("key", "list") == 0
-    listed = capsys.readouterr().out
+    listed = succeeded(central, capsys, "key", "list").out
     assert f"  1  retired    {first}" in listed and f"  2  active *   {second}" in listed
     assert "version 2" in listed
 
@@ -174,17 +176,17 @@ def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
 def test_destroying_a_retired_key_asks_for_the_campaign_name_and_shreds_it(
     central: Any,
     server: tuple[Engine, str],
-    tmp_path: Path,
+    new_kiosk: Callable[[str], Kiosk],
     coordinator: Path,
     appeal: Appeal,
     capsys: Any,
 ) -> None:
-    engine, url = server
+    engine = server[0]
     campaign = get_campaign(engine)
-    kiosk = _kiosk(tmp_path, "kiosk", engine, url)
+    kiosk = new_kiosk("kiosk")
     kiosk.sign(appeal, "Ada", "Ben")
     kiosk.sync()
-    away = _kiosk(tmp_path, "away", engine, url)  # it will not sync again before the destroy
+    away = new_kiosk("away")  # it will not sync again before the destroy
     away.sign(appeal, "Cleo")
     away.sync()
 
@@ -253,7 +255,7 @@ def test_a_campaign_made_before_keysets_lists_its_key_and_cannot_rotate(
 def test_an_erasure_holds_across_a_rotation_and_a_destroyed_key(
     central: Any,
     server: tuple[Engine, str],
-    tmp_path: Path,
+    new_kiosk: Callable[[str], Kiosk],
     coordinator: Path,
     appeal: Appeal,
     capsys: Any,
@@ -261,9 +263,9 @@ def test_an_erasure_holds_across_a_rotation_and_a_destroyed_key(
     """The ledger is keyed by the coordinator signing key, not a campaign key: the supporter's
     new signature, sealed to key 2 after a rotation, stays out of the export, and still does
     once key 1 is destroyed."""
-    engine, url = server
+    engine = server[0]
     campaign = get_campaign(engine)
-    kiosk = _kiosk(tmp_path, "kiosk", engine, url)
+    kiosk = new_kiosk("kiosk")
     kiosk.sign(appeal, "Ada", "Ben")
     kiosk.sync()
     assert central("erase", "--email", "ada@example.org") == 0
@@ -277,11 +279,9 @@ def test_an_erasure_holds_across_a_rotation_and_a_destroyed_key(
     for destroyed in (False, True):
         if destroyed:
             assert central("key", "destroy", 1, stdin=f"{campaign.appeal_id}\n") == 0
-        capsys.readouterr()
-        assert central("export", "--format", "json") == 0
-        out, err = capsys.readouterr()
+        doc, err = _export(central, capsys)
         # Ben was sealed to key 1: once it is destroyed, he no longer opens; Ada's later
         # signature (key 2) opens, and the ledger still leaves it out.
         expected = [] if destroyed else ["Ben"]
-        assert [s["first_name"] for s in json.loads(out)["signatures"]] == expected
+        assert [s["first_name"] for s in doc["signatures"]] == expected
         assert "left out 1 erased signature" in err and "Traceback" not in err

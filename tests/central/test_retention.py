@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_output import succeeded
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -84,9 +85,7 @@ def test_retention_command_dry_run_then_apply_and_a_stick_found_later(
     monkeypatch.setattr(
         "kiosk.cli.central_review.utc_now", lambda: datetime(2028, 1, 5, tzinfo=UTC)
     )
-    capsys.readouterr()
-    assert central("retention", "--dry-run") == 0
-    out = capsys.readouterr().out
+    out = succeeded(central, capsys, "retention", "--dry-run").out
     assert "21 months after collection or 1 months after delivery" in out
     assert "due now: 3 signatures (3 by collection, 0 by delivery)" in out
     assert "dry run: nothing was deleted" in out

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_output import succeeded
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -24,11 +25,13 @@ from kiosk.central.status import campaign_summary, device_status
 def _export(central: Any, tmp_path: Path, capsys: Any, *extra: str) -> tuple[dict[str, str], str]:
     """{signature id: review column} of an export, and what it said on stderr."""
     out = tmp_path / "export.csv"
-    capsys.readouterr()
-    assert central("export", "--out", out, *extra) == 0
-    note = capsys.readouterr().err
+    note = succeeded(central, capsys, "export", "--out", out, *extra).err
     with out.open(encoding="utf-8-sig", newline="") as f:
         return {r["signature_id"]: r["review"] for r in csv.DictReader(f)}, note
+
+
+def _review(central: Any, capsys: Any, *argv: str) -> str:
+    return succeeded(central, capsys, "review", *argv).out
 
 
 def test_a_kiosk_in_test_mode_never_counts(
@@ -82,41 +85,12 @@ def test_bulk_marks_by_device_event_and_hour_are_counted_first(
     a_later = a.record(email="a-later@example.org")  # 11:04
     ingest(engine, a.batch([*a_first, a_later]).to_bytes())
     ingest(engine, b.batch(2).to_bytes())
-    capsys.readouterr()
-    assert (
-        central(
-            "review",
-            "--mark",
-            "invalid",
-            "--reason",
-            "pen test",
-            "--device",
-            a.device_id,
-            "--hour",
-            "2026-03-01T09",
-            "--dry-run",
-        )
-        == 0
-    )
-    assert "would mark 3 signatures invalid" in capsys.readouterr().out
+    pen_test = ["--mark", "invalid", "--reason", "pen test", "--device", a.device_id]
+    pen_test += ["--hour", "2026-03-01T09"]
+    assert "would mark 3 signatures invalid" in _review(central, capsys, *pen_test, "--dry-run")
     with Session(engine) as s:
         assert s.scalars(select(RecordMark)).all() == []
-    assert (
-        central(
-            "review",
-            "--mark",
-            "invalid",
-            "--reason",
-            "pen test",
-            "--device",
-            a.device_id,
-            "--hour",
-            "2026-03-01T09",
-            "--apply",
-        )
-        == 0
-    )
-    assert "marked 3 signatures invalid" in capsys.readouterr().out
+    assert "marked 3 signatures invalid" in _review(central, capsys, *pen_test, "--apply")
     rows, note = _export(central, tmp_path, capsys)
     assert a_later.signature_id in rows and not {r.signature_id for r in a_first} & set(rows)
     assert len(rows) == 3 and "3 signatures marked invalid" in note
@@ -125,16 +99,12 @@ def test_bulk_marks_by_device_event_and_hour_are_counted_first(
     assert campaign_summary(engine).signatures == 3
     # A record found valid after all: one by one, by its DEVICE:ID.
     one = f"{a.device_id}:{a_first[0].signature_id}"
-    assert central("review", "--mark", "valid", "--record", one, "--apply") == 0
+    _review(central, capsys, "--mark", "valid", "--record", one, "--apply")
     rows, _ = _export(central, tmp_path, capsys)
     assert rows[a_first[0].signature_id] == "valid"
-    assert (
-        central("review", "--mark", "test", "--reason", "staff", "--event", "Station", "--apply")
-        == 0
-    )
-    assert central("review") == 0
+    _review(central, capsys, "--mark", "test", "--reason", "staff", "--event", "Station", "--apply")
     assert "1 signature marked valid, 2 signatures marked invalid, 2 signatures marked test" in (
-        capsys.readouterr().out
+        _review(central, capsys)
     )
 
 
@@ -153,48 +123,12 @@ def test_domain_and_household_marks_are_made_after_decryption_and_send_only_ids(
     ]
     pair = [kiosk.record(email="two@example.org", first_name=n) for n in ("Di", "Ed")]
     ingest(engine, kiosk.batch([*bots, *house, *pair]).to_bytes())
-    capsys.readouterr()
-    assert (
-        central(
-            "review",
-            "--mark",
-            "invalid",
-            "--reason",
-            "disposable",
-            "--domain",
-            "MAILINATOR.com",
-            "--dry-run",
-        )
-        == 0
-    )
-    assert "would mark 2 signatures invalid" in capsys.readouterr().out
-    assert (
-        central(
-            "review",
-            "--mark",
-            "invalid",
-            "--reason",
-            "household over 2",
-            "--household",
-            "2",
-            "--dry-run",
-        )
-        == 0
-    )
-    assert "would mark 3 signatures invalid" in capsys.readouterr().out  # the gmail three
-    assert (
-        central(
-            "review",
-            "--mark",
-            "invalid",
-            "--reason",
-            "household over 2",
-            "--household",
-            "2",
-            "--apply",
-        )
-        == 0
-    )
+    disposable = ["--mark", "invalid", "--reason", "disposable", "--domain", "MAILINATOR.com"]
+    assert "would mark 2 signatures invalid" in _review(central, capsys, *disposable, "--dry-run")
+    household = ["--mark", "invalid", "--reason", "household over 2", "--household", "2"]
+    counted = _review(central, capsys, *household, "--dry-run")
+    assert "would mark 3 signatures invalid" in counted  # the gmail three
+    _review(central, capsys, *household, "--apply")
     with Session(engine) as s:
         marks = s.scalars(select(RecordMark)).all()
     assert {m.record_id for m in marks} == {r.signature_id for r in house}
@@ -228,17 +162,14 @@ def test_heuristics_count_each_rule(
         kiosk.record(email="firstlast@example.org"),  # another domain's dots count: two people
     ]
     ingest(engine, kiosk.batch([*burst, *others]).to_bytes())
-    capsys.readouterr()
-    assert central("review", "--heuristics") == 0
-    out = capsys.readouterr().out
+    out = _review(central, capsys, "--heuristics")
     assert "heuristics over 14 signatures" in out
     assert "bursts: 1 kiosk-minute with 5 or more signatures, 6 signatures in them" in out
     assert "disposable domains: 2 signatures at 2 domains" in out
     assert "duplicates: 1 by the address as typed, 2 more by the canonical address" in out
     assert "(1 by +tag, 1 by domain alias, 2 by dots)" in out
     assert "households: 1 address with more than 3 signatures, 4 signatures in them" in out
-    assert central("review", "--heuristics", "--burst", "7") == 0
-    assert "bursts: 0 kiosk-minutes" in capsys.readouterr().out
+    assert "bursts: 0 kiosk-minutes" in _review(central, capsys, "--heuristics", "--burst", "7")
 
 
 def test_review_mistakes_are_messages(central: Any, enrolled: Any, capsys: Any) -> None:
@@ -248,6 +179,11 @@ def test_review_mistakes_are_messages(central: Any, enrolled: Any, capsys: Any) 
         (("--mark", "invalid", "--reason", "r", "--apply"), "say which signatures"),
         (("--mark", "test", "--reason", "r", "--device", kiosk.device_id), "count first"),
         (("--device", kiosk.device_id), "say which mark to give"),
+        (("--mark", "test", "--reason", "r", "--device", "nope", "--dry-run"), "no device nope"),
+        (
+            ("--mark", "test", "--reason", "r", "--event", "Nowhere", "--apply"),
+            "no kiosk is enrolled at event 'Nowhere'",
+        ),
         (
             ("--mark", "invalid", "--reason", "x" * 201, "--device", kiosk.device_id, "--apply"),
             "at most 200 characters",

@@ -121,11 +121,21 @@ def display(tmp_path: Path) -> Iterator[Display]:
         }
         env.update(DISPLAY=name, XDG_RUNTIME_DIR=str(tmp_path))
         shown = Display(name, env)
-        manager = subprocess.Popen(
-            ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        said = tmp_path / "openbox.log"
+        with said.open("wb") as log:
+            manager = subprocess.Popen(["openbox"], env=env, stdout=log, stderr=log)
         try:
-            wait_for("the window manager", lambda: "Openbox" in shown.run("wmctrl", "-m"))
+            # Its first start on a fresh machine, two test workers busy beside it, has taken
+            # over 20 s (CI, load 3); later ones take a fifth of a second.
+            def managing() -> bool:
+                if manager.poll() is not None:
+                    raise AssertionError(
+                        f"openbox exited ({manager.returncode}) and said: "
+                        f"{said.read_text('utf-8', 'replace')[-2000:]!r}"
+                    )
+                return "Openbox" in shown.run("wmctrl", "-m")
+
+            wait_for("the window manager", managing, timeout=90)
             yield shown
         finally:
             stop(manager)

@@ -1,4 +1,5 @@
-"""Fixtures for the sync tests: a device key, and a way to fill the vault quickly.
+"""Fixtures for the sync tests: a device key, a way to fill the vault quickly, and the fake
+central server with this vault's device enrolled.
 
 Sealed blobs here are random bytes standing in for HPKE output: batching, upload and purge
 treat them as opaque, and random bytes make "is this blob still in the file?" unambiguous.
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
+from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
 
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.vault import NewSignature, Vault
@@ -48,6 +50,15 @@ def add_signatures(vault: Vault) -> AddSignatures:
         return added
 
     return _add
+
+
+@pytest.fixture
+def central(vault: Vault, device_key: DeviceKey) -> Iterator[tuple[FakeCentral, str]]:
+    """The fake central server on loopback (its state, its URL), knowing this vault's device."""
+    fake = FakeCentral()
+    fake.devices[vault.device_id] = device_key.public_bytes
+    with serve(fake.app()) as url:
+        yield fake, url
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 import base64
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from receipts import SERVER_KEY
 
@@ -13,6 +13,20 @@ from kiosk.protocol.receipt import Receipt
 from kiosk.vault import NewSignature
 
 AddSignatures = Callable[..., list[NewSignature]]
+T0 = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock the test moves: `clock()` is the time, from T0 on."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 def receipt_for(

@@ -4,12 +4,11 @@ in the status, and added to this kiosk's signatures without counting any twice."
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
 import pytest
-from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from fake_central import FakeCentral  # type: ignore[import-not-found]
 from receipts import SERVER_RECEIPT_KEY
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
@@ -25,14 +24,6 @@ from kiosk.sync.worker import Outcome, SyncWorker
 from kiosk.vault import Vault
 
 SETTINGS = SyncSettings(batch_size=5, backoff_base=timedelta(milliseconds=10))
-
-
-@pytest.fixture
-def central(vault: Vault, device_key: DeviceKey) -> Iterator[tuple[FakeCentral, str]]:
-    fake = FakeCentral()
-    fake.devices[vault.device_id] = device_key.public_bytes
-    with serve(fake.app()) as url:
-        yield fake, url
 
 
 def _worker(vault: Vault, key: DeviceKey, url: str) -> SyncWorker:

@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from fake_central import FakeCentral  # type: ignore[import-not-found]
 from receipts import SERVER_RECEIPT_KEY
 from signing import sign, sync_once
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sync_types import AddSignatures  # type: ignore[import-not-found]
+from sync_types import T0, AddSignatures, Clock  # type: ignore[import-not-found]
 
 from kiosk.central.embedded import start_local_server
 from kiosk.central.models import DeviceHeartbeat
@@ -36,19 +36,7 @@ from kiosk.sync.worker import Outcome, SyncWorker
 from kiosk.vault import Vault
 from kiosk.vault import state as state_row
 
-T0 = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
 SETTINGS = SyncSettings(batch_size=5, backoff_base=timedelta(milliseconds=10))
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 def power_supply(root: Path, *, capacity: str, status: str, mains: str | None) -> Path:
@@ -63,14 +51,6 @@ def power_supply(root: Path, *, capacity: str, status: str, mains: str | None) -
         (ac / "type").write_text("Mains\n")
         (ac / "online").write_text(mains + "\n")
     return root
-
-
-@pytest.fixture
-def central(vault: Vault, device_key: DeviceKey) -> Iterator[tuple[FakeCentral, str]]:
-    fake = FakeCentral()
-    fake.devices[vault.device_id] = device_key.public_bytes
-    with serve(fake.app()) as url:
-        yield fake, url
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ is the worker's injected clock: nothing here sleeps."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from fake_central import FakeCentral  # type: ignore[import-not-found]
 from receipts import SERVER_RECEIPT_KEY
-from sync_types import AddSignatures  # type: ignore[import-not-found]
+from sync_types import T0, AddSignatures, Clock  # type: ignore[import-not-found]
 
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.settings import SyncSettings
@@ -21,29 +20,9 @@ from kiosk.sync.closer import BatchCloser
 from kiosk.sync.worker import Outcome, SyncWorker
 from kiosk.vault import Vault, outbox
 
-T0 = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
 SETTINGS = SyncSettings(
     batch_size=5, backoff_base=timedelta(milliseconds=10), backoff_max=timedelta(seconds=1)
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def central(vault: Vault, device_key: DeviceKey) -> Iterator[tuple[FakeCentral, str]]:
-    fake = FakeCentral()
-    fake.devices[vault.device_id] = device_key.public_bytes
-    with serve(fake.app()) as url:
-        yield fake, url
 
 
 def _worker(vault: Vault, key: DeviceKey, url: str, clock: Clock) -> SyncWorker:

@@ -7,12 +7,12 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
 import pytest
-from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from fake_central import FakeCentral  # type: ignore[import-not-found]
 from receipts import SERVER_RECEIPT_KEY
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -36,14 +36,6 @@ FAST = SyncSettings(
     backoff_base=timedelta(milliseconds=10),
     backoff_max=timedelta(milliseconds=50),
 )
-
-
-@pytest.fixture
-def central(vault: Vault, device_key: DeviceKey) -> Iterator[tuple[FakeCentral, str]]:
-    fake = FakeCentral()
-    fake.devices[vault.device_id] = device_key.public_bytes
-    with serve(fake.app()) as url:
-        yield fake, url
 
 
 def _worker(vault: Vault, key: DeviceKey, client: CentralClient) -> SyncWorker:
@@ -274,6 +266,34 @@ def test_permanent_refusals_stop_uploads_until_sync_now(
     assert len(calls) == 1
     answers["status"] = 200
     assert worker.run_once(force=True) is Outcome.DONE  # "Sync now" tries again
+    assert _states(vault) == [BatchState.ACKNOWLEDGED]
+
+
+def test_a_408_for_a_body_too_slow_is_retried_not_a_stop(
+    vault: Vault, device_key: DeviceKey, add_signatures: AddSignatures
+) -> None:
+    """The server cuts a body that arrives too slowly (kiosk.central.slow_clients): that is
+    the network's doing, so the batch waits for the next round, not for "Sync now"."""
+    add_signatures(1)
+    answers = {"status": 408}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if answers["status"] != 200:
+            return httpx.Response(
+                answers["status"],
+                json={"title": "Request body too slow", "detail": "the body arrived too slowly"},
+                headers={"Connection": "close"},
+            )
+        return httpx.Response(200, json=receipt_for(parse(request.content)))
+
+    client = CentralClient(
+        "http://127.0.0.1:9", receipt_key=SERVER_RECEIPT_KEY, transport=httpx.MockTransport(handler)
+    )
+    worker = _worker(vault, device_key, client)
+    assert worker.run_once(force=True) is Outcome.RETRY
+    assert "too slow" in (worker.board.current.last_error or "")
+    answers["status"] = 200
+    assert worker.run_once() is Outcome.DONE  # the next round, no "Sync now" needed
     assert _states(vault) == [BatchState.ACKNOWLEDGED]
 
 

@@ -19,6 +19,7 @@ from kiosk.desks.pin import PinGuard
 from kiosk.desks.signing import SignatureDesk
 from kiosk.files.removable import Drive
 from kiosk.settings import SyncSettings
+from kiosk.sync.service import start_sync
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.admin import AdminLayer, install_admin
 from kiosk.ui.look import apply_look
@@ -215,3 +216,20 @@ def make_admin(
         assert isinstance(window, KioskWindow)
         window.allow_exit()
         window.languages.release()  # no catalog outlives its test
+
+
+@pytest.fixture
+def unenrolled(vault: Vault, data_dir: Path) -> Iterator[AdminDesk]:
+    """The volunteer's desk of a kiosk that is not enrolled: no worker until an enrolment starts
+    one (the real sync service)."""
+    admin = AdminDesk(
+        vault,
+        data_dir,
+        SyncSettings(),
+        PinGuard(vault, params=CHEAP),
+        board=StatusBoard(),
+        start_worker=lambda board: start_sync(vault, data_dir, SyncSettings(), board=board),
+    )
+    admin.pin.choose(PIN)
+    yield admin
+    admin.stop()

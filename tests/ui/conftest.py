@@ -1,5 +1,6 @@
-"""The UI tests' fixtures: a kiosk window built, shown and released, and a supporter at it.
-What tests import by name lives in kiosk_screen.py (a conftest is no module to import from:
+"""The UI tests' fixtures: a kiosk window built, shown and released, and a supporter at it;
+and the volunteer panel's (admin_helpers.py), offered here to every UI test. What tests import
+by name lives in kiosk_screen.py and admin_helpers.py (a conftest is no module to import from:
 with several test folders in one run, the last one loaded would answer)."""
 
 from __future__ import annotations
@@ -8,6 +9,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from admin_helpers import (  # type: ignore[import-not-found]  # noqa: F401 (fixtures)
+    admin_desk,
+    board,
+    clock,
+    make_admin,
+    unenrolled,
+    usb,
+    worker,
+)
 from kiosk_screen import (  # type: ignore[import-not-found]
     LANDSCAPE,
     Supporter,

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
@@ -69,6 +69,17 @@ class Supporter:
         button = self.find(name, QAbstractButton)
         assert button.isEnabled(), f"{name} is disabled"
         self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def label_text(self, name: str) -> str:
+        label = self.find(name, QLabel)
+        assert isinstance(label, QLabel)
+        return label.text()
+
+    def choose_language(self, code: str) -> None:
+        """Tap the language's button on the appeal, and see the kiosk switch to it."""
+        self.tap(f"language_{code}")
+        QApplication.processEvents()  # Qt delivers LanguageChange as a posted event
+        assert self.window.languages.current == code
 
     def focus(self) -> QWidget:
         if QApplication.activeWindow() is None:

@@ -9,16 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from admin_helpers import (  # type: ignore[import-not-found]
-    CHEAP,
-    FakeWorker,
-    Volunteer,
-    board,
-    clock,
-    make_admin,
-    usb,
-    worker,
-)
+from admin_helpers import CHEAP, FakeWorker, Volunteer  # type: ignore[import-not-found]
 from kiosk_screen import Supporter  # type: ignore[import-not-found]
 from sqlalchemy import select
 
@@ -34,8 +25,6 @@ from kiosk.settings import SyncSettings
 from kiosk.sync.status import StatusBoard
 from kiosk.vault import Vault
 from kiosk.vault.models import StoredSignature
-
-__all__ = ["board", "clock", "make_admin", "usb", "worker"]
 
 
 @pytest.fixture

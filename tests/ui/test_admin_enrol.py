@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from admin_helpers import CHEAP, PIN, Volunteer  # type: ignore[import-not-found]
+from admin_helpers import Volunteer  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
@@ -16,11 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from kiosk.central.embedded import LocalServer, start_local_server
 from kiosk.crypto.campaign_key import CampaignPublicKey
 from kiosk.desks.admin import AdminDesk
-from kiosk.desks.pin import PinGuard
 from kiosk.desks.signing import SignatureDesk
-from kiosk.settings import SyncSettings
-from kiosk.sync.service import start_sync
-from kiosk.sync.status import StatusBoard
 from kiosk.ui.admin import install_admin
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
@@ -31,22 +27,6 @@ from kiosk.vault import Vault
 def server(tmp_path: Path, campaign_public_key: CampaignPublicKey) -> Iterator[LocalServer]:
     with start_local_server(tmp_path / "central", campaign_public_key) as running:
         yield running
-
-
-@pytest.fixture
-def unenrolled(vault: Vault, data_dir: Path) -> Iterator[AdminDesk]:
-    """The volunteer's desk of a kiosk that is not enrolled: no worker, until an enrolment."""
-    admin = AdminDesk(
-        vault,
-        data_dir,
-        SyncSettings(),
-        PinGuard(vault, params=CHEAP),
-        board=StatusBoard(),
-        start_worker=lambda board: start_sync(vault, data_dir, SyncSettings(), board=board),
-    )
-    admin.pin.choose(PIN)
-    yield admin
-    admin.stop()
 
 
 def corner(window: KioskWindow) -> QLabel | None:

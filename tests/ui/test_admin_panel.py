@@ -9,16 +9,7 @@ from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
-from admin_helpers import (  # type: ignore[import-not-found]
-    FakeWorker,
-    Volunteer,
-    admin_desk,
-    board,
-    clock,
-    make_admin,
-    usb,
-    worker,
-)
+from admin_helpers import FakeWorker, Volunteer  # type: ignore[import-not-found]
 from kiosk_screen import COMMENT_LINES, ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 from receipts import acknowledge
@@ -33,8 +24,6 @@ from kiosk.sync.closer import BatchCloser
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.vault import Vault, outbox
 from kiosk.vault.models import Device
-
-__all__ = ["admin_desk", "board", "clock", "make_admin", "usb", "worker"]
 
 
 def sign(volunteer: Volunteer) -> None:

@@ -5,18 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from admin_helpers import (  # type: ignore[import-not-found]
-    HOLD,
-    PIN,
-    FakeClock,
-    Volunteer,
-    admin_desk,
-    board,
-    clock,
-    make_admin,
-    usb,
-    worker,
-)
+from admin_helpers import HOLD, PIN, FakeClock, Volunteer  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QPoint, Qt
@@ -25,8 +14,6 @@ from PySide6.QtWidgets import QLabel
 
 from kiosk.desks.admin import AdminDesk
 from kiosk.ui.admin.gesture import HOLD_SECONDS, HOT_ZONE
-
-__all__ = ["admin_desk", "board", "clock", "make_admin", "usb", "worker"]
 
 HOLD_MS = round(HOLD * 1000)  # the tests' corner hold (make_admin); the kiosk's is 3 seconds
 

@@ -30,7 +30,6 @@ from kiosk.desks.signing import SignatureDesk
 from kiosk.petition.appeal import Appeal
 from kiosk.protocol.enrolment_link import EnrolmentLink
 from kiosk.settings import SyncSettings
-from kiosk.sync.service import start_sync
 from kiosk.sync.status import StatusBoard
 from kiosk.ui.admin import AdminLayer, install_admin
 from kiosk.ui.look import apply_look
@@ -54,21 +53,6 @@ def server(tmp_path: Path, campaign_public_key: CampaignPublicKey) -> Iterator[L
     yield running
     if not getattr(running, "stopped", False):
         running.stop()
-
-
-@pytest.fixture
-def unenrolled(vault: Vault, data_dir: Path) -> Iterator[AdminDesk]:
-    admin = AdminDesk(
-        vault,
-        data_dir,
-        SyncSettings(),
-        PinGuard(vault, params=CHEAP),
-        board=StatusBoard(),
-        start_worker=lambda board: start_sync(vault, data_dir, SyncSettings(), board=board),
-    )
-    admin.pin.choose(PIN)
-    yield admin
-    admin.stop()
 
 
 @pytest.fixture
@@ -104,9 +88,7 @@ def start(
 
 
 def tap_italiano(volunteer: Volunteer) -> None:
-    Supporter(volunteer.qtbot, volunteer.window).tap("language_it")
-    QApplication.processEvents()  # LanguageChange is a posted event
-    assert volunteer.window.languages.current == "it"
+    Supporter(volunteer.qtbot, volunteer.window).choose_language("it")
 
 
 def enrol_from_the_panel(volunteer: Volunteer, link: str) -> str:

@@ -8,14 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from admin_helpers import (  # type: ignore[import-not-found]
-    Volunteer,
-    admin_desk,
-    board,
-    clock,
-    usb,
-    worker,
-)
+from admin_helpers import Volunteer  # type: ignore[import-not-found]
 from kiosk_screen import ENTRIES, Supporter, release_windows, show_window  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
@@ -29,8 +22,6 @@ from kiosk.petition.appeal import Appeal
 from kiosk.ui.admin import AdminLayer, install_admin
 from kiosk.ui.look import apply_look
 from kiosk.ui.window import KioskWindow
-
-__all__ = ["admin_desk", "board", "clock", "usb", "worker"]
 
 NEW_PIN = "975310"
 

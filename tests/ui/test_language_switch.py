@@ -9,16 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from admin_helpers import (  # type: ignore[import-not-found]
-    PIN,
-    Volunteer,
-    admin_desk,
-    board,
-    clock,
-    make_admin,
-    usb,
-    worker,
-)
+from admin_helpers import PIN, Volunteer  # type: ignore[import-not-found]
 from catalog_texts import Catalog, not_in_catalog, strings_in  # type: ignore[import-not-found]
 from kiosk_screen import STORED, Supporter  # type: ignore[import-not-found]
 
@@ -27,8 +18,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.petition.appeal import Appeal
 from kiosk.sync.status import StatusBoard, SyncStatus
-
-__all__ = ["admin_desk", "board", "clock", "make_admin", "usb", "worker"]
 
 DEMO_KEY = "D3M0-K3Y"
 # Not the kiosk's to translate, each for a reason: the languages are named in themselves; the
@@ -50,8 +39,7 @@ def assert_italian(root: QWidget, catalog: Catalog, where: str) -> None:
 
 def tap_italiano(volunteer: Volunteer) -> Supporter:
     supporter = Supporter(volunteer.qtbot, volunteer.window)
-    supporter.tap("language_it")
-    QApplication.processEvents()  # Qt delivers LanguageChange as a posted event
+    supporter.choose_language("it")
     return supporter
 
 

@@ -9,15 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from admin_helpers import (  # type: ignore[import-not-found]
-    Volunteer,
-    admin_desk,
-    board,
-    clock,
-    make_admin,
-    usb,
-    worker,
-)
+from admin_helpers import Volunteer  # type: ignore[import-not-found]
 from catalog_texts import translation  # type: ignore[import-not-found]
 from kiosk_screen import ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
@@ -39,34 +31,21 @@ from kiosk.ui.qr_code import QrCode
 from kiosk.ui.window import KioskWindow
 from kiosk.vault import Vault
 
-__all__ = ["admin_desk", "board", "clock", "make_admin", "usb", "worker"]
-
 URL = "https://www.example.org/petitions/un-chechnya/"
-
-
-def text_of(supporter: Supporter, name: str) -> str:
-    label = supporter.find(name, QLabel)
-    assert isinstance(label, QLabel)
-    return label.text()
-
-
-def tap_italiano(supporter: Supporter) -> None:
-    supporter.tap("language_it")
-    QApplication.processEvents()
 
 
 def test_the_problem_count_follows_each_fix(supporter: Supporter) -> None:
     supporter.tap("sign_button")
     supporter.tap("continue_button")
-    assert text_of(supporter, "form_error_summary") == "Please fix the 5 problems marked above."
+    assert supporter.label_text("form_error_summary") == "Please fix the 5 problems marked above."
     supporter.type_into("field_first_name", "Zoë")
-    assert text_of(supporter, "form_error_summary") == "Please fix the 4 problems marked above."
+    assert supporter.label_text("form_error_summary") == "Please fix the 4 problems marked above."
     supporter.type_into("field_last_name", "Ó Briain")
     supporter.type_into("field_email", "zoe@example.org")
     supporter.type_into("field_country", "Ireland")
-    assert text_of(supporter, "form_error_summary") == "Please fix the problem marked above."
+    assert supporter.label_text("form_error_summary") == "Please fix the problem marked above."
     supporter.tap("consent_terms")
-    assert text_of(supporter, "form_error_summary") == ""
+    assert supporter.label_text("form_error_summary") == ""
 
 
 def test_continue_scrolls_to_the_first_problem_below_the_fold(supporter: Supporter) -> None:
@@ -85,7 +64,7 @@ def test_continue_scrolls_to_the_first_problem_below_the_fold(supporter: Support
     QApplication.processEvents()
     where = QRect(terms.mapTo(viewport, terms.rect().topLeft()), terms.size())
     assert viewport.rect().contains(where), (viewport.rect(), where)
-    assert text_of(supporter, "error_terms").startswith("Please tick the box")
+    assert supporter.label_text("error_terms").startswith("Please tick the box")
 
 
 def test_the_email_problem_says_the_same_in_english_and_italian(supporter: Supporter) -> None:
@@ -94,14 +73,14 @@ def test_the_email_problem_says_the_same_in_english_and_italian(supporter: Suppo
     supporter.tap("sign_button")
     supporter.type_into("field_email", "amira")
     supporter.tap("continue_button")
-    assert text_of(supporter, "error_email") == template.format(reason=reason)
+    assert supporter.label_text("error_email") == template.format(reason=reason)
     supporter.tap("back_button")
-    tap_italiano(supporter)
+    supporter.choose_language("it")
     supporter.tap("sign_button")
     supporter.type_into("field_email", "amira")
     supporter.tap("continue_button")
     italian = translation("it", "form", template).format(reason=translation("it", "form", reason))
-    assert text_of(supporter, "error_email") == italian
+    assert supporter.label_text("error_email") == italian
     assert "Manca la @" in italian  # the reason is said in Italian too, not left out
 
 
@@ -113,14 +92,14 @@ def test_a_long_comment_is_counted_with_the_languages_thousands_separator(
     supporter: Supporter, language: str, written: str, limit: str
 ) -> None:
     if language == "it":
-        tap_italiano(supporter)
+        supporter.choose_language("it")
     supporter.tap("sign_button")
     comment = supporter.find("field_comment", QPlainTextEdit)
     assert isinstance(comment, QPlainTextEdit)
     comment.setFocus()
     comment.insertPlainText("x" * 10_001)  # pasted, as a long text would be
     supporter.tap("continue_button")
-    said = text_of(supporter, "error_comment")
+    said = supporter.label_text("error_comment")
     assert f" {written} " in said and f" {limit} " in said, said
 
 
@@ -164,7 +143,7 @@ def test_the_qr_thank_you_lasts_twenty_seconds_and_the_code_sits_inside_its_card
         supporter.sign_up_to_review()
         supporter.tap("confirm_button")
         assert supporter.screen == "thanks_screen"
-        assert text_of(supporter, "thanks_countdown") == "Back to the appeal in 20 seconds."
+        assert supporter.label_text("thanks_countdown") == "Back to the appeal in 20 seconds."
         card = supporter.find("share_petition")
         code = card.findChild(QrCode, "petition_qr")
         assert code is not None
@@ -173,7 +152,7 @@ def test_the_qr_thank_you_lasts_twenty_seconds_and_the_code_sits_inside_its_card
 
 
 def test_the_italian_opt_in_says_puoi(supporter: Supporter) -> None:
-    tap_italiano(supporter)
+    supporter.choose_language("it")
     supporter.tap("sign_button")
     texts = [label.text() for label in supporter.window.current_screen().findChildren(QLabel)]
     opt_in = next(t for t in texts if "annullare" in t)
@@ -204,7 +183,7 @@ def test_the_pin_keys_never_touch_even_when_the_title_wraps(
     make_admin: Callable[..., Volunteer], size: tuple[int, int]
 ) -> None:
     volunteer = make_admin(size=size)
-    tap_italiano(Supporter(volunteer.qtbot, volunteer.window))
+    Supporter(volunteer.qtbot, volunteer.window).choose_language("it")
     volunteer.layer.open()
     volunteer.layer.pad.title.show_text("Scegli il nuovo PIN per i volontari di questo chiosco")
     QApplication.processEvents()

@@ -8,18 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from admin_helpers import (  # type: ignore[import-not-found]
-    PIN,
-    FakeClock,
-    FakeWorker,
-    Volunteer,
-    admin_desk,
-    board,
-    clock,
-    make_admin,
-    usb,
-    worker,
-)
+from admin_helpers import PIN, FakeClock, FakeWorker, Volunteer  # type: ignore[import-not-found]
 from kiosk_screen import ENTRIES, Supporter  # type: ignore[import-not-found]
 from pytestqt.qtbot import QtBot
 
@@ -36,8 +25,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.sync.status import StatusBoard, SyncStatus
 from kiosk.ui.window import KioskWindow
-
-__all__ = ["admin_desk", "board", "clock", "make_admin", "usb", "worker"]
 
 TAPPABLE = (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from kiosk.central.console.i18n_lifecycle import ITALIAN as LIFECYCLE_ITALIAN
+
 LANGUAGES = ("en", "it")
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
 
@@ -106,10 +108,14 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "Revoke": "Revoca",
         "Revoke kiosk {device}": "Revoca il chiosco {device}",
         "Revoke this kiosk?": "Revocare questo chiosco?",
-        "Kiosk {device} at event {event} will have every further batch refused. The batches "
-        "already received stay. To use this tablet again, enrol it with a new link.": "Ogni "
-        "altro lotto del chiosco {device} all'evento {event} sarà rifiutato. I lotti già "
-        "ricevuti restano. Per riusare questo tablet, registralo con un nuovo link.",
+        "Kiosk {kiosk} at event {event} ({seen}) will have every further batch refused. The "
+        "batches already received stay. To use this tablet again, enrol it with a new link.": (
+            "Ogni altro lotto del chiosco {kiosk} all'evento {event} ({seen}) sarà rifiutato. "
+            "I lotti già ricevuti restano. Per riusare questo tablet, registralo con un nuovo "
+            "link."
+        ),
+        "last seen {when}": "visto l'ultima volta {when}",
+        "not heard from yet": "nessun contatto finora",
         "Yes, revoke it": "Sì, revocalo",
         "Cancel": "Annulla",
         "Kiosk revoked.": "Chiosco revocato.",
@@ -203,6 +209,7 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "sending…": "invio in corso…",
         "signatures in the hour (left scale)": "firme nell'ora (scala a sinistra)",
         "{reached} of the goal of {goal}": "{reached} dell'obiettivo di {goal}",
+        **LIFECYCLE_ITALIAN,
     }
 }
 

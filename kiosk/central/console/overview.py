@@ -27,6 +27,12 @@ class KioskRow:
     last_seen: datetime | None = None  # its latest heartbeat or batch
     appeal_ok: bool = True  # on the campaign's appeal (or not reported yet)
 
+    @property
+    def event(self) -> str:
+        """The event it is at now: its latest heartbeat's, else its latest batch's (by the
+        event's name now), else the one it was enrolled for."""
+        return self.beat.event if self.beat and self.beat.event else self.status.event
+
 
 def labels(engine: Engine) -> dict[str, str]:
     """Each named kiosk's name (device id -> label)."""
@@ -57,12 +63,12 @@ def kiosk_rows(engine: Engine, now: datetime | None = None) -> list[KioskRow]:
     return sorted(rows, key=lambda r: not r.problems)  # stable: enrolment order within
 
 
-def device_event(engine: Engine, device_id: str) -> str:
-    with Session(engine) as s:
-        device = s.get(Device, device_id)
-        if device is None:
-            raise NotFound(f"no device {device_id} is enrolled")
-        return device.event
+def kiosk_row(engine: Engine, device_id: str, now: datetime | None = None) -> KioskRow:
+    """One kiosk's row, as the Kiosks page shows it."""
+    for row in kiosk_rows(engine, now):
+        if row.status.device_id == device_id:
+            return row
+    raise NotFound(f"no device {device_id} is enrolled")
 
 
 def set_label(engine: Engine, device_id: str, label: str) -> None:

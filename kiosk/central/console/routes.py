@@ -10,7 +10,7 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,12 +24,14 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kiosk.central import enrolment, events
+from kiosk.central import enrolment, events, review, stopping
 from kiosk.central.campaign import get_campaign
 from kiosk.central.console import accounts, audit, counts, fleet, i18n, overview, web
 from kiosk.central.console.chart import Goal, hourly_svg
+from kiosk.central.console.lifecycle import Shared, add_lifecycle_routes
 from kiosk.central.console.ratelimit import SignInLimiter
 from kiosk.central.console.sessions import SignedIn, end_session, start_session
+from kiosk.central.counting import DEVICE, EVENT
 from kiosk.central.errors import CentralError, Malformed
 from kiosk.central.imports import import_envelope
 from kiosk.central.models import utcnow
@@ -368,13 +370,14 @@ def console_router(
         if await web.signed_in(request, engine) is None:
             return web.secure(JSONResponse({"detail": "sign in to the console"}, status_code=401))
         response = StreamingResponse(
-            now_events(request, span, show), media_type="text/event-stream"
+            stopping.ends(now_events(request, span, show)), media_type="text/event-stream"
         )
         response.headers["X-Accel-Buffering"] = "no"  # a reverse proxy passes each event on
         return web.secure(response)
 
-    async def now_events(request: Request, span: str, show: str) -> AsyncIterator[bytes]:
-        # Starlette ends this generator when the browser leaves (it listens for the disconnect).
+    async def now_events(request: Request, span: str, show: str) -> AsyncGenerator[bytes, None]:
+        # Starlette ends this generator when the browser leaves (it listens for the disconnect),
+        # stopping.ends when the server stops.
         started = checked = time.monotonic()
         sent: str | None = None
         while time.monotonic() - started < STREAM_S:
@@ -398,13 +401,15 @@ def console_router(
     async def kiosk_tables(request: Request, who: SignedIn) -> tuple[list[Any], dict[str, Any]]:
         now = clock()
         rows = await run_in_threadpool(overview.kiosk_rows, engine, now)
+        modes = await run_in_threadpool(review.in_test_mode, engine)
         lang = web.language(request)
         context = {
             "rows": rows,
+            "test_devices": {m.name for m in modes if m.kind == DEVICE},
             "signed_in": who,
             "hour": audit.hour_of,
             "describe": describe_ranges,
-            "ago": lambda t: int((now - t).total_seconds() // 60),
+            "ago": _minutes_ago(now),
             "size": lambda n: fleet.format_size(n, lang),
         }
         return rows, context
@@ -444,11 +449,13 @@ def console_router(
         who = await session_or_redirect(request)
         if isinstance(who, Response):
             return who
+        now = clock()
         try:
-            event = await run_in_threadpool(overview.device_event, engine, device_id)
+            row = await run_in_threadpool(overview.kiosk_row, engine, device_id, now)
         except CentralError as exc:
             return web.render(request, "error.html", who, 404, message=str(exc))
-        return web.render(request, "revoke.html", who, device_id=device_id, event=event)
+        ago = _minutes_ago(now)
+        return web.render(request, "revoke.html", who, row=row, hour=audit.hour_of, ago=ago)
 
     @router.post("/kiosks/{device_id}/revoke", include_in_schema=False)
     async def revoke(request: Request, device_id: str) -> Response:
@@ -481,6 +488,7 @@ def console_router(
 
     def events_data() -> dict[str, Any]:
         return {
+            "test_events": {m.name for m in review.in_test_mode(engine) if m.kind == EVENT},
             "rows": events.event_rows(engine),
             "campaign_goal": events.campaign_goal(engine),
             "labels": overview.labels(engine),
@@ -742,6 +750,7 @@ def console_router(
         entries = await run_in_threadpool(audit.newest, engine)
         return web.render(request, "audit.html", who, entries=entries)
 
+    add_lifecycle_routes(router, Shared(engine, write, note, checked_form, session_or_redirect))
     return router
 
 
@@ -811,7 +820,7 @@ def _kiosk_state(row: overview.KioskRow, now: datetime) -> KioskReport:
     return KioskReport(
         device_id=d.device_id,
         label=row.label,
-        event=b.event if b and b.event else d.event,
+        event=row.event,
         signatures=d.signatures,
         batches=d.batches,
         needs=list(row.problems),
@@ -826,6 +835,10 @@ def _kiosk_state(row: overview.KioskRow, now: datetime) -> KioskReport:
         clock_offset_seconds=b.clock_offset_seconds if b else None,
         revoked=d.revoked,
     )
+
+
+def _minutes_ago(now: datetime) -> Callable[[datetime], int]:
+    return lambda t: int((now - t).total_seconds() // 60)
 
 
 def _hours_left(expires_at: Any) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 
-from kiosk.central.console import i18n, routes
+from kiosk.central.console import i18n, lifecycle, routes
 
 CALL = re.compile(r"""_\(\s*(["'])(.+?)\1\s*[,)]""")
 
@@ -15,10 +15,13 @@ def used_strings() -> set[str]:
     package = files("kiosk.central.console")
     texts = [p.read_text("utf-8") for p in package.joinpath("templates").iterdir()]
     found = {m.group(2) for text in texts for m in CALL.finditer(text)}
-    source = package.joinpath("routes.py").read_text("utf-8")
-    found |= {m.group(2) for m in CALL.finditer(source)}
+    for module in ("routes.py", "lifecycle.py"):
+        source = package.joinpath(module).read_text("utf-8")
+        found |= {m.group(2) for m in CALL.finditer(source)}
     labels = re.findall(r'\("/console/\w+", "([^"]+)"\)', "".join(texts))
-    return found | set(labels) | set(routes.MESSAGES.values()) | set(routes.SPANS.values())
+    pages = {*lifecycle.NOTICES.values(), *lifecycle.MARK_NAMES.values(), *lifecycle.TEXTS.values()}
+    pages |= set(lifecycle.KEY_STATES)
+    return found | set(labels) | set(routes.MESSAGES.values()) | set(routes.SPANS.values()) | pages
 
 
 def test_every_used_string_has_an_italian_translation() -> None:
