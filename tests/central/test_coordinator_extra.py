@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kiosk.crypto.manifest_key import DeliveryKey
 
 from kiosk.central import deliver, drawn
 from kiosk.central.errors import DeliveryError, MissingExtra
-from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.crypto.device_key import DeviceKey
 from kiosk.petition.appeal import Appeal
 from kiosk.petition.strokes import Drawing, Point
 
@@ -87,9 +86,7 @@ def test_export_signatures_says_to_install_the_extra_before_any_passphrase(
 
 
 @pytest.mark.usefixtures("without_extra")
-def test_the_library_calls_raise_the_same(
-    appeal: Appeal, campaign_private_key: CampaignPrivateKey, tmp_path: Path
-) -> None:
+def test_the_library_calls_raise_the_same(appeal: Appeal, tmp_path: Path) -> None:
     drawing = Drawing(((Point(0.1, 0.2, 0), Point(0.6, 0.7, 40), Point(0.9, 0.3, 80)),), 2.0)
     assert drawn.to_svg(drawing).startswith("<?xml")  # the SVG needs neither
     with pytest.raises(MissingExtra, match="needs Pillow"):
@@ -99,7 +96,7 @@ def test_the_library_calls_raise_the_same(
             appeal,
             [],
             tmp_path / "pack.pdf",
-            DeliveryKey.from_campaign_key(campaign_private_key),
+            DeviceKey.generate(),  # the coordinator signing key
             campaign_fingerprint="ab" * 16,
             made_at=datetime(2026, 3, 2, tzinfo=UTC),
             write=lambda path, data: None,
