@@ -130,11 +130,8 @@ def check_selection(engine: Engine, sel: Selection) -> None:
     with Session(engine) as s:
         if sel.device is not None and s.get(Device, sel.device) is None:
             raise NotFound(f"no device {sel.device} is enrolled")
-        if (
-            sel.event is not None
-            and s.scalar(select(Device.id).where(Device.event == sel.event).limit(1)) is None
-        ):
-            raise NotFound(f"no kiosk is enrolled at event {sel.event!r}")
+        if sel.event is not None and not _event_known(s, sel.event):
+            raise NotFound(_no_such_event(sel.event))
 
 
 def check_mark(mark: str, reason: str) -> str:
@@ -246,6 +243,13 @@ def _event_known(s: Session, name: str) -> bool:
     )
 
 
+def _no_such_event(name: str) -> str:
+    return (
+        f"no event is called {name!r}: no kiosk was enrolled for it or collected under it, and "
+        "the Events page has no such name (check the spelling in 'kiosk central status')"
+    )
+
+
 def set_test_mode(
     engine: Engine, kind: str, name: str, on: bool, now: datetime | None = None
 ) -> bool:
@@ -258,11 +262,7 @@ def set_test_mode(
         if kind == DEVICE and s.get(Device, name) is None:
             raise NotFound(f"no device {name} is enrolled")
         if kind == EVENT and not _event_known(s, name):
-            raise NotFound(
-                f"no event is called {name!r}: no kiosk was enrolled for it or collected under "
-                "it, and the Events page has no such name (check the spelling in 'kiosk "
-                "central status')"
-            )
+            raise NotFound(_no_such_event(name))
         row = s.get(InTestMode, (kind, name))
         if on and row is None:
             s.add(InTestMode(kind=kind, name=name, since_hour=to_hour(now or utcnow())))
@@ -279,7 +279,11 @@ def enrolled_devices(engine: Engine) -> list[str]:
         return list(s.scalars(select(Device.id).order_by(Device.enrolled_at, Device.id)))
 
 
-def enrolled_events(engine: Engine) -> list[str]:
-    """The events kiosks are enrolled for: what a selection or test mode by event names."""
+def known_events(engine: Engine) -> list[str]:
+    """Every event name `_event_known` knows, in order: what a selection or test mode by event
+    can name (a selection by event means the records collected there)."""
     with Session(engine) as s:
-        return list(s.scalars(select(Device.event).distinct().order_by(Device.event)))
+        names: set[str] = set()
+        for column in (Device.event, StoredBatch.event, DeviceHeartbeat.event, EventAlias.name):
+            names.update(n for n in s.scalars(select(column).distinct()) if n)
+    return sorted(names)

@@ -50,7 +50,7 @@ def test_marks_by_group_undone_and_test_modes(engine: Engine, enrolled: Any) -> 
     keys = [(kiosk.device_id, r.id) for r in batch.batch.records]
     with pytest.raises(NotFound, match="no device nobody is enrolled"):
         check_selection(engine, Selection(device="nobody"))
-    with pytest.raises(NotFound, match="no kiosk is enrolled at event 'Nowhere'"):
+    with pytest.raises(NotFound, match="no event is called 'Nowhere'"):
         check_selection(engine, Selection(event="Nowhere"))
     check_selection(engine, Selection(device=kiosk.device_id, event="Piazza"))
 

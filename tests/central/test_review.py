@@ -182,7 +182,7 @@ def test_review_mistakes_are_messages(central: Any, enrolled: Any, capsys: Any) 
         (("--mark", "test", "--reason", "r", "--device", "nope", "--dry-run"), "no device nope"),
         (
             ("--mark", "test", "--reason", "r", "--event", "Nowhere", "--apply"),
-            "no kiosk is enrolled at event 'Nowhere'",
+            "no event is called 'Nowhere'",
         ),
         (
             ("--mark", "invalid", "--reason", "x" * 201, "--device", kiosk.device_id, "--apply"),

@@ -32,8 +32,8 @@ ITALIAN = {
     "regole che indichi:",
     "any kiosk": "qualsiasi chiosco",
     "any event": "qualsiasi evento",
-    "The kiosks enrolled for the event, whatever name they collect under now.": "I chioschi "
-    "registrati per l'evento, con qualunque nome raccolgano ora.",
+    "The signatures collected under this event name, by whichever kiosk.": "Le firme raccolte "
+    "sotto questo nome di evento, da qualunque chiosco.",
     "Hour of collection (UTC)": "Ora di raccolta (UTC)",
     "Optional. Like 2026-12-03T14: the signatures collected in the hour that starts at 14:00 "
     "UTC.": "Facoltativo. Come 2026-12-03T14: le firme raccolte nell'ora che inizia alle "

@@ -117,7 +117,7 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
             "groups": review.mark_groups(engine),
             "modes": modes,
             "devices": review.enrolled_devices(engine),
-            "events": review.enrolled_events(engine),
+            "events": review.known_events(engine),
             "labels": overview.labels(engine),
             "test_devices": {m.name for m in modes if m.kind == DEVICE},
             "test_events": {m.name for m in modes if m.kind == EVENT},
