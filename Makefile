@@ -11,7 +11,20 @@ STAMP     := $(VENV)/.installed
 # unreachable).
 BENCH_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-fast lint screenshots bench i18n clean
+.PHONY: help run test test-fast lint screenshots bench i18n clean
+
+# `make` alone lists the targets; `make run` and `make test` are the two a newcomer needs.
+.DEFAULT_GOAL := help
+help:
+	@echo "make run          the kiosk in demo mode, with a local central server and its console"
+	@echo "make test         the whole test suite (what CI runs)"
+	@echo "make test-fast    the suite without the slow and PostgreSQL tests, for the edit loop"
+	@echo "make lint         ruff and mypy"
+	@echo "make i18n         collect and compile the kiosk's translations"
+	@echo "make screenshots  the kiosk's and the console's screenshots into docs/screenshots"
+	@echo "make bench        the benchmarks (bench/), each against a floor measured in the run"
+	@echo "make clean        remove .venv and build files"
+	@echo "Options: ARGS=... passes arguments on (to kiosk demo, or to pytest)."
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python 3.11 or newer; set PYTHON=python3.11")'

@@ -255,5 +255,6 @@ def _require_display() -> None:
         raise UsageError(
             "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run the kiosk on a "
             "desktop session, or headless with QT_QPA_PLATFORM=offscreen (nothing is shown) "
-            "or under a virtual display: xvfb-run kiosk demo"
+            "or under a virtual display: xvfb-run -a make run (in the checkout), or "
+            "xvfb-run -a kiosk demo"
         )

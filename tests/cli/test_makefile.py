@@ -74,7 +74,7 @@ def test_make_run_without_a_display_ends_with_the_kiosk_s_message_alone(tmp_path
     assert lines == [
         "kiosk: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run the kiosk on a "
         "desktop session, or headless with QT_QPA_PLATFORM=offscreen (nothing is shown) or "
-        "under a virtual display: xvfb-run kiosk demo"
+        "under a virtual display: xvfb-run -a make run (in the checkout), or xvfb-run -a kiosk demo"
     ]
     assert "Error" not in done.stderr
 
@@ -86,3 +86,13 @@ def test_make_run_still_fails_on_a_failure_that_is_not_the_kiosk_s_own(tmp_path:
     (venv / "bin" / "kiosk").chmod(0o755)
     done = _make("run", f"VENV={venv}")
     assert done.returncode != 0 and "Error 3" in done.stderr
+
+
+def test_make_alone_lists_the_targets_and_installs_nothing(tmp_path: Path) -> None:
+    venv = tmp_path / "no-venv"
+    done = _make(f"VENV={venv}")
+    assert done.returncode == 0, done.stderr
+    listed = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("make ")]
+    assert listed[:2] == ["run", "test"]
+    assert {"test-fast", "lint", "i18n", "screenshots", "bench", "clean"} <= set(listed)
+    assert not venv.exists()
