@@ -32,6 +32,9 @@ _SQLITE_PRAGMAS = (
     "PRAGMA synchronous=FULL",  # a receipt is a promise: the batch must survive a power cut
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
+    # A deleted record (erasure, retention) is overwritten with zeros, not left in a free page
+    # for whoever reads the file (kiosk.central.deletion checkpoints the WAL after it).
+    "PRAGMA secure_delete=ON",
 )
 
 

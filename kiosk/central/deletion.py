@@ -8,14 +8,24 @@ envelope's frame (head and signature, c0012): the frame holds no record, the rec
 in their own rows, so deleting the row deletes the only copy. The console's hour tally is counted
 again for the hours the deleted records were collected in (kiosk.central.tally), in the same
 transaction: no total counts a deleted record.
+
+A deleted row is not yet gone from the database's files: SQLite leaves it in free pages and in
+its WAL, PostgreSQL in dead tuples that even a plain VACUUM leaves in place. So the bytes are
+scrubbed after the deletion: SQLite overwrites deleted content with zeros (secure_delete,
+kiosk.central.db) and its WAL is checkpointed and truncated; PostgreSQL rewrites the record
+table (VACUUM FULL, which holds the table's lock, so uploads wait, for the rewrite's length).
+What neither reaches: PostgreSQL's own WAL segments and base backups, and copies the file
+system or the disk keep; for those, destroying the key is the answer (docs/crypto.md).
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, select, tuple_
+from sqlalchemy import Engine, delete, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from kiosk.central import tally
@@ -26,6 +36,17 @@ ERASED = "erased"
 RETENTION = "retention"
 RecordKey = tuple[str, str]  # (device id, record id): ids are unique per device
 _CHUNK = 500
+_CHECKPOINT_TRIES = 50  # SQLite: a reader still on the WAL makes a truncating checkpoint wait
+_OLDER_WAIT = 30.0  # PostgreSQL: seconds to wait for transactions that may still see the rows
+# Another session of this database whose snapshot is older than the deletion: VACUUM FULL must
+# keep the rows it could still see.
+_OLDER_SNAPSHOTS = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+    "AND age(backend_xmin) >= age(CAST(:mark AS xid))"
+)
+
+log = logging.getLogger("kiosk.central")
 
 
 def delete_records(
@@ -60,7 +81,29 @@ def delete_records(
                 for d, i in chunk
                 if (d, i) not in known
             )
+    if deleted:
+        scrub(engine)
     return deleted
+
+
+def scrub(engine: Engine) -> None:
+    """Take deleted rows' bytes out of the database's files (see the module's docstring)."""
+    if engine.dialect.name == "postgresql":
+        _vacuum_full(engine)
+        return
+    raw = engine.raw_connection()  # outside any transaction, as a checkpoint must be
+    try:
+        for _ in range(_CHECKPOINT_TRIES):
+            busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy is None or not busy[0]:
+                return
+            time.sleep(0.1)
+    finally:
+        raw.close()
+    log.warning(
+        "the deleted records are zeroed in the database, but its WAL file could not be "
+        "truncated while other connections read it; it will be at the next deletion"
+    )
 
 
 def deleted_among(s: Session, device_id: str, ids: list[str]) -> set[str]:
@@ -76,3 +119,20 @@ def deleted_among(s: Session, device_id: str, ids: list[str]) -> set[str]:
             )
         )
     return found
+
+
+def _vacuum_full(engine: Engine) -> None:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        mark = conn.execute(text("SELECT CAST(CAST(pg_current_xact_id() AS xid) AS text)")).scalar()
+        deadline = time.monotonic() + _OLDER_WAIT
+        while (older := conn.execute(_OLDER_SNAPSHOTS, {"mark": mark}).scalar()) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.2)
+        conn.execute(text(f'VACUUM FULL "{StoredRecord.__tablename__}"'))
+    if older:
+        log.warning(
+            "%d database sessions older than the deletion were still open: the deleted records' "
+            "bytes may stay in the record table's file until the next deletion",
+            older,
+        )
