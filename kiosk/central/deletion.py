@@ -94,7 +94,10 @@ def scrub(engine: Engine) -> None:
     raw = engine.raw_connection()  # outside any transaction, as a checkpoint must be
     try:
         for _ in range(_CHECKPOINT_TRIES):
-            busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()
+            cursor.close()
             if busy is None or not busy[0]:
                 return
             time.sleep(0.1)
