@@ -10,6 +10,7 @@ already leaves the records out, and running the command again finishes it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
@@ -22,7 +23,7 @@ from kiosk.central.ledger import Ledger
 from kiosk.central.models import StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import UsageError
-from kiosk.petition.email_rules import canonical_email, split_email
+from kiosk.petition.email_rules import canonical_email
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,24 @@ class Found:
 class Search:
     found: list[Found]
     unreadable: int  # stored records that did not open, so could not be checked by address
+
+
+def requested_address(address: str) -> str:
+    """An address as an erasure request gives it, in the form a kiosk's form stores addresses
+    (kiosk.petition.form: NFC, trimmed, email-validator's normal form, so a domain written in
+    IDNA (xn--) is the Unicode one the kiosk kept). An address no kiosk could have stored (a
+    name in brackets, a trailing dot, two @) is refused rather than filed as a keyed hash that
+    never matches: the coordinator would believe the request honoured."""
+    from email_validator import EmailNotValidError, validate_email
+
+    text = unicodedata.normalize("NFC", address).strip()
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise UsageError(
+            f"an address given to erase is not an e-mail address ({exc}); give the bare "
+            "address, name@domain, without a name or angle brackets"
+        ) from None
 
 
 def parse_record_ref(text: str) -> tuple[str | None, str]:
@@ -56,10 +75,7 @@ def find(
 ) -> Search:
     """The stored records of these addresses (after decryption) and of these ids; with
     `sweep`, also those the ledger holds already (stored since: a stick found later)."""
-    for address in addresses:
-        if split_email(address) is None:
-            raise UsageError(f"{address!r} is not an e-mail address (name@domain)")
-    wanted = {canonical_email(a) for a in addresses}
+    wanted = {canonical_email(requested_address(a)) for a in addresses}
     refs = [parse_record_ref(r) for r in record_refs]
     found: dict[RecordKey, Found] = {}
     if refs:
@@ -100,7 +116,7 @@ def erase(
     for device, record in map(parse_record_ref, record_refs):
         if device is not None:  # an id not (yet) stored here: a later import drops it too
             keys.add((device, record))
-    ledger.tags.update(ledger.tag(a) for a in addresses)
+    ledger.tags.update(ledger.tag(requested_address(a)) for a in addresses)
     ledger.records.update(keys)
     ledger.save()
     return delete_records(engine, keys, ERASED)

@@ -9,11 +9,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+import pytest
+from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from kiosk.central import retention
 from kiosk.central.ingest import ingest
+from kiosk.central.ledger import LEDGER_FILE
+from kiosk.central.models import StoredRecord
 
 
 def _needles(sealed: bytes) -> list[bytes]:
@@ -97,3 +101,67 @@ def test_retention_deletes_the_ciphertext_from_the_servers_files(
     done = retention.apply(engine, datetime(2028, 12, 1, tzinfo=UTC))  # 21 months on
     assert done.deleted == 3
     assert [_copies(engine, database_url, r.sealed) for r in batch.batch.records] == [[], [], []]
+
+
+def _as_the_form_keeps_it(address: str) -> str:
+    """A kiosk stores an address as its form normalised it (kiosk.petition.form)."""
+    from kiosk.petition.form import _canonical, normalise
+
+    return _canonical("email", normalise(address))
+
+
+@pytest.mark.parametrize(
+    ("stored", "requested"),
+    [
+        ("bob@exämple.org", "BOB@xn--exmple-cua.org"),  # the domain as the request's header has it
+        ("josé@example.org", "jose\u0301@example.org"),  # NFD, as a Mac's mail client may send
+        ("ｂｏｂ@example.org", "bob@example.org"),  # fullwidth, as a CJK input method types it
+        ("Bob.Smith@GMAIL.com", " bobsmith+petition@googlemail.com\t"),
+    ],
+)
+def test_an_erasure_request_finds_every_spelling_of_the_stored_address(
+    central: Any,
+    enrolled: Any,
+    engine: Engine,
+    tmp_path: Path,
+    capsys: Any,
+    stored: str,
+    requested: str,
+) -> None:
+    kiosk = enrolled()
+    theirs = kiosk.record(email=_as_the_form_keeps_it(stored))
+    other = kiosk.record(email="carol@example.org")
+    ingest(engine, kiosk.batch([theirs, other]).to_bytes())
+    capsys.readouterr()
+    assert central("erase", "--email", requested) == 0
+    assert "1 signature deleted from the server" in capsys.readouterr().out
+    with Session(engine) as s:
+        assert set(s.scalars(select(StoredRecord.id))) == {other.signature_id}
+    # A later stick with a new signature in the stored spelling is left out of the export.
+    late = enrolled("Later")
+    again = late.record(email=_as_the_form_keeps_it(stored))
+    ingest(engine, late.batch([again]).to_bytes())
+    out = tmp_path / "x.csv"
+    assert central("export", "--out", out) == 0
+    text_ = out.read_text(encoding="utf-8-sig")
+    assert other.signature_id in text_ and again.signature_id not in text_
+
+
+@pytest.mark.parametrize(
+    "requested",
+    ["<bob@example.org>", "Bob <bob@example.org>", "bob@example.org.", "bob@@example.org"],
+)
+def test_an_address_the_kiosk_could_not_have_stored_is_a_message_not_a_silent_miss(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any, requested: str
+) -> None:
+    """An erasure of a mistyped address would find nothing and file a useless keyed hash: the
+    coordinator would believe the request honoured."""
+    kiosk = enrolled()
+    ingest(engine, kiosk.batch([kiosk.record(email="bob@example.org")]).to_bytes())
+    capsys.readouterr()
+    assert central("erase", "--email", requested) == 2
+    err = capsys.readouterr().err
+    assert "not an e-mail address" in err and "Traceback" not in err
+    assert not (tmp_path / "coordinator" / LEDGER_FILE).exists()
+    with Session(engine) as s:
+        assert len(list(s.scalars(select(StoredRecord.id)))) == 1
