@@ -4,8 +4,8 @@ ledger compare.
 
 Canonical follows each domain's own rules, as GOV.UK e-petitions does for Gmail: every address
 is put in Unicode's compatibility form (NFKC: the fullwidth letters a CJK input method types
-are the plain ones), trimmed and casefolded; a provider that delivers "name+tag@" to "name@" loses the tag; a
-provider that ignores dots in the local part loses the dots; googlemail.com is gmail.com. Other
+are the plain ones), trimmed and casefolded; a provider that delivers "name+tag@" to "name@"
+loses the tag; a provider that ignores dots in the local part loses the dots; googlemail.com is gmail.com. Other
 domains keep their local part whole: "j.smith@example.org" and "jsmith@example.org" may well be
 two people.
 

@@ -115,7 +115,10 @@ def _as_the_form_keeps_it(address: str) -> str:
     [
         ("bob@exämple.org", "BOB@xn--exmple-cua.org"),  # the domain as the request's header has it
         ("josé@example.org", "jose\u0301@example.org"),  # NFD, as a Mac's mail client may send
-        ("ｂｏｂ@example.org", "bob@example.org"),  # fullwidth, as a CJK input method types it
+        (
+            "\uff42\uff4f\uff42@example.org",
+            "bob@example.org",
+        ),  # fullwidth, as a CJK input method types it
         ("Bob.Smith@GMAIL.com", " bobsmith+petition@googlemail.com\t"),
     ],
 )
