@@ -5,9 +5,9 @@ ledger compare.
 Canonical follows each domain's own rules, as GOV.UK e-petitions does for Gmail: every address
 is put in Unicode's compatibility form (NFKC: the fullwidth letters a CJK input method types
 are the plain ones), trimmed and casefolded; a provider that delivers "name+tag@" to "name@"
-loses the tag; a provider that ignores dots in the local part loses the dots; googlemail.com is gmail.com. Other
-domains keep their local part whole: "j.smith@example.org" and "jsmith@example.org" may well be
-two people.
+loses the tag; a provider that ignores dots in the local part loses the dots; googlemail.com
+is gmail.com. Other domains keep their local part whole: "j.smith@example.org" and
+"jsmith@example.org" may well be two people.
 
 The disposable domains are the disposable-email-domains project's list (CC0), bundled as
 resources/lists/disposable_email_domains.txt with its licence; a subdomain of a listed domain
