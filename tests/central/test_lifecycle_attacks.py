@@ -5,9 +5,11 @@ SQLite and PostgreSQL (CI=true)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -15,9 +17,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from kiosk.central import retention
+from kiosk.central.drawn import to_svg, write_signatures
+from kiosk.central.errors import Malformed
 from kiosk.central.ingest import ingest
 from kiosk.central.ledger import LEDGER_FILE
 from kiosk.central.models import StoredRecord
+from kiosk.petition.strokes import Drawing, Point
 
 
 def _needles(sealed: bytes) -> list[bytes]:
@@ -168,3 +173,69 @@ def test_an_address_the_kiosk_could_not_have_stored_is_a_message_not_a_silent_mi
     assert not (tmp_path / "coordinator" / LEDGER_FILE).exists()
     with Session(engine) as s:
         assert len(list(s.scalars(select(StoredRecord.id)))) == 1
+
+
+def _drawing(aspect: float | None = 2.5) -> Drawing:
+    stroke = tuple(Point(0.1 + i / 50, 0.5 + (i % 3) / 20, i * 10) for i in range(30))
+    return Drawing((stroke,), aspect)
+
+
+@pytest.mark.parametrize("signature_id", ["../../escaped", "/tmp/absolute", "a/b", ".."])
+def test_a_malicious_kiosks_record_ids_cannot_name_a_file_outside_the_signatures_dir(
+    enrolled: Any, engine: Engine, tmp_path: Path, signature_id: str
+) -> None:
+    """The server refuses such an id in a batch (upload, stick, salvage all ingest); and were
+    one stored, the file takes a digest's name in the directory."""
+    kiosk = enrolled()
+    record = replace(kiosk.record(email="x@example.org"), drawing=_drawing())
+    record = replace(record, signature_id=signature_id)
+    with pytest.raises(Malformed):
+        ingest(engine, kiosk.batch([record]).to_bytes())
+    out_dir = tmp_path / "out" / "sigs"
+    written = write_signatures([(kiosk.device_id, signature_id, _drawing())], out_dir)
+    stem = written[(kiosk.device_id, signature_id)]
+    assert "/" not in stem and stem not in (".", "..")
+    assert sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*")) == [
+        "sigs",
+        f"sigs/{stem}.png",
+        f"sigs/{stem}.svg",
+    ]
+
+
+def test_a_drawing_the_pad_could_not_make_does_not_stop_the_export(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    """A malicious kiosk seals a drawing of absurd shape (the campaign key is public): the
+    coordinator's export must not run out of memory on it, and the other records export."""
+    kiosk = enrolled()
+    bad = replace(kiosk.record(email="x@example.org"), drawing=_drawing(aspect=1e7))
+    good = replace(kiosk.record(email="y@example.org"), drawing=_drawing())
+    ingest(engine, kiosk.batch([bad, good]).to_bytes())
+    out_dir = tmp_path / "sigs"
+    capsys.readouterr()
+    code = central("export", "--out", tmp_path / "x.csv", "--signatures", out_dir)
+    err = capsys.readouterr().err
+    assert code == 0 and "Traceback" not in err
+    assert (out_dir / f"{good.signature_id}.svg").exists()
+    assert (out_dir / f"{good.signature_id}.png").exists()
+
+
+def test_a_drawn_signatures_svg_holds_only_ink() -> None:
+    svg = to_svg(_drawing(), title='</title><script>alert(1)</script><a href="http://x">')
+    root = ElementTree.fromstring(svg.split("\n", 1)[1])
+    tags = {el.tag.rsplit("}", 1)[-1] for el in root.iter()}
+    assert tags == {"svg", "title", "g", "path"}
+    attributes = {a for el in root.iter() for a in el.attrib}
+    assert attributes <= {
+        "width",
+        "height",
+        "viewBox",
+        "role",
+        "fill",
+        "stroke",
+        "d",
+        "stroke-width",
+        "stroke-linecap",
+        "stroke-linejoin",
+    }
+    assert "script" not in "".join(el.tag for el in root.iter())
