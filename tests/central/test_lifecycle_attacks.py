@@ -5,6 +5,7 @@ SQLite and PostgreSQL (CI=true)."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -239,3 +240,40 @@ def test_a_drawn_signatures_svg_holds_only_ink() -> None:
         "stroke-linejoin",
     }
     assert "script" not in "".join(el.tag for el in root.iter())
+
+
+DANGEROUS = ["=1+1", "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1", " =1", "  +1"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "mailchimp"])
+def test_no_cell_of_a_spreadsheet_format_starts_a_formula(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, fmt: str
+) -> None:
+    """Every text a supporter types, and the event name, in every format a spreadsheet opens."""
+    kiosk = enrolled('=HYPERLINK("http://x")')
+    records = [
+        replace(
+            kiosk.record(
+                first_name=v, last_name=v, email=f"p{i}@example.org", postcode=v, comment=v
+            ),
+            updates_opt_in=True,
+        )
+        for i, v in enumerate(DANGEROUS)
+    ]
+    ingest(engine, kiosk.batch(records).to_bytes())
+    out = tmp_path / f"x.{fmt}"
+    assert central("export", "--format", fmt, "--out", out) == 0
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(out).active
+        assert sheet is not None
+        cells = [(c.value, c.data_type) for row in sheet.iter_rows() for c in row]
+        assert {t for _, t in cells} <= {"s", "inlineStr"}  # text cells: never a formula ("f")
+        values = [str(v) for v, _ in cells if v is not None]
+    else:
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            values = [v for row in csv.reader(f) for v in row]
+    assert len(values) > len(DANGEROUS)
+    for value in values:
+        assert value.lstrip(" ")[:1] not in ("=", "+", "-", "@", "\t", "\r") or fmt == "xlsx", value
