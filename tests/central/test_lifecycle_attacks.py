@@ -6,6 +6,9 @@ SQLite and PostgreSQL (CI=true)."""
 from __future__ import annotations
 
 import csv
+import json
+import shutil
+import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,16 +16,20 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from ci import skip_unless_ci
 from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from kiosk.central import retention
+from kiosk.central import deliver, retention
 from kiosk.central.drawn import to_svg, write_signatures
 from kiosk.central.errors import Malformed
+from kiosk.central.export import open_all
 from kiosk.central.ingest import ingest
 from kiosk.central.ledger import LEDGER_FILE
 from kiosk.central.models import StoredRecord
+from kiosk.crypto.campaign_key import CampaignPrivateKey
+from kiosk.petition.appeal import Appeal
 from kiosk.petition.strokes import Drawing, Point
 
 
@@ -277,3 +284,83 @@ def test_no_cell_of_a_spreadsheet_format_starts_a_formula(
     assert len(values) > len(DANGEROUS)
     for value in values:
         assert value.lstrip(" ")[:1] not in ("=", "+", "-", "@", "\t", "\r") or fmt == "xlsx", value
+
+
+def test_the_delivery_pack_holds_only_what_the_consent_allows_and_only_what_counts(
+    central: Any,
+    enrolled: Any,
+    engine: Engine,
+    tmp_path: Path,
+    appeal: Appeal,
+    campaign_private_key: CampaignPrivateKey,
+) -> None:
+    """Every field the pack must not show, of every signer, searched in the PDF's text and
+    metadata; erased, invalid and test-mode signatures are neither listed nor counted."""
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        skip_unless_ci("pdftotext and pdfinfo (Debian: poppler-utils) are not installed")
+    kiosk, test_kiosk = enrolled(), enrolled("Rehearsal")
+    secret = {  # every field but first name, initial and country
+        "last_name": "Qzlastname",
+        "email": "qzmailbox@example.org",
+        "postcode": "QZ9 9QQ",
+        "comment": "Qzcomment about my family",
+    }
+    kept = [
+        kiosk.record(
+            first_name=f"Kept{i}",
+            country="FR",
+            **{k: (f"{v}{i}" if k != "email" else f"k{i}{v}") for k, v in secret.items()},
+        )
+        for i in range(3)
+    ]
+    erased = kiosk.record(first_name="Erasedperson", email="gone@example.org", country="FR")
+    invalid = kiosk.record(first_name="Invalidperson", email="bad@example.org", country="FR")
+    rehearsal = test_kiosk.record(first_name="Rehearsalperson", email="t@example.org")
+    ingest(engine, kiosk.batch([*kept, erased, invalid]).to_bytes())
+    ingest(engine, test_kiosk.batch([rehearsal]).to_bytes())
+    assert central("erase", "--email", "gone@example.org") == 0
+    assert (
+        central(
+            "review",
+            "--record",
+            invalid.signature_id,
+            "--mark",
+            "invalid",
+            "--reason",
+            "fraud",
+            "--apply",
+        )
+        == 0
+    )
+    assert central("test-mode", "--device", test_kiosk.device_id) == 0
+    # A stick found later brings the erased signer's new signature: stored, never delivered.
+    late = enrolled("Later")
+    ingest(
+        engine,
+        late.batch([late.record(first_name="Erasedagain", email="GONE@example.org")]).to_bytes(),
+    )
+
+    pack = tmp_path / "pack.pdf"
+    assert central("deliver", "--out", pack) == 0
+    text = subprocess.run(
+        ["pdftotext", str(pack), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    info = subprocess.run(["pdfinfo", str(pack)], capture_output=True, text=True, check=True).stdout
+    words = " ".join(text.split())
+    assert "3 signatures" in words and all(f"Kept{i} Q." in words for i in range(3))
+    for forbidden in [*secret.values(), "@", "Qz9", "Erased", "Invalidperson", "Rehearsalperson"]:
+        assert forbidden.casefold() not in (text + info).casefold(), forbidden
+    for r in kept:  # no record id either: the target has no use for them
+        assert r.signature_id not in text
+    manifest = json.loads(deliver.manifest_path(pack).read_text("utf-8"))
+    assert manifest["signatures"] == 3
+    for forbidden in [*secret.values(), "Kept", "Erased"]:
+        assert forbidden not in json.dumps(manifest)
+
+    # Even where the appeal delivers full names: still no address, postcode or comment.
+    full = replace(appeal, consent=replace(appeal.consent, delivered_names="full"))
+    rows = open_all(engine, campaign_private_key)[0]
+    html = "".join(deliver.pack_html(full, rows, datetime(2026, 3, 2, tzinfo=UTC)))
+    assert "Qzlastname0" in html
+    for field in ("email", "postcode", "comment"):
+        assert secret[field][:6] not in html.replace("Qzlastname", ""), field
