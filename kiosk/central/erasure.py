@@ -84,7 +84,16 @@ def find(
                 query = select(StoredRecord.device_id).where(StoredRecord.id == record)
                 if device is not None:
                     query = query.where(StoredRecord.device_id == device)
-                for device_id in s.scalars(query):
+                devices = list(s.scalars(query))
+                if device is None and not devices:
+                    # Nothing stored has it (its kiosk may not have synced yet): nothing would
+                    # go into the ledger, and the later upload would be stored and exported.
+                    raise UsageError(
+                        f"no stored signature has the id {record}; give it as DEVICE:ID (the "
+                        "kiosk's device id, as status shows it) so that the ledger keeps it and "
+                        "a later upload or import of it is dropped"
+                    )
+                for device_id in devices:
                     found[(device_id, record)] = Found(device_id, record, "id")
     unreadable = 0
     if wanted or sweep is not None:

@@ -364,3 +364,21 @@ def test_the_delivery_pack_holds_only_what_the_consent_allows_and_only_what_coun
     assert "Qzlastname0" in html
     for field in ("email", "postcode", "comment"):
         assert secret[field][:6] not in html.replace("Qzlastname", ""), field
+
+
+def test_an_erasure_by_a_bare_id_not_stored_yet_is_not_a_silent_miss(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    """A supporter asks with the id on their receipt before their kiosk synced: a bare id that
+    matches nothing would file nothing, and the later upload would be exported. The command
+    asks for DEVICE:ID, which the ledger keeps, so the later upload is dropped."""
+    kiosk = enrolled()
+    pending = kiosk.record(email="p@example.org")
+    capsys.readouterr()
+    assert central("erase", "--record", pending.signature_id) == 2
+    err = capsys.readouterr().err
+    assert "DEVICE:ID" in err and "Traceback" not in err
+    assert central("erase", "--record", f"{kiosk.device_id}:{pending.signature_id}") == 0
+    ingest(engine, kiosk.batch([pending]).to_bytes())
+    with Session(engine) as s:
+        assert list(s.scalars(select(StoredRecord.id))) == []
