@@ -382,3 +382,42 @@ def test_an_erasure_by_a_bare_id_not_stored_yet_is_not_a_silent_miss(
     ingest(engine, kiosk.batch([pending]).to_bytes())
     with Session(engine) as s:
         assert list(s.scalars(select(StoredRecord.id))) == []
+
+
+def _everything(engine: Engine, coordinator: Path) -> tuple[Any, ...]:
+    """Every row of every table, and every file of the coordinator's directory."""
+    from kiosk.central.models import Base
+
+    with engine.connect() as conn:
+        rows = {
+            t.name: sorted(map(repr, conn.execute(t.select()).all()))
+            for t in Base.metadata.sorted_tables
+        }
+    files = {str(p): p.read_bytes() for p in sorted(coordinator.rglob("*")) if p.is_file()}
+    return rows, files
+
+
+def test_every_dry_run_changes_nothing(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    kiosk = enrolled()
+    ada = kiosk.record(email="ada@example.org")
+    ingest(engine, kiosk.batch([ada, kiosk.record(email="bob@example.org")]).to_bytes())
+    assert central("erase", "--email", "bob@example.org") == 0  # a ledger exists
+    coordinator = tmp_path / "coordinator"
+    before = _everything(engine, coordinator)
+    dry_runs = [
+        ("erase", "--email", "ada@example.org", "--dry-run"),
+        ("erase", "--record", f"{kiosk.device_id}:{ada.signature_id}", "--dry-run"),
+        ("erase", "--sweep", "--dry-run"),
+        ("retention", "--dry-run", "--delivered", "2026-03-02"),
+        ("review", "--device", kiosk.device_id, "--mark", "invalid", "--reason", "x", "--dry-run"),
+        ("review", "--domain", "example.org", "--mark", "test", "--reason", "x", "--dry-run"),
+        ("review", "--heuristics"),
+        ("review",),
+    ]
+    for argv in dry_runs:
+        assert central(*argv) == 0, argv
+        assert _everything(engine, coordinator) == before, argv
+    out = capsys.readouterr().out
+    assert "ada@example.org" not in out and "bob@example.org" not in out
