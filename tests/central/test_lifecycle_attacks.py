@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import shutil
 import subprocess
 from dataclasses import replace
@@ -421,3 +422,52 @@ def test_every_dry_run_changes_nothing(
         assert _everything(engine, coordinator) == before, argv
     out = capsys.readouterr().out
     assert "ada@example.org" not in out and "bob@example.org" not in out
+
+
+def test_no_command_of_the_campaigns_life_writes_personal_data_to_its_output_or_log(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any, caplog: Any
+) -> None:
+    """What a command prints and logs ends up in terminals' scrollback, shell logs and the
+    server's journal: ids and counts only, never a field a supporter typed."""
+    caplog.set_level(logging.DEBUG)
+    kiosk = enrolled()
+    tokens = {
+        "first_name": "Qzfirst",
+        "last_name": "Qzlast",
+        "postcode": "QZ7 7QZ",
+        "comment": "Qzcomment",
+    }
+    records = [
+        replace(
+            kiosk.record(**tokens, email=f"qzmail{i}+tag@qzfamily.example", country="FR"),
+            updates_opt_in=True,
+            drawing=_drawing(),
+        )
+        for i in range(4)
+    ]
+    ingest(engine, kiosk.batch(records).to_bytes())
+    out_dir = tmp_path / "files"
+    out_dir.mkdir()
+    commands = [
+        ("erase", "--email", "qzmail0+tag@qzfamily.example", "--dry-run"),
+        ("erase", "--email", "QZMAIL0@qzfamily.example"),
+        ("review", "--heuristics", "--household", "1"),
+        ("review", "--domain", "qzfamily.example", "--mark", "test", "--reason", "r", "--dry-run"),
+        ("review", "--household", "0", "--mark", "invalid", "--reason", "r", "--apply"),
+        ("review",),
+        ("retention", "--dry-run"),
+        ("export", "--out", out_dir / "x.csv", "--signatures", out_dir / "sigs", "--progress"),
+        ("export", "--format", "mailchimp", "--out", out_dir / "m.csv", "--include-invalid"),
+        ("export", "--format", "osdi", "--out", out_dir / "o.json"),
+        ("deliver", "--out", out_dir / "pack.pdf", "--progress"),
+        ("status",),
+    ]
+    for argv in commands:
+        capsys.readouterr()
+        code = central(*argv)
+        out, err = capsys.readouterr()
+        said = (out + err + "\n".join(r.getMessage() for r in caplog.records)).casefold()
+        assert code == 0, (argv, err)
+        for token in [*tokens.values(), "qzmail", "qzfamily"]:
+            assert token.casefold() not in said, (argv, token)
+        caplog.clear()
