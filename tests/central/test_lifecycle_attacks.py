@@ -471,3 +471,20 @@ def test_no_command_of_the_campaigns_life_writes_personal_data_to_its_output_or_
         for token in [*tokens.values(), "qzmail", "qzfamily"]:
             assert token.casefold() not in said, (argv, token)
         caplog.clear()
+
+
+def test_a_review_reason_holding_an_address_is_refused_before_the_server_keeps_it(
+    central: Any, enrolled: Any, engine: Engine, capsys: Any
+) -> None:
+    from kiosk.central.models import RecordMark
+
+    kiosk = enrolled()
+    record = kiosk.record(email="ada@example.org")
+    ingest(engine, kiosk.batch([record]).to_bytes())
+    capsys.readouterr()
+    argv = ("review", "--record", record.signature_id, "--mark", "invalid", "--apply")
+    assert central(*argv, "--reason", "same as Ada@Example.org") == 2
+    assert "leave the e-mail address out" in capsys.readouterr().err
+    with Session(engine) as s:
+        assert list(s.scalars(select(RecordMark))) == []
+    assert central(*argv, "--reason", "same pen @ 9:01, same minute") == 0
