@@ -26,9 +26,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Engine, delete, select, text, tuple_
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.central import tally
+from kiosk.central.db import BUSY_TIMEOUT_MS
 from kiosk.central.models import DeletedRecord, StoredRecord, utcnow
 from kiosk.clock import to_hour
 
@@ -36,7 +38,9 @@ ERASED = "erased"
 RETENTION = "retention"
 RecordKey = tuple[str, str]  # (device id, record id): ids are unique per device
 _CHUNK = 500
-_CHECKPOINT_TRIES = 50  # SQLite: a reader still on the WAL makes a truncating checkpoint wait
+_CHECKPOINT_TRIES = 20  # SQLite: a reader still on the WAL makes a truncating checkpoint wait
+_CHECKPOINT_WAIT_MS = 100
+_LOCK_WAIT_MS = 2000  # PostgreSQL: how long the rewrite may wait for the table's lock
 _OLDER_WAIT = 30.0  # PostgreSQL: seconds to wait for transactions that may still see the rows
 # Another session of this database whose snapshot is older than the deletion: VACUUM FULL must
 # keep the rows it could still see.
@@ -92,16 +96,21 @@ def scrub(engine: Engine) -> None:
         _vacuum_full(engine)
         return
     raw = engine.raw_connection()  # outside any transaction, as a checkpoint must be
+    cursor = raw.cursor()
     try:
+        # A truncating checkpoint waits for readers while it holds the write lock: wait a
+        # little at a time, so uploads are held up for a fraction of a second, not the
+        # connection's usual busy timeout.
+        cursor.execute(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS}")
         for _ in range(_CHECKPOINT_TRIES):
-            cursor = raw.cursor()
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             busy = cursor.fetchone()
-            cursor.close()
             if busy is None or not busy[0]:
                 return
             time.sleep(0.1)
     finally:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
         raw.close()
     log.warning(
         "the deleted records are zeroed in the database, but its WAL file could not be "
@@ -132,7 +141,15 @@ def _vacuum_full(engine: Engine) -> None:
             time.monotonic() < deadline
         ):
             time.sleep(0.2)
-        conn.execute(text(f'VACUUM FULL "{StoredRecord.__tablename__}"'))
+        # A session reading the table holds a lock VACUUM FULL must wait for, and uploads would
+        # queue behind that wait: give up after a moment instead.
+        conn.execute(text(f"SET lock_timeout = {_LOCK_WAIT_MS}"))
+        try:
+            conn.execute(text(f'VACUUM FULL "{StoredRecord.__tablename__}"'))
+        except OperationalError:
+            older = older or 1
+        finally:
+            conn.execute(text("RESET lock_timeout"))
     if older:
         log.warning(
             "%d database sessions older than the deletion were still open: the deleted records' "

@@ -10,6 +10,7 @@ import json
 import logging
 import shutil
 import subprocess
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from kiosk.central import deliver, retention
+from kiosk.central.db import reading_engine
 from kiosk.central.drawn import to_svg, write_signatures
 from kiosk.central.errors import Malformed
 from kiosk.central.export import open_all
@@ -488,3 +490,37 @@ def test_a_review_reason_holding_an_address_is_refused_before_the_server_keeps_i
     with Session(engine) as s:
         assert list(s.scalars(select(RecordMark))) == []
     assert central(*argv, "--reason", "same pen @ 9:01, same minute") == 0
+
+
+def test_a_reader_open_during_the_deletion_holds_uploads_up_briefly_and_is_said(
+    enrolled: Any,
+    engine: Engine,
+    database_url: str,
+    caplog: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another session still reading (an export, a console page) may see the rows being
+    deleted: the scrub waits a bounded time, says that the bytes may stay, and the next
+    deletion takes them out."""
+    from kiosk.central import deletion
+
+    monkeypatch.setattr(deletion, "_OLDER_WAIT", 1.0)
+    kiosk = enrolled()
+    batch = kiosk.batch(2)
+    ingest(engine, batch.to_bytes())
+    first, second = batch.batch.records
+    reader = reading_engine(database_url)
+    with reader.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        else:  # pysqlite begins no transaction for a SELECT by itself
+            conn.exec_driver_sql("BEGIN")
+        conn.execute(select(StoredRecord.id)).all()  # a read transaction, left open
+        started = time.monotonic()
+        deleted = deletion.delete_records(engine, [(kiosk.device_id, first.id)], "erased")
+        assert deleted == 1 and time.monotonic() - started < 10
+        assert "may stay" in caplog.text or "could not be truncated" in caplog.text
+    reader.dispose()
+    deletion.delete_records(engine, [(kiosk.device_id, second.id)], "erased")
+    assert _copies(engine, database_url, first.sealed) == []
+    assert _copies(engine, database_url, second.sealed) == []
