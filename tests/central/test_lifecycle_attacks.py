@@ -524,3 +524,24 @@ def test_a_reader_open_during_the_deletion_holds_uploads_up_briefly_and_is_said(
     deletion.delete_records(engine, [(kiosk.device_id, second.id)], "erased")
     assert _copies(engine, database_url, first.sealed) == []
     assert _copies(engine, database_url, second.sealed) == []
+
+
+def test_a_mailing_list_file_holds_no_trace_of_who_did_not_opt_in(
+    central: Any, enrolled: Any, engine: Engine, tmp_path: Path, capsys: Any
+) -> None:
+    kiosk = enrolled()
+    yes = replace(
+        kiosk.record(email="yes@example.org", first_name="Yesperson"), updates_opt_in=True
+    )
+    no = kiosk.record(
+        email="qznotopted@example.org", first_name="Qzfirst", last_name="Qzlast", postcode="QZ1"
+    )
+    ingest(engine, kiosk.batch([yes, no]).to_bytes())
+    out = tmp_path / "list.csv"
+    for extra in ((), ("--include-invalid",)):
+        assert central("export", "--format", "mailchimp", "--out", out, *extra) == 0
+        data = out.read_bytes().decode("utf-8-sig").casefold()
+        assert "yes@example.org" in data
+        for trace in ("qznotopted", "qzfirst", "qzlast", no.signature_id, "qz1"):
+            assert trace not in data, trace
+    assert "left out 1 signer who did not opt in" in capsys.readouterr().err
