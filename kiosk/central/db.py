@@ -27,11 +27,15 @@ DATABASE_FILE = "central.sqlite3"
 SCHEMA_HEAD = "c0013"
 _MIGRATION_LOCK = 0x6B696F736B  # pg_advisory_xact_lock key: one process migrates at a time
 
+BUSY_TIMEOUT_MS = 10000
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",  # a receipt is a promise: the batch must survive a power cut
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    # A deleted record (erasure, retention) is overwritten with zeros, not left in a free page
+    # for whoever reads the file (kiosk.central.deletion checkpoints the WAL after it).
+    "PRAGMA secure_delete=ON",
 )
 
 

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from kiosk.central.drawn import to_svg
+from kiosk.central.drawn import drawable, to_svg
 from kiosk.central.errors import DeliveryError, MissingExtra
 from kiosk.central.export import Opened, Progress
 from kiosk.crypto.coordinator_key import coordinator_fingerprint
@@ -239,7 +239,7 @@ def css_string(text: str) -> Markup:
 
 def _svg_uri(opened: Opened) -> str | None:
     drawing = opened.record.drawing
-    if drawing is None or not drawing.is_signature():
+    if drawing is None or not drawable(drawing):  # within the pad's limits: kiosk.central.drawn
         return None
     svg = to_svg(drawing).encode("utf-8")
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")

@@ -10,6 +10,10 @@ with Pillow at twice the size and scaled down (smooth edges).
 `write_signatures` writes one SVG and one PNG file per drawn signature into a directory, named
 by the record's id (`<signature_id>.svg`, `<signature_id>.png`), readable by their owner only:
 they are personal data, exactly like the export file they go with.
+
+Only a drawing the pad could have made is drawn (`drawable`): the campaign key is public, so a
+malicious kiosk can seal any drawing, and one a million times wider than tall would exhaust
+the coordinator's memory as a PNG (or stop the export).
 """
 
 from __future__ import annotations
@@ -26,7 +30,13 @@ from xml.sax.saxutils import quoteattr
 
 from kiosk.central.errors import MissingExtra
 from kiosk.errors import UsageError
-from kiosk.petition.strokes import Drawing, bezier_point, bezier_segments, stroke_widths
+from kiosk.petition.strokes import (
+    Drawing,
+    bezier_point,
+    bezier_segments,
+    limit_problem,
+    stroke_widths,
+)
 
 HEIGHT = 200.0  # the picture's height in SVG units (pixels of the PNG); the width follows aspect
 DEFAULT_ASPECT = 3.0  # a drawing from before the pad kept its shape
@@ -45,6 +55,11 @@ class Segment:
         tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]
     ]
     width: float
+
+
+def drawable(drawing: Drawing | None) -> bool:
+    """Whether there is a drawing to draw, within the pad's limits (see the docstring)."""
+    return drawing is not None and drawing.is_signature() and limit_problem(drawing) is None
 
 
 def size(drawing: Drawing) -> tuple[float, float]:
@@ -146,6 +161,8 @@ def write_signatures(
     taken: set[str] = set()
     written: dict[tuple[str, str], str] = {}
     for device_id, signature_id, drawing in drawings:
+        if not drawable(drawing):
+            continue
         stem = file_stem(signature_id, device_id, taken)
         _write_private(directory / f"{stem}.svg", to_svg(drawing).encode("utf-8"))
         _write_private(directory / f"{stem}.png", to_png(drawing))

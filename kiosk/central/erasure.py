@@ -10,6 +10,7 @@ already leaves the records out, and running the command again finishes it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
@@ -23,7 +24,7 @@ from kiosk.central.ledger import Ledger
 from kiosk.central.models import DeletedRecord, Device, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.errors import UsageError
-from kiosk.petition.email_rules import canonical_email, split_email
+from kiosk.petition.email_rules import canonical_email
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,24 @@ class Found:
 class Search:
     found: list[Found]
     unreadable: int  # stored records that did not open, so could not be checked by address
+
+
+def requested_address(address: str) -> str:
+    """An address as an erasure request gives it, in the form a kiosk's form stores addresses
+    (kiosk.petition.form: NFC, trimmed, email-validator's normal form, so a domain written in
+    IDNA (xn--) is the Unicode one the kiosk kept). An address no kiosk could have stored (a
+    name in brackets, a trailing dot, two @) is refused rather than filed as a keyed hash that
+    never matches: the coordinator would believe the request honoured."""
+    from email_validator import EmailNotValidError, validate_email
+
+    text = unicodedata.normalize("NFC", address).strip()
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise UsageError(
+            f"an address given to erase is not an e-mail address ({exc}); give the bare "
+            "address, name@domain, without a name or angle brackets"
+        ) from None
 
 
 def parse_record_ref(text: str) -> tuple[str | None, str]:
@@ -57,10 +76,7 @@ def find(
 ) -> Search:
     """The stored records of these addresses (after decryption) and of these ids; with
     `sweep`, also those the ledger holds already (stored since: a stick found later)."""
-    for address in addresses:
-        if split_email(address) is None:
-            raise UsageError(f"{address!r} is not an e-mail address (name@domain)")
-    wanted = {canonical_email(a) for a in addresses}
+    wanted = {canonical_email(requested_address(a)) for a in addresses}
     refs = [parse_record_ref(r) for r in record_refs]
     found = {(f.device_id, f.record_id): f for f in _stored(engine, refs)}
     unreadable = 0
@@ -82,16 +98,23 @@ def find(
 
 
 def _stored(engine: Engine, refs: list[tuple[str | None, str]]) -> list[Found]:
-    """The stored records these ids name (an id without its device: on any device)."""
+    """The stored records these ids name (an id without its device: on any device). NotFound
+    for an id without its device that nothing stored has: its kiosk may not have synced yet,
+    and without the device nothing could keep a later upload or import of it out."""
     found: list[Found] = []
     with Session(engine) as s:
         for device, record in refs:
             query = select(StoredRecord.device_id).where(StoredRecord.id == record)
             if device is not None:
                 query = query.where(StoredRecord.device_id == device)
-            found.extend(
-                Found(d, record, "id") for d in s.scalars(query.order_by(StoredRecord.device_id))
-            )
+            devices = list(s.scalars(query.order_by(StoredRecord.device_id)))
+            if device is None and not devices:
+                raise NotFound(
+                    f"no stored signature has id {record}: check it, or give it as DEVICE:ID "
+                    "(the kiosk's device id, as status shows it) so that a later upload or "
+                    "import of it is dropped"
+                )
+            found.extend(Found(d, record, "id") for d in devices)
     return found
 
 
@@ -129,17 +152,11 @@ def plan_by_id(engine: Engine, text: str) -> ByIdPlan:
         raise Malformed(f"at most {MAX_IDS} record ids at once, not {len(refs)}")
     parsed = [parse_record_ref(r) for r in refs]
     found = _stored(engine, parsed)
-    stored = {f.record_id for f in found}
     not_stored: list[RecordKey] = []
     deleted_before: list[RecordKey] = []
     with Session(engine) as s:
         for device, record in parsed:
-            if device is None:
-                if record not in stored:
-                    raise NotFound(
-                        f"no stored signature has id {record}: check it, or give DEVICE:ID to "
-                        "keep a later upload of it out"
-                    )
+            if device is None:  # stored: _stored refused one that is not
                 continue
             if s.get(Device, device) is None:
                 raise NotFound(f"no device {device} is enrolled (in {device}:{record})")
@@ -169,7 +186,7 @@ def erase(
 ) -> int:
     """Into the ledger (saved first), then off the server. Returns the records deleted."""
     keys = _to_delete(record_refs, found)
-    ledger.tags.update(ledger.tag(a) for a in addresses)
+    ledger.tags.update(ledger.tag(requested_address(a)) for a in addresses)
     ledger.records.update(keys)
     ledger.save()
     return delete_records(engine, keys, ERASED)

@@ -83,6 +83,49 @@ def load_coordinator_key(directory: Path, passphrase: str) -> DeviceKey:
     return coordinator_key_from_pem(data, passphrase, str(path))
 
 
+_LARGEST_COPY = 8 * 2**20  # a key file or recovery sheet is kilobytes; larger files are not read
+_LINE = 32  # a line of a key file's base64 body at least this long is that key's alone
+
+
+def copies_of(
+    directory: Path, key_files: list[bytes], keep: list[bytes]
+) -> tuple[list[Path], list[Path]]:
+    """The files under `directory` (its subfolders too, no symbolic link followed) that hold a
+    line of the body of one of `key_files` (a copy under any name, with any line ends, or a
+    recovery sheet, which holds the file as text): (to shred, those that also hold a line of
+    one of `keep`, another key that must stay, which are left for the coordinator)."""
+    lines = {line for pem in key_files for line in _body(pem)}
+    kept_lines = {line for pem in keep for line in _body(pem)}
+    found: list[Path] = []
+    mixed: list[Path] = []
+    if not lines:
+        return found, mixed
+    for root, _dirs, names in os.walk(directory, followlinks=False):
+        for name in names:
+            path = Path(root) / name
+            try:
+                if path.is_symlink() or not path.is_file() or path.stat().st_size > _LARGEST_COPY:
+                    continue
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if any(line in data for line in lines):
+                (mixed if any(line in data for line in kept_lines) else found).append(path)
+    return sorted(found), sorted(mixed)
+
+
+def _body(pem: bytes) -> list[bytes]:
+    """The base64 lines inside the file's BEGIN/END blocks (its text lines are every key's)."""
+    lines, inside = [], False
+    for raw in pem.splitlines():
+        line = raw.strip()
+        if line.startswith(b"-----"):
+            inside = line.startswith(b"-----BEGIN")
+        elif inside and len(line) >= _LINE:
+            lines.append(line)
+    return lines
+
+
 def shred(path: Path) -> bool:
     """Overwrite a file with random bytes, flush it to the disk, then remove it; False if there
     was none. (On flash storage and copy-on-write file systems an overwrite may land elsewhere,

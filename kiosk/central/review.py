@@ -12,6 +12,7 @@ written to the server. `preview` counts before anything is written.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -124,6 +125,9 @@ def household_counts(opened: Iterable[Opened], more_than: int) -> tuple[int, int
     return len(over), sum(over)
 
 
+_AN_ADDRESS = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
 def check_selection(engine: Engine, sel: Selection) -> None:
     """NotFound for a device or an event the selection names that the server does not know:
     a typing mistake would otherwise select nothing, silently."""
@@ -142,6 +146,12 @@ def check_mark(mark: str, reason: str) -> str:
         raise Malformed(f"a reason is at most {MAX_REASON} characters")
     if mark != VALID and not reason:
         raise Malformed("say why with --reason (for example 'same pen, same minute')")
+    if _AN_ADDRESS.search(reason):
+        # The reason is stored on the server, which holds no plaintext of a supporter's.
+        raise Malformed(
+            "a reason is kept on the server, which holds no personal data: leave the e-mail "
+            "address out of it (say 'same address as another signature', for example)"
+        )
     return reason
 
 

@@ -7,7 +7,7 @@ it to kiosks with their next sync (kiosk.sync.keyset).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from kiosk.central.campaign import get_campaign
 from kiosk.central.errors import Conflict, NotFound
 from kiosk.central.keyring import (
+    copies_of,
     load_coordinator_key,
     private_key_files,
     private_key_name,
@@ -53,6 +54,8 @@ class Destroyed:
     key: KeyEntry
     records: int  # stored records now unreadable for good
     removed: list[Path]
+    # Files that hold the destroyed key beside another key that stays: left for the coordinator.
+    mixed: list[Path] = field(default_factory=list)
 
 
 def require_signing_key(engine: Engine) -> bytes:
@@ -184,9 +187,11 @@ def destroy(
         issued_at=utcnow(),
     )
     publish(engine, keyset.sign(signing), {})
-    copies = [*key_files_of(key_dir, entry.fingerprint), key_dir / sheet_name(key_id)]
-    removed = [path for path in copies if shred(path)]
-    return Destroyed(keyset, entry, records, removed)
+    named = [*key_files_of(key_dir, entry.fingerprint), key_dir / sheet_name(key_id)]
+    others = [p.read_bytes() for p in private_key_files(key_dir) if p not in named]
+    found, mixed = copies_of(key_dir, [p.read_bytes() for p in named[:-1]], others)
+    removed = [path for path in dict.fromkeys([*named, *found]) if shred(path)]
+    return Destroyed(keyset, entry, records, removed, mixed)
 
 
 def key_files_of(key_dir: Path, fingerprint: str) -> list[Path]:

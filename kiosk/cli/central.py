@@ -900,12 +900,12 @@ def left_out_note(result: ExportResult) -> str:
 
 
 def _write_signatures(rows: list[Opened], directory: Path) -> int:
-    from kiosk.central.drawn import write_signatures
+    from kiosk.central.drawn import drawable, write_signatures
 
     drawings = [
         (o.record.device_id, o.record.signature_id, o.record.drawing)
         for o in rows
-        if o.record.drawing is not None and o.record.drawing.is_signature()
+        if o.record.drawing is not None and drawable(o.record.drawing)
     ]
     return len(write_signatures(drawings, directory))
 

@@ -252,10 +252,11 @@ def _progress(args: argparse.Namespace) -> TextProgress | None:
 
 
 def _erase(args: argparse.Namespace) -> int:
-    from kiosk.central.erasure import erase, find
+    from kiosk.central.erasure import erase, find, requested_address
 
     if not args.email and not args.record and not args.sweep:
         raise UsageError("say what to erase: --email ADDRESS, --record ID or --sweep")
+    args.email = [requested_address(a) for a in args.email]
     engine = _engine(args)
     key = _key(args, engine)
     ledger = coordinator_ledger(args, engine, key, must_exist_if_erased=True)

@@ -189,6 +189,11 @@ def _destroy(engine: Engine, key_dir: Path, passphrases: Passphrases, key_id: in
     removed = "".join(f"\n  shredded {path}" for path in done.removed) or (
         f"\n  no file of it was in {key_dir}"
     )
+    removed += "".join(
+        f"\n  not shredded {path}: it holds another key of the campaign too; take key "
+        f"{done.key.id} out of it by hand"
+        for path in done.mixed
+    )
     print(
         f"Key {done.key.id} is destroyed (keyset version {done.keyset.version}): "
         f"{counted(done.records, 'stored record')} sealed to it will never open again.{removed}\n"

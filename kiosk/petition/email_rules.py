@@ -3,10 +3,11 @@ disposable-address service, and the canonical address that de-duplication and th
 ledger compare.
 
 Canonical follows each domain's own rules, as GOV.UK e-petitions does for Gmail: every address
-is trimmed and casefolded; a provider that delivers "name+tag@" to "name@" loses the tag; a
-provider that ignores dots in the local part loses the dots; googlemail.com is gmail.com. Other
-domains keep their local part whole: "j.smith@example.org" and "jsmith@example.org" may well be
-two people.
+is put in Unicode's compatibility form (NFKC: the fullwidth letters a CJK input method types
+are the plain ones), trimmed and casefolded; a provider that delivers "name+tag@" to "name@"
+loses the tag; a provider that ignores dots in the local part loses the dots; googlemail.com
+is gmail.com. Other domains keep their local part whole: "j.smith@example.org" and
+"jsmith@example.org" may well be two people.
 
 The disposable domains are the disposable-email-domains project's list (CC0), bundled as
 resources/lists/disposable_email_domains.txt with its licence; a subdomain of a listed domain
@@ -16,6 +17,7 @@ is disposable too.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -44,8 +46,8 @@ RULES = {
 
 
 def split_email(address: str) -> tuple[str, str] | None:
-    """(local part, domain), trimmed and casefolded; None if it is not an address."""
-    local, at, domain = address.strip().casefold().rpartition("@")
+    """(local part, domain), NFKC, trimmed and casefolded; None if it is not an address."""
+    local, at, domain = unicodedata.normalize("NFKC", address).strip().casefold().rpartition("@")
     if not at or not local or not domain:
         return None
     return local, domain
@@ -68,7 +70,7 @@ def canonical_with_rules(address: str) -> tuple[str, tuple[str, ...]]:
     """The canonical address, and which of TAG, IGNORED, ALIAS changed it."""
     parts = split_email(address)
     if parts is None:
-        return address.strip().casefold(), ()
+        return unicodedata.normalize("NFKC", address).strip().casefold(), ()
     local, domain = parts
     rule = RULES.get(domain)
     if rule is None:

@@ -21,15 +21,17 @@ import pytest
 from ci import skip_unless_ci
 from coordinator import PASSPHRASE
 from enrolment_requests import enrol_with
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import CampaignInfo, create_campaign
 from kiosk.central.db import open_database
 from kiosk.central.enrolment import issue_code
-from kiosk.central.models import StoredBatch, StoredRecord
+from kiosk.central.keyring import COORDINATOR_KEY_FILE
+from kiosk.central.models import Campaign, StoredBatch, StoredRecord
 from kiosk.cli.main import main
 from kiosk.crypto.campaign_key import CampaignPrivateKey, CampaignPublicKey
+from kiosk.crypto.coordinator_key import coordinator_key_to_pem
 from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.digest import sha256_hex
 from kiosk.files import keys
@@ -282,3 +284,16 @@ def central(
         return main(["central", str(argv[0]), *common, *map(str, argv[1:])])
 
     return run
+
+
+@pytest.fixture
+def signing(central: Any, engine: Engine, tmp_path: Path) -> DeviceKey:
+    """The campaign's coordinator signing key, as `init` leaves it: its file in the
+    coordinator's directory (under the campaign key's passphrase), its public half on the
+    server."""
+    key = DeviceKey.generate()
+    pem = coordinator_key_to_pem(key, PASSPHRASE, scrypt_n=2**14)
+    (tmp_path / "coordinator" / COORDINATOR_KEY_FILE).write_bytes(pem)
+    with Session(engine) as s, s.begin():
+        s.execute(update(Campaign).values(coordinator_key=key.public_bytes))
+    return key

@@ -48,19 +48,6 @@ SQUIGGLE = Drawing(
 )
 
 
-@pytest.fixture
-def signing(central: Any, engine: Engine, tmp_path: Path) -> DeviceKey:
-    """The campaign's coordinator signing key, as `init` leaves it: its file in the
-    coordinator's directory (under the campaign key's passphrase), its public half on the
-    server."""
-    key = DeviceKey.generate()
-    pem = coordinator_key_to_pem(key, PASSPHRASE, scrypt_n=2**14)
-    (tmp_path / "coordinator" / COORDINATOR_KEY_FILE).write_bytes(pem)
-    with Session(engine) as s, s.begin():
-        s.execute(update(Campaign).values(coordinator_key=key.public_bytes))
-    return key
-
-
 def _need_poppler() -> None:
     if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
         skip_unless_ci("pdftoppm and pdftotext (Debian: poppler-utils) are not installed")
