@@ -13,7 +13,8 @@ A deleted row is not yet gone from the database's files: SQLite leaves it in fre
 its WAL, PostgreSQL in dead tuples that even a plain VACUUM leaves in place. So the bytes are
 scrubbed after the deletion: SQLite overwrites deleted content with zeros (secure_delete,
 kiosk.central.db) and its WAL is checkpointed and truncated; PostgreSQL rewrites the record
-table (VACUUM FULL, which holds the table's lock, so uploads wait, for the rewrite's length).
+table (VACUUM FULL, which holds the table's lock, so uploads wait, for the rewrite's length;
+past _REWRITE_LIMIT_MS it is cancelled and the log says to run it at a quiet hour).
 What neither reaches: PostgreSQL's own WAL segments and base backups, and copies the file
 system or the disk keep; for those, destroying the key is the answer (docs/crypto.md).
 """
