@@ -32,7 +32,7 @@ import json
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -310,13 +310,22 @@ def verify(
     pack: Path,
     manifest_file: Path | None = None,
     *,
-    trusted_key: bytes | None = None,
+    trusted_key: bytes | Callable[[], bytes | None] | None = None,
     expected_fingerprint: str | None = None,
 ) -> Verified:
     """Check `pack` against its signed manifest, and the manifest's signer against the
-    coordinator key the checker trusts: `trusted_key` (the campaign's, from its database) or
-    `expected_fingerprint` (the one the campaign published); one of them is needed, since a
-    manifest names its own signer. Raise DeliveryError saying what differs."""
+    coordinator key the checker trusts: `trusted_key` (the campaign's, from its database, or a
+    function that finds it, called once both files are read) or `expected_fingerprint` (the
+    one the campaign published); one of them is needed, since a manifest names its own signer.
+    Raise DeliveryError saying what differs; a file that cannot be read is said first."""
+    manifest_file = manifest_file or manifest_path(pack)
+    try:
+        pdf = pack.read_bytes()
+    except OSError as exc:
+        raise DeliveryError(f"cannot read the pack {pack} ({exc.strerror})") from None
+    manifest = _read_manifest(manifest_file)
+    if callable(trusted_key):
+        trusted_key = trusted_key()
     if trusted_key is None and not expected_fingerprint:
         raise DeliveryError(
             "nothing to check the pack's signer against: give --expect-key FINGERPRINT, the "
@@ -324,12 +333,6 @@ def verify(
             "init and key list print it; every enrolment link names it as coordinator=), or "
             "run the check where the campaign's database is (--data-dir, --database-url)"
         )
-    manifest_file = manifest_file or manifest_path(pack)
-    try:
-        pdf = pack.read_bytes()
-    except OSError as exc:
-        raise DeliveryError(f"cannot read the pack {pack} ({exc.strerror})") from None
-    manifest = _read_manifest(manifest_file)
     try:
         signer = base64.b64decode(str(manifest["coordinator_key"]), validate=True)
         signature = base64.b64decode(str(manifest["signature"]), validate=True)

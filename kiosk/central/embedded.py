@@ -11,7 +11,9 @@ whole flow (enrol, sign, sync, export) without setting anything up.
     server.stop()
 
 - `data_dir` gets its own SQLite database (`central.sqlite3`); the first start stores the campaign
-  (`public_key` and the appeal, by default the bundled one), later starts reuse it. A data
+  (`public_key` and the appeal, by default the bundled one) and, given a `coordinator` signing
+  key (or a function that makes one, called only then), its first signed keyset, as
+  `kiosk central init` does; later starts reuse it (`server.campaign`). A data
   directory that holds another campaign raises `kiosk.central.errors.Conflict`.
 - The server is uvicorn on 127.0.0.1 with an ephemeral port, in a daemon thread; `url` is its base
   (e.g. "http://127.0.0.1:54321"), the API under `/api/v2` as in docs/sync-protocol.md.
@@ -24,6 +26,7 @@ whole flow (enrol, sign, sync, export) without setting anything up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -61,7 +64,7 @@ class LocalServer:
         *,
         tls: bool = False,
         limits: Limits | None = None,
-        coordinator: DeviceKey | None = None,
+        coordinator: DeviceKey | Callable[[], DeviceKey] | None = None,
     ) -> None:
         self.engine = open_database(default_url(datadir.prepare(data_dir)))
         self.tls = ensure_self_signed(data_dir)[0] if tls else None
@@ -82,10 +85,16 @@ class LocalServer:
             self.engine.dispose()
             raise
         self.url = self._thread.url
+        self.campaign = campaign
 
     def _create(
-        self, public_key: CampaignPublicKey, appeal_toml: str, coordinator: DeviceKey | None
+        self,
+        public_key: CampaignPublicKey,
+        appeal_toml: str,
+        coordinator: DeviceKey | Callable[[], DeviceKey] | None,
     ) -> CampaignInfo:
+        if callable(coordinator):
+            coordinator = coordinator()
         coordinator_key = coordinator.public_bytes if coordinator is not None else None
         campaign = create_campaign(
             self.engine, public_key, appeal_toml, coordinator_key=coordinator_key
@@ -132,12 +141,12 @@ def start_local_server(
     *,
     tls: bool = False,
     limits: Limits | None = None,
-    coordinator: DeviceKey | None = None,
+    coordinator: DeviceKey | Callable[[], DeviceKey] | None = None,
 ) -> LocalServer:
     """Start a central server for this campaign on loopback; see the module docstring.
     `limits`: its rate limits (default: those of `kiosk central serve`); `coordinator`: the
-    coordinator signing key, whose first keyset a new campaign publishes (none by default, as
-    in the demo)."""
+    coordinator signing key, or a function that makes it, whose first keyset a new campaign
+    publishes (none by default; the demo's is made in its coordinator directory)."""
     if appeal_toml is None:
         appeal_toml = (
             files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")

@@ -69,6 +69,16 @@ def write_coordinator_key(key: DeviceKey, passphrase: str, directory: Path) -> P
     return path
 
 
+def ensure_coordinator_key(directory: Path, passphrase: str) -> DeviceKey:
+    """The coordinator signing key in `directory`, made and written there if it has none (the
+    demo's: kiosk.cli.launch)."""
+    if (directory / COORDINATOR_KEY_FILE).exists():
+        return load_coordinator_key(directory, passphrase)
+    key = DeviceKey.generate()
+    write_coordinator_key(key, passphrase, directory)
+    return key
+
+
 def load_coordinator_key(directory: Path, passphrase: str) -> DeviceKey:
     path = directory / COORDINATOR_KEY_FILE
     try:

@@ -197,8 +197,14 @@ def destroy(
 def key_files_of(key_dir: Path, fingerprint: str) -> list[Path]:
     """The private key files in `key_dir` that hold the key with `fingerprint`, by the
     fingerprint written in each (whatever its file name)."""
+    return key_files_among(private_key_files(key_dir), fingerprint)
+
+
+def key_files_among(paths: list[Path], fingerprint: str) -> list[Path]:
+    """Those of `paths` that hold the key with `fingerprint` (a missing or damaged file holds
+    none)."""
     found = []
-    for path in private_key_files(key_dir):
+    for path in paths:
         try:
             if LockedCampaignKey.read(path.read_bytes(), str(path)).fingerprint == fingerprint:
                 found.append(path)

@@ -9,7 +9,10 @@ which holds the SQLite database and the server's TLS certificate) and --database
 postgresql+psycopg://user@host/db; default: SQLite in the data directory). The campaign private
 key is not the server's: `init` writes it to the coordinator's directory (the platform's user
 data directory "kiosk-coordinator", or $KIOSK_COORDINATOR_DIR, or --key-out), and `export`
-reads it from there (or --key).
+reads it from there (or --key). Only `init` makes a database: every other command, finding no
+campaign, says where it looked and makes nothing (no_campaign). For the demo's server data
+(demo-central/ of a `kiosk demo` data directory) the coordinator's directory is the
+demo-coordinator/ beside it.
 """
 
 from __future__ import annotations
@@ -237,7 +240,7 @@ def register(sub: Any) -> None:
 
     register_review(command, key_options)
     register_user(command, _engine)
-    register_keys(command, _engine, _coordinator_dir)
+    register_keys(command, _engine, _coordinator_dir)  # with the command's args: the demo's
 
 
 def retention_options(p: argparse.ArgumentParser) -> None:
@@ -299,13 +302,18 @@ def _disposing_engines(
     handler: Callable[[argparse.Namespace], int],
 ) -> Callable[[argparse.Namespace], int]:
     """Every database engine the command opened is disposed when it ends, however it ends. Its
-    failures (CentralError, DatabaseError: KioskErrors) reach kiosk.cli.main as one line."""
+    failures (CentralError, DatabaseError: KioskErrors) reach kiosk.cli.main as one line; "no
+    campaign" says where the command looked (no_campaign)."""
+
+    from kiosk.central.errors import NoCampaign
 
     @functools.wraps(handler)
     def run(args: argparse.Namespace) -> int:
         args.engines = []
         try:
             return handler(args)
+        except NoCampaign as exc:  # a database without a campaign: where, and what to do
+            raise NoCampaign(no_campaign(args)) from exc
         finally:
             for engine in args.engines:
                 engine.dispose()
@@ -330,26 +338,83 @@ def _tls_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tls-key", type=Path, help="the private key of --tls-cert, PEM")
 
 
-def _coordinator_dir() -> Path:
+def _coordinator_dir(args: argparse.Namespace | None = None) -> Path:
+    """The coordinator's directory: the demo's own (demo-coordinator/ beside demo-central/)
+    for the demo's server data, else $KIOSK_COORDINATOR_DIR or the user data directory."""
     from platformdirs import user_data_path
 
+    demo = _demo_coordinator_dir(args) if args is not None else None
+    if demo is not None:
+        return demo
     chosen = os.environ.get(COORDINATOR_DIR_ENV)
     return Path(chosen) if chosen else user_data_path(COORDINATOR_APP_NAME, appauthor=False)
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
+def _demo_coordinator_dir(args: argparse.Namespace) -> Path | None:
+    """demo-coordinator/ of a `kiosk demo` data directory whose demo-central/ is --data-dir."""
+    from kiosk.cli.launch import DEMO_CENTRAL_DIR
+    from kiosk.files.keys import DEMO_DIR
+
+    given_dir = getattr(args, "data_dir", None)
+    if given_dir is None or getattr(args, "database_url", None) is not None:
+        return None
+    given = Path(given_dir).expanduser()
+    demo = given.parent / DEMO_DIR
+    return demo if given.name == DEMO_CENTRAL_DIR and demo.is_dir() else None
+
+
+def _server_dir(args: argparse.Namespace) -> Path:
+    """--data-dir, or the default one; not created (see _data_dir)."""
     from platformdirs import user_data_path
 
+    return Path(args.data_dir or user_data_path(APP_NAME, appauthor=False)).expanduser()
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
     from kiosk.files import datadir
 
-    return datadir.prepare(args.data_dir or user_data_path(APP_NAME, appauthor=False))
+    return datadir.prepare(_server_dir(args))
 
 
-def _engine(args: argparse.Namespace) -> Engine:
-    from kiosk.central.db import default_url, open_database
+def no_campaign(args: argparse.Namespace) -> str:
+    """Where the command looked for a campaign and found none, and what to do: init there, or
+    point the command at the campaign's server data (the demo's, for one)."""
+    if args.database_url is not None:
+        return (
+            "no campaign in the database at --database-url: run 'kiosk central init "
+            "--database-url URL' for it, or give the --database-url of the campaign's server"
+        )
+    where = _server_dir(args)
+    init = "kiosk central init" + (f" --data-dir {where}" if args.data_dir else "")
+    return (
+        f"no campaign at {where}: run '{init}' there, or give --data-dir of the campaign's "
+        f"server (the demo's is {_demo_central()})"
+    )
 
+
+def _demo_central() -> Path:
+    """The demo's central server data, where `kiosk demo` (make run) puts it by default."""
+    from kiosk.cli.launch import DEMO_CENTRAL_DIR
+    from kiosk.settings import default_data_dir
+
+    return default_data_dir(demo=True) / DEMO_CENTRAL_DIR
+
+
+def _engine(args: argparse.Namespace, *, create: bool = False) -> Engine:
+    """The command's database. Only `init` (`create`) makes one: every other command refuses
+    where there is none, and makes neither a database nor a directory to find out, and refuses
+    a database that holds no campaign (not an empty all-clear)."""
+    from kiosk.central.campaign import get_campaign
+    from kiosk.central.db import DATABASE_FILE, default_url, open_database
+    from kiosk.central.errors import NoCampaign
+
+    missing = args.database_url is None and not (_server_dir(args) / DATABASE_FILE).is_file()
+    if missing and not create:
+        raise NoCampaign(no_campaign(args))
     engine = open_database(args.database_url or default_url(_data_dir(args)))
     args.engines.append(engine)  # disposed when the command ends
+    if not create:
+        get_campaign(engine)  # NoCampaign, said with where it looked (_disposing_engines)
     return engine
 
 
@@ -379,7 +444,7 @@ def _init(args: argparse.Namespace) -> int:
     # Nothing is created until every check has passed: a refused appeal or passphrase leaves
     # no database behind. A database that does not exist yet holds no campaign.
     if args.database_url is not None or (data_dir / DATABASE_FILE).exists():
-        existing = find_campaign(_engine(args))
+        existing = find_campaign(_engine(args, create=True))
         if existing is not None:
             raise UsageError(
                 f"this database already holds campaign {existing.key_fingerprint} for appeal "
@@ -401,7 +466,7 @@ def _init(args: argparse.Namespace) -> int:
             "belongs on the coordinator's machine, apart from the server. Choose another one."
         )
     passphrase = new_passphrase(args.passphrase_file)  # the same rules as `kiosk keygen`
-    engine = args.engines[0] if args.engines else _engine(args)
+    engine = args.engines[0] if args.engines else _engine(args, create=True)
     private = CampaignPrivateKey.generate()
     private_path, public_path = keys.write_key_pair(private, passphrase, key_dir)
     try:
@@ -454,10 +519,10 @@ def _serve(args: argparse.Namespace) -> int:
     from kiosk.files import logs
     from kiosk.sync.pinning import is_loopback
 
+    engine = _engine(args)  # before anything is written to a data directory without a campaign
+    campaign = get_campaign(engine)
     data_dir = _data_dir(args)
     logs.setup(data_dir)
-    engine = _engine(args)
-    campaign = get_campaign(engine)
     if args.workers < 1:
         raise UsageError("--workers is a number of processes, 1 or more")
     if args.max_uploads < 1:
@@ -770,12 +835,13 @@ def _keyring(args: argparse.Namespace, engine: Engine) -> tuple[Keyring, list[st
     before anyone types a passphrase; a KeyFileError reaches kiosk.cli.main.main as one line."""
     from kiosk.cli.keys import open_keyring
 
-    return open_keyring(engine, args.key or _default_keys(_data_dir(args)), passphrases(args))
+    return open_keyring(engine, args.key or _default_keys(args), passphrases(args))
 
 
 def key_dir(args: argparse.Namespace) -> Path:
-    """The coordinator's directory: that of the first --key, else the default one."""
-    return args.key[0].parent if args.key else _coordinator_dir()
+    """The coordinator's directory: that of the first --key, else the default one (the demo's
+    for the demo's server data)."""
+    return args.key[0].parent if args.key else _coordinator_dir(args)
 
 
 def signing_key(args: argparse.Namespace) -> DeviceKey:
@@ -918,7 +984,9 @@ def _deliver(args: argparse.Namespace) -> int:
         checked = deliver.verify(
             args.verify,
             args.manifest,
-            trusted_key=None if args.expect_key else _campaign_coordinator_key(args),
+            trusted_key=None
+            if args.expect_key
+            else functools.partial(_campaign_coordinator_key, args),
             expected_fingerprint=args.expect_key,
         )
         print(
@@ -940,7 +1008,9 @@ def _deliver(args: argparse.Namespace) -> int:
     if campaign.coordinator_key is None:
         raise DeliveryError(
             "this campaign was made before coordinator signing keys, so nothing can sign its "
-            "delivery manifest; nothing was written"
+            "delivery manifest; nothing was written. Its signatures can still be exported "
+            "('kiosk central export --out FILE'); demo data made by an older 'kiosk demo' is "
+            "replaced by moving the demo's data directory away and starting 'kiosk demo' again"
         )
     key, notes = _keyring(args, engine)
     for line in notes:
@@ -986,18 +1056,33 @@ def _deliver(args: argparse.Namespace) -> int:
 
 def _campaign_coordinator_key(args: argparse.Namespace) -> bytes | None:
     """The coordinator key the server's database keeps, if this machine has the database (the
-    coordinator's); None elsewhere (an auditor's), and no database is made to find out."""
-    from platformdirs import user_data_path
-
-    from kiosk.central.campaign import find_campaign
+    coordinator's); None elsewhere (an auditor's: no --data-dir, none at the default one), and
+    no database is made to find out. A database named (--data-dir, --database-url) that holds
+    no campaign, or one made before coordinator signing keys, is said so."""
+    from kiosk.central.campaign import get_campaign
     from kiosk.central.db import DATABASE_FILE
+    from kiosk.central.errors import DeliveryError
 
-    if args.database_url is None:
-        data_dir = Path(args.data_dir or user_data_path(APP_NAME, appauthor=False))
-        if not (data_dir / DATABASE_FILE).is_file():
-            return None
-    campaign = find_campaign(_engine(args))
-    return campaign.coordinator_key if campaign is not None else None
+    stored = args.database_url is not None or (_server_dir(args) / DATABASE_FILE).is_file()
+    if not stored and args.data_dir is None:
+        return None
+    if not stored:
+        raise DeliveryError(
+            f"no campaign at {_server_dir(args)} to check the pack's signer against: give "
+            "--expect-key FINGERPRINT, the coordinator signing key's fingerprint as the "
+            "campaign published it (kiosk central init and key list print it), or the "
+            f"--data-dir of the campaign's server (the demo's is {_demo_central()})"
+        )
+    campaign = get_campaign(_engine(args))  # none: NoCampaign, said with where it looked
+    if campaign.coordinator_key is None:
+        where = "--database-url" if args.database_url else str(_server_dir(args))
+        raise DeliveryError(
+            f"the campaign at {where} was made before coordinator signing keys, so it has no "
+            "coordinator key to check the pack's signer against (and made no signed pack): "
+            "give --expect-key FINGERPRINT, the coordinator signing key's fingerprint as the "
+            "campaign that made the pack published it"
+        )
+    return campaign.coordinator_key
 
 
 def _write_private_bytes(path: Path, data: bytes) -> None:
@@ -1005,16 +1090,16 @@ def _write_private_bytes(path: Path, data: bytes) -> None:
         out.write(data)
 
 
-def _default_keys(data_dir: Path) -> list[Path]:
+def _default_keys(args: argparse.Namespace) -> list[Path]:
     """The coordinator directory's keys; where an older `init` left it, the server's, said so."""
     from kiosk.central.keyring import private_key_files
     from kiosk.files import keys
 
-    found = private_key_files(_coordinator_dir())
+    found = private_key_files(_coordinator_dir(args))
     if found:
         return found
-    chosen = _coordinator_dir() / keys.PRIVATE_KEY_FILE
-    legacy = data_dir / keys.PRIVATE_KEY_FILE
+    chosen = _coordinator_dir(args) / keys.PRIVATE_KEY_FILE
+    legacy = _server_dir(args) / keys.PRIVATE_KEY_FILE
     if legacy.exists():
         print(
             f"kiosk: using the campaign private key in the server's data directory ({legacy}); "

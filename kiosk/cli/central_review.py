@@ -166,12 +166,10 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 def _key(args: argparse.Namespace, engine: Engine) -> Keyring:
     """The campaign's keys from --key (or the coordinator's directory), unlocked."""
-    from kiosk.cli.central import _data_dir, _default_keys, passphrases
+    from kiosk.cli.central import _default_keys, passphrases
     from kiosk.cli.keys import open_keyring
 
-    keyring, notes = open_keyring(
-        engine, args.key or _default_keys(_data_dir(args)), passphrases(args)
-    )
+    keyring, notes = open_keyring(engine, args.key or _default_keys(args), passphrases(args))
     for line in notes:
         print(line, file=sys.stderr)
     return keyring

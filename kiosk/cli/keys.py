@@ -31,14 +31,16 @@ SHOWN_UNOPENED = 20  # records named one by one; the rest are counted
 def register_keys(
     command: Callable[..., Any],
     engine: Callable[[argparse.Namespace], Engine],
-    coordinator_dir: Callable[[], Path],
+    coordinator_dir: Callable[[argparse.Namespace], Path],
 ) -> None:
-    """Add `key` to `kiosk central` (`command` as in kiosk.cli.central.register)."""
+    """Add `key` to `kiosk central` (`command` as in kiosk.cli.central.register;
+    `coordinator_dir` is the coordinator's directory the command uses without --key-dir)."""
 
     def run(args: argparse.Namespace) -> int:
-        key_dir = (args.key_dir or coordinator_dir()).expanduser()
+        given = args.key_dir or (args.key[0].parent if args.key else coordinator_dir(args))
+        key_dir = given.expanduser()
         if args.action == "list":
-            return _list(engine(args), key_dir)
+            return _list(engine(args), key_dir, args.key)
         passphrases = Passphrases(args.passphrase_file)
         if args.action == "rotate":
             return _rotate(engine(args), key_dir, passphrases, args)
@@ -75,7 +77,14 @@ def register_keys(
         type=Path,
         help="the coordinator's directory with the campaign private keys and the coordinator "
         "signing key (default: $KIOSK_COORDINATOR_DIR or the user data directory "
-        "'kiosk-coordinator')",
+        "'kiosk-coordinator'; the demo's demo-coordinator/ for its --data-dir)",
+    )
+    p.add_argument(
+        "--key",
+        type=Path,
+        action="append",
+        help="list: a campaign private key file to show, once per file (default: those in "
+        "--key-dir); the directory of the first is the coordinator's directory",
     )
     p.add_argument(
         "--passphrase-file",
@@ -86,10 +95,12 @@ def register_keys(
     )
 
 
-def _list(engine: Engine, key_dir: Path) -> int:
+def _list(engine: Engine, key_dir: Path, given: list[Path] | None) -> int:
+    """The keyset, and where each key's private key file is: among the --key files `given`,
+    else in `key_dir`."""
     from kiosk.central.campaign import get_campaign
     from kiosk.central.keyset import list_keys, primary_and_version
-    from kiosk.central.rotation import key_files_of
+    from kiosk.central.rotation import key_files_among, key_files_of
     from kiosk.crypto.coordinator_key import coordinator_fingerprint
 
     campaign = get_campaign(engine)
@@ -101,8 +112,12 @@ def _list(engine: Engine, key_dir: Path) -> int:
     print(f"{'KEY':>3}  {'STATE':9}  {'FINGERPRINT':24}  {'RECORDS':>8}  PRIVATE KEY FILE")
     for key in list_keys(engine):
         state = key.state + (" *" if key.id == primary else "")
-        files = key_files_of(key_dir, key.fingerprint)
-        where = ", ".join(str(f) for f in files) if files else f"none in {key_dir}"
+        if given:
+            files = key_files_among(given, key.fingerprint)
+            where = ", ".join(str(f) for f in files) if files else "none among the --key files"
+        else:
+            files = key_files_of(key_dir, key.fingerprint)
+            where = ", ".join(str(f) for f in files) if files else f"none in {key_dir}"
         print(f"{key.id:>3}  {state:9}  {key.fingerprint:24}  {key.records:>8}  {where}")
     print("* the primary key: kiosks seal new signatures to it")
     if campaign.coordinator_key is not None:

@@ -69,9 +69,11 @@ def run(args: argparse.Namespace) -> int:
         key = demo.public_key
         print(
             f"kiosk: demo mode. Signatures are sealed to a demo campaign key made for this "
-            f"computer ({key.fingerprint}); its private key is {demo.private_key_file} "
-            f"with the passphrase '{keys.DEMO_PASSPHRASE}'. Do not collect real signatures "
-            "in demo mode.",
+            f"computer ({key.fingerprint}); its private key is {demo.private_key_file}, "
+            f"beside the demo's coordinator signing key, both with the passphrase "
+            f"'{keys.DEMO_PASSPHRASE}'. The coordinator's commands work on the demo with "
+            f"--data-dir {settings.data_dir / DEMO_CENTRAL_DIR} --key {demo.private_key_file}. "
+            "Do not collect real signatures in demo mode.",
             file=sys.stderr,
         )
     else:
@@ -176,11 +178,22 @@ class KioskStart:
             admin.start_sync()
             return
         from kiosk.central.embedded import start_local_server
+        from kiosk.central.keyring import ensure_coordinator_key
         from kiosk.errors import AdminError
 
+        data_dir = self._settings.data_dir
+        coordinator_dir = data_dir / keys.DEMO_DIR
+        # As `kiosk central init` does: a coordinator signing key beside the campaign private
+        # key, under the demo passphrase, and the first signed keyset, so that `deliver`,
+        # `key list|rotate` and the console's Keys page work on the demo too. Made only with
+        # a new demo campaign.
         self._server = server = start_local_server(
-            self._settings.data_dir / DEMO_CENTRAL_DIR, self._key
+            data_dir / DEMO_CENTRAL_DIR,
+            self._key,
+            coordinator=lambda: ensure_coordinator_key(coordinator_dir, keys.DEMO_PASSPHRASE),
         )
+        if server.campaign.coordinator_key is None:
+            print(f"kiosk: {old_demo_notice(data_dir)}", file=sys.stderr)
         try:
             # A new port on every start, so the kiosk enrols again (with its same device key).
             admin.enrol(server.url, server.issue_enrolment_code(DEMO_EVENT))
@@ -232,6 +245,18 @@ class KioskStart:
         if worker is not None:
             worker.refresh()
             worker.wake()
+
+
+def old_demo_notice(data_dir: Path) -> str:
+    """What to do with demo data made by a version before coordinator signing keys (the demo
+    runs on, but nothing can sign its keyset or delivery manifest). It is not replaced here:
+    it may hold signatures someone is looking at."""
+    return (
+        f"the demo data in {data_dir} was made by an older version of kiosk, before coordinator "
+        "signing keys: 'kiosk central deliver', 'kiosk central key rotate' and the console's "
+        f"keyset do not work on it. To try them, quit the demo, move {data_dir} away (it holds "
+        "only demo data) and run 'kiosk demo' again: it makes a new demo campaign."
+    )
 
 
 def _appeal(settings: Settings) -> Appeal:

@@ -171,6 +171,7 @@ def test_user_add_prints_a_credential_that_signs_in(
     database_url: str,
     capsys: pytest.CaptureFixture[str],
     engine: Engine,
+    campaign: object,  # `user add`, as every command but init, needs a campaign
 ) -> None:
     args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
     assert main(["central", "user", "add", "Maria", *args]) == 0
