@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.deletion import ERASED, ERASED_BY_ID, RecordKey, delete_records
-from kiosk.central.errors import Malformed, NotFound
+from kiosk.central.errors import Malformed, NotFound, words
 from kiosk.central.export import Progress, Unopened, each_opened
 from kiosk.central.keyring import Keyring
 from kiosk.central.ledger import Ledger
@@ -40,10 +40,17 @@ class Search:
 
 
 def parse_record_ref(text: str) -> tuple[str | None, str]:
-    """'ID' or 'DEVICE:ID' (record ids are unique per device only)."""
+    """A signature_id, or device_id:signature_id, as the export's columns name them (record
+    ids are unique per device only)."""
     device, colon, record = text.strip().rpartition(":")
     if not record:
-        raise UsageError(f"{text!r} is not a record id; give ID or DEVICE:ID as export shows them")
+        raise UsageError(
+            words(
+                "{typed} is not a record id: give a signature_id, or device_id:signature_id, "
+                "as the export's columns show them",
+                typed=repr(text),
+            )
+        )
     return (device if colon else None), record
 
 
@@ -59,7 +66,9 @@ def find(
     `sweep`, also those the ledger holds already (stored since: a stick found later)."""
     for address in addresses:
         if split_email(address) is None:
-            raise UsageError(f"{address!r} is not an e-mail address (name@domain)")
+            raise UsageError(
+                words("{typed} is not an e-mail address (name@domain)", typed=repr(address))
+            )
     wanted = {canonical_email(a) for a in addresses}
     refs = [parse_record_ref(r) for r in record_refs]
     found = {(f.device_id, f.record_id): f for f in _stored(engine, refs)}
@@ -124,9 +133,16 @@ def plan_by_id(engine: Engine, text: str) -> ByIdPlan:
     for an ID stored nowhere or a device not enrolled."""
     refs = tuple(dict.fromkeys(text.replace(",", " ").split()))
     if not refs:
-        raise Malformed("give at least one record id (ID or DEVICE:ID, as the export shows them)")
+        raise Malformed(
+            words(
+                "give at least one record id (a signature_id, or device_id:signature_id, as "
+                "the export's columns show them)"
+            )
+        )
     if len(refs) > MAX_IDS:
-        raise Malformed(f"at most {MAX_IDS} record ids at once, not {len(refs)}")
+        raise Malformed(
+            words("at most {limit} record ids at once, not {count}", limit=MAX_IDS, count=len(refs))
+        )
     parsed = [parse_record_ref(r) for r in refs]
     found = _stored(engine, parsed)
     stored = {f.record_id for f in found}
@@ -137,12 +153,21 @@ def plan_by_id(engine: Engine, text: str) -> ByIdPlan:
             if device is None:
                 if record not in stored:
                     raise NotFound(
-                        f"no stored signature has id {record}: check it, or give DEVICE:ID to "
-                        "keep a later upload of it out"
+                        words(
+                            "no stored signature has id {record}: check it, or give "
+                            "device_id:signature_id to keep a later upload of it out",
+                            record=record,
+                        )
                     )
                 continue
             if s.get(Device, device) is None:
-                raise NotFound(f"no device {device} is enrolled (in {device}:{record})")
+                raise NotFound(
+                    words(
+                        "no device {device} is enrolled (in {device}:{record})",
+                        device=device,
+                        record=record,
+                    )
+                )
             if (device, record) in {(f.device_id, f.record_id) for f in found}:
                 continue
             if s.get(DeletedRecord, (device, record)) is not None:
