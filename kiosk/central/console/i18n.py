@@ -74,8 +74,6 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "revoked": "revocato",
         "silent for over 15 min": "in silenzio da oltre 15 min",
         "delivered nothing since enrolment": "nulla consegnato dalla registrazione",
-        "gap in batches {ranges}": "lotti mancanti {ranges}",
-        "altered batches {numbers}": "lotti alterati {numbers}",
         "Kiosks that need a volunteer come first. Updated live.": "Prima i chioschi che "
         "hanno bisogno di un volontario. Si aggiorna da solo.",
         "Needs a volunteer:": "Serve un volontario:",
@@ -232,6 +230,14 @@ PLURALS: Mapping[str, Mapping[Forms, Forms]] = {
         ("imported: {count} signature", "imported: {count} signatures"): (
             "importato: {count} firma",
             "importato: {count} firme",
+        ),
+        ("gap in batch {ranges}", "gap in batches {ranges}"): (
+            "lotto mancante {ranges}",
+            "lotti mancanti {ranges}",
+        ),
+        ("altered batch {numbers}", "altered batches {numbers}"): (
+            "lotto alterato {numbers}",
+            "lotti alterati {numbers}",
         ),
         **LIFECYCLE_PLURALS,
     }
