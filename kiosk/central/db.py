@@ -10,6 +10,7 @@ id, single-use enrolment codes) is a constraint or a conditional UPDATE, not a c
 from __future__ import annotations
 
 import logging
+import shlex
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
@@ -41,6 +42,18 @@ _SQLITE_PRAGMAS = (
 
 def default_url(data_dir: Path) -> str:
     return f"sqlite+pysqlite:///{data_dir / DATABASE_FILE}"
+
+
+def database_options(engine: Engine) -> str:
+    """The `kiosk central` options that reach this engine's database, as a shell line: the
+    data directory for the SQLite database `default_url` names, else --database-url (with ***
+    for a password, which a page must not show)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        path = Path(url.database)
+        if path.name == DATABASE_FILE:
+            return f"--data-dir {shlex.quote(str(path.parent))}"
+    return f"--database-url {shlex.quote(url.render_as_string(hide_password=True))}"
 
 
 def make_engine(url: str) -> Engine:

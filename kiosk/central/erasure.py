@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kiosk.central.deletion import ERASED, ERASED_BY_ID, RecordKey, delete_records
-from kiosk.central.errors import Malformed, NotFound
+from kiosk.central.errors import Malformed, NotFound, words
 from kiosk.central.export import Progress, Unopened, each_opened
 from kiosk.central.keyring import Keyring
 from kiosk.central.ledger import Ledger
@@ -59,10 +59,17 @@ def requested_address(address: str) -> str:
 
 
 def parse_record_ref(text: str) -> tuple[str | None, str]:
-    """'ID' or 'DEVICE:ID' (record ids are unique per device only)."""
+    """A signature_id, or device_id:signature_id, as the export's columns name them (record
+    ids are unique per device only)."""
     device, colon, record = text.strip().rpartition(":")
     if not record:
-        raise UsageError(f"{text!r} is not a record id; give ID or DEVICE:ID as export shows them")
+        raise UsageError(
+            words(
+                "{typed} is not a record id: give a signature_id, or device_id:signature_id, "
+                "as the export's columns show them",
+                typed=repr(text),
+            )
+        )
     return (device if colon else None), record
 
 
@@ -110,9 +117,11 @@ def _stored(engine: Engine, refs: list[tuple[str | None, str]]) -> list[Found]:
             devices = list(s.scalars(query.order_by(StoredRecord.device_id)))
             if device is None and not devices:
                 raise NotFound(
-                    f"no stored signature has id {record}: check it, or give it as DEVICE:ID "
-                    "(the kiosk's device id, as status shows it) so that a later upload or "
-                    "import of it is dropped"
+                    words(
+                        "no stored signature has id {record}: check it, or give "
+                        "device_id:signature_id to keep a later upload of it out",
+                        record=record,
+                    )
                 )
             found.extend(Found(d, record, "id") for d in devices)
     return found
@@ -147,9 +156,16 @@ def plan_by_id(engine: Engine, text: str) -> ByIdPlan:
     for an ID stored nowhere or a device not enrolled."""
     refs = tuple(dict.fromkeys(text.replace(",", " ").split()))
     if not refs:
-        raise Malformed("give at least one record id (ID or DEVICE:ID, as the export shows them)")
+        raise Malformed(
+            words(
+                "give at least one record id (a signature_id, or device_id:signature_id, as "
+                "the export's columns show them)"
+            )
+        )
     if len(refs) > MAX_IDS:
-        raise Malformed(f"at most {MAX_IDS} record ids at once, not {len(refs)}")
+        raise Malformed(
+            words("at most {limit} record ids at once, not {count}", limit=MAX_IDS, count=len(refs))
+        )
     parsed = [parse_record_ref(r) for r in refs]
     found = _stored(engine, parsed)
     not_stored: list[RecordKey] = []
@@ -159,7 +175,13 @@ def plan_by_id(engine: Engine, text: str) -> ByIdPlan:
             if device is None:  # stored: _stored refused one that is not
                 continue
             if s.get(Device, device) is None:
-                raise NotFound(f"no device {device} is enrolled (in {device}:{record})")
+                raise NotFound(
+                    words(
+                        "no device {device} is enrolled (in {device}:{record})",
+                        device=device,
+                        record=record,
+                    )
+                )
             if (device, record) in {(f.device_id, f.record_id) for f in found}:
                 continue
             if s.get(DeletedRecord, (device, record)) is not None:

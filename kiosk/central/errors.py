@@ -7,6 +7,19 @@ coordinator CLI prints the message. Messages never contain personal data.
 from __future__ import annotations
 
 from kiosk.errors import KioskError
+from kiosk.message import Marked, Message, Value
+
+# The context of the refusals the console shows in its own language: `words` marks them, and
+# kiosk.central.console.i18n translates the template, then fills in the values.
+CONTEXT = "central"
+
+
+def words(template: str, **values: Value) -> Message:
+    """A refusal's words: `str()` is the English (the command line, the API, the log), and the
+    template and values are kept, so the console shows it translated. Values are filled in
+    after translating ({name} placeholders); a value that is itself a `Message` is translated
+    too."""
+    return Message(Marked(template, CONTEXT), **values)
 
 
 class CentralError(KioskError):

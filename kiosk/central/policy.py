@@ -30,12 +30,17 @@ class Policy:
 
     def describe(self) -> str:
         text = (
-            f"ciphertext is deleted {self.months_after_collection} months after collection or "
-            f"{self.months_after_delivery} months after delivery"
+            f"ciphertext is deleted {months(self.months_after_collection)} after collection or "
+            f"{months(self.months_after_delivery)} after delivery"
         )
         if self.delivered_at is None:
             return text + " (not delivered yet)"
         return text + f" (delivered {self.delivered_at:%Y-%m-%d})"
+
+
+def months(count: int) -> str:
+    """'1 month', '21 months' (the command line's English)."""
+    return f"{count} month" if count == 1 else f"{count} months"
 
 
 def check_months(months: int, what: str) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from kiosk.central import tally
 from kiosk.central.counting import DEVICE, EVENT, INVALID, TEST, VALID, batch_event
 from kiosk.central.deletion import RecordKey
-from kiosk.central.errors import Malformed, NotFound
+from kiosk.central.errors import Malformed, NotFound, words
 from kiosk.central.export import Opened
 from kiosk.central.models import (
     Device,
@@ -37,6 +37,7 @@ from kiosk.central.models import (
     utcnow,
 )
 from kiosk.clock import to_hour
+from kiosk.message import Message
 from kiosk.petition.email_rules import canonical_email, email_domain
 
 MARKS = (VALID, INVALID, TEST)
@@ -133,24 +134,29 @@ def check_selection(engine: Engine, sel: Selection) -> None:
     a typing mistake would otherwise select nothing, silently."""
     with Session(engine) as s:
         if sel.device is not None and s.get(Device, sel.device) is None:
-            raise NotFound(f"no device {sel.device} is enrolled")
+            raise NotFound(_no_such_device(sel.device))
         if sel.event is not None and not _event_known(s, sel.event):
             raise NotFound(_no_such_event(sel.event))
 
 
 def check_mark(mark: str, reason: str) -> str:
     if mark not in MARKS:
-        raise Malformed(f"a mark is {', '.join(MARKS)}, not {mark!r}")
+        raise Malformed(
+            words("a mark is {marks}, not {typed}", marks=", ".join(MARKS), typed=repr(mark))
+        )
     reason = " ".join(reason.split())
     if len(reason) > MAX_REASON:
-        raise Malformed(f"a reason is at most {MAX_REASON} characters")
+        raise Malformed(words("a reason is at most {limit} characters", limit=MAX_REASON))
     if mark != VALID and not reason:
-        raise Malformed("say why with --reason (for example 'same pen, same minute')")
+        raise Malformed(words("say why with --reason (for example 'same pen, same minute')"))
     if _AN_ADDRESS.search(reason):
         # The reason is stored on the server, which holds no plaintext of a supporter's.
         raise Malformed(
-            "a reason is kept on the server, which holds no personal data: leave the e-mail "
-            "address out of it (say 'same address as another signature', for example)"
+            words(
+                "a reason is kept on the server, which holds no personal data: leave the "
+                "e-mail address out of it (say 'same address as another signature', for "
+                "example)"
+            )
         )
     return reason
 
@@ -223,10 +229,22 @@ def marked(engine: Engine, mark: str, reason: str) -> set[RecordKey]:
 def undo_marks(engine: Engine, mark: str, reason: str, now: datetime | None = None) -> int:
     """Mark valid again every record of a group of invalid or test marks. Returns how many."""
     if mark not in (INVALID, TEST):
-        raise Malformed(f"only {INVALID} and {TEST} marks are undone, not {mark!r}")
+        raise Malformed(
+            words(
+                "only {invalid} and {test} marks are undone, not {typed}",
+                invalid=INVALID,
+                test=TEST,
+                typed=repr(mark),
+            )
+        )
     keys = marked(engine, mark, " ".join(reason.split()))
     if not keys:
-        raise NotFound(f"no signature is marked {mark} with that reason (undone already?)")
+        raise NotFound(
+            words(
+                "no signature is marked {mark} with that reason (undone already?)",
+                mark=words(mark),  # the mark's own word (the console has it in Italian)
+            )
+        )
     return apply_marks(engine, keys, VALID, "", now)
 
 
@@ -253,11 +271,16 @@ def _event_known(s: Session, name: str) -> bool:
     )
 
 
-def _no_such_event(name: str) -> str:
-    return (
-        f"no event is called {name!r}: no kiosk was enrolled for it or collected under it, and "
-        "the Events page has no such name (check the spelling in 'kiosk central status')"
+def _no_such_event(name: str) -> Message:
+    return words(
+        "no event is called {name}: no kiosk was enrolled for it or collected under it, and "
+        "the Events page has no such name (check the spelling in 'kiosk central status')",
+        name=repr(name),
     )
+
+
+def _no_such_device(device: str) -> Message:
+    return words("no device {device} is enrolled", device=device)
 
 
 def set_test_mode(
@@ -267,10 +290,12 @@ def set_test_mode(
     An event in test mode leaves out the records collected there (their batch's event), by
     whichever kiosk, and those that arrive later too (kiosk.central.counting)."""
     if kind not in (DEVICE, EVENT):
-        raise Malformed(f"test mode is for a {DEVICE} or an {EVENT}")
+        raise Malformed(
+            words("test mode is for a {device} or an {event}", device=DEVICE, event=EVENT)
+        )
     with Session(engine) as s, s.begin():
         if kind == DEVICE and s.get(Device, name) is None:
-            raise NotFound(f"no device {name} is enrolled")
+            raise NotFound(_no_such_device(name))
         if kind == EVENT and not _event_known(s, name):
             raise NotFound(_no_such_event(name))
         row = s.get(InTestMode, (kind, name))

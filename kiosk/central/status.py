@@ -53,6 +53,11 @@ class DeviceStatus:
     def chain_ok(self) -> bool:
         return not self.missing and not self.broken_links
 
+    @property
+    def missing_count(self) -> int:
+        """How many batches the `missing` ranges hold."""
+        return sum(last - first + 1 for first, last in self.missing)
+
     def silent_since(self, now: datetime, after: timedelta) -> datetime | None:
         """When this kiosk last delivered (or enrolled, if it never did), if that is longer
         ago than `after`: a kiosk to go and look at. None if it is not silent, or revoked."""

@@ -376,13 +376,13 @@ def test_an_erasure_by_a_bare_id_not_stored_yet_is_not_a_silent_miss(
 ) -> None:
     """A supporter asks with the id on their receipt before their kiosk synced: a bare id that
     matches nothing would file nothing, and the later upload would be exported. The command
-    asks for DEVICE:ID, which the ledger keeps, so the later upload is dropped."""
+    asks for device_id:signature_id, which the ledger keeps, so the later upload is dropped."""
     kiosk = enrolled()
     pending = kiosk.record(email="p@example.org")
     capsys.readouterr()
     assert central("erase", "--record", pending.signature_id) == 2
     err = capsys.readouterr().err
-    assert "DEVICE:ID" in err and "Traceback" not in err
+    assert "device_id:signature_id" in err and "Traceback" not in err
     assert central("erase", "--record", f"{kiosk.device_id}:{pending.signature_id}") == 0
     ingest(engine, kiosk.batch([pending]).to_bytes())
     with Session(engine) as s:

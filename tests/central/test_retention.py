@@ -86,7 +86,7 @@ def test_retention_command_dry_run_then_apply_and_a_stick_found_later(
         "kiosk.cli.central_review.utc_now", lambda: datetime(2028, 1, 5, tzinfo=UTC)
     )
     out = succeeded(central, capsys, "retention", "--dry-run").out
-    assert "21 months after collection or 1 months after delivery" in out
+    assert "21 months after collection or 1 month after delivery" in out
     assert "due now: 3 signatures (3 by collection, 0 by delivery)" in out
     assert "dry run: nothing was deleted" in out
     assert len(_stored(engine)) == 3

@@ -2,13 +2,21 @@
 (informal "tu", as on the kiosk). A dict rather than Babel: some seventy strings, no compile
 step and no extra dependency; tests/central/console/test_console_i18n.py checks every string the
 templates and routes use has its translation. Placeholders are `{name}`, filled after
-translating, so a value holding braces stays as typed."""
+translating, so a value holding braces stays as typed.
+
+A count takes its noun's form from PLURALS (`plural`, as ngettext: English and Italian both have
+a form for one and one for every other number, 0 included), and the core's refusals the console
+shows (kiosk.central.errors.words: a `Message` with its English template and values) are
+translated by their template here too (`said`), so no English sentence reaches an Italian page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from kiosk.central.console.i18n_core import ITALIAN as CORE_ITALIAN
 from kiosk.central.console.i18n_lifecycle import ITALIAN as LIFECYCLE_ITALIAN
+from kiosk.central.console.i18n_lifecycle import ITALIAN_PLURALS as LIFECYCLE_PLURALS
+from kiosk.message import Message, said
 
 LANGUAGES = ("en", "it")
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
@@ -50,8 +58,6 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "Last 24 hours": "Ultime 24 ore",
         "Last 7 days": "Ultimi 7 giorni",
         "Whole campaign": "Tutta la campagna",
-        "{total} signatures, at most {peak} in one hour": "{total} firme, al massimo {peak} in "
-        "un'ora",
         "Updated live.": "Si aggiorna da solo.",
         "Need attention": "Da controllare",
         "All kiosks": "Tutti i chioschi",
@@ -68,8 +74,6 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "revoked": "revocato",
         "silent for over 15 min": "in silenzio da oltre 15 min",
         "delivered nothing since enrolment": "nulla consegnato dalla registrazione",
-        "gap in batches {ranges}": "lotti mancanti {ranges}",
-        "altered batches {numbers}": "lotti alterati {numbers}",
         "Kiosks that need a volunteer come first. Updated live.": "Prima i chioschi che "
         "hanno bisogno di un volontario. Si aggiorna da solo.",
         "Needs a volunteer:": "Serve un volontario:",
@@ -147,7 +151,6 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "Upload": "Carica",
         "Result": "Risultato",
         "File": "File",
-        "imported: {count} signatures": "importato: {count} firme",
         "already stored": "già presente",
         "not imported: {reason}": "non importato: {reason}",
         "Choose at least one file.": "Scegli almeno un file.",
@@ -210,6 +213,33 @@ CATALOG: Mapping[str, Mapping[str, str]] = {
         "signatures in the hour (left scale)": "firme nell'ora (scala a sinistra)",
         "{reached} of the goal of {goal}": "{reached} dell'obiettivo di {goal}",
         **LIFECYCLE_ITALIAN,
+        **CORE_ITALIAN,
+    }
+}
+
+Forms = tuple[str, str]  # (one, other)
+PLURALS: Mapping[str, Mapping[Forms, Forms]] = {
+    "it": {
+        (
+            "{count} signature, at most {peak} in one hour",
+            "{count} signatures, at most {peak} in one hour",
+        ): (
+            "{count} firma, al massimo {peak} in un'ora",
+            "{count} firme, al massimo {peak} in un'ora",
+        ),
+        ("imported: {count} signature", "imported: {count} signatures"): (
+            "importato: {count} firma",
+            "importato: {count} firme",
+        ),
+        ("gap in batch {ranges}", "gap in batches {ranges}"): (
+            "lotto mancante {ranges}",
+            "lotti mancanti {ranges}",
+        ),
+        ("altered batch {numbers}", "altered batches {numbers}"): (
+            "lotto alterato {numbers}",
+            "lotti alterati {numbers}",
+        ),
+        **LIFECYCLE_PLURALS,
     }
 }
 
@@ -242,3 +272,26 @@ def translator(language: str) -> Callable[..., str]:
         return translated.format(**values) if values else translated
 
     return translate
+
+
+def plural(language: str) -> Callable[..., str]:
+    """ngettext: `_n(one, other, count, **values)`, the form for `count` in the language, with
+    {count} and the other values filled in. English and Italian: one for 1, other otherwise."""
+    table = PLURALS.get(language, {})
+
+    def translate(one: str, other: str, count: int, **values: object) -> str:
+        forms = table.get((one, other), (one, other))
+        return forms[0 if count == 1 else 1].format(count=count, **values)
+
+    return translate
+
+
+def said_in(language: str, error: BaseException) -> str:
+    """What a refusal says, in the language: a core `Message` by its template (and its values,
+    a `Message` among them translated too), else the text as it is (a console text is
+    translated where it is made)."""
+    message = said(error)
+    if not isinstance(message, Message):
+        return message
+    table = CATALOG.get(language, {})
+    return message.translated(lambda _context, template: table.get(template, template))

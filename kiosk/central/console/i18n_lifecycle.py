@@ -1,5 +1,6 @@
 """The Italian of the Review, Erasure and retention, and Keys pages (kiosk.central.console
-.lifecycle), kept apart from the other pages' in kiosk.central.console.i18n, which merges it."""
+.lifecycle), kept apart from the other pages' in kiosk.central.console.i18n, which merges it.
+ITALIAN_PLURALS holds the texts with a count: (one, other) in English to (one, other) here."""
 
 from __future__ import annotations
 
@@ -39,18 +40,15 @@ ITALIAN = {
     "UTC.": "Facoltativo. Come 2026-12-03T14: le firme raccolte nell'ora che inizia alle "
     "14:00 UTC.",
     "Record ids": "Id dei record",
-    "Optional. ID or DEVICE:ID as the export shows them, separated by spaces or lines.": "Facol"
-    "tativo. ID o DISPOSITIVO:ID come li mostra l'esportazione, separati da spazi o righe.",
+    "Optional. Each a signature_id, or device_id:signature_id, as the export's columns show "
+    "them; separated by spaces or lines.": "Facoltativo. Ciascuno un signature_id, o "
+    "device_id:signature_id, come nelle colonne dell'esportazione; separati da spazi o righe.",
     "Preview the count": "Anteprima del conteggio",
     "Preview": "Anteprima",
-    "{count} signatures would be marked {mark}.": "{count} firme verrebbero segnate {mark}.",
-    "Apply: mark {count} signatures {mark}": "Applica: segna {count} firme {mark}",
     "Nothing to mark: change the selection.": "Niente da segnare: cambia la selezione.",
     "Marks given": "Segni dati",
     "Last marked (UTC)": "Ultimo segno (UTC)",
     "Mark valid again": "Segna di nuovo valide",
-    "Mark valid again the {count} signatures marked {mark}: {reason}": "Segna di nuovo valide "
-    "le {count} firme segnate {mark}: {reason}",
     "No signature is marked yet.": "Nessuna firma è ancora segnata.",
     "Test mode": "Modalità di prova",
     "A kiosk or an event in test mode: its signatures never count (Now, Events, status, "
@@ -89,43 +87,45 @@ ITALIAN = {
     "mentre era in modalità di prova (se non segnate non valide o di prova).",
     "Yes, put it in test mode": "Sì, mettilo in modalità di prova",
     "Yes, take it out": "Sì, toglilo",
-    "Marked {count} signatures {mark}.": "Segnate {count} firme {mark}.",
-    "{count} signatures are valid again.": "{count} firme sono di nuovo valide.",
     "Test mode is on: its signatures do not count.": "Modalità di prova attiva: le sue firme "
     "non contano.",
     "Test mode is off: its signatures count again.": "Modalità di prova disattivata: le sue "
     "firme contano di nuovo.",
-    "Erased {count} signatures from the server.": "Cancellate {count} firme dal server.",
     "{typed} is not an hour: type it like 2026-12-03T14 (UTC).": "{typed} non è un'ora: "
     "scrivila come 2026-12-03T14 (UTC).",
     "At most {limit} record ids at once, not {count}.": "Al massimo {limit} id di record alla "
     "volta, non {count}.",
     "Choose which signatures: a kiosk, an event, an hour or record ids.": "Scegli quali firme: "
     "un chiosco, un evento, un'ora o degli id di record.",
-    "Say why: an invalid or test mark needs a reason (no personal data).": "Di' perché: un "
-    "segno non valida o di prova richiede un motivo (nessun dato personale).",
-    "The selection holds {count} signatures now, not the number previewed: check it and apply "
-    "again.": "Ora la selezione contiene {count} firme, non il numero dell'anteprima: "
-    "controllala e applica di nuovo.",
+    "Say why: an invalid or test mark needs a reason (no personal data).": "Di' perché: "
+    "segnare una firma come non valida o di prova richiede un motivo (nessun dato personale).",
+    "Test mode is for a kiosk or an event: open it from the Review page's tables.": "La "
+    "modalità di prova è per un chiosco o un evento: aprila dalle tabelle della pagina "
+    "Revisione.",
     "The name typed is not the campaign's ({name}): nothing was erased.": "Il nome scritto non "
     "è quello della campagna ({name}): non è stato cancellato nulla.",
     "Retention": "Conservazione",
-    "The server deletes a signature's ciphertext {collection} months after its collection, or "
-    "{delivery} months after the delivery to the target, whichever comes first.": "Il server "
-    "cancella il testo cifrato di una firma {collection} mesi dopo la raccolta, o {delivery} "
-    "mesi dopo la consegna al destinatario, quale delle due viene prima.",
+    "The server deletes a signature's ciphertext {collection} after its collection, or "
+    "{delivery} after the delivery to the target, whichever comes first.": "Il server "
+    "cancella il testo cifrato di una firma {collection} dopo la raccolta, o {delivery} "
+    "dopo la consegna al destinatario, quale delle due viene prima.",
     "Delivered on {day}.": "Consegnate il {day}.",
     "Not delivered yet.": "Non ancora consegnate.",
     "Due now": "Da cancellare ora",
     "Dry run: what retention deletes now": "Prova: cosa cancellerebbe ora la conservazione",
     "Why": "Perché",
-    "past {months} months after collection": "oltre {months} mesi dalla raccolta",
-    "past {months} months after delivery": "oltre {months} mesi dalla consegna",
+    "past {months} after collection": "oltre {months} dalla raccolta",
+    "past {months} after delivery": "oltre {months} dalla consegna",
     "The server applies the policy itself once an hour (kiosk central serve); nothing is "
-    "deleted by opening this page. To record the delivery day, or delete what is due now:": "Il "
-    "server applica la regola da solo una volta all'ora (kiosk central serve); aprire questa "
-    "pagina non cancella nulla. Per registrare il giorno della consegna, o cancellare subito "
-    "ciò che è dovuto:",
+    "deleted by opening this page. To record the delivery day, or delete what is due now, run "
+    "these on the server's machine: the options name this server's database (its --data-dir, "
+    "or its --database-url). The day below is today (UTC); put the day of the delivery if it "
+    "was another.": "Il server applica la regola da solo una volta all'ora (kiosk central "
+    "serve); aprire questa pagina non cancella nulla. Per registrare il giorno della consegna, "
+    "o cancellare subito ciò che è dovuto, esegui questi comandi sul computer del server: le "
+    "opzioni indicano il database di questo server (il suo --data-dir, o il suo "
+    "--database-url). Il giorno qui sotto è oggi (UTC); metti il giorno della consegna se è "
+    "stato un altro.",
     "Deleted so far": "Cancellate finora",
     "Ids the server keeps so that no later upload or import brings them back": "Gli id che il "
     "server conserva perché nessun invio o importazione successiva li riporti",
@@ -143,10 +143,11 @@ ITALIAN = {
     "upload or USB import of them is dropped. It learns nothing but the ids.": "Il server "
     "cancella il testo cifrato di queste firme e ne conserva gli id, così un loro invio o "
     "un'importazione da USB successivi vengono scartati. Non viene a sapere altro che gli id.",
-    "ID or DEVICE:ID as the export shows them, separated by spaces or lines; at most 100.": "ID "
-    "o DISPOSITIVO:ID come li mostra l'esportazione, separati da spazi o righe; al massimo 100.",
+    "Each a signature_id, or device_id:signature_id, as the export's columns show them; "
+    "separated by spaces or lines; at most 100.": "Ciascuno un signature_id, o "
+    "device_id:signature_id, come nelle colonne dell'esportazione; separati da spazi o righe; "
+    "al massimo 100.",
     "Preview the erasure": "Anteprima della cancellazione",
-    "{count} stored signatures would be deleted.": "Verrebbero cancellate {count} firme presenti.",
     "not stored: its id is kept, so a later upload of it is dropped": "non presente: il suo "
     "id viene conservato, così un suo invio successivo viene scartato",
     "deleted already": "già cancellata",
@@ -200,4 +201,54 @@ ITALIAN = {
     "the command asks for the campaign's name first.": "Distruggere una chiave rende illeggibile "
     "per sempre ogni firma cifrata con essa, in ogni copia; il comando chiede prima il nome "
     "della campagna.",
+}
+
+ITALIAN_PLURALS = {
+    # A mark's word agrees with the signatures it is said of (English has one form).
+    ("valid", "valid"): ("valida", "valide"),
+    ("invalid", "invalid"): ("non valida", "non valide"),
+    ("test", "test"): ("di prova", "di prova"),
+    ("{count} month", "{count} months"): ("{count} mese", "{count} mesi"),
+    ("{count} signature would be marked {mark}.", "{count} signatures would be marked {mark}."): (
+        "{count} firma verrebbe segnata {mark}.",
+        "{count} firme verrebbero segnate {mark}.",
+    ),
+    ("Apply: mark {count} signature {mark}", "Apply: mark {count} signatures {mark}"): (
+        "Applica: segna {count} firma {mark}",
+        "Applica: segna {count} firme {mark}",
+    ),
+    (
+        "Mark valid again the {count} signature marked {mark}: {reason}",
+        "Mark valid again the {count} signatures marked {mark}: {reason}",
+    ): (
+        "Segna di nuovo valida {count} firma segnata {mark}: {reason}",
+        "Segna di nuovo valide le {count} firme segnate {mark}: {reason}",
+    ),
+    ("Marked {count} signature {mark}.", "Marked {count} signatures {mark}."): (
+        "Segnata {count} firma {mark}.",
+        "Segnate {count} firme {mark}.",
+    ),
+    ("{count} signature is valid again.", "{count} signatures are valid again."): (
+        "{count} firma è di nuovo valida.",
+        "{count} firme sono di nuovo valide.",
+    ),
+    ("Erased {count} signature from the server.", "Erased {count} signatures from the server."): (
+        "Cancellata {count} firma dal server.",
+        "Cancellate {count} firme dal server.",
+    ),
+    (
+        "The selection holds {count} signature now, not the number previewed: check it and "
+        "apply again.",
+        "The selection holds {count} signatures now, not the number previewed: check it and "
+        "apply again.",
+    ): (
+        "Ora la selezione contiene {count} firma, non il numero dell'anteprima: controllala e "
+        "applica di nuovo.",
+        "Ora la selezione contiene {count} firme, non il numero dell'anteprima: controllala e "
+        "applica di nuovo.",
+    ),
+    ("{count} stored signature would be deleted.", "{count} stored signatures would be deleted."): (
+        "Verrebbe cancellata {count} firma presente.",
+        "Verrebbero cancellate {count} firme presenti.",
+    ),
 }

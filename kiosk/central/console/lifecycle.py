@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,20 +22,27 @@ from kiosk.central.campaign import get_campaign
 from kiosk.central.console import overview, web
 from kiosk.central.console.sessions import SignedIn
 from kiosk.central.counting import DEVICE, EVENT, INVALID, TEST, VALID
+from kiosk.central.db import database_options
 from kiosk.central.errors import Malformed
-from kiosk.central.models import utcnow
 from kiosk.clock import parse_hour
 from kiosk.errors import KioskError
 from kiosk.protocol.keyset import STATES
 
 MAX_RECORD_REFS = 1000  # record ids one review selection takes
+COUNTED = {  # the notices after a change, for one signature and for any other number
+    "marked": ("Marked {count} signature {mark}.", "Marked {count} signatures {mark}."),
+    "undone": ("{count} signature is valid again.", "{count} signatures are valid again."),
+    "erased": (
+        "Erased {count} signature from the server.",
+        "Erased {count} signatures from the server.",
+    ),
+}
 NOTICES = {
-    "marked": "Marked {count} signatures {mark}.",
-    "undone": "{count} signatures are valid again.",
     "test-on": "Test mode is on: its signatures do not count.",
     "test-off": "Test mode is off: its signatures count again.",
-    "erased": "Erased {count} signatures from the server.",
 }
+# A mark's word, which agrees with the signatures it is said of (Italian: "non valida" for
+# one, "non valide" for several): `_n(word, word, count)`; English has one form.
 MARK_NAMES = {VALID: "valid", INVALID: "invalid", TEST: "test"}
 KEY_STATES = STATES  # a key's states (kiosk.protocol.keyset), which the Keys page translates
 TEXTS = {  # the refusals these pages word themselves (the core's are in its own words)
@@ -42,10 +50,15 @@ TEXTS = {  # the refusals these pages word themselves (the core's are in its own
     "too-many": "At most {limit} record ids at once, not {count}.",
     "nothing": "Choose which signatures: a kiosk, an event, an hour or record ids.",
     "reason": "Say why: an invalid or test mark needs a reason (no personal data).",
-    "changed": "The selection holds {count} signatures now, not the number previewed: check "
-    "it and apply again.",
     "not-the-name": "The name typed is not the campaign's ({name}): nothing was erased.",
+    "kind": "Test mode is for a kiosk or an event: open it from the Review page's tables.",
 }
+CHANGED = (  # the selection's count moved between the preview and the apply
+    "The selection holds {count} signature now, not the number previewed: check it and apply "
+    "again.",
+    "The selection holds {count} signatures now, not the number previewed: check it and apply "
+    "again.",
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,7 @@ class Shared:
     note: Callable[[SignedIn, str, str | None], Awaitable[None]]
     checked_form: Callable[..., Awaitable[tuple[SignedIn, Any] | Response]]
     session_or_redirect: Callable[[Request], Awaitable[SignedIn | Response]]
+    clock: Callable[[], datetime]  # the server's time (tests move it)
 
 
 def selection_of(form: Any, _: Callable[..., str]) -> review.Selection:
@@ -69,13 +83,7 @@ def selection_of(form: Any, _: Callable[..., str]) -> review.Selection:
         raise Malformed(_(TEXTS["hour"], typed=hour_text)) from None
     refs = str(form.get("records", "")).replace(",", " ").split()
     if len(refs) > MAX_RECORD_REFS:
-        raise Malformed(
-            _(
-                "At most {limit} record ids at once, not {count}.",
-                limit=MAX_RECORD_REFS,
-                count=len(refs),
-            )
-        )
+        raise Malformed(_(TEXTS["too-many"], limit=MAX_RECORD_REFS, count=len(refs)))
     sel = review.Selection(
         records=tuple(erasure.parse_record_ref(r) for r in dict.fromkeys(refs)),
         device=str(form.get("device", "")).strip() or None,
@@ -103,10 +111,13 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         msg = request.query_params.get("msg", "")
         count = request.query_params.get("count", "")
         mark = request.query_params.get("mark", "")
-        if msg not in NOTICES or (count and not count.isdigit()):
+        if msg in NOTICES:
+            return web.translator(request)(NOTICES[msg])
+        if msg not in COUNTED or not count.isdigit() or len(count) > 9:
             return ""
-        _ = web.translator(request)
-        return _(NOTICES[msg], count=int(count or 0), mark=_(MARK_NAMES.get(mark, "")))
+        _n, n = web.plural(request), int(count)
+        word = MARK_NAMES.get(mark, "")
+        return _n(*COUNTED[msg], n, mark=_n(word, word, n))
 
     # --- review ------------------------------------------------------------------------------
 
@@ -167,7 +178,9 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
                 chosen, form, web.translator(request)
             )
         except KioskError as exc:
-            return await review_page(request, who, 422, error=str(exc), form=kept(form))
+            return await review_page(
+                request, who, 422, error=web.said(request, exc), form=kept(form)
+            )
         preview = {"count": count, "mark": mark}
         return await review_page(request, who, preview=preview, form=kept(form))
 
@@ -182,7 +195,9 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
                 chosen, form, web.translator(request)
             )
         except KioskError as exc:
-            return await review_page(request, who, 422, error=str(exc), form=kept(form))
+            return await review_page(
+                request, who, 422, error=web.said(request, exc), form=kept(form)
+            )
         expected = str(form.get("expected", ""))
 
         def mark_if_unchanged() -> tuple[int | None, int]:
@@ -197,7 +212,7 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         )
         if done is None:
             # Batches came (or records went) since the preview: show the new count first.
-            changed = web.translator(request)(TEXTS["changed"], count=count)
+            changed = web.plural(request)(*CHANGED, count)
             preview = {"count": count, "mark": mark}
             return await review_page(
                 request, who, 409, error=changed, preview=preview, form=kept(form)
@@ -215,17 +230,17 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         try:
             done = await shared.write(lambda: review.undo_marks(engine, mark, reason))
         except KioskError as exc:
-            return await review_page(request, who, 422, error=str(exc))
+            return await review_page(request, who, 422, error=web.said(request, exc))
         await shared.note(who, "review-undo", f"{mark} {done}")
         return web.redirect(f"{web.PREFIX}/review?msg=undone&count={done}")
 
-    def test_mode_target(kind: str, name: str) -> None:
+    def test_mode_target(kind: str, name: str, _: Callable[..., str]) -> None:
         if kind == DEVICE:
             review.check_selection(engine, review.Selection(device=name))
         elif kind == EVENT:
             review.check_selection(engine, review.Selection(event=name))
         else:
-            raise Malformed(f"test mode is for a {DEVICE} or an {EVENT}, not {kind!r}")
+            raise Malformed(_(TEXTS["kind"]))
 
     @router.get("/review/test-mode", include_in_schema=False)
     async def test_mode_confirm(
@@ -235,9 +250,9 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         if isinstance(who, Response):
             return who
         try:
-            await run_in_threadpool(test_mode_target, kind, name)
+            await run_in_threadpool(test_mode_target, kind, name, web.translator(request))
         except KioskError as exc:
-            return web.render(request, "error.html", who, 404, message=str(exc))
+            return web.render(request, "error.html", who, 404, message=web.said(request, exc))
         labels = await run_in_threadpool(overview.labels, engine)
         return web.render(
             request,
@@ -260,15 +275,17 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         try:
             await shared.write(lambda: review.set_test_mode(engine, kind, name, on))
         except KioskError as exc:
-            return await review_page(request, who, 422, error=str(exc))
+            return await review_page(request, who, 422, error=web.said(request, exc))
         await shared.note(who, "test-mode-on" if on else "test-mode-off", f"{kind} {name}"[:200])
         return web.redirect(f"{web.PREFIX}/review?msg={'test-on' if on else 'test-off'}")
 
     # --- erasure and retention ---------------------------------------------------------------
 
     def erasure_data() -> dict[str, Any]:
-        now = utcnow()
+        now = shared.clock()
         return {
+            "today": now.date(),
+            "database_options": database_options(engine),
             "report": retention.report(engine, now),
             "deleted": deletion.deleted_counts(engine),
             "campaign_name": get_campaign(engine).appeal_id,
@@ -298,7 +315,9 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         try:
             plan = await run_in_threadpool(erasure.plan_by_id, engine, records)
         except KioskError as exc:
-            return await erasure_page(request, who, 422, error=str(exc), records=records)
+            return await erasure_page(
+                request, who, 422, error=web.said(request, exc), records=records
+            )
         return await erasure_page(request, who, plan=plan, records=records)
 
     @router.post("/erasure/erase", include_in_schema=False)
@@ -312,13 +331,13 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         try:
             plan = await run_in_threadpool(erasure.plan_by_id, engine, records)
         except KioskError as exc:
-            return await erasure_page(request, who, 422, error=str(exc), records=records)
+            return await erasure_page(
+                request, who, 422, error=web.said(request, exc), records=records
+            )
         name = (await run_in_threadpool(get_campaign, engine)).appeal_id
         if typed != name:
             _ = web.translator(request)
-            wrong = _(
-                "The name typed is not the campaign's ({name}): nothing was erased.", name=name
-            )
+            wrong = _(TEXTS["not-the-name"], name=name)
             return await erasure_page(
                 request, who, 422, error=wrong, plan=plan, records=records, confirm_error=True
             )

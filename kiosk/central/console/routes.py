@@ -59,6 +59,11 @@ MESSAGES = {
     "idle": "You were signed out after 30 minutes without activity: sign in again.",
 }
 EXPIRED = "The form has expired: please submit it again."
+SUMMARY = (  # a chart's, for its total of signatures
+    "{count} signature, at most {peak} in one hour",
+    "{count} signatures, at most {peak} in one hour",
+)
+IMPORTED = ("imported: {count} signature", "imported: {count} signatures")
 SPANS = {"24h": "Last 24 hours", "7d": "Last 7 days", "all": "Whole campaign"}
 
 
@@ -270,9 +275,7 @@ def console_router(
             "event": _("Event {event}", event=chart.name),
             "kiosk": _("Kiosk {kiosk}", kiosk=chart.name),
         }[chart.kind]
-        summary = f"{subject}, {_(SPANS[span])}: " + _(
-            "{total} signatures, at most {peak} in one hour", total=total, peak=peak
-        )
+        summary = f"{subject}, {_(SPANS[span])}: " + web.plural(request)(*SUMMARY, total, peak=peak)
         line = None
         if chart.goal is not None:
             reached = chart.hours.before + total
@@ -685,7 +688,7 @@ def console_router(
                 results.append(FileResult(file=name, ok=False, result=text))
                 continue
             text = (
-                _("imported: {count} signatures", count=done.new_records)
+                web.plural(request)(*IMPORTED, done.new_records)
                 if done.created
                 else _("already stored")
             )
@@ -750,7 +753,8 @@ def console_router(
         entries = await run_in_threadpool(audit.newest, engine)
         return web.render(request, "audit.html", who, entries=entries)
 
-    add_lifecycle_routes(router, Shared(engine, write, note, checked_form, session_or_redirect))
+    shared = Shared(engine, write, note, checked_form, session_or_redirect, clock)
+    add_lifecycle_routes(router, shared)
     return router
 
 

@@ -62,11 +62,21 @@ def translator(request: Request) -> Callable[..., str]:
     return i18n.translator(language(request))
 
 
+def plural(request: Request) -> Callable[..., str]:
+    """ngettext in the request's language: `_n(one, other, count, **values)`."""
+    return i18n.plural(language(request))
+
+
+def said(request: Request, error: BaseException) -> str:
+    """A refusal in the request's language (a core one by its template: i18n.said_in)."""
+    return i18n.said_in(language(request), error)
+
+
 def render_text(request: Request, template: str, **context: Any) -> str:
     """A template (or a page's fragment) as text, in the request's language."""
     lang = language(request)
     return _templates.get_template(template).render(
-        _=i18n.translator(lang), lang=lang, here=request.url.path, **context
+        _=i18n.translator(lang), _n=i18n.plural(lang), lang=lang, here=request.url.path, **context
     )
 
 
@@ -80,6 +90,7 @@ def render(
     lang = language(request)
     html = _templates.get_template(template).render(
         _=i18n.translator(lang),
+        _n=i18n.plural(lang),
         lang=lang,
         languages=i18n.LANGUAGE_NAMES,
         here=request.url.path,

@@ -245,7 +245,7 @@ def test_erasure_by_id_is_previewed_confirmed_by_name_and_stays_erased(
     batch = kiosk.batch(records)
     ingest(engine, batch.to_bytes())
     page = signed_in.get("/console/erasure").text
-    assert "21 months after its collection, or 1 months after" in page
+    assert "21 months after its collection, or 1 month after" in page
     assert figure(page, "next-deletion") == "2027-12-01" and figure(page, "due-now") == "0"
     assert figure(page, "deleted-by-id") == "0"
 

@@ -85,7 +85,7 @@ def test_review_test_mode_and_erasure_in_the_browser(
     record = market_batch.batch.records[0].id
     page.get_by_label("Record ids").fill(f"{market.device_id}:{record}")
     page.get_by_role("button", name="Preview the erasure").click()
-    expect(page.locator("#erase-count")).to_have_text("1 stored signatures would be deleted.")
+    expect(page.locator("#erase-count")).to_have_text("1 stored signature would be deleted.")
     check("erasure-preview")
     page.get_by_label(f"Type the campaign's name, {name}, to erase them").fill("wrong")
     page.get_by_role("button", name="Erase for good").click()
@@ -93,7 +93,7 @@ def test_review_test_mode_and_erasure_in_the_browser(
     expect(page.locator("#deleted-by-id")).to_have_text("0")
     page.get_by_label(f"Type the campaign's name, {name}, to erase them").fill(name)
     page.get_by_role("button", name="Erase for good").click()
-    expect(page.get_by_role("status")).to_have_text("Erased 1 signatures from the server.")
+    expect(page.get_by_role("status")).to_have_text("Erased 1 signature from the server.")
     expect(page.locator("#deleted-by-id")).to_have_text("1")
 
     # Keys: key 1, the primary, with the 4 signatures still stored sealed to it.

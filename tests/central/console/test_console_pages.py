@@ -101,7 +101,7 @@ def test_kiosks_page_puts_kiosks_needing_attention_first(
     page = signed_in.get("/console/kiosks").text
     attention, _, calm = page.partition("All kiosks")
     assert "Need attention" in attention
-    assert second.device_id in attention and "gap in batches 2" in attention
+    assert second.device_id in attention and "gap in batch 2" in attention
     assert silent.device_id in attention and "delivered nothing since enrolment" in attention
     assert first.device_id in calm
 
