@@ -53,8 +53,11 @@ def requested_address(address: str) -> str:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise UsageError(
-            f"an address given to erase is not an e-mail address ({exc}); give the bare "
-            "address, name@domain, without a name or angle brackets"
+            words(
+                "an address given to erase is not an e-mail address ({why}); give the bare "
+                "address, name@domain, without a name or angle brackets",
+                why=str(exc),
+            )
         ) from None
 
 

@@ -10,6 +10,10 @@ ITALIAN = {
     "a reason is at most {limit} characters": "un motivo ha al massimo {limit} caratteri",
     "say why with --reason (for example 'same pen, same minute')": "di' perché con --reason "
     "(per esempio 'stessa penna, stesso minuto')",
+    "an address given to erase is not an e-mail address ({why}); give the bare address, "
+    "name@domain, without a name or angle brackets": "un indirizzo da cancellare non è un "
+    "indirizzo e-mail ({why}): scrivi solo l'indirizzo, nome@dominio, senza nome né parentesi "
+    "angolari",
     "a reason is kept on the server, which holds no personal data: leave the e-mail address "
     "out of it (say 'same address as another signature', for example)": "il motivo resta sul "
     "server, che non conserva dati personali: non scriverci l'indirizzo e-mail (scrivi per "
