@@ -167,37 +167,38 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
         values["records"] = " ".join(str(form.get("records", "")).split())[:40_000]
         return values
 
-    @router.post("/review/preview", include_in_schema=False)
-    async def review_preview(request: Request) -> Response:
+    async def chosen_or_page(
+        request: Request,
+    ) -> Response | tuple[Any, Any, tuple[review.Selection, str, str, int]]:
+        """A review form, checked and its selection counted; or the page to answer with (no
+        session or token, or the form's error shown on the Review page)."""
         checked = await shared.checked_form(request, max_fields=10, max_files=0)
         if isinstance(checked, Response):
             return checked
         who, form = checked
         try:
-            _sel, mark, _reason, count = await run_in_threadpool(
-                chosen, form, web.translator(request)
-            )
+            picked = await run_in_threadpool(chosen, form, web.translator(request))
         except KioskError as exc:
             return await review_page(
                 request, who, 422, error=web.said(request, exc), form=kept(form)
             )
+        return who, form, picked
+
+    @router.post("/review/preview", include_in_schema=False)
+    async def review_preview(request: Request) -> Response:
+        answer = await chosen_or_page(request)
+        if isinstance(answer, Response):
+            return answer
+        who, form, (_sel, mark, _reason, count) = answer
         preview = {"count": count, "mark": mark}
         return await review_page(request, who, preview=preview, form=kept(form))
 
     @router.post("/review/apply", include_in_schema=False)
     async def review_apply(request: Request) -> Response:
-        checked = await shared.checked_form(request, max_fields=10, max_files=0)
-        if isinstance(checked, Response):
-            return checked
-        who, form = checked
-        try:
-            sel, mark, reason, count = await run_in_threadpool(
-                chosen, form, web.translator(request)
-            )
-        except KioskError as exc:
-            return await review_page(
-                request, who, 422, error=web.said(request, exc), form=kept(form)
-            )
+        answer = await chosen_or_page(request)
+        if isinstance(answer, Response):
+            return answer
+        who, form, (sel, mark, reason, count) = answer
         expected = str(form.get("expected", ""))
 
         def mark_if_unchanged() -> tuple[int | None, int]:
