@@ -104,20 +104,57 @@ def describe(sel: review.Selection) -> str:
     return ", ".join(parts)
 
 
+def notice_of(request: Request) -> str:
+    """The notice a redirect after a change names in its query (msg, count, mark), in words."""
+    msg = request.query_params.get("msg", "")
+    count = request.query_params.get("count", "")
+    mark = request.query_params.get("mark", "")
+    if msg in NOTICES:
+        return web.translator(request)(NOTICES[msg])
+    if msg not in COUNTED or not count.isdigit() or len(count) > 9:
+        return ""
+    _n, n = web.plural(request), int(count)
+    word = MARK_NAMES.get(mark, "")
+    return _n(*COUNTED[msg], n, mark=_n(word, word, n))
+
+
+Page = Callable[..., Awaitable[Response]]  # (request, who, status=200, **context)
+
+
+def _page(
+    template: str,
+    data: Callable[[], dict[str, Any]],
+    *,
+    with_form: bool = False,
+    notices: bool = True,
+) -> Page:
+    """A lifecycle page: `data` read off the event loop, then the template rendered with it,
+    the notice of the redirect that led here (`notices`) and an empty form to fill again
+    (`with_form`), unless the caller gives its own."""
+
+    async def render(
+        request: Request, who: SignedIn, status: int = 200, **context: Any
+    ) -> Response:
+        found = await run_in_threadpool(data)
+        if notices:
+            context.setdefault("notice", notice_of(request))
+        if with_form:
+            context.setdefault("form", {})
+        return web.render(request, template, who, status, **found, **context)
+
+    return render
+
+
+async def _signed_in_page(shared: Shared, request: Request, page: Page) -> Response:
+    """The page for a signed-in coordinator; the sign-in page for anyone else."""
+    who = await shared.session_or_redirect(request)
+    if isinstance(who, Response):
+        return who
+    return await page(request, who)
+
+
 def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
     engine = shared.engine
-
-    def notice_of(request: Request) -> str:
-        msg = request.query_params.get("msg", "")
-        count = request.query_params.get("count", "")
-        mark = request.query_params.get("mark", "")
-        if msg in NOTICES:
-            return web.translator(request)(NOTICES[msg])
-        if msg not in COUNTED or not count.isdigit() or len(count) > 9:
-            return ""
-        _n, n = web.plural(request), int(count)
-        word = MARK_NAMES.get(mark, "")
-        return _n(*COUNTED[msg], n, mark=_n(word, word, n))
 
     # --- review ------------------------------------------------------------------------------
 
@@ -134,20 +171,11 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
             "test_events": {m.name for m in modes if m.kind == EVENT},
         }
 
-    async def review_page(
-        request: Request, who: SignedIn, status: int = 200, **context: Any
-    ) -> Response:
-        data = await run_in_threadpool(review_data)
-        context.setdefault("notice", notice_of(request))
-        context.setdefault("form", {})
-        return web.render(request, "review.html", who, status, **data, **context)
+    review_page = _page("review.html", review_data, with_form=True)
 
     @router.get("/review", include_in_schema=False)
     async def review_get(request: Request) -> Response:
-        who = await shared.session_or_redirect(request)
-        if isinstance(who, Response):
-            return who
-        return await review_page(request, who)
+        return await _signed_in_page(shared, request, review_page)
 
     def chosen(form: Any, _: Callable[..., str]) -> tuple[review.Selection, str, str, int]:
         """The selection, the mark and its reason, and how many records it holds now."""
@@ -292,19 +320,11 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
             "campaign_name": get_campaign(engine).appeal_id,
         }
 
-    async def erasure_page(
-        request: Request, who: SignedIn, status: int = 200, **context: Any
-    ) -> Response:
-        data = await run_in_threadpool(erasure_data)
-        context.setdefault("notice", notice_of(request))
-        return web.render(request, "erasure.html", who, status, **data, **context)
+    erasure_page = _page("erasure.html", erasure_data)
 
     @router.get("/erasure", include_in_schema=False)
     async def erasure_get(request: Request) -> Response:
-        who = await shared.session_or_redirect(request)
-        if isinstance(who, Response):
-            return who
-        return await erasure_page(request, who)
+        return await _signed_in_page(shared, request, erasure_page)
 
     @router.post("/erasure/preview", include_in_schema=False)
     async def erasure_preview(request: Request) -> Response:
@@ -367,8 +387,4 @@ def add_lifecycle_routes(router: APIRouter, shared: Shared) -> None:
 
     @router.get("/keys", include_in_schema=False)
     async def keys_get(request: Request) -> Response:
-        who = await shared.session_or_redirect(request)
-        if isinstance(who, Response):
-            return who
-        data = await run_in_threadpool(keys_data)
-        return web.render(request, "keys.html", who, **data)
+        return await _signed_in_page(shared, request, _page("keys.html", keys_data, notices=False))
