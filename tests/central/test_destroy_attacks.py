@@ -5,41 +5,20 @@ every other key and the ledger stay. SQLite and PostgreSQL (CI=true)."""
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
+import initialised_central  # type: ignore[import-not-found]
 
 from kiosk.central.campaign import get_campaign
 from kiosk.central.db import open_database
-from kiosk.cli.main import main
 from kiosk.files import keys
 
-PASSPHRASE = "correct horse battery staple"
-
-
-@pytest.fixture
-def coordinator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    key_dir = tmp_path / "coordinator"
-    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(key_dir))
-    return key_dir
-
-
-@pytest.fixture
-def central(tmp_path: Path, database_url: str, coordinator: Path) -> Any:
-    data_dir = tmp_path / "central"
-
-    def run(*argv: str | int | Path, stdin: str = "") -> int:
-        common = ["--data-dir", str(data_dir), "--database-url", database_url]
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("sys.stdin", io.StringIO(stdin))
-            return main(["central", str(argv[0]), *common, *map(str, argv[1:])])
-
-    assert run("init") == 0
-    return run
+# The fixtures of a server `kiosk central init` set up (tests/central/initialised_central.py).
+central = initialised_central.central
+coordinator = initialised_central.coordinator
+PASSPHRASE = initialised_central.PASSPHRASE
 
 
 def _body_lines(pem: bytes) -> list[bytes]:

@@ -6,7 +6,6 @@ records are named as such."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import initialised_central  # type: ignore[import-not-found]
 import pytest
 from cli_output import succeeded
 from signing import sign, sync_once
@@ -35,7 +35,10 @@ from kiosk.sync.keyset import SealingKey
 from kiosk.vault import Vault
 from kiosk.vault.models import StoredSignature
 
-PASSPHRASE = "correct horse battery staple"
+# The fixtures of a server `kiosk central init` set up (tests/central/initialised_central.py).
+central = initialised_central.central
+coordinator = initialised_central.coordinator
+PASSPHRASE = initialised_central.PASSPHRASE
 
 
 @dataclass
@@ -57,28 +60,6 @@ class Kiosk:
         with self.vault.session() as s:
             rows = s.scalars(select(StoredSignature.key_fingerprint).order_by("device_seq"))
             return list(rows)
-
-
-@pytest.fixture
-def coordinator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    key_dir = tmp_path / "coordinator"
-    monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(key_dir))
-    return key_dir
-
-
-@pytest.fixture
-def central(tmp_path: Path, database_url: str, coordinator: Path) -> Any:
-    data_dir = tmp_path / "central"
-
-    def run(*argv: str | int | Path, stdin: str = "") -> int:
-        common = ["--data-dir", str(data_dir), "--database-url", database_url]
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("sys.stdin", io.StringIO(stdin))
-            return main(["central", str(argv[0]), *common, *map(str, argv[1:])])
-
-    assert run("init") == 0
-    return run
 
 
 @pytest.fixture
