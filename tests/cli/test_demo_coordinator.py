@@ -4,43 +4,22 @@ the README shows them: the demo's campaign has a coordinator signing key and a s
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
-from cli_output import KIOSK
+from demo_process import running_demo  # type: ignore[import-not-found]
 
 from kiosk.cli.main import main
 from kiosk.files import keys
 
-START_TIMEOUT = 120.0
 CONSOLE = "kiosk: the coordinators' console is at "
 
 
 def _run_the_demo(data_dir: Path, err: Path) -> str:
     """Start `kiosk demo`, wait until its server and console are up, stop it; its stderr."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    with err.open("w") as out:
-        demo = subprocess.Popen(
-            [str(KIOSK), "demo", "--data-dir", str(data_dir)],
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            cwd="/",
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while CONSOLE not in err.read_text():
-            assert demo.poll() is None, err.read_text()
-            assert time.monotonic() < deadline, err.read_text()
-            time.sleep(0.2)
-    finally:
-        demo.terminate()
-        demo.wait(timeout=30)
+    with running_demo(data_dir, err, lambda said: (CONSOLE in said) or None):
+        pass
     return err.read_text()
 
 
