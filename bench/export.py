@@ -16,10 +16,11 @@ same rows are copied into a throwaway PostgreSQL schema too and measured there.
 On the clock, for each size and database:
 - floor: the same rows read raw through the DBAPI (ids, appeal and sealed bytes, one query)
   plus one HPKE open of each with the campaign key, in this process: rows per CPU-second;
-- export, 1 process: kiosk.central.export.open_all + write_csv into memory, what `kiosk
-  central export` does: rows per CPU-second (this process and its children, from
+- export, 1 process: kiosk.central.export.export_csv into memory, with the exclusions
+  the database holds, what `kiosk central export` does: rows per CPU-second (this process
+  and its children, from
   getrusage), and the ratio to the floor (the goal: at least 0.85);
-- export with N processes (open_all(workers=N)): wall time, CPU, and the speed-up over 1.
+- export with N processes (export_csv(workers=N)): wall time, CPU, and the speed-up over 1.
 Floor and exports run in turn, --repeat times (default 3), and the best of each is printed.
 The load average at start and end is printed: the machine is shared.
 """
@@ -45,7 +46,8 @@ from sqlalchemy import Engine, create_engine, insert, select, text
 
 from kiosk.central.campaign import create_campaign
 from kiosk.central.db import open_database
-from kiosk.central.export import open_all, write_csv
+from kiosk.central.exclusions import load_exclusions
+from kiosk.central.export import export_csv
 from kiosk.central.models import Campaign, Device, StoredBatch, StoredRecord
 from kiosk.crypto.campaign_key import CampaignPrivateKey, LockedCampaignKey
 from kiosk.crypto.digest import sha256_hex
@@ -277,10 +279,13 @@ def floor(engine: Engine, key: CampaignPrivateKey) -> tuple[int, float]:
 def export_once(
     engine: Engine, key: CampaignPrivateKey, workers: int
 ) -> tuple[int, dict[str, float]]:
+    """What `kiosk central export` does for CSV (the review's exclusions read from the
+    database, no erasure ledger), into memory."""
     with clock() as took:
-        rows, result = open_all(engine, key, workers=workers)
         out = io.StringIO(newline="")
-        write_csv(rows, out)
+        result = export_csv(
+            engine, key, out, exclusions=load_exclusions(engine, None), workers=workers
+        )
     return result.written + result.duplicates_removed, took
 
 

@@ -7,7 +7,7 @@ as kiosk.central.counting counts it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,17 @@ class Exclusions:
     test_events: frozenset[str]
     include_invalid: bool = False
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to leave out and no mark to show: `judge` keeps every record as it is."""
+        ledger = self.ledger
+        return (
+            (ledger is None or not (ledger.records or (ledger.key is not None and ledger.tags)))
+            and not self.marks
+            and not self.test_devices
+            and not self.test_events
+        )
+
     def mark_of(self, opened: Opened) -> str:
         r = opened.record
         mark = self.marks.get((r.device_id, r.signature_id), "")
@@ -47,7 +58,7 @@ class Exclusions:
         mark = self.mark_of(opened)
         if mark in (INVALID, TEST) and not self.include_invalid:
             return mark, opened
-        return None, replace(opened, review=mark) if mark else opened
+        return None, opened._replace(review=mark) if mark else opened
 
 
 def load_exclusions(

@@ -37,16 +37,18 @@ of characters, past the 32,767 a spreadsheet cell holds, so a CSV carrying it wo
 
 from __future__ import annotations
 
-import csv
 import gc
+import itertools
 import json
 import logging
 import multiprocessing
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, NamedTuple, TextIO, TypeVar
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -94,8 +96,10 @@ _FORMULA_FIRST = frozenset(FORMULA_STARTS)
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Opened:
+class Opened(NamedTuple):
+    """A signature the export opened, with what the server knows of its batch. A named tuple:
+    made once per record, at a third of a frozen dataclass's cost."""
+
     record: SignatureRecord
     event: str
     batch_id: str
@@ -146,14 +150,38 @@ _QUERY = (
 )
 CHUNK = 2000  # records a worker opens and hands back at a time
 _UNREADABLE = (SealBroken, ValueError, KeyError, TypeError, AttributeError)
+DOES_NOT_OPEN = "does not open"
+
+T = TypeVar("T")
+Order = tuple[datetime, str, str]
+# What the export keeps of one record: its canonical e-mail address ("" for none), its signing
+# order and what the format makes of it (the `Opened` itself, or its CSV line).
+_Kept = tuple[str, Order, T]
 
 
-# What a worker hands back of each record: its opened document (decrypted, unpadded, not yet
-# read: bytes cross between processes for almost nothing, a parsed record would cost more
-# than reading it) with its stored ids, event, batch and key; and the records that did not
-# open, with why.
-_Raw = tuple[bytes, str, str, str, str, str, str]
-_Chunk = tuple[list[_Raw], list[Unopened]]
+@dataclass
+class _Chunk(Generic[T]):
+    """What a worker hands back of CHUNK stored rows: the records kept, shaped; those that did
+    not open, with why; and how many the exclusions left out, by why."""
+
+    kept: list[_Kept[T]] = field(default_factory=list)
+    failed: list[Unopened] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.kept) + len(self.failed) + sum(self.left_out.values())
+
+
+@dataclass(frozen=True)
+class _Job(Generic[T]):
+    """Everything a worker needs: a forked worker inherits it in memory (the unlocked keys
+    are never pickled or written)."""
+
+    url: str
+    keyring: Keyring
+    exclusions: Exclusions | None
+    shape: Callable[[Opened], T]
 
 
 @dataclass(frozen=True)
@@ -164,16 +192,21 @@ class _Slice:
     parts: int
 
 
-def _open_rows(rows: Iterable[Any], keyring: Keyring) -> _Chunk:
-    """The stored rows' documents, each opened with the keyring's key it was sealed to, and
-    the records that did not open, with why."""
-    opened: list[_Raw] = []
-    failed: list[Unopened] = []
+def _take(rows: Iterable[Any], job: _Job[T]) -> _Chunk[T]:
+    """The stored rows opened, each with the keyring's key it was sealed to, read, judged by
+    the exclusions and shaped: everything the export does to one record but de-duplicate
+    and order, which need every record. In two passes, all the opening first: the HPKE opens
+    push the interpreter's own code and data out of the CPU's caches, and reading a record
+    right after each open took a quarter longer than reading them all after (measured,
+    docs/performance.md)."""
+    keyring, exclusions, shape = job.keyring, job.exclusions, job.shape
+    chunk = _Chunk[T]()
+    documents = []
     for record_id, sealed, fingerprint, device_id, appeal_id, event, batch_id in rows:
         private = keyring.key_for(fingerprint)
         if private is None:
             why = keyring.why_not(fingerprint)
-            failed.append(
+            chunk.failed.append(
                 Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), why)
             )
             continue
@@ -182,57 +215,63 @@ def _open_rows(rows: Iterable[Any], keyring: Keyring) -> _Chunk:
                 sealed, private, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
         except _UNREADABLE:
-            failed.append(_does_not_open(keyring, fingerprint, device_id, record_id, batch_id))
+            described = keyring.describe(fingerprint)
+            chunk.failed.append(Unopened(device_id, record_id, batch_id, described, DOES_NOT_OPEN))
             continue
-        opened.append((document, record_id, device_id, appeal_id, event, batch_id, fingerprint))
-    return opened, failed
+        documents.append((document, record_id, device_id, appeal_id, event, batch_id, fingerprint))
+    for document, record_id, device_id, appeal_id, event, batch_id, fingerprint in documents:
+        try:
+            record = read_document(
+                document, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
+            )
+        except _UNREADABLE:
+            described = keyring.describe(fingerprint)
+            chunk.failed.append(Unopened(device_id, record_id, batch_id, described, DOES_NOT_OPEN))
+            continue
+        opened = Opened(record, event, batch_id)
+        if exclusions is not None:
+            why_out, opened = exclusions.judge(opened)
+            if why_out is not None:
+                chunk.left_out[why_out] = chunk.left_out.get(why_out, 0) + 1
+                continue
+        email = record.fields.get("email", "").strip()
+        chunk.kept.append((canonical_email(email) if email else "", _order(record), shape(opened)))
+    return chunk
 
 
-def _does_not_open(
-    keyring: Keyring, fingerprint: str, device_id: str, record_id: str, batch_id: str
-) -> Unopened:
-    return Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), "does not open")
-
-
-def _read_slice(engine: Engine, keyring: Keyring, share: _Slice | None) -> Iterator[_Chunk]:
-    """Open the records of one share (or all), CHUNK at a time, straight off the connection."""
+def _read_share(job: _Job[T], share: _Slice | None) -> Iterator[_Chunk[T]]:
+    """The chunks of one share (or of all), CHUNK rows at a time straight off the connection,
+    on an engine of its own that only reads: on SQLite an export of a running server's
+    database must not hold the write lock (the server's writes would wait) for the seconds it
+    takes, nor make its own workers queue for it."""
     query = _QUERY
     if share is not None and share.parts > 1:
         query = query.where(StoredRecord.device_seq % share.parts == share.part)
-    with engine.connect() as conn:
-        result = conn.execution_options(yield_per=CHUNK).execute(query)
-        for rows in result.partitions():
-            yield _open_rows(rows, keyring)
-
-
-# What a worker process inherits (fork): the key stays in memory, never pickled or written.
-_worker_state: tuple[str, Keyring] | None = None
-
-
-def _read_share(url: str, keyring: Keyring, share: _Slice | None) -> Iterator[_Chunk]:
-    """`_read_slice` on an engine of its own that only reads: on SQLite an export of a running
-    server's database must not hold the write lock (the server's writes would wait) for the
-    seconds it takes, nor make its own workers queue for it."""
-    engine = reading_engine(url)
+    engine = reading_engine(job.url)
     try:
-        yield from _read_slice(engine, keyring, share)
+        with engine.connect() as conn:
+            result = conn.execution_options(yield_per=CHUNK).execute(query)
+            for rows in result.partitions():
+                yield _take(rows, job)
     finally:
         engine.dispose()
 
 
-def _worker(share: _Slice) -> list[_Chunk]:
-    assert _worker_state is not None
-    url, keyring = _worker_state
-    return list(_read_share(url, keyring, share))  # none of the parent's connections is used
+# The job a worker process inherits (fork).
+_job: _Job[Any] | None = None
 
 
-def _opened_chunks(engine: Engine, keyring: Keyring, workers: int) -> Iterator[_Chunk]:
-    url = engine.url.render_as_string(hide_password=False)
+def _worker(share: _Slice) -> list[_Chunk[Any]]:
+    assert _job is not None
+    return list(_read_share(_job, share))  # none of the parent's connections is used
+
+
+def _chunks(job: _Job[T], workers: int) -> Iterator[_Chunk[T]]:
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _read_share(url, keyring, None)
+        yield from _read_share(job, None)
         return
-    global _worker_state
-    _worker_state = (url, keyring)
+    global _job
+    _job = job
     parts = workers * 4  # several shares each, so a slow one does not hold the rest up
     try:
         context = multiprocessing.get_context("fork")
@@ -240,7 +279,44 @@ def _opened_chunks(engine: Engine, keyring: Keyring, workers: int) -> Iterator[_
             for chunks in pool.imap_unordered(_worker, [_Slice(i, parts) for i in range(parts)]):
                 yield from chunks
     finally:
-        _worker_state = None
+        _job = None
+
+
+def _opened_chunks(
+    engine: Engine,
+    key: CampaignPrivateKey | Keyring,
+    shape: Callable[[Opened], T],
+    progress: Progress | None,
+    exclusions: Exclusions | None,
+    workers: int,
+) -> Iterator[_Chunk[T]]:
+    """Every stored record's chunk, in storage order with one worker, as the shares arrive
+    with more; each record that does not open is logged (by its ids only) and listed."""
+    keyring = key if isinstance(key, Keyring) else Keyring.of(key)
+    with Session(engine) as s:
+        total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
+    workers = min(workers, max(1, total // CHUNK))  # a few thousand records: one process
+    if exclusions is not None and exclusions.empty:
+        exclusions = None  # nothing to judge: a call a record saved
+    job = _Job(engine.url.render_as_string(hide_password=False), keyring, exclusions, shape)
+    done = 0
+    for chunk in _chunks(job, workers):
+        for failure in chunk.failed:
+            if failure.reason == DOES_NOT_OPEN:
+                log.warning(
+                    "record %s of batch %s from device %s does not open or check out",
+                    failure.signature_id,
+                    failure.batch_id,
+                    failure.device_id,
+                )
+        yield chunk
+        if progress is not None:
+            done += chunk.size
+            progress(done, total)
+
+
+def _as_opened(opened: Opened) -> Opened:
+    return opened
 
 
 def each_opened(
@@ -253,35 +329,11 @@ def each_opened(
     """Every stored record, opened with the key of the keyring it was sealed to, or an
     `Unopened` saying why not; in storage order with one worker, as the shares arrive with
     more. With `workers` > 1, that many processes each read and open their own share of the
-    records (by device_seq modulo the shares) and hand back the opened documents."""
-    keyring = key if isinstance(key, Keyring) else Keyring.of(key)
-    with Session(engine) as s:
-        total = s.scalar(select(func.count()).select_from(StoredRecord)) or 0
-    workers = min(workers, max(1, total // CHUNK))  # a few thousand records: one process
-    done = 0
-    for chunk, failed in _opened_chunks(engine, keyring, workers):
-        arrived = len(chunk) + len(failed)
-        for document, record_id, device_id, appeal_id, event, batch_id, fingerprint in chunk:
-            try:
-                record = read_document(
-                    document, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
-                )
-            except _UNREADABLE:
-                failed.append(_does_not_open(keyring, fingerprint, device_id, record_id, batch_id))
-                continue
-            yield Opened(record, event, batch_id)
-        for failure in failed:
-            if failure.reason == "does not open":
-                log.warning(
-                    "record %s of batch %s from device %s does not open or check out",
-                    failure.signature_id,
-                    failure.batch_id,
-                    failure.device_id,
-                )
-            yield failure
-        if progress is not None:
-            done += arrived
-            progress(done, total)
+    records (by device_seq modulo the shares)."""
+    for chunk in _opened_chunks(engine, key, _as_opened, progress, None, workers):
+        for _, _, opened in chunk.kept:
+            yield opened
+        yield from chunk.failed
 
 
 def open_all(
@@ -295,11 +347,25 @@ def open_all(
     """Every readable signature, de-duplicated and in signing order, with the counts. Each
     record is opened with the key of the keyring it was sealed to; the rest are listed with
     the reason (`ExportResult.unopened`). With `exclusions`, what the erasure ledger and the
-    review leave out is counted, not returned; they are applied here, in the parent, after
-    opening, so every format and the delivery pack leave out the same records. `workers`:
-    `each_opened`."""
+    review leave out is counted, not returned, so every format and the delivery pack leave
+    out the same records. `workers`: `each_opened`."""
+    return open_shaped(engine, key, _as_opened, progress, exclusions, workers=workers)
+
+
+def open_shaped(
+    engine: Engine,
+    key: CampaignPrivateKey | Keyring,
+    shape: Callable[[Opened], T],
+    progress: Progress | None = None,
+    exclusions: Exclusions | None = None,
+    *,
+    workers: int = 1,
+) -> tuple[list[T], ExportResult]:
+    """`open_all`, with each kept record as `shape` makes it, made where it was opened: in
+    the worker processes, so that the parent only de-duplicates and orders (a CSV line
+    crosses between processes for a fraction of what a parsed record costs)."""
     with _no_cycle_collection():
-        return _kept(each_opened(engine, key, progress, workers=workers), exclusions)
+        return _kept(_opened_chunks(engine, key, shape, progress, exclusions, workers))
 
 
 @contextmanager
@@ -316,47 +382,40 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _kept(
-    found: Iterable[Opened | Unopened], exclusions: Exclusions | None
-) -> tuple[list[Opened], ExportResult]:
-    """The opened records the exclusions keep, de-duplicated by canonical e-mail address."""
-    by_email: dict[str, Opened] = {}
-    without_email: list[Opened] = []
+def _kept(chunks: Iterable[_Chunk[T]]) -> tuple[list[T], ExportResult]:
+    """The kept records de-duplicated by canonical e-mail address (the earliest kept; every
+    record without one kept) and in signing order, with the counts."""
+    by_email: dict[str, tuple[Order, T]] = {}
+    without_email: list[tuple[Order, T]] = []
     unopened: list[Unopened] = []
     duplicates = 0
     left_out = {"erased": 0, "invalid": 0, "test": 0}
-    for item in found:
-        if isinstance(item, Unopened):
-            unopened.append(item)
-            continue
-        opened = item
-        if exclusions is not None:
-            why, opened = exclusions.judge(item)
-            if why is not None:
-                left_out[why] += 1
+    for chunk in chunks:
+        unopened.extend(chunk.failed)
+        for why, n in chunk.left_out.items():
+            left_out[why] += n
+        for email, order, item in chunk.kept:
+            if not email:
+                without_email.append((order, item))
                 continue
-        email = opened.record.fields.get("email", "").strip()
-        email = canonical_email(email) if email else ""
-        if not email:
-            without_email.append(opened)
-            continue
-        kept = by_email.get(email)
-        if kept is not None:
-            duplicates += 1
-            if _order(opened) >= _order(kept):
-                continue
-        by_email[email] = opened
-    rows = sorted([*by_email.values(), *without_email], key=_order)
+            kept = by_email.get(email)
+            if kept is not None:
+                duplicates += 1
+                if order >= kept[0]:
+                    continue
+            by_email[email] = (order, item)
+    ordered = sorted([*by_email.values(), *without_email], key=itemgetter(0))
+    rows = [item for _, item in ordered]
     result = ExportResult(len(rows), duplicates, len(unopened), tuple(unopened), **left_out)
     return rows, result
 
 
-def _order(opened: Opened) -> tuple[datetime, str, str]:
+def _order(record: SignatureRecord) -> Order:
     """Signing order; a record is named by its id and its device (ids are per device)."""
-    signed_at = opened.record.signed_at
+    signed_at = record.signed_at
     if signed_at.tzinfo is None:  # the kiosk writes UTC
         signed_at = signed_at.replace(tzinfo=UTC)
-    return signed_at, opened.record.signature_id, opened.record.device_id
+    return signed_at, record.signature_id, record.device_id
 
 
 def as_dict(opened: Opened) -> dict[str, Any]:
@@ -410,12 +469,13 @@ def _row(opened: Opened) -> list[str]:
     "yes" or "no" for a drawn signature), made directly: the export makes one per record."""
     r = opened.record
     fields = r.fields
+    row = list(map(fields.get, _BEFORE_COUNTRY_NAME, _BLANKS))
+    row.append(english_name(fields.get("country", "")) or "")
+    row.extend(map(fields.get, _AFTER_COUNTRY_NAME, _BLANKS))
     return [
         r.signature_id,
         r.signed_at.isoformat(),
-        *[fields.get(name, "") for name in _BEFORE_COUNTRY_NAME],
-        english_name(fields.get("country", "")) or "",
-        *[fields.get(name, "") for name in _AFTER_COUNTRY_NAME],
+        *row,
         r.language,
         r.appeal_id,
         str(r.appeal_version),
@@ -430,6 +490,9 @@ def _row(opened: Opened) -> list[str]:
         opened.batch_id,
         opened.review,
     ]
+
+
+_BLANKS = itertools.repeat("")  # the text of a field the record does not have
 
 
 def _table(rows: list[Opened]) -> Iterator[list[str]]:
@@ -459,14 +522,49 @@ _SAFE_COLUMNS = frozenset(
 _CHECKED = tuple(i for i, c in enumerate(COLUMNS) if c not in _SAFE_COLUMNS)
 
 
+_HEADER = ",".join(COLUMNS) + "\r\n"
+_COMMAS = len(COLUMNS) - 1
+# A cell after the first (an id, never defused) that starts with a space or a formula's first
+# character: the line takes the careful path. (Timed: a scan for a comma and the character
+# after it is twenty times faster than one for a cell start that alternates with "^".)
+_RISKY_START = re.compile(r",[ =+\-@\t]")
+
+
+def csv_line(opened: Opened) -> str:
+    """One signature as a CSV line with its CRLF (RFC 4180, what csv.writer's excel dialect
+    writes): every cell that can hold someone's text defused, and a cell quoted where it
+    holds a comma, a quote or a line break. Most lines need neither, which one join, one
+    count and a few scans tell; they are written as joined (a third of csv.writer's time, a
+    test compares the two on any text)."""
+    row = _row(opened)
+    line = ",".join(row)
+    if (
+        line.count(",") == _COMMAS  # no cell holds a comma
+        and '"' not in line
+        and "\r" not in line
+        and "\n" not in line
+        and _RISKY_START.search(line) is None
+    ):
+        return line + "\r\n"
+    for i in _CHECKED:
+        row[i] = _defused(row[i])
+    return ",".join([_quoted(cell) for cell in row]) + "\r\n"
+
+
+def _quoted(cell: str) -> str:
+    if '"' in cell or "," in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def write_csv(rows: list[Opened], out: TextIO) -> None:
-    writer = csv.writer(out, dialect="excel", lineterminator="\r\n")  # RFC 4180
-    writer.writerow(COLUMNS)
-    for opened in rows:
-        row = _row(opened)
-        for i in _CHECKED:
-            row[i] = _defused(row[i])
-        writer.writerow(row)
+    write_csv_lines([csv_line(opened) for opened in rows], out)
+
+
+def write_csv_lines(lines: list[str], out: TextIO) -> None:
+    """The header, then `lines` (each a `csv_line`)."""
+    out.write(_HEADER)
+    out.writelines(lines)
 
 
 def write_xlsx(rows: list[Opened], out: BinaryIO) -> None:
@@ -513,6 +611,21 @@ def write_json(rows: list[Opened], result: ExportResult, out: TextIO) -> None:
     out.write("\n")
 
 
+def export_csv(
+    engine: Engine,
+    key: CampaignPrivateKey | Keyring,
+    out: TextIO,
+    progress: Progress | None = None,
+    exclusions: Exclusions | None = None,
+    *,
+    workers: int = 1,
+) -> ExportResult:
+    """`export` as CSV, each line made where its record was opened (`open_shaped`)."""
+    lines, result = open_shaped(engine, key, csv_line, progress, exclusions, workers=workers)
+    write_csv_lines(lines, out)
+    return result
+
+
 def export(
     engine: Engine,
     key: CampaignPrivateKey | Keyring,
@@ -523,11 +636,10 @@ def export(
 ) -> ExportResult:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    rows, result = open_all(engine, key, progress, exclusions)
     if fmt == "csv":
-        write_csv(rows, out)
-    else:
-        write_json(rows, result, out)
+        return export_csv(engine, key, out, progress, exclusions)
+    rows, result = open_all(engine, key, progress, exclusions)
+    write_json(rows, result, out)
     return result
 
 

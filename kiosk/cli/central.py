@@ -876,7 +876,15 @@ def _progress(args: argparse.Namespace, what: str, unit: str = "records") -> Tex
 
 def _export(args: argparse.Namespace) -> int:
     from kiosk.central import crm
-    from kiosk.central.export import open_all, write_csv, write_json, write_xlsx
+    from kiosk.central.export import (
+        csv_line,
+        open_all,
+        open_shaped,
+        write_csv,
+        write_csv_lines,
+        write_json,
+        write_xlsx,
+    )
 
     if args.fmt == "xlsx" and args.out is None:
         raise UsageError("--format xlsx writes a file: add --out FILE.xlsx")
@@ -890,7 +898,14 @@ def _export(args: argparse.Namespace) -> int:
     key, notes = _keyring(args, engine)
     exclusions = _exclusions(args, engine, key)
     progress = _progress(args, "export")
-    rows, result = open_all(engine, key, progress, exclusions, workers=args.workers)
+    rows: list[Opened] = []
+    lines: list[str] | None = None
+    if args.fmt == "csv" and not args.signatures:  # each line made where its record is opened
+        lines, result = open_shaped(
+            engine, key, csv_line, progress, exclusions, workers=args.workers
+        )
+    else:
+        rows, result = open_all(engine, key, progress, exclusions, workers=args.workers)
     if progress is not None:
         progress.finish()
     for line in [*notes, *describe_unopened(result)]:
@@ -901,7 +916,9 @@ def _export(args: argparse.Namespace) -> int:
             write_xlsx(rows, book)
     else:
         with _private_file(args.out) if args.out else contextlib.nullcontext(sys.stdout) as out:
-            if args.fmt == "csv":
+            if lines is not None:
+                write_csv_lines(lines, out)
+            elif args.fmt == "csv":
                 write_csv(rows, out)
             elif args.fmt == "json":
                 write_json(rows, result, out)
