@@ -38,6 +38,7 @@ from kiosk.central.events import create_event, set_campaign_goal
 from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
 from kiosk.central.review import apply_marks, set_test_mode
+from kiosk.central.rotation import first_keyset
 from kiosk.central.server import ServerThread
 from kiosk.crypto.campaign_key import CampaignPrivateKey
 from kiosk.crypto.device_key import DeviceKey
@@ -128,7 +129,9 @@ def fill(engine: Any) -> Kiosk:
     """The campaign and its kiosks; returns one more, whose batch files the Import page gets."""
     key = CampaignPrivateKey.generate().public_key()
     appeal = files("kiosk.resources").joinpath("appeals", DEFAULT_APPEAL).read_text("utf-8")
-    campaign = create_campaign(engine, key, appeal)
+    signing = DeviceKey.generate()  # as `kiosk central init` makes a campaign: with its keyset
+    campaign = create_campaign(engine, key, appeal, coordinator_key=signing.public_bytes)
+    first_keyset(engine, signing, key)
     on = (key.fingerprint, (campaign.appeal_id, campaign.appeal_version))
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     create_event(engine, "Piazza Maggiore", 400)
