@@ -22,12 +22,13 @@ string, number format "@"), so a postcode keeps its leading zeros ("00100"), not
 as a date or a number, and a value starting with "=" stays text: no formula can exist in the
 file, so nothing needs the CSV's apostrophe. CSV stays the format for CRMs and other programs.
 
-`open_all(workers=N)` spreads the opening over N forked processes, each reading its own share
-of the records (device_seq modulo the shares) and handing back the opened documents; the
-parent reads them, applies the exclusions (kiosk.central.exclusions: erased, invalid, test),
-de-duplicates and reports progress as they come (bench/export.py, docs/performance.md). The
-writers here, in kiosk/central/crm.py and kiosk/central/deliver.py take the `Opened` rows it
-returns, so every format leaves out the same records.
+`open_all(workers=N)` spreads the work over N forked processes, each reading its own share of
+the records (device_seq modulo the shares): a worker opens, reads, judges (the exclusions,
+kiosk.central.exclusions: erased, invalid, test) and shapes each record (`open_shaped`: for
+CSV its finished line, `csv_line`), and the parent only de-duplicates, orders and reports
+progress as the chunks come (bench/export.py, docs/performance.md). The writers here, in
+kiosk/central/crm.py and kiosk/central/deliver.py take the `Opened` rows it returns, so every
+format leaves out the same records.
 
 A drawn signature is exported whole in JSON, as its strokes of [x, y, t] or [x, y, t, pressure]
 points (x and y from 0 to 1 of the pad, t in ms) and the pad's width over its height (aspect).
