@@ -216,8 +216,7 @@ def _take(rows: Iterable[Any], job: _Job[T]) -> _Chunk[T]:
                 sealed, private, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
         except _UNREADABLE:
-            described = keyring.describe(fingerprint)
-            chunk.failed.append(Unopened(device_id, record_id, batch_id, described, DOES_NOT_OPEN))
+            chunk.failed.append(_not_open(keyring, fingerprint, device_id, record_id, batch_id))
             continue
         documents.append((document, record_id, device_id, appeal_id, event, batch_id, fingerprint))
     for document, record_id, device_id, appeal_id, event, batch_id, fingerprint in documents:
@@ -226,8 +225,7 @@ def _take(rows: Iterable[Any], job: _Job[T]) -> _Chunk[T]:
                 document, appeal_id=appeal_id, signature_id=record_id, device_id=device_id
             )
         except _UNREADABLE:
-            described = keyring.describe(fingerprint)
-            chunk.failed.append(Unopened(device_id, record_id, batch_id, described, DOES_NOT_OPEN))
+            chunk.failed.append(_not_open(keyring, fingerprint, device_id, record_id, batch_id))
             continue
         opened = Opened(record, event, batch_id)
         if exclusions is not None:
@@ -238,6 +236,12 @@ def _take(rows: Iterable[Any], job: _Job[T]) -> _Chunk[T]:
         email = record.fields.get("email", "").strip()
         chunk.kept.append((canonical_email(email) if email else "", _order(record), shape(opened)))
     return chunk
+
+
+def _not_open(
+    keyring: Keyring, fingerprint: str, device_id: str, record_id: str, batch_id: str
+) -> Unopened:
+    return Unopened(device_id, record_id, batch_id, keyring.describe(fingerprint), DOES_NOT_OPEN)
 
 
 def _read_share(job: _Job[T], share: _Slice | None) -> Iterator[_Chunk[T]]:
