@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.central.errors import Conflict, Malformed, NoCampaign
+from kiosk.central.errors import Conflict, Malformed, NoCampaign, words
 from kiosk.central.models import Campaign, CampaignKey, CoordinatorCredential, utcnow
 from kiosk.central.ratelimit import DEFAULT_RECORDS_PER_HOUR, MAX_RECORDS_PER_HOUR
 from kiosk.crypto.campaign_key import CampaignPublicKey, LockedCampaignKey
@@ -96,7 +96,7 @@ def get_campaign(engine: Engine) -> CampaignInfo:
     with Session(engine) as s:
         row = s.get(Campaign, 1)
         if row is None:
-            raise NoCampaign("no campaign yet: run 'kiosk central init' first")
+            raise NoCampaign(words("no campaign yet: run 'kiosk central init' first"))
         return CampaignInfo(
             row.public_key_pem,
             row.key_fingerprint,

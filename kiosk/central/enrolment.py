@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import CampaignInfo, get_campaign
-from kiosk.central.errors import Conflict, EnrolmentRefused, Malformed, NotFound
+from kiosk.central.errors import Conflict, EnrolmentRefused, Malformed, NotFound, words
 from kiosk.central.models import Device, EnrolmentCode, utcnow
 from kiosk.crypto.coordinator_key import coordinator_fingerprint
 from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
@@ -55,9 +55,11 @@ class Enrolment:
 def issue_code(engine: Engine, event: str, valid_for: timedelta) -> IssuedCode:
     event = event.strip()
     if not event or len(event) > 200:
-        raise Malformed("the event name must be 1 to 200 characters")
+        raise Malformed(words("the event name must be 1 to 200 characters"))
     if not timedelta(0) < valid_for <= MAX_VALID_FOR:
-        raise Malformed("an enrolment code is valid for more than 0 seconds and at most 30 days")
+        raise Malformed(
+            words("an enrolment code is valid for more than 0 seconds and at most 30 days")
+        )
     get_campaign(engine)  # enrolling hands out the campaign key: there must be one
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     code = "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
@@ -181,7 +183,7 @@ def revoke(engine: Engine, device_id: str) -> bool:
     with Session(engine) as s, s.begin():
         device = s.get(Device, device_id)
         if device is None:
-            raise NotFound(f"no device {device_id} is enrolled")
+            raise NotFound(words("no device {device} is enrolled", device=device_id))
         if device.revoked_at is not None:
             return False
         device.revoked_at = utcnow()

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.central import tally
-from kiosk.central.errors import Conflict, Malformed
+from kiosk.central.errors import Conflict, Malformed, words
 from kiosk.central.models import (
     Campaign,
     Device,
@@ -40,7 +40,9 @@ def clean_name(name: str) -> str:
     """An event's name as typed: spaces collapsed; 1 to MAX_EVENT characters, no control."""
     name = " ".join(name.split())
     if not name or len(name) > MAX_EVENT or any(c < " " or c == "\x7f" for c in name):
-        raise Malformed(f"an event's name is 1 to {MAX_EVENT} characters, on one line")
+        raise Malformed(
+            words("an event's name is 1 to {limit} characters, on one line", limit=MAX_EVENT)
+        )
     return name
 
 
@@ -50,7 +52,7 @@ def parse_goal(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or not 0 < int(text) <= MAX_GOAL:
-        raise Malformed("a goal is a whole number of signatures, such as 5000 (or empty)")
+        raise Malformed(words("a goal is a whole number of signatures, such as 5000 (or empty)"))
     return int(text)
 
 
@@ -59,13 +61,17 @@ def create_event(engine: Engine, name: str, goal: int | None = None) -> str:
     try:
         with Session(engine) as s, s.begin():
             if s.get(EventAlias, name) is not None:
-                raise Conflict(f"an event is called {name!r} already (or was, before a rename)")
+                raise Conflict(
+                    words(
+                        "an event is called {name!r} already (or was, before a rename)", name=name
+                    )
+                )
             event = Event(name=name, goal=goal, created_at=utcnow())
             s.add(event)
             s.flush()
             s.add(EventAlias(name=name, event_id=event.id))
     except IntegrityError:
-        raise Conflict(f"an event is called {name!r} already") from None
+        raise Conflict(words("an event is called {name!r} already", name=name)) from None
     return name
 
 
@@ -77,12 +83,18 @@ def rename_event(engine: Engine, current: str, new: str) -> str:
             event = _adopt(s, current)
             taken = s.get(EventAlias, new)
             if taken is not None and taken.event_id != event.id:
-                raise Conflict(f"another event is called {new!r} (or was): choose another name")
+                raise Conflict(
+                    words(
+                        "another event is called {name!r} (or was): choose another name", name=new
+                    )
+                )
             event.name = new
             if taken is None:
                 s.add(EventAlias(name=new, event_id=event.id))
     except IntegrityError:
-        raise Conflict(f"another event is called {new!r}: choose another name") from None
+        raise Conflict(
+            words("another event is called {name!r}: choose another name", name=new)
+        ) from None
     return new
 
 
@@ -96,7 +108,7 @@ def set_campaign_goal(engine: Engine, goal: int | None) -> None:
     with Session(engine) as s, s.begin():
         campaign = s.get(Campaign, 1)
         if campaign is None:
-            raise Malformed("no campaign yet: run 'kiosk central init' first")
+            raise Malformed(words("no campaign yet: run 'kiosk central init' first"))
         campaign.goal = goal
 
 

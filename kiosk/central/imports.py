@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from kiosk.central import errors
-from kiosk.central.ingest import ingest
+from kiosk.central.ingest import ingest, malformed
 from kiosk.central.salvage import ingest_salvage
 from kiosk.errors import BatchFormatError
 from kiosk.protocol import batch as batch_format
@@ -28,7 +28,7 @@ def import_envelope(engine: Engine, envelope: bytes) -> Imported:
     try:
         signed = batch_format.parse(envelope)
     except BatchFormatError as exc:
-        raise errors.Malformed(f"the batch is malformed: {exc}") from None
+        raise errors.Malformed(malformed(exc)) from None
     if signed.batch.kind == batch_format.SALVAGE:
         done = ingest_salvage(engine, signed, envelope)
         return Imported(done.receipt, done.created, True, done.new_records)

@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session, object_session
 from kiosk.central import errors, tally
 from kiosk.central.bulk import insert_records
 from kiosk.central.deletion import deleted_among
+from kiosk.central.errors import words
 from kiosk.central.models import Campaign, CampaignKey, Device, StoredBatch, StoredRecord, utcnow
 from kiosk.central.ratelimit import Limiter
 from kiosk.errors import BadSignature, BatchFormatError
+from kiosk.message import Message, said
 from kiosk.protocol import batch as batch_format
 from kiosk.protocol.receipt import Receipt
 
@@ -49,16 +51,22 @@ def ingest(
     try:
         signed = batch_format.parse(envelope)
     except BatchFormatError as exc:
-        raise errors.Malformed(f"the batch is malformed: {exc}") from None
+        raise errors.Malformed(malformed(exc)) from None
     batch = signed.batch
     if batch.kind == batch_format.SALVAGE:
         raise errors.Malformed(
-            "a salvage batch (records read back from a damaged vault) is not uploaded: the "
-            "coordinator imports its file with 'kiosk central import'"
+            words(
+                "a salvage batch (records read back from a damaged vault) is not uploaded: the "
+                "coordinator imports its file with 'kiosk central import'"
+            )
         )
     if expected_id is not None and expected_id != batch.batch_id:
         raise errors.IdMismatch(
-            f"the URL names batch {expected_id} but the body is batch {batch.batch_id}"
+            words(
+                "the URL names batch {expected} but the body is batch {batch}",
+                expected=expected_id,
+                batch=batch.batch_id,
+            )
         )
     body_hash = signed.hash
     received_at = utcnow()
@@ -113,12 +121,18 @@ def ingest(
     return receipt, True
 
 
+def malformed(exc: BatchFormatError) -> Message:
+    """A batch that does not parse, in words: the parser's own reason inside (a `Message`,
+    kiosk.protocol.fields, translated in the console with the rest)."""
+    return words("the batch is malformed: {reason}", reason=said(exc))
+
+
 def checked_sender(s: Session, signed: batch_format.SignedBatch) -> tuple[Campaign, Device]:
     """The campaign and the batch's device, read in the upload's own transaction, with the
     batch checked against both (`check_batch`)."""
     campaign = s.get(Campaign, 1)
     if campaign is None:
-        raise errors.NoCampaign("no campaign yet: run 'kiosk central init' first")
+        raise errors.NoCampaign(words("no campaign yet: run 'kiosk central init' first"))
     device = s.get(Device, signed.batch.device_id)
     check_batch(device, signed, campaign)
     assert device is not None  # check_batch refuses an unknown device
@@ -154,7 +168,9 @@ def batch_times(batch: batch_format.Batch) -> tuple[datetime, list[datetime]]:
     try:
         return aware(batch.created_at), [aware(r.collected_hour) for r in batch.records]
     except OverflowError:
-        raise errors.Malformed("the batch holds a time outside the years 1 to 9999") from None
+        raise errors.Malformed(
+            words("the batch holds a time outside the years 1 to 9999")
+        ) from None
 
 
 def check_batch(
@@ -164,19 +180,28 @@ def check_batch(
     this campaign's appeal and key."""
     batch = signed.batch
     if device is None:
-        raise errors.UnknownDevice(f"device {batch.device_id} is not enrolled")
+        raise errors.UnknownDevice(words("device {device} is not enrolled", device=batch.device_id))
     try:
         signed.verify(device.public_key)
     except BadSignature:
         raise errors.BadSignature(
-            f"the signature of batch {batch.batch_id} does not verify for device {batch.device_id}"
+            words(
+                "the signature of batch {batch} does not verify for device {device}",
+                batch=batch.batch_id,
+                device=batch.device_id,
+            )
         ) from None
     if device.revoked_at is not None:
-        raise errors.RevokedDevice(f"device {batch.device_id} has been revoked")
+        raise errors.RevokedDevice(
+            words("device {device} has been revoked", device=batch.device_id)
+        )
     if batch.appeal_id != campaign.appeal_id:
         raise errors.Unacceptable(
-            f"the batch is for appeal {batch.appeal_id!r}; this campaign collects for "
-            f"{campaign.appeal_id!r}"
+            words(
+                "the batch is for appeal {appeal!r}; this campaign collects for {campaign!r}",
+                appeal=batch.appeal_id,
+                campaign=campaign.appeal_id,
+            )
         )
     others = {r.key_fingerprint for r in batch.records} - {campaign.key_fingerprint}
     if others:
@@ -192,8 +217,12 @@ def check_batch(
         for r in batch.records:
             if r.key_fingerprint in others - known:
                 raise errors.Unacceptable(
-                    f"record {r.id} is sealed to key {r.key_fingerprint}, which is not a key "
-                    "of this campaign's keyset"
+                    words(
+                        "record {record} is sealed to key {key}, which is not a key of this "
+                        "campaign's keyset",
+                        record=r.id,
+                        key=r.key_fingerprint,
+                    )
                 )
 
 
@@ -205,8 +234,11 @@ def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -
         if stored is not None:
             if stored.hash != body_hash:
                 raise errors.Conflict(
-                    f"device {batch.device_id} already sent a different batch under id "
-                    f"{batch.batch_id}"
+                    words(
+                        "device {device} already sent a different batch under id {batch}",
+                        device=batch.device_id,
+                        batch=batch.batch_id,
+                    )
                 )
             return receipt_of(stored)
         other = s.scalar(
@@ -216,7 +248,12 @@ def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -
         )
         if other is not None:
             raise errors.Conflict(
-                f"device {batch.device_id} already sent batch {other} as number {batch.seq}"
+                words(
+                    "device {device} already sent batch {batch} as number {seq}",
+                    device=batch.device_id,
+                    batch=other,
+                    seq=batch.seq,
+                )
             )
         ids = [r.id for r in batch.records]
         taken = s.scalar(
@@ -225,9 +262,15 @@ def _already_stored(engine: Engine, body_hash: str, batch: batch_format.Batch) -
             .limit(1)
         )
     if taken is None:  # deleted records are skipped before the insert: this means a bug
-        raise errors.Conflict(f"batch {batch.batch_id} conflicts with a stored batch")
+        raise errors.Conflict(
+            words("batch {batch} conflicts with a stored batch", batch=batch.batch_id)
+        )
     raise errors.Conflict(
-        f"record {taken} is already stored in another batch of device {batch.device_id}"
+        words(
+            "record {record} is already stored in another batch of device {device}",
+            record=taken,
+            device=batch.device_id,
+        )
     )
 
 

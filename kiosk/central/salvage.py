@@ -21,6 +21,7 @@ from sqlalchemy.sql.expression import Executable
 
 from kiosk.central import errors, tally
 from kiosk.central.deletion import deleted_among
+from kiosk.central.errors import words
 from kiosk.central.ingest import (
     batch_row,
     batch_times,
@@ -81,12 +82,19 @@ def ingest_salvage(engine: Engine, signed: SignedBatch, envelope: bytes) -> Salv
             stored = s.get(StoredBatch, (batch.device_id, batch.batch_id))
         if stored is None:
             raise errors.Conflict(
-                f"another salvage file of device {batch.device_id} was imported at the same "
-                "moment; import this one again"
+                words(
+                    "another salvage file of device {device} was imported at the same moment; "
+                    "import this one again",
+                    device=batch.device_id,
+                )
             ) from None
         if stored.hash != signed.hash:
             raise errors.Conflict(
-                f"device {batch.device_id} already has a different batch under id {batch.batch_id}"
+                words(
+                    "device {device} already has a different batch under id {batch}",
+                    device=batch.device_id,
+                    batch=batch.batch_id,
+                )
             ) from None
         return Salvaged(receipt_of(stored), False, 0)
     log.info(

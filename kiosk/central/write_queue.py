@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.central.errors import Overloaded
+from kiosk.central.errors import Overloaded, words
 
 T = TypeVar("T")
 MAX_WAIT = 15.0  # seconds; the kiosk waits 20 s for an answer
@@ -49,8 +49,12 @@ class WriteQueue:
             self.shed += 1
             seconds = max(1, math.ceil(wait))
             raise Overloaded(
-                f"the server is busy with {self._waiting} uploads; send this batch again in "
-                f"{seconds} s",
+                words(
+                    "the server is busy with {waiting} uploads; send this batch again in "
+                    "{seconds} s",
+                    waiting=self._waiting,
+                    seconds=seconds,
+                ),
                 retry_after=seconds,
             )
         self._waiting += 1

@@ -27,7 +27,7 @@ from typing import Any
 from kiosk.crypto.device_key import DeviceKey, verify_device_signature
 from kiosk.crypto.digest import sha256_bytes_hex
 from kiosk.errors import BatchFormatError
-from kiosk.protocol.fields import HEX64, UUID, Reader
+from kiosk.protocol.fields import HEX64, UUID, Reader, words
 
 FORMAT = "kiosk-batch/2"
 MAGIC = FORMAT.encode("ascii") + b"\n"
@@ -57,6 +57,7 @@ _HEADER_LENGTH = struct.Struct(">I")
 _APPEAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _FINGERPRINT = re.compile(r"^[0-9a-f-]{1,32}$")
 _read = Reader(BatchFormatError)
+_HEADER = words("the batch header")
 
 
 @dataclass(frozen=True)
@@ -152,10 +153,10 @@ def join_envelope(head: bytes, sealed: list[bytes], signature: bytes) -> bytes:
 def head_record_ids(head: bytes) -> list[str]:
     """The record ids a frame's header lists, in the order of their sealed bytes (a head this
     module split off; the joined envelope is checked by its hash, not here)."""
-    doc = _read.json_object(head[len(MAGIC) + _HEADER_LENGTH.size :], "the batch header")
+    doc = _read.json_object(head[len(MAGIC) + _HEADER_LENGTH.size :], _HEADER)
     records = doc.get("records")
     if not isinstance(records, list):
-        raise BatchFormatError("'records' must be a list")
+        raise BatchFormatError(words("'records' must be a list"))
     return [str(r[0]) for r in records]
 
 
@@ -181,14 +182,22 @@ def parse(data: bytes) -> SignedBatch:
     """Parse an envelope strictly. Does NOT verify the signature: look the device up, then
     call `verify` with its public key."""
     if len(data) > MAX_ENVELOPE_BYTES:
-        raise BatchFormatError(f"the batch is {len(data)} bytes; the limit is {MAX_ENVELOPE_BYTES}")
+        raise BatchFormatError(
+            words(
+                "the batch is {size} bytes; the limit is {limit}",
+                size=len(data),
+                limit=MAX_ENVELOPE_BYTES,
+            )
+        )
     if not data.startswith(MAGIC):
         if data.lstrip()[:1] == b"{" and b"kiosk-batch/1" in data[:4096]:
             raise BatchFormatError(
-                "this is a version 1 batch (kiosk-batch/1), from an older kiosk; this server "
-                "takes version 2 only: update the kiosk, which then sends its batches again"
+                words(
+                    "this is a version 1 batch (kiosk-batch/1), from an older kiosk; this server "
+                    "takes version 2 only: update the kiosk, which then sends its batches again"
+                )
             )
-        raise BatchFormatError(f"the batch does not start with {FORMAT!r}")
+        raise BatchFormatError(words("the batch does not start with {format!r}", format=FORMAT))
     start = len(MAGIC) + _HEADER_LENGTH.size
     _read.expect(len(data) >= start + SIGNATURE_BYTES, "the batch is cut short")
     (length,) = _HEADER_LENGTH.unpack_from(data, len(MAGIC))
@@ -197,22 +206,28 @@ def parse(data: bytes) -> SignedBatch:
         and start + length + SIGNATURE_BYTES <= len(data),
         "the batch header's length is impossible",
     )
-    doc = _read.json_object(data[start : start + length], "the batch header")
+    doc = _read.json_object(data[start : start + length], _HEADER)
     body_end = len(data) - SIGNATURE_BYTES
     batch = _batch(doc, memoryview(data)[start + length : body_end])
     return SignedBatch(batch, data[:body_end], data[body_end:])
 
 
 def _batch(doc: dict[str, Any], sealed: memoryview) -> Batch:
-    _read.expect(doc.get("format") == FORMAT, f"header 'format' must be {FORMAT!r}")
-    _read.expect(doc.get("kind") in KINDS, f"header 'kind' must be one of {', '.join(KINDS)}")
+    _read.expect(doc.get("format") == FORMAT, "header 'format' must be {format!r}", format=FORMAT)
+    _read.expect(
+        doc.get("kind") in KINDS, "header 'kind' must be one of {kinds}", kinds=", ".join(KINDS)
+    )
     appeal = doc.get("appeal")
     if not isinstance(appeal, dict):
-        raise BatchFormatError("'appeal' must be an object with id and version")
+        raise BatchFormatError(words("'appeal' must be an object with id and version"))
     records = doc.get("records")
     if not isinstance(records, list):
-        raise BatchFormatError("'records' must be a list")
-    _read.expect(0 < len(records) <= MAX_RECORDS, f"'records' must hold 1 to {MAX_RECORDS} records")
+        raise BatchFormatError(words("'records' must be a list"))
+    _read.expect(
+        0 < len(records) <= MAX_RECORDS,
+        "'records' must hold 1 to {limit} records",
+        limit=MAX_RECORDS,
+    )
     parsed: list[BatchRecord] = []
     at = 0
     for index, item in enumerate(records):
@@ -280,12 +295,14 @@ def _record_field_by_field(
     where = f"records[{index}]."
     _read.expect(
         isinstance(item, list) and len(item) == len(_RECORD_FIELDS),
-        f"'{where[:-1]}' must be a list of {', '.join(_RECORD_FIELDS)}",
+        "'{field}' must be a list of {fields}",
+        field=where[:-1],
+        fields=", ".join(_RECORD_FIELDS),
     )
     fields = dict(zip(_RECORD_FIELDS, item, strict=True))
     size = _read.whole(fields, "sealed length", where=where)
     if size > MAX_SEALED_BYTES or at + size > len(sealed):
-        raise BatchFormatError(f"'{where}sealed length' is impossible")
+        raise BatchFormatError(words("'{field}' is impossible", field=f"{where}sealed length"))
     record = BatchRecord(
         id=_read.text(fields, "id", UUID, where=where),
         device_seq=_read.whole(fields, "device_seq", where=where),

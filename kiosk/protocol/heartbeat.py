@@ -126,11 +126,11 @@ class SignedHeartbeat:
 def parse(data: bytes) -> SignedHeartbeat:
     """Parse an envelope strictly. Does NOT verify the signature: look the device up, then call
     `verify` with its public key."""
-    _read.expect(len(data) <= MAX_BYTES, f"the heartbeat is over {MAX_BYTES} bytes")
+    _read.expect(len(data) <= MAX_BYTES, "the heartbeat is over {limit} bytes", limit=MAX_BYTES)
     _read.expect(len(data) > SIGNATURE_BYTES, "the heartbeat is cut short")
     body, signature = data[:-SIGNATURE_BYTES], data[-SIGNATURE_BYTES:]
     doc = _read.json_object(body, "the heartbeat")
-    _read.expect(doc.get("format") == FORMAT, f"'format' must be {FORMAT!r}")
+    _read.expect(doc.get("format") == FORMAT, "'format' must be {format!r}", format=FORMAT)
     heartbeat = Heartbeat(
         device_id=_read.text(doc, "device_id", UUID),
         seq=_read.whole(doc, "seq"),
@@ -175,7 +175,8 @@ def _appeal(value: Any) -> AppealInUse | None:
 def _event(value: Any) -> str:
     _read.expect(
         isinstance(value, str) and len(value) <= MAX_EVENT and value.isprintable(),
-        f"'event' must be printable text of at most {MAX_EVENT} characters",
+        "'event' must be printable text of at most {limit} characters",
+        limit=MAX_EVENT,
     )
     return str(value)
 

@@ -129,9 +129,14 @@ def parse_body(body: bytes) -> Keyset:
         raise KeysetFormatError("'keys' must be a list of keys")
     entries = []
     for number, item in enumerate(keys_doc):
-        _read.expect(isinstance(item, dict), f"'keys[{number}]' must be an object")
+        _read.expect(isinstance(item, dict), "'keys[{number}]' must be an object", number=number)
         state = item.get("state")
-        _read.expect(state in STATES, f"'keys[{number}].state' must be one of {STATES}")
+        _read.expect(
+            state in STATES,
+            "'keys[{number}].state' must be one of {states}",
+            number=number,
+            states=str(STATES),
+        )
         entries.append(
             KeyEntry(
                 _read.whole(item, "id", where=f"keys[{number}]."),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.console import fleet
 from kiosk.central.console.tables import DeviceLabel
-from kiosk.central.errors import Malformed, NotFound
+from kiosk.central.errors import Malformed, NotFound, words
 from kiosk.central.models import Device, EnrolmentCode, utcnow
 from kiosk.central.status import DeviceStatus, device_status
 
@@ -68,17 +68,17 @@ def kiosk_row(engine: Engine, device_id: str, now: datetime | None = None) -> Ki
     for row in kiosk_rows(engine, now):
         if row.status.device_id == device_id:
             return row
-    raise NotFound(f"no device {device_id} is enrolled")
+    raise NotFound(words("no device {device} is enrolled", device=device_id))
 
 
 def set_label(engine: Engine, device_id: str, label: str) -> None:
     """Name a kiosk; an empty label removes its name."""
     label = " ".join(label.split())
     if len(label) > MAX_LABEL:
-        raise Malformed(f"a kiosk's name is at most {MAX_LABEL} characters")
+        raise Malformed(words("a kiosk's name is at most {limit} characters", limit=MAX_LABEL))
     with Session(engine) as s, s.begin():
         if s.get(Device, device_id) is None:
-            raise NotFound(f"no device {device_id} is enrolled")
+            raise NotFound(words("no device {device} is enrolled", device=device_id))
         row = s.get(DeviceLabel, device_id)
         if not label:
             if row is not None:
@@ -117,5 +117,5 @@ def cancel_code(engine: Engine, code_id: int) -> str:
             .returning(EnrolmentCode.event)
         ).scalar()
     if event is None:
-        raise NotFound("this enrolment code was used or cancelled already")
+        raise NotFound(words("this enrolment code was used or cancelled already"))
     return event

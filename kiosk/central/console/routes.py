@@ -32,7 +32,7 @@ from kiosk.central.console.lifecycle import Shared, add_lifecycle_routes
 from kiosk.central.console.ratelimit import SignInLimiter
 from kiosk.central.console.sessions import SignedIn, end_session, start_session
 from kiosk.central.counting import DEVICE, EVENT
-from kiosk.central.errors import CentralError, Malformed
+from kiosk.central.errors import CentralError, Malformed, words
 from kiosk.central.imports import import_envelope
 from kiosk.central.models import utcnow
 from kiosk.central.retention import report as retention_report
@@ -456,7 +456,7 @@ def console_router(
         try:
             row = await run_in_threadpool(overview.kiosk_row, engine, device_id, now)
         except CentralError as exc:
-            return web.render(request, "error.html", who, 404, message=str(exc))
+            return web.render(request, "error.html", who, 404, message=web.said(request, exc))
         ago = _minutes_ago(now)
         return web.render(request, "revoke.html", who, row=row, hour=audit.hour_of, ago=ago)
 
@@ -469,7 +469,7 @@ def console_router(
         try:
             await write(lambda: enrolment.revoke(engine, device_id))
         except CentralError as exc:
-            return web.render(request, "error.html", who, 404, message=str(exc))
+            return web.render(request, "error.html", who, 404, message=web.said(request, exc))
         await note(who, "revoke", device_id)
         return web.redirect(f"{web.PREFIX}/kiosks?msg=revoked")
 
@@ -483,7 +483,7 @@ def console_router(
         try:
             await write(lambda: overview.set_label(engine, device_id, label))
         except CentralError as exc:
-            return web.render(request, "error.html", who, 422, message=str(exc))
+            return web.render(request, "error.html", who, 422, message=web.said(request, exc))
         await note(who, "rename", device_id)
         return web.redirect(f"{web.PREFIX}/kiosks?msg=renamed")
 
@@ -526,7 +526,7 @@ def console_router(
             target = await write(lambda: run(form))
         except CentralError as exc:
             kept = {key: str(form.get(field, ""))[:200] for key, field in refill.items()}
-            return await events_page(request, who, 422, error=str(exc), **kept)
+            return await events_page(request, who, 422, error=web.said(request, exc), **kept)
         await note(who, action, str(target)[:200])
         return web.redirect(f"{web.PREFIX}/events?msg={done}")
 
@@ -606,12 +606,12 @@ def console_router(
             valid_for = timedelta(hours=int(hours) if hours.isdigit() else 0)
             if not server_url.startswith(("https://", "http://")):
                 raise Malformed(
-                    "the server address starts with https:// (or http:// on this machine)"
+                    words("the server address starts with https:// (or http:// on this machine)")
                 )
             issued = await write(lambda: enrolment.issue_code(engine, event, valid_for))
         except CentralError as exc:
             return await enrol_page(
-                request, who, 422, error=str(exc), event=event, server_url=server_url
+                request, who, 422, error=web.said(request, exc), event=event, server_url=server_url
             )
         campaign = await run_in_threadpool(get_campaign, engine)
         pin = link_pin(tls_pin) if tls_pin else None
@@ -636,7 +636,7 @@ def console_router(
         try:
             event = await write(lambda: overview.cancel_code(engine, code_id))
         except CentralError as exc:
-            return web.render(request, "error.html", who, 404, message=str(exc))
+            return web.render(request, "error.html", who, 404, message=web.said(request, exc))
         await note(who, "cancel-code", event)
         return web.redirect(f"{web.PREFIX}/enrol?msg=cancelled")
 
@@ -681,10 +681,14 @@ def console_router(
             data = await upload.read(MAX_ENVELOPE_BYTES + 1)
             try:
                 if len(data) > MAX_ENVELOPE_BYTES:
-                    raise Malformed(f"the file is over the limit of {MAX_ENVELOPE_BYTES} bytes")
+                    raise Malformed(
+                        words(
+                            "the file is over the limit of {limit} bytes", limit=MAX_ENVELOPE_BYTES
+                        )
+                    )
                 done = await write(lambda d=data: import_envelope(engine, d))
             except CentralError as exc:
-                text = _("not imported: {reason}", reason=str(exc))
+                text = _("not imported: {reason}", reason=web.said(request, exc))
                 results.append(FileResult(file=name, ok=False, result=text))
                 continue
             text = (

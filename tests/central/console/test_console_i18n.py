@@ -12,17 +12,34 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.central import erasure, review
-from kiosk.central.console import i18n, lifecycle, routes
+from kiosk.central import (
+    campaign,
+    enrolment,
+    erasure,
+    events,
+    imports,
+    ingest,
+    review,
+    salvage,
+    write_queue,
+)
+from kiosk.central.console import i18n, lifecycle, overview, routes
 from kiosk.central.errors import CONTEXT, Malformed, NotFound, words
 from kiosk.errors import UsageError
 from kiosk.message import Message, said
+from kiosk.protocol import batch, fields
 
 CALL = re.compile(r"""_\(\s*(["'])(.+?)\1\s*[,)]""")
 # _n("one", "other", count, ...) in a template (one line each)
 PLURAL_CALL = re.compile(r"""_n\(\s*(["'])(.+?)\1\s*,\s*(["'])(.+?)\3\s*,""")
 # The core modules whose refusals the Review, Erasure and retention, and Keys pages show.
-CORE_SHOWN = (review, erasure)
+LIFECYCLE_SHOWN = (review, erasure)
+# Those whose every refusal the Import page can show: the ingest and the batch's parser, with
+# the field readers it shares with the other wire documents.
+IMPORT_SHOWN = (ingest, imports, salvage, batch, fields)
+# The Kiosks, Events and Enrol pages' services, and a busy server (any page that writes).
+PAGES_SHOWN = (overview, events, write_queue)
+CORE_SHOWN = (*LIFECYCLE_SHOWN, *IMPORT_SHOWN, *PAGES_SHOWN, enrolment, campaign, routes)
 
 
 def used_strings() -> set[str]:
@@ -47,8 +64,9 @@ def used_plurals() -> set[tuple[str, str]]:
 
 
 def core_templates() -> set[str]:
-    """Every template the core marks with kiosk.central.errors.words in the modules whose
-    refusals the lifecycle pages show (adjacent literals are one constant in the tree)."""
+    """Every template the core marks with `words` (kiosk.central.errors', or the wire
+    documents' of kiosk.protocol.fields, whose `Reader.expect` takes a template too) in the
+    modules whose refusals the console shows (adjacent literals are one constant in the tree)."""
     found: set[str] = set()
     for module in CORE_SHOWN:
         tree = ast.parse(Path(str(module.__file__)).read_text("utf-8"))
@@ -57,13 +75,34 @@ def core_templates() -> set[str]:
                 first = node.args[0]
                 if isinstance(first, ast.Constant):
                     found.add(first.value)
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "expect":
+                template = node.args[1]
+                assert isinstance(template, ast.Constant), (module.__name__, node.lineno)
+                found.add(template.value)
     return found
+
+
+def test_every_refusal_the_import_and_the_pages_raise_is_marked() -> None:
+    """No f-string or bare text left in a raise of the modules behind the Import page and the
+    Kiosks, Events and Enrol pages: each hands a `words` message (the ingest's `malformed` puts
+    the parser's inside one), translated by its template."""
+    marked = {"words", "malformed"}
+    raises = 0
+    for module in (*IMPORT_SHOWN, *PAGES_SHOWN):
+        tree = ast.parse(Path(str(module.__file__)).read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                raises += 1
+                argument = node.exc.args[0]
+                assert isinstance(argument, ast.Call), (module.__name__, node.lineno)
+                assert getattr(argument.func, "id", "") in marked, (module.__name__, node.lineno)
+    assert raises >= 30
 
 
 def test_every_refusal_the_core_raises_for_these_pages_is_marked() -> None:
     """No f-string refusal left in the modules the lifecycle pages call: each raise hands a
     `words` message, which the console translates by its template."""
-    for module in CORE_SHOWN:
+    for module in LIFECYCLE_SHOWN:
         tree = ast.parse(Path(str(module.__file__)).read_text("utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
@@ -83,7 +122,7 @@ def test_every_refusal_the_core_raises_for_these_pages_is_marked() -> None:
 
 def test_every_core_refusal_has_its_italian_and_keeps_its_english() -> None:
     templates = core_templates()
-    assert len(templates) >= 12
+    assert len(templates) >= 70
     assert sorted(t for t in templates if t not in i18n.CATALOG["it"]) == []
     refusal = NotFound(words("no device {device} is enrolled", device="0000-x"))
     assert str(refusal) == "no device 0000-x is enrolled"  # the command line and the API
