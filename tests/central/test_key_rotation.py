@@ -115,6 +115,8 @@ def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
 
     said = succeeded(central, capsys, "key", "rotate").out
     assert "Key 2" in said and "keyset version 2" in said and "Retired: key 1" in said
+    assert "Enrolment links made before this change name an older keyset version" in said
+    assert "Hand out only links made from now on" in said and "name version 2." in said
     second = next(k.fingerprint for k in _keys(engine) if k.id == 2)
     assert (coordinator / private_key_name(2)).exists()
 
@@ -201,6 +203,7 @@ def test_destroying_a_retired_key_asks_for_the_campaign_name_and_shreds_it(
     assert central("key", "destroy", 1, stdin=f"{campaign.appeal_id}\n") == 0
     out = capsys.readouterr().out
     assert "Key 1 is destroyed (keyset version 3): 3 stored records" in out
+    assert "Hand out only links made from now on" in out and "name version 3." in out
     assert f"shredded {coordinator / keys.PRIVATE_KEY_FILE}" in out
     assert not (coordinator / keys.PRIVATE_KEY_FILE).exists()
     assert not (coordinator / "campaign-recovery-sheet.html").exists()
