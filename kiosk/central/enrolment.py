@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.central.campaign import CampaignInfo, get_campaign
 from kiosk.central.errors import Conflict, EnrolmentRefused, Malformed, NotFound, words
+from kiosk.central.keyset import primary_and_version
 from kiosk.central.models import Device, EnrolmentCode, utcnow
 from kiosk.crypto.coordinator_key import coordinator_fingerprint
 from kiosk.crypto.enrolment_mac import REQUEST_CONTEXT, CodeKeys
@@ -78,13 +79,18 @@ def issue_code(engine: Engine, event: str, valid_for: timedelta) -> IssuedCode:
     return IssuedCode(code, event, now + valid_for)
 
 
-def enrolment_link(campaign: CampaignInfo, server_url: str, code: str, tls: str | None) -> str:
+def enrolment_link(engine: Engine, server_url: str, code: str, tls: str | None) -> str:
     """The link `kiosk central enroll --server-url` and the console print: it names the
-    campaign, the certificate (`tls`, the link's short pin) and the coordinator key."""
+    campaign, the certificate (`tls`, the link's short pin), the coordinator key and the
+    keyset version now, below which a new kiosk refuses a keyset (kiosk.sync.enrol)."""
+    campaign = get_campaign(engine)
     coordinator = (
         coordinator_fingerprint(campaign.coordinator_key) if campaign.coordinator_key else None
     )
-    return EnrolmentLink(server_url, code, campaign.key_fingerprint, tls, coordinator).to_text()
+    _primary, version = primary_and_version(engine)
+    return EnrolmentLink(
+        server_url, code, campaign.key_fingerprint, tls, coordinator, version
+    ).to_text()
 
 
 def code_keys(engine: Engine, code_id: str) -> CodeKeys:

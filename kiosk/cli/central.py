@@ -634,7 +634,6 @@ def _serving_tls(args: argparse.Namespace, data_dir: Path) -> TlsFiles:
 def _enroll(args: argparse.Namespace) -> int:
     import segno
 
-    from kiosk.central.campaign import get_campaign
     from kiosk.central.enrolment import enrolment_link, issue_code
 
     engine = _engine(args)
@@ -647,8 +646,7 @@ def _enroll(args: argparse.Namespace) -> int:
     )
     shown = issued.code
     if server_url:
-        campaign = get_campaign(engine)
-        shown = enrolment_link(campaign, server_url, issued.code, pin)
+        shown = enrolment_link(engine, server_url, issued.code, pin)
         print(f"Enrolment link (scan the QR code below, or paste it):\n\n    {shown}\n")
     segno.make(shown, error="m").terminal(out=sys.stdout, compact=True)
     return 0

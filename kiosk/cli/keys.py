@@ -169,6 +169,7 @@ def _rotate(
             else ""
         )
     )
+    print(_links_from_now_on(keyset.version))
     return 0
 
 
@@ -215,7 +216,19 @@ def _destroy(engine: Engine, key_dir: Path, passphrases: Passphrases, key_id: in
         "Destroy every other copy of it too: backups of the coordinator's directory and its "
         "printed recovery sheet."
     )
+    print(_links_from_now_on(done.keyset.version))
     return 0
+
+
+def _links_from_now_on(version: int) -> str:
+    """A new kiosk refuses a keyset older than its link names (kiosk.sync.enrol); a link made
+    before this change names the one before, which a server taken over could still serve."""
+    return (
+        "Enrolment links made before this change name an older keyset version: a kiosk "
+        "enrolled with one would still take that older keyset from a server that was taken "
+        "over. Hand out only links made from now on ('kiosk central enroll --server-url URL' "
+        f"or the console's Enrol page), which name version {version}."
+    )
 
 
 def open_keyring(

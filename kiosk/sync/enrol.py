@@ -4,6 +4,9 @@ The kiosk takes a one-time code from the coordinator, makes (or reuses) its Ed25
 key, registers the public half with the server, and keeps what the server hands back: the
 campaign public key, the appeal, the event, the server's address, its receipt key and the key
 of its TLS certificate (kiosk.sync.pinning says which certificate each connection trusts).
+An enrolment link also names the coordinator key the kiosk pins and the keyset version when the
+link was made: a keyset older than that is refused, for a new kiosk has no keyset of its own to
+compare with and would otherwise seal to whatever old key a server taken over hands it.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ def enrol(
     expected: str | None = None
     linked_pin: str | None = None
     linked_coordinator: str | None = None
+    linked_version: int | None = None
     if is_link(code):
         link = parse_link(code)
         if server_url and server_url.rstrip("/") != link.server_url.rstrip("/"):
@@ -105,7 +109,7 @@ def enrol(
             )
         code, server_url = link.code, link.server_url
         expected, linked_pin = link.campaign_fingerprint, link.tls_pin
-        linked_coordinator = link.coordinator
+        linked_coordinator, linked_version = link.coordinator, link.keyset
     if not server_url:
         raise EnrolmentError(
             Message(
@@ -182,7 +186,9 @@ def enrol(
     if release is None:
         _refuse_other_campaign(vault, current, campaign.fingerprint)
     _refuse_with_unsent(vault, current, campaign.fingerprint)
-    keyset = _keyset_to_follow(vault, answer, campaign.fingerprint, linked_coordinator)
+    keyset = _keyset_to_follow(
+        vault, answer, campaign.fingerprint, linked_coordinator, linked_version
+    )
 
     keys.store_public_key(campaign, data_dir)
     write_atomic(data_dir / APPEAL_FILE, appeal_bytes, mode=0o644)
@@ -216,11 +222,13 @@ def enrol(
 
 
 def _keyset_to_follow(
-    vault: Vault, answer: Answer, campaign: str, linked: str | None
+    vault: Vault, answer: Answer, campaign: str, linked: str | None, version: int | None
 ) -> SignedKeyset | None:
     """The answer's keyset, once its coordinator key is the one the link names and the one
-    this kiosk pinned before (the server cannot swap it at a second enrolment), and the keyset
-    passes the checks every keyset does (kiosk.sync.keyset)."""
+    this kiosk pinned before (the server cannot swap it at a second enrolment), the keyset
+    passes the checks every keyset does (kiosk.sync.keyset), and it is no older than the
+    version the link names: a new kiosk has no keyset of its own to compare with, so without
+    the link a server that was taken over could hand it one from before a rotation."""
     given = answer.coordinator_key
     if linked is not None and (given is None or coordinator_fingerprint(given) != linked):
         raise EnrolmentError(
@@ -248,17 +256,54 @@ def _keyset_to_follow(
             )
         )
     if given is None or answer.keyset is None:
+        if version is not None:
+            raise _older_than_linked(version, None)
         return None
     try:
-        checked(
+        keyset = checked(
             answer.keyset,
             pinned=given,
             campaign=campaign,
             current=followed_keyset(vault) if same_campaign else None,
         )
     except KeysetRefused as exc:
-        raise EnrolmentError(f"{exc} Nothing was kept.") from None
+        kept = Message(QT_TRANSLATE_NOOP("enrolment", "Nothing was kept."))
+        reason = said(exc)
+        raise EnrolmentError(
+            Message.joined([reason, kept]) if isinstance(reason, Message) else f"{reason} {kept}"
+        ) from None
+    if version is not None and keyset.version < version:
+        raise _older_than_linked(version, keyset.version)
     return answer.keyset
+
+
+def _older_than_linked(linked: int, sent: int | None) -> EnrolmentError:
+    """The refusal of a keyset older than the link's (or of none): what a server taken over
+    would send to make a new kiosk seal to a key the coordinator has since replaced."""
+    if sent is None:
+        return EnrolmentError(
+            Message(
+                QT_TRANSLATE_NOOP(
+                    "enrolment",
+                    "The server sent no campaign keyset, but the enrolment link names keyset "
+                    "version {linked}: the server may have been taken over. This kiosk kept "
+                    "nothing and is not enrolled; ask the coordinator.",
+                ),
+                linked=str(linked),
+            )
+        )
+    return EnrolmentError(
+        Message(
+            QT_TRANSLATE_NOOP(
+                "enrolment",
+                "The server sent an older campaign key (keyset version {sent}) than the "
+                "enrolment link names (version {linked}): the server may have been taken over. "
+                "This kiosk kept nothing and is not enrolled; ask the coordinator.",
+            ),
+            sent=str(sent),
+            linked=str(linked),
+        )
+    )
 
 
 def _ask(http: CentralClient, request: tuple[str, str, bytes]) -> Answer:

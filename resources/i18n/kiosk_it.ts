@@ -979,6 +979,18 @@
         <translation>La risposta del server indica una chiave del coordinatore diversa da quella che questo chiosco ha fissato quando si è registrato per questa campagna. Non è stato conservato nulla: avvisa il coordinatore.</translation>
     </message>
     <message>
+        <source>Nothing was kept.</source>
+        <translation>Non è stato conservato nulla.</translation>
+    </message>
+    <message>
+        <source>The server sent no campaign keyset, but the enrolment link names keyset version {linked}: the server may have been taken over. This kiosk kept nothing and is not enrolled; ask the coordinator.</source>
+        <translation>Il server non ha inviato alcun insieme di chiavi della campagna, ma il link di registrazione indica la versione {linked}: il server potrebbe essere stato compromesso. Questo chiosco non ha conservato nulla e non è registrato; rivolgiti al coordinatore.</translation>
+    </message>
+    <message>
+        <source>The server sent an older campaign key (keyset version {sent}) than the enrolment link names (version {linked}): the server may have been taken over. This kiosk kept nothing and is not enrolled; ask the coordinator.</source>
+        <translation>Il server ha inviato una chiave della campagna più vecchia (insieme di chiavi versione {sent}) di quella indicata dal link di registrazione (versione {linked}): il server potrebbe essere stato compromesso. Questo chiosco non ha conservato nulla e non è registrato; rivolgiti al coordinatore.</translation>
+    </message>
+    <message>
         <source>The server says it serves the certificate with key {named}, but this connection presented {presented}: something between this kiosk and the server is posing as it. Nothing was kept; enrol on another network and tell the coordinator.</source>
         <translation>Il server dice di usare il certificato con chiave {named}, ma questa connessione ha presentato {presented}: qualcosa tra questo chiosco e il server si spaccia per il server. Non è stato conservato nulla; registra il chiosco su un&apos;altra rete e avvisa il coordinatore.</translation>
     </message>
@@ -1013,6 +1025,14 @@
     <message>
         <source>This enrolment link&apos;s certificate fingerprint is damaged: copy or scan it again.</source>
         <translation>L&apos;impronta del certificato in questo link di registrazione è danneggiata: copialo o scansionalo di nuovo.</translation>
+    </message>
+    <message>
+        <source>This enrolment link&apos;s coordinator fingerprint is damaged: copy or scan it again.</source>
+        <translation>L&apos;impronta del coordinatore in questo link di registrazione è danneggiata: copialo o scansionalo di nuovo.</translation>
+    </message>
+    <message>
+        <source>This enrolment link&apos;s campaign keyset version is damaged: copy or scan it again.</source>
+        <translation>La versione dell&apos;insieme di chiavi della campagna in questo link di registrazione è danneggiata: copialo o scansionalo di nuovo.</translation>
     </message>
     <message>
         <source>This release is not signed by the server of the campaign this kiosk collects for, so the kiosk stays with its campaign. Ask that campaign&apos;s coordinator for a release (&apos;kiosk central release DEVICE&apos;).</source>

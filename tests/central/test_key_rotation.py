@@ -30,6 +30,7 @@ from kiosk.central.server import ServerThread
 from kiosk.cli.main import main
 from kiosk.files import keys
 from kiosk.petition.appeal import Appeal
+from kiosk.protocol.enrolment_link import parse_link
 from kiosk.sync.enrol import enrol, enrolled
 from kiosk.sync.keyset import SealingKey
 from kiosk.vault import Vault
@@ -71,16 +72,19 @@ def server(central: Any, database_url: str) -> Iterator[tuple[Engine, str]]:
 
 
 @pytest.fixture
-def new_kiosk(server: tuple[Engine, str], tmp_path: Path) -> Callable[[str], Kiosk]:
-    """A kiosk enrolled on the server (for event "Rally NAME"), its data in tmp_path/NAME."""
+def new_kiosk(server: tuple[Engine, str], tmp_path: Path) -> Callable[..., Kiosk]:
+    """A kiosk enrolled on the server (for event "Rally NAME", or with `link`), its data in
+    tmp_path/NAME."""
     engine, url = server
 
-    def make(name: str) -> Kiosk:
+    def make(name: str, link: str | None = None) -> Kiosk:
         data_dir = tmp_path / name
         data_dir.mkdir()
         vault = Vault.open(data_dir)
-        code = issue_code(engine, f"Rally {name}", timedelta(hours=1)).code
-        enrol(vault, data_dir, enrolment_link(get_campaign(engine), url, code, None))
+        if link is None:
+            code = issue_code(engine, f"Rally {name}", timedelta(hours=1)).code
+            link = enrolment_link(engine, url, code, None)
+        enrol(vault, data_dir, link)
         key = keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)
         return Kiosk(vault, data_dir, SealingKey.of_vault(vault, key))
 
@@ -95,7 +99,7 @@ def _export(central: Any, capsys: Any, *args: str | Path) -> tuple[dict[str, Any
 def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
     central: Any,
     server: tuple[Engine, str],
-    new_kiosk: Callable[[str], Kiosk],
+    new_kiosk: Callable[..., Kiosk],
     coordinator: Path,
     appeal: Appeal,
     capsys: Any,
@@ -111,6 +115,8 @@ def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
 
     said = succeeded(central, capsys, "key", "rotate").out
     assert "Key 2" in said and "keyset version 2" in said and "Retired: key 1" in said
+    assert "Enrolment links made before this change name an older keyset version" in said
+    assert "Hand out only links made from now on" in said and "name version 2." in said
     second = next(k.fingerprint for k in _keys(engine) if k.id == 2)
     assert (coordinator / private_key_name(2)).exists()
 
@@ -129,8 +135,12 @@ def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
     assert online.fingerprints() == [first, first, second]
     assert offline.fingerprints() == [first, first, second]
 
-    # A kiosk enrolled after the rotation seals to key 2 from its first signature.
-    late = new_kiosk("late")
+    # A kiosk enrolled after the rotation, with the link `enroll` prints now (it names
+    # version 2), seals to key 2 from its first signature.
+    printed = succeeded(central, capsys, "enroll", "--event", "Late", "--server-url", server[1])
+    link = next(x.strip() for x in printed.out.splitlines() if x.strip().startswith("kiosk-"))
+    assert parse_link(link).keyset == 2
+    late = new_kiosk("late", link)
     late.sign(appeal, "Gus")
     late.sync()
     assert late.fingerprints() == [second]
@@ -193,6 +203,7 @@ def test_destroying_a_retired_key_asks_for_the_campaign_name_and_shreds_it(
     assert central("key", "destroy", 1, stdin=f"{campaign.appeal_id}\n") == 0
     out = capsys.readouterr().out
     assert "Key 1 is destroyed (keyset version 3): 3 stored records" in out
+    assert "Hand out only links made from now on" in out and "name version 3." in out
     assert f"shredded {coordinator / keys.PRIVATE_KEY_FILE}" in out
     assert not (coordinator / keys.PRIVATE_KEY_FILE).exists()
     assert not (coordinator / "campaign-recovery-sheet.html").exists()

@@ -3,7 +3,8 @@ not be able to make kiosks seal to a key of its choosing. Each attack writes wha
 that was taken over could serve (its own keyset signed with its receipt key, another
 campaign's, an older one of this campaign's, one that brings back a retired key, a coordinator
 key of its own) straight into the real server's database; the real kiosk syncs over HTTP,
-refuses, says why on its panel, and keeps sealing to the right key."""
+refuses, says why on its panel, and keeps sealing to the right key. A new kiosk, which has no
+keyset to compare with, refuses one older than its enrolment link names."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.central.api import create_app
-from kiosk.central.campaign import CampaignInfo, create_campaign, get_campaign
+from kiosk.central.campaign import CampaignInfo, create_campaign
 from kiosk.central.enrolment import enrolment_link, issue_code
 from kiosk.central.errors import Conflict
 from kiosk.central.keyring import write_coordinator_key
@@ -33,10 +34,13 @@ from kiosk.crypto.device_key import DeviceKey
 from kiosk.errors import EnrolmentError
 from kiosk.files import keys
 from kiosk.petition.appeal import DEFAULT_APPEAL, Appeal
+from kiosk.protocol.enrolment_link import parse_link
 from kiosk.protocol.keyset import KeyEntry, Keyset, SignedKeyset
+from kiosk.sync import APPEAL_FILE
 from kiosk.sync.enrol import enrol, enrolled
 from kiosk.sync.keyset import SealingKey
 from kiosk.vault import Vault
+from kiosk.vault.keyset import followed as followed_keyset
 from kiosk.vault.models import StoredSignature
 
 PASSPHRASE = "correct horse battery staple"
@@ -84,7 +88,7 @@ def sealing(
 
 def _link(engine: Engine, url: str) -> str:
     code = issue_code(engine, "Rally", timedelta(hours=1)).code
-    return enrolment_link(get_campaign(engine), url, code, None)
+    return enrolment_link(engine, url, code, None)
 
 
 def _serve(engine: Engine, signed: SignedKeyset) -> None:
@@ -247,9 +251,7 @@ def test_a_coordinator_key_swapped_by_the_server_is_refused_at_enrolment_and_aft
     tmp_path: Path,
     appeal: Appeal,
 ) -> None:
-    link = enrolment_link(
-        get_campaign(engine), url, issue_code(engine, "Rally", timedelta(hours=1)).code, None
-    )
+    link = enrolment_link(engine, url, issue_code(engine, "Rally", timedelta(hours=1)).code, None)
     # The server puts a coordinator key of its own in place and signs its own keyset with it.
     own_signing = DeviceKey.generate()
     own = CampaignPrivateKey.generate().public_key()
@@ -268,9 +270,7 @@ def test_a_coordinator_key_swapped_by_the_server_is_refused_at_enrolment_and_aft
     assert error is not None and "coordinator did not sign" in error
     assert _last_sealed_to(vault, data_dir, appeal, sealing) == campaign.key_fingerprint
     # Enrolling it again (another event) does not swap the key it pinned.
-    again = enrolment_link(
-        get_campaign(engine), url, issue_code(engine, "Next", timedelta(hours=1)).code, None
-    )
+    again = enrolment_link(engine, url, issue_code(engine, "Next", timedelta(hours=1)).code, None)
     with pytest.raises(
         EnrolmentError, match="another coordinator key than the one this kiosk pinned"
     ):
@@ -285,3 +285,78 @@ def test_a_coordinator_key_swapped_by_the_server_is_refused_at_enrolment_and_aft
         assert enrolled(new_vault, new_dir) is None
     finally:
         new_vault.close()
+
+
+def _kept_nothing(vault: Vault, data_dir: Path) -> None:
+    assert enrolled(vault, data_dir) is None
+    assert followed_keyset(vault) is None
+    assert not (data_dir / keys.PUBLIC_KEY_FILE).exists()
+    assert not (data_dir / APPEAL_FILE).exists()
+
+
+def test_a_new_kiosk_given_a_keyset_older_than_its_link_names_is_refused(
+    engine: Engine,
+    url: str,
+    campaign: CampaignInfo,
+    key_dir: Path,
+    vault: Vault,
+    data_dir: Path,
+    appeal: Appeal,
+) -> None:
+    """Key 1 was rotated away (its private key leaked, say): the server, taken over, serves the
+    genuine version 1 again to a kiosk that has no keyset to compare it with. The link the
+    coordinator made after the rotation names version 2, so the kiosk keeps nothing."""
+    version_1 = signed_keyset(engine)
+    assert version_1 is not None
+    second = rotate(engine, key_dir, PASSPHRASE).keyset.primary_entry.fingerprint
+    link = _link(engine, url)
+    assert parse_link(link).keyset == 2
+    honest = signed_keyset(engine)
+    assert honest is not None
+
+    _serve(engine, version_1)
+    with pytest.raises(EnrolmentError) as refused:
+        enrol(vault, data_dir, link)
+    assert str(refused.value) == (
+        "The server sent an older campaign key (keyset version 1) than the enrolment link names "
+        "(version 2): the server may have been taken over. This kiosk kept nothing and is not "
+        "enrolled; ask the coordinator."
+    )
+    _kept_nothing(vault, data_dir)
+
+    # No keyset at all, with a link that names one: refused the same way.
+    with Session(engine) as s, s.begin():
+        s.execute(update(Campaign).values(keyset_body=None, keyset_signature=None))
+    with pytest.raises(EnrolmentError, match="sent no campaign keyset, but the enrolment link"):
+        enrol(vault, data_dir, link)
+    _kept_nothing(vault, data_dir)
+
+    # The honest server: the same kiosk, with the coordinator's next link, seals to key 2.
+    _serve(engine, honest)
+    enrol(vault, data_dir, _link(engine, url))
+    sealing = SealingKey.of_vault(vault, campaign_key_of(data_dir))
+    assert sealing.current()[1:] == (second, 2)
+    assert _last_sealed_to(vault, data_dir, appeal, sealing) == second
+
+
+def test_a_link_from_before_links_named_the_keyset_still_enrols(
+    engine: Engine,
+    url: str,
+    campaign: CampaignInfo,
+    key_dir: Path,
+    vault: Vault,
+    data_dir: Path,
+    appeal: Appeal,
+) -> None:
+    """An old link (no `keyset=`) enrols as before, without the check: the documented limit
+    (docs/crypto.md), which `key rotate` tells the coordinator about."""
+    second = rotate(engine, key_dir, PASSPHRASE).keyset.primary_entry.fingerprint
+    link = replace(parse_link(_link(engine, url)), keyset=None)
+    assert "keyset=" not in link.to_text()
+    enrol(vault, data_dir, link.to_text())
+    sealing = SealingKey.of_vault(vault, campaign_key_of(data_dir))
+    assert _last_sealed_to(vault, data_dir, appeal, sealing) == second
+
+
+def campaign_key_of(data_dir: Path) -> CampaignPublicKey:
+    return keys.load_public_key(data_dir / keys.PUBLIC_KEY_FILE)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
 from fake_central import FakeCentral, serve  # type: ignore[import-not-found]
+from hypothesis import given
+from hypothesis import strategies as st
 from sync_types import AddSignatures  # type: ignore[import-not-found]
 
 from kiosk.cli.main import main
@@ -157,6 +160,42 @@ def test_a_link_naming_another_campaign_keeps_nothing(
     assert not (data_dir / keys.PUBLIC_KEY_FILE).exists()
     with pytest.raises(EnrolmentError, match="incomplete"):
         enrol(vault, data_dir, "kiosk-enrol:?server=" + url)
+
+
+def test_a_link_names_the_keyset_version_and_reads_back_whole() -> None:
+    link = EnrolmentLink(
+        "https://192.168.1.20:8443",
+        "ABCD-EFGH",
+        "1a2b-3c4d-5e6f-7a8b-9c0d",
+        "9f" * 16,
+        "3c" * 16,
+        12,
+    )
+    assert link.to_text().endswith(f"&coordinator={'3c' * 16}&keyset=12")
+    assert parse_link(link.to_text()) == link
+    assert parse_link(replace(link, keyset=None).to_text()).keyset is None  # an older link
+
+
+@given(st.integers(min_value=1, max_value=10**18 - 1))
+def test_any_keyset_version_reads_back_as_printed(version: int) -> None:
+    link = EnrolmentLink("https://192.168.1.20:8443", "ABCD-EFGH", keyset=version)
+    assert parse_link(link.to_text()).keyset == version
+
+
+def test_a_link_with_a_damaged_keyset_version_is_refused_before_anything_is_sent(
+    vault: Vault, data_dir: Path, central: tuple[FakeCentral, str]
+) -> None:
+    fake, url = central
+    whole = EnrolmentLink(url, "CODE-1").to_text()
+    for damaged in ("", "0", "-1", "two", "1.5", "01", "+2", "%202", "1" * 19):
+        with pytest.raises(EnrolmentError) as refused:
+            enrol(vault, data_dir, f"{whole}&keyset={damaged}")
+        assert str(refused.value) == (
+            "This enrolment link's campaign keyset version is damaged: copy or scan it again."
+        )
+    assert fake.devices == {} and enrolled(vault, data_dir) is None
+    with pytest.raises(EnrolmentError, match="coordinator fingerprint is damaged"):
+        parse_link(f"{whole}&coordinator=3c1f")
 
 
 def test_kiosk_enroll_takes_the_whole_link(

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from kiosk.central.campaign import get_campaign
 from kiosk.central.embedded import LocalServer, start_local_server
 from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.crypto.coordinator_key import coordinator_fingerprint
+from kiosk.crypto.device_key import DeviceKey
 from kiosk.crypto.tls_pin import link_pin
 from kiosk.desks.admin import AdminDesk
 from kiosk.desks.pin import PinGuard
@@ -30,6 +32,7 @@ from kiosk.desks.signing import SignatureDesk
 from kiosk.petition.appeal import Appeal
 from kiosk.protocol.enrolment_link import EnrolmentLink
 from kiosk.settings import SyncSettings
+from kiosk.sync.enrol import enrolled
 from kiosk.sync.status import StatusBoard
 from kiosk.ui.admin import AdminLayer, install_admin
 from kiosk.ui.look import apply_look
@@ -303,3 +306,48 @@ def test_a_servers_retry_after_on_the_panel_is_in_italian(
     error = volunteer.layer.panel.error_label
     qtbot.waitUntil(lambda: error.text() == expected, timeout=5000)
     assert "2 minuti" in error.text()
+
+
+def test_a_keyset_older_than_the_link_names_is_refused_on_the_panel_in_italian(
+    qtbot: QtBot,
+    open_window: list[AdminLayer],
+    desk: SignatureDesk,
+    unenrolled: AdminDesk,
+    vault: Vault,
+    data_dir: Path,
+    campaign_public_key: CampaignPublicKey,
+    tmp_path: Path,
+) -> None:
+    """The coordinator's link was made after a rotation to keyset version 2; the server, taken
+    over, hands out version 1 (the one a fresh campaign has) to a kiosk enrolling with it."""
+    server = start_local_server(
+        tmp_path / "central", campaign_public_key, coordinator=DeviceKey.generate
+    )
+    try:
+        coordinator = server.campaign.coordinator_key
+        assert coordinator is not None
+        volunteer = start(qtbot, open_window, desk, unenrolled)
+        tap_italiano(volunteer)
+        volunteer.unlock()
+        volunteer.tap("admin_enrol")
+        link = EnrolmentLink(
+            server.url,
+            server.issue_enrolment_code("Rally"),
+            server.campaign.key_fingerprint,
+            coordinator=coordinator_fingerprint(coordinator),
+            keyset=2,
+        )
+        english = (
+            "The server sent an older campaign key (keyset version {sent}) than the enrolment "
+            "link names (version {linked}): the server may have been taken over. This kiosk "
+            "kept nothing and is not enrolled; ask the coordinator."
+        )
+        shown = enrol_from_the_panel(volunteer, link.to_text())
+        assert shown == it("enrolment", english, sent=1, linked=2)
+        assert enrolled(vault, data_dir) is None and unenrolled.worker is None
+
+        volunteer.window.languages.switch("en")
+        QApplication.processEvents()
+        assert volunteer.text("admin_enrol_page_result") == english.format(sent=1, linked=2)
+    finally:
+        server.stop()

@@ -25,7 +25,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from kiosk.central import enrolment, events, review, stopping
-from kiosk.central.campaign import get_campaign
 from kiosk.central.console import accounts, audit, counts, fleet, i18n, overview, web
 from kiosk.central.console.chart import Goal, hourly_svg
 from kiosk.central.console.lifecycle import Shared, add_lifecycle_routes
@@ -613,9 +612,10 @@ def console_router(
             return await enrol_page(
                 request, who, 422, error=web.said(request, exc), event=event, server_url=server_url
             )
-        campaign = await run_in_threadpool(get_campaign, engine)
         pin = link_pin(tls_pin) if tls_pin else None
-        link = enrolment.enrolment_link(campaign, server_url, issued.code, pin)
+        link = await run_in_threadpool(
+            enrolment.enrolment_link, engine, server_url, issued.code, pin
+        )
         qr = segno.make(link, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
         await note(who, "enrol", issued.event)
         return await enrol_page(

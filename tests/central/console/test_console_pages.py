@@ -4,6 +4,7 @@ revoke with confirmation, cancel a code, import, and the Now page's JSON."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -12,15 +13,20 @@ from typing import Any
 import httpx
 import pytest
 from console_client import Console, csrf_of
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.central.console.accounts import check_credential
 from kiosk.central.enrolment import issue_code
 from kiosk.central.heartbeat import take_heartbeat
 from kiosk.central.ingest import ingest
-from kiosk.central.models import StoredBatch, StoredRecord
+from kiosk.central.models import Campaign, StoredBatch, StoredRecord
+from kiosk.central.rotation import first_keyset
 from kiosk.cli.main import main
+from kiosk.crypto.campaign_key import CampaignPublicKey
+from kiosk.crypto.coordinator_key import coordinator_fingerprint
+from kiosk.crypto.device_key import DeviceKey
+from kiosk.protocol.enrolment_link import parse_link
 
 TIME = re.compile(r"\b(\d{1,2}):(\d{2})(:\d{2})?\b")
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -192,3 +198,27 @@ def test_language_follows_the_browser_and_the_switcher(console: Console) -> None
         assert http.get("/console/language?to=it&back=//evil.example").headers["location"] == (
             "/console"
         )
+
+
+def test_the_enrol_pages_link_names_the_coordinator_key_and_the_keyset_version(
+    console: Console,
+    engine: Engine,
+    signed_in: httpx.Client,
+    campaign_public_key: CampaignPublicKey,
+) -> None:
+    """A campaign `init` made: the link the Enrol page makes names keyset version 1, below
+    which a new kiosk refuses a keyset (kiosk.sync.enrol); after a rotation it would name 2."""
+    signing = DeviceKey.generate()
+    with Session(engine) as s, s.begin():
+        s.execute(update(Campaign).values(coordinator_key=signing.public_bytes))
+    first_keyset(engine, signing, campaign_public_key)
+    csrf = csrf_of(signed_in.get("/console/enrol").text)
+    page = signed_in.post(
+        "/console/enrol",
+        data={"csrf": csrf, "event": "Rally", "server_url": "https://h:8443", "hours": "3"},
+    ).text
+    found = re.search(r"kiosk-enrol:[^\"<\s]+", page)
+    assert found is not None
+    link = parse_link(html.unescape(found.group(0)))
+    assert link.keyset == 1
+    assert link.coordinator == coordinator_fingerprint(signing.public_bytes)
