@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from coordinator import PASSPHRASE
+from coordinator import PASSPHRASE, fast_key_files
 
 from kiosk.cli.main import main
 
@@ -20,6 +20,7 @@ def coordinator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     key_dir = tmp_path / "coordinator"
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(key_dir))
+    fast_key_files(monkeypatch)
     return key_dir
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from cli_output import one_error_line
-from coordinator import PASSPHRASE
+from coordinator import PASSPHRASE, fast_key_files
 from enrolment_requests import enrol_with
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -138,6 +138,7 @@ def test_init_refusing_a_short_passphrase_leaves_no_database_behind(
 
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "short")
     monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(tmp_path / "coordinator"))
+    fast_key_files(monkeypatch)  # the refusal is what is checked here, not the key files
     data_dir = tmp_path / "c"
     assert main(["central", "init", "--data-dir", str(data_dir)]) == 2
     assert one_error_line(capsys.readouterr().err).startswith("kiosk: the passphrase is 5")

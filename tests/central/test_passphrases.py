@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from coordinator import fast_key_files
 from enrolment_requests import enrol_with
 from sqlalchemy import Engine
 from terminal import KIOSK, Terminal
@@ -41,6 +42,7 @@ def rotated(
     monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(key_dir))
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", FIRST)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal
+    fast_key_files(monkeypatch)
 
     def run(*argv: str | Path) -> int:
         common = ["--data-dir", str(data_dir), "--database-url", database_url]

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from coordinator import fast_key_files
 from enrolment_requests import enrol_with, enrolment_request
 from sqlalchemy import Engine
 
@@ -178,6 +179,7 @@ def test_init_sets_the_record_quota(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", "correct horse battery staple")
+    fast_key_files(monkeypatch)  # the quota is what is checked here, not the key files
     key_dir = tmp_path / "coordinator"
     args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
     args += ["--key-out", str(key_dir)]

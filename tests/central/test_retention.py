@@ -126,12 +126,13 @@ def test_delivered_day_in_a_dry_run_is_not_kept(
 def test_the_policy_is_set_at_init(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    from coordinator import PASSPHRASE
+    from coordinator import PASSPHRASE, fast_key_files
 
     from kiosk.central.db import open_database
 
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("KIOSK_COORDINATOR_DIR", str(tmp_path / "coordinator"))
+    fast_key_files(monkeypatch)  # the policy is what is checked here, not the key files
     args = ["--data-dir", str(tmp_path / "c"), "--database-url", database_url]
     assert main(["central", "init", *args, "--keep-after-collection", "6000"]) == 2
     assert "from 0 to 1200, not 6000" in capsys.readouterr().err

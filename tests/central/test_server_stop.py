@@ -20,6 +20,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
 
+from kiosk.central import slow_clients
 from kiosk.central.errors import ServerStartError
 from kiosk.central.server import LOOPBACK, ServerThread
 
@@ -103,15 +104,20 @@ def test_a_stop_closes_kept_alive_idle_and_half_sent_connections(
 
 
 def test_a_stop_closes_a_connection_whose_client_never_reads_the_answer(
-    unraisable: list[Any],
+    unraisable: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # uvicorn's graceful wait, half a second here rather than the servers' 5 s: the same wait
+    # for an answer that cannot be sent, then the same close.
+    monkeypatch.setattr(slow_clients, "GRACEFUL_SHUTDOWN_S", 0.5)
     server = ServerThread(small_app()).start()
     port = port_of(server)
     with raw_connection(port) as reader:
         reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         reader.sendall(b"GET /large HTTP/1.1\r\nHost: x\r\n\r\n")
         time.sleep(0.3)  # the server's sending waits for a reader that does not read
+        started = time.monotonic()
         server.stop()  # waits out uvicorn's graceful timeout for that answer, then closes
+        assert time.monotonic() - started >= 0.5  # the answer really was still being sent
         assert sockets_on(port) == 0
         del server
         assert collected(unraisable) == []

@@ -110,3 +110,8 @@ def test_the_coordinator_key_file_opens_with_its_passphrase_only() -> None:
         coordinator_key_from_pem(pem, "another passphrase", "coordinator-signing.pem")
     with pytest.raises(DamagedKeyFile):
         coordinator_key_from_pem(pem.replace(b"signing key ", b"signing key 0"), "x", "f")
+
+
+def test_the_coordinator_key_file_is_stretched_strongly_by_default() -> None:
+    pem = coordinator_key_to_pem(SIGNING, "a long passphrase here")
+    assert b"\nscrypt-n: 131072\n" in pem  # 2**17, as the campaign key files
