@@ -22,7 +22,9 @@ On the clock, for each size and database:
   and its children, from
   getrusage), and the ratio to the floor (the goal: at least 0.85);
 - export with N processes (export_csv(workers=N)): wall time, CPU, and the speed-up over 1.
-Floor and exports run in turn, --repeat times (default 3), and the best of each is printed.
+Floor and exports run in turn, --repeat times (default 3): the best of each is printed, then
+each round's own ratio and speed-up (its floor and exports taken one after another), with
+their median, the figure that holds up best on a host whose speed drifts.
 The load average at start and end is printed: the machine is shared.
 """
 
@@ -34,6 +36,7 @@ import multiprocessing
 import os
 import random
 import resource
+import statistics
 import sys
 import time
 import uuid
@@ -323,6 +326,23 @@ def measure(
         else:
             line += f", speed-up over 1 process {first_wall / wall:.2f}x"
         print(line, flush=True)
+    print(f"  {name}: each round on its own (its floor and exports, taken one after another):")
+    for w in workers:
+        ratios = [f[1] / took["cpu"] for f, (_, took) in zip(floors, runs[w], strict=True)]
+        print(f"    ratio to the floor, {w} process{'es' if w > 1 else ''}: {_spread(ratios)}")
+    for w in workers[1:]:
+        ups = [
+            one["wall"] / took["wall"]
+            for (_, one), (_, took) in zip(runs[workers[0]], runs[w], strict=True)
+        ]
+        print(f"    speed-up, {w} processes over {workers[0]}: {_spread(ups)}", flush=True)
+
+
+def _spread(values: list[float]) -> str:
+    """The median of the rounds, and each round: this machine's speed drifts between minutes
+    (its host is shared), so a round's floor and exports are compared with each other."""
+    rounds = ", ".join(f"{v:.2f}" for v in values)
+    return f"median {statistics.median(values):.2f} (rounds: {rounds})"
 
 
 def main() -> int:
