@@ -160,6 +160,7 @@ def admin_desk(
         PinGuard(vault, clock=clock, params=CHEAP),
         board=board,
         worker=worker,  # type: ignore[arg-type]
+        clock=clock,  # the panel's "Today" is the fake clock's day, not the machine's
     )
 
 
