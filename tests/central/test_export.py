@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from dataclasses import astuple, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -109,6 +110,30 @@ def test_later_duplicate_arriving_first_is_replaced_by_the_earlier(
     rows, result = open_all(engine, campaign_private_key)
     assert [o.record.signature_id for o in rows] == [early.signature_id]
     assert result.duplicates_removed == 1
+
+
+def test_signing_order_is_the_instant_whatever_the_offset(
+    engine: Engine, enrolled: Any, campaign_private_key: CampaignPrivateKey
+) -> None:
+    """Records a kiosk wrote with an offset other than UTC's, or none, or a millisecond apart,
+    are exported in the order they were signed (the order key is the instant, not the text)."""
+    kiosk = enrolled()
+    base = kiosk.record()
+    plus_two = timezone(timedelta(hours=2))
+    times = {
+        "third": datetime(2026, 12, 3, 11, 0, tzinfo=plus_two),  # 09:00 UTC
+        "first": datetime(2026, 12, 3, 8, 59, 59, 998000, tzinfo=UTC),
+        "second": datetime(2026, 12, 3, 8, 59, 59, 999000),  # naive: UTC, as kiosks wrote
+        "fourth": datetime(2026, 12, 3, 9, 0, 0, 1000, tzinfo=UTC),
+    }
+    records = {
+        name: replace(base, signature_id=str(uuid.uuid4()), signed_at=at)
+        for name, at in times.items()
+    }
+    ingest(engine, kiosk.batch(list(records.values())).to_bytes())
+    rows, _ = open_all(engine, campaign_private_key)
+    by_id = {r.signature_id: name for name, r in records.items()}
+    assert [by_id[o.record.signature_id] for o in rows] == ["first", "second", "third", "fourth"]
 
 
 def test_the_csv_row_is_the_json_document_as_text(
