@@ -10,13 +10,13 @@ from __future__ import annotations
 import base64
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ci import skip_unless_ci
+from qr_photo import decode_qr
 from signing import sign, sync_once
 from sqlalchemy import Engine
 from test_console_browser import WAIT_MS, axe_problems, browser  # noqa: F401 (a fixture)
@@ -97,9 +97,7 @@ def test_enrol_by_qr_drop_a_usb_export_and_rename_its_event(
     page.get_by_role("button", name="Create the link").click()
     qr_png = tmp_path / "qr.png"
     page.locator("figure.qr").screenshot(path=str(qr_png))
-    decoded = subprocess.run(
-        ["zbarimg", "--raw", "-q", str(qr_png)], capture_output=True, text=True, timeout=30
-    ).stdout.strip()
+    decoded = decode_qr(qr_png)
     assert decoded == page.get_by_role("textbox", name="Link", exact=True).input_value()
     done = enrol(vault, data_dir, decoded)
     assert done.event == "Evening rally" and done.server_url == url
