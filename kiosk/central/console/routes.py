@@ -796,7 +796,13 @@ class Changes:
             if self._waiting:
                 idle_since = time.monotonic()
             await asyncio.sleep(POLL_MS / 1000)
-            version = await run_in_threadpool(counts.version, self._engine)
+            if stopping.announced():
+                return
+            # Not run_in_threadpool: this task belongs to no request, so the server's stop
+            # cancels it as the event loop ends, where anyio would abandon its thread and the
+            # query would go on holding a connection after the stop returned. The event loop
+            # waits for the default executor's threads before it closes.
+            version = await asyncio.to_thread(counts.version, self._engine)
             if version != self._version:
                 self._version, changed = version, self._changed
                 self._changed = asyncio.Event()

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -24,6 +25,7 @@ from sqlalchemy import Engine
 
 from kiosk.central.api import create_app
 from kiosk.central.campaign import CampaignInfo, issue_credential
+from kiosk.central.console import counts, routes
 from kiosk.central.server import ServerThread
 
 STREAMS = 10
@@ -61,6 +63,39 @@ def test_a_stop_with_ten_open_streams_ends_them_at_once_and_logs_no_error(
     assert took < 1.0, f"the stop took {took:.2f} s"
     errors = [r.getMessage() for r in server_log if r.levelno >= logging.WARNING]
     assert errors == []
+
+
+def test_the_stop_waits_for_the_shared_look_so_no_connection_outlives_it(
+    engine: Engine, campaign: CampaignInfo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one look for new figures (routes.Changes) goes on for KEEP_ALIVE_S after the last
+    page leaves, its query on a worker thread. It belongs to no request, so a stop that did not
+    wait for it left that query running with a connection checked out: the caller then disposed
+    of the engine, the connection came back to the old pool, and psycopg warned when the
+    garbage collector found it ("... was deleted while still open"), in some later test."""
+    monkeypatch.setattr(routes, "POLL_MS", 50)
+    real_version = counts.version
+    slow = threading.Event()  # set once the page has left: the look's own queries
+    in_query = threading.Event()
+
+    def version(e: Engine) -> str:
+        if slow.is_set():
+            with e.connect():  # holds a connection for as long as a slow query would
+                in_query.set()
+                time.sleep(0.5)
+        return real_version(e)
+
+    monkeypatch.setattr(counts, "version", version)
+    credential = issue_credential(engine)
+    server = ServerThread(create_app(engine, tls_pin="ab" * 32)).start()
+    with httpx.Client(base_url=server.url, timeout=10) as page:
+        assert sign_in(page, credential).status_code == 303
+        with page.stream("GET", "/console/api/now/stream") as stream:
+            assert next(stream.iter_lines()) == "event: now"
+    slow.set()
+    assert in_query.wait(5), "the look did not go on after the page left"
+    server.stop()
+    assert engine.pool.checkedout() == 0, "a console query outlived the server's stop"
 
 
 @dataclass
