@@ -350,7 +350,7 @@ def run_one(engine: Engine, kind: str, args: argparse.Namespace) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kiosks", type=int, default=500)
     parser.add_argument("--signatures", type=int, default=1_000_000)
     parser.add_argument("--loads", type=int, default=50)

@@ -600,7 +600,7 @@ def main() -> int:
     # A SIGTERM (timeout, kill) unwinds like Ctrl-C, so the finally blocks stop the servers
     # and drop the schemas.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kiosks", type=numbers, default=[20, 50, 200], help="e.g. 20,50,200")
     parser.add_argument(
         "--per-kiosk", type=int, default=200, help="signatures in each kiosk's backlog"

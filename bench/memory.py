@@ -66,7 +66,7 @@ def settle() -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signatures", type=int, default=1000)
     parser.add_argument("--every", type=int, default=100)
     args = parser.parse_args()

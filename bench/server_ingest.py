@@ -176,7 +176,7 @@ def run(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kiosks", type=int, default=20)
     parser.add_argument("--per-kiosk", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=1000)

@@ -557,7 +557,7 @@ def postgres_problem(url: str) -> str | None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10_000, help="signatures to sync")
     parser.add_argument("--export-n", type=int, default=100_000, help="signatures to export")
     parser.add_argument(

@@ -100,7 +100,7 @@ def release_all(folder: Path = CATALOG_DIR) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.parse_args(argv)
     CATALOG_DIR.mkdir(parents=True, exist_ok=True)
     update()
