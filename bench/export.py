@@ -21,7 +21,10 @@ On the clock, for each size and database:
   the database holds, what `kiosk central export` does: rows per CPU-second (this process
   and its children, from
   getrusage), and the ratio to the floor (the goal: at least 0.85);
-- export with N processes (export_csv(workers=N)): wall time, CPU, and the speed-up over 1.
+- export with N processes (export_csv(workers=N)): wall time, CPU, and the speed-up over 1;
+- floor with N processes (the floor's rows split as the export splits them, on forked
+  processes): wall time and its speed-up over the floor in one process, what this machine
+  gives that work from more cores, next to which the export's own speed-up is read.
 Floor and exports run in turn, --repeat times (default 3): the best of each is printed, then
 each round's own ratio and speed-up (its floor and exports taken one after another), with
 their median, the figure that holds up best on a host whose speed drifts.
@@ -255,20 +258,27 @@ def copy_to_postgres(source: Path, url: str) -> tuple[Engine, Callable[[], None]
 # On the clock.
 
 
-def floor(engine: Engine, key: CampaignPrivateKey) -> tuple[int, float]:
-    """Rows read raw plus one HPKE open each: (rows, CPU seconds)."""
+def floor(
+    engine: Engine, key: CampaignPrivateKey, share: tuple[int, int] | None = None
+) -> tuple[int, dict[str, float]]:
+    """Rows read raw plus one HPKE open each: (rows, wall and CPU seconds). With `share`
+    (part, parts), only the rows whose device_seq is `part` modulo `parts`, as the export's
+    workers split them."""
     hpke_key = key.hpke_key
     raw = engine.raw_connection()
+    query = (
+        "SELECT r.id, r.device_id, b.appeal_id, r.sealed FROM record r "
+        "JOIN batch b ON r.device_id = b.device_id AND r.batch_id = b.id"
+    )
+    if share is not None:
+        query += f" WHERE r.device_seq % {share[1]} = {share[0]}"
     try:
         with clock() as took:
             # On PostgreSQL a named (server-side) cursor, as the export's yield_per reads: a
             # client cursor would first pull every row (760 MB at 100,000) into memory.
             on_sqlite = engine.dialect.name == "sqlite"
             cursor = raw.cursor() if on_sqlite else raw.driver_connection.cursor(name="floor")
-            cursor.execute(
-                "SELECT r.id, r.device_id, b.appeal_id, r.sealed FROM record r "
-                "JOIN batch b ON r.device_id = b.device_id AND r.batch_id = b.id"
-            )
+            cursor.execute(query)
             n = 0
             while rows := cursor.fetchmany(1000):
                 for record_id, device_id, appeal_id, sealed in rows:
@@ -280,7 +290,35 @@ def floor(engine: Engine, key: CampaignPrivateKey) -> tuple[int, float]:
                     n += 1
     finally:
         raw.close()
-    return n, took["cpu"]
+    return n, took
+
+
+# The floor's work in N processes: what this machine gives that work from more cores, so the
+# export's speed-up is read against the same round's (a VM's cores are not always whole ones).
+_floor_job: tuple[str, CampaignPrivateKey] | None = None
+
+
+def _floor_share(share: tuple[int, int]) -> int:
+    assert _floor_job is not None
+    engine = create_engine(_floor_job[0])  # the parent's connections stay the parent's
+    try:
+        return floor(engine, _floor_job[1], share)[0]
+    finally:
+        engine.dispose()
+
+
+def floor_parallel(engine: Engine, key: CampaignPrivateKey, workers: int) -> dict[str, float]:
+    """The floor split as the export splits its rows (4 shares a process), on `workers`
+    forked processes: wall and CPU seconds."""
+    global _floor_job
+    _floor_job = (engine.url.render_as_string(hide_password=False), key)
+    parts = workers * 4
+    try:
+        with clock() as took, multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_floor_share, [(i, parts) for i in range(parts)], chunksize=1)
+    finally:
+        _floor_job = None
+    return took
 
 
 def export_once(
@@ -301,15 +339,26 @@ def measure(
 ) -> None:
     """Floor and exports taken in turn, `repeat` times; the best of each is printed (a shared
     machine only ever slows a run down)."""
-    floors: list[tuple[int, float]] = []
+    floors: list[tuple[int, dict[str, float]]] = []
+    floors_n: dict[int, list[dict[str, float]]] = {w: [] for w in workers[1:]}
     runs: dict[int, list[tuple[int, dict[str, float]]]] = {w: [] for w in workers}
     for _ in range(repeat):
         floors.append(floor(engine, key))
+        for w in workers[1:]:
+            floors_n[w].append(floor_parallel(engine, key, w))
         for w in workers:
             runs[w].append(export_once(engine, key, w))
-    n, floor_cpu = min(floors, key=lambda f: f[1])
+    n = floors[0][0]
+    floor_cpu = min(took["cpu"] for _, took in floors)
     floor_rate = n / floor_cpu
     print(f"  {name}: floor {floor_rate:,.0f} rows per CPU-second ({n:,} rows, {floor_cpu:.2f} s)")
+    floor_wall = min(took["wall"] for _, took in floors)
+    for w in workers[1:]:
+        wall = min(took["wall"] for took in floors_n[w])
+        print(
+            f"  {name}: floor, {w} processes: {wall:.2f} s wall, speed-up over 1 process "
+            f"{floor_wall / wall:.2f}x (what this machine gives the floor's work)"
+        )
     first_wall: float | None = None
     for w in workers:
         rows = runs[w][0][0]
@@ -328,14 +377,20 @@ def measure(
         print(line, flush=True)
     print(f"  {name}: each round on its own (its floor and exports, taken one after another):")
     for w in workers:
-        ratios = [f[1] / took["cpu"] for f, (_, took) in zip(floors, runs[w], strict=True)]
+        ratios = [f["cpu"] / took["cpu"] for (_, f), (_, took) in zip(floors, runs[w], strict=True)]
         print(f"    ratio to the floor, {w} process{'es' if w > 1 else ''}: {_spread(ratios)}")
     for w in workers[1:]:
         ups = [
             one["wall"] / took["wall"]
             for (_, one), (_, took) in zip(runs[workers[0]], runs[w], strict=True)
         ]
-        print(f"    speed-up, {w} processes over {workers[0]}: {_spread(ups)}", flush=True)
+        print(f"    speed-up, {w} processes over {workers[0]}: {_spread(ups)}")
+        floor_ups = [
+            one["wall"] / took["wall"] for (_, one), took in zip(floors, floors_n[w], strict=True)
+        ]
+        print(f"    the floor's own speed-up, {w} processes: {_spread(floor_ups)}")
+        shares = [u / f for u, f in zip(ups, floor_ups, strict=True)]
+        print(f"    the export's speed-up against the floor's: {_spread(shares)}", flush=True)
 
 
 def _spread(values: list[float]) -> str:
