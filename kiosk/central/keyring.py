@@ -168,6 +168,9 @@ class Keyring:
 
     keys: dict[str, CampaignPrivateKey]
     entries: dict[str, KeyEntry] = field(default_factory=dict)
+    # Keys of the keyset, not destroyed, that seal stored records but were not among the files
+    # given: their records stay closed (kiosk.cli.keys.open_keyring says what to add).
+    not_given: tuple[KeyEntry, ...] = ()
 
     @classmethod
     def of(cls, key: CampaignPrivateKey) -> Keyring:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from kiosk.central.export import ExportResult
     from kiosk.central.keyring import Keyring
+    from kiosk.central.keyset import StoredKey
     from kiosk.protocol.keyset import KeyEntry
 
 SHOWN_UNOPENED = 20  # records named one by one; the rest are counted
@@ -240,10 +241,12 @@ def open_keyring(
     for by its key's id and fingerprint."""
     from kiosk.central.campaign import get_campaign, require_own_key
     from kiosk.central.keyring import Keyring, read_locked
-    from kiosk.central.keyset import key_entries
+    from kiosk.central.keyset import list_keys
+    from kiosk.protocol.keyset import KeyEntry
 
     campaign = get_campaign(engine)
-    entries = {e.fingerprint: e for e in key_entries(engine)}
+    stored = list_keys(engine)
+    entries = {k.fingerprint: KeyEntry(k.id, k.fingerprint, k.state) for k in stored}
     keyring, notes = Keyring({}, entries), []
     # Every file is read and checked before a passphrase is asked for.
     for locked in read_locked(paths):
@@ -259,7 +262,34 @@ def open_keyring(
             continue
         what = f"campaign key {entry.id} ({entry.fingerprint})"
         keyring.keys[locked.fingerprint] = passphrases.open(what, locked.source, locked.unlock)
+    closed = [
+        k
+        for k in stored
+        if k.state != "destroyed" and k.records and k.fingerprint not in keyring.keys
+    ]
+    keyring.not_given = tuple(entries[k.fingerprint] for k in closed)
+    notes += [_not_given_note(k, paths) for k in closed]
     return keyring, notes
+
+
+def _not_given_note(key: StoredKey, paths: list[Path]) -> str:
+    """What to add for a key whose records stay closed: its file, if it lies beside a --key
+    file given (a rotation writes it there), or any copy of it (its recovery sheet)."""
+    from kiosk.central.keyring import private_key_name
+
+    beside = [p.parent / private_key_name(key.id) for p in paths]
+    found = next((p for p in beside if p.is_file() and p not in paths), None)
+    add = (
+        f"add --key {found}"
+        if found is not None
+        else "add its key file with --key FILE (typed back from its recovery sheet if the file "
+        "is lost)"
+    )
+    return (
+        f"kiosk: key {key.id} ({key.fingerprint}) is not among the key files given, so the "
+        f"{counted(key.records, 'stored record')} sealed to it stay closed: {add}, or leave "
+        "--key out to use every key file in the coordinator's directory"
+    )
 
 
 def describe_unopened(result: ExportResult) -> list[str]:

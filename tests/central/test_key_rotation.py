@@ -162,6 +162,27 @@ def test_a_rotation_mid_campaign_reaches_every_kiosk_and_every_record_exports(
     }
     assert len(doc["unopened"]) == 4
     assert f"4 records sealed to key 1 ({first}) did not open: key missing" in err
+    # ... and the file to add is named: it lies beside the one given.
+    advice = (
+        f"kiosk: key 1 ({first}) is not among the key files given, so the 4 stored records "
+        f"sealed to it stay closed: add --key {coordinator / private_key_name(1)}, or leave "
+        "--key out to use every key file in the coordinator's directory"
+    )
+    assert advice in err.splitlines()
+    only_two = ("--key", coordinator / private_key_name(2))
+    # A delivery pack without key 1's signatures would state a total that is not the count.
+    pack = coordinator.parent / "pack.pdf"
+    capsys.readouterr()
+    assert central("deliver", *only_two, "--out", pack) == 2
+    err = capsys.readouterr().err
+    assert advice in err.splitlines()
+    assert "the pack would leave out the signatures sealed to key 1 (above)" in err
+    assert "nothing was written" in err and not pack.exists()
+    # An erasure that could not open them says how to finish it once the key is given.
+    erased = succeeded(central, capsys, "erase", *only_two, "--email", "ada@example.org")
+    assert advice in erased.err.splitlines()
+    assert "4 stored records did not open" in erased.out
+    assert "run 'kiosk central erase --sweep' once every key file is given" in erased.out
 
 
 def test_destroying_a_retired_key_asks_for_the_campaign_name_and_shreds_it(
