@@ -59,13 +59,16 @@ has delivered (status), check every stored batch against its kiosk's signature (
 export the signatures (export: CSV, XLSX, JSON, OSDI, Mailchimp) and
 make the delivery pack for the target (deliver); afterwards, honour an erasure request (erase),
 delete what the retention policy says (retention), mark signatures valid, invalid or test and
-run the heuristics (review), and keep a test kiosk or event out of every count (test-mode).
+run the heuristics (review), and keep a test kiosk or event out of every count (test-mode);
+add a named account for the web console (user); list, rotate or destroy the campaign's keys
+(key).
 
 Every command takes --data-dir (default: the platform's user data directory "kiosk-central",
 which holds the SQLite database and the server's TLS certificate) and --database-url (e.g.
 postgresql+psycopg://user@host/db; default: SQLite in the data directory). The campaign private
-key is not the server's: init writes it to the coordinator's directory ("kiosk-coordinator",
-$KIOSK_COORDINATOR_DIR or --key-out) and export reads it from there (or --key).
+keys are not the server's: init writes them to the coordinator's directory ($KIOSK_COORDINATOR_DIR,
+else "kiosk-coordinator" in the user data directory, or --key-out; the demo's is demo-coordinator/
+beside demo-central/), and the commands that open records use every key file there (or --key).
 'COMMAND --help' says more about each."""
 DEFAULT_PORT = 8080
 _DURATION = re.compile(r"^(\d{1,6})([mhd])$")
@@ -339,15 +342,16 @@ def _tls_options(p: argparse.ArgumentParser) -> None:
 
 
 def _coordinator_dir(args: argparse.Namespace | None = None) -> Path:
-    """The coordinator's directory: the demo's own (demo-coordinator/ beside demo-central/)
-    for the demo's server data, else $KIOSK_COORDINATOR_DIR or the user data directory."""
+    """The coordinator's directory: $KIOSK_COORDINATOR_DIR when it is set, else the demo's own
+    (demo-coordinator/ beside demo-central/) for the demo's server data, else the user data
+    directory's."""
     from platformdirs import user_data_path
 
-    demo = _demo_coordinator_dir(args) if args is not None else None
-    if demo is not None:
-        return demo
     chosen = os.environ.get(COORDINATOR_DIR_ENV)
-    return Path(chosen) if chosen else user_data_path(COORDINATOR_APP_NAME, appauthor=False)
+    if chosen:
+        return Path(chosen)
+    demo = _demo_coordinator_dir(args) if args is not None else None
+    return demo if demo is not None else user_data_path(COORDINATOR_APP_NAME, appauthor=False)
 
 
 def _demo_coordinator_dir(args: argparse.Namespace) -> Path | None:
@@ -496,7 +500,7 @@ def _init(args: argparse.Namespace) -> int:
         f"(version {campaign.appeal_version}), up to {campaign.records_per_hour} signatures "
         "per kiosk and hour.\n"
         f"  private key (passphrase-encrypted; back it up with its passphrase, and keep it off\n"
-        f"  the server: only `export` needs it):                               {private_path}\n"
+        f"  the server: export, deliver, erase and review open records with it): {private_path}\n"
         f"  public key (kiosks receive it at enrolment):                       {public_path}\n"
         f"  recovery sheet (print it, keep it apart; the passphrase is not on it): {sheet}\n"
         f"  coordinator signing key (same passphrase; kiosks pin it, and follow only the\n"
@@ -1030,6 +1034,13 @@ def _deliver(args: argparse.Namespace) -> int:
     key, notes = _keyring(args, engine)
     for line in notes:
         print(line, file=sys.stderr)
+    if key.not_given:
+        ids = ", ".join(str(k.id) for k in key.not_given)
+        raise DeliveryError(
+            f"the pack would leave out the signatures sealed to key {ids} (above) and still "
+            "state its total as the whole count; nothing was written. Give every key file, or, "
+            f"if a key is lost for good, destroy it first ('kiosk central key destroy ID')"
+        )
     # The manifest is signed by the coordinator signing key, the one kiosks pinned at
     # enrolment and the server keeps the public half of (docs/crypto.md).
     signing = signing_key(args)

@@ -69,11 +69,11 @@ def run(args: argparse.Namespace) -> int:
         key = demo.public_key
         print(
             f"kiosk: demo mode. Signatures are sealed to a demo campaign key made for this "
-            f"computer ({key.fingerprint}); its private key is {demo.private_key_file}, "
-            f"beside the demo's coordinator signing key, both with the passphrase "
-            f"'{keys.DEMO_PASSPHRASE}'. The coordinator's commands work on the demo with "
-            f"--data-dir {settings.data_dir / DEMO_CENTRAL_DIR} --key {demo.private_key_file}. "
-            "Do not collect real signatures in demo mode.",
+            f"computer ({key.fingerprint}), or to the one a 'key rotate' made since; the "
+            f"private keys are in {demo.private_key_file.parent}, beside the demo's coordinator "
+            f"signing key, all with the passphrase '{keys.DEMO_PASSPHRASE}'. The coordinator's "
+            f"commands work on the demo with --data-dir {settings.data_dir / DEMO_CENTRAL_DIR} "
+            "(they use every key file there). Do not collect real signatures in demo mode.",
             file=sys.stderr,
         )
     else:

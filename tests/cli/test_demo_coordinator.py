@@ -31,7 +31,8 @@ def test_the_coordinators_commands_work_on_the_demos_data(
     said = _run_the_demo(demo, tmp_path / "stderr.txt")
     central = demo / "demo-central"
     key = demo / keys.DEMO_DIR / keys.PRIVATE_KEY_FILE
-    assert f"--data-dir {central} --key {key}" in said  # the notice names the options
+    assert f"private keys are in {key.parent}," in said  # the notice names where and how
+    assert f"--data-dir {central} (they use every key file there)" in said
     assert "older version" not in said
     monkeypatch.setenv("KIOSK_KEY_PASSPHRASE", keys.DEMO_PASSPHRASE)
     monkeypatch.delenv("KIOSK_COORDINATOR_DIR", raising=False)
@@ -45,9 +46,9 @@ def test_the_coordinators_commands_work_on_the_demos_data(
     fingerprint = re.search(r"pinned it at enrolment\): ([0-9a-f]{32})$", out, re.M)
     assert fingerprint is not None, out
 
-    # deliver, as the README writes it, and its check
+    # deliver, as the README writes it (the keys found in demo-coordinator/), and its check
     pack = tmp_path / "pack.pdf"
-    args = ["--data-dir", str(central), "--key", str(key)]
+    args = ["--data-dir", str(central)]
     assert main(["central", "deliver", *args, "--out", str(pack)]) == 0
     assert f"signed by the coordinator key {fingerprint.group(1)}" in capsys.readouterr().err
     assert main(["central", "deliver", "--data-dir", str(central), "--verify", str(pack)]) == 0
