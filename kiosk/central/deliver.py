@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -306,6 +307,21 @@ def write_pack(
     return Pack(len(rows), where, signer)
 
 
+def _fingerprint_given(text: str) -> str:
+    """A coordinator key fingerprint as typed: 32 hex digits, in any case, with any spaces,
+    dashes or colons between them; a DeliveryError for anything else, which is a typing
+    mistake or another key's fingerprint, not a forged pack."""
+    digits = re.sub(r"[\s:-]", "", text).lower()
+    if re.fullmatch(r"[0-9a-f]{32}", digits) is None:
+        raise DeliveryError(
+            f"--expect-key {text!r} is not a coordinator key fingerprint, which is 32 hex "
+            "digits (0-9, a-f): the one kiosk central init and key list print after 'pinned it "
+            "at enrolment' and enrolment links name as coordinator=. Nothing was checked; ask "
+            "the campaign for it again"
+        )
+    return digits
+
+
 def verify(
     pack: Path,
     manifest_file: Path | None = None,
@@ -319,6 +335,8 @@ def verify(
     one the campaign published); one of them is needed, since a manifest names its own signer.
     Raise DeliveryError saying what differs; a file that cannot be read is said first."""
     manifest_file = manifest_file or manifest_path(pack)
+    if expected_fingerprint is not None:
+        expected_fingerprint = _fingerprint_given(expected_fingerprint)
     try:
         pdf = pack.read_bytes()
     except OSError as exc:
@@ -350,7 +368,7 @@ def verify(
             "it is not a manifest made by 'kiosk central deliver'"
         ) from None
     found = coordinator_fingerprint(signer)
-    wanted = [(expected_fingerprint or "").strip().lower()]
+    wanted = [expected_fingerprint or ""]
     wanted.append(coordinator_fingerprint(trusted_key) if trusted_key is not None else "")
     for fingerprint in filter(None, wanted):
         if found != fingerprint:

@@ -107,6 +107,12 @@ def find(
     return Search(sorted(found.values(), key=lambda f: (f.device_id, f.record_id)), unreadable)
 
 
+def stored_refs(engine: Engine, record_refs: list[str]) -> list[Found]:
+    """The stored records these ids (`ID` or `DEVICE:ID`) name, checked as `find` checks them:
+    before any key is opened, so a mistyped id costs no passphrase."""
+    return _stored(engine, [parse_record_ref(r) for r in record_refs])
+
+
 def _stored(engine: Engine, refs: list[tuple[str | None, str]]) -> list[Found]:
     """The stored records these ids name (an id without its device: on any device). NotFound
     for an id without its device that nothing stored has: its kiosk may not have synced yet,

@@ -17,6 +17,7 @@ from kiosk.errors import UsageError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from kiosk.central.erasure import Found
     from kiosk.central.export import Opened
     from kiosk.central.keyring import Keyring
     from kiosk.central.ledger import Ledger
@@ -250,12 +251,13 @@ def _progress(args: argparse.Namespace) -> TextProgress | None:
 
 
 def _erase(args: argparse.Namespace) -> int:
-    from kiosk.central.erasure import erase, find, requested_address
+    from kiosk.central.erasure import erase, find, requested_address, stored_refs
 
     if not args.email and not args.record and not args.sweep:
         raise UsageError("say what to erase: --email ADDRESS, --record ID or --sweep")
     args.email = [requested_address(a) for a in args.email]
     engine = _engine(args)
+    stored_refs(engine, args.record)  # an id nothing could keep out: said before the passphrase
     key = _key(args, engine)
     ledger = coordinator_ledger(args, engine, key, must_exist_if_erased=True)
     progress = _progress(args)
@@ -264,9 +266,14 @@ def _erase(args: argparse.Namespace) -> int:
     if progress is not None:
         progress.finish()
     verb = "would erase" if args.dry_run else "erasing"
-    print(f"{verb} {counted(len(found), 'stored signature')}:")
+    print(f"{verb} {counted(len(found), 'stored signature')}" + (":" if found else ""))
     for f in found:
         print(f"  {f.device_id}:{f.record_id} (by {f.how})")
+    for ref in _not_stored(args.record, found):
+        print(
+            f"  {ref} is not stored here: its id {'would go' if args.dry_run else 'goes'} into "
+            "the ledger and the server's erased ids, so a later upload or import of it is dropped"
+        )
     for address in args.email:
         held = "already in" if ledger.holds_address(address) else "to go into"
         print(f"  the address's keyed hash is {held} the ledger {ledger.path}")
@@ -274,6 +281,13 @@ def _erase(args: argparse.Namespace) -> int:
         print(
             f"  {counted(search.unreadable, 'stored record')} did not open, so could not be "
             "checked by address (kiosk central export names them in its warnings)"
+            + (
+                ". The ledger leaves them out of every export all the same; to delete them "
+                "from the server too, run 'kiosk central erase --sweep' once every key file is "
+                "given"
+                if key.not_given
+                else ""
+            )
         )
     if args.dry_run:
         print("dry run: nothing was changed")
@@ -298,7 +312,7 @@ def _retention(args: argparse.Namespace) -> int:
     now = utc_now()
     if args.apply:
         if args.delivered is not None:
-            retention.set_delivered(engine, args.delivered)
+            _keep_delivery_day(engine, args.delivered, now)
         done = retention.apply(engine, now)
     else:
         p = retention.policy(engine)
@@ -307,6 +321,32 @@ def _retention(args: argparse.Namespace) -> int:
         done = retention.report(engine, now, p)
     _print_report(done, dry_run=args.dry_run)
     return 0
+
+
+def _not_stored(record_refs: list[str], found: list[Found]) -> list[str]:
+    """The DEVICE:ID refs given that name no stored record (a bare ID must be stored)."""
+    from kiosk.central.erasure import parse_record_ref
+
+    stored = {(f.device_id, f.record_id) for f in found}
+    refs = [(ref, parse_record_ref(ref)) for ref in record_refs]
+    return [ref for ref, (device, record) in refs if device and (device, record) not in stored]
+
+
+def _keep_delivery_day(engine: Engine, day: datetime, now: datetime) -> None:
+    """The day of the delivery, kept: never one still to come (it would delete a month after a
+    delivery that has not happened), and a day it replaces is said."""
+    from kiosk.central import retention
+
+    if day.date() > now.date():
+        raise UsageError(
+            f"--delivered {day:%Y-%m-%d} is after today ({now:%Y-%m-%d}, UTC): give it with "
+            "--apply once the signatures have been handed to the target; --dry-run shows "
+            "what a day to come would delete"
+        )
+    before = retention.policy(engine).delivered_at
+    retention.set_delivered(engine, day)
+    if before is not None and before.date() != day.date():
+        print(f"retention: the delivery day was {before:%Y-%m-%d}; it is {day:%Y-%m-%d} now")
 
 
 def _print_report(r: Report, *, dry_run: bool) -> None:

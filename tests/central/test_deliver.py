@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from ci import skip_unless_ci
+from cli_output import one_error_line
 from coordinator import PASSPHRASE
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
@@ -186,6 +187,17 @@ def test_an_altered_pack_a_changed_count_or_another_signer_is_refused(
     assert "verifies: 6 signatures" in capsys.readouterr().out
     assert main([*args, "--expect-key", "0" * 32]) == 2
     assert f"signed by coordinator key {fingerprint}" in capsys.readouterr().err
+    # The fingerprint as a person may copy it: upper case, in groups; still this key.
+    grouped = "-".join(fingerprint[i : i + 4] for i in range(0, 32, 4)).upper()
+    assert main([*args, "--expect-key", f" {grouped} "]) == 0
+    capsys.readouterr()
+    # A fingerprint cut short, or another kind (a campaign key's 20 digits), is a typing
+    # mistake to say, not a pack to call forged.
+    for typed in (fingerprint[:20], "d2ca-48e7-1064-d7e3-ba1b", fingerprint[:31] + "g"):
+        assert main([*args, "--expect-key", typed]) == 2
+        line = one_error_line(capsys.readouterr().err)
+        assert f"--expect-key {typed!r} is not a coordinator key fingerprint" in line
+        assert "Nothing was checked" in line and "proves nothing" not in line
 
 
 def test_a_pack_of_the_old_format_is_refused_with_what_to_do(

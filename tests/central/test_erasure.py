@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cli_output import succeeded
+from cli_output import one_error_line, succeeded
 from coordinator import PASSPHRASE
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -121,6 +121,30 @@ def test_erase_by_record_id_and_a_later_upload_of_it_is_dropped(
     assert _stored_ids(engine) == {keep.signature_id}
     rows, _ = _exported(central, tmp_path, capsys)
     assert [r["signature_id"] for r in rows] == [keep.signature_id]
+
+
+def test_erase_by_record_id_says_what_is_not_stored_and_checks_ids_before_the_passphrase(
+    central: Any,
+    enrolled: Any,
+    engine: Engine,
+    capsys: Any,
+    monkeypatch: Any,
+) -> None:
+    kiosk = enrolled()
+    stored = kiosk.record(email="s@example.org")
+    ingest(engine, kiosk.batch([stored]).to_bytes())
+    later = f"{kiosk.device_id}:{kiosk.record().signature_id}"  # on a kiosk, not synced yet
+    said = succeeded(central, capsys, "erase", "--record", later, "--dry-run").out
+    assert "would erase 0 stored signatures\n" in said  # no colon before an empty list
+    assert f"  {later} is not stored here: its id would go into the ledger" in said
+    said = succeeded(central, capsys, "erase", "--record", later).out
+    assert f"  {later} is not stored here: its id goes into the ledger" in said
+    # A bare id that nothing stored has is refused before any passphrase is asked for.
+    monkeypatch.delenv("KIOSK_KEY_PASSPHRASE")
+    assert central("erase", "--record", "not-an-id") == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "no stored signature has id not-an-id" in line
+    assert _stored_ids(engine) == {stored.signature_id}
 
 
 def test_an_export_without_the_ledger_of_an_erasure_is_refused(

@@ -121,6 +121,18 @@ def test_delivered_day_in_a_dry_run_is_not_kept(
     with pytest.raises(SystemExit):
         central("retention", "--apply", "--delivered", "1 April")
     assert "is not a day like 2026-12-03" in capsys.readouterr().err
+    # A day to come is a dry run's question, not a delivery to keep.
+    assert central("retention", "--dry-run", "--delivered", "2026-06-20") == 0
+    capsys.readouterr()
+    assert central("retention", "--apply", "--delivered", "2026-06-02") == 2
+    err = capsys.readouterr().err
+    assert "--delivered 2026-06-02 is after today (2026-06-01, UTC)" in err
+    assert retention.policy(engine).delivered_at == datetime(2026, 4, 1, tzinfo=UTC)
+    # Another day kept in its place is said.
+    assert central("retention", "--apply", "--delivered", "2026-05-01") == 0
+    out = capsys.readouterr().out
+    assert "the delivery day was 2026-04-01; it is 2026-05-01 now" in out
+    assert retention.policy(engine).delivered_at == datetime(2026, 5, 1, tzinfo=UTC)
 
 
 def test_the_policy_is_set_at_init(
