@@ -295,19 +295,27 @@ def _not_given_note(key: StoredKey, paths: list[Path]) -> str:
 def describe_unopened(result: ExportResult) -> list[str]:
     """Lines for the coordinator: how many records did not open, by key and reason, and the
     first ones by device, id and batch (no personal data: the record ids are the kiosk's)."""
+    from kiosk.central.keyring import KEY_DESTROYED
+
     if not result.unopened:
         return []
     by_cause = Counter((u.key, u.reason) for u in result.unopened)
     lines = [
         f"kiosk: {counted(n, 'record')} sealed to {key} did not open: {reason}"
+        + (
+            " (as 'key destroy' meant them to: not named one by one)"
+            if reason == KEY_DESTROYED
+            else ""
+        )
         for (key, reason), n in sorted(by_cause.items())
     ]
-    for u in result.unopened[:SHOWN_UNOPENED]:
+    # A destroyed key's records are gone by the coordinator's choice: every export would list
+    # them all again. The others each need a look.
+    named = [u for u in result.unopened if u.reason != KEY_DESTROYED]
+    for u in named[:SHOWN_UNOPENED]:
         lines.append(
             f"    device {u.device_id} record {u.signature_id} (batch {u.batch_id}): {u.reason}"
         )
-    if len(result.unopened) > SHOWN_UNOPENED:
-        lines.append(
-            f"    and {len(result.unopened) - SHOWN_UNOPENED} more (--format json lists them all)"
-        )
+    if len(named) > SHOWN_UNOPENED:
+        lines.append(f"    and {len(named) - SHOWN_UNOPENED} more (--format json lists them all)")
     return lines
