@@ -186,7 +186,26 @@ def test_user_add_prints_a_credential_that_signs_in(
     assert credential and "'maria'" in out
     assert check_credential(engine, credential.group(0)) == "maria"
     assert main(["central", "user", "add", "maria", *args]) != 0
-    assert "already an account named 'maria'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "already an account named 'maria'" in err and "user reissue maria" in err
+    # list, reissue (the old credential stops working), remove
+    assert main(["central", "user", "list", *args]) == 0
+    assert re.search(r"^maria\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+0$", capsys.readouterr().out, re.M)
+    assert main(["central", "user", "reissue", "maria", *args]) == 0
+    out = capsys.readouterr().out
+    new = re.search(r"ka_\S+", out)
+    assert new and "old credential no longer signs in" in out
+    assert check_credential(engine, credential.group(0)) is None
+    assert check_credential(engine, new.group(0)) == "maria"
+    assert main(["central", "user", "remove", "maria", *args]) == 0
+    assert "'maria' removed" in capsys.readouterr().out
+    assert check_credential(engine, new.group(0)) is None
+    assert main(["central", "user", "list", *args]) == 0
+    assert "No named console account yet" in capsys.readouterr().out
+    assert main(["central", "user", "remove", "maria", *args]) == 2
+    assert "no console account named 'maria'" in capsys.readouterr().err
+    assert main(["central", "user", "reissue", *args]) == 2
+    assert "needs the account's NAME" in capsys.readouterr().err
 
 
 def test_language_follows_the_browser_and_the_switcher(console: Console) -> None:

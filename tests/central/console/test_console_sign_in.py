@@ -16,7 +16,7 @@ from kiosk.central.console.audit import newest
 from kiosk.central.console.ratelimit import SignInLimiter
 from kiosk.central.console.sessions import IDLE_TIMEOUT
 from kiosk.central.console.tables import ConsoleAccount, ConsoleSession
-from kiosk.central.errors import Conflict, Malformed
+from kiosk.central.errors import Conflict, Malformed, NotFound
 from kiosk.central.models import utcnow
 from kiosk.crypto.pin_hash import PinHashParams
 
@@ -151,6 +151,35 @@ def test_named_account_signs_in_with_its_own_argon2id_credential(
     entries = newest(engine)
     assert (entries[0].account, entries[0].action) == ("maria", "sign-in")
     assert entries[0].hour.minute == 0 and entries[0].hour.second == 0
+
+
+def test_a_reissued_or_removed_account_is_signed_out_at_once(
+    console: Console, engine: Engine
+) -> None:
+    old = accounts.add_account(engine, "maria", CHEAP)
+    with httpx.Client(base_url=console.url) as laptop, httpx.Client(base_url=console.url) as lost:
+        assert sign_in(laptop, old).status_code == 303
+        assert sign_in(lost, old).status_code == 303  # a second browser: a stolen laptop's
+        assert [(a.name, a.sessions) for a in accounts.list_accounts(engine)] == [("maria", 2)]
+        new = accounts.reissue_account(engine, "Maria", CHEAP)
+        for browser in (laptop, lost):  # both sessions ended: the next page asks to sign in
+            response = browser.get("/console/now")
+            assert (
+                response.status_code == 303 and "/console/sign-in" in response.headers["location"]
+            )
+        assert accounts.check_credential(engine, old) is None
+        assert sign_in(lost, old).status_code != 303
+        assert sign_in(laptop, new).status_code == 303
+        assert "Signed in as maria" in laptop.get("/console/now").text
+
+        assert accounts.remove_account(engine, "maria") == 1
+        assert laptop.get("/console/now").status_code == 303
+        assert accounts.check_credential(engine, new) is None
+        assert accounts.list_accounts(engine) == []
+    with pytest.raises(NotFound, match="no console account named 'maria'"):
+        accounts.remove_account(engine, "maria")
+    with pytest.raises(NotFound, match="'coordinator' is the credential 'kiosk central init'"):
+        accounts.reissue_account(engine, "coordinator", CHEAP)
 
 
 def test_account_names_are_checked(engine: Engine) -> None:
