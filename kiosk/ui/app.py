@@ -14,6 +14,7 @@ from kiosk import __version__
 from kiosk.ui.emoji import use_colour_emoji
 from kiosk.ui.look import apply_look
 from kiosk.ui.startup import Desks, Start, Starter
+from kiosk.ui.stop_signals import StopSignals
 from kiosk.ui.window import KioskWindow
 
 if TYPE_CHECKING:
@@ -137,9 +138,12 @@ def run_kiosk(
     else:
         window.resize(windowed_size(window))
         window.show()
+    # Ctrl-C and SIGTERM: exit(), not quit(), as for a failure (a locked kiosk refuses quit).
+    stops = StopSignals(lambda: app.exit(0))
     try:
         code = app.exec()
     finally:
+        stops.restore()
         # The start's thread ends before what it opened is closed, and that (the sync worker,
         # which reports to the window) before the window goes.
         starter.wait()
@@ -148,6 +152,7 @@ def run_kiosk(
         # the window and the application filters it owns are torn down in no safe order.
         shiboken6.delete(window)
         shiboken6.delete(starter)
+        shiboken6.delete(stops)
     if failures:
         raise failures[0]
     return code
