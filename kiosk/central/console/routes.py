@@ -773,13 +773,18 @@ class Changes:
         self._changed = asyncio.Event()  # set (and replaced) when the version changes
         self._waiting = 0
         self._task: asyncio.Task[None] | None = None
+        self._asked = self._shown = 0  # the looks begun, and the latest begun that was shown
 
     async def after(self, seen: str | None, timeout: float) -> str:
-        """The version once it differs from `seen`, or the same one after `timeout` s."""
+        """The version once it differs from `seen`, or the same one after `timeout` s. A new
+        stream (`seen` None) gets the version as it is now, not the last look's: a page opened
+        just after a change (test mode switched on) has its figures already, and its stream
+        must not overwrite them with the older ones it would then hold back UPDATE_GAP_S."""
         self._waiting += 1
         try:
-            if self._task is None or self._task.done():
-                self._version = await run_in_threadpool(counts.version, self._engine)
+            if seen is None or self._task is None or self._task.done():
+                ticket = self._ask()
+                self._publish(await run_in_threadpool(counts.version, self._engine), ticket)
                 if self._task is None or self._task.done():  # not started meanwhile
                     self._task = asyncio.create_task(self._look())
             if self._version == seen:
@@ -802,11 +807,24 @@ class Changes:
             # cancels it as the event loop ends, where anyio would abandon its thread and the
             # query would go on holding a connection after the stop returned. The event loop
             # waits for the default executor's threads before it closes.
-            version = await asyncio.to_thread(counts.version, self._engine)
-            if version != self._version:
-                self._version, changed = version, self._changed
-                self._changed = asyncio.Event()
-                changed.set()
+            ticket = self._ask()
+            self._publish(await asyncio.to_thread(counts.version, self._engine), ticket)
+
+    def _ask(self) -> int:
+        self._asked += 1
+        return self._asked
+
+    def _publish(self, version: str, ticket: int) -> None:
+        """The version a look begun as `ticket` saw: the streams waiting for a change are woken
+        if it is one. A look that began before one already shown is older news, and dropped (a
+        stream's own look and the shared one can overlap)."""
+        if ticket < self._shown:
+            return
+        self._shown = ticket
+        if version != self._version:
+            self._version, changed = version, self._changed
+            self._changed = asyncio.Event()
+            changed.set()
 
 
 class Recent:
