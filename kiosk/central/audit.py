@@ -156,8 +156,10 @@ def _check(s: Session, batch: StoredBatch, device_key: bytes | None, report: Aud
         return
     envelope, deleted, vanished = _rebuild(s, batch)
     if vanished:
+        n = len(vanished)
         altered(
-            f"{len(vanished)} of its records are missing, and no erasure or retention deleted them"
+            f"{n} of its records {'is' if n == 1 else 'are'} missing, and no erasure or "
+            f"retention deleted {'it' if n == 1 else 'them'}"
         )
         return
     if deleted:

@@ -772,10 +772,17 @@ def _audit(args: argparse.Namespace) -> int:
         for batch in report.incomplete:
             print(f"  {batch.describe()}")
     if report.altered:
+        one = len(report.altered) == 1
         print(
-            f"ALTERED: {counted(len(report.altered), 'batch', 'batches')} no longer read back "
-            "as their kiosks signed them, with no erasure or retention to explain it; restore "
-            "them from a backup of the server, or import the kiosks' batch files again:"
+            f"ALTERED: {counted(len(report.altered), 'batch', 'batches')} no longer "
+            + (
+                "reads back as its kiosk signed it, with no erasure or retention to explain it; "
+                "restore it from a backup of the server, or import the kiosk's batch file again:"
+                if one
+                else "read back as their kiosks signed them, with no erasure or retention to "
+                "explain it; restore them from a backup of the server, or import the kiosks' "
+                "batch files again:"
+            )
         )
         for bad in report.altered:
             print(f"  batch {bad.batch_id} of device {bad.device_id} (#{bad.seq}): {bad.why}")

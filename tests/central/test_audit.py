@@ -110,5 +110,5 @@ def test_an_audit_after_an_erasure_says_which_batches_cannot_be_rebuilt_and_why(
     out = capsys.readouterr().out
     assert "ALTERED: 2 batches no longer read back as their kiosks signed them" in out
     assert f"batch {kept.batch.batch_id} of device {kiosk.device_id} (#1): its stored" in out
-    assert "(#3): 1 of its records are missing, and no erasure or retention deleted them" in out
+    assert "(#3): 1 of its records is missing, and no erasure or retention deleted it" in out
     assert "1 batch held signatures deleted since (1 erased" in out
