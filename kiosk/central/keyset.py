@@ -30,6 +30,10 @@ class StoredKey:
     changed_at: datetime
     records: int  # stored records sealed to it
 
+    @property
+    def entry(self) -> KeyEntry:
+        return KeyEntry(self.id, self.fingerprint, self.state)
+
 
 def list_keys(engine: Engine) -> list[StoredKey]:
     """Every key of the keyset, by id, with how many stored records are sealed to each."""
@@ -51,7 +55,7 @@ def list_keys(engine: Engine) -> list[StoredKey]:
 
 
 def key_entries(engine: Engine) -> tuple[KeyEntry, ...]:
-    return tuple(KeyEntry(k.id, k.fingerprint, k.state) for k in list_keys(engine))
+    return tuple(k.entry for k in list_keys(engine))
 
 
 def signed_keyset(engine: Engine) -> SignedKeyset | None:

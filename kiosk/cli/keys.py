@@ -242,11 +242,10 @@ def open_keyring(
     from kiosk.central.campaign import get_campaign, require_own_key
     from kiosk.central.keyring import Keyring, read_locked
     from kiosk.central.keyset import list_keys
-    from kiosk.protocol.keyset import KeyEntry
 
     campaign = get_campaign(engine)
     stored = list_keys(engine)
-    entries = {k.fingerprint: KeyEntry(k.id, k.fingerprint, k.state) for k in stored}
+    entries = {k.fingerprint: k.entry for k in stored}
     keyring, notes = Keyring({}, entries), []
     # Every file is read and checked before a passphrase is asked for.
     for locked in read_locked(paths):

@@ -18,13 +18,11 @@ START_TIMEOUT = 120.0
 T = TypeVar("T")
 
 
-@contextmanager
-def running_demo(data_dir: Path, err: Path, ready: Callable[[str], T | None]) -> Iterator[T]:
-    """`kiosk demo --data-dir data_dir`, its stderr in `err`, running until the block ends;
-    the block gets what `ready` makes of the stderr once it is not None."""
+def start_demo(data_dir: Path, err: Path) -> subprocess.Popen[bytes]:
+    """`kiosk demo --data-dir data_dir` started offscreen, its stderr in `err`."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     with err.open("w") as out:
-        demo = subprocess.Popen(
+        return subprocess.Popen(
             [str(KIOSK), "demo", "--data-dir", str(data_dir)],
             stdout=subprocess.DEVNULL,
             stderr=out,
@@ -32,13 +30,25 @@ def running_demo(data_dir: Path, err: Path, ready: Callable[[str], T | None]) ->
             env=env,
             cwd="/",
         )
+
+
+def wait_until(demo: subprocess.Popen[bytes], err: Path, ready: Callable[[str], T | None]) -> T:
+    """What `ready` makes of the demo's stderr once it is not None (bounded: START_TIMEOUT)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while (found := ready(err.read_text())) is None:
+        assert demo.poll() is None, err.read_text()
+        assert time.monotonic() < deadline, err.read_text()
+        time.sleep(0.2)
+    return found
+
+
+@contextmanager
+def running_demo(data_dir: Path, err: Path, ready: Callable[[str], T | None]) -> Iterator[T]:
+    """`kiosk demo --data-dir data_dir`, its stderr in `err`, running until the block ends;
+    the block gets what `ready` makes of the stderr once it is not None."""
+    demo = start_demo(data_dir, err)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while (found := ready(err.read_text())) is None:
-            assert demo.poll() is None, err.read_text()
-            assert time.monotonic() < deadline, err.read_text()
-            time.sleep(0.2)
-        yield found
+        yield wait_until(demo, err, ready)
     finally:
         demo.terminate()
         demo.wait(timeout=30)

@@ -6,19 +6,16 @@ inside a Qt callback ("Error calling Python override ..."), no traceback."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from cli_output import KIOSK
+from demo_process import start_demo, wait_until  # type: ignore[import-not-found]
 
 from kiosk.vault import Vault
 
 CONSOLE = "kiosk: the coordinators' console is at "
-START_TIMEOUT = 120.0
 STOP_TIMEOUT = 30.0
 
 
@@ -26,22 +23,9 @@ STOP_TIMEOUT = 30.0
 @pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_the_demo_stops_cleanly_on_ctrl_c_and_sigterm(tmp_path: Path, sent: signal.Signals) -> None:
     data_dir, err = tmp_path / "demo", tmp_path / "stderr.txt"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    with err.open("w") as out:
-        demo = subprocess.Popen(
-            [str(KIOSK), "demo", "--data-dir", str(data_dir)],
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            cwd="/",
-        )
+    demo = start_demo(data_dir, err)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while CONSOLE not in err.read_text():  # its vault is open and its server is up
-            assert demo.poll() is None, err.read_text()
-            assert time.monotonic() < deadline, err.read_text()
-            time.sleep(0.2)
+        wait_until(demo, err, lambda said: (CONSOLE in said) or None)  # vault open, server up
         time.sleep(1.0)  # the event loop at rest: timers, the sync worker's round
         demo.send_signal(sent)
         status = demo.wait(timeout=STOP_TIMEOUT)
